@@ -1,0 +1,45 @@
+// `bertnb <verb> [options]`: each verb is a thin module over the engine, loaded on demand so that
+// `bertnb tokenize` never pays for loading TensorFlow.js.
+import { CliError } from './errors';
+
+type Verb = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number | void> }> };
+
+const verbs: Record<string, Verb> = {
+  tokenize: { summary: 'WordPiece-tokenize lines from stdin to JSONL', load: () => import('./verbs/tokenize') },
+};
+
+function usage(): string {
+  const lines = Object.entries(verbs).map(([name, v]) => `  ${name.padEnd(16)}${v.summary}`);
+  return `usage: bertnb <verb> [options]\n\nverbs:\n${lines.join('\n')}\n\nRun 'bertnb <verb> --help' for a verb's options.`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    console.log(process.env.BERTNB_VERSION ?? '0.1.0');
+    return 0;
+  }
+  const verb = verbs[name];
+  if (!verb) {
+    console.error(`bertnb: unknown verb '${name}'. Known verbs: ${Object.keys(verbs).join(', ')}`);
+    return 2;
+  }
+  const mod = await verb.load();
+  return (await mod.run(rest)) ?? 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    // Expected failures (bad arguments, bad files) are one line on stderr; anything else keeps its stack.
+    if (err instanceof CliError) console.error(`bertnb: ${err.message}`);
+    else console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exitCode = err instanceof CliError ? err.exitCode : 1;
+  },
+);

@@ -1,0 +1,13 @@
+/** One line of the `npm run bench` table: a figure beside its peer (or physical limit) from the same run. */
+export interface BenchRow {
+  area: string;
+  figure: string;
+  value: number;
+  unit: string;
+  peer: string;
+  peerValue: number;
+  /** value / peerValue, oriented so that higher is better for us. */
+  ratio: number;
+  /** The issue's target for the ratio, e.g. '>= 3'. */
+  target?: string;
+}

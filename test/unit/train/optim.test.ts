@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { AdamW, clipByGlobalNorm } from '../../../src/engine/train/adamw';
+import { LrSchedule, lrMultiplier } from '../../../src/engine/train/schedule';
+import { Rng, epochPermutation } from '../../../src/engine/train/rng';
+
+test('AdamW matches a scalar torch.optim.AdamW reference, with no decay on bias/LayerNorm', async () => {
+  await tf.setBackend('cpu');
+  const w0 = [0.5, -1.2, 2.0, 0.1, 0.3, -0.7];
+  const b0 = [0.2, -0.4];
+  const vars = [
+    { name: 'dense.weight', variable: tf.variable(tf.tensor2d(w0, [3, 2])) },
+    { name: 'dense.bias', variable: tf.variable(tf.tensor1d(b0)) },
+  ];
+  const opt = new AdamW(vars, { lr: 0.1, weightDecay: 0.01 });
+  // reference: per element, torch's formulas
+  const ref = { p: [...w0, ...b0], m: new Array(8).fill(0), v: new Array(8).fill(0) };
+  const decay = [1, 1, 1, 1, 1, 1, 0, 0];
+  for (let t = 1; t <= 5; t++) {
+    const g = ref.p.map((_, i) => Math.sin(i + t));
+    const lr = 0.1 / t;
+    const flat = tf.tensor1d(g);
+    opt.apply(flat, lr);
+    flat.dispose();
+    for (let i = 0; i < 8; i++) {
+      ref.p[i] *= 1 - lr * 0.01 * decay[i];
+      ref.m[i] = 0.9 * ref.m[i] + 0.1 * g[i];
+      ref.v[i] = 0.999 * ref.v[i] + 0.001 * g[i] * g[i];
+      const denom = Math.sqrt(ref.v[i]) / Math.sqrt(1 - 0.999 ** t) + 1e-8;
+      ref.p[i] -= (lr / (1 - 0.9 ** t)) * (ref.m[i] / denom);
+    }
+  }
+  const got = [...vars[0].variable.dataSync(), ...vars[1].variable.dataSync()];
+  got.forEach((x, i) => assert.ok(Math.abs(x - ref.p[i]) < 1e-5, `param ${i}: ${x} vs ${ref.p[i]}`));
+  // state round trip
+  const st = opt.getState();
+  assert.equal(st.step, 5);
+  assert.deepEqual(st.tensors['exp_avg.dense.bias'].shape, [2]);
+  const opt2 = new AdamW(vars, { lr: 0.1 });
+  opt2.setState(st);
+  assert.deepEqual([...opt2.getState().tensors['exp_avg_sq.dense.weight'].data], [...st.tensors['exp_avg_sq.dense.weight'].data]);
+  // numTensors stays flat across updates
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 3; i++) {
+    const g = tf.ones([8]) as tf.Tensor1D;
+    opt.apply(g, 0.01);
+    g.dispose();
+  }
+  assert.equal(tf.memory().numTensors, before);
+  opt.dispose();
+  opt2.dispose();
+});
+
+test('global-norm clipping as torch clip_grad_norm_', () => {
+  const g = tf.tensor1d([3, 4]);
+  const { clipped, norm } = clipByGlobalNorm(g, 1);
+  assert.ok(Math.abs(norm.dataSync()[0] - 5) < 1e-6);
+  const c = clipped.dataSync();
+  assert.ok(Math.abs(c[0] - 0.6) < 1e-5 && Math.abs(c[1] - 0.8) < 1e-5);
+  const small = clipByGlobalNorm(g, 10).clipped.dataSync();
+  assert.deepEqual([...small], [3, 4]);
+});
+
+test('schedulers follow HF get_scheduler formulas', () => {
+  // linear, 10 warmup of 100
+  assert.equal(lrMultiplier('linear', 0, 10, 100), 0);
+  assert.equal(lrMultiplier('linear', 5, 10, 100), 0.5);
+  assert.equal(lrMultiplier('linear', 10, 10, 100), 1);
+  assert.equal(lrMultiplier('linear', 55, 10, 100), 0.5);
+  assert.equal(lrMultiplier('linear', 100, 10, 100), 0);
+  assert.ok(Math.abs(lrMultiplier('cosine', 55, 10, 100) - 0.5) < 1e-12);
+  assert.equal(lrMultiplier('cosine', 10, 10, 100), 1);
+  assert.equal(lrMultiplier('constant_with_warmup', 3, 10, 100), 0.3);
+  assert.equal(lrMultiplier('constant_with_warmup', 50, 10, 100), 1);
+  assert.equal(lrMultiplier('constant', 0, 10, 100), 1);
+  const s = new LrSchedule('linear', 5e-5, 200, 0, 0.1);
+  assert.equal(s.warmup, 20);
+  assert.equal(s.lr(20), 5e-5);
+  assert.throws(() => new LrSchedule('bogus' as never, 1, 1), /lr_scheduler_type 'bogus'/);
+});
+
+test('RNG state saves and restores; epoch permutations depend only on seed and epoch', () => {
+  const a = new Rng(42);
+  a.next();
+  const saved = a.state();
+  const seq = [a.next(), a.next(), a.nextUint32()];
+  const b = new Rng(saved);
+  assert.deepEqual([b.next(), b.next(), b.nextUint32()], seq);
+  assert.deepEqual(epochPermutation(50, 7, 1), epochPermutation(50, 7, 1));
+  assert.notDeepEqual(epochPermutation(50, 7, 1), epochPermutation(50, 7, 2));
+  assert.deepEqual([...epochPermutation(50, 7, 3)].sort((x, y) => x - y), [...Array(50).keys()]);
+});

@@ -1,0 +1,119 @@
+// Chooses the fastest TensorFlow.js backend available: native CUDA → native CPU → WASM (SIMD) → JS cpu.
+// The native packages are optional peers that cannot always install; they are looked up with a
+// guarded require, also under BERTNB_NATIVE_MODULES (where the VS Code "Install Native Backend"
+// command puts them), so a missing or broken one costs a line in the report, not a crash.
+import * as tf from '@tensorflow/tfjs-core';
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { registerWasmTrainingKernels } from './wasmKernels';
+
+export type BackendPreference = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+export interface BackendReport {
+  /** The preference that won: 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu'. */
+  name: Exclude<BackendPreference, 'auto'>;
+  /** tfjs backend name actually active (tf.getBackend()). */
+  tfBackend: string;
+  reason: string;
+  tried: { name: string; error?: string }[];
+}
+
+const ORDER: Exclude<BackendPreference, 'auto'>[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+const localRequire: NodeRequire = typeof require === 'function' ? require : createRequire(join(process.cwd(), 'noop.js'));
+
+/** Extra folders searched for native packages (each may be a node_modules folder or its parent). */
+export function nativeModulePaths(): string[] {
+  const env = process.env.BERTNB_NATIVE_MODULES;
+  const dirs = env ? env.split(delimiter).filter(Boolean) : [];
+  return dirs.flatMap((d) => [resolve(d), resolve(d, 'node_modules')]);
+}
+
+function requireOptional(name: string): unknown {
+  let resolved: string;
+  try {
+    resolved = localRequire.resolve(name, { paths: [...nativeModulePaths(), ...(localRequire.resolve.paths(name) ?? [])] });
+  } catch {
+    throw new Error(`${name} is not installed`);
+  }
+  return localRequire(resolved);
+}
+
+/** Folder holding tfjs-backend-wasm*.wasm: next to the bundle (dist/), or the package's dist/. */
+export function wasmBinaryDir(): string | undefined {
+  const candidates = [process.env.BERTNB_WASM_DIR, __dirname, join(__dirname, '..', '..', '..', 'dist')];
+  try {
+    candidates.push(join(dirname(localRequire.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist'));
+  } catch {
+    /* not resolvable from here (e.g. a bundle without node_modules) */
+  }
+  candidates.push(join(process.cwd(), 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist'));
+  return candidates.find((d): d is string => !!d && existsSync(join(d, 'tfjs-backend-wasm-simd.wasm')) && existsSync(join(d, 'tfjs-backend-wasm.wasm')));
+}
+
+let wasmPathsSet = false;
+
+async function tryOne(name: Exclude<BackendPreference, 'auto'>): Promise<string> {
+  switch (name) {
+    case 'tensorflow-gpu': {
+      requireOptional('@tensorflow/tfjs-node-gpu');
+      if (!(await tf.setBackend('tensorflow'))) throw new Error('tfjs-node-gpu loaded but its backend failed to initialise');
+      const b = tf.backend() as { isUsingGpuDevice?: boolean };
+      if (!b.isUsingGpuDevice) return 'tfjs-node-gpu loaded but found no CUDA device (it needs CUDA 11.2 + cuDNN 8.1); running its native CPU kernels';
+      return 'native TensorFlow with a CUDA GPU';
+    }
+    case 'tensorflow': {
+      if (!tf.findBackend('tensorflow')) requireOptional('@tensorflow/tfjs-node');
+      if (!(await tf.setBackend('tensorflow'))) throw new Error('tfjs-node loaded but its backend failed to initialise');
+      return 'native TensorFlow (libtensorflow) CPU kernels';
+    }
+    case 'wasm': {
+      const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as typeof import('@tensorflow/tfjs-backend-wasm');
+      // Threads need a Worker from a blob: URL, which Node refuses: use the single-threaded SIMD build.
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      if (!wasmPathsSet) {
+        const dir = wasmBinaryDir();
+        if (!dir) throw new Error('tfjs-backend-wasm .wasm files not found (looked next to the bundle and in node_modules)');
+        wasm.setWasmPaths(dir.endsWith('/') ? dir : `${dir}/`);
+        wasmPathsSet = true;
+      }
+      registerWasmTrainingKernels();
+      if (!(await tf.setBackend('wasm'))) throw new Error('the WASM backend failed to initialise');
+      const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+      return simd ? 'WebAssembly with SIMD (one thread)' : 'WebAssembly without SIMD (one thread)';
+    }
+    case 'cpu': {
+      await import('@tensorflow/tfjs-backend-cpu');
+      // Its constructor prints an "install tfjs-node" banner on stdout in Node unless IS_TEST is set;
+      // the CLI's stdout is JSONL, and the report already says why cpu was chosen.
+      tf.env().set('IS_TEST', true);
+      if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
+      return 'pure-JavaScript kernels (slowest)';
+    }
+  }
+}
+
+/**
+ * Activates a backend. 'auto' tries them fastest first; any other preference is forced and fails
+ * with its reason rather than silently falling back.
+ */
+export async function initBackend(pref: BackendPreference | string = 'auto'): Promise<BackendReport> {
+  if (!BACKEND_PREFERENCES.includes(pref as BackendPreference))
+    throw new Error(`unknown backend '${pref}' (choose one of ${BACKEND_PREFERENCES.join(', ')})`);
+  const order = pref === 'auto' ? ORDER : [pref as Exclude<BackendPreference, 'auto'>];
+  const tried: BackendReport['tried'] = [];
+  for (const name of order) {
+    try {
+      const why = await tryOne(name);
+      tried.push({ name });
+      const reason = pref === 'auto' ? `${why}; fastest available${tried.length > 1 ? ` (${tried.filter((t) => t.error).map((t) => `${t.name}: ${t.error}`).join('; ')})` : ''}` : `${why}; forced`;
+      return { name, tfBackend: tf.getBackend(), reason, tried };
+    } catch (err) {
+      tried.push({ name, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  const detail = tried.map((t) => `${t.name}: ${t.error}`).join('; ');
+  throw new Error(pref === 'auto' ? `no TensorFlow.js backend could start (${detail})` : `backend '${pref}' is not available: ${detail}`);
+}

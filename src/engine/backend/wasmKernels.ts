@@ -1,0 +1,39 @@
+// Kernels the WASM backend lacks for training. UnsortedSegmentSum is what tf.gather's gradient uses
+// (tfjs #8082); without it, any model calling tf.gather under tf.grad fails on wasm.
+import * as tf from '@tensorflow/tfjs-core';
+
+interface WasmLike {
+  readSync(dataId: unknown): ArrayLike<number>;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+/** out[s, ...] = Σ_{i: ids[i] = s} x[i, ...] (ids outside [0, numSegments) are dropped, as TF does). */
+function unsortedSegmentSum(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+  const { x, segmentIds } = args.inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
+  const numSegments = (args.attrs as { numSegments: number }).numSegments;
+  const backend = args.backend as WasmLike;
+  const xs = backend.readSync(x.dataId);
+  const ids = backend.readSync(segmentIds.dataId);
+  const idCount = ids.length;
+  const inner = idCount === 0 ? 0 : x.shape.reduce((a, b) => a * b, 1) / idCount;
+  const outShape = [numSegments, ...x.shape.slice(segmentIds.shape.length)];
+  const out = backend.makeOutput(outShape, x.dtype);
+  const vals = backend.typedArrayFromHeap(out);
+  vals.fill(0);
+  for (let i = 0; i < idCount; i++) {
+    const s = ids[i];
+    if (s < 0 || s >= numSegments) continue;
+    const src = i * inner, dst = s * inner;
+    for (let j = 0; j < inner; j++) vals[dst + j] += xs[src + j];
+  }
+  return out;
+}
+
+let registered = false;
+export function registerWasmTrainingKernels(): void {
+  if (registered) return;
+  registered = true;
+  if (tf.getKernel('UnsortedSegmentSum', 'wasm')) return;
+  tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum as unknown as tf.KernelFunc });
+}

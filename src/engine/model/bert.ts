@@ -1,0 +1,249 @@
+// The BERT encoder, named as in Hugging Face modeling_bert.py. Everything runs on 2-D [B·T, H]
+// activations (the only 3-D/4-D ops are the attention matmuls), which avoids tfjs's broken
+// 3-D × 2-D BatchMatMul gradient and keeps the op count low.
+import * as tf from '@tensorflow/tfjs-core';
+import type { BertConfig } from './config';
+import { DropoutContext, activation, gatherRows, layerNorm } from './ops';
+import { LayerNorm, Linear, ParamStore } from './params';
+
+export interface ModelInputs {
+  /** int32 [B, T] */
+  input_ids: tf.Tensor2D;
+  /** [B, T], 1 = attend, 0 = padding. Default: all ones. */
+  attention_mask?: tf.Tensor2D;
+  /** int32 [B, T]. Default: all zeros. */
+  token_type_ids?: tf.Tensor2D;
+}
+
+export interface ForwardOptions {
+  /** Dropout on when true. */
+  training: boolean;
+  /** Dropout seed: the same seed gives the same masks. Default: random. */
+  seed?: number;
+}
+
+/** Per-forward state: batch geometry and the dropout stream. */
+export interface Ctx {
+  B: number;
+  T: number;
+  drop: DropoutContext;
+}
+
+export function makeCtx(batch: ModelInputs, opts: ForwardOptions): Ctx {
+  const [B, T] = batch.input_ids.shape;
+  const seed = opts.seed ?? Math.floor(Math.random() * 0x7fffffff);
+  return { B, T, drop: new DropoutContext(opts.training, seed) };
+}
+
+export class BertEmbeddings {
+  readonly word_embeddings: tf.Variable;
+  readonly position_embeddings: tf.Variable;
+  readonly token_type_embeddings: tf.Variable;
+  readonly LayerNorm: LayerNorm;
+
+  constructor(
+    store: ParamStore,
+    prefix: string,
+    private readonly config: BertConfig,
+  ) {
+    const H = config.hidden_size;
+    this.word_embeddings = store.add(`${prefix}.word_embeddings.weight`, [config.vocab_size, H], 'normal');
+    this.position_embeddings = store.add(`${prefix}.position_embeddings.weight`, [config.max_position_embeddings, H], 'normal');
+    this.token_type_embeddings = store.add(`${prefix}.token_type_embeddings.weight`, [config.type_vocab_size, H], 'normal');
+    this.LayerNorm = new LayerNorm(store, `${prefix}.LayerNorm`, H, config.layer_norm_eps);
+    // HF zeroes the padding row of the word embeddings at init.
+    const pad = config.pad_token_id;
+    this.word_embeddings.assign(
+      tf.tidy(() => {
+        const mask = tf.reshape(tf.oneHot(tf.tensor1d([pad], 'int32'), config.vocab_size), [config.vocab_size, 1]);
+        return tf.mul(this.word_embeddings, tf.sub(1, mask));
+      }),
+    );
+  }
+
+  /** → [B·T, H] */
+  apply(batch: ModelInputs, ctx: Ctx): tf.Tensor2D {
+    const { B, T } = ctx;
+    const H = this.config.hidden_size;
+    if (T > this.config.max_position_embeddings)
+      throw new Error(`sequence length ${T} exceeds max_position_embeddings ${this.config.max_position_embeddings}`);
+    const ids = tf.reshape(batch.input_ids, [B * T]) as tf.Tensor1D;
+    const words = gatherRows(this.word_embeddings as tf.Tensor2D, ids);
+    const positions = tf.slice(this.position_embeddings, [0, 0], [T, H]);
+    let x = tf.add(tf.reshape(words, [B, T, H]), positions);
+    if (batch.token_type_ids) {
+      const types = gatherRows(this.token_type_embeddings as tf.Tensor2D, tf.reshape(batch.token_type_ids, [B * T]) as tf.Tensor1D);
+      x = tf.add(x, tf.reshape(types, [B, T, H]));
+    } else {
+      x = tf.add(x, tf.slice(this.token_type_embeddings, [0, 0], [1, H]));
+    }
+    const normed = layerNorm(tf.reshape(x, [B * T, H]), this.LayerNorm.weight as tf.Tensor1D, this.LayerNorm.bias as tf.Tensor1D, this.LayerNorm.eps);
+    return ctx.drop.apply(normed, this.config.hidden_dropout_prob);
+  }
+}
+
+export class BertSelfAttention {
+  readonly query: Linear;
+  readonly key: Linear;
+  readonly value: Linear;
+  private readonly heads: number;
+  private readonly headSize: number;
+
+  constructor(
+    store: ParamStore,
+    prefix: string,
+    private readonly config: BertConfig,
+  ) {
+    const H = config.hidden_size;
+    this.query = new Linear(store, `${prefix}.query`, H, H);
+    this.key = new Linear(store, `${prefix}.key`, H, H);
+    this.value = new Linear(store, `${prefix}.value`, H, H);
+    this.heads = config.num_attention_heads;
+    this.headSize = H / this.heads;
+  }
+
+  /** x [B·T, H], maskBias [B, 1, 1, T] → context [B·T, H] */
+  apply(x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx): tf.Tensor2D {
+    const { B, T } = ctx;
+    const A = this.heads, D = this.headSize, H = A * D;
+    // One [H, 3H] matmul instead of three; the 1/√D score scale is folded into the query weights
+    // (H² multiplies instead of B·T·H).
+    const scale = 1 / Math.sqrt(D);
+    const w = tf.concat([tf.mul(this.query.weight, scale), this.key.weight, this.value.weight], 1) as tf.Tensor2D;
+    const b = tf.concat([tf.mul(this.query.bias, scale), this.key.bias, this.value.bias], 0) as tf.Tensor1D;
+    const qkv = tf.fused.matMul({ a: x, b: w, bias: b });
+    // [B, T, 3, A, D] → [3, B, A, T, D]
+    const heads = tf.transpose(tf.reshape(qkv, [B, T, 3, A, D]), [2, 0, 3, 1, 4]);
+    const [q, k, v] = tf.split(heads, 3, 0).map((t) => tf.reshape(t, [B, A, T, D]));
+    const scores = tf.add(tf.matMul(q, k, false, true), maskBias);
+    const probs = ctx.drop.apply(tf.softmax(scores), this.config.attention_probs_dropout_prob);
+    const context = tf.matMul(probs, v); // [B, A, T, D]
+    return tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [B * T, H]);
+  }
+}
+
+/** dense → dropout → LayerNorm(· + residual); used as BertSelfOutput and BertOutput. */
+class DenseResidualNorm {
+  readonly dense: Linear;
+  readonly LayerNorm: LayerNorm;
+  constructor(
+    store: ParamStore,
+    prefix: string,
+    inSize: number,
+    private readonly config: BertConfig,
+  ) {
+    this.dense = new Linear(store, `${prefix}.dense`, inSize, config.hidden_size);
+    this.LayerNorm = new LayerNorm(store, `${prefix}.LayerNorm`, config.hidden_size, config.layer_norm_eps);
+  }
+  apply(h: tf.Tensor2D, residual: tf.Tensor2D, ctx: Ctx): tf.Tensor2D {
+    const y = ctx.drop.apply(this.dense.apply(h), this.config.hidden_dropout_prob);
+    return layerNorm(tf.add(y, residual), this.LayerNorm.weight as tf.Tensor1D, this.LayerNorm.bias as tf.Tensor1D, this.LayerNorm.eps);
+  }
+}
+
+export class BertSelfOutput extends DenseResidualNorm {
+  constructor(store: ParamStore, prefix: string, config: BertConfig) {
+    super(store, prefix, config.hidden_size, config);
+  }
+}
+
+export class BertOutput extends DenseResidualNorm {
+  constructor(store: ParamStore, prefix: string, config: BertConfig) {
+    super(store, prefix, config.intermediate_size, config);
+  }
+}
+
+export class BertAttention {
+  readonly self: BertSelfAttention;
+  readonly output: BertSelfOutput;
+  constructor(store: ParamStore, prefix: string, config: BertConfig) {
+    this.self = new BertSelfAttention(store, `${prefix}.self`, config);
+    this.output = new BertSelfOutput(store, `${prefix}.output`, config);
+  }
+  apply(x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx): tf.Tensor2D {
+    return this.output.apply(this.self.apply(x, maskBias, ctx), x, ctx);
+  }
+}
+
+export class BertIntermediate {
+  readonly dense: Linear;
+  constructor(
+    store: ParamStore,
+    prefix: string,
+    private readonly config: BertConfig,
+  ) {
+    this.dense = new Linear(store, `${prefix}.dense`, config.hidden_size, config.intermediate_size);
+  }
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    return activation(this.config.hidden_act, this.dense.apply(x)) as tf.Tensor2D;
+  }
+}
+
+export class BertLayer {
+  readonly attention: BertAttention;
+  readonly intermediate: BertIntermediate;
+  readonly output: BertOutput;
+  constructor(store: ParamStore, prefix: string, config: BertConfig) {
+    this.attention = new BertAttention(store, `${prefix}.attention`, config);
+    this.intermediate = new BertIntermediate(store, `${prefix}.intermediate`, config);
+    this.output = new BertOutput(store, `${prefix}.output`, config);
+  }
+  apply(x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx): tf.Tensor2D {
+    const a = this.attention.apply(x, maskBias, ctx);
+    return this.output.apply(this.intermediate.apply(a), a, ctx);
+  }
+}
+
+export class BertEncoder {
+  readonly layer: BertLayer[] = [];
+  constructor(store: ParamStore, prefix: string, config: BertConfig) {
+    for (let i = 0; i < config.num_hidden_layers; i++) this.layer.push(new BertLayer(store, `${prefix}.layer.${i}`, config));
+  }
+  /** Returns the last hidden state and, when asked, every layer's output (embeddings first, as HF). */
+  apply(x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx, collect?: tf.Tensor2D[]): tf.Tensor2D {
+    collect?.push(x);
+    for (const l of this.layer) {
+      x = l.apply(x, maskBias, ctx);
+      collect?.push(x);
+    }
+    return x;
+  }
+}
+
+export class BertPooler {
+  readonly dense: Linear;
+  constructor(store: ParamStore, prefix: string, config: BertConfig) {
+    this.dense = new Linear(store, `${prefix}.dense`, config.hidden_size, config.hidden_size);
+  }
+  /** First token of each sequence → dense → tanh. */
+  apply(x: tf.Tensor2D, ctx: Ctx): tf.Tensor2D {
+    const H = x.shape[1];
+    const first = tf.reshape(tf.slice(tf.reshape(x, [ctx.B, ctx.T, H]), [0, 0, 0], [ctx.B, 1, H]), [ctx.B, H]) as tf.Tensor2D;
+    return tf.tanh(this.dense.apply(first));
+  }
+}
+
+/** HF's extended attention mask: 0 where attended, a large negative number at padding. [B, 1, 1, T] */
+export function attentionMaskBias(batch: ModelInputs, ctx: Ctx): tf.Tensor {
+  if (!batch.attention_mask) return tf.zeros([ctx.B, 1, 1, ctx.T]);
+  return tf.mul(tf.sub(1, tf.cast(tf.reshape(batch.attention_mask, [ctx.B, 1, 1, ctx.T]), 'float32')), -1e9);
+}
+
+/** The encoder stack shared by every task model (HF `BertModel`). */
+export class BertMain {
+  readonly embeddings: BertEmbeddings;
+  readonly encoder: BertEncoder;
+  readonly pooler?: BertPooler;
+  constructor(store: ParamStore, prefix: string, config: BertConfig, addPoolingLayer: boolean) {
+    const p = prefix ? `${prefix}.` : '';
+    this.embeddings = new BertEmbeddings(store, `${p}embeddings`, config);
+    this.encoder = new BertEncoder(store, `${p}encoder`, config);
+    if (addPoolingLayer) this.pooler = new BertPooler(store, `${p}pooler`, config);
+  }
+  /** → sequence [B·T, H] and pooled [B, H] (when there is a pooler). */
+  apply(batch: ModelInputs, ctx: Ctx, collect?: tf.Tensor2D[]): { sequence: tf.Tensor2D; pooled?: tf.Tensor2D } {
+    const maskBias = attentionMaskBias(batch, ctx);
+    const sequence = this.encoder.apply(this.embeddings.apply(batch, ctx), maskBias, ctx, collect);
+    return { sequence, pooled: this.pooler?.apply(sequence, ctx) };
+  }
+}

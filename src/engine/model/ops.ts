@@ -1,0 +1,158 @@
+// Building blocks with hand-written gradients. Why: tfjs lacks some gradients on some backends
+// (gather → UnsortedSegmentSum is missing on wasm), some are wrong (3-D × 2-D BatchMatMul), and each op
+// costs ~10 µs of dispatch, so fusing layer norm and GELU backward into few ops is measurably faster.
+import * as tf from '@tensorflow/tfjs-core';
+// Gradients are registered separately from the ops in tfjs-core.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import type { HiddenAct } from './config';
+
+type Grad = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
+type Save = (tensors: tf.Tensor[]) => void;
+
+/**
+ * tf.customGrad with usable types. Intermediates of `forward` are disposed when it returns, so
+ * whatever the gradient needs must go through `save` and come back as `saved`.
+ */
+export function withGrad(inputs: tf.Tensor[], forward: (xs: tf.Tensor[], save: Save) => Grad): tf.Tensor {
+  const n = inputs.length;
+  const f = tf.customGrad(((...args: unknown[]) => forward(args.slice(0, n) as tf.Tensor[], args[n] as Save)) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return (f as unknown as (...xs: tf.Tensor[]) => tf.Tensor)(...inputs);
+}
+
+/** rows = table[idx]; backward scatters (and sums duplicates of) dy into a zero table with ScatterNd. */
+export function gatherRows(table: tf.Tensor2D, idx: tf.Tensor1D): tf.Tensor2D {
+  const shape = table.shape;
+  return withGrad([table], ([t]) => ({
+    value: tf.gather(t, idx),
+    gradFunc: (dy) => tf.scatterND(tf.reshape(idx, [-1, 1]), dy, shape),
+  })) as tf.Tensor2D;
+}
+
+/** x [N, K] · w [K, M] + b, with optional fused relu; always 2-D (see tfjs #8548 for 3-D × 2-D). */
+export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+  return tf.fused.matMul({ a: x, b: w, bias: b }) as tf.Tensor2D;
+}
+
+/** Layer normalisation over the last axis with HF semantics (biased variance, eps inside the sqrt). */
+export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor2D {
+  return withGrad([x, gamma, beta], ([xIn, g, b], save) => {
+    const xc = tf.sub(xIn, tf.mean(xIn, -1, true));
+    const inv = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), eps));
+    const xhat = tf.mul(xc, inv);
+    save([xhat, inv, g]);
+    return {
+      value: tf.add(tf.mul(xhat, g), b),
+      gradFunc: (dy, [xhat, inv, g]) => {
+        const dxhat = tf.mul(dy, g);
+        // dx = inv · (dxhat − mean(dxhat) − xhat · mean(dxhat · xhat))
+        const m1 = tf.mean(dxhat, -1, true);
+        const m2 = tf.mean(tf.mul(dxhat, xhat), -1, true);
+        const dx = tf.mul(inv, tf.sub(tf.sub(dxhat, m1), tf.mul(xhat, m2)));
+        const dg = tf.sum(tf.mul(dy, xhat), 0);
+        const db = tf.sum(dy, 0);
+        return [dx, dg, db];
+      },
+    };
+  }) as tf.Tensor2D;
+}
+
+const SQRT1_2 = Math.SQRT1_2;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/** Exact GELU, x·Φ(x), as HF "gelu" (torch erf). Backward: Φ(x) + x·φ(x). */
+export function geluErf(x: tf.Tensor): tf.Tensor {
+  return withGrad([x], ([xIn], save) => {
+    const cdf = tf.mul(tf.add(tf.erf(tf.mul(xIn, SQRT1_2)), 1), 0.5);
+    save([xIn, cdf]);
+    return {
+      value: tf.mul(xIn, cdf),
+      gradFunc: (dy, [xIn, cdf]) => {
+        const pdf = tf.mul(tf.exp(tf.mul(tf.square(xIn), -0.5)), INV_SQRT_2PI);
+        return tf.mul(dy, tf.add(cdf, tf.mul(xIn, pdf)));
+      },
+    };
+  });
+}
+
+/** HF "gelu_new" / "gelu_pytorch_tanh" / "gelu_fast": 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+export function geluTanh(x: tf.Tensor): tf.Tensor {
+  return withGrad([x], ([xIn], save) => {
+    const x2 = tf.square(xIn);
+    const inner = tf.mul(tf.mul(xIn, tf.add(tf.mul(x2, 0.044715), 1)), SQRT_2_OVER_PI);
+    const th = tf.tanh(inner);
+    save([xIn, x2, th]);
+    return {
+      value: tf.mul(tf.mul(xIn, 0.5), tf.add(th, 1)),
+      gradFunc: (dy, [xIn, x2, th]) => {
+        // d/dx = 0.5(1+t) + 0.5x(1−t²)·√(2/π)(1 + 3·0.044715x²)
+        const dInner = tf.mul(tf.add(tf.mul(x2, 3 * 0.044715), 1), SQRT_2_OVER_PI);
+        const sech2 = tf.sub(1, tf.square(th));
+        const g = tf.add(tf.mul(tf.add(th, 1), 0.5), tf.mul(tf.mul(tf.mul(xIn, 0.5), sech2), dInner));
+        return tf.mul(dy, g);
+      },
+    };
+  });
+}
+
+export function activation(name: HiddenAct, x: tf.Tensor): tf.Tensor {
+  switch (name) {
+    case 'gelu':
+      return geluErf(x);
+    case 'gelu_new':
+    case 'gelu_fast':
+    case 'gelu_pytorch_tanh':
+      return geluTanh(x);
+    case 'relu':
+      return tf.relu(x);
+    case 'tanh':
+      return tf.tanh(x);
+    case 'sigmoid':
+      return tf.sigmoid(x);
+    case 'silu':
+    case 'swish':
+      return tf.mul(x, tf.sigmoid(x));
+    case 'linear':
+      return x;
+  }
+}
+
+/**
+ * Dropout masks from a counter-based generator: mask i of a forward pass depends only on (seed, i),
+ * so the same seed gives the same masks on every backend. Generated in JS with xorshift because
+ * tf.randomUniform's seeded alea generator is several times slower on attention-sized tensors.
+ */
+export class DropoutContext {
+  private counter = 0;
+  constructor(
+    readonly training: boolean,
+    private readonly seed: number,
+  ) {}
+
+  apply<T extends tf.Tensor>(x: T, rate: number): T {
+    if (!this.training || rate <= 0) return x;
+    const n = x.size;
+    const mask = new Float32Array(n);
+    const keep = 1 - rate;
+    const scale = 1 / keep;
+    let s = mix32(this.seed, this.counter++) || 0x9e3779b9;
+    for (let i = 0; i < n; i++) {
+      s ^= s << 13;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      // (s >>> 0) / 2^32 is uniform in [0, 1)
+      mask[i] = (s >>> 0) * 2.3283064365386963e-10 < keep ? scale : 0;
+    }
+    return tf.mul(x, tf.tensor(mask, x.shape, 'float32')) as T;
+  }
+}
+
+function mix32(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x85ebca6b, 0xc2b2ae35) ^ Math.imul(b + 0x27d4eb2f, 0x165667b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h | 0;
+}

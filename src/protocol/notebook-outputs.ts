@@ -1,0 +1,136 @@
+// Host → notebook renderer channel: the payloads of bertnb's cell output mime types. The kernel writes
+// them, the notebook file stores them, webview/renderer draws them. Versioned by the mime type name
+// (a breaking change gets a new mime, so old notebooks keep rendering). Owned by the notebook helper;
+// additive to src/protocol.
+
+export const NOTEBOOK_MIME = {
+  model: 'application/vnd.bertnb.model+json',
+  tokens: 'application/vnd.bertnb.tokens+json',
+  data: 'application/vnd.bertnb.data+json',
+  training: 'application/vnd.bertnb.training+json',
+  metrics: 'application/vnd.bertnb.metrics+json',
+  predictions: 'application/vnd.bertnb.predictions+json',
+  export: 'application/vnd.bertnb.export+json',
+} as const;
+export type NotebookOutputKind = keyof typeof NOTEBOOK_MIME;
+
+export interface ModelOutput {
+  name: string;
+  task: string;
+  /** Where the weights came from: "random init (bert-tiny)", a folder, a hub id. */
+  source: string;
+  backend: { name: string; reason: string };
+  parameters: number;
+  architecture: Array<{ key: string; value: string | number }>;
+  /** Parameter counts per module (embeddings, encoder.layer.N, pooler, heads). */
+  modules: Array<{ name: string; parameters: number }>;
+  report?: { missing: string[]; unexpected: string[]; newlyInitialized: string[] };
+}
+
+export interface TokenChip {
+  id: number;
+  token: string;
+  /** token_type_ids value (0 = first text, 1 = pair). */
+  type: number;
+  special: boolean;
+  unk: boolean;
+  /** A `##` continuation piece. */
+  piece: boolean;
+}
+
+export interface TokenizedText {
+  text: string;
+  pair?: string;
+  tokens: TokenChip[];
+  truncated: boolean;
+  /** Tokens the text would have without truncation (special tokens included). */
+  fullLength: number;
+}
+
+export interface TokensOutput {
+  maxLength: number;
+  lowercase: boolean;
+  vocabSize: number;
+  items: TokenizedText[];
+}
+
+export interface SplitSummary {
+  name: string;
+  file: string;
+  rows: number;
+  labelCounts: Record<string, number>;
+  lengths: { min: number; mean: number; p50: number; p90: number; p99: number; max: number };
+  /** Token-length histogram: counts[i] texts with length in [edges[i], edges[i+1]). */
+  histogram: { edges: number[]; counts: number[] };
+  /** Rows longer than maxLength (they will be truncated). */
+  truncated: number;
+}
+
+export interface DataOutput {
+  maxLength: number;
+  labels: string[];
+  problemType: string;
+  splits: SplitSummary[];
+}
+
+export type TrainingStatus = 'starting' | 'running' | 'done' | 'stopped' | 'failed';
+
+export interface TrainingOutput {
+  task: string;
+  status: TrainingStatus;
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  totalEpochs: number;
+  elapsedSec: number;
+  etaSec?: number;
+  samplesPerSec?: number;
+  /** Logged points, oldest ones averaged into buckets so the payload stays small on long runs. */
+  series: { step: number[]; loss: number[]; learningRate: number[]; samplesPerSec: number[] };
+  /** Evaluations (per epoch or per eval_steps): metric name → value. */
+  evals: Array<{ step: number; epoch: number; metrics: Record<string, number> }>;
+  /** Points received in total (series may hold fewer after downsampling). */
+  pointsReceived: number;
+  checkpoint?: string;
+  message?: string;
+}
+
+export interface MetricsOutput {
+  split: string;
+  rows: number;
+  metrics: Record<string, number>;
+  labels: string[];
+  /** confusion[true][predicted] */
+  confusion?: number[][];
+}
+
+export interface PredictionsOutput {
+  labels: string[];
+  rows: Array<{ text: string; pair?: string; label: string; score: number; probs: number[] }>;
+  topK?: number;
+}
+
+export interface ExportOutput {
+  path: string;
+  files: Array<{ name: string; bytes: number }>;
+}
+
+export interface NotebookOutputPayloads {
+  model: ModelOutput;
+  tokens: TokensOutput;
+  data: DataOutput;
+  training: TrainingOutput;
+  metrics: MetricsOutput;
+  predictions: PredictionsOutput;
+  export: ExportOutput;
+}
+
+/** Renderer → host messages (postMessage from an output). */
+export type RendererToHostMessage = { type: 'stopTraining'; notebookUri?: string };
+
+export function parseRendererToHostMessage(v: unknown): RendererToHostMessage | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const m = v as Record<string, unknown>;
+  if (m.type === 'stopTraining' && (m.notebookUri === undefined || typeof m.notebookUri === 'string')) return { type: 'stopTraining', notebookUri: m.notebookUri as string | undefined };
+  return undefined;
+}

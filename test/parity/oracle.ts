@@ -33,6 +33,8 @@ export function buildOracle(vocabPath: string, opts: OracleOptions) {
     ]),
   );
   tok.setDecoder(t.wordPieceDecoder('##', true));
+  // BertTokenizerFast's tokenizer.json lists these as added special tokens: matched verbatim in text.
+  tok.addSpecialTokens(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].filter((s) => s in vocab));
   if (opts.maxLength !== undefined) {
     const strategy = { longest_first: 'LongestFirst', only_first: 'OnlyFirst', only_second: 'OnlySecond' }[opts.truncation ?? 'longest_first'];
     tok.setTruncation(opts.maxLength, { strategy: strategy as never });

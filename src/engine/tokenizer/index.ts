@@ -1,0 +1,15 @@
+// WordPiece tokenization with the behaviour of Hugging Face's BertTokenizerFast.
+// Contract (see /tmp/team/INTERFACES.md), with these refinements:
+//  - maskId is -1 when the vocabulary has no [MASK]; tokenToId/idToToken return undefined when unknown.
+//  - load(path, { doLowerCase }) lets callers override the case handling the files declare.
+//  - The special tokens [PAD] [UNK] [CLS] [SEP] [MASK] written in the text are matched verbatim (as
+//    HF's added special tokens are), so "Paris is the [MASK] of France" keeps its [MASK] id.
+//  - `truncated` tells whether tokens were cut; errors are VocabError (files) and TruncationError.
+//  - encoder/layout() expose the fused pipeline for fast writers (the CLI's JSONL writer).
+export { BertTokenizer, bundledVocabPath, type Encoding, type EncodeOptions, type Layout } from './tokenizer';
+export { VocabError } from './vocab';
+export { TruncationError, type TruncationStrategy } from './post-processor';
+export { trainWordPiece, type TrainOptions } from './trainer';
+export { BertNormalizer } from './normalizer';
+export { preTokenize } from './pre-tokenizer';
+export { WordPiece } from './wordpiece';

@@ -173,7 +173,8 @@ export class BertLMPredictionHead {
   apply(rows: tf.Tensor2D): tf.Tensor2D {
     const h = activation(this.config.hidden_act, this.dense.apply(rows)) as tf.Tensor2D;
     const t = layerNorm(h, this.LayerNorm.weight as tf.Tensor1D, this.LayerNorm.bias as tf.Tensor1D, this.LayerNorm.eps);
-    return tf.fused.matMul({ a: t, b: this.wordEmbeddings as tf.Tensor2D, transposeB: true, bias: this.bias }) as tf.Tensor2D;
+    // Not tf.fused.matMul: on wasm 4.22 a fused bias with transposeB gives wrong results.
+    return tf.add(tf.matMul(t, this.wordEmbeddings as tf.Tensor2D, false, true), this.bias);
   }
 }
 

@@ -10,8 +10,9 @@ type Grad = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
 type Save = (tensors: tf.Tensor[]) => void;
 
 /**
- * tf.customGrad with usable types. Intermediates of `forward` are disposed when it returns, so
- * whatever the gradient needs must go through `save` and come back as `saved`.
+ * tf.customGrad with usable types. Intermediates of `forward` are disposed when it returns, and so is
+ * every tensor of the forward pass before the backward one starts (tf.grads tidies it): whatever the
+ * gradient needs, apart from the inputs, must go through `save` and come back as `saved`.
  */
 export function withGrad(inputs: tf.Tensor[], forward: (xs: tf.Tensor[], save: Save) => Grad): tf.Tensor {
   const n = inputs.length;
@@ -22,10 +23,14 @@ export function withGrad(inputs: tf.Tensor[], forward: (xs: tf.Tensor[], save: S
 /** rows = table[idx]; backward scatters (and sums duplicates of) dy into a zero table with ScatterNd. */
 export function gatherRows(table: tf.Tensor2D, idx: tf.Tensor1D): tf.Tensor2D {
   const shape = table.shape;
-  return withGrad([table], ([t]) => ({
-    value: tf.gather(t, idx),
-    gradFunc: (dy) => tf.scatterND(tf.reshape(idx, [-1, 1]), dy, shape),
-  })) as tf.Tensor2D;
+  // The forward pass runs in its own tidy: idx must be saved to survive until the backward pass.
+  return withGrad([table], ([t], save) => {
+    save([idx]);
+    return {
+      value: tf.gather(t, idx),
+      gradFunc: (dy, [ids]) => tf.scatterND(tf.reshape(ids, [-1, 1]), dy, shape),
+    };
+  }) as tf.Tensor2D;
 }
 
 /** x [N, K] · w [K, M] + b, with optional fused relu; always 2-D (see tfjs #8548 for 3-D × 2-D). */

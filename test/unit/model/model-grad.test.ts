@@ -62,10 +62,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
     ];
     const nsp = [0, 1, 1];
     const before = tf.memory().numTensors;
-    const grads = tf.tidy(() =>
-      gradsOf(model.variables, () =>
-        model.loss(toInputs(batch), { labels: tf.tensor2d(mlmLabels, undefined, 'int32'), next_sentence_label: tf.tensor1d(nsp, 'int32') }, { training: false }).loss,
-      ),
+    const grads = gradsOf(model.variables, () =>
+      model.loss(toInputs(batch), { labels: tf.tensor2d(mlmLabels, undefined, 'int32'), next_sentence_label: tf.tensor1d(nsp, 'int32') }, { training: false }).loss,
     );
     assert.equal(tf.memory().numTensors, before, 'a training step leaks no tensors');
     assert.equal(grads.size, model.variables.length);
@@ -80,7 +78,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
     randomizeWeights(model, 4);
     const batch = sampleBatch();
     const labels = [2, 0, 1];
-    const grads = tf.tidy(() => gradsOf(model.variables, () => model.loss(toInputs(batch), tf.tensor1d(labels, 'int32'), { training: false }).loss));
+    const grads = gradsOf(model.variables, () => model.loss(toInputs(batch), tf.tensor1d(labels, 'int32'), { training: false }).loss);
     checkAgainstFiniteDifferences(grads, weightsOf(model), (w) => {
       const { pooled, B } = refEncoder(config, w, batch);
       return refCrossEntropy(refClassifierLogits(config, w, pooled, B), 3, labels);
@@ -95,7 +93,7 @@ test('wasm and cpu give the same gradients, dropout included, for the same seed'
   const run = async (backend: string) => {
     await initBackend(backend);
     const model = new BertForSequenceClassification(config, { seed: 7 });
-    const g = tf.tidy(() => gradsOf(model.variables, () => model.loss(toInputs(batch), tf.tensor1d([1, 2, 0], 'int32'), { training: true, seed: 1234 }).loss));
+    const g = gradsOf(model.variables, () => model.loss(toInputs(batch), tf.tensor1d([1, 2, 0], 'int32'), { training: true, seed: 1234 }).loss);
     model.dispose();
     return g;
   };

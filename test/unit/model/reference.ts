@@ -99,7 +99,7 @@ export function refEncoder(c: RefConfig, p: Weights, batch: RefBatch, prefix = '
   const we = w(p, `${prefix}embeddings.word_embeddings.weight`);
   const pe = w(p, `${prefix}embeddings.position_embeddings.weight`);
   const te = w(p, `${prefix}embeddings.token_type_embeddings.weight`);
-  let x = new Float64Array(N * H);
+  let x: Float64Array = new Float64Array(N * H);
   for (let b = 0; b < B; b++)
     for (let t = 0; t < T; t++)
       for (let h = 0; h < H; h++)
@@ -139,7 +139,7 @@ export function refEncoder(c: RefConfig, p: Weights, batch: RefBatch, prefix = '
     x = layerNorm(add(o, a1), N, H, w(p, `${L}output.LayerNorm.weight`), w(p, `${L}output.LayerNorm.bias`), c.layer_norm_eps);
     hidden.push(x);
   }
-  let pooled = new Float64Array(0);
+  let pooled: Float64Array = new Float64Array(0);
   if (p.has(`${prefix}pooler.dense.weight`)) {
     const first = new Float64Array(B * H);
     for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) first[b * H + h] = x[b * T * H + h];

@@ -1,0 +1,204 @@
+// Host ↔ webview channel of the three panels (tokenization preview, hyperparameter form, training
+// monitor): one map from message type to payload per direction and panel, and the validators the
+// host runs on EVERY message a webview sends before acting on it. A webview is a web page: anything
+// it sends is untrusted input. Owned by the panels helper; additive to src/protocol.
+
+export const PANELS_PROTOCOL_VERSION = 1;
+
+export type PanelName = 'preview' | 'hyperparams' | 'monitor';
+
+/** JSON values a form field may hold (null = HF's None). */
+export type FieldValue = string | number | boolean | null | string[];
+
+// ---------- webview → host ----------
+export interface PreviewToHostMap {
+  ready: Record<string, never>;
+  encode: { seq: number; text: string; pair: string; vocab: string; maxLength: number };
+  browseVocab: Record<string, never>;
+  manageTrust: Record<string, never>;
+}
+export interface HyperparamsToHostMap {
+  ready: Record<string, never>;
+  /** Set one key (dotted schema path, e.g. training.learning_rate). */
+  set: { path: string; value: FieldValue };
+  /** Remove one key so the default applies. */
+  unset: { path: string };
+  showText: Record<string, never>;
+  manageTrust: Record<string, never>;
+}
+export interface MonitorToHostMap {
+  ready: Record<string, never>;
+  start: Record<string, never>;
+  stop: Record<string, never>;
+  pause: Record<string, never>;
+  resume: Record<string, never>;
+  refresh: Record<string, never>;
+  openCheckpoint: { run: string };
+  openLogs: { run: string };
+  compare: { runs: string[] };
+  manageTrust: Record<string, never>;
+}
+
+type Messages<M> = { [K in keyof M]: { type: K } & M[K] }[keyof M];
+export type PreviewToHost = Messages<PreviewToHostMap>;
+export type HyperparamsToHost = Messages<HyperparamsToHostMap>;
+export type MonitorToHost = Messages<MonitorToHostMap>;
+export interface ToHostByPanel {
+  preview: PreviewToHost;
+  hyperparams: HyperparamsToHost;
+  monitor: MonitorToHost;
+}
+
+// ---------- host → webview (the host is trusted; the webview checks only `type`) ----------
+export interface VocabChoice {
+  id: string;
+  label: string;
+  detail?: string;
+}
+export interface PreviewEncodingPayload {
+  tokens: string[];
+  ids: number[];
+  offsets: [number, number][];
+  segments: number[];
+  special: number[];
+  kept: boolean[];
+}
+export type PreviewToWebview =
+  | { type: 'init'; trusted: boolean; text: string; pair: string; maxLength: number; vocabs: VocabChoice[]; vocab: string }
+  | { type: 'vocabs'; vocabs: VocabChoice[]; vocab: string }
+  | { type: 'result'; seq: number; encoding: PreviewEncodingPayload; unkId: number; maxLength: number; lowerCase: boolean }
+  | { type: 'error'; seq: number; message: string };
+
+export interface FormField {
+  path: string;
+  key: string;
+  section: string;
+  kind: string;
+  type: string;
+  default: unknown;
+  description: string;
+  nullable: boolean;
+  enum?: string[];
+  minimum?: number;
+  exclusiveMinimum?: number;
+  maximum?: number;
+  exclusiveMaximum?: number;
+}
+export interface FormIssue {
+  path: string;
+  message: string;
+}
+export type HyperparamsToWebview =
+  | { type: 'init'; trusted: boolean; fields: FormField[]; target: { kind: 'cell' | 'file' | 'none'; label: string } }
+  | { type: 'values'; values: Record<string, unknown>; errors: FormIssue[]; syntaxError?: string }
+  | { type: 'schedule'; points: [number, number][]; warmup: number; total: number; scheduler: string; note?: string }
+  | { type: 'editFailed'; path: string; message: string };
+
+export interface RunPoint {
+  step: number;
+  loss?: number;
+  learning_rate?: number;
+  [metric: string]: number | undefined;
+}
+export interface LiveRunView {
+  id: string;
+  label: string;
+  status: 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'failed' | 'stopped';
+  step: number;
+  maxSteps: number;
+  epoch: number;
+  etaSeconds?: number;
+  samplesPerSecond?: number;
+  message?: string;
+  lastCheckpoint?: string;
+  metrics: Record<string, number>;
+}
+export interface PastRunView {
+  id: string;
+  label: string;
+  dir: string;
+  when?: string;
+  finalMetrics: Record<string, number>;
+  checkpoints: string[];
+  hasLogs: boolean;
+}
+export type MonitorToWebview =
+  | { type: 'init'; trusted: boolean; chartHz: number }
+  | { type: 'live'; run: LiveRunView | null }
+  | { type: 'points'; runId: string; points: RunPoint[]; reset?: boolean }
+  | { type: 'runs'; runs: PastRunView[]; outputRoots: string[] }
+  | { type: 'compare'; series: { id: string; label: string; points: RunPoint[] }[] };
+
+// ---------- validation of webview → host ----------
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; reason: string };
+
+type Check = (v: unknown) => string | undefined;
+const MAX_TEXT = 200_000;
+
+const str = (max: number): Check => (v) => (typeof v !== 'string' ? 'must be a string' : v.length > max ? `must be at most ${max} characters` : undefined);
+const int = (min: number, max: number): Check => (v) =>
+  typeof v !== 'number' || !Number.isInteger(v) ? 'must be an integer' : v < min || v > max ? `must be in ${min}..${max}` : undefined;
+const dottedPath: Check = (v) =>
+  typeof v !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,3}$/.test(v) || v.split('.').some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype')
+    ? 'must be a dotted key path'
+    : undefined;
+const fieldValue: Check = (v) => {
+  if (v === null || typeof v === 'boolean') return undefined;
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : 'must be a finite number';
+  if (typeof v === 'string') return v.length > 4096 ? 'must be at most 4096 characters' : undefined;
+  if (Array.isArray(v)) return v.length <= 64 && v.every((x) => typeof x === 'string' && x.length <= 256) ? undefined : 'must be a short list of strings';
+  return 'must be a string, number, boolean, null or list of strings';
+};
+const runList: Check = (v) => (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string' && x.length > 0 && x.length <= 4096) ? undefined : 'must be two run ids');
+
+type Shape = Record<string, Check>;
+const SHAPES: { [P in PanelName]: Record<string, Shape> } = {
+  preview: {
+    ready: {},
+    encode: { seq: int(0, Number.MAX_SAFE_INTEGER), text: str(MAX_TEXT), pair: str(MAX_TEXT), vocab: str(4096), maxLength: int(1, 8192) },
+    browseVocab: {},
+    manageTrust: {},
+  },
+  hyperparams: {
+    ready: {},
+    set: { path: dottedPath, value: fieldValue },
+    unset: { path: dottedPath },
+    showText: {},
+    manageTrust: {},
+  },
+  monitor: {
+    ready: {},
+    start: {},
+    stop: {},
+    pause: {},
+    resume: {},
+    refresh: {},
+    openCheckpoint: { run: str(4096) },
+    openLogs: { run: str(4096) },
+    compare: { runs: runList },
+    manageTrust: {},
+  },
+};
+
+/**
+ * Validates one message a panel's webview sent. Unknown types, missing or extra fields and wrong
+ * types are refused with a reason; nothing about the message is trusted until this returns ok.
+ */
+export function parsePanelMessage<P extends PanelName>(panel: P, raw: unknown): ParseResult<ToHostByPanel[P]> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, reason: 'not an object' };
+  const obj = raw as Record<string, unknown>;
+  const type = obj.type;
+  if (typeof type !== 'string') return { ok: false, reason: 'no string "type"' };
+  const shapes = SHAPES[panel];
+  if (!Object.prototype.hasOwnProperty.call(shapes, type)) return { ok: false, reason: `unknown type "${type.slice(0, 40)}" for the ${panel} panel` };
+  const shape = shapes[type];
+  for (const key of Object.keys(obj)) {
+    if (key !== 'type' && !Object.prototype.hasOwnProperty.call(shape, key)) return { ok: false, reason: `${type}: unexpected field "${key.slice(0, 40)}"` };
+  }
+  for (const [key, check] of Object.entries(shape)) {
+    if (!(key in obj)) return { ok: false, reason: `${type}: missing field "${key}"` };
+    const problem = check(obj[key]);
+    if (problem) return { ok: false, reason: `${type}.${key} ${problem}` };
+  }
+  return { ok: true, message: obj as unknown as ToHostByPanel[P] };
+}

@@ -18,5 +18,5 @@ export { runConfigJsonSchema, type JsonSchema } from './jsonSchema';
 export { validateRunConfig, type ValidateOptions } from './validate';
 export { parseRunConfigText, lineColumnOf, type LocatedIssue, type TextValidationResult } from './source';
 export { schemaFields, defaultValues, type SchemaField } from './catalog';
-export { CLASSIFICATION_METRICS, PRETRAINING_METRICS, REGRESSION_METRICS, metricNames } from './metrics';
+export { CLASSIFICATION_METRICS, MULTI_LABEL_METRICS, PRETRAINING_METRICS, REGRESSION_METRICS, metricNames } from './metrics';
 export { bestMetricOf, evalStepsOf, stepInterval, warmupStepsOf } from './derived';

@@ -1,6 +1,6 @@
 // Loading labelled (or unlabelled) examples from files into memory, with the checks that must fail
 // before training starts: missing/empty files, unknown columns, unseen or malformed labels.
-import { readRecords, checkReadable, DataError, type RawRecord } from './readers';
+import { readRecords, checkReadable, DataError, formatOf, type FileFormat, type RawRecord } from './readers';
 import { cleanText } from './clean';
 import { inferProblemType, labelNames, makeLabelMap, parseRegressionTarget, type LabelMap, type ProblemType } from './labels';
 import { Rng, mixSeed } from '../train/rng';
@@ -18,6 +18,10 @@ export interface DataOptions {
   problem_type?: ProblemType;
   /** Fixed label names (e.g. from a model's config) instead of those found in train. */
   labels?: string[];
+  /** File format; default from the extension. */
+  format?: FileFormat;
+  /** data.clean_text (default true). */
+  clean_text?: boolean;
 }
 
 export interface Example {
@@ -55,7 +59,7 @@ async function readFile(file: string, role: string, opts: DataOptions, needLabel
   const out: RawExample[] = [];
   let checked = false;
   let hasLabel = false;
-  for await (const rec of readRecords(file) as AsyncIterable<RawRecord>) {
+  for await (const rec of readRecords(file, opts.format ?? formatOf(file)) as AsyncIterable<RawRecord>) {
     if (rec.fields.__blank) continue;
     if (!checked) {
       const cols = Object.keys(rec.fields);
@@ -67,7 +71,7 @@ async function readFile(file: string, role: string, opts: DataOptions, needLabel
     }
     const where = `${file}:${rec.line}`;
     const rawText = rec.fields[textCol];
-    const c = cleanText(rawText == null ? '' : String(rawText));
+    const c = cleanText(rawText == null ? '' : String(rawText), { clean: opts.clean_text });
     if (c.capped) stats.capped++;
     if (!c.text) {
       stats.skippedEmpty++;
@@ -75,7 +79,7 @@ async function readFile(file: string, role: string, opts: DataOptions, needLabel
     }
     let text_pair: string | undefined;
     if (pairCol) {
-      const p = cleanText(String(rec.fields[pairCol] ?? ''));
+      const p = cleanText(String(rec.fields[pairCol] ?? ''), { clean: opts.clean_text });
       if (p.capped) stats.capped++;
       text_pair = p.text;
     }

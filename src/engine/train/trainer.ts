@@ -78,7 +78,7 @@ export interface ProgressInfo {
 export interface TrainerHooks {
   onProgress?(p: ProgressInfo): void;
   onLog?(entry: LogEntry): void;
-  onEval?(step: number, metrics: EvalMetrics): void;
+  onEval?(step: number, metrics: EvalMetrics, epoch: number): void;
   onCheckpoint?(info: { step: number; path: string }): void;
   onMessage?(text: string): void;
   /** Polled after every optimizer step: true → save a checkpoint and return. */
@@ -295,7 +295,7 @@ export async function train(inp: TrainerInputs): Promise<TrainResult> {
     for (const [k, v] of Object.entries(scalars)) entry[`eval_${k}`] = v;
     entry.eval_runtime = now() - t0;
     log(entry, Object.fromEntries(Object.entries(scalars).map(([k, v]) => [`eval/${k}`, v])));
-    hooks.onEval?.(step, m);
+    hooks.onEval?.(step, m, epochAt(step));
     lastEval = { step, metrics: scalars };
     // Early stopping (HF EarlyStoppingCallback): count evaluations without enough improvement.
     if (a.early_stopping_patience) {

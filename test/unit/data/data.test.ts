@@ -85,6 +85,8 @@ test('a 1 MB line is capped, not fatal; summary reports percentiles and truncati
   assert.ok(s.tokens.max > 10_000);
   assert.deepEqual(s.labelCounts, { a: 2, b: 1 });
   assert.equal(cleanText(' a\u200b\tb \n c ').text, 'a b c');
+  assert.equal(cleanText('<p>Great &amp; cheap<br/>phone &#233;</p>').text, 'Great & cheap phone é');
+  assert.equal(cleanText('<b>x</b>', { clean: false }).text, '<b>x</b>');
 });
 
 test('batches depend only on seed and epoch; dynamic padding pads to the batch longest', () => {

@@ -1,0 +1,191 @@
+// From a validated RunConfig to everything the loop needs: backend, tokenizer, data (checked and
+// tokenized before any training), model, save/load functions. All input errors surface here.
+import { readFileSync } from 'node:fs';
+import type { RunConfig } from '../../schema';
+import { BertTokenizer, bundledVocabPath } from '../tokenizer';
+import { builtinConfig, createModel, initBackend, isBuiltinName, loadPretrained, savePretrained, type AnyBertModel, type BackendReport } from '../model';
+import { loadData, encodeExamples, summarizeSplit, readRecords, formatOf, checkReadable, cleanText, splitDocuments, nspPairs, DataError, type DataSummary, type EncodedExample, type DataOptions } from '../data';
+import { Rng, mixSeed } from './rng';
+import type { TrainerInputs, TrainableModel } from './trainer';
+import type { TrainKind } from './tensors';
+
+export interface PreparedRun {
+  inputs: TrainerInputs;
+  summary: DataSummary;
+  backend: BackendReport;
+  tokenizer: BertTokenizer;
+  test?: EncodedExample[];
+}
+
+function dataOptions(c: RunConfig): DataOptions {
+  const d = c.data;
+  return {
+    train: d.train ?? undefined,
+    validation: d.validation ?? undefined,
+    test: d.test ?? undefined,
+    text_column: d.text_column,
+    text_pair_column: d.text_pair_column ?? undefined,
+    label_column: d.label_column,
+    validation_split: d.validation ? 0 : d.split.validation,
+    seed: d.split.seed ?? c.training.data_seed ?? c.training.seed,
+    problem_type: d.problem_type ?? undefined,
+    labels: d.label_list ?? undefined,
+    format: d.format === 'auto' ? undefined : d.format,
+    clean_text: d.clean_text,
+  };
+}
+
+async function loadTokenizer(c: RunConfig): Promise<BertTokenizer | undefined> {
+  if (c.tokenizer) return BertTokenizer.load(c.tokenizer);
+  if (isBuiltinName(c.model)) return BertTokenizer.load(bundledVocabPath());
+  return undefined; // the model folder's own
+}
+
+/** Sentences of a pretraining corpus grouped in documents (text: blank lines; other formats: one row = one document). */
+async function readCorpus(file: string, opts: DataOptions, role: string): Promise<string[][]> {
+  checkReadable(file, role);
+  const format = opts.format ?? formatOf(file);
+  const col = opts.text_column ?? 'text';
+  const lines: Array<string | null> = [];
+  let checked = false;
+  for await (const rec of readRecords(file, format)) {
+    if (rec.fields.__blank) {
+      lines.push(null);
+      continue;
+    }
+    if (!checked && !(col in rec.fields)) throw new DataError(`${file}: column '${col}' not found (available: ${Object.keys(rec.fields).join(', ')})`);
+    checked = true;
+    const t = cleanText(String(rec.fields[col] ?? ''), { clean: opts.clean_text }).text;
+    if (format === 'text') lines.push(t);
+    else {
+      lines.push(...t.split(/(?<=[.!?])\s+/), null);
+    }
+  }
+  const docs = splitDocuments(lines);
+  if (!docs.length) throw new DataError(`${role}: no text in ${file}`);
+  return docs;
+}
+
+function encodePretraining(docs: string[][], tok: BertTokenizer, maxLength: number, nsp: boolean, seed: number): EncodedExample[] {
+  if (!nsp) return encodeExamples(docs.flat().map((text) => ({ text, source: '' })), tok, maxLength);
+  const pairs = nspPairs(docs, new Rng(mixSeed(seed, 0x45)));
+  if (!pairs.length) throw new DataError('pretraining with nsp needs documents of at least two sentences (one per line, documents separated by blank lines)');
+  return encodeExamples(pairs.map((p) => ({ text: p.a, text_pair: p.b, label: p.label, source: '' })), tok, maxLength);
+}
+
+export async function prepareRun(c: RunConfig, say: (t: string) => void = () => {}): Promise<PreparedRun> {
+  const t = c.training;
+  const backend = await initBackend(t.backend);
+  say(`backend: ${backend.name} (${backend.reason})`);
+  const opts = dataOptions(c);
+  const maxLength = c.data.max_length;
+  const seed = opts.seed ?? t.seed;
+  let tokenizer = await loadTokenizer(c);
+  let model: AnyBertModel;
+  let kind: TrainKind;
+  let train: EncodedExample[], evalSet: EncodedExample[] | undefined, test: EncodedExample[] | undefined;
+  let problemType: string = 'single_label_classification';
+  let numLabels = 0;
+  let labelMap: { id2label: Record<string, string> } | undefined;
+  const warnings: string[] = [];
+
+  if (c.task === 'pretraining') {
+    kind = c.pretraining.nsp ? 'mlm+nsp' : 'mlm';
+    if (!opts.train) throw new DataError('data.train: no training file given');
+    const docs = await readCorpus(opts.train, opts, 'data.train');
+    let valDocs = opts.validation ? await readCorpus(opts.validation, opts, 'data.validation') : undefined;
+    let trainDocs = docs;
+    if (!valDocs && (opts.validation_split ?? 0) > 0 && docs.length > 1) {
+      const idx = new Rng(mixSeed(seed, 0x5711)).shuffle([...docs.keys()]);
+      const nVal = Math.max(1, Math.round(docs.length * opts.validation_split!));
+      const valSet = new Set(idx.slice(0, nVal));
+      valDocs = docs.filter((_, i) => valSet.has(i));
+      trainDocs = docs.filter((_, i) => !valSet.has(i));
+    }
+    const task = kind === 'mlm' ? 'masked-lm' : 'pretraining';
+    if (isBuiltinName(c.model)) {
+      model = createModel(task, builtinConfig(c.model, { vocab_size: tokenizer!.vocabSize, max_position_embeddings: Math.max(512, maxLength) }), { seed: t.seed });
+    } else {
+      const r = await loadPretrained(c.model, { task, seed: t.seed });
+      model = r.model;
+      tokenizer ??= r.tokenizer as unknown as BertTokenizer;
+      r.report.messages.forEach((m) => say(m));
+    }
+    train = encodePretraining(trainDocs, tokenizer!, maxLength, c.pretraining.nsp, seed);
+    evalSet = valDocs && encodePretraining(valDocs, tokenizer!, maxLength, c.pretraining.nsp, seed + 1);
+    if (tokenizer!.maskId < 0) throw new DataError('the vocabulary has no [MASK] token: masked-language-model pretraining needs one');
+  } else {
+    kind = 'classification';
+    const data = await loadData(opts, true);
+    problemType = data.problemType;
+    labelMap = data.labels;
+    numLabels = problemType === 'regression' ? 1 : Object.keys(data.labels!.id2label).length;
+    if (problemType !== 'regression' && numLabels < 2) throw new DataError(`data.train: only one label value (${Object.values(data.labels!.id2label).join(', ')}) in the training data; a classifier needs at least two`);
+    const labels = data.labels && { id2label: data.labels.id2label, label2id: data.labels.label2id };
+    if (data.capped) warnings.push(`${data.capped} text(s) longer than 100000 characters were cut`);
+    if (data.skippedEmpty) warnings.push(`${data.skippedEmpty} row(s) with empty text were skipped`);
+    if (isBuiltinName(c.model)) {
+      model = createModel(
+        'sequence-classification',
+        builtinConfig(c.model, { vocab_size: tokenizer!.vocabSize, num_labels: numLabels, ...(labels ?? {}), problem_type: problemType as never, max_position_embeddings: Math.max(512, maxLength) }),
+        { seed: t.seed },
+      );
+    } else {
+      const r = await loadPretrained(c.model, { task: 'sequence-classification', numLabels, id2label: labels?.id2label, seed: t.seed });
+      model = r.model;
+      tokenizer ??= r.tokenizer as unknown as BertTokenizer;
+      r.report.messages.forEach((m) => say(m));
+      model.config.problem_type = problemType as never;
+    }
+    train = encodeExamples(data.train, tokenizer!, maxLength);
+    evalSet = data.validation && encodeExamples(data.validation, tokenizer!, maxLength);
+    test = data.test && encodeExamples(data.test, tokenizer!, maxLength);
+  }
+  if (maxLength > model.config.max_position_embeddings)
+    throw new DataError(`data.max_length ${maxLength} exceeds the model's max_position_embeddings (${model.config.max_position_embeddings})`);
+
+  const summary: DataSummary = {
+    problemType: (kind === 'classification' ? problemType : kind) as never,
+    numLabels,
+    maxLength,
+    splits: { train: summarizeSplit(train, maxLength, labelMap as never) },
+    warnings,
+  };
+  if (evalSet) summary.splits.validation = summarizeSplit(evalSet, maxLength, labelMap as never);
+  if (test) summary.splits.test = summarizeSplit(test, maxLength, labelMap as never);
+  const trunc = summary.splits.train.truncated;
+  if (trunc > 0.1 * train.length) warnings.push(`${trunc} of ${train.length} training texts are longer than max_length ${maxLength} and will be truncated`);
+
+  const tok = tokenizer!;
+  const taskName = kind === 'classification' ? 'sequence-classification' : kind === 'mlm' ? 'masked-lm' : 'pretraining';
+  const inputs: TrainerInputs = {
+    kind,
+    model: model as unknown as TrainableModel,
+    train,
+    eval: evalSet,
+    padId: tok.padId,
+    problemType,
+    numLabels,
+    groupByLength: c.data.bucket_by_length,
+    mask:
+      kind === 'classification'
+        ? undefined
+        : {
+            mlmProbability: c.pretraining.mlm_probability,
+            maskTokenId: tok.maskId,
+            vocabSize: tok.vocabSize,
+            specialIds: new Set([tok.padId, tok.clsId, tok.sepId, tok.maskId, tok.unkId].filter((x) => x >= 0)),
+            idToToken: c.pretraining.whole_word_masking ? (id) => tok.idToToken(id) ?? '' : undefined,
+          },
+    args: t,
+    saveModel: (m, dir) => savePretrained(m as unknown as AnyBertModel, tok, dir),
+    loadModel: async (dir) => (await loadPretrained(dir, { task: taskName })).model as unknown as TrainableModel,
+    runConfig: c,
+  };
+  return { inputs, summary, backend, tokenizer: tok, test };
+}
+
+/** The run configuration stored in a checkpoint (for `resume` from the checkpoint alone). */
+export function readCheckpointConfig(dir: string): RunConfig {
+  return JSON.parse(readFileSync(`${dir}/run_config.json`, 'utf8')) as RunConfig;
+}

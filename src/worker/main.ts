@@ -1,0 +1,145 @@
+// The training child process (forked by TrainingProcess in ./client.ts). Speaks src/protocol over
+// Node IPC; every incoming message is validated before use. `stop` (or SIGINT/SIGTERM, or the host
+// going away) finishes the current step, saves a checkpoint, reports `done` and exits 0.
+import { parseHostToWorker, toHost, type WorkerToHost, type WorkerState } from '../protocol';
+import { initBackend } from '../engine/model';
+import { ops, type OpContext } from './ops';
+import { runTraining, doneMetrics } from './ops/train';
+
+if (!process.send) {
+  console.error('bertnb worker: must be started by the host with an IPC channel (child_process.fork)');
+  process.exit(2);
+}
+
+let lastCheckpoint: string | null = null;
+let state: WorkerState = 'idle';
+let running = 0;
+const stopController = new AbortController();
+const requests = new Map<number, AbortController>();
+let pauseGate: { promise: Promise<void>; release: () => void } | undefined;
+
+function send(msg: WorkerToHost): void {
+  if (msg.type === 'checkpoint') lastCheckpoint = msg.path;
+  if (process.connected) process.send!(msg);
+}
+
+function setState(s: WorkerState): void {
+  state = s;
+  send(toHost('state', { state: s }));
+}
+
+/** Exits once queued IPC messages are flushed (process.send is asynchronous). */
+function exitAfterFlush(code: number): void {
+  if (!process.connected) process.exit(code);
+  process.send!(toHost('state', { state: 'idle' }), () => process.exit(code));
+  setTimeout(() => process.exit(code), 2000).unref();
+}
+
+const waitWhilePaused = (): Promise<void> => pauseGate?.promise ?? Promise.resolve();
+
+function context(signal: AbortSignal): OpContext {
+  return { send, signal, waitWhilePaused };
+}
+
+function requestStop(): void {
+  if (state === 'stopping') return;
+  stopController.abort();
+  pauseGate?.release();
+  pauseGate = undefined;
+  if (running === 0) exitAfterFlush(0);
+  else setState('stopping');
+}
+
+async function startRun(config: unknown, resume?: string | boolean): Promise<void> {
+  running++;
+  setState('running');
+  try {
+    const { result, lastCheckpoint: last } = await runTraining(config, context(stopController.signal), resume);
+    send(toHost('done', { outputDir: result.outputDir, metrics: doneMetrics(result), bestCheckpoint: result.bestModelCheckpoint ?? null, stopped: result.status === 'stopped' }));
+    lastCheckpoint = last ?? lastCheckpoint;
+    running--;
+    if (stopController.signal.aborted) exitAfterFlush(0);
+    else setState('idle');
+  } catch (e) {
+    running--;
+    const err = e instanceof Error ? e : new Error(String(e));
+    send(toHost('error', { message: err.message, lastCheckpoint, stack: err.stack }));
+    exitAfterFlush(1);
+  }
+}
+
+async function answer(id: number, op: string, args: unknown): Promise<void> {
+  const handler = Object.prototype.hasOwnProperty.call(ops, op) ? ops[op] : undefined;
+  if (!handler) {
+    send(toHost('response', { id, ok: false, error: `unknown op '${op}' (known: ${Object.keys(ops).join(', ')})` }));
+    return;
+  }
+  const ac = new AbortController();
+  requests.set(id, ac);
+  const onStop = () => ac.abort();
+  stopController.signal.addEventListener('abort', onStop);
+  running++;
+  try {
+    const result = await handler(args, context(ac.signal));
+    send(toHost('response', { id, ok: true, result }));
+  } catch (e) {
+    send(toHost('response', { id, ok: false, error: e instanceof Error ? e.message : String(e) }));
+  } finally {
+    running--;
+    requests.delete(id);
+    stopController.signal.removeEventListener('abort', onStop);
+    if (stopController.signal.aborted && running === 0) exitAfterFlush(0);
+  }
+}
+
+process.on('message', (raw: unknown) => {
+  const parsed = parseHostToWorker(raw);
+  if (!parsed.ok) {
+    send(toHost('log', { level: 'warn', message: `ignored a malformed message: ${parsed.reason}` }));
+    return;
+  }
+  const m = parsed.message;
+  switch (m.type) {
+    case 'start':
+      if (running > 0) send(toHost('log', { level: 'warn', message: 'a run is already in progress; start ignored' }));
+      else void startRun(m.config, m.resumeFromCheckpoint);
+      break;
+    case 'stop':
+      requestStop();
+      break;
+    case 'pause':
+      if (!pauseGate && state === 'running') {
+        let release!: () => void;
+        const promise = new Promise<void>((r) => (release = r));
+        pauseGate = { promise, release };
+        setState('paused');
+      }
+      break;
+    case 'resume':
+      if (pauseGate) {
+        pauseGate.release();
+        pauseGate = undefined;
+        setState('running');
+      }
+      break;
+    case 'request':
+      void answer(m.id, m.op, m.args);
+      break;
+    case 'cancel':
+      requests.get(m.id)?.abort();
+      break;
+  }
+});
+
+// Ctrl-C in a terminal reaches the whole process group; the host going away must not lose work.
+process.on('SIGINT', requestStop);
+process.on('SIGTERM', requestStop);
+process.on('disconnect', requestStop);
+
+initBackend(process.env.BERTNB_BACKEND ?? 'auto').then(
+  (b) => send(toHost('ready', { backend: { name: b.name, reason: b.reason }, pid: process.pid })),
+  (e: unknown) => {
+    send(toHost('error', { message: `no backend: ${e instanceof Error ? e.message : String(e)}`, lastCheckpoint: null }));
+    exitAfterFlush(1);
+  },
+);

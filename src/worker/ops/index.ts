@@ -1,0 +1,23 @@
+// Kernel operations the worker answers (`request` → `response`). One file per op; to add one,
+// add one line to `ops`.
+import type { WorkerToHost } from '../../protocol';
+import { trainOp } from './train';
+import { evaluateOp } from './evaluate';
+import { predictOp } from './predict';
+
+export interface OpContext {
+  /** Sends a protocol message to the host (progress, log, eval, checkpoint …). */
+  send(msg: WorkerToHost): void;
+  /** Aborted when the host cancels the request or asks the worker to stop. */
+  signal: AbortSignal;
+  /** Resolves while the host has paused the worker. */
+  waitWhilePaused(): Promise<void>;
+}
+
+export type OpHandler = (args: unknown, ctx: OpContext) => Promise<unknown>;
+
+export const ops: Record<string, OpHandler> = {
+  train: trainOp,
+  evaluate: evaluateOp,
+  predict: predictOp,
+};

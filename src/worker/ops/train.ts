@@ -1,0 +1,68 @@
+// `train` op and the `start` message: one training run from a RunConfig, reporting progress, logs,
+// evaluations and checkpoints as protocol messages.
+import { validateRunConfig, type RunConfig } from '../../schema';
+import { toHost } from '../../protocol';
+import { prepareRun } from '../../engine/train/setup';
+import { train, type TrainResult } from '../../engine/train/trainer';
+import { formatSummary } from '../../engine/data';
+import { scalarMetrics } from '../../engine/train/evaluate';
+import type { OpContext, OpHandler } from './index';
+
+const finite = (x: number | undefined): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+const nullable = (m: Record<string, number>): Record<string, number | null> => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, finite(v)]));
+
+export interface RunOutcome {
+  result: TrainResult;
+  lastCheckpoint: string | null;
+}
+
+/** Validates the config (again: the host is trusted, its files are not), prepares data and trains. */
+export async function runTraining(rawConfig: unknown, ctx: OpContext, resumeFromCheckpoint?: string | boolean): Promise<RunOutcome> {
+  const v = validateRunConfig(rawConfig);
+  if (!v.ok || !v.config) throw new Error(`invalid run config:\n${v.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
+  const config: RunConfig = v.config;
+  if (resumeFromCheckpoint !== undefined) config.training.resume_from_checkpoint = resumeFromCheckpoint;
+  const info = (message: string) => ctx.send(toHost('log', { level: message.startsWith('warning') ? 'warn' : 'info', message }));
+  const prepared = await prepareRun(config, info);
+  for (const line of formatSummary(prepared.summary).split('\n')) info(line);
+  let lastCheckpoint: string | null = null;
+  const result = await train({
+    ...prepared.inputs,
+    hooks: {
+      onMessage: info,
+      onProgress: (p) =>
+        ctx.send(
+          toHost('progress', {
+            step: p.step,
+            maxSteps: p.maxSteps,
+            epoch: p.epoch,
+            loss: finite(p.loss),
+            learningRate: finite(p.learning_rate),
+            samplesPerSecond: finite(p.samples_per_second),
+            etaSeconds: finite(p.eta_seconds),
+            gradNorm: finite(p.grad_norm),
+          }),
+        ),
+      onEval: (step, m, epoch) => ctx.send(toHost("eval", { step, epoch, metrics: nullable(scalarMetrics(m)) })),
+      onCheckpoint: ({ step, path }) => {
+        lastCheckpoint = path;
+        ctx.send(toHost('checkpoint', { step, path }));
+      },
+      shouldStop: () => ctx.signal.aborted,
+      waitWhilePaused: () => ctx.waitWhilePaused(),
+    },
+  });
+  return { result, lastCheckpoint: result.lastCheckpoint ?? lastCheckpoint };
+}
+
+export function doneMetrics(r: TrainResult): Record<string, number | null> {
+  const m: Record<string, number> = { train_loss: r.trainLoss, global_step: r.globalStep, epoch: r.epoch, train_samples_per_second: r.samplesPerSecond };
+  for (const [k, v] of Object.entries(scalarMetrics(r.metrics ?? {}))) m[`eval_${k}`] = v;
+  return nullable(m);
+}
+
+export const trainOp: OpHandler = async (args, ctx) => {
+  const a = (args ?? {}) as { config?: unknown; resumeFromCheckpoint?: string | boolean };
+  const { result } = await runTraining(a.config, ctx, a.resumeFromCheckpoint);
+  return { status: result.status, outputDir: result.outputDir, metrics: doneMetrics(result), bestCheckpoint: result.bestModelCheckpoint ?? null, lastCheckpoint: result.lastCheckpoint ?? null };
+};

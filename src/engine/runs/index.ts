@@ -1,0 +1,7 @@
+// Runs on disk: trainer_state.json in Hugging Face's format (read/write) and discovery of runs —
+// bertnb's and Hugging Face Trainer's checkpoint folders alike — with their curves.
+export {
+  TRAINER_STATE_FILE, TrainerStateError, makeTrainerState, parseTrainerState, readTrainerState, readTrainerStateSync,
+  stateJson, writeTrainerState, type HfTrainerState, type LogEntry, type TrainerStateRead,
+} from './trainerState';
+export { listRuns, pointsOf, readRun, type RunInfo, type RunPoint } from './discover';

@@ -3,6 +3,7 @@
 // or value before the cell runs and the headless runner refuses the same cells with the same messages.
 import { parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
 import { STEPS, STEP_FIELDS, isStep, type FieldSpec, type FieldTable, type Step } from './steps';
+import { validateRunConfig, pretrainingFields } from '../../schema';
 
 export interface CellPosition {
   line: number;
@@ -94,13 +95,42 @@ export function parseCell(source: string): ParsedCell {
   }
 
   if (step && doc.errors.length === 0 && diagnostics.length === 0) {
-    const problems = validateFields(STEP_FIELDS[step], config, `%${step}`);
+    const problems = SCHEMA_STEPS.includes(step) ? schemaProblems(step, config) : validateFields(STEP_FIELDS[step], config, `%${step}`);
     for (const p of problems) {
       const [start, end] = rangeOfPath(doc, p.path, p.on ?? 'value', firstLineEnd);
       diagnostics.push({ message: p.message, severity: p.severity ?? 'error', range: lines.range(start, end), path: p.path });
     }
   }
   return { step, config, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };
+}
+
+/** Steps whose keys are a section of the run configuration: validated by the schema itself. */
+const SCHEMA_STEPS: Step[] = ['data', 'train', 'pretrain'];
+
+/** The cell's keys placed where they sit in a run configuration, validated, and mapped back. */
+function schemaProblems(step: Step, config: Record<string, unknown>): FieldProblem[] {
+  let input: Record<string, unknown>;
+  if (step === 'data') input = { data: config };
+  else if (step === 'train') input = { training: config };
+  else {
+    const training: Record<string, unknown> = {};
+    const pretraining: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(config)) (k in pretrainingFields ? pretraining : training)[k] = v;
+    input = { task: 'pretraining', training, pretraining };
+  }
+  const result = validateRunConfig(input, { requireData: step === 'data' });
+  const toProblem = (severity: 'error' | 'warning') => (i: { path: string; value: unknown; message: string; kind: string }): FieldProblem => {
+    const path = i.path.split('.').slice(1).filter((p) => p !== '');
+    const key = path.at(-1);
+    const message =
+      i.kind === 'unknown-key'
+        ? i.message.replace(/^unknown key '([^']+)'/, `unknown key '$1' for %${step}`)
+        : i.kind === 'missing' || !key
+          ? `%${step}: ${key ?? ''} ${i.message}`.replace(/\s+/g, ' ')
+          : `${key}: ${describeValue(i.value)} ${i.message}`;
+    return { path, message, severity, on: i.kind === 'unknown-key' || i.kind === 'missing' ? 'key' : 'value' };
+  };
+  return [...result.errors.map(toProblem('error')), ...result.warnings.map(toProblem('warning'))];
 }
 
 export interface FieldProblem {

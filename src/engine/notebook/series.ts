@@ -86,7 +86,8 @@ export class TrainingSeries {
   }
 
   update(s: Partial<Omit<TrainingOutput, 'series' | 'evals' | 'pointsReceived'>>): void {
-    this.state = { ...this.state, ...s };
+    // Undefined means "not reported this time", not "clear it".
+    for (const [k, v] of Object.entries(s)) if (v !== undefined) (this.state as Record<string, unknown>)[k] = v;
   }
 
   get status(): TrainingStatus {

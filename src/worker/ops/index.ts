@@ -4,6 +4,10 @@ import type { WorkerToHost } from '../../protocol';
 import { trainOp } from './train';
 import { evaluateOp } from './evaluate';
 import { predictOp } from './predict';
+import { modelOp } from './model';
+import { tokenizeOp } from './tokenize';
+import { dataOp } from './data';
+import { exportOp } from './export';
 
 export interface OpContext {
   /** Sends a protocol message to the host (progress, log, eval, checkpoint …). */
@@ -20,4 +24,8 @@ export const ops: Record<string, OpHandler> = {
   train: trainOp,
   evaluate: evaluateOp,
   predict: predictOp,
+  model: modelOp,
+  tokenize: tokenizeOp,
+  data: dataOp,
+  export: exportOp,
 };

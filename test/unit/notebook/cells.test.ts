@@ -70,3 +70,11 @@ test('texts: a string, a block of lines, a list with pairs', () => {
   assert.deepEqual(textsOf('q', 'a'), [['q', 'a']]);
   assert.deepEqual(textsOf(['x', ['q', 'a']]), [['x', undefined], ['q', 'a']]);
 });
+
+test('cross-field rules of the schema apply to %train cells', () => {
+  const c = parseCell('%train\nload_best_model_at_end: true\neval_strategy: epoch\nsave_strategy: steps\n');
+  assert.equal(c.ok, false);
+  const d = c.diagnostics.find((x) => /must equal eval_strategy/.test(x.message));
+  assert.ok(d, JSON.stringify(c.diagnostics));
+  assert.equal(d.range.start.line, 3);
+});

@@ -1,0 +1,83 @@
+// `data` op (notebook %data cell): read the files the way training will, tokenize with the current
+// tokenizer and summarise each split with a token-length histogram.
+import { isAbsolute, resolve } from 'node:path';
+import { loadData, encodeExamples, summarizeSplit, type DataOptions, type EncodedExample } from '../../engine/data';
+import type { DataOutput, SplitSummary } from '../../protocol/notebook-outputs';
+import { currentTokenizer, notebookState } from './model';
+import type { OpHandler } from './index';
+
+export interface DataArgs {
+  cwd?: string;
+  train?: string | null;
+  validation?: string | null;
+  test?: string | null;
+  text_column?: string;
+  text_pair_column?: string | null;
+  label_column?: string;
+  label_list?: string[] | null;
+  problem_type?: DataOptions['problem_type'] | null;
+  format?: string;
+  max_length?: number;
+  clean_text?: boolean;
+  split?: { validation?: number; seed?: number | null } | null;
+}
+
+/** Histogram of token lengths with about `bins` integer-width bins covering max(maxLength, longest). */
+export function lengthHistogram(lengths: number[], maxLength: number, bins = 24): { edges: number[]; counts: number[] } {
+  const top = Math.max(maxLength, ...lengths, 1);
+  const width = Math.max(1, Math.ceil(top / bins));
+  const n = Math.ceil((top + 1) / width);
+  const counts = new Array<number>(n).fill(0);
+  for (const l of lengths) counts[Math.min(n - 1, Math.floor(l / width))]++;
+  return { edges: Array.from({ length: n + 1 }, (_, i) => i * width), counts };
+}
+
+function summary(name: string, file: string, enc: EncodedExample[], maxLength: number, labels: Parameters<typeof summarizeSplit>[2]): SplitSummary {
+  const s = summarizeSplit(enc, maxLength, labels);
+  const lengths = enc.map((e) => e.fullLength);
+  return {
+    name,
+    file,
+    rows: s.rows,
+    labelCounts: s.labelCounts ?? {},
+    lengths: { min: lengths.length ? Math.min(...lengths) : 0, mean: s.tokens.mean, p50: s.tokens.p50, p90: s.tokens.p90, p99: s.tokens.p99, max: s.tokens.max },
+    histogram: lengthHistogram(lengths, maxLength),
+    truncated: s.truncated,
+  };
+}
+
+export const dataOp: OpHandler = async (args) => {
+  const a = (args ?? {}) as DataArgs;
+  const cwd = a.cwd ?? process.cwd();
+  const path = (p: string | null | undefined) => (p ? (isAbsolute(p) ? p : resolve(cwd, p)) : undefined);
+  if (!a.train) throw new Error('%data needs train: the training file');
+  const maxLength = a.max_length ?? 128;
+  const opts: DataOptions = {
+    train: path(a.train),
+    validation: path(a.validation),
+    test: path(a.test),
+    text_column: a.text_column ?? 'text',
+    text_pair_column: a.text_pair_column ?? undefined,
+    label_column: a.label_column ?? 'label',
+    validation_split: a.validation ? 0 : (a.split?.validation ?? 0.1),
+    seed: a.split?.seed ?? 42,
+    problem_type: a.problem_type ?? undefined,
+    labels: a.label_list ?? undefined,
+    format: a.format && a.format !== 'auto' ? (a.format as DataOptions['format']) : undefined,
+    clean_text: a.clean_text ?? true,
+  };
+  const pretraining = notebookState.model?.task === 'pretraining';
+  const data = await loadData(opts, !pretraining);
+  const tok = await currentTokenizer();
+  const splits: SplitSummary[] = [summary('train', a.train, encodeExamples(data.train, tok, maxLength), maxLength, data.labels)];
+  if (data.validation)
+    splits.push(summary('validation', a.validation ?? `${Math.round((opts.validation_split ?? 0) * 100)}% of ${a.train}`, encodeExamples(data.validation, tok, maxLength), maxLength, data.labels));
+  if (data.test && a.test) splits.push(summary('test', a.test, encodeExamples(data.test, tok, maxLength), maxLength, data.labels));
+  const out: DataOutput = {
+    maxLength,
+    labels: data.labels ? Object.keys(data.labels.id2label).sort((x, y) => Number(x) - Number(y)).map((k) => data.labels!.id2label[k]) : [],
+    problemType: pretraining ? 'pretraining' : data.problemType,
+    splits,
+  };
+  return out;
+};

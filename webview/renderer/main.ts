@@ -1,0 +1,117 @@
+// The bertnb notebook renderer (ES module loaded by VS Code's notebook webview). Each output gets a
+// shadow root with adopted stylesheets (no inline <style>/<script>, no eval), a view per mime type,
+// and training outputs are updated in place when the kernel replaces them with newer data.
+import { rendererCss } from './styles';
+import { uplotCss } from '../shared/lineChart';
+import { onThemeChange } from '../shared/theme';
+import { TrainingView } from './training';
+import { dataView, exportView, metricsView, modelView, predictionsView, tokensView } from './views';
+import { NOTEBOOK_MIME, type RendererToHostMessage, type TrainingOutput } from '../../src/protocol/notebook-outputs';
+
+// The parts of VS Code's renderer API we use (vscode-notebook-renderer), declared here to avoid a dependency.
+interface OutputItem {
+  readonly id: string;
+  readonly mime: string;
+  json(): unknown;
+}
+interface RendererContext {
+  postMessage?(message: unknown): void;
+}
+
+interface Mounted {
+  mime: string;
+  training?: TrainingView;
+  dispose(): void;
+}
+
+const mounted = new Map<string, Mounted>();
+const byElement = new WeakMap<HTMLElement, Mounted>();
+
+let sheets: CSSStyleSheet[] | undefined;
+function styleSheets(): CSSStyleSheet[] {
+  if (!sheets) {
+    sheets = [uplotCss, rendererCss].map((css) => {
+      const s = new CSSStyleSheet();
+      s.replaceSync(css);
+      return s;
+    });
+  }
+  return sheets;
+}
+
+function shadowOf(element: HTMLElement): ShadowRoot {
+  const root = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
+  root.adoptedStyleSheets = styleSheets();
+  return root;
+}
+
+const staticViews: Record<string, (data: never) => HTMLElement> = {
+  [NOTEBOOK_MIME.model]: modelView,
+  [NOTEBOOK_MIME.tokens]: tokensView,
+  [NOTEBOOK_MIME.data]: dataView,
+  [NOTEBOOK_MIME.metrics]: metricsView,
+  [NOTEBOOK_MIME.predictions]: predictionsView,
+  [NOTEBOOK_MIME.export]: exportView,
+};
+
+function errorView(message: string): HTMLElement {
+  const d = document.createElement('div');
+  d.className = 'message';
+  d.textContent = `bertnb renderer: ${message}`;
+  return d;
+}
+
+export function activate(ctx: RendererContext) {
+  const trainingViews = new Set<TrainingView>();
+  onThemeChange(() => trainingViews.forEach((v) => v.retheme()));
+  const stop = ctx.postMessage ? () => ctx.postMessage!({ type: 'stopTraining' } satisfies RendererToHostMessage) : undefined;
+
+  return {
+    renderOutputItem(item: OutputItem, element: HTMLElement): void {
+      const root = shadowOf(element);
+      let data: unknown;
+      try {
+        data = item.json();
+      } catch (err) {
+        root.replaceChildren(errorView(`output is not JSON (${(err as Error).message})`));
+        return;
+      }
+      // Same element, same training output: update the live view instead of rebuilding it.
+      const existing = byElement.get(element);
+      if (existing?.training && item.mime === NOTEBOOK_MIME.training) {
+        existing.training.update(data as TrainingOutput);
+        mounted.set(item.id, existing);
+        return;
+      }
+      existing?.dispose();
+      if (item.mime === NOTEBOOK_MIME.training) {
+        const view = new TrainingView(stop);
+        trainingViews.add(view);
+        root.replaceChildren(view.root);
+        view.update(data as TrainingOutput);
+        const m: Mounted = { mime: item.mime, training: view, dispose: () => (view.dispose(), trainingViews.delete(view)) };
+        mounted.set(item.id, m);
+        byElement.set(element, m);
+        return;
+      }
+      const make = staticViews[item.mime];
+      try {
+        root.replaceChildren(make ? make(data as never) : errorView(`unknown output type ${item.mime}`));
+      } catch (err) {
+        root.replaceChildren(errorView(`cannot draw this output (${(err as Error).message})`));
+      }
+      const m: Mounted = { mime: item.mime, dispose: () => undefined };
+      mounted.set(item.id, m);
+      byElement.set(element, m);
+    },
+    disposeOutputItem(id?: string): void {
+      if (id === undefined) {
+        mounted.forEach((m) => m.dispose());
+        mounted.clear();
+        return;
+      }
+      mounted.get(id)?.dispose();
+      mounted.delete(id);
+    },
+  };
+}

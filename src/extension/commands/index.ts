@@ -1,0 +1,51 @@
+// The "BERT" command palette entries of the panels area. Each works with nothing open: it asks for
+// what it needs, or says why it cannot run (no trust, nothing running, bad config).
+import * as vscode from 'vscode';
+import type { PanelContext } from '../panels/context';
+import { PreviewPanel } from '../panels/previewPanel';
+import type { TrainingSession } from '../monitor/trainingSession';
+import { MONITOR_VIEW_ID } from '../monitor/monitorView';
+import { installNativeBackend, selectBackend } from './backend';
+import { editHyperparameters } from './editHyperparameters';
+import { exportModel } from './exportModel';
+import { startTraining } from './startTraining';
+
+export function registerCommands(ctx: PanelContext, session: TrainingSession): vscode.Disposable[] {
+  const { log, extensionContext } = ctx;
+  const reg = (id: string, fn: (...args: unknown[]) => unknown) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        await fn(...args);
+      } catch (e) {
+        log.error(`${id}: ${(e as Error).stack ?? e}`);
+        void vscode.window.showErrorMessage(`${id.replace('bertnb.', 'BERT: ')} failed: ${(e as Error).message}`);
+      }
+    });
+  const uriArg = (a: unknown) => (a instanceof vscode.Uri ? a : undefined);
+  return [
+    reg('bertnb.previewTokenization', () => {
+      const ed = vscode.window.activeTextEditor;
+      const text = ed && !ed.selection.isEmpty ? ed.document.getText(ed.selection) : undefined;
+      PreviewPanel.show(ctx, text);
+    }),
+    reg('bertnb.editHyperparameters', (a) => editHyperparameters(ctx, uriArg(a))),
+    reg('bertnb.startTraining', (a) => startTraining(session, log, uriArg(a))),
+    reg('bertnb.stopTraining', async () => {
+      if (session.stop()) {
+        void vscode.window.setStatusBarMessage('$(debug-stop) Stopping: finishing the step and saving a checkpoint…', 5000);
+        return;
+      }
+      void vscode.window.showInformationMessage('No training started from the palette or the monitor is running. A notebook training stops with its cell\'s Stop button.');
+    }),
+    reg('bertnb.pauseTraining', () => {
+      if (session.pause() || session.resume()) return;
+      void vscode.window.showInformationMessage('No running training to pause or resume.');
+    }),
+    reg('bertnb.showMonitor', async () => {
+      await vscode.commands.executeCommand(`${MONITOR_VIEW_ID}.focus`);
+    }),
+    reg('bertnb.exportModel', () => exportModel(session, log)),
+    reg('bertnb.selectBackend', () => selectBackend(extensionContext)),
+    reg('bertnb.installNativeBackend', (variant) => installNativeBackend(extensionContext, log, variant)),
+  ];
+}

@@ -1,0 +1,113 @@
+// The one palette/monitor training at a time: starts the training child through TrainingProcess
+// (src/worker/client.ts — nothing here forks), folds its messages into a RunState, and tells the
+// monitor view and the status bar. Settings become the child's options: backend, heap limit, and
+// the native backend folder (BERTNB_NATIVE_MODULES).
+import * as vscode from 'vscode';
+import { basename } from 'node:path';
+import type { RunConfig } from '../../schema';
+import { toWorker, type WorkerToHost } from '../../protocol/worker';
+import { TrainingProcess, type ExitInfo } from '../../worker/client';
+import { nativeModulesDir } from '../backend/nativeInstall';
+import { workerMaxMemoryMB } from '../settings/settings';
+import { RunState } from './runState';
+
+export class TrainingSession implements vscode.Disposable {
+  private proc: TrainingProcess | undefined;
+  private state: RunState | undefined;
+  private stopTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires on every message (the view throttles its redraws to the chart rate). */
+  readonly onDidChange = this.changed.event;
+  /** Output folders of runs started in this window, so the monitor lists them even outside the default folder. */
+  readonly outputDirs = new Set<string>();
+
+  constructor(
+    private readonly ctx: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  get run(): RunState | undefined {
+    return this.state;
+  }
+
+  get active(): boolean {
+    return !!this.state?.active;
+  }
+
+  start(config: RunConfig, label: string, cwd?: string): RunState {
+    if (this.active) throw new Error('a training is already running');
+    const id = `${Date.now().toString(36)}-${basename(config.training.output_dir)}`;
+    const state = new RunState(id, label);
+    this.state = state;
+    this.outputDirs.add(config.training.output_dir);
+    const proc = new TrainingProcess();
+    this.proc = proc;
+    proc.onMessage((m: WorkerToHost) => {
+      state.apply(m);
+      if (m.type === 'log') this.log.info(`[train] ${m.message}`);
+      if (m.type === 'error') this.log.error(`[train] ${m.message}${m.stack ? `\n${m.stack}` : ''}`);
+      if (m.type === 'done' || m.type === 'error') {
+        if (m.type === 'done') this.outputDirs.add(m.outputDir);
+        void this.setRunningContext(false);
+      }
+      this.changed.fire();
+    });
+    proc.onExit((e: ExitInfo) => {
+      if (this.stopTimer) clearTimeout(this.stopTimer);
+      state.exited(e.code, e.signal, e.error);
+      if (this.proc === proc) this.proc = undefined;
+      void this.setRunningContext(false);
+      this.changed.fire();
+    });
+    proc
+      .start({
+        execArgv: [`--max-old-space-size=${workerMaxMemoryMB()}`],
+        env: { BERTNB_NATIVE_MODULES: nativeModulesDir(this.ctx.globalStorageUri.fsPath) },
+        backend: config.training.backend,
+        cwd,
+      })
+      .then(
+        () => proc.send(toWorker('start', { config, runId: id })),
+        (e: Error) => this.log.error(`training process: ${e.message}`),
+      );
+    void this.setRunningContext(true);
+    this.changed.fire();
+    return state;
+  }
+
+  /** Finish the step, checkpoint, exit; a child that does not exit within a minute is killed. */
+  stop(): boolean {
+    if (!this.proc || !this.state?.active) return false;
+    this.state.markStopping();
+    this.proc.send(toWorker('stop'));
+    const proc = this.proc;
+    this.stopTimer = setTimeout(() => {
+      this.log.warn('the training process did not stop within 60 s; killing it');
+      proc.kill();
+    }, 60_000);
+    this.changed.fire();
+    return true;
+  }
+
+  pause(): boolean {
+    if (!this.proc || this.state?.view().status !== 'running') return false;
+    this.proc.send(toWorker('pause'));
+    return true;
+  }
+
+  resume(): boolean {
+    if (!this.proc || !this.state?.paused) return false;
+    this.proc.send(toWorker('resume'));
+    return true;
+  }
+
+  private setRunningContext(running: boolean): Thenable<unknown> {
+    return vscode.commands.executeCommand('setContext', 'bertnb.trainingRunning', running);
+  }
+
+  dispose(): void {
+    if (this.stopTimer) clearTimeout(this.stopTimer);
+    this.proc?.kill();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,37 @@
+// The bertnb.* settings, read in one place with their defaults (package.json declares them).
+import * as vscode from 'vscode';
+import { isAbsolute, join } from 'node:path';
+
+export type BackendSetting = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export const BACKEND_CHOICES: readonly BackendSetting[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+function cfg(scope?: vscode.Uri): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration('bertnb', scope);
+}
+
+export function backendSetting(): BackendSetting {
+  const v = cfg().get<string>('backend', 'auto');
+  return (BACKEND_CHOICES as readonly string[]).includes(v) ? (v as BackendSetting) : 'auto';
+}
+
+export function workerMaxMemoryMB(): number {
+  const v = cfg().get<number>('worker.maxMemoryMB', 4096);
+  return Number.isFinite(v) ? Math.min(65536, Math.max(512, Math.round(v))) : 4096;
+}
+
+export function chartUpdateHz(): number {
+  const v = cfg().get<number>('chart.updateRateHz', 4);
+  return Number.isFinite(v) ? Math.min(30, Math.max(0.5, v)) : 4;
+}
+
+/** Absolute default output folders, one per workspace folder. */
+export function defaultOutputRoots(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).map((f) => {
+    const rel = cfg(f.uri).get<string>('defaultOutputDir', 'bertnb-runs') || 'bertnb-runs';
+    return isAbsolute(rel) ? rel : join(f.uri.fsPath, rel);
+  });
+}
+
+export async function setBackend(value: BackendSetting): Promise<void> {
+  await cfg().update('backend', value, vscode.ConfigurationTarget.Global);
+}

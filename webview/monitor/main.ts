@@ -1,0 +1,197 @@
+// Sidebar training monitor: the running training (progress, ETA, live charts, stop/pause) and the
+// past runs found in output folders (final metrics, checkpoint, logs, compare two loss curves).
+import 'uplot/dist/uPlot.min.css';
+import '../panelkit/panel.css';
+import './monitor.css';
+import type { LiveRunView, MonitorToWebview, PastRunView, RunPoint } from '../../src/protocol/panels';
+import { clear, el } from '../panelkit/dom';
+import { onMessage, post } from '../panelkit/host';
+import { registerToolkit } from '../panelkit/toolkit';
+import { trustBanner } from '../panelkit/trust';
+import { LineChart, type LineSeries } from '../shared/lineChart';
+import { formatDuration, formatNumber } from '../shared/format';
+import { smooth } from '../shared/smoothing';
+import { onThemeChange } from '../shared/theme';
+
+registerToolkit();
+
+const app = document.getElementById('app')!;
+const banner = el('div');
+const liveBox = el('section', { class: 'live', 'data-testid': 'live' });
+const chartsBox = el('div', { class: 'charts', 'data-testid': 'charts' });
+const runsBox = el('section', { class: 'runs', 'data-testid': 'runs' });
+const compareBox = el('div', { class: 'compare', 'data-testid': 'compare' });
+app.append(banner, liveBox, chartsBox, el('h2', {}, 'Past runs'), runsBox, compareBox);
+
+let trusted = true;
+let live: LiveRunView | null = null;
+let points: RunPoint[] = [];
+let liveId = '';
+let lossChart: LineChart | undefined;
+let lrChart: LineChart | undefined;
+let evalChart: LineChart | undefined;
+let compareChart: LineChart | undefined;
+const selected = new Set<string>();
+
+function button(label: string, testid: string, onClick: () => void, appearance = 'secondary'): HTMLElement {
+  const b = el('vscode-button', { appearance, 'data-testid': testid }, label);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function drawLive(): void {
+  clear(liveBox);
+  if (!live) {
+    liveBox.append(
+      el('p', { class: 'muted', 'data-testid': 'idle' }, 'No training is running.'),
+      trusted ? button('Start Training…', 'start', () => post({ type: 'start' }), 'primary') : '',
+    );
+    return;
+  }
+  const v = live;
+  const pct = v.maxSteps > 0 ? Math.min(100, (100 * v.step) / v.maxSteps) : 0;
+  const progress = el('progress', { max: 100, value: pct.toFixed(1), 'aria-label': 'training progress' });
+  const facts = [
+    v.maxSteps > 0 ? `step ${v.step}/${v.maxSteps}` : `step ${v.step}`,
+    `epoch ${v.epoch.toFixed(2)}`,
+    v.etaSeconds !== undefined && v.status === 'running' ? `ETA ${formatDuration(v.etaSeconds)}` : '',
+    v.samplesPerSecond !== undefined ? `${formatNumber(v.samplesPerSecond, 3)} samples/s` : '',
+  ].filter(Boolean);
+  const active = v.status === 'running' || v.status === 'paused' || v.status === 'starting';
+  liveBox.append(
+    el('div', { class: 'row spread' }, el('strong', { 'data-testid': 'live-label' }, v.label), el('vscode-tag', { 'data-testid': 'live-status', class: `status-${v.status}` }, v.status)),
+    progress,
+    el('p', { class: 'facts', 'data-testid': 'live-facts' }, facts.join(' · ')),
+    v.message ? el('p', { class: v.status === 'failed' ? 'error' : 'muted', 'data-testid': 'live-message' }, v.message) : '',
+    Object.keys(v.metrics).length ? metricsTable(v.metrics) : '',
+    el(
+      'div',
+      { class: 'row' },
+      active ? button('Stop', 'stop', () => post({ type: 'stop' }), 'primary') : '',
+      v.status === 'running' ? button('Pause', 'pause', () => post({ type: 'pause' })) : '',
+      v.status === 'paused' ? button('Resume', 'resume', () => post({ type: 'resume' })) : '',
+      !active && trusted ? button('Start Training…', 'start', () => post({ type: 'start' })) : '',
+    ),
+    v.lastCheckpoint ? el('p', { class: 'muted', 'data-testid': 'live-checkpoint' }, `Last checkpoint: ${v.lastCheckpoint}`) : '',
+  );
+}
+
+function metricsTable(m: Record<string, number>): HTMLElement {
+  const t = el('table', { class: 'metrics' });
+  for (const [k, v] of Object.entries(m).sort()) t.append(el('tr', {}, el('td', {}, k), el('td', {}, formatNumber(v))));
+  return t;
+}
+
+function series(key: string): Array<number | null> {
+  return points.map((p) => (typeof p[key] === 'number' ? (p[key] as number) : null));
+}
+
+function drawCharts(): void {
+  if (!points.length) {
+    lossChart?.destroy(); lrChart?.destroy(); evalChart?.destroy();
+    lossChart = lrChart = evalChart = undefined;
+    return;
+  }
+  const x = points.map((p) => p.step);
+  lossChart ??= new LineChart(chartsBox, { title: 'Training loss', xLabel: 'step' });
+  const loss = series('loss');
+  const lossSeries: LineSeries[] = [{ label: 'loss', values: loss, faint: true, color: 0 }, { label: 'smoothed', values: smooth(loss, 0.6), color: 0 }];
+  lossChart.update(x, lossSeries);
+  lrChart ??= new LineChart(chartsBox, { title: 'Learning rate', xLabel: 'step', height: 120, formatY: (v) => formatNumber(v, 2) });
+  lrChart.update(x, [{ label: 'learning_rate', values: series('learning_rate'), color: 1 }]);
+  const evalKeys = [...new Set(points.flatMap((p) => Object.keys(p).filter((k) => k.startsWith('eval_') && k !== 'eval_loss')))].slice(0, 4);
+  if (evalKeys.length) {
+    evalChart ??= new LineChart(chartsBox, { title: 'Evaluation', xLabel: 'step', height: 140 });
+    evalChart.update(x, evalKeys.map((k, i) => ({ label: k.replace(/^eval_/, ''), values: series(k), color: 2 + i, points: true })));
+  }
+}
+
+function drawRuns(runs: PastRunView[], roots: string[]): void {
+  clear(runsBox);
+  if (!runs.length) {
+    runsBox.append(el('p', { class: 'muted', 'data-testid': 'no-runs' }, roots.length ? `No finished runs in ${roots.join(', ')} yet.` : 'Open a folder to see its runs.'));
+    return;
+  }
+  for (const r of runs) {
+    const check = el('vscode-checkbox', { 'data-testid': 'compare-pick', title: 'Pick two runs to compare their loss curves' }) as HTMLElement & { checked: boolean };
+    check.checked = selected.has(r.id);
+    check.addEventListener('change', () => {
+      if (check.checked) selected.add(r.id);
+      else selected.delete(r.id);
+      compareButton.disabled = selected.size !== 2;
+    });
+    const top = Object.entries(r.finalMetrics).filter(([k]) => /accuracy|f1|loss|perplexity/.test(k)).slice(0, 4);
+    runsBox.append(
+      el(
+        'div',
+        { class: 'run', 'data-testid': 'run', 'data-run': r.id },
+        el('div', { class: 'row spread' }, el('span', {}, check, el('strong', {}, r.label)), el('span', { class: 'muted' }, r.when ?? '')),
+        el('div', { class: 'muted' }, top.length ? top.map(([k, v]) => `${k} ${formatNumber(v)}`).join(' · ') : 'no final metrics'),
+        el('div', { class: 'muted', 'data-testid': 'run-checkpoints' }, r.checkpoints.length ? `${r.checkpoints.length} checkpoint${r.checkpoints.length > 1 ? 's' : ''}: ${r.checkpoints.map((c) => c.split(/[\\/]/).pop()).join(', ')}` : 'no checkpoints'),
+        el(
+          'div',
+          { class: 'row' },
+          r.checkpoints.length ? button('Open checkpoint', 'open-checkpoint', () => post({ type: 'openCheckpoint', run: r.id })) : '',
+          r.hasLogs ? button('Open logs', 'open-logs', () => post({ type: 'openLogs', run: r.id })) : '',
+        ),
+      ),
+    );
+  }
+  const compareButton = button('Compare selected', 'compare', () => post({ type: 'compare', runs: [...selected] }));
+  (compareButton as HTMLElement & { disabled: boolean }).disabled = selected.size !== 2;
+  runsBox.append(el('div', { class: 'row' }, compareButton, button('Refresh', 'refresh', () => post({ type: 'refresh' }))));
+}
+
+function drawCompare(s: { id: string; label: string; points: RunPoint[] }[]): void {
+  compareChart?.destroy();
+  compareChart = undefined;
+  clear(compareBox);
+  if (s.length < 2) return;
+  compareBox.append(el('h2', {}, `Loss: ${s.map((x) => x.label).join(' vs ')}`));
+  // Align both runs on the union of their steps.
+  const steps = [...new Set(s.flatMap((r) => r.points.filter((p) => p.loss !== undefined).map((p) => p.step)))].sort((a, b) => a - b);
+  const byRun = s.map((r) => new Map(r.points.filter((p) => p.loss !== undefined).map((p) => [p.step, p.loss as number])));
+  compareChart = new LineChart(compareBox, { title: 'Training loss', xLabel: 'step' });
+  compareChart.update(steps, s.map((r, i) => ({ label: r.label, values: smooth(steps.map((st) => byRun[i].get(st) ?? null), 0.6), color: i })));
+}
+
+onThemeChange(() => {
+  lossChart?.retheme(); lrChart?.retheme(); evalChart?.retheme(); compareChart?.retheme();
+});
+
+onMessage((raw) => {
+  const m = raw as unknown as MonitorToWebview;
+  switch (m.type) {
+    case 'init':
+      trusted = m.trusted;
+      clear(banner);
+      if (!trusted) banner.append(trustBanner('start trainings or read run folders here'));
+      drawLive();
+      break;
+    case 'live':
+      live = m.run;
+      if (live && live.id !== liveId) {
+        liveId = live.id;
+        points = [];
+        drawCharts();
+      }
+      drawLive();
+      break;
+    case 'points':
+      if (m.runId !== liveId) {
+        liveId = m.runId;
+        points = [];
+      }
+      points = m.reset ? m.points : points.concat(m.points);
+      drawCharts();
+      break;
+    case 'runs':
+      drawRuns(m.runs, m.outputRoots);
+      break;
+    case 'compare':
+      drawCompare(m.series);
+      break;
+  }
+});
+
+post({ type: 'ready' });

@@ -176,7 +176,8 @@ export async function loadPretrained(source: string, opts: LoadOptions): Promise
     checkVocab(tokenizer, config, 'the bundled vocabulary');
     const model = createModel(task, config, { seed });
     const names = model.variables.map((v) => v.name);
-    return { model, tokenizer, config, report: { missing: names, unexpected: [], newlyInitialized: names, mismatched: [], messages: [] } };
+    const messages = [`${source} is a built-in configuration: every weight of ${model.architecture} is newly initialized (random, seed ${seed})`];
+    return { model, tokenizer, config, report: { missing: names, unexpected: [], newlyInitialized: names, mismatched: [], messages } };
   }
   const dir = await resolveModelDir(source, opts);
   let config = await readConfig(dir);

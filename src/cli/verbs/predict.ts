@@ -1,0 +1,153 @@
+// `bertnb predict`: texts (or TAB-separated pairs) on stdin → one JSON line per text with the
+// predicted label, its score, every label's probability and optionally the raw logits.
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import { CliError } from '../errors';
+import { initBackend, BACKEND_PREFERENCES } from '../../engine/backend';
+import { loadPretrained } from '../../engine/checkpoint/pretrained';
+import type { BertForSequenceClassification } from '../../engine/model/models';
+import { lineBatches, InvalidUtf8Error } from '../../engine/tokenizer';
+
+const HELP = `usage: bertnb predict --model DIR_OR_ID [--logits] [--max-length N] [--pair] [--batch-size N] [--backend B]
+
+Reads UTF-8 lines from stdin and writes one JSON object per line to stdout:
+  {"label": "...", "score": p, "probs": [p0, p1, ...]}   (+ "logits": [...] with --logits)
+probs follow the label ids of the model's config.json (id2label); multi-label models give
+independent sigmoid probabilities and "labels" (every label with p >= 0.5); regression models
+give "score" = the predicted value.
+
+  --model M        a Hugging Face model folder, a hub id (downloaded into the HF cache) or a
+                   built-in name (bert-tiny, bert-mini, bert-small, bert-medium, bert-base: random weights)
+  --logits         also write the raw logits
+  --max-length N   truncate inputs to N tokens (default: min(512, max_position_embeddings))
+  --pair           each line is two texts separated by a TAB
+  --batch-size N   texts per forward pass (default 32)
+  --backend B      auto (default), tensorflow-gpu, tensorflow, wasm or cpu`;
+
+function positiveInt(name: string, v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new CliError(`predict: --${name} must be a positive integer, got '${v}'`);
+  return Number(v);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        model: { type: 'string' },
+        logits: { type: 'boolean' },
+        'max-length': { type: 'string' },
+        pair: { type: 'boolean' },
+        'batch-size': { type: 'string' },
+        backend: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    throw new CliError(`predict: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (!values.model) throw new CliError('predict: --model is required (a model folder, hub id or built-in name)');
+  const backendPref = values.backend ?? 'auto';
+  if (!BACKEND_PREFERENCES.includes(backendPref as never)) throw new CliError(`predict: --backend must be one of ${BACKEND_PREFERENCES.join(', ')}`);
+  const batchSize = positiveInt('batch-size', values['batch-size'], 32);
+
+  let backend;
+  try {
+    backend = await initBackend(backendPref);
+  } catch (e) {
+    throw new CliError(`predict: ${(e as Error).message}`);
+  }
+  process.stderr.write(`bertnb: backend ${backend.name} (${backend.reason})\n`);
+
+  let loaded;
+  try {
+    loaded = await loadPretrained(values.model, {
+      task: 'sequence-classification',
+      onProgress: (p) => {
+        if (p.state === 'done') process.stderr.write(`bertnb: downloaded ${p.file} (${p.total ?? p.loaded} bytes)\n`);
+      },
+    });
+  } catch (e) {
+    throw new CliError(`predict: ${(e as Error).message}`);
+  }
+  const { tokenizer, config } = loaded;
+  const model = loaded.model as BertForSequenceClassification;
+  for (const m of loaded.report.messages) process.stderr.write(`bertnb: ${m}\n`);
+  const maxLength = positiveInt('max-length', values['max-length'], Math.min(512, config.max_position_embeddings));
+  if (maxLength > config.max_position_embeddings) throw new CliError(`predict: --max-length ${maxLength} exceeds the model's max_position_embeddings ${config.max_position_embeddings}`);
+  if (maxLength < (values.pair ? 3 : 2)) throw new CliError('predict: --max-length leaves no room for the special tokens');
+
+  // The problem type decides how logits become probabilities (HF's pipeline does the same).
+  const problem = config.problem_type ?? (config.num_labels === 1 ? 'regression' : 'single_label_classification');
+  const labelOf = (i: number) => config.id2label[String(i)] ?? `LABEL_${i}`;
+
+  let lineNo = 0;
+  const pending: Array<string | [string, string]> = [];
+  const flush = () => {
+    if (!pending.length) return;
+    const enc = tokenizer.encodeBatch(pending, { maxLength, truncation: 'longest_first', padding: 'longest' });
+    const logits = tf.tidy(() => {
+      const out = model.forward(
+        {
+          input_ids: tf.tensor2d(enc.map((e) => e.input_ids), undefined, 'int32'),
+          attention_mask: tf.tensor2d(enc.map((e) => e.attention_mask), undefined, 'int32'),
+          token_type_ids: tf.tensor2d(enc.map((e) => e.token_type_ids), undefined, 'int32'),
+        },
+        { training: false },
+      );
+      return out.logits.arraySync() as number[][];
+    });
+    let text = '';
+    for (const row of logits) {
+      const rec: Record<string, unknown> = {};
+      if (problem === 'regression') {
+        rec.label = config.num_labels === 1 ? labelOf(0) : null;
+        rec.score = config.num_labels === 1 ? row[0] : row;
+      } else if (problem === 'multi_label_classification') {
+        const probs = row.map((z) => 1 / (1 + Math.exp(-z)));
+        const best = probs.indexOf(Math.max(...probs));
+        Object.assign(rec, { label: labelOf(best), score: probs[best], probs, labels: probs.flatMap((p, i) => (p >= 0.5 ? [labelOf(i)] : [])) });
+      } else {
+        const max = Math.max(...row);
+        const exps = row.map((z) => Math.exp(z - max));
+        const sum = exps.reduce((a, b) => a + b, 0);
+        const probs = exps.map((e) => e / sum);
+        const best = probs.indexOf(Math.max(...probs));
+        Object.assign(rec, { label: labelOf(best), score: probs[best], probs });
+      }
+      if (values.logits) rec.logits = row;
+      text += JSON.stringify(rec) + '\n';
+    }
+    process.stdout.write(text);
+    pending.length = 0;
+  };
+
+  try {
+    for await (const lines of lineBatches(process.stdin)) {
+      for (const line of lines) {
+        lineNo++;
+        if (values.pair) {
+          const tab = line.indexOf('\t');
+          if (tab < 0) throw new CliError(`predict: stdin line ${lineNo}: --pair expects two texts separated by a TAB`);
+          pending.push([line.slice(0, tab), line.slice(tab + 1)]);
+        } else pending.push(line);
+        if (pending.length >= batchSize) flush();
+      }
+    }
+    flush();
+  } catch (e) {
+    if (e instanceof InvalidUtf8Error) throw new CliError(`predict: stdin ${e.message}`);
+    throw e;
+  } finally {
+    model.dispose();
+  }
+  return 0;
+}

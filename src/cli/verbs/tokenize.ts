@@ -1,5 +1,107 @@
+// `bertnb tokenize`: UTF-8 lines on stdin -> one JSON object per line on stdout.
+import { parseArgs } from 'node:util';
+import { once } from 'node:events';
 import { CliError } from '../errors';
+import { BertTokenizer, bundledVocabPath, InvalidUtf8Error, JsonlWriter, lineBatches, TruncationError, VocabError, type EncodeOptions } from '../../engine/tokenizer';
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new CliError('tokenize: not built yet');
+const HELP = `usage: bertnb tokenize [--vocab FILE|DIR] [--max-length N] [--truncation S] [--pad] [--pair] [--cased]
+
+Reads UTF-8 lines from stdin and writes one JSON object per line to stdout with
+input_ids, token_type_ids, attention_mask, tokens and offsets (UTF-16 [start, end)
+into the line; [0, 0] for [CLS], [SEP] and [PAD]).
+
+  --vocab PATH       vocab.txt, tokenizer.json or a model folder (default: bundled bert-base-uncased)
+  --max-length N     truncate to N tokens, special tokens included
+  --truncation S     longest_first (default with --max-length), only_first, only_second or none
+  --pad              pad every line to --max-length with [PAD] (attention_mask 0)
+  --pair             each line is two texts separated by a TAB: [CLS] A [SEP] B [SEP]
+  --cased            keep case and accents (default: what the vocabulary's files say, else uncased)
+  --uncased          lowercase and strip accents
+
+An empty line gives [CLS] [SEP]. Invalid UTF-8 stops with an error naming the line (exit 2):
+nothing is guessed or replaced.`;
+
+export async function run(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        vocab: { type: 'string' },
+        'max-length': { type: 'string' },
+        truncation: { type: 'string' },
+        pad: { type: 'boolean' },
+        pair: { type: 'boolean' },
+        cased: { type: 'boolean' },
+        uncased: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    throw new CliError(`tokenize: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (values.cased && values.uncased) throw new CliError('tokenize: --cased and --uncased exclude each other');
+
+  const opts: EncodeOptions = {};
+  if (values['max-length'] !== undefined) {
+    const m = values['max-length'];
+    if (!/^\d+$/.test(m)) throw new CliError(`tokenize: --max-length must be a positive integer, got '${m}'`);
+    opts.maxLength = Number(m);
+    const min = values.pair ? 3 : 2;
+    if (opts.maxLength < min) throw new CliError(`tokenize: --max-length must be at least ${min} (room for the special tokens)`);
+  }
+  const truncation = values.truncation;
+  if (truncation !== undefined) {
+    if (!['longest_first', 'only_first', 'only_second', 'none'].includes(truncation)) {
+      throw new CliError(`tokenize: --truncation must be longest_first, only_first, only_second or none, got '${truncation}'`);
+    }
+    if (truncation !== 'none' && opts.maxLength === undefined) throw new CliError('tokenize: --truncation needs --max-length');
+    if (truncation === 'only_second' && !values.pair) throw new CliError('tokenize: --truncation only_second needs --pair');
+    opts.truncation = truncation === 'none' ? false : (truncation as EncodeOptions['truncation']);
+  }
+  if (values.pad && opts.maxLength === undefined) throw new CliError('tokenize: --pad needs --max-length');
+  const padTo = values.pad ? opts.maxLength! : 0;
+
+  let tokenizer: BertTokenizer;
+  try {
+    const doLowerCase = values.cased ? false : values.uncased ? true : undefined;
+    tokenizer = await BertTokenizer.load(values.vocab ?? bundledVocabPath(), { doLowerCase });
+  } catch (e) {
+    if (e instanceof VocabError) throw new CliError(`tokenize: ${e.message}`);
+    throw e;
+  }
+
+  const writer = new JsonlWriter(tokenizer);
+  const out = process.stdout;
+  let lineNo = 0;
+  try {
+    for await (const lines of lineBatches(process.stdin)) {
+      for (const line of lines) {
+        lineNo++;
+        let a = line;
+        let b: string | undefined;
+        if (values.pair) {
+          const tab = line.indexOf('\t');
+          if (tab < 0) throw new CliError(`tokenize: stdin line ${lineNo}: --pair expects two texts separated by a TAB`);
+          a = line.slice(0, tab);
+          b = line.slice(tab + 1);
+        }
+        writer.write(tokenizer.layout(a, b, opts), padTo);
+      }
+      if (writer.pending >= 1 << 20 && !out.write(writer.take())) await once(out, 'drain');
+    }
+  } catch (e) {
+    if (e instanceof InvalidUtf8Error) throw new CliError(`tokenize: stdin ${e.message}`);
+    if (e instanceof TruncationError) throw new CliError(`tokenize: stdin line ${lineNo}: ${e.message}`);
+    throw e;
+  } finally {
+    if (writer.pending > 0) out.write(writer.take());
+  }
+  return 0;
 }

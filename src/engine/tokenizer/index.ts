@@ -13,3 +13,5 @@ export { trainWordPiece, type TrainOptions } from './trainer';
 export { BertNormalizer } from './normalizer';
 export { preTokenize } from './pre-tokenizer';
 export { WordPiece } from './wordpiece';
+export { JsonlWriter } from './jsonl';
+export { lineBatches, InvalidUtf8Error } from './lines';

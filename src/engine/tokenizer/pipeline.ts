@@ -3,11 +3,12 @@
 // producing token ids with their offsets in the original text. Equivalent to running the stages one
 // after another (the unit tests check that), but without building the normalized string, alignment
 // arrays or word objects on the common path:
-//  - ASCII fast path: a run of ASCII word characters is looked up, as written, in a word cache;
-//    lowercasing ASCII never changes lengths, so the cached piece ends are original offsets too.
+//  - ASCII fast path: a run of ASCII word characters is matched in place against the vocabulary
+//    trie, lowercasing on the fly (ASCII lowercasing never changes lengths, so the piece ends are
+//    original offsets too): no slice, no allocation.
 //  - Anything else goes through `slow`, which keeps per-unit alignments for the current word only.
 import { BertNormalizer, Kind } from './normalizer';
-import { MAX_INPUT_CHARS_PER_WORD, WordPiece, type Pieces } from './wordpiece';
+import { MAX_INPUT_CHARS_PER_WORD, WordPiece } from './wordpiece';
 
 /** Growable struct-of-arrays of tokens: id and [start, end) in the original text. Reused per line. */
 export class TokenBuffer {
@@ -45,17 +46,10 @@ export interface SpecialToken {
   id: number;
 }
 
-/** Words longer than this are not cached (they are rare and would only fill the cache). */
-const CACHEABLE_LENGTH = 40;
-/** Bound on each cache; cleared when reached (cheap, and the hot words come back at once). */
-const CACHE_LIMIT = 100_000;
-
 export class Encoder {
   private readonly kinds: Uint8Array;
   private readonly lowercase: boolean;
   private readonly asciiIds = new Int32Array(128);
-  private readonly rawCache = new Map<string, Pieces>();
-  private readonly normCache = new Map<string, Pieces>();
   private readonly specials: SpecialToken[];
   private readonly specialFirstChars = new Uint8Array(128);
 
@@ -76,7 +70,7 @@ export class Encoder {
     this.lowercase = normalizer.lowercase;
     for (let c = 0; c < 128; c++) {
       const info = normalizer.info(c);
-      this.asciiIds[c] = info.kind === Kind.Punct ? this.pieces(info.norm)[0] : model.unkId;
+      this.asciiIds[c] = info.kind === Kind.Punct ? model.tokenize(info.norm)[0] : model.unkId;
     }
     // Only specials that start with an ASCII punctuation character ([CLS], [MASK]...) can be met by
     // the scanner at a word boundary; longest first so that overlapping names resolve like HF.
@@ -141,42 +135,20 @@ export class Encoder {
   }
 
   private emitAsciiWord(text: string, i: number, j: number, out: TokenBuffer): void {
-    const length = j - i;
-    if (length > MAX_INPUT_CHARS_PER_WORD) {
-      out.push(this.model.unkId, i, j);
+    const model = this.model;
+    const count = j - i > MAX_INPUT_CHARS_PER_WORD ? 0 : model.tokenizeRange(text, i, j, this.lowercase);
+    if (count === 0) {
+      out.push(model.unkId, i, j);
       return;
     }
-    let pieces: Pieces | undefined;
-    if (length <= CACHEABLE_LENGTH) {
-      const key = text.slice(i, j);
-      pieces = this.rawCache.get(key);
-      if (pieces === undefined) {
-        pieces = this.model.tokenize(this.lowercase ? key.toLowerCase() : key);
-        if (this.rawCache.size >= CACHE_LIMIT) this.rawCache.clear();
-        this.rawCache.set(key, pieces);
-      }
-    } else {
-      const key = text.slice(i, j);
-      pieces = this.model.tokenize(this.lowercase ? key.toLowerCase() : key);
-    }
+    const ids = model.pieceIds;
+    const ends = model.pieceEnds;
     let start = i;
-    for (let k = 0; k < pieces.length; k += 2) {
-      const end = i + pieces[k + 1];
-      out.push(pieces[k], start, end);
+    for (let k = 0; k < count; k++) {
+      const end = ends[k];
+      out.push(ids[k], start, end);
       start = end;
     }
-  }
-
-  /** Pieces of a normalized word, through the cache. */
-  private pieces(word: string): Pieces {
-    if (word.length > CACHEABLE_LENGTH) return this.model.tokenize(word);
-    let pieces = this.normCache.get(word);
-    if (pieces === undefined) {
-      pieces = this.model.tokenize(word);
-      if (this.normCache.size >= CACHE_LIMIT) this.normCache.clear();
-      this.normCache.set(word, pieces);
-    }
-    return pieces;
   }
 
   /** The general path, code point by code point, from i up to the next ASCII whitespace. */
@@ -244,8 +216,10 @@ export class Encoder {
 
   /** A word made of one original code point (punctuation, CJK): every piece spans that code point. */
   private emitWhole(norm: string, start: number, end: number, out: TokenBuffer): void {
-    const pieces = this.pieces(norm);
-    for (let k = 0; k < pieces.length; k += 2) out.push(pieces[k], start, end);
+    const model = this.model;
+    const count = model.tokenizeRange(norm, 0, norm.length, false);
+    if (count === 0) out.push(model.unkId, start, end);
+    for (let k = 0; k < count; k++) out.push(model.pieceIds[k], start, end);
   }
 
   private append(norm: string, start: number, end: number): void {
@@ -273,13 +247,14 @@ export class Encoder {
 
   private flush(out: TokenBuffer): void {
     if (this.wordFirst < 0) return;
-    if (this.wordCodePoints > MAX_INPUT_CHARS_PER_WORD) out.push(this.model.unkId, this.wordFirst, this.wordLast);
+    const model = this.model;
+    const count = this.wordCodePoints > MAX_INPUT_CHARS_PER_WORD ? 0 : model.tokenizeRange(this.word, 0, this.word.length, false);
+    if (count === 0) out.push(model.unkId, this.wordFirst, this.wordLast);
     else {
-      const pieces = this.pieces(this.word);
       let start = 0;
-      for (let k = 0; k < pieces.length; k += 2) {
-        const end = pieces[k + 1];
-        out.push(pieces[k], this.wordStarts[start], this.wordEnds[end - 1]);
+      for (let k = 0; k < count; k++) {
+        const end = model.pieceEnds[k];
+        out.push(model.pieceIds[k], this.wordStarts[start], this.wordEnds[end - 1]);
         start = end;
       }
     }

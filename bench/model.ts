@@ -1,0 +1,107 @@
+// Model throughput: forward and forward+backward time per batch (32 × 128) for bert-tiny/mini/small on
+// each available backend, and the achieved GFLOP/s beside that backend's own large-matmul GFLOP/s
+// measured in the same run (the ratio is the figure to push up; target >= 0.5 on wasm).
+import * as tf from '@tensorflow/tfjs-core';
+import type { BenchRow } from './types';
+import { initBackend } from '../src/engine/backend';
+import { builtinConfig, type BertConfig } from '../src/engine/model/config';
+import { BertForSequenceClassification } from '../src/engine/model/models';
+
+const B = 32;
+const T = 128;
+
+/** Analytic matmul FLOPs of one forward pass (embedding gathers, norms and softmax left out). */
+export function forwardFlops(c: BertConfig, batch: number, seq: number): number {
+  const H = c.hidden_size, I = c.intermediate_size;
+  const perTokenPerLayer = 8 * H * H + 4 * H * I + 4 * seq * H;
+  return batch * seq * c.num_hidden_layers * perTokenPerLayer + 2 * batch * H * H + 2 * batch * H * c.num_labels;
+}
+
+function now(): number {
+  return performance.now();
+}
+
+/** Median wall time of `reps` runs of f after one warm-up; f must block until its result is read. */
+function timeIt(f: () => void, reps: number): number {
+  f();
+  const ts: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = now();
+    f();
+    ts.push(now() - t0);
+  }
+  ts.sort((a, b) => a - b);
+  return ts[Math.floor(ts.length / 2)];
+}
+
+export function matmulGflops(n = 1024, reps = 3): number {
+  const a = tf.randomNormal([n, n]);
+  const b = tf.randomNormal([n, n]);
+  const ms = timeIt(() => tf.tidy(() => tf.matMul(a, b).dataSync()), reps);
+  tf.dispose([a, b]);
+  return (2 * n ** 3) / (ms / 1000) / 1e9;
+}
+
+export interface ModelTiming {
+  forwardMs: number;
+  trainMs: number;
+  forwardGflops: number;
+  trainGflops: number;
+}
+
+export function timeModel(name: string, batch = B, seq = T, reps = 2): ModelTiming {
+  const config = builtinConfig(name, { num_labels: 2 });
+  const model = new BertForSequenceClassification(config, { seed: 1 });
+  const ids = tf.tensor2d(Array.from({ length: batch }, (_, b) => Array.from({ length: seq }, (_, t) => (b * 131 + t * 7) % config.vocab_size)), undefined, 'int32');
+  const mask = tf.ones([batch, seq], 'int32') as tf.Tensor2D;
+  const types = tf.zeros([batch, seq], 'int32') as tf.Tensor2D;
+  const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 2), 'int32');
+  const inputs = { input_ids: ids, attention_mask: mask, token_type_ids: types };
+  const vars = model.variables.map((v) => v.variable);
+  const forwardMs = timeIt(() => tf.tidy(() => model.forward(inputs, { training: false }).logits.dataSync()), reps);
+  let seed = 0;
+  const trainMs = timeIt(() => {
+    const { value, grads } = tf.variableGrads(() => model.loss(inputs, labels, { training: true, seed: seed++ }).loss, vars);
+    value.dataSync();
+    for (const g of Object.values(grads)) g.dataSync();
+    tf.dispose([value, ...Object.values(grads)]);
+  }, reps);
+  tf.dispose([ids, mask, types, labels]);
+  model.dispose();
+  const f = forwardFlops(config, batch, seq);
+  return { forwardMs, trainMs, forwardGflops: f / (forwardMs / 1000) / 1e9, trainGflops: (3 * f) / (trainMs / 1000) / 1e9 };
+}
+
+export async function bench(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  // The cpu backend runs ~1 GFLOP/s: only bert-tiny, at batch 8 × 128, keeps it under a minute.
+  const plan: Array<{ backend: string; models: string[]; batch: number; target?: string }> = [
+    { backend: 'wasm', models: ['bert-tiny', 'bert-mini', 'bert-small'], batch: B, target: '>= 0.5' },
+    { backend: 'cpu', models: ['bert-tiny'], batch: 8 },
+  ];
+  for (const p of plan) {
+    try {
+      await initBackend(p.backend);
+    } catch {
+      continue;
+    }
+    const peak = matmulGflops();
+    const peer = `${p.backend} matmul 1024³ (same run)`;
+    for (const name of p.models) {
+      const t = timeModel(name, p.batch, T);
+      const shape = `${p.batch}×${T}`;
+      rows.push(
+        { area: 'model', figure: `${name} forward ms/batch ${shape} (${p.backend})`, value: t.forwardMs, unit: 'ms', peer: 'achieved GFLOP/s', peerValue: t.forwardGflops, ratio: t.forwardGflops / peak },
+        { area: 'model', figure: `${name} forward+backward GFLOP/s ${shape} (${p.backend}; ${t.trainMs.toFixed(0)} ms/batch)`, value: t.trainGflops, unit: 'GFLOP/s', peer, peerValue: peak, ratio: t.trainGflops / peak, target: p.target },
+      );
+    }
+  }
+  return rows;
+}
+
+// `node --import tsx bench/model.ts` prints the rows on their own.
+if (require.main === module) {
+  bench().then((rows) => {
+    for (const r of rows) console.log(`${r.figure.padEnd(64)} ${r.value.toFixed(1).padStart(9)} ${r.unit.padEnd(8)} | ${r.peer}: ${r.peerValue.toFixed(1)} | ratio ${r.ratio.toFixed(2)}${r.target ? ` (target ${r.target})` : ''}`);
+  });
+}

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/engine/backend';
 import { loadPretrained } from '../../../src/engine/checkpoint/pretrained';
+import type { BertForSequenceClassification } from '../../../src/engine/model/models';
 
 const cli = (args: string[], input = '') =>
   spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '../../../src/cli/main.ts'), ...args], { input, encoding: 'utf8' });
@@ -32,7 +33,7 @@ test('init → predict round trip: same logits as loading the folder in-process;
   const { model, tokenizer } = await loadPretrained(dir, { task: 'sequence-classification' });
   const enc = tokenizer.encodeBatch(texts, { padding: 'longest', truncation: 'longest_first', maxLength: 64 });
   const want = tf.tidy(() =>
-    (model.forward(
+    ((model as BertForSequenceClassification).forward(
       {
         input_ids: tf.tensor2d(enc.map((e) => e.input_ids), undefined, 'int32'),
         attention_mask: tf.tensor2d(enc.map((e) => e.attention_mask), undefined, 'int32'),

@@ -7,6 +7,7 @@ type Verb = { summary: string; load: () => Promise<{ run(argv: string[]): Promis
 const verbs: Record<string, Verb> = {
   tokenize: { summary: 'WordPiece-tokenize lines from stdin to JSONL', load: () => import('./verbs/tokenize') },
   predict: { summary: 'Classify lines from stdin with a model folder or hub id (JSONL)', load: () => import('./verbs/predict') },
+  run: { summary: 'Run a .bertnb notebook\'s cells in order and save their outputs (like papermill)', load: () => import('./verbs/run') },
   init: { summary: 'Write a randomly initialised Hugging Face model folder', load: () => import('./verbs/init') },
 };
 

@@ -1,29 +1,34 @@
-// Running one cell: parse and validate it, turn it into a kernel op, and turn the op's result (and live
-// training events) into output items. Shared by the VS Code controller and `bertnb run`, so a notebook
-// behaves the same in the editor and headless.
+// Running cells: parse and validate a cell, turn it into a kernel op with the session's earlier choices
+// (%model, %data) filled in, and turn the op's result and live training events into output items.
+// Shared by the VS Code controller and `bertnb run`, so a notebook behaves the same in both.
+// The heavy state (weights, tokenizer, training) is in the kernel process; this object only remembers
+// which model, data and trained folder the earlier cells chose, to compose the later ops.
+import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { CellConfigError, parseCell, textsOf } from './cells';
 import type { OutputItem } from './format';
-import { KernelDiedError, type KernelBackend, type KernelEvent, type KernelOp } from './kernel';
+import { KernelOpError, type KernelBackend, type KernelEvent } from './kernel';
 import { RateLimiter, TrainingSeries } from './series';
 import { toPlainText } from './text';
-import { NOTEBOOK_MIME, type NotebookOutputKind, type NotebookOutputPayloads, type TrainingOutput } from '../../protocol/notebook-outputs';
+import {
+  NOTEBOOK_MIME,
+  type DataOutput,
+  type MetricsOutput,
+  type NotebookOutputKind,
+  type NotebookOutputPayloads,
+  type PredictionsOutput,
+} from '../../protocol/notebook-outputs';
 
 export interface CellRunOptions {
-  /** Folder that relative paths in cells are resolved against (the notebook's folder). */
-  cwd: string;
-  backend: KernelBackend;
   /** Replace the cell's outputs while it runs (live training chart); called at most `liveRate` per second. */
   onLiveOutput?: (items: OutputItem[]) => void;
   /** Log lines (kernel warnings, checkpoint paths). */
   onLog?: (message: string) => void;
-  liveRate?: number;
-  /** Points kept in the live chart payload. */
-  maxChartPoints?: number;
 }
 
 export interface CellRunResult {
   items: OutputItem[];
-  /** False when training was stopped early (still a useful result). */
+  /** False when training was stopped early (still a useful result, with a checkpoint). */
   completed: boolean;
 }
 
@@ -34,127 +39,226 @@ export function outputItems<K extends NotebookOutputKind>(kind: K, payload: Note
   ];
 }
 
-const OP_OF_STEP: Record<string, KernelOp> = {
-  model: 'model',
-  tokenize: 'tokenize',
-  data: 'data',
-  train: 'train',
-  pretrain: 'train',
-  evaluate: 'evaluate',
-  predict: 'predict',
-  export: 'export',
-};
-
-/** Op parameters for a validated cell config: texts normalised, the task made explicit. */
-export function opParams(step: string, config: Record<string, unknown>, cwd: string): Record<string, unknown> {
-  switch (step) {
-    case 'tokenize':
-      return { cwd, texts: textsOf(config.text, config.pair), max_length: config.max_length ?? null, truncation: config.truncation ?? 'longest_first' };
-    case 'predict':
-      return { cwd, texts: textsOf(config.text), top_k: config.top_k ?? null };
-    case 'train':
-      return { cwd, task: 'sequence-classification', training: config };
-    case 'pretrain': {
-      const { mlm_probability, whole_word_masking, nsp, ...training } = config;
-      const pretraining = Object.fromEntries(
-        Object.entries({ mlm_probability, whole_word_masking, nsp }).filter(([, v]) => v !== undefined),
-      );
-      return { cwd, task: 'pretraining', training, pretraining };
-    }
-    default:
-      return { cwd, ...config };
-  }
-}
-
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Run a cell's source. Throws CellConfigError (invalid cell), KernelOpError, or KernelDiedError. */
-export async function executeCell(source: string, opts: CellRunOptions): Promise<CellRunResult> {
-  const parsed = parseCell(source);
-  if (!parsed.ok || !parsed.step) throw new CellConfigError(parsed.diagnostics);
-  const step = parsed.step;
-  const params = opParams(step, parsed.config, opts.cwd);
-  const op = OP_OF_STEP[step];
+const DATA_FILES = ['train', 'validation', 'test'] as const;
 
-  if (op !== 'train') {
-    const result = await opts.backend.request(op, params, (e) => e.kind === 'log' && opts.onLog?.(e.message));
-    return { items: resultItems(step, result), completed: true };
-  }
-
-  const series = new TrainingSeries(step === 'pretrain' ? 'pretraining' : 'sequence-classification', opts.maxChartPoints ?? 400);
-  const started = Date.now();
-  const live = new RateLimiter(1000 / (opts.liveRate ?? 4), () => opts.onLiveOutput?.(outputItems('training', series.payload())));
-  let lastCheckpoint: string | undefined;
-  const onEvent = (e: KernelEvent) => {
-    switch (e.kind) {
-      case 'progress':
-        if (e.loss !== undefined || e.learningRate !== undefined)
-          series.add({ step: e.step, loss: e.loss, learningRate: e.learningRate, samplesPerSec: e.samplesPerSec });
-        series.update({
-          status: 'running',
-          step: e.step,
-          totalSteps: e.totalSteps,
-          epoch: e.epoch,
-          totalEpochs: e.totalEpochs,
-          elapsedSec: e.elapsedSec ?? (Date.now() - started) / 1000,
-          etaSec: e.etaSec,
-          samplesPerSec: e.samplesPerSec,
-        });
-        break;
-      case 'eval':
-        series.addEval(e.step, e.epoch, e.metrics);
-        break;
-      case 'checkpoint':
-        lastCheckpoint = e.path;
-        series.update({ checkpoint: e.path });
-        opts.onLog?.(`checkpoint ${e.path}`);
-        break;
-      case 'log':
-        opts.onLog?.(e.message);
-        break;
-    }
-    live.request();
-  };
-  try {
-    const result = await opts.backend.request('train', params, onEvent);
-    const r = isRecord(result) ? result : {};
-    const stopped = r.stopped === true || r.status === 'stopped';
-    series.update({
-      status: stopped ? 'stopped' : 'done',
-      elapsedSec: typeof r.elapsedSec === 'number' ? r.elapsedSec : (Date.now() - started) / 1000,
-      etaSec: 0,
-      checkpoint: typeof r.checkpoint === 'string' ? r.checkpoint : lastCheckpoint,
-      message: stopped
-        ? `Stopped: checkpoint saved${typeof r.checkpoint === 'string' ? ` at ${r.checkpoint}` : ''}; continue with resume_from_checkpoint: true`
-        : typeof r.message === 'string'
-          ? r.message
-          : undefined,
-    });
-    if (typeof r.step === 'number') series.update({ step: r.step });
-    if (isRecord(r.metrics)) {
-      const metrics = Object.fromEntries(Object.entries(r.metrics).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
-      if (Object.keys(metrics).length && !series.payload().evals.some((ev) => ev.step === r.step))
-        series.addEval(Number(r.step ?? series.payload().step), series.payload().epoch, metrics);
-    }
-    live.dispose();
-    return { items: outputItems('training', series.payload()), completed: !stopped };
-  } catch (err) {
-    live.dispose();
-    const reason = err instanceof KernelDiedError ? err.message : (err as Error).message;
-    series.update({ status: 'failed', message: reason, checkpoint: (err as KernelDiedError).lastCheckpoint ?? lastCheckpoint });
-    // The partial chart is still worth keeping next to the error.
-    (err as { partialOutput?: OutputItem[] }).partialOutput = outputItems('training', series.payload());
-    throw err;
-  }
+export interface KernelOptions {
+  /** Folder that relative paths in cells are resolved against (the notebook's folder). */
+  cwd: string;
+  /** Live chart updates per second at most. */
+  liveRate?: number;
+  /** Points kept in the live chart payload. */
+  maxChartPoints?: number;
 }
 
-function resultItems(step: string, result: unknown): OutputItem[] {
-  const kind: NotebookOutputKind = (
-    { model: 'model', tokenize: 'tokens', data: 'data', evaluate: 'metrics', predict: 'predictions', export: 'export' } as const
-  )[step as 'model']!;
-  return outputItems(kind, result as never);
-}
+export class NotebookKernel {
+  /** The %model cell's config (name resolved against cwd when it is a local folder). */
+  private model: Record<string, unknown> | undefined;
+  /** The %data cell's config with absolute file paths. */
+  private data: Record<string, unknown> | undefined;
+  private labels: string[] = [];
+  /** The folder holding the current weights, for %evaluate/%predict/%export (trained output_dir or a model folder). */
+  private modelDir: string | undefined;
 
-export type { TrainingOutput };
+  constructor(
+    readonly backend: KernelBackend,
+    private readonly opts: KernelOptions,
+  ) {}
+
+  private abs(p: unknown): string | undefined {
+    return typeof p === 'string' && p ? (isAbsolute(p) ? p : resolve(this.opts.cwd, p)) : undefined;
+  }
+
+  /** Run a cell's source. Throws CellConfigError (invalid cell), KernelOpError, or KernelDiedError. */
+  async run(source: string, run: CellRunOptions = {}): Promise<CellRunResult> {
+    const parsed = parseCell(source);
+    if (!parsed.ok || !parsed.step) throw new CellConfigError(parsed.diagnostics);
+    const c = parsed.config;
+    const cwd = this.opts.cwd;
+    const log = (e: KernelEvent) => e.kind === 'log' && run.onLog?.(e.message);
+    switch (parsed.step) {
+      case 'model': {
+        const r = await this.backend.request('model', { cwd, ...c }, log);
+        const local = this.abs(c.name);
+        this.model = { ...c, name: local && existsSync(local) ? local : c.name };
+        // A folder with config.json is already a usable model for %evaluate/%predict.
+        this.modelDir = local && existsSync(resolve(local, 'config.json')) ? local : undefined;
+        if (Array.isArray(c.labels)) this.labels = c.labels.map(String);
+        return { items: outputItems('model', r as NotebookOutputPayloads['model']), completed: true };
+      }
+      case 'tokenize': {
+        const r = await this.backend.request('tokenize', { texts: textsOf(c.text, c.pair), max_length: c.max_length ?? this.data?.max_length ?? null, truncation: c.truncation }, log);
+        return { items: outputItems('tokens', r as NotebookOutputPayloads['tokens']), completed: true };
+      }
+      case 'data': {
+        const r = (await this.backend.request('data', { cwd, ...c }, log)) as DataOutput;
+        const data: Record<string, unknown> = { ...c };
+        for (const k of DATA_FILES) if (c[k]) data[k] = this.abs(c[k]);
+        this.data = data;
+        if (r.labels.length) this.labels = r.labels;
+        return { items: outputItems('data', r), completed: true };
+      }
+      case 'train':
+      case 'pretrain':
+        return this.train(parsed.step, c, run);
+      case 'evaluate':
+        return this.evaluate(c, log);
+      case 'predict': {
+        const dir = this.requireModelDir('%predict');
+        const texts = textsOf(c.text);
+        const r = (await this.backend.request(
+          'predict',
+          { model: dir, inputs: texts.map(([a, b]) => (b === undefined ? a : [a, b])), maxLength: this.data?.max_length ?? 128 },
+          log,
+        )) as Array<{ label: string; score: number; scores?: Record<string, number> }>;
+        const labels = r[0]?.scores ? Object.keys(r[0].scores) : this.labels;
+        const out: PredictionsOutput = {
+          labels,
+          topK: typeof c.top_k === 'number' ? c.top_k : undefined,
+          rows: r.map((p, i) => ({ text: texts[i][0], pair: texts[i][1], label: p.label, score: p.score, probs: labels.map((l) => p.scores?.[l] ?? 0) })),
+        };
+        return { items: outputItems('predictions', out), completed: true };
+      }
+      case 'export': {
+        const r = await this.backend.request('export', { cwd, output_dir: c.output_dir, modelDir: this.modelDir ?? null }, log);
+        return { items: outputItems('export', r as NotebookOutputPayloads['export']), completed: true };
+      }
+    }
+  }
+
+  private requireModelDir(step: string): string {
+    if (!this.modelDir) throw new KernelOpError(`${step} needs a trained model: run a %train cell first (or %model with a model folder)`);
+    return this.modelDir;
+  }
+
+  /** The run configuration a %train/%pretrain cell means, given the earlier %model and %data cells. */
+  runConfig(step: 'train' | 'pretrain', cell: Record<string, unknown>): Record<string, unknown> {
+    if (!this.model) throw new KernelOpError(`%${step} needs a model: run a %model cell first`);
+    if (!this.data) throw new KernelOpError(`%${step} needs data: run a %data cell first`);
+    const pretraining: Record<string, unknown> = {};
+    const training: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(cell)) (['mlm_probability', 'whole_word_masking', 'nsp'].includes(k) ? pretraining : training)[k] = v;
+    training.output_dir = this.abs(training.output_dir ?? 'trainer_output');
+    if (training.logging_dir) training.logging_dir = this.abs(training.logging_dir);
+    if (typeof training.resume_from_checkpoint === 'string') training.resume_from_checkpoint = this.abs(training.resume_from_checkpoint);
+    if (training.backend === undefined && this.model.backend !== undefined) training.backend = this.model.backend;
+    const data = { ...this.data };
+    if (data.label_list === undefined && this.model.labels) data.label_list = this.model.labels;
+    return {
+      task: step === 'pretrain' ? 'pretraining' : 'sequence-classification',
+      model: this.model.name,
+      ...(this.model.tokenizer ? { tokenizer: this.abs(this.model.tokenizer) } : {}),
+      data,
+      training,
+      ...(step === 'pretrain' ? { pretraining } : {}),
+    };
+  }
+
+  private async train(step: 'train' | 'pretrain', cell: Record<string, unknown>, run: CellRunOptions): Promise<CellRunResult> {
+    const config = this.runConfig(step, cell);
+    const series = new TrainingSeries(step === 'pretrain' ? 'pretraining' : 'sequence-classification', this.opts.maxChartPoints ?? 400);
+    const epochs = (config.training as Record<string, unknown>).num_train_epochs;
+    series.update({ totalEpochs: typeof epochs === 'number' ? epochs : 3 });
+    const started = Date.now();
+    const live = new RateLimiter(1000 / (this.opts.liveRate ?? 4), () => run.onLiveOutput?.(outputItems('training', series.payload())));
+    let lastCheckpoint: string | undefined;
+    const onEvent = (e: KernelEvent) => {
+      switch (e.kind) {
+        case 'progress':
+          if (e.loss !== undefined || e.learningRate !== undefined)
+            series.add({ step: e.step, loss: e.loss, learningRate: e.learningRate, samplesPerSec: e.samplesPerSec });
+          series.update({
+            status: 'running',
+            step: e.step,
+            totalSteps: e.totalSteps,
+            epoch: e.epoch,
+            totalEpochs: e.totalEpochs,
+            elapsedSec: e.elapsedSec ?? (Date.now() - started) / 1000,
+            etaSec: e.etaSec,
+            samplesPerSec: e.samplesPerSec,
+          });
+          break;
+        case 'eval':
+          series.addEval(e.step, e.epoch, e.metrics);
+          break;
+        case 'checkpoint':
+          lastCheckpoint = e.path;
+          series.update({ checkpoint: e.path });
+          run.onLog?.(`checkpoint ${e.path}`);
+          break;
+        case 'log':
+          run.onLog?.(e.message);
+          break;
+      }
+      live.request();
+    };
+    try {
+      const result = await this.backend.request('train', { config }, onEvent);
+      live.dispose();
+      const r = isRecord(result) ? result : {};
+      const stopped = r.status === 'stopped';
+      const checkpoint = (typeof r.lastCheckpoint === 'string' ? r.lastCheckpoint : undefined) ?? lastCheckpoint;
+      if (!stopped && typeof r.outputDir === 'string') this.modelDir = r.outputDir;
+      const metrics = isRecord(r.metrics) ? r.metrics : {};
+      const evalMetrics = Object.fromEntries(
+        Object.entries(metrics)
+          .filter(([k, v]) => k.startsWith('eval_') && typeof v === 'number')
+          .map(([k, v]) => [k.slice(5), v as number]),
+      );
+      const p = series.payload();
+      if (!stopped && Object.keys(evalMetrics).length && !p.evals.some((ev) => ev.step === p.step)) series.addEval(p.step, p.epoch, evalMetrics);
+      series.update({
+        status: stopped ? 'stopped' : 'done',
+        elapsedSec: (Date.now() - started) / 1000,
+        etaSec: 0,
+        checkpoint,
+        message: stopped
+          ? `Stopped at step ${p.step}; checkpoint ${checkpoint ?? '(none yet)'}. Run %train again with resume_from_checkpoint: true to continue.`
+          : `${r.status === 'early_stopped' ? 'Stopped early (no improvement). ' : ''}Model saved to ${String(r.outputDir ?? (config.training as Record<string, unknown>).output_dir)}`,
+      });
+      return { items: outputItems('training', series.payload()), completed: !stopped };
+    } catch (err) {
+      live.dispose();
+      series.update({ status: 'failed', message: (err as Error).message, checkpoint: (err as { lastCheckpoint?: string }).lastCheckpoint ?? lastCheckpoint });
+      // The partial chart is still worth keeping next to the error.
+      (err as { partialOutput?: OutputItem[] }).partialOutput = outputItems('training', series.payload());
+      throw err;
+    }
+  }
+
+  private async evaluate(c: Record<string, unknown>, log: (e: KernelEvent) => void): Promise<CellRunResult> {
+    const dir = this.requireModelDir('%evaluate');
+    const split = typeof c.split === 'string' ? c.split : 'validation';
+    const file = this.abs(c.file) ?? (this.data?.[split] as string | undefined);
+    if (!file)
+      throw new KernelOpError(
+        this.data ? `%evaluate: the %data cell has no ${split} file; set ${split}: there or file: here` : '%evaluate needs data: run a %data cell first or give file:',
+      );
+    const d = this.data ?? {};
+    const r = (await this.backend.request(
+      'evaluate',
+      {
+        model: dir,
+        data: file,
+        text_column: d.text_column,
+        text_pair_column: d.text_pair_column ?? undefined,
+        label_column: d.label_column,
+        maxLength: d.max_length ?? 128,
+        batchSize: c.per_device_eval_batch_size ?? 64,
+      },
+      log,
+    )) as Record<string, unknown>;
+    const metrics = Object.fromEntries(Object.entries(r).filter(([k, v]) => typeof v === 'number' && k !== 'examples')) as Record<string, number>;
+    const out: MetricsOutput = {
+      split: c.file ? String(c.file) : split,
+      rows: typeof r.examples === 'number' ? r.examples : 0,
+      metrics,
+      labels: this.labels,
+      confusion: Array.isArray(r.confusion_matrix) ? (r.confusion_matrix as number[][]) : undefined,
+    };
+    return { items: outputItems('metrics', out), completed: true };
+  }
+}

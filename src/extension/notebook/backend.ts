@@ -1,0 +1,18 @@
+// One training child process per notebook, started on its first cell (TrainingProcess is the only
+// way to the child). The extension host only forwards messages; it never computes.
+import type * as vscode from 'vscode';
+import { join } from 'node:path';
+import { TrainingProcess } from '../../worker/client';
+import { ProcessKernelBackend } from '../../engine/notebook/processBackend';
+import type { BackendFactory } from './controller';
+
+export function processBackendFactory(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): BackendFactory {
+  return (notebook) =>
+    new ProcessKernelBackend(() => new TrainingProcess(), {
+      workerPath: join(context.extensionPath, 'dist', 'worker.js'),
+      execArgv: [],
+      stdio: 'inherit',
+      cwd: notebook.uri.scheme === 'file' ? join(notebook.uri.fsPath, '..') : undefined,
+      readyTimeoutMs: 120_000,
+    } as Record<string, unknown>) satisfies ReturnType<BackendFactory>;
+}

@@ -1,0 +1,188 @@
+// The bertnb kernel as a VS Code NotebookController. Each notebook gets its own kernel backend (the
+// training child process) holding model, tokenizer and data; cells run one at a time in the order
+// asked. All heavy work happens in the child: this adapter only forwards ops and replaces outputs
+// (at most `liveRate` times a second while training).
+import * as vscode from 'vscode';
+import { dirname } from 'node:path';
+import { CellConfigError } from '../../engine/notebook/cells';
+import { NotebookKernel } from '../../engine/notebook/execute';
+import { isJsonMime, type OutputItem } from '../../engine/notebook/format';
+import { KernelDiedError, type KernelBackend } from '../../engine/notebook/kernel';
+import { CELL_LANGUAGE, NOTEBOOK_TYPE } from './serializer';
+
+export type BackendFactory = (notebook: vscode.NotebookDocument) => KernelBackend;
+
+interface Session {
+  kernel: NotebookKernel;
+  backend: KernelBackend;
+  order: number;
+  /** Cells run strictly one after another per notebook. */
+  queue: Promise<void>;
+  running?: vscode.NotebookCellExecution;
+  /** Bumped by interrupt/restart: queued cells of an older generation do not start. */
+  generation: number;
+}
+
+export function toVscodeItems(items: OutputItem[]): vscode.NotebookCellOutput {
+  return new vscode.NotebookCellOutput(
+    items.map((it) =>
+      isJsonMime(it.mime) ? vscode.NotebookCellOutputItem.json(it.data, it.mime) : vscode.NotebookCellOutputItem.text(String(it.data), it.mime),
+    ),
+  );
+}
+
+function errorOutput(name: string, message: string): vscode.NotebookCellOutput {
+  const err = new Error(message);
+  err.name = name;
+  err.stack = ''; // the message says it all; a host stack trace would only confuse
+  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(err)]);
+}
+
+export class BertnbController implements vscode.Disposable {
+  private readonly controller: vscode.NotebookController;
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(
+    private readonly createBackend: BackendFactory,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly liveRate = 4,
+  ) {
+    this.controller = vscode.notebooks.createNotebookController('bertnb-kernel', NOTEBOOK_TYPE, 'BERT (TensorFlow.js)');
+    this.controller.supportedLanguages = [CELL_LANGUAGE];
+    this.controller.supportsExecutionOrder = true;
+    this.controller.description = 'Runs cells in a training process per notebook';
+    this.controller.executeHandler = (cells, notebook) => this.execute(cells, notebook);
+    this.controller.interruptHandler = (notebook) => this.interrupt(notebook);
+  }
+
+  private session(notebook: vscode.NotebookDocument): Session {
+    const key = notebook.uri.toString();
+    let s = this.sessions.get(key);
+    if (!s) {
+      const backend = this.createBackend(notebook);
+      const cwd = notebook.uri.scheme === 'file' ? dirname(notebook.uri.fsPath) : (vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd());
+      s = { kernel: new NotebookKernel(backend, { cwd, liveRate: this.liveRate }), backend, order: 0, queue: Promise.resolve(), generation: 0 };
+      this.sessions.set(key, s);
+      this.log.info(`kernel started for ${notebook.uri.fsPath}`);
+    }
+    return s;
+  }
+
+  private execute(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument): void {
+    const s = this.session(notebook);
+    const generation = s.generation;
+    // Create executions up front so every cell shows as queued at once.
+    const pending = cells
+      .filter((c) => c.kind === vscode.NotebookCellKind.Code)
+      .map((cell) => ({ cell, exec: this.controller.createNotebookCellExecution(cell) }));
+    s.queue = s.queue.then(async () => {
+      for (let i = 0; i < pending.length; i++) {
+        const { cell, exec } = pending[i];
+        const current = this.sessions.get(notebook.uri.toString());
+        if (!current || current.generation !== generation || exec.token.isCancellationRequested) {
+          exec.end(undefined);
+          continue;
+        }
+        const ok = await this.runCell(current, cell, exec, notebook);
+        if (!ok) {
+          // Like Jupyter: a failed cell stops the cells queued after it.
+          for (const rest of pending.slice(i + 1)) rest.exec.end(undefined);
+          return;
+        }
+      }
+    });
+  }
+
+  private async runCell(s: Session, cell: vscode.NotebookCell, exec: vscode.NotebookCellExecution, notebook: vscode.NotebookDocument): Promise<boolean> {
+    exec.executionOrder = ++s.order;
+    exec.start(Date.now());
+    s.running = exec;
+    await exec.clearOutput();
+    const cancel = exec.token.onCancellationRequested(() => s.backend.interrupt());
+    // One live output whose items are replaced in place, so the renderer updates its chart instead of
+    // rebuilding it; a write still in flight makes the next tick skip (it carries newer data anyway).
+    let live: vscode.NotebookCellOutput | undefined;
+    let lastWrite: Thenable<void> = Promise.resolve();
+    let writing = false;
+    const write = (items: OutputItem[]): Thenable<void> => {
+      const out = toVscodeItems(items);
+      if (!live) {
+        live = out;
+        return exec.replaceOutput([live]);
+      }
+      return exec.replaceOutputItems(out.items, live);
+    };
+    try {
+      const result = await s.kernel.run(cell.document.getText(), {
+        onLog: (m) => this.log.info(m),
+        onLiveOutput: (items) => {
+          if (writing) return;
+          writing = true;
+          lastWrite = write(items).then(
+            () => void (writing = false),
+            () => void (writing = false),
+          );
+        },
+      });
+      await lastWrite;
+      await write(result.items);
+      exec.end(true, Date.now());
+      return true;
+    } catch (err) {
+      await lastWrite;
+      const outputs: vscode.NotebookCellOutput[] = [];
+      if (err instanceof CellConfigError) outputs.push(errorOutput('Invalid cell', err.message));
+      else if (err instanceof KernelDiedError) {
+        outputs.push(errorOutput('Kernel died', `${err.message}. The next cell you run starts a fresh kernel (re-run %model and %data first).`));
+        this.forget(notebook, s);
+      } else outputs.push(errorOutput((err as Error).name || 'Error', (err as Error).message));
+      const partial = (err as { partialOutput?: OutputItem[] }).partialOutput;
+      if (partial) outputs.push(toVscodeItems(partial));
+      await exec.replaceOutput(outputs);
+      exec.end(false, Date.now());
+      return false;
+    } finally {
+      cancel.dispose();
+      if (s.running === exec) s.running = undefined;
+    }
+  }
+
+  private forget(notebook: vscode.NotebookDocument, s: Session): void {
+    const key = notebook.uri.toString();
+    if (this.sessions.get(key) === s) this.sessions.delete(key);
+    void Promise.resolve(s.backend.dispose()).catch(() => undefined);
+  }
+
+  /** Stop the running cell cleanly (training saves a checkpoint) and drop queued ones. */
+  interrupt(notebook: vscode.NotebookDocument): void {
+    const s = this.sessions.get(notebook.uri.toString());
+    if (!s) return;
+    s.generation++;
+    s.backend.interrupt();
+    this.log.info(`interrupt requested for ${notebook.uri.fsPath}`);
+  }
+
+  /** Kill the notebook's kernel; the next cell starts a fresh one with empty state. */
+  async restart(notebook: vscode.NotebookDocument): Promise<void> {
+    const s = this.sessions.get(notebook.uri.toString());
+    if (!s) return;
+    s.generation++;
+    this.sessions.delete(notebook.uri.toString());
+    await s.backend.dispose();
+    this.log.info(`kernel restarted for ${notebook.uri.fsPath}`);
+  }
+
+  /** The notebook's session closed: free its child process. */
+  async close(notebook: vscode.NotebookDocument): Promise<void> {
+    const s = this.sessions.get(notebook.uri.toString());
+    if (!s) return;
+    this.sessions.delete(notebook.uri.toString());
+    await s.backend.dispose();
+  }
+
+  dispose(): void {
+    for (const s of this.sessions.values()) void Promise.resolve(s.backend.dispose()).catch(() => undefined);
+    this.sessions.clear();
+    this.controller.dispose();
+  }
+}

@@ -1,0 +1,55 @@
+// Wires the notebook feature: serializer, cell language, kernel controller, renderer messaging and the
+// notebook commands. extension.ts calls registerNotebook once.
+import * as vscode from 'vscode';
+import { readFile } from 'node:fs/promises';
+import { parseRendererToHostMessage } from '../../protocol/notebook-outputs';
+import { parseNotebook } from '../../engine/notebook/format';
+import { BertnbSerializer, NOTEBOOK_TYPE, toNotebookData } from './serializer';
+import { registerCellLanguage } from './language';
+import { BertnbController, type BackendFactory } from './controller';
+import { processBackendFactory } from './backend';
+
+export interface NotebookOptions {
+  /** Where kernels come from; default: one training child process per notebook. */
+  createBackend?: BackendFactory;
+}
+
+export function registerNotebook(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, opts: NotebookOptions = {}): void {
+  context.subscriptions.push(
+    vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new BertnbSerializer(), { transientOutputs: false }),
+  );
+  registerCellLanguage(context);
+  const controller = new BertnbController(opts.createBackend ?? processBackendFactory(context, log), log);
+  context.subscriptions.push(controller);
+
+  const activeNotebook = () => {
+    const nb = vscode.window.activeNotebookEditor?.notebook;
+    return nb?.notebookType === NOTEBOOK_TYPE ? nb : undefined;
+  };
+
+  const messaging = vscode.notebooks.createRendererMessaging('bertnb-renderer');
+  context.subscriptions.push(
+    messaging.onDidReceiveMessage(({ editor, message }) => {
+      const msg = parseRendererToHostMessage(message);
+      if (msg?.type === 'stopTraining') controller.interrupt(editor.notebook);
+    }),
+    vscode.workspace.onDidCloseNotebookDocument((nb) => {
+      if (nb.notebookType === NOTEBOOK_TYPE) void controller.close(nb);
+    }),
+    vscode.commands.registerCommand('bertnb.restartKernel', async () => {
+      const nb = activeNotebook();
+      if (!nb) return void vscode.window.showInformationMessage('Open a .bertnb notebook to restart its kernel.');
+      await controller.restart(nb);
+      vscode.window.setStatusBarMessage('BERT kernel restarted: run %model and %data again', 4000);
+    }),
+    vscode.commands.registerCommand('bertnb.newNotebook', async () => {
+      const template = vscode.Uri.joinPath(context.extensionUri, 'media', 'notebook', 'demo.bertnb');
+      const demoDir = vscode.Uri.joinPath(context.extensionUri, 'media', 'demo').fsPath;
+      const nb = parseNotebook(await readFile(template.fsPath, 'utf8'));
+      // The template points at the demo data next to it; an untitled notebook needs absolute paths.
+      for (const c of nb.cells) if (c.kind === 'code') c.source = c.source.replaceAll('../demo/', `${demoDir}/`);
+      const doc = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, toNotebookData(nb));
+      await vscode.window.showNotebookDocument(doc);
+    }),
+  );
+}

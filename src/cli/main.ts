@@ -9,6 +9,7 @@ const verbs: Record<string, Verb> = {
   predict: { summary: 'Classify lines from stdin with a model folder or hub id (JSONL)', load: () => import('./verbs/predict') },
   run: { summary: 'Run a .bertnb notebook\'s cells in order and save their outputs (like papermill)', load: () => import('./verbs/run') },
   init: { summary: 'Write a randomly initialised Hugging Face model folder', load: () => import('./verbs/init') },
+  'export-trainer': { summary: 'Write the same run as a Hugging Face Trainer folder (accelerate/torchrun/SLURM)', load: () => import('./verbs/export-trainer') },
 };
 
 function usage(): string {

@@ -3,7 +3,8 @@
 // 3-D × 2-D BatchMatMul gradient and keeps the op count low.
 import * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig } from './config';
-import { DropoutContext, activation, gatherRows, layerNorm } from './ops';
+import { DropoutContext, activation, gatherRows, layerNorm, linear } from './ops';
+import { multiHeadAttention } from './attention';
 import { LayerNorm, Linear, ParamStore } from './params';
 
 export interface ModelInputs {
@@ -102,7 +103,7 @@ export class BertSelfAttention {
     this.headSize = H / this.heads;
   }
 
-  /** x [B·T, H], maskBias [B, 1, 1, T] → context [B·T, H] */
+  /** x [B·T, H], maskBias [B, 1, T] → context [B·T, H] */
   apply(x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx): tf.Tensor2D {
     const { B, T } = ctx;
     const A = this.heads, D = this.headSize, H = A * D;
@@ -111,14 +112,9 @@ export class BertSelfAttention {
     const scale = 1 / Math.sqrt(D);
     const w = tf.concat([tf.mul(this.query.weight, scale), this.key.weight, this.value.weight], 1) as tf.Tensor2D;
     const b = tf.concat([tf.mul(this.query.bias, scale), this.key.bias, this.value.bias], 0) as tf.Tensor1D;
-    const qkv = tf.fused.matMul({ a: x, b: w, bias: b });
-    // [B, T, 3, A, D] → [3, B, A, T, D]
-    const heads = tf.transpose(tf.reshape(qkv, [B, T, 3, A, D]), [2, 0, 3, 1, 4]);
-    const [q, k, v] = tf.split(heads, 3, 0).map((t) => tf.reshape(t, [B, A, T, D]));
-    const scores = tf.add(tf.matMul(q, k, false, true), maskBias);
-    const probs = ctx.drop.apply(tf.softmax(scores), this.config.attention_probs_dropout_prob);
-    const context = tf.matMul(probs, v); // [B, A, T, D]
-    return tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [B * T, H]);
+    const qkv = linear(x, w, b);
+    const dropMask = ctx.drop.mask([B * A * T, T], this.config.attention_probs_dropout_prob);
+    return multiHeadAttention(qkv, maskBias, dropMask, { B, T, heads: A, headSize: D });
   }
 }
 
@@ -223,10 +219,10 @@ export class BertPooler {
   }
 }
 
-/** HF's extended attention mask: 0 where attended, a large negative number at padding. [B, 1, 1, T] */
+/** HF's extended attention mask: 0 where attended, a large negative number at padding. [B, 1, T] */
 export function attentionMaskBias(batch: ModelInputs, ctx: Ctx): tf.Tensor {
-  if (!batch.attention_mask) return tf.zeros([ctx.B, 1, 1, ctx.T]);
-  return tf.mul(tf.sub(1, tf.cast(tf.reshape(batch.attention_mask, [ctx.B, 1, 1, ctx.T]), 'float32')), -1e9);
+  if (!batch.attention_mask) return tf.zeros([ctx.B, 1, ctx.T]);
+  return tf.mul(tf.sub(1, tf.cast(tf.reshape(batch.attention_mask, [ctx.B, 1, ctx.T]), 'float32')), -1e9);
 }
 
 /** The encoder stack shared by every task model (HF `BertModel`). */

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig, ProblemType } from './config';
 import { BertMain, Ctx, ForwardOptions, ModelInputs, makeCtx } from './bert';
-import { activation, gatherRows, layerNorm } from './ops';
+import { activation, gatherRows, layerNorm, matmul2d } from './ops';
 import { LayerNorm, Linear, NamedVariable, ParamStore } from './params';
 
 export type Task = 'feature-extraction' | 'sequence-classification' | 'masked-lm' | 'next-sentence-prediction' | 'pretraining';
@@ -173,8 +173,9 @@ export class BertLMPredictionHead {
   apply(rows: tf.Tensor2D): tf.Tensor2D {
     const h = activation(this.config.hidden_act, this.dense.apply(rows)) as tf.Tensor2D;
     const t = layerNorm(h, this.LayerNorm.weight as tf.Tensor1D, this.LayerNorm.bias as tf.Tensor1D, this.LayerNorm.eps);
-    // Not tf.fused.matMul: on wasm 4.22 a fused bias with transposeB gives wrong results.
-    return tf.add(tf.matMul(t, this.wordEmbeddings as tf.Tensor2D, false, true), this.bias);
+    // Explicit transpose + plain matmul: on wasm a transposed matmul takes the slow scalar path, and
+    // its fused bias with transposeB is wrong (4.22).
+    return tf.add(matmul2d(t, tf.transpose(this.wordEmbeddings) as tf.Tensor2D), this.bias);
   }
 }
 

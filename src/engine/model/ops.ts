@@ -33,9 +33,30 @@ export function gatherRows(table: tf.Tensor2D, idx: tf.Tensor1D): tf.Tensor2D {
   }) as tf.Tensor2D;
 }
 
-/** x [N, K] · w [K, M] + b, with optional fused relu; always 2-D (see tfjs #8548 for 3-D × 2-D). */
-export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
-  return tf.fused.matMul({ a: x, b: w, bias: b }) as tf.Tensor2D;
+/**
+ * x [N, K] · w [K, M] + b, 2-D only (tfjs #8548: 3-D × 2-D gradients are wrong). The backward pass
+ * transposes explicitly so that every product is a plain matmul: on WASM only those run through
+ * XNNPACK, transposed ones take a scalar loop ~10× slower.
+ */
+export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  return withGrad([x, w, b], ([xIn, wIn, bIn], save) => {
+    save([xIn, wIn]);
+    return {
+      value: tf.fused.matMul({ a: xIn as tf.Tensor2D, b: wIn as tf.Tensor2D, bias: bIn }),
+      gradFunc: (dy, [xs, ws]) => [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy), tf.sum(dy, 0)],
+    };
+  }) as tf.Tensor2D;
+}
+
+/** a [N, K] · b [K, M] with the same plain-matmul backward as linear(). */
+export function matmul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  return withGrad([a, b], ([aIn, bIn], save) => {
+    save([aIn, bIn]);
+    return {
+      value: tf.matMul(aIn, bIn),
+      gradFunc: (dy, [as, bs]) => [tf.matMul(dy, tf.transpose(bs)), tf.matMul(tf.transpose(as), dy)],
+    };
+  }) as tf.Tensor2D;
 }
 
 /** Layer normalisation over the last axis with HF semantics (biased variance, eps inside the sqrt). */
@@ -135,8 +156,14 @@ export class DropoutContext {
   ) {}
 
   apply<T extends tf.Tensor>(x: T, rate: number): T {
-    if (!this.training || rate <= 0) return x;
-    const n = x.size;
+    const mask = this.mask(x.shape, rate);
+    return mask ? (tf.mul(x, mask) as T) : x;
+  }
+
+  /** The next mask (0 or 1/(1−rate)), or null when dropout is off. */
+  mask(shape: number[], rate: number): tf.Tensor | null {
+    if (!this.training || rate <= 0) return null;
+    const n = shape.reduce((a, d) => a * d, 1);
     const mask = new Float32Array(n);
     const keep = 1 - rate;
     const scale = 1 / keep;
@@ -148,7 +175,7 @@ export class DropoutContext {
       // (s >>> 0) / 2^32 is uniform in [0, 1)
       mask[i] = (s >>> 0) * 2.3283064365386963e-10 < keep ? scale : 0;
     }
-    return tf.mul(x, tf.tensor(mask, x.shape, 'float32')) as T;
+    return tf.tensor(mask, shape, 'float32');
   }
 }
 

@@ -1,5 +1,6 @@
 // Weights as tf.Variables named by their Hugging Face tensor names, registered in a fixed order.
 import * as tf from '@tensorflow/tfjs-core';
+import { linear } from './ops';
 
 export interface NamedVariable {
   /** HF tensor name, e.g. `bert.encoder.layer.0.attention.self.query.weight`. */
@@ -54,7 +55,7 @@ export class Linear {
     this.bias = store.add(`${prefix}.bias`, [outFeatures], 'zeros');
   }
   apply(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.fused.matMul({ a: x, b: this.weight as tf.Tensor2D, bias: this.bias }) as tf.Tensor2D;
+    return linear(x, this.weight as tf.Tensor2D, this.bias as tf.Tensor1D);
   }
 }
 

@@ -109,3 +109,28 @@ test('wasm and cpu give the same gradients, dropout included, for the same seed'
     assert.ok(diff <= 1e-3 * scale, `${name}: wasm vs cpu max diff ${diff} (scale ${scale})`);
   }
 });
+
+test('hand-written attention backward (with a dropout mask) equals tfjs autodiff of the plain formulation', async () => {
+  const { multiHeadAttention } = await import('../../../src/engine/model/attention');
+  await initBackend('cpu');
+  const B = 2, T = 5, A = 3, D = 4, H = A * D;
+  const r = rng(5);
+  const qkv = tf.tensor2d(Array.from({ length: B * T * 3 * H }, () => r() - 0.5), [B * T, 3 * H]);
+  const maskBias = tf.tensor3d([[[0, 0, 0, -1e9, -1e9]], [[0, 0, 0, 0, 0]]]);
+  const drop = tf.tensor2d(Array.from({ length: B * A * T * T }, () => (r() < 0.3 ? 0 : 1 / 0.7)), [B * A * T, T]);
+  const w = tf.tensor2d(Array.from({ length: B * T * H }, () => r() - 0.5), [B * T, H]);
+  const ours = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(multiHeadAttention(x as tf.Tensor2D, maskBias, drop, { B, T, heads: A, headSize: D }), w)))(qkv);
+  const plain = tf.grad((x: tf.Tensor) => {
+    const h = tf.transpose(tf.reshape(x, [B, T, 3, A, D]), [2, 0, 3, 1, 4]);
+    const [q, k, v] = tf.split(h, 3, 0).map((t) => tf.reshape(t, [B, A, T, D]));
+    const p = tf.softmax(tf.add(tf.matMul(q, k, false, true), tf.reshape(maskBias, [B, 1, 1, T])));
+    const pd = tf.mul(p, tf.reshape(drop, [B, A, T, T]));
+    const ctx = tf.reshape(tf.transpose(tf.matMul(pd, v), [0, 2, 1, 3]), [B * T, H]);
+    return tf.sum(tf.mul(ctx, w));
+  })(qkv);
+  const a = ours.dataSync(), b = plain.dataSync();
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i] - b[i]));
+  assert.ok(diff < 1e-5, `max diff ${diff}`);
+  tf.dispose([qkv, maskBias, drop, w, ours, plain]);
+});

@@ -50,19 +50,31 @@ export const opt = (c: Check): Optional => ({ optional: c });
 /** One check per payload field; the compiler insists every field of P has one. */
 export type Shape<P> = { [K in keyof Required<P>]: undefined extends P[K] ? Optional : Check };
 
+/** A shape prepared once: its fields as a list and the allowed keys as a set (checked per message). */
+export interface CompiledShape {
+  fields: Array<{ key: string; check: Check; optional: boolean }>;
+  allowed: Set<string>;
+}
+
+export function compileShape(shape: Record<string, Check | Optional>, fixed: readonly string[] = []): CompiledShape {
+  const fields = Object.entries(shape).map(([key, c]) => (typeof c === 'function' ? { key, check: c, optional: false } : { key, check: c.optional, optional: true }));
+  return { fields, allowed: new Set([...fixed, ...Object.keys(shape)]) };
+}
+
 /** Checks `obj` against a shape: no missing, no extra fields. */
-export function checkShape(obj: Record<string, unknown>, shape: Record<string, Check | Optional>, fixed: readonly string[]): string | undefined {
-  for (const key of Object.keys(obj)) {
-    if (!fixed.includes(key) && !Object.prototype.hasOwnProperty.call(shape, key)) return `unexpected field "${key.slice(0, 40)}"`;
+export function checkShape(obj: Record<string, unknown>, shape: Record<string, Check | Optional> | CompiledShape, fixed: readonly string[] = []): string | undefined {
+  const s = 'allowed' in shape && shape.allowed instanceof Set ? (shape as CompiledShape) : compileShape(shape as Record<string, Check | Optional>, fixed);
+  for (const key in obj) {
+    if (!s.allowed.has(key)) return `unexpected field "${key.slice(0, 40)}"`;
   }
-  for (const [key, c] of Object.entries(shape)) {
-    const optional = typeof c !== 'function';
-    if (!(key in obj) || obj[key] === undefined) {
-      if (optional) continue;
-      return `missing field "${key}"`;
+  for (const f of s.fields) {
+    const v = obj[f.key];
+    if (v === undefined) {
+      if (f.optional) continue;
+      return `missing field "${f.key}"`;
     }
-    const reason = (optional ? c.optional : c)(obj[key]);
-    if (reason) return `${key} ${reason}`;
+    const reason = f.check(v);
+    if (reason) return `${f.key} ${reason}`;
   }
   return undefined;
 }

@@ -6,8 +6,8 @@
 // non-finite (loss, grad norm, ETA, metric values) are typed `number | null`.
 import type { RunConfig } from '../schema/types';
 import {
-  any, bool, checkShape, int, nonNegInt, num, numberRecord, numOrNull, nullable, object, oneOf, opt, str,
-  type Check, type ParseResult, type Shape,
+  any, bool, checkShape, compileShape, int, nonNegInt, num, numberRecord, numOrNull, nullable, object, oneOf, opt, str,
+  type Check, type CompiledShape, type Optional, type ParseResult, type Shape,
 } from './check';
 import { PROTOCOL_VERSION } from './version';
 
@@ -58,6 +58,7 @@ export type HostToWorkerOf<K extends keyof HostToWorkerMap> = Extract<HostToWork
 export type WorkerToHostOf<K extends keyof WorkerToHostMap> = Extract<WorkerToHost, { type: K }>;
 
 const empty = {};
+const BACKEND_SHAPE = compileShape({ name: str, reason: str });
 const HOST_TO_WORKER: { [K in keyof HostToWorkerMap]: Shape<HostToWorkerMap[K]> } = {
   start: { config: object, resumeFromCheckpoint: opt((v) => (typeof v === 'string' || typeof v === 'boolean' ? undefined : 'must be a path or a boolean')), runId: opt(str) },
   stop: empty,
@@ -68,7 +69,7 @@ const HOST_TO_WORKER: { [K in keyof HostToWorkerMap]: Shape<HostToWorkerMap[K]> 
 };
 
 const WORKER_TO_HOST: { [K in keyof WorkerToHostMap]: Shape<WorkerToHostMap[K]> } = {
-  ready: { backend: (v) => object(v) ?? checkShape(v as Record<string, unknown>, { name: str, reason: str }, []), pid: int },
+  ready: { backend: (v) => object(v) ?? checkShape(v as Record<string, unknown>, BACKEND_SHAPE), pid: int },
   state: { state: oneOf('idle', 'running', 'paused', 'stopping') },
   progress: {
     step: nonNegInt, maxSteps: int, epoch: num, loss: numOrNull, learningRate: numOrNull, samplesPerSecond: numOrNull,
@@ -87,22 +88,29 @@ const REFINE: Partial<Record<string, (m: Record<string, unknown>) => string | un
   response: (m) => (m.ok === false && typeof m.error !== 'string' ? 'a failed response needs an error message' : undefined),
 };
 
-function parseWith<T>(table: Record<string, Record<string, Check | { optional: Check }>>, raw: unknown, channel: string): ParseResult<T> {
+type Compiled = Map<string, CompiledShape>;
+const compileTable = (t: Record<string, Record<string, Check | Optional>>): Compiled =>
+  new Map(Object.entries(t).map(([type, shape]) => [type, compileShape(shape, ['v', 'type'])]));
+const HOST_TO_WORKER_C = compileTable(HOST_TO_WORKER);
+const WORKER_TO_HOST_C = compileTable(WORKER_TO_HOST);
+
+function parseWith<T>(table: Compiled, raw: unknown, channel: string): ParseResult<T> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, reason: `${channel}: not an object` };
   const m = raw as Record<string, unknown>;
   if (m.v !== PROTOCOL_VERSION) return { ok: false, reason: `${channel}: protocol version ${JSON.stringify(m.v)}, expected ${PROTOCOL_VERSION}` };
   if (typeof m.type !== 'string') return { ok: false, reason: `${channel}: no string "type"` };
-  if (!Object.prototype.hasOwnProperty.call(table, m.type)) return { ok: false, reason: `${channel}: unknown type "${m.type.slice(0, 40)}"` };
-  const reason = checkShape(m, table[m.type], ['v', 'type']) ?? REFINE[m.type]?.(m);
+  const shape = table.get(m.type);
+  if (!shape) return { ok: false, reason: `${channel}: unknown type "${m.type.slice(0, 40)}"` };
+  const reason = checkShape(m, shape) ?? REFINE[m.type]?.(m);
   return reason ? { ok: false, reason: `${channel} ${m.type}: ${reason}` } : { ok: true, message: m as T };
 }
 
 export function parseHostToWorker(raw: unknown): ParseResult<HostToWorker> {
-  return parseWith<HostToWorker>(HOST_TO_WORKER, raw, 'host→worker');
+  return parseWith<HostToWorker>(HOST_TO_WORKER_C, raw, 'host→worker');
 }
 
 export function parseWorkerToHost(raw: unknown): ParseResult<WorkerToHost> {
-  return parseWith<WorkerToHost>(WORKER_TO_HOST, raw, 'worker→host');
+  return parseWith<WorkerToHost>(WORKER_TO_HOST_C, raw, 'worker→host');
 }
 
 /** Builds a host → worker message: `toWorker('stop')`, `toWorker('start', { config })`. */

@@ -69,6 +69,7 @@ export class TrainingView {
     if (t.status === 'running' || t.status === 'starting') stat('ETA', formatDuration(t.etaSec));
     this.root.dataset.status = t.status;
     this.root.dataset.points = String(t.pointsReceived);
+    this.root.dataset.firstStep = String(t.series.step[0] ?? '');
     this.stop.hidden = !(t.status === 'running' || t.status === 'starting');
     this.message.textContent = [t.message, t.checkpoint ? `checkpoint: ${t.checkpoint}` : ''].filter(Boolean).join(' — ');
 

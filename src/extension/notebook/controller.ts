@@ -53,7 +53,15 @@ export class BertnbController implements vscode.Disposable {
     this.controller.description = 'Runs cells in a training process per notebook';
     this.controller.executeHandler = (cells, notebook) => this.execute(cells, notebook);
     this.controller.interruptHandler = (notebook) => this.interrupt(notebook);
+    // Ours is the kernel for .bertnb: preselect it so Run All never asks.
+    const prefer = (nb: vscode.NotebookDocument) => {
+      if (nb.notebookType === NOTEBOOK_TYPE) this.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
+    };
+    vscode.workspace.notebookDocuments.forEach(prefer);
+    this.subscriptions.push(vscode.workspace.onDidOpenNotebookDocument(prefer));
   }
+
+  private readonly subscriptions: vscode.Disposable[] = [];
 
   private session(notebook: vscode.NotebookDocument): Session {
     const key = notebook.uri.toString();
@@ -183,6 +191,7 @@ export class BertnbController implements vscode.Disposable {
   dispose(): void {
     for (const s of this.sessions.values()) void Promise.resolve(s.backend.dispose()).catch(() => undefined);
     this.sessions.clear();
+    this.subscriptions.forEach((d) => d.dispose());
     this.controller.dispose();
   }
 }

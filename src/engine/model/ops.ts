@@ -34,6 +34,15 @@ export function gatherRows(table: tf.Tensor2D, idx: tf.Tensor1D): tf.Tensor2D {
 }
 
 /**
+ * Σ over rows of a 2-D tensor, as ones[1, N] · x: on WASM a reduction over axis 0 transposes first
+ * (slow), while the matmul runs through XNNPACK.
+ */
+export function columnSum(x: tf.Tensor): tf.Tensor1D {
+  const n = x.shape[0];
+  return tf.reshape(tf.matMul(tf.ones([1, n]), tf.reshape(x, [n, -1])), [-1]) as tf.Tensor1D;
+}
+
+/**
  * x [N, K] · w [K, M] + b, 2-D only (tfjs #8548: 3-D × 2-D gradients are wrong). The backward pass
  * transposes explicitly so that every product is a plain matmul: on WASM only those run through
  * XNNPACK, transposed ones take a scalar loop ~10× slower.
@@ -43,7 +52,7 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tenso
     save([xIn, wIn]);
     return {
       value: tf.fused.matMul({ a: xIn as tf.Tensor2D, b: wIn as tf.Tensor2D, bias: bIn }),
-      gradFunc: (dy, [xs, ws]) => [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy), tf.sum(dy, 0)],
+      gradFunc: (dy, [xs, ws]) => [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy), columnSum(dy)],
     };
   }) as tf.Tensor2D;
 }
@@ -74,8 +83,8 @@ export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D,
         const m1 = tf.mean(dxhat, -1, true);
         const m2 = tf.mean(tf.mul(dxhat, xhat), -1, true);
         const dx = tf.mul(inv, tf.sub(tf.sub(dxhat, m1), tf.mul(xhat, m2)));
-        const dg = tf.sum(tf.mul(dy, xhat), 0);
-        const db = tf.sum(dy, 0);
+        const dg = columnSum(tf.mul(dy, xhat));
+        const db = columnSum(dy);
         return [dx, dg, db];
       },
     };

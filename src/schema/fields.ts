@@ -87,7 +87,7 @@ export const dataFields = {
     description: 'Classification kind, as in transformers. Unset: inferred from the labels (lists → multi-label, floats → regression).',
   },
   max_length: {
-    kind: 'integer', default: 128, minimum: 8, maximum: 8192, section: 'Data',
+    kind: 'integer', default: 128, minimum: 2, maximum: 8192, section: 'Data',
     description: 'Longest sequence in tokens (special tokens included); longer texts are truncated.',
   },
   clean_text: {

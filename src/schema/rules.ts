@@ -29,7 +29,9 @@ export function checkRules(c: RunConfig, opts: { requireData: boolean }): { erro
       err('training.save_strategy', t.save_strategy, `must equal eval_strategy ('${t.eval_strategy}') when load_best_model_at_end is true`);
     } else if (t.eval_strategy === 'steps') {
       const every = evalStepsOf(t);
-      if (every >= 1 && t.save_steps >= 1 && t.save_steps % every !== 0) {
+      if ((every < 1) !== (t.save_steps < 1)) {
+        err('training.save_steps', t.save_steps, `must be a share of the total steps (below 1) like eval_steps (${every}), or both whole numbers, when load_best_model_at_end is true`);
+      } else if (Math.round(t.save_steps * 1e6) % Math.round(every * 1e6) !== 0) {
         err('training.save_steps', t.save_steps, `must be a multiple of eval_steps (${every}) when load_best_model_at_end is true`);
       }
     }

@@ -32,10 +32,10 @@ test('YAML errors carry the source range of the offending value or key', () => {
 });
 
 test('a flow mapping value and a missing key are located', () => {
-  const text = 'data: { max_length: 0 }\n';
+  const text = 'data: { max_length: 1 }\n';
   const r = parseRunConfigText(text);
   const by = Object.fromEntries(r.errors.map((e) => [e.path, e]));
-  assert.equal(slice(text, by['data.max_length'].range), '0');
+  assert.equal(slice(text, by['data.max_length'].range), '1');
   assert.equal(slice(text, by['data.train'].range), 'data');
 });
 
@@ -82,4 +82,18 @@ test('loadRunConfig resolves paths against the config file and lists every error
     assert.match(e.message, /bad\.yaml:3:18: training\.learning_rate: must be > 0 \(got -1\)/);
     return true;
   });
+});
+
+test("the issue's example configuration is valid as written", () => {
+  const text = `task: sequence-classification   # or: pretraining
+model: bert-mini                # built-in name, HF folder, or hub id
+data: { train: data/train.csv, validation: data/dev.csv, text_column: text, label_column: label, max_length: 128 }
+training: { output_dir: ./results, num_train_epochs: 3, per_device_train_batch_size: 16,
+            per_device_eval_batch_size: 64, warmup_steps: 500, weight_decay: 0.01,
+            learning_rate: 5e-5, logging_dir: ./logs }
+`;
+  const r = parseRunConfigText(text);
+  assert.deepEqual(r.errors, []);
+  assert.deepEqual(r.warnings, []);
+  assert.equal(r.config!.training.per_device_eval_batch_size, 64);
 });

@@ -80,6 +80,9 @@ test('cross-field rules of TrainingArguments and EarlyStoppingCallback', () => {
   assert.equal(mismatch.errors[0].path, 'training.save_strategy');
   const multiple = validateRunConfig({ ...minimal, training: { load_best_model_at_end: true, eval_strategy: 'steps', eval_steps: 30, save_steps: 50 } });
   assert.match(multiple.errors[0].message, /multiple of eval_steps \(30\)/);
+  const mixed = validateRunConfig({ ...minimal, training: { load_best_model_at_end: true, eval_strategy: 'steps', eval_steps: 0.1, save_steps: 100 } });
+  assert.match(mixed.errors[0].message, /share of the total steps/);
+  assert.ok(validateRunConfig({ ...minimal, training: { load_best_model_at_end: true, eval_strategy: 'steps', eval_steps: 0.1, save_steps: 0.2 } }).ok);
   const es = validateRunConfig({ ...minimal, training: { early_stopping_patience: 2, eval_strategy: 'epoch', save_strategy: 'epoch' } });
   assert.equal(es.errors[0].path, 'training.load_best_model_at_end');
   const ok = validateRunConfig({ ...minimal, training: { early_stopping_patience: 2, eval_strategy: 'epoch', save_strategy: 'epoch', load_best_model_at_end: true, metric_for_best_model: 'eval_f1_macro' } });

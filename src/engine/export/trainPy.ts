@@ -201,9 +201,12 @@ class WholeWordMaskCollator(DataCollatorForWholeWordMask):
     """HF's whole-word masking, keeping token_type_ids, attention_mask and next_sentence_label."""
 
     def torch_call(self, examples):
+        # Word choice on each unpadded example (as HF's own torch_call), then padded like the batch.
+        masks = [self._whole_word_mask(self.tokenizer.convert_ids_to_tokens(list(e["input_ids"]))) for e in examples]
         batch = self.tokenizer.pad(examples, return_tensors="pt")
-        masks = [self._whole_word_mask(self.tokenizer.convert_ids_to_tokens(ids)) for ids in batch["input_ids"].tolist()]
-        batch["input_ids"], batch["labels"] = self.torch_mask_tokens(batch["input_ids"], torch.tensor(masks, dtype=torch.long))
+        width = batch["input_ids"].shape[1]
+        mask_labels = torch.tensor([m + [0] * (width - len(m)) for m in masks], dtype=torch.long)
+        batch["input_ids"], batch["labels"] = self.torch_mask_tokens(batch["input_ids"], mask_labels)
         return batch
 
 

@@ -1,8 +1,7 @@
 // `bertnb tokenize`: UTF-8 lines on stdin -> one JSON object per line on stdout.
 import { parseArgs } from 'node:util';
-import { once } from 'node:events';
 import { CliError } from '../errors';
-import { BertTokenizer, bundledVocabPath, InvalidUtf8Error, JsonlWriter, lineBatches, TruncationError, VocabError, type EncodeOptions } from '../../engine/tokenizer';
+import { BertTokenizer, bundledVocabPath, InvalidUtf8Error, LineError, tokenizeStream, VocabError, type EncodeOptions } from '../../engine/tokenizer';
 
 const HELP = `usage: bertnb tokenize [--vocab FILE|DIR] [--max-length N] [--truncation S] [--pad] [--pair] [--cased]
 
@@ -77,31 +76,11 @@ export async function run(argv: string[]): Promise<number> {
     throw e;
   }
 
-  const writer = new JsonlWriter(tokenizer);
-  const out = process.stdout;
-  let lineNo = 0;
   try {
-    for await (const lines of lineBatches(process.stdin)) {
-      for (const line of lines) {
-        lineNo++;
-        let a = line;
-        let b: string | undefined;
-        if (values.pair) {
-          const tab = line.indexOf('\t');
-          if (tab < 0) throw new CliError(`tokenize: stdin line ${lineNo}: --pair expects two texts separated by a TAB`);
-          a = line.slice(0, tab);
-          b = line.slice(tab + 1);
-        }
-        writer.write(tokenizer.layout(a, b, opts), padTo);
-      }
-      if (writer.pending >= 1 << 20 && !out.write(writer.take())) await once(out, 'drain');
-    }
+    await tokenizeStream(tokenizer, process.stdin, process.stdout, { ...opts, pair: values.pair, padTo });
   } catch (e) {
-    if (e instanceof InvalidUtf8Error) throw new CliError(`tokenize: stdin ${e.message}`);
-    if (e instanceof TruncationError) throw new CliError(`tokenize: stdin line ${lineNo}: ${e.message}`);
+    if (e instanceof InvalidUtf8Error || e instanceof LineError) throw new CliError(`tokenize: stdin ${e.message}`);
     throw e;
-  } finally {
-    if (writer.pending > 0) out.write(writer.take());
   }
   return 0;
 }

@@ -15,3 +15,4 @@ export { preTokenize } from './pre-tokenizer';
 export { WordPiece } from './wordpiece';
 export { JsonlWriter } from './jsonl';
 export { lineBatches, InvalidUtf8Error } from './lines';
+export { tokenizeStream, LineError, type TokenizeStreamOptions } from './stream';

@@ -3,6 +3,7 @@
 // digit writes — no Encoding objects, no JSON.stringify, no string-to-UTF-8 conversion per line.
 // Output per line: {"input_ids":[...],"token_type_ids":[...],"attention_mask":[...],"tokens":[...],"offsets":[[s,e],...]}
 import type { BertTokenizer, Layout } from './tokenizer';
+import type { TokenBuffer } from './pipeline';
 
 const utf8 = new TextEncoder();
 
@@ -11,20 +12,26 @@ class ByteTable {
   readonly bytes: Uint8Array;
   readonly offsets: Int32Array;
   readonly maxLength: number;
+  /** `strings` must not contain '\n' (true of digits and of JSON-escaped strings). */
   constructor(strings: readonly string[]) {
-    const parts = strings.map((s) => utf8.encode(s));
-    this.offsets = new Int32Array(parts.length + 1);
-    let total = 0;
+    // One encode call for the whole table, then the boundaries from the separators.
+    const joined = utf8.encode(strings.join('\n'));
+    this.offsets = new Int32Array(strings.length + 1);
+    this.bytes = new Uint8Array(joined.length - Math.max(0, strings.length - 1));
+    let out = 0;
+    let index = 0;
     let max = 0;
-    parts.forEach((p, i) => {
-      this.offsets[i] = total;
-      total += p.length;
-      max = Math.max(max, p.length);
-    });
-    this.offsets[parts.length] = total;
-    this.bytes = new Uint8Array(total);
-    parts.forEach((p, i) => this.bytes.set(p, this.offsets[i]));
-    this.maxLength = max;
+    let start = 0;
+    for (let i = 0; i < joined.length; i++) {
+      const b = joined[i];
+      if (b === 10) {
+        this.offsets[++index] = out;
+        max = Math.max(max, out - start);
+        start = out;
+      } else this.bytes[out++] = b;
+    }
+    this.offsets[strings.length] = out;
+    this.maxLength = Math.max(max, out - start);
   }
 }
 
@@ -55,7 +62,7 @@ export class JsonlWriter {
     const vocab = tokenizer.tokens;
     this.ids = new ByteTable(vocab.map((_, i) => String(i)));
     this.tokens = new ByteTable(vocab.map((t) => JSON.stringify(t)));
-    this.buf = new Uint8Array(chunkSize);
+    this.buf = Buffer.allocUnsafeSlow(chunkSize);
   }
 
   /** Bytes written and not yet taken. */
@@ -66,13 +73,14 @@ export class JsonlWriter {
   /** Hands over the bytes written so far (a fresh buffer continues). */
   take(): Uint8Array {
     const out = this.buf.subarray(0, this.pos);
-    this.buf = new Uint8Array(Math.max(this.chunkSize, this.buf.length));
+    // Not zero-filled: every byte handed out is written first.
+    this.buf = Buffer.allocUnsafeSlow(Math.max(this.chunkSize, this.buf.length));
     this.pos = 0;
     return out;
   }
 
-  /** Appends one line for a layout from tokenizer.layout(); padTo > length adds [PAD] tokens. */
-  write(l: Layout, padTo = 0): void {
+  /** Appends one line for a layout from tokenizer.layout(); padTo > length adds [PAD] tokens. Returns the token count. */
+  write(l: Layout, padTo = 0): number {
     const t = this.tokenizer;
     const contentLength = l.lengthA + l.lengthB + (l.special ? (l.b ? 3 : 2) : 0);
     const n = Math.max(contentLength, padTo);
@@ -88,85 +96,123 @@ export class JsonlWriter {
     const starts = this.lineStarts;
     const ends = this.lineEnds;
     let k = 0;
-    const special = (id: number, type: number) => {
-      ids[k] = id;
-      types[k] = type;
+    if (l.special) {
+      ids[k] = t.clsId;
+      types[k] = starts[k] = ends[k] = 0;
+      k++;
+    }
+    k = this.copyTokens(l.a, l.lengthA, 0, k);
+    if (l.special) {
+      ids[k] = t.sepId;
+      types[k] = starts[k] = ends[k] = 0;
+      k++;
+    }
+    if (l.b) {
+      k = this.copyTokens(l.b, l.lengthB, 1, k);
+      if (l.special) {
+        ids[k] = t.sepId;
+        types[k] = 1;
+        starts[k] = ends[k] = 0;
+        k++;
+      }
+    }
+    const unpadded = k;
+    while (k < n) {
+      ids[k] = t.padId;
+      types[k] = 0;
       starts[k] = 0;
       ends[k] = 0;
       k++;
-    };
-    if (l.special) special(t.clsId, 0);
-    ids.set(l.a.ids.subarray(0, l.lengthA), k);
-    types.fill(0, k, k + l.lengthA);
-    starts.set(l.a.starts.subarray(0, l.lengthA), k);
-    ends.set(l.a.ends.subarray(0, l.lengthA), k);
-    k += l.lengthA;
-    if (l.special) special(t.sepId, 0);
-    if (l.b) {
-      ids.set(l.b.ids.subarray(0, l.lengthB), k);
-      types.fill(1, k, k + l.lengthB);
-      starts.set(l.b.starts.subarray(0, l.lengthB), k);
-      ends.set(l.b.ends.subarray(0, l.lengthB), k);
-      k += l.lengthB;
-      if (l.special) special(t.sepId, 1);
     }
-    const unpadded = k;
-    while (k < n) special(t.padId, 0);
 
     // Worst case per token: id (<= 10 digits) + 2 (type) + 2 (mask) + token + offsets (2 x 10 + 4) + commas.
     this.reserve(200 + n * (48 + this.tokens.maxLength));
     const buf = this.buf;
     let p = this.pos;
-    const put = (bytes: Uint8Array) => {
-      buf.set(bytes, p);
-      p += bytes.length;
-    };
-    const idBytes = this.ids.bytes;
-    const idOff = this.ids.offsets;
-    put(FRAGMENTS.start);
+    buf.set(FRAGMENTS.start, p);
+    p += FRAGMENTS.start.length;
+    p = copyEach(buf, p, ids, n, this.ids.bytes, this.ids.offsets);
+    buf.set(FRAGMENTS.types, p);
+    p += FRAGMENTS.types.length;
     for (let i = 0; i < n; i++) {
-      if (i > 0) buf[p++] = 44; // ,
-      const id = ids[i];
-      for (let q = idOff[id], e = idOff[id + 1]; q < e; q++) buf[p++] = idBytes[q];
+      buf[p] = 48 + types[i];
+      buf[p + 1] = 44; // ,
+      p += 2;
     }
-    put(FRAGMENTS.types);
+    if (n > 0) p--; // no comma after the last
+    buf.set(FRAGMENTS.mask, p);
+    p += FRAGMENTS.mask.length;
     for (let i = 0; i < n; i++) {
-      if (i > 0) buf[p++] = 44;
-      buf[p++] = 48 + types[i];
+      buf[p] = i < unpadded ? 49 : 48;
+      buf[p + 1] = 44;
+      p += 2;
     }
-    put(FRAGMENTS.mask);
+    if (n > 0) p--;
+    buf.set(FRAGMENTS.tokens, p);
+    p += FRAGMENTS.tokens.length;
+    p = copyEach(buf, p, ids, n, this.tokens.bytes, this.tokens.offsets);
+    buf.set(FRAGMENTS.offsets, p);
+    p += FRAGMENTS.offsets.length;
+    const dBytes = SMALL.bytes;
+    const dOff = SMALL.offsets;
     for (let i = 0; i < n; i++) {
-      if (i > 0) buf[p++] = 44;
-      buf[p++] = i < unpadded ? 49 : 48;
-    }
-    put(FRAGMENTS.tokens);
-    const tokBytes = this.tokens.bytes;
-    const tokOff = this.tokens.offsets;
-    for (let i = 0; i < n; i++) {
-      if (i > 0) buf[p++] = 44;
-      const id = ids[i];
-      for (let q = tokOff[id], e = tokOff[id + 1]; q < e; q++) buf[p++] = tokBytes[q];
-    }
-    put(FRAGMENTS.offsets);
-    for (let i = 0; i < n; i++) {
-      if (i > 0) buf[p++] = 44;
       buf[p++] = 91; // [
-      p = writeInt(buf, p, starts[i]);
+      const s = starts[i];
+      if (s < SMALL_LIMIT) for (let q = dOff[s], e = dOff[s + 1]; q < e; q++) buf[p++] = dBytes[q];
+      else p = writeInt(buf, p, s);
       buf[p++] = 44;
-      p = writeInt(buf, p, ends[i]);
-      buf[p++] = 93; // ]
+      const e = ends[i];
+      if (e < SMALL_LIMIT) for (let q = dOff[e], f = dOff[e + 1]; q < f; q++) buf[p++] = dBytes[q];
+      else p = writeInt(buf, p, e);
+      buf[p] = 93; // ]
+      buf[p + 1] = 44;
+      p += 2;
     }
-    put(FRAGMENTS.end);
+    if (n > 0) p--;
+    buf.set(FRAGMENTS.end, p);
+    p += FRAGMENTS.end.length;
     this.pos = p;
+    return n;
+  }
+
+  private copyTokens(from: TokenBuffer, count: number, type: number, k: number): number {
+    const ids = this.lineIds;
+    const types = this.lineTypes;
+    const starts = this.lineStarts;
+    const ends = this.lineEnds;
+    const fi = from.ids;
+    const fs = from.starts;
+    const fe = from.ends;
+    for (let i = 0; i < count; i++, k++) {
+      ids[k] = fi[i];
+      types[k] = type;
+      starts[k] = fs[i];
+      ends[k] = fe[i];
+    }
+    return k;
   }
 
   private reserve(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.pos + bytes));
+    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + bytes));
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
   }
 }
+
+/** Entry i of `table`, for each of the n ids, comma-separated. */
+function copyEach(buf: Uint8Array, p: number, ids: Int32Array, n: number, bytes: Uint8Array, offsets: Int32Array): number {
+  for (let i = 0; i < n; i++) {
+    const id = ids[i];
+    for (let q = offsets[id], e = offsets[id + 1]; q < e; q++) buf[p++] = bytes[q];
+    buf[p++] = 44;
+  }
+  return n > 0 ? p - 1 : p;
+}
+
+/** Decimal digits of 0 .. SMALL_LIMIT - 1, for offsets (lines are mostly shorter). */
+const SMALL_LIMIT = 1 << 14;
+const SMALL = new ByteTable(Array.from({ length: SMALL_LIMIT }, (_, i) => String(i)));
 
 function writeInt(buf: Uint8Array, p: number, v: number): number {
   if (v < 10) {

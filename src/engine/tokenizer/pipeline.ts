@@ -10,6 +10,16 @@
 import { BertNormalizer, Kind } from './normalizer';
 import { MAX_INPUT_CHARS_PER_WORD, WordPiece } from './wordpiece';
 
+// Module-level copies: when this file runs unbundled (tsx, tests), imported bindings and enum
+// members are getter calls on the other module; in the hot loops that costs more than the work.
+const WORD: number = Kind.Word;
+const SPACE: number = Kind.Space;
+const REMOVED: number = Kind.Removed;
+const PUNCT: number = Kind.Punct;
+const CJK: number = Kind.Cjk;
+const MIXED: number = Kind.Mixed;
+const MAX_CHARS: number = MAX_INPUT_CHARS_PER_WORD;
+
 /** Growable struct-of-arrays of tokens: id and [start, end) in the original text. Reused per line. */
 export class TokenBuffer {
   ids = new Int32Array(512);
@@ -70,11 +80,11 @@ export class Encoder {
     this.lowercase = normalizer.lowercase;
     for (let c = 0; c < 128; c++) {
       const info = normalizer.info(c);
-      this.asciiIds[c] = info.kind === Kind.Punct ? model.tokenize(info.norm)[0] : model.unkId;
+      this.asciiIds[c] = info.kind === PUNCT ? model.tokenize(info.norm)[0] : model.unkId;
     }
     // Only specials that start with an ASCII punctuation character ([CLS], [MASK]...) can be met by
     // the scanner at a word boundary; longest first so that overlapping names resolve like HF.
-    this.specials = specials.filter((s) => s.text.length > 0 && s.text.charCodeAt(0) < 128 && this.kinds[s.text.charCodeAt(0)] === Kind.Punct);
+    this.specials = specials.filter((s) => s.text.length > 0 && s.text.charCodeAt(0) < 128 && this.kinds[s.text.charCodeAt(0)] === PUNCT);
     this.specials.sort((a, b) => b.text.length - a.text.length);
     for (const s of this.specials) this.specialFirstChars[s.text.charCodeAt(0)] = 1;
   }
@@ -91,21 +101,21 @@ export class Encoder {
         continue;
       }
       const kind = kinds[c];
-      if (kind === Kind.Word) {
+      if (kind === WORD) {
         let j = i + 1;
         let d = 0;
         while (j < n) {
           d = text.charCodeAt(j);
-          if (d >= 128 || kinds[d] !== Kind.Word) break;
+          if (d >= 128 || kinds[d] !== WORD) break;
           j++;
         }
-        if (j < n && (d >= 128 ? !this.endsWord(text, j) : kinds[d] === Kind.Removed)) {
+        if (j < n && (d >= 128 ? !this.endsWord(text, j) : kinds[d] === REMOVED)) {
           i = this.slow(text, i, out);
           continue;
         }
         this.emitAsciiWord(text, i, j, out);
         i = j;
-      } else if (kind === Kind.Punct) {
+      } else if (kind === PUNCT) {
         if (this.specialFirstChars[c] === 1) {
           const end = this.matchSpecial(text, i, out);
           if (end > 0) {
@@ -121,7 +131,7 @@ export class Encoder {
 
   private endsWord(text: string, j: number): boolean {
     const kind = this.normalizer.info(text.codePointAt(j)!).kind;
-    return kind === Kind.Space || kind === Kind.Punct || kind === Kind.Cjk;
+    return kind === SPACE || kind === PUNCT || kind === CJK;
   }
 
   private matchSpecial(text: string, i: number, out: TokenBuffer): number {
@@ -136,7 +146,7 @@ export class Encoder {
 
   private emitAsciiWord(text: string, i: number, j: number, out: TokenBuffer): void {
     const model = this.model;
-    const count = j - i > MAX_INPUT_CHARS_PER_WORD ? 0 : model.tokenizeRange(text, i, j, this.lowercase);
+    const count = j - i > MAX_CHARS ? 0 : model.tokenizeRange(text, i, j, this.lowercase);
     if (count === 0) {
       out.push(model.unkId, i, j);
       return;
@@ -159,11 +169,11 @@ export class Encoder {
       const c = text.charCodeAt(i);
       if (c < 128) {
         const kind = kinds[c];
-        if (kind === Kind.Word) this.append(this.lowercase && c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : text[i], i, i + 1);
-        else if (kind === Kind.Space) {
+        if (kind === WORD) this.append(this.lowercase && c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : text[i], i, i + 1);
+        else if (kind === SPACE) {
           this.flush(out);
           return i + 1;
-        } else if (kind === Kind.Punct) {
+        } else if (kind === PUNCT) {
           this.flush(out);
           const end = this.specialFirstChars[c] === 1 ? this.matchSpecial(text, i, out) : 0;
           if (end > 0) {
@@ -186,23 +196,23 @@ export class Encoder {
       }
       const info = this.normalizer.info(cp);
       switch (info.kind) {
-        case Kind.Word:
+        case WORD:
           if (info.norm.length > 0) this.append(info.norm, i, i + width);
           break;
-        case Kind.Space:
+        case SPACE:
           this.flush(out);
           break;
-        case Kind.Punct:
-        case Kind.Cjk:
+        case PUNCT:
+        case CJK:
           this.flush(out);
           this.emitWhole(info.norm, i, i + width, out);
           break;
-        case Kind.Mixed:
+        case MIXED:
           for (const part of info.parts!) {
-            if (part.kind === Kind.Word) this.append(part.text, i, i + width);
+            if (part.kind === WORD) this.append(part.text, i, i + width);
             else {
               this.flush(out);
-              if (part.kind === Kind.Punct) this.emitWhole(part.text, i, i + width, out);
+              if (part.kind === PUNCT) this.emitWhole(part.text, i, i + width, out);
             }
           }
           break;
@@ -225,7 +235,7 @@ export class Encoder {
   private append(norm: string, start: number, end: number): void {
     if (this.wordFirst < 0) this.wordFirst = start;
     this.wordLast = end;
-    if (this.wordCodePoints > MAX_INPUT_CHARS_PER_WORD) return; // already [UNK]: stop storing
+    if (this.wordCodePoints > MAX_CHARS) return; // already [UNK]: stop storing
     let units = this.word.length;
     if (units + norm.length > this.wordStarts.length) {
       const starts = new Int32Array((units + norm.length) * 2);
@@ -248,7 +258,7 @@ export class Encoder {
   private flush(out: TokenBuffer): void {
     if (this.wordFirst < 0) return;
     const model = this.model;
-    const count = this.wordCodePoints > MAX_INPUT_CHARS_PER_WORD ? 0 : model.tokenizeRange(this.word, 0, this.word.length, false);
+    const count = this.wordCodePoints > MAX_CHARS ? 0 : model.tokenizeRange(this.word, 0, this.word.length, false);
     if (count === 0) out.push(model.unkId, this.wordFirst, this.wordLast);
     else {
       let start = 0;

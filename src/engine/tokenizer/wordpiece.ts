@@ -51,9 +51,10 @@ export class WordPiece {
     // '##' node: the root of continuation pieces (absent when the vocabulary has none).
     const hash = this.child(0, 35);
     this.continuationRoot = hash < 0 ? -1 : this.child(hash, 35);
-    for (let c = 0; c < 65536; c++) {
-      this.rootChildren[c] = this.child(0, c);
-      if (this.continuationRoot >= 0) this.continuationChildren[c] = this.child(this.continuationRoot, c);
+    for (let h = 0; h < this.edgeNode.length; h++) {
+      const node = this.edgeNode[h];
+      if (node === 0) this.rootChildren[this.edgeChar[h]] = this.edgeChild[h];
+      else if (node === this.continuationRoot) this.continuationChildren[this.edgeChar[h]] = this.edgeChild[h];
     }
   }
 

@@ -27,13 +27,14 @@ test('MLM+NSP pretraining lowers the MLM loss; the pretrained model then fine-tu
   await savePretrained(m, tok, base);
   m.dispose();
 
-  // Documents of sentences that count upward (w3 w4 w5 …): a masked word is predictable from its neighbours.
+  // Sentences repeat one word (w7 w7 w7 …): a masked word is predictable from its neighbours, so a
+  // tiny model learns it within a couple of hundred steps.
   const rng = new Rng(8);
   const lines: string[] = [];
   for (let d = 0; d < 60; d++) {
     for (let s = 0; s < 4; s++) {
       const start = rng.int(36);
-      lines.push(Array.from({ length: 6 + rng.int(4) }, (_, i) => `w${start + i}`).join(' '));
+      lines.push(Array.from({ length: 6 + rng.int(4) }, () => `w${start}`).join(' '));
     }
     lines.push('');
   }
@@ -47,18 +48,21 @@ test('MLM+NSP pretraining lowers the MLM loss; the pretrained model then fine-tu
       model: base,
       data: { train: corpus, max_length: 32 },
       pretraining: { nsp: true, mlm_probability: 0.15 },
-      training: { output_dir: pre, max_steps: 60, per_device_train_batch_size: 16, learning_rate: 3e-3, warmup_ratio: 0.1, eval_strategy: 'steps', eval_steps: 30, save_strategy: 'no', logging_steps: 10, report_to: ['none'], backend: 'wasm' },
+      training: { output_dir: pre, max_steps: 200, per_device_train_batch_size: 16, learning_rate: 5e-3, warmup_ratio: 0.1, eval_strategy: 'steps', eval_steps: 50, save_strategy: 'no', logging_steps: 10, report_to: ['none'], backend: 'wasm' },
     }),
   );
   assert.equal(prepared.inputs.kind, 'mlm+nsp');
+  const { evaluateModel } = await import('../../../src/engine/train/evaluate');
+  const i = prepared.inputs;
+  const before = (await evaluateModel(i.model, i.eval!, { kind: i.kind, padId: i.padId, problemType: '', numLabels: 0, batchSize: 64, mask: i.mask, seed: 42 })) as Record<string, number>;
   const evals: Array<Record<string, number>> = [];
   const r = await train({ ...prepared.inputs, hooks: { onEval: (_s, mm) => evals.push(mm as Record<string, number>) } });
   assert.equal(r.status, 'completed');
   const metrics = r.metrics as Record<string, number>;
   assert.ok(metrics.perplexity > 0 && metrics.nsp_accuracy >= 0 && metrics.nsp_accuracy <= 1);
-  // ln(52) ≈ 3.95 is a uniform guess over the vocabulary.
-  assert.ok(metrics.mlm_loss < 3.0, `MLM loss after pretraining: ${metrics.mlm_loss}`);
-  assert.ok(evals.length === 2 && evals[1].mlm_loss < evals[0].mlm_loss + 0.05, `eval MLM losses ${evals.map((e) => e.mlm_loss)}`);
+  console.log(`eval MLM loss: before ${before.mlm_loss}, then ${evals.map((e) => e.mlm_loss.toFixed(3)).join(' ')}`);
+  assert.ok(metrics.mlm_loss < before.mlm_loss - 1.0, `MLM loss ${before.mlm_loss} → ${metrics.mlm_loss}`);
+  assert.equal(evals.length, 4);
   assert.ok(existsSync(join(pre, 'model.safetensors')));
 
   // Fine-tune the pretrained folder on a labelled task.

@@ -5,4 +5,4 @@ export {
   stateJson, writeTrainerState, type HfTrainerState, type LogEntry, type TrainerStateRead,
 } from './trainerState';
 export { listRuns, pointsOf, readRun, type RunInfo, type RunPoint } from './discover';
-export { hfResumeState, isHfTrainerCheckpoint, type HfResumeState } from './resume';
+export { bertnbResumeFromHf, hfResumeState, isHfTrainerCheckpoint, type HfResumeState } from './resume';

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogEntry } from '../train/trainerState';
-import { readTrainerState } from './trainerState';
+import { readTrainerState, readTrainerStateSync } from './trainerState';
+import { Rng, mixSeed } from '../train/rng';
 
 export interface HfResumeState {
   globalStep: number;
@@ -36,5 +37,38 @@ export async function hfResumeState(dir: string): Promise<HfResumeState> {
     logHistory: s.log_history.filter((e) => e.step <= s.global_step),
     trainBatchSize: s.train_batch_size ?? null,
     freshOptimizer: true,
+  };
+}
+
+/**
+ * The record bertnb's trainer keeps in bertnb_state.json, rebuilt from an HF Trainer checkpoint's
+ * trainer_state.json so that `resume_from_checkpoint` continues an HF run: same step, best
+ * metric/checkpoint and early-stopping counter; the running loss restarts from the logged mean and
+ * the dropout/masking generator from a seed derived from the step.
+ */
+export function bertnbResumeFromHf(
+  dir: string,
+  ctx: { seed: number; updatesPerEpoch: number; trainExamples: number; trainBatchSize: number },
+) {
+  const s = readTrainerStateSync(dir);
+  const es = s.stateful_callbacks?.EarlyStoppingCallback?.attributes?.early_stopping_patience_counter;
+  const losses = s.log_history.filter((e) => e.step <= s.global_step && typeof e.loss === 'number').map((e) => e.loss as number);
+  const meanLoss = losses.length ? losses.reduce((a, b) => a + b, 0) / losses.length : 0;
+  return {
+    version: 1 as const,
+    global_step: s.global_step,
+    updates_per_epoch: ctx.updatesPerEpoch,
+    train_examples: ctx.trainExamples,
+    train_batch_size: s.train_batch_size ?? ctx.trainBatchSize,
+    seed: ctx.seed,
+    pending_loss: 0,
+    pending_steps: 0,
+    total_loss: meanLoss * s.global_step,
+    best_metric: s.best_metric ?? undefined,
+    best_checkpoint: s.best_model_checkpoint ?? undefined,
+    early_stopping_counter: typeof es === 'number' ? es : 0,
+    early_stopping_reference: undefined,
+    samples_seen: s.global_step * ctx.trainBatchSize,
+    rng_state: new Rng(mixSeed(ctx.seed, s.global_step, 0x4f)).state(),
   };
 }

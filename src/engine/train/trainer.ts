@@ -16,6 +16,7 @@ import { EventFileWriter } from './tensorboard';
 import { makeTrainerState, type HfTrainerState, type LogEntry } from './trainerState';
 import { buildDirAtomic, cleanStaleTemps, removeDirAtomic, writeFileAtomic, writeFileSynced } from './atomic';
 import { encodeF32Safetensors, readF32Safetensors } from './stateFile';
+import { bertnbResumeFromHf, isHfTrainerCheckpoint } from '../runs/resume';
 
 type Strategy = 'no' | 'steps' | 'epoch';
 
@@ -238,10 +239,18 @@ export async function train(inp: TrainerInputs): Promise<TrainResult> {
   if (resumeDir) {
     model = await inp.loadModel(resumeDir);
     opt = new AdamW(model.variables, { lr: a.learning_rate, beta1: a.adam_beta1, beta2: a.adam_beta2, eps: a.adam_epsilon, weightDecay: a.weight_decay });
-    const rs = JSON.parse(readFileSync(join(resumeDir, 'bertnb_state.json'), 'utf8')) as ResumeState;
-    const hf = JSON.parse(readFileSync(join(resumeDir, 'trainer_state.json'), 'utf8')) as HfTrainerState;
-    const st = readF32Safetensors(join(resumeDir, 'optimizer.safetensors'));
-    opt.setState({ step: Number(st.metadata.step ?? rs.global_step), tensors: st.tensors });
+    // A Hugging Face Trainer checkpoint has no bertnb_state.json: rebuild it from trainer_state.json
+    // and keep the fresh optimizer (its moments are in optimizer.pt, a PyTorch pickle).
+    const hfOnly = isHfTrainerCheckpoint(resumeDir);
+    const rs: ResumeState = hfOnly
+      ? bertnbResumeFromHf(resumeDir, { seed: a.seed, updatesPerEpoch, trainExamples: inp.train.length, trainBatchSize: bs })
+      : (JSON.parse(readFileSync(join(resumeDir, 'bertnb_state.json'), 'utf8')) as ResumeState);
+    const hf = JSON.parse(readFileSync(join(resumeDir, 'trainer_state.json'), 'utf8').replace(/(?<=[:\[,]\s*)(-?Infinity|NaN)(?=\s*[,}\]])/g, 'null')) as HfTrainerState;
+    if (hfOnly) say(`resuming a Hugging Face Trainer checkpoint: weights and step restored, optimizer moments start fresh`);
+    else {
+      const st = readF32Safetensors(join(resumeDir, 'optimizer.safetensors'));
+      opt.setState({ step: Number(st.metadata.step ?? rs.global_step), tensors: st.tensors });
+    }
     if (rs.train_examples !== inp.train.length || rs.train_batch_size !== bs || rs.updates_per_epoch !== updatesPerEpoch)
       say(`warning: the data or batch size changed since the checkpoint (${rs.train_examples} examples × batch ${rs.train_batch_size} then, ${inp.train.length} × ${bs} now); the data order will differ`);
     step = rs.global_step;

@@ -1,12 +1,7 @@
 // `bertnb export-trainer CONFIG_OR_NOTEBOOK --out DIR`: the same run as a Hugging Face Trainer folder.
-import { readFile } from 'node:fs/promises';
-import { dirname, extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError } from '../errors';
-import { parseRunConfigText, lineColumnOf } from '../../schema';
-import { configLanguageOf } from '../../schema/load';
-import { exportTrainer } from '../../engine/export';
-import { runConfigFromNotebook, NotebookRunError } from '../../engine/export/notebook';
+import { exportTrainerFromFile, ExportInputError } from '../../engine/export/fromFile';
 
 const USAGE = `usage: bertnb export-trainer CONFIG_OR_NOTEBOOK --out DIR [options]
 
@@ -59,52 +54,17 @@ export async function run(argv: string[]): Promise<number> {
   const mp = values['mixed-precision'] ?? 'no';
   if (mp !== 'no' && mp !== 'fp16' && mp !== 'bf16') throw new CliError(`export-trainer: --mixed-precision must be fp16, bf16 or no, got '${mp}'`);
 
-  const file = resolve(positionals[0]);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new CliError(`export-trainer: cannot read ${positionals[0]}`);
-  }
-  let config;
-  let modelOverrides: Record<string, number> = {};
-  if (extname(file).toLowerCase() === '.bertnb') {
-    try {
-      const nb = runConfigFromNotebook(text);
-      config = nb.config;
-      modelOverrides = nb.modelOverrides;
-    } catch (e) {
-      if (e instanceof NotebookRunError || (e as Error).name === 'NotebookFormatError') throw new CliError(`${positionals[0]}: ${(e as Error).message}`);
-      throw e;
-    }
-  } else {
-    // Values exactly as written (paths unresolved): output_dir stays relative to where train.py is launched.
-    const r = parseRunConfigText(text, configLanguageOf(file));
-    if (!r.ok || !r.config) {
-      const lines = r.errors.map((i) => {
-        const { line, column } = lineColumnOf(text, i.range[0]);
-        return `${positionals[0]}:${line}:${column}: ${i.path ? `${i.path}: ` : ''}${i.message}`;
-      });
-      throw new CliError(lines.join('\n'));
-    }
-    config = r.config;
-  }
   let result;
   try {
-    result = await exportTrainer(config, values.out, {
+    result = await exportTrainerFromFile(positionals[0], values.out, {
       processesPerMachine: positiveInt(values.processes, '--processes', 1),
       machines: positiveInt(values.machines, '--machines', 1),
       mixedPrecision: mp,
-      baseDir: dirname(file),
       copyData: values['copy-data'] ?? false,
       pretrainedWeights: values['pretrained-weights'] ?? false,
-      modelOverrides,
-      source: positionals[0],
     });
   } catch (e) {
-    if (e instanceof CliError) throw e;
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' || err.code === 'EACCES' || /^(data|model|tokenizer)/.test(err.message)) throw new CliError(`export-trainer: ${err.message}`);
+    if (e instanceof ExportInputError) throw new CliError(e.message);
     throw e;
   }
   for (const w of result.warnings) console.error(`bertnb: warning: ${w}`);

@@ -62,7 +62,7 @@ The topology exported: ${p.processesPerMachine} process(es) per machine × ${p.m
 ## Back into bertnb
 
 \`output_dir\` ends up holding \`checkpoint-N/\` folders and the final model (\`config.json\`, \`model.safetensors\`,
-tokenizer files, \`trainer_state.json\`). bertnb reads them as its own runs: \`bertnb predict --model ${c.training.output_dir}\`,
+tokenizer files, \`trainer_state.json\`). bertnb reads them as its own runs: \`echo "some text" | bertnb predict --model ${c.training.output_dir}\`,
 \`bertnb evaluate --model ${c.training.output_dir} --data FILE\`, \`%model\` with the folder, \`resume_from_checkpoint\` with a
 checkpoint folder; the training monitor lists the run with its curves from \`trainer_state.json\` when its
 output folder is among the monitored ones.

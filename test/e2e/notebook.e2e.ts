@@ -37,23 +37,41 @@ const files = {
     code(MODEL),
     code('%tokenize\ntext:\n  - "Hello, BERT! Let\'s fine-tune you."\n  - ["Is it good?", "unbelievably ⚗"]\nmax_length: 12'),
     code(DATA),
-    code(`%train\noutput_dir: results/run\nmax_steps: 36\n${TRAIN_ARGS}\neval_strategy: steps\neval_steps: 12\nsave_strategy: steps\nsave_steps: 12`),
+    code(`%train\noutput_dir: results/run\nmax_steps: 12\n${TRAIN_ARGS}\neval_strategy: steps\neval_steps: 6\nsave_strategy: steps\nsave_steps: 6`),
     code('%evaluate\nsplit: test'),
     code('%predict\ntext:\n  - "Absolutely love it"\n  - "It broke after two days"'),
+    code('%train\nlearning_rate: -1'),
   ]),
   'resume.bertnb': notebook([
     code(MODEL),
     code(DATA),
-    code(`%train\noutput_dir: results/resume\nmax_steps: 400\n${TRAIN_ARGS}\nsave_strategy: steps\nsave_steps: 4`),
-    code(`%train\noutput_dir: results/resume\nmax_steps: 400\n${TRAIN_ARGS}\nsave_strategy: steps\nsave_steps: 4\nresume_from_checkpoint: true`),
+    code(`%train\noutput_dir: results/resume\nmax_steps: 400\n${TRAIN_ARGS}\nsave_strategy: steps\nsave_steps: 2`),
+    code(`%train\noutput_dir: results/resume\nmax_steps: 400\n${TRAIN_ARGS}\nsave_strategy: steps\nsave_steps: 2\nresume_from_checkpoint: true`),
   ]),
   'broken.bertnb': '{"bertnb": 1, "cells": [ {"kind": "code", "source": "%model"}, oops ]\n',
   'future.bertnb': '{"bertnb": 99, "metadata": {}, "cells": []}\n',
 };
 
-/** The frame (notebook output webview) whose shadow DOM shows `selector` (Playwright CSS pierces open shadow roots). */
+/**
+ * The frame (notebook output webview) whose shadow DOM shows `selector` (Playwright CSS pierces open
+ * shadow roots). VS Code renders outputs only near the viewport, so the notebook is scrolled (down,
+ * then from the top again) until the output shows.
+ */
 async function outputFrame(vs: VSCode, selector: string, timeoutMs = 120_000): Promise<Frame> {
-  return vs.frameWith(selector, timeoutMs);
+  const deadline = Date.now() + timeoutMs;
+  const list = vs.page.locator('.notebook-editor .monaco-list').first();
+  let down = 0;
+  for (;;) {
+    const found = await vs.frameWith(selector, 1_500).catch(() => undefined);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no notebook output shows ${selector} within ${timeoutMs} ms`);
+    const box = await list.boundingBox().catch(() => null);
+    if (box) {
+      await vs.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await vs.page.mouse.wheel(0, down < 12 ? 700 : -20_000);
+      down = down < 12 ? down + 1 : 0;
+    }
+  }
 }
 
 async function attr(frame: Frame, selector: string, name: string): Promise<string | null> {
@@ -65,21 +83,30 @@ async function openNotebook(vs: VSCode, rel: string): Promise<void> {
   await vs.page.locator('.notebook-editor .monaco-list-row.code-cell-row').first().waitFor({ timeout: 60_000 });
 }
 
-async function focusCell(vs: VSCode, index: number): Promise<void> {
-  const cell = vs.page.locator('.notebook-editor .cell-list-container .monaco-list-row.code-cell-row').nth(index);
+/** Clicks into the last code cell (scrolling to the end first, as the list renders visible rows only). */
+async function focusLastCell(vs: VSCode): Promise<void> {
+  const list = vs.page.locator('.notebook-editor .monaco-list').first();
+  const box = await list.boundingBox();
+  if (box) {
+    await vs.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await vs.page.mouse.wheel(0, 50_000);
+    await sleep(500);
+  }
+  const cell = vs.page.locator('.notebook-editor .monaco-list-row.code-cell-row').last();
   await cell.locator('.monaco-editor .view-lines').first().click();
 }
 
 test('notebook: run all shows chips, a live chart, metrics; outputs persist; bad files untouched', async () => {
   await withVSCode(
-    { label: 'notebook', theme: 'dark', files },
+    { label: 'notebook', theme: 'dark', files, viewport: { width: 1400, height: 1200 } },
     async (vs) => {
       await openNotebook(vs, 'example.bertnb');
       await vs.screenshot('notebook-opened');
       const t0 = Date.now();
       await vs.runCommand('Notebook: Run All');
 
-      // Token chips with ids, a [UNK] and a truncation marker.
+      // Token chips with ids, a [UNK] and a truncation marker. VS Code renders the outputs of cells
+      // near the viewport only: outputFrame scrolls until the output shows.
       const chipsFrame = await outputFrame(vs, '.chip');
       await chipsFrame.locator('.chip.unk').first().waitFor({ timeout: 60_000 });
       assert.ok((await chipsFrame.locator('.chip.special').count()) >= 4, 'special tokens [CLS]/[SEP] are shown');
@@ -110,6 +137,11 @@ test('notebook: run all shows chips, a live chart, metrics; outputs persist; bad
       await sleep(1_000);
       await vs.screenshot('notebook-done');
 
+      // The last cell is wrong on purpose: underlined in the editor before it runs, refused when it runs.
+      await vs.page.locator('.notebook-editor .monaco-list-row.code-cell-row .squiggly-error').first().waitFor({ timeout: 30_000 });
+      await outputFrame(vs, 'text=/learning_rate: -1 must be > 0/', 60_000);
+      await vs.screenshot('notebook-invalid-cell');
+
       assert.deepEqual(await vs.errorNotifications(), []);
       const lag = vs.lag(t0, tTrainEnd);
       assert.ok(lag.count > 10, `lag probe sampled the run (${lag.count} samples)`);
@@ -123,7 +155,7 @@ test('notebook: run all shows chips, a live chart, metrics; outputs persist; bad
       const trainCell = saved.cells[4];
       const training = trainCell.outputs[0].items.find((i) => i.mime === 'application/vnd.bertnb.training+json')!.data as { status: string; step: number };
       assert.equal(training.status, 'done');
-      assert.equal(training.step, 36);
+      assert.equal(training.step, 12);
       assert.equal(trainCell.execution?.success, true);
       await vs.runCommand('View: Close All Editors');
       await openNotebook(vs, 'example.bertnb');
@@ -149,7 +181,7 @@ test('notebook: run all shows chips, a live chart, metrics; outputs persist; bad
 
 test('notebook: Stop leaves a checkpoint and resume_from_checkpoint: true continues from it', async () => {
   await withVSCode(
-    { label: 'notebook-resume', theme: 'light', files },
+    { label: 'notebook-resume', theme: 'light', files, viewport: { width: 1400, height: 1200 } },
     async (vs) => {
       await openNotebook(vs, 'resume.bertnb');
       await vs.runCommand('Notebook: Run All');
@@ -167,17 +199,20 @@ test('notebook: Stop leaves a checkpoint and resume_from_checkpoint: true contin
       assert.match(message, /checkpoint/);
 
       // Run the resume cell only.
-      await focusCell(vs, 3);
+      await focusLastCell(vs);
       await vs.runCommand('Notebook: Execute Cell');
-      // All outputs of a notebook share one webview: the resumed run is the second training view.
-      const resumed = frame.locator('.bn.training').nth(1);
-      await resumed.waitFor({ timeout: 300_000 });
-      await vs.waitForOutput(/resumed from/, undefined, 120_000);
-      await vs.waitFor(
-        'the resumed chart to start after the checkpoint',
-        async () => Number((await resumed.getAttribute('data-first-step')) || 0) >= stoppedAt,
-        300_000,
-      );
+      // All outputs of a notebook share one webview; the resumed run is the training view whose first
+      // logged step comes after the checkpoint (a run from scratch would start at step 1).
+      await vs.waitForOutput(/resumed from/, undefined, 300_000);
+      const views = frame.locator('.bn.training');
+      const resumedIndex = async () => {
+        for (let i = 0; i < (await views.count()); i++) {
+          if (Number((await views.nth(i).getAttribute('data-first-step')) || 0) >= stoppedAt) return i + 1;
+        }
+        return 0;
+      };
+      const idx = (await vs.waitFor('the resumed chart to start after the checkpoint', resumedIndex, 300_000)) - 1;
+      const resumed = views.nth(idx);
       await vs.screenshot('notebook-resumed');
       // Stop the resumed run too (it would go on to 400 steps).
       await resumed.locator('button', { hasText: 'Stop' }).click();

@@ -93,5 +93,6 @@ export const modelOp: OpHandler = async (args) => {
   notebookState.model = { model: loaded.model, tokenizer: tokenizer ?? loaded.tokenizer, name: a.name, task, backend };
   const from = loaded.dir ? loaded.dir : isBuiltinName(source) ? `random initialisation (${source}, seed ${a.seed ?? 42})` : source;
   const r = loaded.report;
-  return summarize(notebookState.model, from, { missing: r.missing, unexpected: r.unexpected, newlyInitialized: r.newlyInitialized });
+  // A random built-in model is all "newly initialised": only a loaded checkpoint's report says something.
+  return summarize(notebookState.model, from, loaded.dir ? { missing: r.missing, unexpected: r.unexpected, newlyInitialized: r.newlyInitialized } : undefined);
 };

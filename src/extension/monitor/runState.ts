@@ -104,6 +104,12 @@ export class RunState {
     this.message = `The training process ended unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})${error ? `: ${error}` : ''}.${this.lastCheckpoint ? ` Last checkpoint: ${this.lastCheckpoint}` : ' No checkpoint was written.'}`;
   }
 
+  /** The host gave up waiting for a requested stop and kills the child: say so, not "unexpectedly". */
+  killedAfterStop(seconds: number): void {
+    this.status = 'failed';
+    this.message = `The training process did not stop within ${seconds} s and was killed.${this.lastCheckpoint ? ` Last checkpoint: ${this.lastCheckpoint}` : ' No checkpoint was written.'}`;
+  }
+
   markStopping(): void {
     if (this.status === 'running' || this.status === 'paused' || this.status === 'starting') this.status = 'stopping';
   }

@@ -11,6 +11,8 @@ import { nativeModulesDir } from '../backend/nativeInstall';
 import { workerMaxMemoryMB } from '../settings/settings';
 import { RunState } from './runState';
 
+const STOP_GRACE_MS = 300_000;
+
 export class TrainingSession implements vscode.Disposable {
   private proc: TrainingProcess | undefined;
   private state: RunState | undefined;
@@ -75,16 +77,21 @@ export class TrainingSession implements vscode.Disposable {
     return state;
   }
 
-  /** Finish the step, checkpoint, exit; a child that does not exit within a minute is killed. */
+  /**
+   * Finish the step, checkpoint, exit. Writing a checkpoint of a large model on a busy machine can take
+   * a while, so the child gets STOP_GRACE_MS before it is killed (its previous checkpoint stays intact).
+   */
   stop(): boolean {
     if (!this.proc || !this.state?.active) return false;
     this.state.markStopping();
     this.proc.send(toWorker('stop'));
     const proc = this.proc;
+    const state = this.state;
     this.stopTimer = setTimeout(() => {
-      this.log.warn('the training process did not stop within 60 s; killing it');
+      this.log.warn(`the training process did not stop within ${STOP_GRACE_MS / 1000} s; killing it`);
+      state.killedAfterStop(STOP_GRACE_MS / 1000);
       proc.kill();
-    }, 60_000);
+    }, STOP_GRACE_MS);
     this.changed.fire();
     return true;
   }

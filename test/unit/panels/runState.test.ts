@@ -35,6 +35,16 @@ test('a child that dies without done is reported with its exit and last checkpoi
   assert.match(s.view().message!, /signal SIGKILL.*checkpoint-5/);
 });
 
+test('a child killed after a requested stop timed out is not reported as a crash', () => {
+  const s = new RunState('r4', 'x');
+  s.apply(progress(3));
+  s.markStopping();
+  assert.equal(s.view().status, 'stopping');
+  s.killedAfterStop(300);
+  s.exited(null, 'SIGKILL');
+  assert.match(s.view().message!, /did not stop within 300 s and was killed/);
+});
+
 test('history stays bounded and keeps the first and newest points', () => {
   const s = new RunState('r3', 'long', 100);
   for (let i = 1; i <= 1000; i++) s.apply(progress(i));

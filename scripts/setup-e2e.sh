@@ -13,9 +13,10 @@ E2E_DIR="${BERTNB_E2E_DIR:-$ROOT/.e2e}"
 PREFIX="$E2E_DIR/code-server"
 CS="$PREFIX/node_modules/code-server"
 VSCODE="$CS/lib/vscode"
-# The stamp names everything that would change the install, so editing this script invalidates it.
+# The stamp names what the install depends on (native modules are built for this Node). It does not
+# hash this script: a reinstall under other helpers' running servers would pull files from under them.
 STAMP="$PREFIX/.setup-stamp"
-STAMP_VALUE="code-server@$CODE_SERVER_VERSION node@$(node --version) script@$(sha1sum "$0" | cut -c1-12)"
+STAMP_VALUE="code-server@$CODE_SERVER_VERSION node@$(node --version)"
 FORCE=0
 [[ "${1:-}" == "--force" ]] && FORCE=1
 
@@ -27,7 +28,11 @@ log() { printf '[setup-e2e +%3ss] %s\n' "$(($(date +%s) - started))" "$*"; }
 NODE_GYP="$(npm root -g 2>/dev/null)/npm/node_modules/node-gyp/bin/node-gyp.js"
 NODEDIR_ARGS=()
 NODE_PREFIX="$(dirname "$(dirname "$(command -v node)")")"
-[[ -f "$NODE_PREFIX/include/node/node.h" ]] && NODEDIR_ARGS=(--nodedir="$NODE_PREFIX")
+if [[ -f "$NODE_PREFIX/include/node/node.h" ]]; then
+  NODEDIR_ARGS=(--nodedir="$NODE_PREFIX")
+  # `npm rebuild` and node-pty's `npx node-gyp` read it from the environment: no header download.
+  export npm_config_nodedir="$NODE_PREFIX"
+fi
 gyp_rebuild() { (cd "$1" && node "$NODE_GYP" rebuild --jobs=max "${NODEDIR_ARGS[@]}" >/dev/null); }
 
 apt_packages() {
@@ -91,9 +96,19 @@ install_code_server() {
   (cd "$PREFIX" && npm rebuild argon2 >/dev/null)
 }
 
+is_done() { [[ -f "$STAMP" && "$(cat "$STAMP")" == "$STAMP_VALUE" ]] && code_server_ok; }
+
 apt_packages
-if [[ $FORCE -eq 0 && -f "$STAMP" && "$(cat "$STAMP")" == "$STAMP_VALUE" ]] && code_server_ok; then
+if [[ $FORCE -eq 0 ]] && is_done; then
   log "code-server $CODE_SERVER_VERSION already set up in $PREFIX"
+  exit 0
+fi
+# Two test runs starting at once must not install into the same folder together.
+mkdir -p "$E2E_DIR"
+exec 9>"$E2E_DIR/.setup.lock"
+flock 9
+if [[ $FORCE -eq 0 ]] && is_done; then
+  log "code-server $CODE_SERVER_VERSION was set up by a concurrent run"
   exit 0
 fi
 install_code_server

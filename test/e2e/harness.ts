@@ -251,13 +251,14 @@ export class VSCode {
 
   private async openQuickInput(prefix: string): Promise<Locator> {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    // Escape hides toasts and closes dialogs: record them first so errorNotifications() misses nothing.
+    await this.collectNotifications();
     for (let attempt = 0; attempt < 3; attempt++) {
       await this.page.keyboard.press('Escape');
       await this.page.keyboard.press('F1');
-      if (await input.isVisible({ timeout: 3_000 }).catch(() => false)) break;
-      await input.waitFor({ timeout: 3_000 }).catch(() => undefined);
+      if (await input.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
     }
-    await input.waitFor({ timeout: 5_000 });
+    await input.waitFor({ timeout: 1_000 });
     await input.fill(prefix);
     return input;
   }

@@ -7,8 +7,7 @@ import { basename } from 'node:path';
 import type { RunConfig } from '../../schema';
 import { toWorker, type WorkerToHost } from '../../protocol/worker';
 import { TrainingProcess, type ExitInfo } from '../../worker/client';
-import { nativeModulesDir } from '../backend/nativeInstall';
-import { workerMaxMemoryMB } from '../settings/settings';
+import { workerSpawnSettings } from '../settings/settings';
 import { RunState } from './runState';
 
 const STOP_GRACE_MS = 300_000;
@@ -44,6 +43,7 @@ export class TrainingSession implements vscode.Disposable {
     this.outputDirs.add(config.training.output_dir);
     const proc = new TrainingProcess();
     this.proc = proc;
+    const spawn = workerSpawnSettings(this.ctx.globalStorageUri);
     proc.onMessage((m: WorkerToHost) => {
       state.apply(m);
       if (m.type === 'log') this.log.info(`[train] ${m.message}`);
@@ -62,12 +62,7 @@ export class TrainingSession implements vscode.Disposable {
       this.changed.fire();
     });
     proc
-      .start({
-        execArgv: [`--max-old-space-size=${workerMaxMemoryMB()}`],
-        env: { BERTNB_NATIVE_MODULES: nativeModulesDir(this.ctx.globalStorageUri.fsPath) },
-        backend: config.training.backend,
-        cwd,
-      })
+      .start({ ...spawn, backend: config.training.backend, cwd })
       .then(
         () => proc.send(toWorker('start', { config, runId: id })),
         (e: Error) => this.log.error(`training process: ${e.message}`),

@@ -1,6 +1,7 @@
 // The bertnb.* settings, read in one place with their defaults (package.json declares them).
 import * as vscode from 'vscode';
 import { isAbsolute, join } from 'node:path';
+import { nativeModulesDir } from '../backend/nativeInstall';
 
 export type BackendSetting = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_CHOICES: readonly BackendSetting[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
@@ -34,4 +35,17 @@ export function defaultOutputRoots(): string[] {
 
 export async function setBackend(value: BackendSetting): Promise<void> {
   await cfg().update('backend', value, vscode.ConfigurationTarget.Global);
+}
+
+/**
+ * Options every training child should get from the settings: the heap limit and the folder where
+ * "Install Native Backend" put tfjs-node (read by the backend loader from BERTNB_NATIVE_MODULES).
+ * The notebook kernel can spread these into its TrainingProcess.start options too.
+ */
+export function workerSpawnSettings(globalStorage: vscode.Uri): { execArgv: string[]; env: Record<string, string>; backend: BackendSetting } {
+  return {
+    execArgv: [`--max-old-space-size=${workerMaxMemoryMB()}`],
+    env: { BERTNB_NATIVE_MODULES: nativeModulesDir(globalStorage.fsPath) },
+    backend: backendSetting(),
+  };
 }

@@ -16,8 +16,9 @@ const paletteLabels = (manifest.contributes?.commands ?? []).map((c) => (c.categ
 // Opening the monitor is the lightest command we have: it only reveals a view.
 const ACTIVATING_COMMAND = 'BERT: Show Training Monitor';
 
-test('packaged extension installs, lists its commands, activates cleanly, light and dark', async () => {
+test('packaged extension installs, lists its commands, activates cleanly, light and dark', async (t) => {
   await withVSCode({ label: 'smoke', theme: 'light', files: { 'README.md': '# e2e smoke\n' } }, async (vs) => {
+    t.diagnostic(`launch phases (ms): ${JSON.stringify(vs.timings)}`);
     const listed = await vs.paletteCommands('BERT:');
     assert.ok(listed.length > 0, 'no "BERT:" command in the palette: the extension is not installed');
     for (const label of listed) assert.ok(paletteLabels.includes(label), `palette shows "${label}", which package.json does not contribute`);
@@ -35,6 +36,8 @@ test('packaged extension installs, lists its commands, activates cleanly, light 
     const exthost = vs.extensionHostLog();
     assert.doesNotMatch(exthost, new RegExp(`Activating extension '?${EXTENSION_ID}'? failed`, 'i'));
     assert.deepEqual(await vs.errorNotifications(), []);
+    const lag = vs.lag();
+    t.diagnostic(`extension host lag since activation (ms): p50 ${lag.p50}, p99 ${lag.p99}, max ${lag.max}, ticks ${lag.count}`);
   });
 });
 

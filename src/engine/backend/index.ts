@@ -86,14 +86,10 @@ async function tryOne(name: Exclude<BackendPreference, 'auto'>): Promise<string>
     }
     case 'cpu': {
       await import('@tensorflow/tfjs-backend-cpu');
-      // Its constructor prints an "install tfjs-node" banner on stdout in Node unless IS_TEST is set;
-      // the CLI's stdout is JSONL, and the report already says why cpu was chosen. IS_TEST must not
-      // stay on: it turns on kernel leak checks that misfire on custom gradients.
-      const wasTest = tf.env().getBool('IS_TEST');
-      tf.env().set('IS_TEST', true);
       const ok = await tf.setBackend('cpu');
-      tf.env().set('IS_TEST', wasTest);
       if (!ok) throw new Error('the cpu backend failed to initialise');
+      // Its first upload prints an "install tfjs-node" banner; the report already says why cpu was chosen.
+      (tf.backend() as { firstUse?: boolean }).firstUse = false;
       return 'pure-JavaScript kernels (slowest)';
     }
   }

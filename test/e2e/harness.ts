@@ -154,15 +154,16 @@ export class VSCode {
       page.on('console', (m) => m.type() === 'error' && vs.consoleErrors.push(m.text()));
       page.on('pageerror', (e) => vs.consoleErrors.push(String(e)));
       const tBrowser = Date.now();
-      await page.goto(`http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await page.goto(`http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(workspace)}`, { timeout: 120_000 });
+      // Bounds are generous: on 2 busy cores the workbench took 46 s to appear (7 s when idle).
+      await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
       vs.timings.launchBrowser = tBrowser - tServer;
       vs.timings.workbenchVisible = Date.now() - tBrowser;
       await vs.waitForTheme(theme);
       // The status bar is among the last parts to appear: after it, commands and editors respond.
       await page.locator('#workbench\\.parts\\.statusbar').waitFor({ timeout: 30_000 });
       // Ready when the extension host has started its extensions (status bar items, commands exist).
-      await vs.waitFor('the extension host to start', () => /Eager extensions activated/.test(vs.extensionHostLog()), 60_000);
+      await vs.waitFor('the extension host to start', () => /Eager extensions activated/.test(vs.extensionHostLog()), 120_000);
       vs.watcher = setInterval(() => void vs.collectNotifications(), 500);
       Object.assign(vs.timings, { installExtension: tInstalled - t0, startServer: tServer - tInstalled, workbenchReady: Date.now() - tServer });
       return vs;

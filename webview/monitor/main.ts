@@ -109,7 +109,8 @@ function drawCharts(): void {
 function drawRuns(runs: PastRunView[], roots: string[]): void {
   clear(runsBox);
   if (!runs.length) {
-    runsBox.append(el('p', { class: 'muted', 'data-testid': 'no-runs' }, roots.length ? `No finished runs in ${roots.join(', ')} yet.` : 'Open a folder to see its runs.'));
+    const why = !trusted ? 'Runs of this folder are listed once you trust it.' : roots.length ? `No runs in ${roots.join(', ')} yet.` : 'Open a folder to see its runs.';
+    runsBox.append(el('p', { class: 'muted', 'data-testid': 'no-runs' }, why));
     return;
   }
   for (const r of runs) {

@@ -83,8 +83,7 @@ async function openNotebook(vs: VSCode, rel: string): Promise<void> {
   await vs.page.locator('.notebook-editor .monaco-list-row.code-cell-row').first().waitFor({ timeout: 60_000 });
 }
 
-/** Clicks into the last code cell (scrolling to the end first, as the list renders visible rows only). */
-async function focusLastCell(vs: VSCode): Promise<void> {
+async function scrollToEnd(vs: VSCode): Promise<void> {
   const list = vs.page.locator('.notebook-editor .monaco-list').first();
   const box = await list.boundingBox();
   if (box) {
@@ -92,13 +91,18 @@ async function focusLastCell(vs: VSCode): Promise<void> {
     await vs.page.mouse.wheel(0, 50_000);
     await sleep(500);
   }
+}
+
+/** Clicks into the last code cell (scrolling to the end first, as the list renders visible rows only). */
+async function focusLastCell(vs: VSCode): Promise<void> {
+  await scrollToEnd(vs);
   const cell = vs.page.locator('.notebook-editor .monaco-list-row.code-cell-row').last();
   await cell.locator('.monaco-editor .view-lines').first().click();
 }
 
 test('notebook: run all shows chips, a live chart, metrics; outputs persist; bad files untouched', async () => {
   await withVSCode(
-    { label: 'notebook', theme: 'dark', files, viewport: { width: 1400, height: 1200 } },
+    { label: 'notebook', theme: 'light', files, viewport: { width: 1400, height: 1200 } },
     async (vs) => {
       await openNotebook(vs, 'example.bertnb');
       await vs.screenshot('notebook-opened');
@@ -136,8 +140,13 @@ test('notebook: run all shows chips, a live chart, metrics; outputs persist; bad
       assert.ok((await predFrame.locator('.bn.predictions .pred').count()) === 2);
       await sleep(1_000);
       await vs.screenshot('notebook-done');
+      // Charts follow the theme: switch to dark and look again.
+      await vs.setTheme('dark');
+      await sleep(1_500);
+      await vs.screenshot('notebook-done-dark');
 
       // The last cell is wrong on purpose: underlined in the editor before it runs, refused when it runs.
+      await scrollToEnd(vs);
       await vs.page.locator('.notebook-editor .monaco-list-row.code-cell-row .squiggly-error').first().waitFor({ timeout: 30_000 });
       await outputFrame(vs, 'text=/learning_rate: -1 must be > 0/', 60_000);
       await vs.screenshot('notebook-invalid-cell');
@@ -190,7 +199,8 @@ test('notebook: Stop leaves a checkpoint and resume_from_checkpoint: true contin
       const checkpoints = () => (existsSync(ckptDir) ? readdirSync(ckptDir).filter((f) => /^checkpoint-\d+$/.test(f)) : []);
       await vs.waitFor('a first checkpoint', () => checkpoints().length > 0, 300_000);
       // Stop from the chart's own button (renderer → extension messaging).
-      await frame.locator('.bn.training button', { hasText: 'Stop' }).click();
+      // The output webview lies under the notebook list: dispatch the click to the button itself.
+      await frame.locator('.bn.training button', { hasText: 'Stop' }).first().dispatchEvent('click');
       await vs.waitFor('the training to stop', async () => (await attr(frame, '.bn.training', 'data-status')) === 'stopped', 120_000);
       await vs.screenshot('notebook-stopped');
       const stoppedAt = Math.max(...checkpoints().map((c) => Number(c.split('-')[1])));
@@ -215,7 +225,7 @@ test('notebook: Stop leaves a checkpoint and resume_from_checkpoint: true contin
       const resumed = views.nth(idx);
       await vs.screenshot('notebook-resumed');
       // Stop the resumed run too (it would go on to 400 steps).
-      await resumed.locator('button', { hasText: 'Stop' }).click();
+      await resumed.locator('button', { hasText: 'Stop' }).dispatchEvent('click');
       await vs.waitFor('the resumed run to stop', async () => (await resumed.getAttribute('data-status')) === 'stopped', 120_000);
       assert.deepEqual(await vs.errorNotifications(), []);
     },

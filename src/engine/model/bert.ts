@@ -36,6 +36,14 @@ export function makeCtx(batch: ModelInputs, opts: ForwardOptions): Ctx {
   return { B, T, drop: new DropoutContext(opts.training, seed) };
 }
 
+/** Out-of-range ids would read past an embedding table (garbage on wasm): fail clearly instead. */
+function checkIds(ids: tf.Tensor, limit: number, what: string, field: string): void {
+  if (ids.dtype !== 'int32') throw new Error(`${what} must be int32, got ${ids.dtype}`);
+  const v = ids.dataSync();
+  for (let i = 0; i < v.length; i++)
+    if (v[i] < 0 || v[i] >= limit) throw new Error(`${what} contains ${v[i]}, outside [0, ${limit}) (${field}); does the tokenizer match the model?`);
+}
+
 export class BertEmbeddings {
   readonly word_embeddings: tf.Variable;
   readonly position_embeddings: tf.Variable;
@@ -68,6 +76,8 @@ export class BertEmbeddings {
     const H = this.config.hidden_size;
     if (T > this.config.max_position_embeddings)
       throw new Error(`sequence length ${T} exceeds max_position_embeddings ${this.config.max_position_embeddings}`);
+    checkIds(batch.input_ids, this.config.vocab_size, 'input_ids', 'vocab_size');
+    if (batch.token_type_ids) checkIds(batch.token_type_ids, this.config.type_vocab_size, 'token_type_ids', 'type_vocab_size');
     const ids = tf.reshape(batch.input_ids, [B * T]) as tf.Tensor1D;
     const words = gatherRows(this.word_embeddings as tf.Tensor2D, ids);
     const positions = tf.slice(this.position_embeddings, [0, 0], [T, H]);

@@ -149,6 +149,11 @@ export function parseBertConfig(json: unknown, source = 'config'): BertConfig {
   if (!HIDDEN_ACTS.includes(cfg.hidden_act)) fail(`hidden_act '${String(cfg.hidden_act)}' is not supported (supported: ${HIDDEN_ACTS.join(', ')})`);
   if (cfg.problem_type !== null && !PROBLEM_TYPES.includes(cfg.problem_type))
     fail(`problem_type '${String(cfg.problem_type)}' must be one of ${PROBLEM_TYPES.join(', ')} or null`);
+  // Variants of BERT that compute a different function than ours: refuse rather than run wrongly.
+  const pet = raw.position_embedding_type;
+  if (pet !== undefined && pet !== null && pet !== 'absolute')
+    fail(`position_embedding_type '${String(pet)}' is not supported (only 'absolute')`);
+  if (raw.is_decoder === true || raw.add_cross_attention === true) fail('decoder / cross-attention BERT variants are not supported');
   if (cfg.pad_token_id === null || cfg.pad_token_id === undefined) cfg.pad_token_id = 0;
   if (!Number.isInteger(cfg.pad_token_id) || cfg.pad_token_id < 0 || cfg.pad_token_id >= cfg.vocab_size)
     fail(`pad_token_id must be an integer in [0, vocab_size), got ${JSON.stringify(cfg.pad_token_id)}`);

@@ -76,3 +76,14 @@ for (const backend of ['wasm', 'cpu']) {
     assert.equal(tf.memory().numTensors, n - model.variables.length - cls.variables.length);
   });
 }
+
+test('out-of-range ids and unsupported BERT variants fail clearly', async () => {
+  await initBackend('cpu');
+  const model = new BertForSequenceClassification(tinyConfig(), { seed: 1 });
+  const bad = { input_ids: tf.tensor2d([[2, 40]], undefined, 'int32') };
+  assert.throws(() => model.forward(bad, { training: false }), /input_ids contains 40, outside \[0, 40\) \(vocab_size\)/);
+  const badType = { input_ids: tf.tensor2d([[2, 3]], undefined, 'int32'), token_type_ids: tf.tensor2d([[0, 2]], undefined, 'int32') };
+  assert.throws(() => model.forward(badType, { training: false }), /token_type_ids contains 2/);
+  model.dispose();
+  assert.throws(() => tinyConfig({ position_embedding_type: 'relative_key' }), /position_embedding_type 'relative_key' is not supported/);
+});

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { withVSCode, EXTENSION_ID, REPO_ROOT } from './harness';
 
 interface Manifest {
@@ -15,6 +16,18 @@ const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'
 const paletteLabels = (manifest.contributes?.commands ?? []).map((c) => (c.category ? `${c.category}: ${c.title}` : c.title));
 // Opening the monitor is the lightest command we have: it only reveals a view.
 const ACTIVATING_COMMAND = 'BERT: Show Training Monitor';
+
+test('the .vsix ships only what runs: bundles, media, manifest, readme, licence', () => {
+  const vsce = join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const files = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 })
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  for (const must of ['package.json', 'README.md', 'LICENSE', 'dist/extension.js']) assert.ok(files.includes(must), `${must} missing from the package`);
+  const runtime = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|media\/.+|dist\/.+\.(js|cjs|mjs|css|wasm|json|ttf|woff2?|svg|png))$/;
+  assert.deepEqual(files.filter((f) => !runtime.test(f)), [], 'files in the .vsix that do not run');
+  assert.deepEqual(files.filter((f) => f.endsWith('.map') || f.startsWith('node_modules/') || f.startsWith('src/')), []);
+});
 
 test('packaged extension installs, lists its commands, activates cleanly, light and dark', async (t) => {
   await withVSCode({ label: 'smoke', theme: 'light', files: { 'README.md': '# e2e smoke\n' } }, async (vs) => {

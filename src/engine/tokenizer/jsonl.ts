@@ -12,27 +12,27 @@ class ByteTable {
   readonly bytes: Uint8Array;
   readonly offsets: Int32Array;
   readonly maxLength: number;
-  /** `strings` must not contain '\n' (true of digits and of JSON-escaped strings). */
   constructor(strings: readonly string[]) {
-    // One encode call for the whole table, then the boundaries from the separators.
-    const joined = utf8.encode(strings.join('\n'));
     this.offsets = new Int32Array(strings.length + 1);
-    this.bytes = new Uint8Array(joined.length - Math.max(0, strings.length - 1));
-    let out = 0;
-    let index = 0;
+    let total = 0;
     let max = 0;
-    let start = 0;
-    for (let i = 0; i < joined.length; i++) {
-      const b = joined[i];
-      if (b === 10) {
-        this.offsets[++index] = out;
-        max = Math.max(max, out - start);
-        start = out;
-      } else this.bytes[out++] = b;
+    for (let i = 0; i < strings.length; i++) {
+      const s = strings[i];
+      const length = isAscii(s) ? s.length : Buffer.byteLength(s, 'utf8');
+      this.offsets[i] = total;
+      total += length;
+      if (length > max) max = length;
     }
-    this.offsets[strings.length] = out;
-    this.maxLength = Math.max(max, out - start);
+    this.offsets[strings.length] = total;
+    // One encode call for the whole table.
+    this.bytes = utf8.encode(strings.join(''));
+    this.maxLength = max;
   }
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return false;
+  return true;
 }
 
 const FRAGMENTS = {
@@ -49,6 +49,7 @@ export class JsonlWriter {
   private readonly tokens: ByteTable;
   private buf: Uint8Array;
   private pos = 0;
+  private readonly spare: Uint8Array[] = [];
   // One line's tokens, assembled from the layout before writing (reused).
   private lineIds = new Int32Array(1024);
   private lineTypes = new Uint8Array(1024);
@@ -74,9 +75,14 @@ export class JsonlWriter {
   take(): Uint8Array {
     const out = this.buf.subarray(0, this.pos);
     // Not zero-filled: every byte handed out is written first.
-    this.buf = Buffer.allocUnsafeSlow(Math.max(this.chunkSize, this.buf.length));
+    this.buf = this.spare.pop() ?? Buffer.allocUnsafeSlow(Math.max(this.chunkSize, this.buf.length));
     this.pos = 0;
     return out;
+  }
+
+  /** Gives back a chunk from take() once it has been written, to be reused (bounded pool). */
+  recycle(chunk: Uint8Array): void {
+    if (this.spare.length < 4 && chunk.buffer.byteLength >= this.chunkSize && chunk.byteOffset === 0) this.spare.push(new Uint8Array(chunk.buffer));
   }
 
   /** Appends one line for a layout from tokenizer.layout(); padTo > length adds [PAD] tokens. Returns the token count. */

@@ -40,6 +40,8 @@ export class BertNormalizer {
     let info = this.cache.get(cp);
     if (info === undefined) {
       info = this.compute(cp);
+      // Bounded, so that streaming random Unicode cannot grow memory without end.
+      if (this.cache.size >= 65536) this.cache.clear();
       this.cache.set(cp, info);
     }
     return info;

@@ -54,7 +54,11 @@ export async function tokenizeStream(
         }
         tokens += writer.write(layout, opts.padTo ?? 0);
       }
-      if (writer.pending >= 1 << 20 && !output.write(writer.take())) await once(output, 'drain');
+      if (writer.pending >= 1 << 20) {
+        const chunk = writer.take();
+        // Reusing written chunks keeps memory flat instead of leaving 1 MB buffers to the GC.
+        if (!output.write(chunk, () => writer.recycle(chunk))) await once(output, 'drain');
+      }
     }
   } finally {
     if (writer.pending > 0) output.write(writer.take());

@@ -111,6 +111,7 @@ export class VSCode {
 
   static async launch(opts: VSCodeOptions = {}): Promise<VSCode> {
     assertInstalled();
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/setup-e2e.sh (apt-get install chromium)`);
     const vsix = opts.vsix ?? DEFAULT_VSIX;
     if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run npm run package`);
     const label = opts.label ?? 'vscode';

@@ -33,8 +33,8 @@ let evalChart: LineChart | undefined;
 let compareChart: LineChart | undefined;
 const selected = new Set<string>();
 
-function button(label: string, testid: string, onClick: () => void, appearance = 'secondary'): HTMLElement {
-  const b = el('vscode-button', { appearance, 'data-testid': testid }, label);
+function button(label: string, testid: string, onClick: () => void, appearance = 'secondary'): HTMLElement & { disabled: boolean } {
+  const b = el('vscode-button', { appearance, 'data-testid': testid }, label) as HTMLElement & { disabled: boolean };
   b.addEventListener('click', onClick);
   return b;
 }
@@ -59,7 +59,7 @@ function drawLive(): void {
   ].filter(Boolean);
   const active = v.status === 'running' || v.status === 'paused' || v.status === 'starting';
   liveBox.append(
-    el('div', { class: 'row spread' }, el('strong', { 'data-testid': 'live-label' }, v.label), el('vscode-tag', { 'data-testid': 'live-status', class: `status-${v.status}` }, v.status)),
+    el('div', { class: 'row spread' }, el('strong', { 'data-testid': 'live-label' }, v.label), el('span', { 'data-testid': 'live-status', class: `tag status-${v.status}` }, v.status)),
     progress,
     el('p', { class: 'facts', 'data-testid': 'live-facts' }, facts.join(' · ')),
     v.message ? el('p', { class: v.status === 'failed' ? 'error' : 'muted', 'data-testid': 'live-message' }, v.message) : '',
@@ -139,7 +139,7 @@ function drawRuns(runs: PastRunView[], roots: string[]): void {
     );
   }
   const compareButton = button('Compare selected', 'compare', () => post({ type: 'compare', runs: [...selected] }));
-  (compareButton as HTMLElement & { disabled: boolean }).disabled = selected.size !== 2;
+  compareButton.disabled = selected.size !== 2;
   runsBox.append(el('div', { class: 'row' }, compareButton, button('Refresh', 'refresh', () => post({ type: 'refresh' }))));
 }
 

@@ -1,15 +1,13 @@
 // Registers the @vscode/webview-ui-toolkit components our panels use (they follow the editor theme).
+// Not badge/tag/progress-ring: their templates carry inline style attributes, which our CSP blocks.
 import {
   provideVSCodeDesignSystem,
-  vsCodeBadge,
   vsCodeButton,
   vsCodeCheckbox,
   vsCodeDivider,
   vsCodeDropdown,
   vsCodeLink,
   vsCodeOption,
-  vsCodeProgressRing,
-  vsCodeTag,
   vsCodeTextArea,
   vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
@@ -19,15 +17,12 @@ export function registerToolkit(): void {
   if (done) return;
   done = true;
   provideVSCodeDesignSystem().register(
-    vsCodeBadge(),
     vsCodeButton(),
     vsCodeCheckbox(),
     vsCodeDivider(),
     vsCodeDropdown(),
     vsCodeLink(),
     vsCodeOption(),
-    vsCodeProgressRing(),
-    vsCodeTag(),
     vsCodeTextArea(),
     vsCodeTextField(),
   );

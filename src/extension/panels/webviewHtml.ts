@@ -24,7 +24,9 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
-    `style-src ${cspSource}`,
+    // The nonce lets the UI toolkit add its one feature-probe <style> element (it reads the
+    // csp-nonce meta below); inline style attributes stay blocked.
+    `style-src ${cspSource} 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     `img-src ${cspSource} data:`,
     "connect-src 'none'",
@@ -48,6 +50,7 @@ export function webviewHtml(shell: WebviewShell): string {
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${csp}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
+    <meta property="csp-nonce" content="${shell.nonce}">
     ${styles}
     <title>${escapeHtml(shell.title)}</title>
   </head>

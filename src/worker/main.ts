@@ -54,8 +54,8 @@ async function startRun(config: unknown, resume?: string | boolean): Promise<voi
   running++;
   setState('running');
   try {
-    const { result, lastCheckpoint: last } = await runTraining(config, context(stopController.signal), resume);
-    send(toHost('done', { outputDir: result.outputDir, metrics: doneMetrics(result), bestCheckpoint: result.bestModelCheckpoint ?? null, stopped: result.status === 'stopped' }));
+    const { result, lastCheckpoint: last, testMetrics } = await runTraining(config, context(stopController.signal), resume);
+    send(toHost('done', { outputDir: result.outputDir, metrics: doneMetrics(result, testMetrics), bestCheckpoint: result.bestModelCheckpoint ?? null, stopped: result.status === 'stopped' }));
     lastCheckpoint = last ?? lastCheckpoint;
     running--;
     if (stopController.signal.aborted) exitAfterFlush(0);

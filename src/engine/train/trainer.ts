@@ -236,8 +236,13 @@ export async function train(inp: TrainerInputs): Promise<TrainResult> {
   }
 
   let opt: AdamW;
+  // A replaced model (fresh init before a resume, last weights before the best ones) frees its weights.
+  const replaceModel = (next: TrainableModel): void => {
+    if (next !== model) (model as { dispose?: () => void }).dispose?.();
+    model = next;
+  };
   if (resumeDir) {
-    model = await inp.loadModel(resumeDir);
+    replaceModel(await inp.loadModel(resumeDir));
     opt = new AdamW(model.variables, { lr: a.learning_rate, beta1: a.adam_beta1, beta2: a.adam_beta2, eps: a.adam_epsilon, weightDecay: a.weight_decay });
     // A Hugging Face Trainer checkpoint has no bertnb_state.json: rebuild it from trainer_state.json
     // and keep the fresh optimizer (its moments are in optimizer.pt, a PyTorch pickle).
@@ -511,7 +516,7 @@ export async function train(inp: TrainerInputs): Promise<TrainResult> {
   if (status !== 'stopped') {
     if (a.load_best_model_at_end && bestCheckpoint && existsSync(bestCheckpoint)) {
       say(`loading best model from ${bestCheckpoint} (${best.metric}=${bestMetric})`);
-      model = await inp.loadModel(bestCheckpoint);
+      replaceModel(await inp.loadModel(bestCheckpoint));
     }
     if (inp.eval?.length) {
       const t0 = now();

@@ -5,7 +5,7 @@ import { toHost } from '../../protocol';
 import { prepareRun } from '../../engine/train/setup';
 import { train, type TrainResult } from '../../engine/train/trainer';
 import { formatSummary } from '../../engine/data';
-import { scalarMetrics } from '../../engine/train/evaluate';
+import { evaluateModel, scalarMetrics } from '../../engine/train/evaluate';
 import type { OpContext, OpHandler } from './index';
 
 const finite = (x: number | undefined): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
@@ -14,6 +14,8 @@ const nullable = (m: Record<string, number>): Record<string, number | null> => O
 export interface RunOutcome {
   result: TrainResult;
   lastCheckpoint: string | null;
+  /** Metrics on data.test (when it has labels), of the final (or best) model. */
+  testMetrics?: Record<string, number>;
 }
 
 /** Validates the config (again: the host is trusted, its files are not), prepares data and trains. */
@@ -52,17 +54,26 @@ export async function runTraining(rawConfig: unknown, ctx: OpContext, resumeFrom
       waitWhilePaused: () => ctx.waitWhilePaused(),
     },
   });
-  return { result, lastCheckpoint: result.lastCheckpoint ?? lastCheckpoint };
+  let testMetrics: Record<string, number> | undefined;
+  const test = prepared.test?.filter((e) => e.label !== undefined);
+  if (result.status !== 'stopped' && test?.length) {
+    const i = prepared.inputs;
+    const spec = { kind: i.kind, padId: i.padId, problemType: i.problemType, numLabels: i.numLabels, batchSize: config.training.per_device_eval_batch_size, mask: i.mask, seed: config.training.seed };
+    testMetrics = scalarMetrics(await evaluateModel(result.model, test, spec));
+    info(`test: ${Object.entries(testMetrics).map(([k, x]) => `${k}=${x.toFixed(4)}`).join(' ')}`);
+  }
+  return { result, lastCheckpoint: result.lastCheckpoint ?? lastCheckpoint, testMetrics };
 }
 
-export function doneMetrics(r: TrainResult): Record<string, number | null> {
+export function doneMetrics(r: TrainResult, test?: Record<string, number>): Record<string, number | null> {
   const m: Record<string, number> = { train_loss: r.trainLoss, global_step: r.globalStep, epoch: r.epoch, train_samples_per_second: r.samplesPerSecond };
   for (const [k, v] of Object.entries(scalarMetrics(r.metrics ?? {}))) m[`eval_${k}`] = v;
+  for (const [k, v] of Object.entries(test ?? {})) m[`test_${k}`] = v;
   return nullable(m);
 }
 
 export const trainOp: OpHandler = async (args, ctx) => {
   const a = (args ?? {}) as { config?: unknown; resumeFromCheckpoint?: string | boolean };
-  const { result } = await runTraining(a.config, ctx, a.resumeFromCheckpoint);
-  return { status: result.status, outputDir: result.outputDir, metrics: doneMetrics(result), bestCheckpoint: result.bestModelCheckpoint ?? null, lastCheckpoint: result.lastCheckpoint ?? null };
+  const { result, testMetrics } = await runTraining(a.config, ctx, a.resumeFromCheckpoint);
+  return { status: result.status, outputDir: result.outputDir, metrics: doneMetrics(result, testMetrics), bestCheckpoint: result.bestModelCheckpoint ?? null, lastCheckpoint: result.lastCheckpoint ?? null };
 };

@@ -79,17 +79,30 @@ export function activate(ctx: RendererContext) {
       // Same element, same training output: update the live view instead of rebuilding it.
       const existing = byElement.get(element);
       if (existing?.training && item.mime === NOTEBOOK_MIME.training) {
-        existing.training.update(data as TrainingOutput);
+        try {
+          existing.training.update(data as TrainingOutput);
+        } catch (err) {
+          console.error('bertnb renderer: training update failed', err);
+          root.append(errorView(`cannot update the chart (${(err as Error).message})`));
+        }
         mounted.set(item.id, existing);
         return;
       }
       existing?.dispose();
+      // The same output drawn into a new element: the old view goes (its element may only be hidden).
+      const previous = mounted.get(item.id);
+      if (previous && previous !== existing) previous.dispose();
       if (item.mime === NOTEBOOK_MIME.training) {
         const view = new TrainingView(stop);
         trainingViews.add(view);
         root.replaceChildren(view.root);
-        view.update(data as TrainingOutput);
-        const m: Mounted = { mime: item.mime, training: view, dispose: () => (view.dispose(), trainingViews.delete(view)) };
+        try {
+          view.update(data as TrainingOutput);
+        } catch (err) {
+          console.error('bertnb renderer: training view failed', err);
+          root.append(errorView(`cannot draw the chart (${(err as Error).message})`));
+        }
+        const m: Mounted = { mime: item.mime, training: view, dispose: () => (view.dispose(), view.root.remove(), trainingViews.delete(view)) };
         mounted.set(item.id, m);
         byElement.set(element, m);
         return;

@@ -75,7 +75,8 @@ export class LineChart {
     this.plot?.destroy();
     this.key = key;
     const t: ChartTheme = readTheme(this.box);
-    const axis = (label?: string, fmt?: (v: number) => string): uPlot.Axis => ({
+    const axis = (label?: string, fmt?: (v: number) => string, size?: number): uPlot.Axis => ({
+      size,
       stroke: t.muted,
       grid: { stroke: t.grid, width: 1 },
       ticks: { stroke: t.grid, width: 1 },
@@ -90,7 +91,7 @@ export class LineChart {
         width: this.width(),
         height: this.opts.height ?? 180,
         scales: { x: { time: false }, y: this.opts.yLog ? { distr: 3 } : {} },
-        axes: [axis(this.opts.xLabel), axis(undefined, this.opts.formatY)],
+        axes: [axis(this.opts.xLabel), axis(undefined, this.opts.formatY, 64)],
         legend: { show: series.length > 1 },
         cursor: { drag: { x: true, y: false } },
         series: [

@@ -128,7 +128,10 @@ export class BertnbController implements vscode.Disposable {
           writing = true;
           lastWrite = write(items).then(
             () => void (writing = false),
-            () => void (writing = false),
+            (e: unknown) => {
+              writing = false;
+              this.log.warn(`live output update failed: ${(e as Error).message ?? e}`);
+            },
           );
         },
       });

@@ -91,8 +91,22 @@ export async function bench(): Promise<BenchRow[]> {
     const peer = `${p.backend} matmul 1024³ (same run)`;
     // The peak is measured on both sides of the model runs and the higher one kept (shared machine).
     const peakBefore = matmulGflops();
-    const timings = p.models.map((name) => ({ name, t: timeModel(name, p.batch, T) }));
-    const peak = Math.max(peakBefore, matmulGflops());
+    const timings: Array<{ name: string; t: ModelTiming }> = [];
+    for (const name of p.models) {
+      try {
+        timings.push({ name, t: timeModel(name, p.batch, T) });
+      } catch (e) {
+        // e.g. the 4 GiB WASM heap: report the others rather than nothing (the backend is unusable after an abort).
+        console.error(`bench/model: ${name} on ${p.backend} failed: ${(e as Error).message}`);
+        break;
+      }
+    }
+    let peak = peakBefore;
+    try {
+      peak = Math.max(peakBefore, matmulGflops());
+    } catch {
+      /* backend aborted */
+    }
     for (const { name, t } of timings) {
       const shape = `${p.batch}×${T}`;
       rows.push(

@@ -41,11 +41,13 @@ export function multiHeadAttention(qkv: tf.Tensor2D, maskBias: tf.Tensor, dropMa
     const probs = tf.reshape(tf.softmax(tf.add(tf.reshape(scores, [B, A * T, T]), maskBias)), [B * A * T, T]) as tf.Tensor2D;
     const dropped = (dropMask ? tf.mul(probs, dropMask) : probs) as tf.Tensor2D;
     const ctx = joinHeads(pairwise(extractBlocks(dropped, square), extractBlocks(qkv2, cols(2 * H))), B, A);
-    save(dropMask ? [qkv2, probs, dropped, dropMask] : [qkv2, probs, dropped]);
+    // `dropped` is not saved (recomputed below): attention-sized tensors dominate the activations.
+    save(dropMask ? [qkv2, probs, dropMask] : [qkv2, probs]);
     return {
       value: ctx,
       gradFunc: (dy, saved) => {
-        const [sQkv, sProbs, sDropped, sMask] = saved as tf.Tensor2D[];
+        const [sQkv, sProbs, sMask] = saved as tf.Tensor2D[];
+        const sDropped = (sMask ? tf.mul(sProbs, sMask) : sProbs) as tf.Tensor2D;
         const dC = extractBlocks(dy as tf.Tensor2D, grid((b, a) => ({ row: b * T, col: a * D, rows: T, cols: D })));
         // dV = droppedᵀ · dC ; dDropped = dC · Vᵀ
         const dV = pairwise(extractBlocks(sDropped, squareT), dC);

@@ -97,14 +97,16 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** Exact GELU, x·Φ(x), as HF "gelu" (torch erf). Backward: Φ(x) + x·φ(x). */
 export function geluErf(x: tf.Tensor): tf.Tensor {
+  // Only x is saved (Φ is recomputed in the backward pass): these are the largest activations, and
+  // the WASM heap is capped at 4 GiB.
+  const cdfOf = (t: tf.Tensor) => tf.mul(tf.add(tf.erf(tf.mul(t, SQRT1_2)), 1), 0.5);
   return withGrad([x], ([xIn], save) => {
-    const cdf = tf.mul(tf.add(tf.erf(tf.mul(xIn, SQRT1_2)), 1), 0.5);
-    save([xIn, cdf]);
+    save([xIn]);
     return {
-      value: tf.mul(xIn, cdf),
-      gradFunc: (dy, [xIn, cdf]) => {
-        const pdf = tf.mul(tf.exp(tf.mul(tf.square(xIn), -0.5)), INV_SQRT_2PI);
-        return tf.mul(dy, tf.add(cdf, tf.mul(xIn, pdf)));
+      value: tf.mul(xIn, cdfOf(xIn)),
+      gradFunc: (dy, [xs]) => {
+        const pdf = tf.mul(tf.exp(tf.mul(tf.square(xs), -0.5)), INV_SQRT_2PI);
+        return tf.mul(dy, tf.add(cdfOf(xs), tf.mul(xs, pdf)));
       },
     };
   });

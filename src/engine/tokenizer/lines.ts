@@ -11,7 +11,7 @@ export class InvalidUtf8Error extends Error {
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-function concat(parts: Uint8Array[]): Uint8Array {
+export function concat(parts: Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0];
   let total = 0;
   for (const p of parts) total += p.length;
@@ -24,7 +24,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function decode(bytes: Uint8Array, firstLine: number): string {
+export function decode(bytes: Uint8Array, firstLine: number): string {
   try {
     return decoder.decode(bytes);
   } catch {
@@ -46,7 +46,7 @@ function decode(bytes: Uint8Array, firstLine: number): string {
 }
 
 /** Splits decoded text into lines; a trailing '\r' (CRLF input) is not part of the line. */
-function split(text: string, dropLast: boolean): string[] {
+export function split(text: string, dropLast: boolean): string[] {
   const lines = text.split('\n');
   if (dropLast) lines.pop();
   for (let i = 0; i < lines.length; i++) {

@@ -95,3 +95,17 @@ test('a 10 MB line is tokenized completely', async () => {
   assert.equal(row.input_ids.length, expectedPerRepeat * 400_000 + 2);
   assert.deepEqual(row.offsets.at(-2), [line.length - 2, line.length - 1]);
 });
+
+test('--threads 2 writes the same bytes in the same order, and names the right line on errors', async () => {
+  const line = "It's 5 o'clock — café, naïve, 東京, https://example.com/a?b=c [MASK] 😀\n";
+  const input = Array.from({ length: 40_000 }, (_, k) => `${k} ${line}`).join(''); // ~3.3 MB: several pieces
+  const one = await cli(['--threads', '1'], input);
+  const two = await cli(['--threads', '2'], input);
+  assert.equal(two.code, 0, two.stderr);
+  assert.equal(two.stdout.length, one.stdout.length);
+  assert.ok(two.stdout === one.stdout, 'outputs differ');
+  const bad = Buffer.concat([Buffer.from(input), Buffer.from([0xff]), Buffer.from('\nafter\n')]);
+  const r = await cli(['--threads', '2'], bad);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /stdin line 40001: not valid UTF-8/);
+});

@@ -16,7 +16,21 @@ type Save = (tensors: tf.Tensor[]) => void;
  */
 export function withGrad(inputs: tf.Tensor[], forward: (xs: tf.Tensor[], save: Save) => Grad): tf.Tensor {
   const n = inputs.length;
-  const f = tf.customGrad(((...args: unknown[]) => forward(args.slice(0, n) as tf.Tensor[], args[n] as Save)) as unknown as Parameters<typeof tf.customGrad>[0]);
+  const f = tf.customGrad(((...args: unknown[]) => {
+    const g = forward(args.slice(0, n) as tf.Tensor[], args[n] as Save);
+    return {
+      value: g.value,
+      // tfjs calls a custom gradient outside any tidy and frees nothing until the whole backward pass
+      // ends: without this tidy every temporary of every backward step stayed alive (GBs on bert-small).
+      // The incoming gradient is not needed after this node either, so it is freed here too.
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const out = tf.tidy(() => g.gradFunc(dy, saved));
+        const outs = Array.isArray(out) ? out : [out];
+        if (!outs.includes(dy)) dy.dispose();
+        return out;
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return (f as unknown as (...xs: tf.Tensor[]) => tf.Tensor)(...inputs);
 }
 
@@ -34,12 +48,23 @@ export function gatherRows(table: tf.Tensor2D, idx: tf.Tensor1D): tf.Tensor2D {
 }
 
 /**
+ * A private copy to use as the right operand of a matmul. WASM caches an XNNPACK operator holding a
+ * packed copy of every right operand until that tensor is disposed; gradients (dy) live until the
+ * whole backward pass ends, so using them directly kept a packed copy of every activation gradient
+ * (out of memory on bert-small at 32 × 128). A temporary is disposed, with its operator, as soon as
+ * the node's gradient is done.
+ */
+function rhs(x: tf.Tensor): tf.Tensor {
+  return tf.mul(x, 1);
+}
+
+/**
  * Σ over rows of a 2-D tensor, as ones[1, N] · x: on WASM a reduction over axis 0 transposes first
  * (slow), while the matmul runs through XNNPACK.
  */
 export function columnSum(x: tf.Tensor): tf.Tensor1D {
   const n = x.shape[0];
-  return tf.reshape(tf.matMul(tf.ones([1, n]), tf.reshape(x, [n, -1])), [-1]) as tf.Tensor1D;
+  return tf.reshape(tf.matMul(tf.ones([1, n]), rhs(tf.reshape(x, [n, -1]))), [-1]) as tf.Tensor1D;
 }
 
 /**
@@ -52,7 +77,7 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tenso
     save([xIn, wIn]);
     return {
       value: tf.fused.matMul({ a: xIn as tf.Tensor2D, b: wIn as tf.Tensor2D, bias: bIn }),
-      gradFunc: (dy, [xs, ws]) => [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy), columnSum(dy)],
+      gradFunc: (dy, [xs, ws]) => [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), rhs(dy)), columnSum(dy)],
     };
   }) as tf.Tensor2D;
 }
@@ -63,7 +88,7 @@ export function matmul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
     save([aIn, bIn]);
     return {
       value: tf.matMul(aIn, bIn),
-      gradFunc: (dy, [as, bs]) => [tf.matMul(dy, tf.transpose(bs)), tf.matMul(tf.transpose(as), dy)],
+      gradFunc: (dy, [as, bs]) => [tf.matMul(dy, tf.transpose(bs)), tf.matMul(tf.transpose(as), rhs(dy))],
     };
   }) as tf.Tensor2D;
 }

@@ -1,7 +1,8 @@
 // AdamW as torch.optim.AdamW (decoupled weight decay, bias correction, eps added after the sqrt),
 // written by hand because tfjs has none and tfjs Adam keys its moments by gradient-map position.
-// All parameters are handled as ONE flat vector so an update is a dozen large ops instead of a dozen
-// per variable (per-op dispatch dominates small models on wasm).
+// Moments are kept per variable: on wasm, slicing a flat vector back into variables (tf.split /
+// tf.slice) copies the whole input per slice and cost more than the forward+backward pass, while
+// ~15 elementwise ops per variable are a few milliseconds of dispatch.
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface NamedVariable {
@@ -35,10 +36,9 @@ export class AdamW {
   /** Number of updates applied (torch's state['step']). */
   step = 0;
   readonly size: number;
-  private readonly sizes: number[];
-  private readonly m: tf.Variable;
-  private readonly v: tf.Variable;
-  private readonly decayMask: tf.Tensor1D;
+  private readonly m: tf.Variable[];
+  private readonly v: tf.Variable[];
+  private readonly decay: boolean[];
 
   constructor(
     readonly vars: ReadonlyArray<NamedVariable>,
@@ -49,100 +49,84 @@ export class AdamW {
     this.eps = opts.eps ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? 0;
     const noDecay = opts.noDecay ?? defaultNoDecay;
-    this.sizes = vars.map((v) => v.variable.size);
-    this.size = this.sizes.reduce((a, b) => a + b, 0);
-    const mask = new Float32Array(this.size);
-    let off = 0;
-    vars.forEach((v, i) => {
-      if (!noDecay(v.name)) mask.fill(1, off, off + this.sizes[i]);
-      off += this.sizes[i];
+    this.size = vars.reduce((a, v) => a + v.variable.size, 0);
+    this.decay = vars.map((v) => !noDecay(v.name));
+    const zeros = () => vars.map((v) => tf.tidy(() => tf.variable(tf.zeros(v.variable.shape), false, undefined, 'float32')));
+    this.m = zeros();
+    this.v = zeros();
+  }
+
+  /** The gradient map of `tf.variableGrads` as a list in variable order (missing → zeros). */
+  gradList(grads: tf.NamedTensorMap): tf.Tensor[] {
+    return this.vars.map((v) => {
+      const g = grads[v.variable.name] ?? grads[v.name];
+      return g ? g : tf.zeros(v.variable.shape);
     });
-    this.decayMask = tf.tensor1d(mask);
-    this.m = tf.variable(tf.zeros([this.size]), false, undefined, 'float32');
-    this.v = tf.variable(tf.zeros([this.size]), false, undefined, 'float32');
   }
 
-  /** The gradient map of `tf.variableGrads` as one flat vector in variable order (missing → zeros). */
-  flatten(grads: tf.NamedTensorMap): tf.Tensor1D {
-    return tf.tidy(() =>
-      tf.concat(
-        this.vars.map((v) => {
-          const g = grads[v.variable.name] ?? grads[v.name];
-          return g ? tf.reshape(g, [-1]) : tf.zeros([v.variable.size]);
-        }),
-      ),
-    ) as tf.Tensor1D;
-  }
-
-  /** Applies one update with flat gradient `g` at learning rate `lr`. Does not dispose `g`. */
-  apply(g: tf.Tensor1D, lr: number): void {
+  /** Applies one update with gradients `grads` (variable order), scaled by `gradScale` (clipping). Does not dispose them. */
+  apply(grads: tf.Tensor[], lr: number, gradScale?: tf.Scalar): void {
+    if (grads.length !== this.vars.length) throw new Error(`AdamW.apply: ${grads.length} gradients for ${this.vars.length} variables`);
     this.step += 1;
     const t = this.step;
     const bc1 = 1 - Math.pow(this.beta1, t);
     const bc2sqrt = Math.sqrt(1 - Math.pow(this.beta2, t));
+    const keep = 1 - lr * this.weightDecay;
     tf.tidy(() => {
-      const p = tf.concat(this.vars.map((v) => tf.reshape(v.variable, [-1])));
-      const m = tf.add(tf.mul(this.m, this.beta1), tf.mul(g, 1 - this.beta1));
-      const v = tf.add(tf.mul(this.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
-      // torch: p *= 1 - lr·wd (decoupled), then p -= (lr / bc1) · m / (sqrt(v) / sqrt(bc2) + eps)
-      const decayed = this.weightDecay > 0 ? tf.sub(p, tf.mul(p, tf.mul(this.decayMask, lr * this.weightDecay))) : p;
-      const denom = tf.add(tf.div(tf.sqrt(v), bc2sqrt), this.eps);
-      const next = tf.sub(decayed, tf.mul(tf.div(m, denom), lr / bc1));
-      this.m.assign(m);
-      this.v.assign(v);
-      const parts = tf.split(next, this.sizes);
-      this.vars.forEach((nv, i) => nv.variable.assign(tf.reshape(parts[i], nv.variable.shape)));
+      this.vars.forEach((nv, i) => {
+        const p = nv.variable;
+        const g = gradScale ? tf.mul(grads[i], gradScale) : grads[i];
+        const m = tf.add(tf.mul(this.m[i], this.beta1), tf.mul(g, 1 - this.beta1));
+        const v = tf.add(tf.mul(this.v[i], this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+        // torch: p *= 1 - lr·wd (decoupled), then p -= (lr / bc1) · m / (sqrt(v) / sqrt(bc2) + eps)
+        const decayed = this.decay[i] && this.weightDecay > 0 ? tf.mul(p, keep) : p;
+        const denom = tf.add(tf.div(tf.sqrt(v), bc2sqrt), this.eps);
+        this.m[i].assign(m);
+        this.v[i].assign(v);
+        p.assign(tf.sub(decayed, tf.mul(tf.div(m, denom), lr / bc1)));
+      });
     });
   }
 
   getState(): AdamWState {
-    const m = this.m.dataSync() as Float32Array;
-    const v = this.v.dataSync() as Float32Array;
     const tensors: AdamWState['tensors'] = {};
-    let off = 0;
     this.vars.forEach((nv, i) => {
-      const n = this.sizes[i];
-      tensors[`exp_avg.${nv.name}`] = { shape: nv.variable.shape, data: m.slice(off, off + n) };
-      tensors[`exp_avg_sq.${nv.name}`] = { shape: nv.variable.shape, data: v.slice(off, off + n) };
-      off += n;
+      tensors[`exp_avg.${nv.name}`] = { shape: nv.variable.shape, data: Float32Array.from(this.m[i].dataSync() as Float32Array) };
+      tensors[`exp_avg_sq.${nv.name}`] = { shape: nv.variable.shape, data: Float32Array.from(this.v[i].dataSync() as Float32Array) };
     });
     return { step: this.step, tensors };
   }
 
   setState(state: AdamWState): void {
-    const m = new Float32Array(this.size);
-    const v = new Float32Array(this.size);
-    let off = 0;
-    this.vars.forEach((nv, i) => {
-      const n = this.sizes[i];
+    this.vars.forEach((nv) => {
       const a = state.tensors[`exp_avg.${nv.name}`];
       const b = state.tensors[`exp_avg_sq.${nv.name}`];
       if (!a || !b) throw new Error(`optimizer state has no moments for '${nv.name}'`);
-      if (a.data.length !== n || b.data.length !== n) throw new Error(`optimizer state for '${nv.name}' has ${a.data.length} values, the model has ${n}`);
-      m.set(a.data, off);
-      v.set(b.data, off);
-      off += n;
+      if (a.data.length !== nv.variable.size || b.data.length !== nv.variable.size)
+        throw new Error(`optimizer state for '${nv.name}' has ${a.data.length} values, the model has ${nv.variable.size}`);
     });
-    tf.tidy(() => {
-      this.m.assign(tf.tensor1d(m));
-      this.v.assign(tf.tensor1d(v));
-    });
+    tf.tidy(() =>
+      this.vars.forEach((nv, i) => {
+        this.m[i].assign(tf.tensor(state.tensors[`exp_avg.${nv.name}`].data, nv.variable.shape));
+        this.v[i].assign(tf.tensor(state.tensors[`exp_avg_sq.${nv.name}`].data, nv.variable.shape));
+      }),
+    );
     this.step = state.step;
   }
 
   dispose(): void {
-    this.m.dispose();
-    this.v.dispose();
-    this.decayMask.dispose();
+    for (const x of [...this.m, ...this.v]) x.dispose();
   }
 }
 
-/** torch.nn.utils.clip_grad_norm_ on a flat gradient: returns the clipped gradient and the total norm (before clipping). */
-export function clipByGlobalNorm(g: tf.Tensor1D, maxNorm: number): { clipped: tf.Tensor1D; norm: tf.Scalar } {
+/**
+ * torch.nn.utils.clip_grad_norm_ over a list of gradients: the total norm (before clipping) and the
+ * factor min(1, maxNorm / (norm + 1e-6)) to multiply every gradient by (pass it to AdamW.apply).
+ */
+export function clipByGlobalNorm(grads: tf.Tensor[], maxNorm: number): { scale: tf.Scalar; norm: tf.Scalar } {
   return tf.tidy(() => {
-    const norm = tf.sqrt(tf.sum(tf.square(g))) as tf.Scalar;
-    if (!(maxNorm > 0)) return { clipped: tf.clone(g), norm };
-    const coef = tf.minimum(tf.div(maxNorm, tf.add(norm, 1e-6)), 1);
-    return { clipped: tf.mul(g, coef) as tf.Tensor1D, norm };
+    const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+    const scale = maxNorm > 0 ? (tf.minimum(tf.div(maxNorm, tf.add(norm, 1e-6)), 1) as tf.Scalar) : tf.scalar(1);
+    return { scale, norm };
   });
 }

@@ -418,7 +418,7 @@ export async function train(inp: TrainerInputs): Promise<TrainResult> {
       await hooks.waitWhilePaused?.();
       const tStep = now();
       const group = batches.slice(g * accum, (g + 1) * accum);
-      let acc: tf.Tensor1D | undefined;
+      let acc: tf.Tensor[] | undefined;
       let stepLoss = 0;
       let stepSamples = 0;
       for (let k = 0; k < group.length; k++) {
@@ -429,28 +429,26 @@ export async function train(inp: TrainerInputs): Promise<TrainResult> {
         timings.data += t1 - t0;
         const dropoutSeed = mixSeed(a.seed, step, k) & 0x7fffffff;
         const scale = 1 / group.length;
-        const { flat, value } = tf.tidy(() => {
+        const { list, value } = tf.tidy(() => {
           const t = toTensors(host, inp.kind);
           const { value, grads } = tf.variableGrads(() => tf.mul(model.loss(t.inputs, t.labels as never, { training: true, seed: dropoutSeed }).loss, scale) as tf.Scalar, varList);
-          return { flat: opt.flatten(grads), value };
+          return { list: opt.gradList(grads), value };
         });
         stepLoss += (await value.data())[0];
         value.dispose();
         if (acc) {
-          const sum = tf.add(acc, flat) as tf.Tensor1D;
-          acc.dispose();
-          flat.dispose();
-          acc = sum;
-        } else acc = flat;
+          const prev: tf.Tensor[] = acc;
+          acc = tf.tidy(() => prev.map((x, i) => tf.add(x, list[i])));
+          tf.dispose([...prev, ...list]);
+        } else acc = list;
         stepSamples += rows.length;
         timings.forwardBackward += now() - t1;
       }
       const t2 = now();
-      const { clipped, norm } = clipByGlobalNorm(acc!, a.max_grad_norm);
-      acc!.dispose();
+      const { scale: clipScale, norm } = clipByGlobalNorm(acc!, a.max_grad_norm);
       const lr = schedule.lr(step);
-      opt.apply(clipped, lr);
-      clipped.dispose();
+      opt.apply(acc!, lr, clipScale);
+      tf.dispose([...acc!, clipScale]);
       lastGradNorm = (await norm.data())[0];
       norm.dispose();
       timings.optimizer += now() - t2;

@@ -21,9 +21,9 @@ test('AdamW matches a scalar torch.optim.AdamW reference, with no decay on bias/
   for (let t = 1; t <= 5; t++) {
     const g = ref.p.map((_, i) => Math.sin(i + t));
     const lr = 0.1 / t;
-    const flat = tf.tensor1d(g);
-    opt.apply(flat, lr);
-    flat.dispose();
+    const grads = [tf.tensor2d(g.slice(0, 6), [3, 2]), tf.tensor1d(g.slice(6))];
+    opt.apply(grads, lr);
+    tf.dispose(grads);
     for (let i = 0; i < 8; i++) {
       ref.p[i] *= 1 - lr * 0.01 * decay[i];
       ref.m[i] = 0.9 * ref.m[i] + 0.1 * g[i];
@@ -44,9 +44,10 @@ test('AdamW matches a scalar torch.optim.AdamW reference, with no decay on bias/
   // numTensors stays flat across updates
   const before = tf.memory().numTensors;
   for (let i = 0; i < 3; i++) {
-    const g = tf.ones([8]) as tf.Tensor1D;
-    opt.apply(g, 0.01);
-    g.dispose();
+    const grads = [tf.ones([3, 2]), tf.ones([2])];
+    const { scale, norm } = clipByGlobalNorm(grads, 1);
+    opt.apply(grads, 0.01, scale);
+    tf.dispose([...grads, scale, norm]);
   }
   assert.equal(tf.memory().numTensors, before);
   opt.dispose();
@@ -54,13 +55,11 @@ test('AdamW matches a scalar torch.optim.AdamW reference, with no decay on bias/
 });
 
 test('global-norm clipping as torch clip_grad_norm_', () => {
-  const g = tf.tensor1d([3, 4]);
-  const { clipped, norm } = clipByGlobalNorm(g, 1);
+  const g = [tf.tensor1d([3]), tf.tensor2d([4], [1, 1])];
+  const { scale, norm } = clipByGlobalNorm(g, 1);
   assert.ok(Math.abs(norm.dataSync()[0] - 5) < 1e-6);
-  const c = clipped.dataSync();
-  assert.ok(Math.abs(c[0] - 0.6) < 1e-5 && Math.abs(c[1] - 0.8) < 1e-5);
-  const small = clipByGlobalNorm(g, 10).clipped.dataSync();
-  assert.deepEqual([...small], [3, 4]);
+  assert.ok(Math.abs(scale.dataSync()[0] - 1 / (5 + 1e-6)) < 1e-6);
+  assert.equal(clipByGlobalNorm(g, 10).scale.dataSync()[0], 1);
 });
 
 test('schedulers follow HF get_scheduler formulas', () => {

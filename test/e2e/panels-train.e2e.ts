@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withVSCode } from './harness';
-import { assertNoCspViolations, sleep, until } from './panels-util';
+import { command, assertNoCspViolations, sleep, until } from './panels-util';
 
 const vsix = process.env.BERTNB_VSIX;
 
@@ -28,7 +28,7 @@ test('training from the palette: monitor chart grows, status bar follows, Stop l
   await withVSCode(
     { label: 'panels-train', vsix, files: { 'data/train.csv': csv, 'train.yaml': config }, settings: { 'bertnb.chart.updateRateHz': 4 } },
     async (vs) => {
-      await vs.runCommand('BERT: Start Training');
+      await command(vs, 'BERT: Start Training');
       await vs.pick('train.yaml');
       const f = await vs.frameWith('[data-testid="live-status"]', 60_000);
       const points = async () => Number((await f.locator('[data-testid="charts"] .chart').first().getAttribute('data-points', { timeout: 2_000 })) ?? 0);

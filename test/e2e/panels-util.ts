@@ -28,11 +28,33 @@ export async function open(vs: VSCode, rel: string): Promise<void> {
   });
 }
 
+/** The palette now and then loses the typed filter while the workbench is busy: try again once. */
+export async function command(vs: VSCode, title: string): Promise<void> {
+  await vs.runCommand(title).catch(async () => {
+    await vs.page.keyboard.press('Escape');
+    await sleep(1500);
+    await vs.runCommand(title);
+  });
+}
+
 /** Text of the active Monaco editor (what a person sees, dirty edits included). */
 export async function editorText(vs: VSCode): Promise<string> {
   // A string: the project's tsconfig has no DOM lib.
   return vs.page.evaluate<string>(`(() => {
     const lines = Array.from(document.querySelectorAll('.editor-instance .view-lines .view-line'));
+    return lines
+      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+      .map((l) => (l.textContent || '').replace(/\\u00a0/g, ' '))
+      .join('\\n');
+  })()`);
+}
+
+/** Text of the first cell editor of the open notebook. */
+export async function cellText(vs: VSCode): Promise<string> {
+  return vs.page.evaluate<string>(`(() => {
+    const cell = document.querySelector('.notebook-editor .cell-editor-container .view-lines');
+    if (!cell) return '';
+    const lines = Array.from(cell.querySelectorAll('.view-line'));
     return lines
       .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
       .map((l) => (l.textContent || '').replace(/\\u00a0/g, ' '))

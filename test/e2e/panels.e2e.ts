@@ -1,63 +1,13 @@
-// The panels in a real VS Code (code-server + Chromium, see harness.ts): tokenization preview, the
-// hyperparameter form bound to a YAML file, a palette-started training in the sidebar monitor with
-// the status bar, restricted mode, a forged webview message, and the native backend install failure.
-// Screenshots of each panel in light and dark go to test-results/panels-*.png.
+// The panels in a real VS Code (code-server + Chromium, see harness.ts): tokenization preview (with
+// forged webview messages) and the hyperparameter form bound to a YAML file. Training/monitor and
+// restricted mode are in panels-train.e2e.ts and panels-restricted.e2e.ts (one launch is ~30 s, and
+// each file has its own time limit). Screenshots in light and dark go to test-results/panels-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Frame } from 'playwright-core';
-import { withVSCode, type VSCode } from './harness';
+import { withVSCode } from './harness';
+import { command, assertNoCspViolations, cellText, editorText, forge, open, sleep, until } from './panels-util';
 
 const vsix = process.env.BERTNB_VSIX;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(250);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
-
-/** Quick Open can miss a file while the first file search warms up: try again once. */
-async function open(vs: VSCode, rel: string): Promise<void> {
-  await vs.openFile(rel).catch(async () => {
-    await sleep(2000);
-    await vs.openFile(rel);
-  });
-}
-
-/** Text of the active Monaco editor (what a person sees, dirty edits included). */
-async function editorText(vs: VSCode): Promise<string> {
-  // A string: the project's tsconfig has no DOM lib.
-  return vs.page.evaluate<string>(`(() => {
-    const lines = Array.from(document.querySelectorAll('.editor-instance .view-lines .view-line'));
-    return lines
-      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
-      .map((l) => (l.textContent || '').replace(/\\u00a0/g, ' '))
-      .join('\\n');
-  })()`);
-}
-
-/** Sends a message through the webview's own channel, as a compromised page script could. */
-async function forge(frame: Frame, message: unknown): Promise<void> {
-  // The page's acquireVsCodeApi().postMessage calls this function of the hosting frame (VS Code
-  // hides window.parent from the page afterwards, so call it from the host frame directly).
-  const host = frame.parentFrame();
-  assert.ok(host, 'webview content frame has a host frame');
-  const r = await host.evaluate(`(() => {
-    if (typeof window.__vscode_post_message__ !== 'function') return 'no webview channel';
-    window.__vscode_post_message__('onmessage', { message: ${JSON.stringify(message)} });
-    return 'sent';
-  })()`);
-  assert.equal(r, 'sent');
-}
 
 test('tokenization preview: selection, typing, chips, hover, forged messages ignored', async () => {
   await withVSCode({ label: 'panels-preview', vsix, files: { 'notes.txt': 'Unaffable tokenization of ☃ snowmen' } }, async (vs) => {
@@ -104,6 +54,7 @@ test('tokenization preview: selection, typing, chips, hover, forged messages ign
     await sleep(500);
     await vs.screenshot('panels-preview-dark');
     assert.deepEqual(await vs.errorNotifications(), []);
+    assertNoCspViolations(vs.consoleErrors);
   });
 });
 
@@ -116,10 +67,12 @@ training:
   num_train_epochs: 2
 `;
 
+const TINY_NOTEBOOK = JSON.stringify({ bertnb: 1, metadata: {}, cells: [{ kind: 'code', source: ['%train', 'learning_rate: 5e-5', 'num_train_epochs: 2'], metadata: {}, outputs: [] }] }, null, 2);
+
 test('hyperparameter form: a form edit is one undoable edit of the YAML, a text edit updates the form', async () => {
-  await withVSCode({ label: 'panels-form', vsix, files: { 'run.yaml': RUN_YAML, 'data/train.csv': 'text,label\n' + Array.from({ length: 64 }, (_, i) => `row ${i},${i % 2}`).join('\n') + '\n' } }, async (vs) => {
+  await withVSCode({ label: 'panels-form', vsix, files: { 'run.yaml': RUN_YAML, 'tiny.bertnb': TINY_NOTEBOOK, 'data/train.csv': 'text,label\n' + Array.from({ length: 64 }, (_, i) => `row ${i},${i % 2}`).join('\n') + '\n' } }, async (vs) => {
     await open(vs, 'run.yaml');
-    await vs.runCommand('BERT: Edit Hyperparameters');
+    await command(vs, 'BERT: Edit Hyperparameters');
     const f = await vs.frameWith('[data-path="training.learning_rate"]', 60_000);
     const lr = f.locator('vscode-text-field[data-path="training.learning_rate"] input');
     await until('values from the text', async () => (await lr.inputValue()) === '5e-5');
@@ -162,6 +115,22 @@ test('hyperparameter form: a form edit is one undoable edit of the YAML, a text 
     await vs.setTheme('dark');
     await sleep(500);
     await vs.screenshot('panels-form-dark');
+
+    // The same form bound to a %train cell of a notebook: the cell keeps its header line.
+    await open(vs, 'tiny.bertnb');
+    await until('the notebook cell', async () => (await cellText(vs)).includes('%train'), 30_000);
+    await command(vs, 'BERT: Edit Hyperparameters');
+    await until('the form to follow the cell', async () => /tiny\.bertnb · cell 1 \(%train\)/.test((await f.locator('[data-testid="target"]').textContent()) ?? ''));
+    const epochs = f.locator('vscode-text-field[data-path="training.num_train_epochs"] input');
+    await until('cell values', async () => (await epochs.inputValue()) === '2');
+    assert.equal(await f.locator('[data-path="data.train"]').count(), 0, 'a %train cell shows training fields only');
+    await epochs.fill('4');
+    await epochs.press('Enter');
+    await until('the cell to say 4 epochs', async () => (await cellText(vs)) === '%train\nlearning_rate: 5e-5\nnum_train_epochs: 4');
+    await sleep(500);
+    assert.equal((await f.locator('[data-field="training.num_train_epochs"] .field-error').textContent())?.trim(), '', 'one change, one edit, no error');
+    await vs.screenshot('panels-form-cell-dark');
     assert.deepEqual(await vs.errorNotifications(), []);
+    assertNoCspViolations(vs.consoleErrors);
   });
 });

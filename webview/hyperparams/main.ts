@@ -78,12 +78,21 @@ function commit(row: Row): void {
   send(f, p.value, row);
 }
 
+// Enter and the blur that follows both commit: remember what was last sent per field until the
+// host's next values arrive, so one change is one edit.
+const sent = new Map<string, string>();
+
 function send(f: FormField, value: unknown, row: Row): void {
   row.error.textContent = '';
   row.root.classList.remove('invalid');
+  const key = JSON.stringify(value ?? null) + (value === undefined ? '/unset' : '');
+  if (sent.get(f.path) === key) return;
   if (value === undefined) {
-    if (f.path in values) post({ type: 'unset', path: f.path });
+    if (!(f.path in values)) return;
+    sent.set(f.path, key);
+    post({ type: 'unset', path: f.path });
   } else if (JSON.stringify(values[f.path]) !== JSON.stringify(value)) {
+    sent.set(f.path, key);
     post({ type: 'set', path: f.path, value: value as never });
   }
 }
@@ -133,6 +142,7 @@ filter.addEventListener('input', applyFilter);
 
 function showValues(v: Record<string, unknown>, errors: FormIssue[]): void {
   values = v;
+  sent.clear();
   for (const r of rows.values()) {
     const set = r.field.path in v;
     r.root.classList.toggle('is-set', set);

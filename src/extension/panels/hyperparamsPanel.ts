@@ -159,7 +159,15 @@ export class HyperparamsPanel {
     }
   }
 
-  private async edit(path: string, value: unknown): Promise<void> {
+  private edits: Promise<void> = Promise.resolve();
+
+  /** Edits run one after another, each computed on the text the previous one left. */
+  private edit(path: string, value: unknown): Promise<void> {
+    this.edits = this.edits.then(() => this.applyOne(path, value)).catch((e: unknown) => this.ctx.log.warn(`hyperparameters: editing ${path} failed: ${(e as Error).message}`));
+    return this.edits;
+  }
+
+  private async applyOne(path: string, value: unknown): Promise<void> {
     const doc = this.target.document;
     const field = fieldsFor(this.target.kind, cellStep(doc.getText())).find((f) => f.path === path);
     if (!field) {

@@ -145,6 +145,14 @@ test('notebook: run all shows chips, a live chart, metrics; outputs persist; bad
         state = await trainingState(vs);
       }
       if (points.at(-1) !== state.points) points.push(state.points);
+      if (state.status !== 'done') {
+        // Say what the kernel wrote, to tell a rendering problem from a training one.
+        await vs.runCommand('File: Save');
+        await sleep(2_000);
+        const nb = parseNotebook(readFileSync(join(vs.workspace, 'example.bertnb'), 'utf8'));
+        const summary = nb.cells.map((c, i) => `${i}:${c.execution?.success ?? '-'}:${c.outputs.map((o) => o.items.map((it) => (it.mime === 'text/plain' ? String(it.data).split('\n')[0] : it.mime)).join('/')).join(',')}`);
+        console.error(`notebook on disk: ${summary.join(' | ')}`);
+      }
       assert.equal(state.status, 'done', `training finished (points seen: ${points.join(' → ')}; console errors: ${vs.consoleErrors.join(' | ')})`);
       assert.ok(points.length >= 3 && points.at(-1)! > points[0], `chart points grew while training: ${points.join(' → ')}`);
       assert.ok((await trainFrame.locator('.bn.training[data-status="done"] canvas').count()) >= 4, 'loss, learning rate, eval and throughput charts are drawn');

@@ -175,7 +175,8 @@ export class NotebookKernel {
             step: e.step,
             totalSteps: e.totalSteps,
             epoch: e.epoch,
-            totalEpochs: e.totalEpochs,
+            // max_steps may end training part-way through an epoch: extrapolate where it ends.
+            totalEpochs: e.totalEpochs ?? (e.step > 0 && e.epoch > 0 ? Math.round((100 * e.epoch * e.totalSteps) / e.step) / 100 : undefined),
             elapsedSec: e.elapsedSec ?? (Date.now() - started) / 1000,
             etaSec: e.etaSec,
             samplesPerSec: e.samplesPerSec,

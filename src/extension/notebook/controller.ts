@@ -107,19 +107,12 @@ export class BertnbController implements vscode.Disposable {
     s.running = exec;
     await exec.clearOutput();
     const cancel = exec.token.onCancellationRequested(() => s.backend.interrupt());
-    // One live output whose items are replaced in place, so the renderer updates its chart instead of
-    // rebuilding it; a write still in flight makes the next tick skip (it carries newer data anyway).
-    let live: vscode.NotebookCellOutput | undefined;
+    // Each live update replaces the whole output: in code-server 1.100 items replaced in place
+    // (replaceOutputItems) reached the notebook file but not the output webview, so the chart froze.
+    // A write still in flight makes the next tick skip (it carries newer data anyway).
     let lastWrite: Thenable<void> = Promise.resolve();
     let writing = false;
-    const write = (items: OutputItem[]): Thenable<void> => {
-      const out = toVscodeItems(items);
-      if (!live) {
-        live = out;
-        return exec.replaceOutput([live]);
-      }
-      return exec.replaceOutputItems(out.items, live);
-    };
+    const write = (items: OutputItem[]): Thenable<void> => exec.replaceOutput([toVscodeItems(items)]);
     try {
       const result = await s.kernel.run(cell.document.getText(), {
         onLog: (m) => this.log.info(m),

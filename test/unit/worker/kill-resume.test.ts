@@ -80,7 +80,24 @@ test('SIGKILL at random moments, resume each time: same final model as an uninte
   const runDir = join(root, 'killed');
   const cfg = config(modelDir, trainCsv, runDir);
   const rng = new Rng(2024);
-  let lastGood = 0;
+
+  // A graceful stop first: the step finishes, a checkpoint is written, `done` says stopped, exit 0.
+  {
+    const proc = new TrainingProcess();
+    await proc.start({ workerPath, execArgv: ['--import', 'tsx'], stdio: 'ignore', readyTimeoutMs: 300_000 });
+    let done: { stopped?: boolean } | undefined;
+    proc.onMessage((m) => {
+      if (m.type === 'progress' && m.step === 3) void proc.stop();
+      if (m.type === 'done') done = m;
+    });
+    proc.startTraining(cfg);
+    const exit = await proc.waitForExit();
+    assert.equal(exit.code, 0);
+    assert.equal(done?.stopped, true);
+    assert.ok(exit.lastCheckpoint && existsSync(exit.lastCheckpoint), 'stop wrote a checkpoint');
+  }
+  let lastGood = assertCheckpointsIntact(runDir);
+  assert.ok(lastGood >= 3);
   for (let round = 0; round < 3; round++) {
     const proc = new TrainingProcess();
     await proc.start({ workerPath, execArgv: ['--import', 'tsx'], stdio: 'ignore', readyTimeoutMs: 300_000 });

@@ -1,7 +1,7 @@
 // `bertnb init`: writes a randomly initialised Hugging Face model folder (HF's init, seeded).
-import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { CliError } from '../errors';
+import { parseVerbFlags } from '../args';
 import { initBackend, BACKEND_PREFERENCES } from '../../engine/backend';
 import { savePretrained } from '../../engine/checkpoint/pretrained';
 import { BUILTIN_NAMES, builtinConfig, isBuiltinName, parseBertConfig, withLabels, type BertConfig } from '../../engine/model/config';
@@ -41,31 +41,18 @@ function readConfigArg(arg: string): { config: BertConfig; builtin: boolean } {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        config: { type: 'string' },
-        'num-labels': { type: 'string' },
-        labels: { type: 'string' },
-        task: { type: 'string' },
-        vocab: { type: 'string' },
-        seed: { type: 'string' },
-        out: { type: 'string' },
-        backend: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    throw new CliError(`init: ${(e as Error).message.split('\n')[0]}`);
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const values = parseVerbFlags('init', argv, {
+    config: { type: 'string' },
+    'num-labels': { type: 'string' },
+    labels: { type: 'string' },
+    task: { type: 'string' },
+    vocab: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    backend: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }, HELP);
+  if (!values) return 0;
   if (!values.config) throw new CliError('init: --config is required');
   if (!values.out) throw new CliError('init: --out is required');
   if (existsSync(values.out) && readdirSync(values.out).length > 0) throw new CliError(`init: --out ${values.out} exists and is not empty`);

@@ -1,8 +1,8 @@
 // `bertnb predict`: texts (or TAB-separated pairs) on stdin → one JSON line per text with the
 // predicted label, its score, every label's probability and optionally the raw logits.
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { CliError } from '../errors';
+import { parseVerbFlags } from '../args';
 import { initBackend, BACKEND_PREFERENCES } from '../../engine/backend';
 import { loadPretrained } from '../../engine/checkpoint/pretrained';
 import type { BertForSequenceClassification } from '../../engine/model/models';
@@ -31,29 +31,16 @@ function positiveInt(name: string, v: string | undefined, dflt: number): number 
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        model: { type: 'string' },
-        logits: { type: 'boolean' },
-        'max-length': { type: 'string' },
-        pair: { type: 'boolean' },
-        'batch-size': { type: 'string' },
-        backend: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    throw new CliError(`predict: ${(e as Error).message.split('\n')[0]}`);
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const values = parseVerbFlags('predict', argv, {
+    model: { type: 'string' },
+    logits: { type: 'boolean' },
+    'max-length': { type: 'string' },
+    pair: { type: 'boolean' },
+    'batch-size': { type: 'string' },
+    backend: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }, HELP);
+  if (!values) return 0;
   if (!values.model) throw new CliError('predict: --model is required (a model folder, hub id or built-in name)');
   const backendPref = values.backend ?? 'auto';
   if (!BACKEND_PREFERENCES.includes(backendPref as never)) throw new CliError(`predict: --backend must be one of ${BACKEND_PREFERENCES.join(', ')}`);

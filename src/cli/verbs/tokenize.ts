@@ -1,7 +1,7 @@
 // `bertnb tokenize`: UTF-8 lines on stdin -> one JSON object per line on stdout.
-import { parseArgs } from 'node:util';
 import { isMainThread } from 'node:worker_threads';
 import { CliError } from '../errors';
+import { parseVerbFlags } from '../args';
 import { BertTokenizer, bundledVocabPath, InvalidUtf8Error, LineError, serveTokenizeWorker, tokenizeStream, tokenizeStreamParallel, VocabError, type EncodeOptions } from '../../engine/tokenizer';
 
 
@@ -31,31 +31,18 @@ export async function run(argv: string[]): Promise<number> {
     serveTokenizeWorker();
     return 0;
   }
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        vocab: { type: 'string' },
-        'max-length': { type: 'string' },
-        truncation: { type: 'string' },
-        pad: { type: 'boolean' },
-        pair: { type: 'boolean' },
-        cased: { type: 'boolean' },
-        uncased: { type: 'boolean' },
-        threads: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    throw new CliError(`tokenize: ${(e as Error).message.split('\n')[0]}`);
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const values = parseVerbFlags('tokenize', argv, {
+    vocab: { type: 'string' },
+    'max-length': { type: 'string' },
+    truncation: { type: 'string' },
+    pad: { type: 'boolean' },
+    pair: { type: 'boolean' },
+    cased: { type: 'boolean' },
+    uncased: { type: 'boolean' },
+    threads: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }, HELP);
+  if (!values) return 0;
   if (values.cased && values.uncased) throw new CliError('tokenize: --cased and --uncased exclude each other');
 
   const opts: EncodeOptions = {};

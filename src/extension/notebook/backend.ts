@@ -5,14 +5,20 @@ import { join } from 'node:path';
 import { TrainingProcess } from '../../worker/client';
 import { ProcessKernelBackend } from '../../engine/notebook/processBackend';
 import type { BackendFactory } from './controller';
+import { workerSpawnSettings } from '../settings/settings';
 
 export function processBackendFactory(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): BackendFactory {
-  return (notebook) =>
-    new ProcessKernelBackend(() => new TrainingProcess(), {
+  return (notebook) => {
+    // The same heap limit, native-backend folder and backend setting as trainings started from the palette.
+    const spawn = workerSpawnSettings(context.globalStorageUri);
+    return new ProcessKernelBackend(() => new TrainingProcess(), {
       workerPath: join(context.extensionPath, 'dist', 'worker.js'),
-      execArgv: [],
+      execArgv: spawn.execArgv,
+      env: spawn.env,
+      backend: spawn.backend === 'auto' ? undefined : spawn.backend,
       stdio: 'inherit',
       cwd: notebook.uri.scheme === 'file' ? join(notebook.uri.fsPath, '..') : undefined,
       readyTimeoutMs: 120_000,
     } as Record<string, unknown>) satisfies ReturnType<BackendFactory>;
+  };
 }

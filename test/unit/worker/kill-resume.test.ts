@@ -65,6 +65,12 @@ function assertCheckpointsIntact(dir: string): number {
   return all.at(-1)?.step ?? 0;
 }
 
+/** Fails (instead of hanging the suite) when the child never answers. */
+function bounded<T>(p: Promise<T>, what: string, ms = 180_000): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000}s`)), ms)))]).finally(() => clearTimeout(timer));
+}
+
 const losses = (dir: string) =>
   readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => 'loss' in e).map((e) => [e.step, e.loss]);
 
@@ -91,7 +97,7 @@ test('SIGKILL at random moments, resume each time: same final model as an uninte
       if (m.type === 'done') done = m;
     });
     proc.startTraining(cfg);
-    const exit = await proc.waitForExit();
+    const exit = await bounded(proc.waitForExit(), 'graceful stop: exit');
     assert.equal(exit.code, 0);
     assert.equal(done?.stopped, true);
     assert.ok(exit.lastCheckpoint && existsSync(exit.lastCheckpoint), 'stop wrote a checkpoint');
@@ -101,13 +107,19 @@ test('SIGKILL at random moments, resume each time: same final model as an uninte
   for (let round = 0; round < 3; round++) {
     const proc = new TrainingProcess();
     await proc.start({ workerPath, execArgv: ['--import', 'tsx'], stdio: 'ignore', readyTimeoutMs: 300_000 });
-    const target = Math.min(15, lastGood + 1 + rng.int(4));
-    const delayMs = rng.int(400);
+    // A random step, then a random instant within the next step or two (a step takes ~20 ms on an idle
+    // machine, so a longer delay would let the run finish before the kill and test nothing).
+    const target = Math.min(12, lastGood + 1 + rng.int(4));
+    const delayMs = rng.int(30);
+    let armed = false;
     proc.onMessage((m) => {
-      if (m.type === 'progress' && m.step >= target) setTimeout(() => proc.kill('SIGKILL'), delayMs);
+      if (m.type === 'progress' && m.step >= target && !armed) {
+        armed = true;
+        setTimeout(() => proc.kill('SIGKILL'), delayMs);
+      }
     });
     proc.startTraining(cfg);
-    const exit = await proc.waitForExit();
+    const exit = await bounded(proc.waitForExit(), `round ${round}: exit`);
     assert.equal(exit.signal, 'SIGKILL', `round ${round}: the child ended on its own (${JSON.stringify(exit)})`);
     const latest = assertCheckpointsIntact(runDir);
     assert.ok(latest >= lastGood, `checkpoint went back from ${lastGood} to ${latest}`);
@@ -125,10 +137,9 @@ test('SIGKILL at random moments, resume each time: same final model as an uninte
     });
   });
   proc.startTraining(cfg);
-  const d = await done;
+  const d = await bounded(done, 'final run: done');
   assert.equal(d.stopped, false);
-  proc.disconnect();
-  const exit = await proc.waitForExit();
+  const exit = await bounded(proc.stop(), 'final run: exit after stop');
   assert.equal(exit.code, 0);
   assertCheckpointsIntact(runDir);
 

@@ -21,6 +21,8 @@ interface RendererContext {
 interface Mounted {
   mime: string;
   training?: TrainingView;
+  /** Set once VS Code disposed the output: its element may be reused for the replacing output. */
+  disposed?: boolean;
   dispose(): void;
 }
 
@@ -77,7 +79,10 @@ export function activate(ctx: RendererContext) {
         return;
       }
       // Same element, same training output: update the live view instead of rebuilding it.
-      const existing = byElement.get(element);
+      // VS Code disposes the replaced output item before rendering its successor into the same element,
+      // so a disposed view must be rebuilt, not updated (its root is detached and would never show).
+      const live = byElement.get(element);
+      const existing = live && !live.disposed ? live : undefined;
       if (existing?.training && item.mime === NOTEBOOK_MIME.training) {
         try {
           existing.training.update(data as TrainingOutput);
@@ -118,12 +123,17 @@ export function activate(ctx: RendererContext) {
       byElement.set(element, m);
     },
     disposeOutputItem(id?: string): void {
+      const drop = (m: Mounted) => {
+        m.dispose();
+        m.disposed = true;
+      };
       if (id === undefined) {
-        mounted.forEach((m) => m.dispose());
+        mounted.forEach(drop);
         mounted.clear();
         return;
       }
-      mounted.get(id)?.dispose();
+      const m = mounted.get(id);
+      if (m) drop(m);
       mounted.delete(id);
     },
   };

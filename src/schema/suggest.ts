@@ -1,6 +1,7 @@
 // "did you mean …?" for misspelt keys and enum values.
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance (one row of the table at a time). */
+export function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let diag = prev[0];

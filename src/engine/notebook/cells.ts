@@ -4,6 +4,7 @@
 import { parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
 import { STEPS, STEP_FIELDS, isStep, type FieldSpec, type FieldTable, type Step } from './steps';
 import { validateRunConfig, pretrainingFields } from '../../schema';
+import { editDistance } from '../../schema/suggest';
 
 export interface CellPosition {
   line: number;
@@ -169,20 +170,6 @@ export function suggest(word: string, candidates: readonly string[]): string | u
     if (d < bestD) [best, bestD] = [c, d];
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
 }
 
 function describeValue(v: unknown): string {

@@ -2,17 +2,10 @@
 // WordPiece: a `##` piece continues the previous word), which tokens are [UNK], which were cut by
 // truncation, and the counts shown above the chips. No DOM here so it is unit tested in Node.
 
-export interface PreviewEncoding {
-  tokens: string[];
-  ids: number[];
-  /** UTF-16 offsets into the original text of the token's segment; [0,0] for special tokens. */
-  offsets: [number, number][];
-  /** token_type_ids: 0 for the first text, 1 for the pair. */
-  segments: number[];
-  special: number[];
-  /** false for a token that `max_length` truncation removes. */
-  kept: boolean[];
-}
+import type { PreviewEncodingPayload } from '../../src/protocol/panels';
+
+/** What the host sends for one preview (the protocol's payload; offsets are UTF-16 indices, [0,0] for specials). */
+export type PreviewEncoding = PreviewEncodingPayload;
 
 export interface TokenView {
   index: number;

@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { concat, decode, split, InvalidUtf8Error } from './lines';
 import { JsonlWriter } from './jsonl';
 import { BertTokenizer } from './tokenizer';
-import { LineError, type TokenizeStreamOptions } from './stream';
+import { LineError, splitInputLine, type TokenizeStreamOptions } from './stream';
 
 export interface WorkerEntry {
   /** Script that calls serveTokenizeWorker() when started as a worker with these argv. */
@@ -53,14 +53,7 @@ export function serveTokenizeWorker(): void {
       let tokens = 0;
       for (const line of lines) {
         lineNo++;
-        let a = line;
-        let b: string | undefined;
-        if (opts.pair) {
-          const tab = line.indexOf('\t');
-          if (tab < 0) throw new LineError(lineNo, '--pair expects two texts separated by a TAB');
-          a = line.slice(0, tab);
-          b = line.slice(tab + 1);
-        }
+        const [a, b] = splitInputLine(line, lineNo, opts.pair);
         try {
           tokens += writer.write(tokenizer.layout(a, b, opts), opts.padTo ?? 0);
         } catch (e) {

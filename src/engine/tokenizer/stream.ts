@@ -24,6 +24,14 @@ export interface TokenizeStreamOptions extends EncodeOptions {
   padTo?: number;
 }
 
+/** One input line as a text, or (with `pair`) the two texts around its first TAB. */
+export function splitInputLine(line: string, lineNo: number, pair: boolean | undefined): [string, string | undefined] {
+  if (!pair) return [line, undefined];
+  const tab = line.indexOf('\t');
+  if (tab < 0) throw new LineError(lineNo, '--pair expects two texts separated by a TAB');
+  return [line.slice(0, tab), line.slice(tab + 1)];
+}
+
 /** Returns the number of lines and of tokens written. Errors carry the line number (LineError, InvalidUtf8Error). */
 export async function tokenizeStream(
   tokenizer: BertTokenizer,
@@ -38,14 +46,7 @@ export async function tokenizeStream(
     for await (const lines of lineBatches(input)) {
       for (const line of lines) {
         lineNo++;
-        let a = line;
-        let b: string | undefined;
-        if (opts.pair) {
-          const tab = line.indexOf('\t');
-          if (tab < 0) throw new LineError(lineNo, '--pair expects two texts separated by a TAB');
-          a = line.slice(0, tab);
-          b = line.slice(tab + 1);
-        }
+        const [a, b] = splitInputLine(line, lineNo, opts.pair);
         let layout;
         try {
           layout = tokenizer.layout(a, b, opts);

@@ -23,17 +23,9 @@ export function tinyConfig(over: Partial<BertConfig> = {}): BertConfig {
   );
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers (mulberry32), shared with the parity corpus. */
+import { rng } from '../../parity/corpus';
+export { rng };
 
 /** Replaces the HF init (tiny values) by larger ones, so that every term of the function matters. */
 export function randomizeWeights(model: AnyBertModel, seed = 1): void {

@@ -2,8 +2,8 @@
 // AdamW + schedule, logging/eval/save strategies, best model, early stopping, save_total_limit,
 // exact resume (data order = f(seed, epoch), dropout seed = f(seed, step), MLM masks = f(seed, epoch, batch)).
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync, appendFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync, rmdirSync, appendFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { EncodedExample } from '../data';
 import { epochBatches } from '../data';
 import { AdamW, clipByGlobalNorm, type NamedVariable } from './adamw';
@@ -17,6 +17,7 @@ import { makeTrainerState, type HfTrainerState, type LogEntry } from './trainerS
 import { buildDirAtomic, cleanStaleTemps, removeDirAtomic, writeFileAtomic, writeFileSynced } from './atomic';
 import { encodeF32Safetensors, readF32Safetensors } from './stateFile';
 import { bertnbResumeFromHf, isHfTrainerCheckpoint } from '../runs/resume';
+import { checkFreeSpace, fullDiskError, isFullDiskError, saveBytes } from './diskSpace';
 
 type Strategy = 'no' | 'steps' | 'epoch';
 
@@ -174,8 +175,32 @@ export function checkWritable(dir: string): void {
     writeFileSync(probe, 'ok');
     rmSync(probe);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    throw new Error(`training.output_dir: cannot write to ${dir} (${code || (e as Error).message})`);
+    const code = firstMissingLevelError(dir) ?? (e as NodeJS.ErrnoException).code ?? '';
+    const why = WRITE_ERRORS[code];
+    throw new Error(`training.output_dir: cannot write to ${dir} (${code || (e as Error).message}${why ? `: ${why}` : ''})`);
+  }
+}
+
+const WRITE_ERRORS: Record<string, string> = {
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOTDIR: 'a parent in the path is a file',
+  EEXIST: 'a parent in the path is a file',
+  ENOSPC: 'no space left on the device',
+};
+
+/** Node's recursive mkdir says ENOENT for a read-only parent: retry the first missing level alone for the real code. */
+function firstMissingLevelError(dir: string): string | undefined {
+  let p = dir;
+  while (!existsSync(dirname(p)) && dirname(p) !== p) p = dirname(p);
+  if (existsSync(p)) return undefined;
+  try {
+    mkdirSync(p);
+    rmdirSync(p);
+    return undefined;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code;
   }
 }
 
@@ -184,11 +209,24 @@ function stepInterval(value: number, maxSteps: number): number {
 }
 
 export async function train(inp: TrainerInputs): Promise<TrainResult> {
+  try {
+    return await trainLoop(inp);
+  } catch (e) {
+    // Every checkpoint is built under a temporary name, so a full disk never leaves a half one behind.
+    if (isFullDiskError(e)) throw fullDiskError(e, resolve(inp.args.output_dir), latestCheckpoint(resolve(inp.args.output_dir)));
+    throw e;
+  }
+}
+
+async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
   const a = inp.args;
   const hooks = inp.hooks ?? {};
   const say = (t: string) => hooks.onMessage?.(t);
   const outputDir = resolve(a.output_dir);
   checkWritable(outputDir);
+  const parameters = inp.model.variables.reduce((n, v) => n + v.variable.size, 0);
+  const checkpointing = a.save_strategy !== 'no';
+  checkFreeSpace(outputDir, saveBytes(parameters, checkpointing), checkpointing ? 'one checkpoint (weights + optimizer state)' : 'the final model');
   cleanStaleTemps(outputDir);
   if (!inp.train.length) throw new Error('no training examples');
   if (a.eval_strategy !== 'no' && !inp.eval?.length) throw new Error(`training.eval_strategy is '${a.eval_strategy}' but there is no validation data (set data.validation or data.split.validation)`);

@@ -8,6 +8,7 @@ import { MONITOR_VIEW_ID } from '../monitor/monitorView';
 import { installNativeBackend, selectBackend } from './backend';
 import { editHyperparameters } from './editHyperparameters';
 import { exportModel } from './exportModel';
+import { exportForTrainer } from './exportTrainer';
 import { startTraining } from './startTraining';
 
 export function registerCommands(ctx: PanelContext, session: TrainingSession): vscode.Disposable[] {
@@ -45,6 +46,7 @@ export function registerCommands(ctx: PanelContext, session: TrainingSession): v
       await vscode.commands.executeCommand(`${MONITOR_VIEW_ID}.focus`);
     }),
     reg('bertnb.exportModel', () => exportModel(session, log)),
+    reg('bertnb.exportTrainer', (a) => exportForTrainer(log, uriArg(a))),
     reg('bertnb.selectBackend', () => selectBackend(extensionContext)),
     reg('bertnb.installNativeBackend', (variant) => installNativeBackend(extensionContext, log, variant)),
   ];

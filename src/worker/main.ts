@@ -20,7 +20,14 @@ let pauseGate: { promise: Promise<void>; release: () => void } | undefined;
 
 function send(msg: WorkerToHost): void {
   if (msg.type === 'checkpoint') lastCheckpoint = msg.path;
-  if (process.connected) process.send!(msg);
+  // With a callback, a send that loses the race with the host's disconnect reports to it instead of
+  // raising an 'error' event nobody handles (which, rethrown by emscripten's uncaughtException
+  // handler, ended the worker with exit code 7).
+  if (process.connected) process.send!(msg, undefined, {}, ignoreSendError);
+}
+
+function ignoreSendError(): void {
+  // The host is gone: there is nobody left to tell.
 }
 
 function setState(s: WorkerState): void {

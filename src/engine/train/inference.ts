@@ -1,5 +1,7 @@
 // Evaluate or predict with a saved model folder (the CLI's `evaluate`, the worker's evaluate/predict ops).
 import * as tf from '@tensorflow/tfjs-core';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadPretrained, initBackend, type AnyBertModel } from '../model';
 import type { BertTokenizer } from '../tokenizer';
 import { loadData, encodeExamples, padBatch, DataError, type DataOptions } from '../data';
@@ -12,17 +14,35 @@ export interface LoadedClassifier {
   problemType: string;
 }
 
-const cache = new Map<string, LoadedClassifier>();
+const cache = new Map<string, { stamp: string; loaded: LoadedClassifier }>();
+
+/** Changes whenever the weights or config in `dir` are rewritten (e.g. a new %train into the same output_dir). */
+function folderStamp(dir: string): string {
+  return ['config.json', 'model.safetensors']
+    .map((f) => {
+      try {
+        const st = statSync(join(dir, f));
+        return `${st.ino}:${st.size}:${st.mtimeMs}`;
+      } catch {
+        return '-';
+      }
+    })
+    .join('|');
+}
 
 export async function loadClassifier(dir: string, backend = 'auto'): Promise<LoadedClassifier> {
+  const stamp = folderStamp(dir);
   const hit = cache.get(dir);
-  if (hit) return hit;
+  if (hit?.stamp === stamp) return hit.loaded;
+  // Retrained in place: the cached weights are stale, free them.
+  if (hit) hit.loaded.model.dispose();
+  cache.delete(dir);
   await initBackend(backend);
   const r = await loadPretrained(dir, { task: 'sequence-classification' });
   const id2label = r.config.id2label;
   const problemType = r.config.problem_type ?? (r.config.num_labels === 1 ? 'regression' : 'single_label_classification');
   const loaded = { model: r.model, tokenizer: r.tokenizer as unknown as BertTokenizer, id2label, problemType };
-  cache.set(dir, loaded);
+  cache.set(dir, { stamp, loaded });
   return loaded;
 }
 

@@ -41,3 +41,20 @@ test('bertnb evaluate prints metrics JSON; predict labels texts with the modelâ€
     assert.ok(Math.abs(p.scores.neg + p.scores.pos - 1) < 1e-5);
   }
 });
+
+test('predict after retraining into the same folder uses the new weights, not a cached model', { timeout: 120_000 }, async () => {
+  await useWasm();
+  const dir = join(mkdtempSync(join(tmpdir(), 'bertnb-retrain-')), 'model');
+  const tokenizer = BertTokenizer.fromVocab(WORDS, { doLowerCase: true });
+  const save = async (seed: number) => {
+    const m = createModel('sequence-classification', withLabels(tinyConfig(), 2, { 0: 'neg', 1: 'pos' }), { seed });
+    await savePretrained(m, tokenizer, dir);
+    m.dispose();
+  };
+  await save(1);
+  const before = await predictTexts(dir, ['w1 good w2'], { backend: 'wasm' });
+  assert.deepEqual(await predictTexts(dir, ['w1 good w2'], { backend: 'wasm' }), before, 'same folder, same answer');
+  await save(2);
+  const after = await predictTexts(dir, ['w1 good w2'], { backend: 'wasm' });
+  assert.notEqual(after[0].scores.pos, before[0].scores.pos);
+});

@@ -113,6 +113,10 @@ export interface PredictionsOutput {
 export interface ExportOutput {
   path: string;
   files: Array<{ name: string; bytes: number }>;
+  /** 'hf' (default): a model folder; 'trainer': a Hugging Face Trainer + accelerate run folder. */
+  format?: 'hf' | 'trainer';
+  /** format 'trainer': options the Trainer run cannot honour exactly (also in its README.md). */
+  warnings?: string[];
 }
 
 export interface NotebookOutputPayloads {

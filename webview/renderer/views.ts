@@ -144,5 +144,7 @@ export function predictionsView(p: PredictionsOutput): HTMLElement {
 export function exportView(e: ExportOutput): HTMLElement {
   const t = el('table', {});
   for (const f of e.files) t.append(el('tr', {}, el('td', {}, f.name), el('td', { class: 'num muted' }, `${formatCount(f.bytes)}B`)));
-  return el('div', { class: 'bn export' }, el('h4', {}, 'Saved Hugging Face model'), el('div', {}, el('code', {}, e.path)), t);
+  const title = e.format === 'trainer' ? 'Hugging Face Trainer run (train.py + accelerate)' : 'Saved Hugging Face model';
+  const notes = (e.warnings ?? []).map((w) => el('li', { class: 'muted' }, w));
+  return el('div', { class: 'bn export' }, el('h4', {}, title), el('div', {}, el('code', {}, e.path)), t, ...(notes.length ? [el('ul', {}, ...notes)] : []));
 }

@@ -82,6 +82,7 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`[${i + 1}/${nb.cells.length}] ${step} ...\n`);
       try {
         const r = await kernel.run(cell.source, {
+          notebookCells: nb.cells,
           onLog: (m) => process.stderr.write(`    ${m}\n`),
           onLiveOutput: (items) => {
             const text = items.find((it) => it.mime === 'text/plain')?.data;

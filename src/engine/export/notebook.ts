@@ -1,7 +1,7 @@
 // A `.bertnb` notebook as a run configuration for the Trainer export: the first %model cell gives
 // model/task/tokenizer (and label names, dropout), the first %data cell the data section, the first
 // %train (or %pretrain) cell the training keys — what running those cells in order would train.
-import { parseNotebook } from '../notebook/format';
+import { parseNotebook, type NotebookCell } from '../notebook/format';
 import { parseCell } from '../notebook/cells';
 import { pretrainingFields, validateRunConfig, type ConfigIssue, type RunConfig } from '../../schema';
 
@@ -20,10 +20,17 @@ export class NotebookRunError extends Error {
   }
 }
 
+/** A notebook cell as the export reads it: only code cells count, numbers are 1-based over all cells. */
+export type NotebookCellText = Pick<NotebookCell, 'kind' | 'source'>;
+
 export function runConfigFromNotebook(text: string): NotebookRun {
-  const nb = parseNotebook(text);
+  return runConfigFromCells(parseNotebook(text).cells);
+}
+
+/** The same from the cells of an open notebook (unsaved edits included), for the %export cell. */
+export function runConfigFromCells(cells: readonly NotebookCellText[]): NotebookRun {
   const found: Record<string, { cell: number; config: Record<string, unknown> }> = {};
-  nb.cells.forEach((cell, i) => {
+  cells.forEach((cell, i) => {
     if (cell.kind !== 'code') return;
     const parsed = parseCell(cell.source);
     if (!parsed.step) return;

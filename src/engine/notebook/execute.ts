@@ -6,7 +6,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { CellConfigError, parseCell, textsOf } from './cells';
-import type { OutputItem } from './format';
+import type { NotebookCell, OutputItem } from './format';
 import { KernelOpError, type KernelBackend, type KernelEvent } from './kernel';
 import { RateLimiter, TrainingSeries } from './series';
 import { toPlainText } from './text';
@@ -24,6 +24,8 @@ export interface CellRunOptions {
   onLiveOutput?: (items: OutputItem[]) => void;
   /** Log lines (kernel warnings, checkpoint paths). */
   onLog?: (message: string) => void;
+  /** Every cell of the notebook as it is now, for `%export format: trainer` (the notebook's whole run). */
+  notebookCells?: Array<Pick<NotebookCell, 'kind' | 'source'>>;
 }
 
 export interface CellRunResult {
@@ -123,7 +125,7 @@ export class NotebookKernel {
         return { items: outputItems('predictions', out), completed: true };
       }
       case 'export': {
-        const r = await this.backend.request('export', { cwd, output_dir: c.output_dir, modelDir: this.modelDir ?? null }, log);
+        const r = await this.backend.request('export', { cwd, ...c, modelDir: this.modelDir ?? null, cells: run.notebookCells }, log);
         return { items: outputItems('export', r as NotebookOutputPayloads['export']), completed: true };
       }
     }

@@ -24,7 +24,7 @@ export const STEP_DOCS: Record<Step, string> = {
   pretrain: 'Pretrain the current model with masked language modelling (+ next sentence prediction) on raw text.',
   evaluate: 'Evaluate the current model on a split of the current data: metrics and a confusion matrix.',
   predict: 'Predict labels for texts with the current model: label probabilities as bars.',
-  export: 'Save the current model and tokenizer as a Hugging Face folder (config.json, model.safetensors, vocab.txt).',
+  export: 'Save the current model and tokenizer as a Hugging Face folder (config.json, model.safetensors, vocab.txt), or with `format: trainer` the notebook\'s run as a Hugging Face Trainer + accelerate folder.',
 };
 
 const modelFields: FieldTable = {
@@ -81,8 +81,16 @@ const predictFields: FieldTable = {
 const exportFields: FieldTable = {
   output_dir: {
     kind: 'string', default: null, required: true,
-    description: 'Folder for the Hugging Face model (config.json, model.safetensors, vocab.txt, tokenizer files), relative to the notebook.',
+    description: 'Folder for the export, relative to the notebook.',
   },
+  format: {
+    kind: 'enum', enum: ['hf', 'trainer'], default: 'hf',
+    description: '`hf`: the current model as a Hugging Face folder (config.json, model.safetensors, vocab.txt, tokenizer files). `trainer`: this notebook\'s %model/%data/%train cells as a Hugging Face Trainer + accelerate run (train.py, requirements.txt, accelerate_config.yaml, README.md), as `bertnb export-trainer` writes it.',
+  },
+  processes_per_machine: { kind: 'integer', default: 1, minimum: 1, description: 'format: trainer — processes (GPUs) per machine for accelerate/torchrun.' },
+  machines: { kind: 'integer', default: 1, minimum: 1, description: 'format: trainer — number of machines.' },
+  mixed_precision: { kind: 'enum', enum: ['no', 'fp16', 'bf16'], default: 'no', description: 'format: trainer — mixed precision of the Trainer run (bertnb itself trains in float32).' },
+  copy_data: { kind: 'boolean', default: false, description: 'format: trainer — copy the data files into the export so the folder can move to another machine.' },
 };
 
 export const STEP_FIELDS: Record<Step, FieldTable> = {

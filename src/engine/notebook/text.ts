@@ -61,7 +61,8 @@ export function toPlainText<K extends NotebookOutputKind>(kind: K, payload: Note
     }
     case 'export': {
       const e = p as NotebookOutputPayloads['export'];
-      return [`saved to ${e.path}`, ...e.files.map((f) => `  ${f.name} (${human(f.bytes)}B)`)].join('\n');
+      const head = e.format === 'trainer' ? `Hugging Face Trainer run written to ${e.path} (see its README.md for accelerate launch / torchrun / sbatch)` : `saved to ${e.path}`;
+      return [head, ...e.files.map((f) => `  ${f.name} (${human(f.bytes)}B)`), ...(e.warnings ?? []).map((w) => `  note: ${w}`)].join('\n');
     }
   }
   return '';

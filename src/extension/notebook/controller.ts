@@ -107,19 +107,30 @@ export class BertnbController implements vscode.Disposable {
     s.running = exec;
     await exec.clearOutput();
     const cancel = exec.token.onCancellationRequested(() => s.backend.interrupt());
-    // Each live update replaces the whole output: in code-server 1.100 items replaced in place
-    // (replaceOutputItems) reached the notebook file but not the output webview, so the chart froze.
-    // A write still in flight makes the next tick skip (it carries newer data anyway).
+    // Live updates replace the items of ONE output, so the renderer updates its chart in place (a new
+    // output per tick would rebuild four charts a few times a second). VS Code renders outputs of cells
+    // on screen only; a cell scrolled away shows the latest data when it comes back.
+    // A write still in flight makes the next tick skip (the one after carries newer data anyway).
+    let live: vscode.NotebookCellOutput | undefined;
     let lastWrite: Thenable<void> = Promise.resolve();
     let writing = false;
+    const writeLive = async (items: OutputItem[]): Promise<void> => {
+      const next = toVscodeItems(items);
+      if (!live) {
+        live = next;
+        await exec.replaceOutput([live]);
+      } else await exec.replaceOutputItems(next.items, live);
+    };
     const write = (items: OutputItem[]): Thenable<void> => exec.replaceOutput([toVscodeItems(items)]);
     try {
       const result = await s.kernel.run(cell.document.getText(), {
+        // The document as it is now, unsaved edits included (%export format: trainer exports its run).
+        notebookCells: cell.notebook.getCells().map((c) => ({ kind: c.kind === vscode.NotebookCellKind.Code ? 'code' : 'markdown', source: c.document.getText() })),
         onLog: (m) => this.log.info(m),
         onLiveOutput: (items) => {
           if (writing) return;
           writing = true;
-          lastWrite = write(items).then(
+          lastWrite = writeLive(items).then(
             () => void (writing = false),
             (e: unknown) => {
               writing = false;

@@ -4,17 +4,50 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node
 import { isAbsolute, join, resolve } from 'node:path';
 import { savePretrained } from '../../engine/model';
 import type { ExportOutput } from '../../protocol/notebook-outputs';
+import { exportTrainer } from '../../engine/export';
+import { runConfigFromCells, type NotebookCellText } from '../../engine/export/notebook';
 import { notebookState } from './model';
 import type { OpHandler } from './index';
 
 /** The files that make a Hugging Face model folder (checkpoints, logs and optimizer state stay behind). */
 const MODEL_FILES = /^(config\.json|model\.safetensors|vocab\.txt|tokenizer\.json|tokenizer_config\.json|special_tokens_map\.json)$/;
 
+interface ExportArgs {
+  cwd?: string;
+  output_dir?: string;
+  modelDir?: string | null;
+  format?: 'hf' | 'trainer';
+  /** format 'trainer': the notebook's cells, whose %model/%data/%train make the run. */
+  cells?: NotebookCellText[];
+  processes_per_machine?: number;
+  machines?: number;
+  mixed_precision?: 'no' | 'fp16' | 'bf16';
+  copy_data?: boolean;
+}
+
+/** format: trainer — the notebook's run as train.py + accelerate, what `bertnb export-trainer NOTEBOOK` writes. */
+async function exportTrainerRun(a: ExportArgs, cwd: string, out: string): Promise<ExportOutput> {
+  if (!a.cells) throw new Error('%export format: trainer needs the notebook\'s cells (run it from a notebook)');
+  const run = runConfigFromCells(a.cells);
+  const r = await exportTrainer(run.config, out, {
+    source: 'a .bertnb notebook (%export cell)',
+    baseDir: cwd,
+    modelOverrides: run.modelOverrides,
+    processesPerMachine: a.processes_per_machine ?? 1,
+    machines: a.machines ?? 1,
+    mixedPrecision: a.mixed_precision ?? 'no',
+    copyData: a.copy_data ?? false,
+  });
+  const files = r.files.filter((f) => existsSync(join(r.outDir, f)) && statSync(join(r.outDir, f)).isFile()).map((name) => ({ name, bytes: statSync(join(r.outDir, name)).size }));
+  return { path: r.outDir, files, format: 'trainer', warnings: r.warnings };
+}
+
 export const exportOp: OpHandler = async (args) => {
-  const a = (args ?? {}) as { cwd?: string; output_dir?: string; modelDir?: string | null };
+  const a = (args ?? {}) as ExportArgs;
   if (!a.output_dir) throw new Error('%export needs output_dir');
   const cwd = a.cwd ?? process.cwd();
   const out = isAbsolute(a.output_dir) ? a.output_dir : resolve(cwd, a.output_dir);
+  if (a.format === 'trainer') return exportTrainerRun(a, cwd, out);
   if (a.modelDir && existsSync(join(a.modelDir, 'config.json'))) {
     if (resolve(a.modelDir) !== resolve(out)) {
       mkdirSync(out, { recursive: true });

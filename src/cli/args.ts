@@ -19,3 +19,21 @@ export function parseVerbFlags<O extends Options>(verb: string, argv: string[], 
   }
   return values;
 }
+
+type FlagsWithPositionals<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; strict: true; allowPositionals: true; options: O }>>['values'];
+
+/** Flags plus exactly one positional argument (`what` names it in the error), or undefined after `--help`. */
+export function parseVerbFlagsAndFile<O extends Options>(verb: string, argv: string[], options: O, help: string, what: string): { values: FlagsWithPositionals<O>; file: string } | undefined {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options });
+  } catch (e) {
+    throw new CliError(`${verb}: ${(e as Error).message.split('\n')[0]}\n${help}`);
+  }
+  if ((parsed.values as Record<string, unknown>).help) {
+    console.log(help);
+    return undefined;
+  }
+  if (parsed.positionals.length !== 1) throw new CliError(`${verb}: expected one ${what}\n${help}`);
+  return { values: parsed.values, file: parsed.positionals[0] };
+}

@@ -1,6 +1,6 @@
 // `bertnb export-trainer CONFIG_OR_NOTEBOOK --out DIR`: the same run as a Hugging Face Trainer folder.
-import { parseArgs } from 'node:util';
 import { CliError } from '../errors';
+import { parseVerbFlagsAndFile } from '../args';
 import { exportTrainerFromFile, ExportInputError } from '../../engine/export/fromFile';
 
 const USAGE = `usage: bertnb export-trainer CONFIG_OR_NOTEBOOK --out DIR [options]
@@ -26,37 +26,30 @@ function positiveInt(v: string | undefined, name: string, dflt: number): number 
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        processes: { type: 'string' },
-        machines: { type: 'string' },
-        'mixed-precision': { type: 'string' },
-        'copy-data': { type: 'boolean' },
-        'pretrained-weights': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new CliError(`export-trainer: ${(e as Error).message}\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new CliError(`export-trainer: give one configuration or notebook file\n${USAGE}`);
+  const parsed = parseVerbFlagsAndFile(
+    'export-trainer',
+    argv,
+    {
+      out: { type: 'string', short: 'o' },
+      processes: { type: 'string' },
+      machines: { type: 'string' },
+      'mixed-precision': { type: 'string' },
+      'copy-data': { type: 'boolean' },
+      'pretrained-weights': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+    'configuration or notebook file',
+  );
+  if (!parsed) return 0;
+  const { values, file } = parsed;
   if (!values.out) throw new CliError('export-trainer: --out DIR is required');
   const mp = values['mixed-precision'] ?? 'no';
   if (mp !== 'no' && mp !== 'fp16' && mp !== 'bf16') throw new CliError(`export-trainer: --mixed-precision must be fp16, bf16 or no, got '${mp}'`);
 
   let result;
   try {
-    result = await exportTrainerFromFile(positionals[0], values.out, {
+    result = await exportTrainerFromFile(file, values.out, {
       processesPerMachine: positiveInt(values.processes, '--processes', 1),
       machines: positiveInt(values.machines, '--machines', 1),
       mixedPrecision: mp,

@@ -1,10 +1,10 @@
 // `bertnb run NOTEBOOK.bertnb [--out FILE]`: executes the notebook's code cells in order with the same
 // kernel as the editor and writes their outputs into the notebook (like papermill). Stops at the
 // first failing cell, which keeps its error as output. Ctrl-C stops a training cleanly (checkpoint).
-import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CliError } from '../errors';
+import { parseVerbFlagsAndFile } from '../args';
 import { NotebookFormatError, parseNotebook, serializeNotebook, type OutputItem } from '../../engine/notebook/format';
 import { NotebookKernel } from '../../engine/notebook/execute';
 import { ProcessKernelBackend } from '../../engine/notebook/processBackend';
@@ -22,19 +22,10 @@ function errorItem(err: Error): OutputItem {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string' }, 'in-process': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (e) {
-    throw new CliError(`run: ${(e as Error).message}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new CliError(`run: expected one NOTEBOOK file\n${HELP}`);
-  const file = resolve(positionals[0]);
+  const parsed = parseVerbFlagsAndFile('run', argv, { out: { type: 'string' }, 'in-process': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, HELP, 'NOTEBOOK file');
+  if (!parsed) return 0;
+  const { values } = parsed;
+  const file = resolve(parsed.file);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

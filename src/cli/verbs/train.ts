@@ -1,7 +1,7 @@
 // `bertnb train CONFIG`: runs the training child process and shows its progress. Ctrl-C stops
 // cleanly (the step finishes, a checkpoint is written); a second Ctrl-C kills the child.
-import { parseArgs } from 'node:util';
 import { CliError } from '../errors';
+import { parseVerbFlagsAndFile } from '../args';
 import { loadRunConfigWithWarnings, ConfigError } from '../../schema/load';
 import { TrainingProcess } from '../../worker/client';
 import type { WorkerToHost } from '../../protocol';
@@ -21,27 +21,17 @@ function duration(s: number | null): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { resume: { type: 'string' }, backend: { type: 'string' }, plain: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (e) {
-    // `--resume` without a value is allowed: treat it as "latest".
-    const i = argv.indexOf('--resume');
-    if (i >= 0 && (i === argv.length - 1 || argv[i + 1].startsWith('--'))) return run([...argv.slice(0, i), '--resume=true', ...argv.slice(i + 1)]);
-    throw new CliError(`train: ${(e as Error).message}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new CliError(`train: expected one CONFIG file\n${HELP}`);
+  // A bare `--resume` (no checkpoint after it) means "the latest": give parseArgs the explicit value.
+  const args = argv.map((a, i) => (a === '--resume' && (i === argv.length - 1 || argv[i + 1].startsWith('--')) ? '--resume=true' : a));
+  const parsed = parseVerbFlagsAndFile('train', args, { resume: { type: 'string' }, backend: { type: 'string' }, plain: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, HELP, 'CONFIG file');
+  if (!parsed) return 0;
+  const { values, file } = parsed;
   let loaded;
   try {
-    loaded = await loadRunConfigWithWarnings(positionals[0]);
+    loaded = await loadRunConfigWithWarnings(file);
   } catch (e) {
     if (e instanceof ConfigError) throw new CliError(`invalid config:\n${e.message}`);
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError(`train: config file not found: ${positionals[0]}`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError(`train: config file not found: ${file}`);
     throw e;
   }
   for (const w of loaded.warnings) console.error(`warning: ${w}`);
@@ -123,7 +113,7 @@ export async function run(argv: string[]): Promise<number> {
     bar?.stop();
     if (done && done.type === 'done') {
       const entries = Object.entries(done.metrics);
-      console.error(done.stopped ? `stopped; resume with: bertnb train ${positionals[0]} --resume` : `done: model saved in ${done.outputDir}`);
+      console.error(done.stopped ? `stopped; resume with: bertnb train ${file} --resume` : `done: model saved in ${done.outputDir}`);
       if (done.bestCheckpoint) console.error(`best checkpoint: ${done.bestCheckpoint}`);
       console.log(`final metrics:\n${entries.map(([k, v]) => `  ${k.padEnd(28)}${fmt(v)}`).join('\n')}`);
       return 0;

@@ -1,12 +1,13 @@
 // Scaled dot-product attention over all heads, written so that every matrix product is a plain 2-D
 // [M, K]·[K, N] matmul. Why: the WASM backend runs only those through XNNPACK; batched (rank > 2 with
 // batch > 1) or transposed matmuls fall back to a scalar loop about 10× slower (tfjs-backend-wasm
-// batch_mat_mul_impl.cc). So each (sequence, head) pair gets its own small matmuls, transposes are
-// done once in bulk, and softmax/mask/dropout run once over all heads. The backward pass is written
-// out by hand for the same reason (tfjs's matMul gradient uses transposed matmuls).
+// batch_mat_mul_impl.cc). So each (sequence, head) pair gets its own small matmuls, all of one kind
+// in one blockMatMul call (blocks cut out, transposed where needed, products laid out in place), and
+// softmax/mask/dropout run once over all heads. The backward pass is written out by hand for the
+// same reason (tfjs's matMul gradient uses transposed matmuls).
 import * as tf from '@tensorflow/tfjs-core';
 import { withGrad } from './ops';
-import { extractBlocks, type Block } from '../backend/blocks';
+import { blockMatMul, type BlockProduct, type BlockRef } from '../backend/blockMatMul';
 
 export interface AttentionGeometry {
   B: number;
@@ -23,24 +24,31 @@ export interface AttentionGeometry {
 export function multiHeadAttention(qkv: tf.Tensor2D, maskBias: tf.Tensor, dropMask: tf.Tensor | null, g: AttentionGeometry): tf.Tensor2D {
   const { B, T, heads: A, headSize: D } = g;
   const H = A * D;
-  // Block lists, b-major then head: (b, a) ↦ index b·A + a.
-  const grid = (f: (b: number, a: number) => Block): Block[] => {
-    const out: Block[] = [];
-    for (let b = 0; b < B; b++) for (let a = 0; a < A; a++) out.push(f(b, a));
+  // Blocks of head a of sequence b. Source matrices are given by index into blockMatMul's list.
+  const cols = (src: number, offset: number, b: number, a: number): BlockRef => ({ src, row: b * T, col: offset + a * D, rows: T, cols: D }); // [T, D] of [B·T, ·]
+  const colsT = (src: number, offset: number, b: number, a: number): BlockRef => ({ ...cols(src, offset, b, a), transpose: true }); // [D, T]
+  const square = (src: number, b: number, a: number): BlockRef => ({ src, row: (b * A + a) * T, col: 0, rows: T, cols: T }); // [T, T] of [B·A·T, T]
+  const squareT = (src: number, b: number, a: number): BlockRef => ({ ...square(src, b, a), transpose: true });
+  // One product per (b, a), stacked as [B·A·T, ·] (b-major), or laid out per sequence as [B·T, A·(·)].
+  const stacked = (f: (b: number, a: number) => BlockProduct): BlockProduct[][] => {
+    const out: BlockProduct[][] = [];
+    for (let b = 0; b < B; b++) for (let a = 0; a < A; a++) out.push([f(b, a)]);
     return out;
   };
-  const cols = (offset: number) => grid((b, a) => ({ row: b * T, col: offset + a * D, rows: T, cols: D })); // [T, D] from [B·T, ·]
-  const colsT = (offset: number) => grid((b, a) => ({ row: b * T, col: offset + a * D, rows: T, cols: D, transpose: true })); // [D, T]
-  const square = grid((b, a) => ({ row: (b * A + a) * T, col: 0, rows: T, cols: T })); // [T, T] from [B·A·T, T]
-  const squareT = grid((b, a) => ({ row: (b * A + a) * T, col: 0, rows: T, cols: T, transpose: true }));
-  const pairwise = (xs: tf.Tensor2D[], ys: tf.Tensor2D[]) => xs.map((x, i) => tf.matMul(x, ys[i]) as tf.Tensor2D);
+  const perSequence = (...fs: Array<(b: number, a: number) => BlockProduct>): BlockProduct[][] => {
+    const out: BlockProduct[][] = [];
+    for (let b = 0; b < B; b++) out.push(fs.flatMap((f) => Array.from({ length: A }, (_, a) => f(b, a))));
+    return out;
+  };
 
   return withGrad([qkv], ([x], save) => {
     const qkv2 = x as tf.Tensor2D;
-    const scores = tf.concat(pairwise(extractBlocks(qkv2, cols(0)), extractBlocks(qkv2, colsT(H))), 0); // Q·Kᵀ, [B·A·T, T]
+    // Q·Kᵀ → [B·A·T, T]
+    const scores = blockMatMul([qkv2], stacked((b, a) => ({ a: cols(0, 0, b, a), b: colsT(0, H, b, a) })));
     const probs = tf.reshape(tf.softmax(tf.add(tf.reshape(scores, [B, A * T, T]), maskBias)), [B * A * T, T]) as tf.Tensor2D;
     const dropped = (dropMask ? tf.mul(probs, dropMask) : probs) as tf.Tensor2D;
-    const ctx = joinHeads(pairwise(extractBlocks(dropped, square), extractBlocks(qkv2, cols(2 * H))), B, A);
+    // P·V → [B·T, H]
+    const ctx = blockMatMul([dropped, qkv2], perSequence((b, a) => ({ a: square(0, b, a), b: cols(1, 2 * H, b, a) })));
     // `dropped` is not saved (recomputed below): attention-sized tensors dominate the activations.
     save(dropMask ? [qkv2, probs, dropMask] : [qkv2, probs]);
     return {
@@ -48,27 +56,22 @@ export function multiHeadAttention(qkv: tf.Tensor2D, maskBias: tf.Tensor, dropMa
       gradFunc: (dy, saved) => {
         const [sQkv, sProbs, sMask] = saved as tf.Tensor2D[];
         const sDropped = (sMask ? tf.mul(sProbs, sMask) : sProbs) as tf.Tensor2D;
-        const dC = extractBlocks(dy as tf.Tensor2D, grid((b, a) => ({ row: b * T, col: a * D, rows: T, cols: D })));
-        // dV = droppedᵀ · dC ; dDropped = dC · Vᵀ
-        const dV = pairwise(extractBlocks(sDropped, squareT), dC);
-        const dDropped = tf.concat(pairwise(dC, extractBlocks(sQkv, colsT(2 * H))), 0);
+        const dC = dy as tf.Tensor2D; // [B·T, H]; block (b, a) is dC of head a
+        // dDropped = dC · Vᵀ → [B·A·T, T]
+        const dDropped = blockMatMul([dC, sQkv], stacked((b, a) => ({ a: cols(0, 0, b, a), b: colsT(1, 2 * H, b, a) })));
         const dProbs = sMask ? tf.mul(dDropped, sMask) : dDropped;
         // softmax backward: dS = P ⊙ (dP − Σ_j dP·P)
         const dScores = tf.mul(sProbs, tf.sub(dProbs, tf.sum(tf.mul(dProbs, sProbs), -1, true))) as tf.Tensor2D;
-        // dQ = dS · K ; dK = dSᵀ · Q
-        const dQ = pairwise(extractBlocks(dScores, square), extractBlocks(sQkv, cols(H)));
-        const dK = pairwise(extractBlocks(dScores, squareT), extractBlocks(sQkv, cols(0)));
-        const rows: tf.Tensor[] = [];
-        for (let b = 0; b < B; b++) rows.push(tf.concat([...dQ.slice(b * A, (b + 1) * A), ...dK.slice(b * A, (b + 1) * A), ...dV.slice(b * A, (b + 1) * A)], 1));
-        return B === 1 ? rows[0] : tf.concat(rows, 0);
+        // [dQ | dK | dV] per sequence: dQ = dS · K ; dK = dSᵀ · Q ; dV = droppedᵀ · dC
+        return blockMatMul(
+          [dScores, sQkv, sDropped, dC],
+          perSequence(
+            (b, a) => ({ a: square(0, b, a), b: cols(1, H, b, a) }),
+            (b, a) => ({ a: squareT(0, b, a), b: cols(1, 0, b, a) }),
+            (b, a) => ({ a: squareT(2, b, a), b: cols(3, 0, b, a) }),
+          ),
+        );
       },
     };
   }) as tf.Tensor2D;
-}
-
-/** [B·A blocks of T × D] (b-major) → [B·T, A·D]. */
-function joinHeads(parts: tf.Tensor2D[], B: number, A: number): tf.Tensor2D {
-  const rows: tf.Tensor[] = [];
-  for (let b = 0; b < B; b++) rows.push(A === 1 ? parts[b] : tf.concat(parts.slice(b * A, (b + 1) * A), 1));
-  return (B === 1 ? rows[0] : tf.concat(rows, 0)) as tf.Tensor2D;
 }

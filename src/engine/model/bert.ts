@@ -3,7 +3,7 @@
 // 3-D × 2-D BatchMatMul gradient and keeps the op count low.
 import * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig } from './config';
-import { DropoutContext, activation, gatherRows, layerNorm, linear } from './ops';
+import { DropoutContext, activation, embeddingSum, layerNorm, linear } from './ops';
 import { multiHeadAttention } from './attention';
 import { LayerNorm, Linear, ParamStore } from './params';
 
@@ -73,22 +73,21 @@ export class BertEmbeddings {
   /** → [B·T, H] */
   apply(batch: ModelInputs, ctx: Ctx): tf.Tensor2D {
     const { B, T } = ctx;
-    const H = this.config.hidden_size;
     if (T > this.config.max_position_embeddings)
       throw new Error(`sequence length ${T} exceeds max_position_embeddings ${this.config.max_position_embeddings}`);
     checkIds(batch.input_ids, this.config.vocab_size, 'input_ids', 'vocab_size');
     if (batch.token_type_ids) checkIds(batch.token_type_ids, this.config.type_vocab_size, 'token_type_ids', 'type_vocab_size');
+    // Word, position and token-type rows summed in one op. Positions are looked up like the other
+    // two (ids 0..T−1 per sequence): their gradient is then a scatter, not a sum over the batch axis
+    // (which WASM does with a transpose).
     const ids = tf.reshape(batch.input_ids, [B * T]) as tf.Tensor1D;
-    const words = gatherRows(this.word_embeddings as tf.Tensor2D, ids);
-    const positions = tf.slice(this.position_embeddings, [0, 0], [T, H]);
-    let x = tf.add(tf.reshape(words, [B, T, H]), positions);
-    if (batch.token_type_ids) {
-      const types = gatherRows(this.token_type_embeddings as tf.Tensor2D, tf.reshape(batch.token_type_ids, [B * T]) as tf.Tensor1D);
-      x = tf.add(x, tf.reshape(types, [B, T, H]));
-    } else {
-      x = tf.add(x, tf.slice(this.token_type_embeddings, [0, 0], [1, H]));
-    }
-    const normed = layerNorm(tf.reshape(x, [B * T, H]), this.LayerNorm.weight as tf.Tensor1D, this.LayerNorm.bias as tf.Tensor1D, this.LayerNorm.eps);
+    const positionIds = tf.tile(tf.range(0, T, 1, 'int32'), [B]) as tf.Tensor1D;
+    const typeIds = (batch.token_type_ids ? tf.reshape(batch.token_type_ids, [B * T]) : tf.zeros([B * T], 'int32')) as tf.Tensor1D;
+    const x = embeddingSum(
+      [this.word_embeddings as tf.Tensor2D, this.position_embeddings as tf.Tensor2D, this.token_type_embeddings as tf.Tensor2D],
+      [ids, positionIds, typeIds],
+    );
+    const normed = layerNorm(x, this.LayerNorm.weight as tf.Tensor1D, this.LayerNorm.bias as tf.Tensor1D, this.LayerNorm.eps);
     return ctx.drop.apply(normed, this.config.hidden_dropout_prob);
   }
 }

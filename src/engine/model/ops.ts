@@ -5,6 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 // Gradients are registered separately from the ops in tfjs-core.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { HiddenAct } from './config';
+import { extractBlocks, type Block } from '../backend/blocks';
+import { embeddingSumKernel, geluErfGradKernel, jsKernelsAvailable, layerNormGradKernel, layerNormKernel } from '../backend/jsKernels';
 
 type Grad = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
 type Save = (tensors: tf.Tensor[]) => void;
@@ -48,6 +50,24 @@ export function gatherRows(table: tf.Tensor2D, idx: tf.Tensor1D): tf.Tensor2D {
 }
 
 /**
+ * Σ_t tables[t][ids[t]] → [N, H] (BERT's word + position + token-type embeddings) as one op; the
+ * backward pass scatters dy into each table (ScatterNd sums duplicate ids).
+ */
+export function embeddingSum(tables: tf.Tensor2D[], ids: tf.Tensor1D[]): tf.Tensor2D {
+  const shapes = tables.map((t) => t.shape);
+  return withGrad(tables, (ts, save) => {
+    save(ids);
+    const value = jsKernelsAvailable()
+      ? embeddingSumKernel(ts as tf.Tensor2D[], ids)
+      : (tf.addN(ts.map((t, i) => tf.gather(t, ids[i]))) as tf.Tensor2D);
+    return {
+      value,
+      gradFunc: (dy, saved) => saved.map((id, i) => tf.scatterND(tf.reshape(id, [-1, 1]), dy, shapes[i])),
+    };
+  }) as tf.Tensor2D;
+}
+
+/**
  * A private copy to use as the right operand of a matmul. WASM caches an XNNPACK operator holding a
  * packed copy of every right operand until that tensor is disposed; gradients (dy) live until the
  * whole backward pass ends, so using them directly kept a packed copy of every activation gradient
@@ -68,16 +88,55 @@ export function columnSum(x: tf.Tensor): tf.Tensor1D {
 }
 
 /**
+ * Rows per partial product of a weight gradient. XNNPACK's matmul does not block the shared
+ * dimension: with all B·T = 4096 tokens as K, xᵀ·dy ran at half the speed of the forward matmuls.
+ */
+const WEIGHT_GRAD_ROWS = 512;
+
+/**
+ * xᵀ·dy [K, M] and, when `withBias`, Σ_rows dy [M], from x [N, K] and dy [N, M], as a sum of
+ * per-chunk plain matmuls. Each chunk of x is cut out already transposed (no separate transpose
+ * pass; the WASM Transpose kernel costs ~10 ns/float) with a row of ones appended, so that the same
+ * matmul yields the bias gradient as its last row.
+ */
+export function weightGrad(x: tf.Tensor2D, dy: tf.Tensor2D, withBias: boolean): [tf.Tensor2D, tf.Tensor1D?] {
+  const [N, K] = x.shape;
+  const M = dy.shape[1];
+  const xBlocks: Block[] = [];
+  const dyBlocks: Block[] = [];
+  for (let row = 0; row < N; row += WEIGHT_GRAD_ROWS) {
+    const rows = Math.min(WEIGHT_GRAD_ROWS, N - row);
+    xBlocks.push({ row, col: 0, rows, cols: K, transpose: true, ones: withBias });
+    // dy chunks are private copies: WASM keeps a packed copy of a matmul's right operand while the
+    // tensor lives, and dy lives to the end of the backward pass.
+    dyBlocks.push({ row, col: 0, rows, cols: M });
+  }
+  const xs = extractBlocks(x, xBlocks);
+  const dys = extractBlocks(dy, dyBlocks);
+  const parts = xs.map((xt, i) => tf.matMul(xt, dys[i]));
+  const total = (parts.length === 1 ? parts[0] : tf.addN(parts)) as tf.Tensor2D;
+  if (!withBias) return [total];
+  const [dW, db] = extractBlocks(total, [
+    { row: 0, col: 0, rows: K, cols: M },
+    { row: K, col: 0, rows: 1, cols: M },
+  ]);
+  return [dW, tf.reshape(db, [M]) as tf.Tensor1D];
+}
+
+/**
  * x [N, K] · w [K, M] + b, 2-D only (tfjs #8548: 3-D × 2-D gradients are wrong). The backward pass
- * transposes explicitly so that every product is a plain matmul: on WASM only those run through
- * XNNPACK, transposed ones take a scalar loop ~10× slower.
+ * uses only plain matmuls: on WASM only those run through XNNPACK, transposed ones take a scalar
+ * loop ~10× slower.
  */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
   return withGrad([x, w, b], ([xIn, wIn, bIn], save) => {
     save([xIn, wIn]);
     return {
       value: tf.fused.matMul({ a: xIn as tf.Tensor2D, b: wIn as tf.Tensor2D, bias: bIn }),
-      gradFunc: (dy, [xs, ws]) => [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), rhs(dy)), columnSum(dy)],
+      gradFunc: (dy, [xs, ws]) => {
+        const [dW, db] = weightGrad(xs as tf.Tensor2D, dy as tf.Tensor2D, true);
+        return [tf.matMul(dy, transpose2d(ws as tf.Tensor2D)), dW, db!];
+      },
     };
   }) as tf.Tensor2D;
 }
@@ -88,13 +147,27 @@ export function matmul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
     save([aIn, bIn]);
     return {
       value: tf.matMul(aIn, bIn),
-      gradFunc: (dy, [as, bs]) => [tf.matMul(dy, tf.transpose(bs)), tf.matMul(tf.transpose(as), rhs(dy))],
+      gradFunc: (dy, [as, bs]) => [tf.matMul(dy, transpose2d(bs as tf.Tensor2D)), weightGrad(as as tf.Tensor2D, dy as tf.Tensor2D, false)[0]],
     };
   }) as tf.Tensor2D;
 }
 
+/** xᵀ through the tiled block copy (wasm/cpu) rather than the Transpose kernel. */
+export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
+  return extractBlocks(x, [{ row: 0, col: 0, rows: x.shape[0], cols: x.shape[1], transpose: true }])[0];
+}
+
 /** Layer normalisation over the last axis with HF semantics (biased variance, eps inside the sqrt). */
 export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor2D {
+  if (jsKernelsAvailable())
+    return withGrad([x, gamma, beta], ([xIn, g, b], save) => {
+      const [y, xhat, inv] = layerNormKernel(xIn as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, eps);
+      save([xhat, inv, g]);
+      return {
+        value: y,
+        gradFunc: (dy, [xhat, inv, g]) => layerNormGradKernel(dy as tf.Tensor2D, xhat as tf.Tensor2D, inv as tf.Tensor2D, g as tf.Tensor1D),
+      };
+    }) as tf.Tensor2D;
   return withGrad([x, gamma, beta], ([xIn, g, b], save) => {
     const xc = tf.sub(xIn, tf.mean(xIn, -1, true));
     const inv = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), eps));
@@ -130,6 +203,8 @@ export function geluErf(x: tf.Tensor): tf.Tensor {
     return {
       value: tf.mul(xIn, cdfOf(xIn)),
       gradFunc: (dy, [xs]) => {
+        // One JS pass beats 11 tf ops on the cpu backend; on WASM its Exp/Erf kernels are faster than JS's Math.exp.
+        if (tf.getBackend() === 'cpu') return geluErfGradKernel(xs, dy);
         const pdf = tf.mul(tf.exp(tf.mul(tf.square(xs), -0.5)), INV_SQRT_2PI);
         return tf.mul(dy, tf.add(cdfOf(xs), tf.mul(xs, pdf)));
       },

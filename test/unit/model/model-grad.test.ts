@@ -110,9 +110,10 @@ test('wasm and cpu give the same gradients, dropout included, for the same seed'
   }
 });
 
-test('hand-written attention backward (with a dropout mask) equals tfjs autodiff of the plain formulation', async () => {
+for (const backend of ['cpu', 'wasm'] as const)
+test(`hand-written attention backward (with a dropout mask) equals tfjs autodiff of the plain formulation (${backend})`, async () => {
   const { multiHeadAttention } = await import('../../../src/engine/model/attention');
-  await initBackend('cpu');
+  await initBackend(backend);
   const B = 2, T = 5, A = 3, D = 4, H = A * D;
   const r = rng(5);
   const qkv = tf.tensor2d(Array.from({ length: B * T * 3 * H }, () => r() - 0.5), [B * T, 3 * H]);

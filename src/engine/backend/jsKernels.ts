@@ -1,0 +1,192 @@
+// Fused element-wise kernels written in JS over the backend's own memory (the WASM heap or the cpu
+// backend's arrays), for the wasm and cpu backends. Why: each tfjs op costs ~10 µs of dispatch plus a
+// full pass over memory, and layer norm / GELU backward / the embedding sum took 5-12 ops each; one
+// pass in JS replaces them. Other backends (tfjs-node) keep the tf-op formulations in model/ops.ts.
+import * as tf from '@tensorflow/tfjs-core';
+
+type Info = tf.TensorInfo;
+type Arr = Float32Array | Int32Array;
+
+interface WasmLike {
+  makeOutput(shape: number[], dtype: tf.DataType): Info;
+  typedArrayFromHeap(t: Info): Arr;
+}
+interface CpuLike {
+  data: { get(id: unknown): { values: Arr } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): Info;
+}
+
+interface JsKernel {
+  /** float32 output shapes */
+  outputs(inputs: Info[], attrs: Record<string, unknown>): number[][];
+  run(ins: Arr[], outs: Float32Array[], inputs: Info[], attrs: Record<string, unknown>): void;
+}
+
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+function register(name: string, k: JsKernel): void {
+  const ordered = (m: tf.NamedTensorInfoMap) => Object.keys(m).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))).map((key) => m[key] as Info);
+  const wasm = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => {
+    const b = args.backend as WasmLike;
+    const inputs = ordered(args.inputs);
+    const attrs = (args.attrs ?? {}) as Record<string, unknown>;
+    // Allocate first: growing the heap detaches earlier views.
+    const outs = k.outputs(inputs, attrs).map((s) => b.makeOutput(s, 'float32'));
+    k.run(inputs.map((i) => b.typedArrayFromHeap(i)), outs.map((o) => b.typedArrayFromHeap(o) as Float32Array), inputs, attrs);
+    return outs;
+  };
+  const cpu = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => {
+    const b = args.backend as CpuLike;
+    const inputs = ordered(args.inputs);
+    const attrs = (args.attrs ?? {}) as Record<string, unknown>;
+    const shapes = k.outputs(inputs, attrs);
+    const outs = shapes.map((s) => new Float32Array(size(s)));
+    k.run(inputs.map((i) => b.data.get(i.dataId).values), outs, inputs, attrs);
+    return outs.map((o, i) => b.makeTensorInfo(shapes[i], 'float32', o));
+  };
+  for (const [backendName, kernelFunc] of [['wasm', wasm], ['cpu', cpu]] as const)
+    if (!tf.getKernel(name, backendName)) tf.registerKernel({ kernelName: name, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+}
+
+/** True when the fused JS kernels can run on the active backend. */
+export function jsKernelsAvailable(): boolean {
+  const name = tf.getBackend();
+  return name === 'wasm' || name === 'cpu';
+}
+
+function run(name: string, inputs: tf.Tensor[], attrs: Record<string, unknown> = {}): tf.Tensor[] {
+  ensureRegistered();
+  const named: tf.NamedTensorMap = {};
+  inputs.forEach((t, i) => (named[`x${i}`] = t));
+  const out = tf.engine().runKernel(name, named, attrs as unknown as tf.NamedAttrMap);
+  return (Array.isArray(out) ? out : [out]) as tf.Tensor[];
+}
+
+// ---- embedding sum: out[n] = Σ_t table_t[ids_t[n]] ---------------------------------------------
+
+const EMBED = 'BertnbEmbeddingSum';
+const embeddingSum: JsKernel = {
+  outputs: (inputs) => [[inputs[inputs.length / 2].shape[0], inputs[0].shape[1]]],
+  run(ins, [out], inputs) {
+    const k = inputs.length / 2;
+    const H = inputs[0].shape[1];
+    const N = inputs[k].shape[0];
+    for (let t = 0; t < k; t++) {
+      const table = ins[t] as Float32Array;
+      const ids = ins[k + t];
+      for (let n = 0; n < N; n++) {
+        const src = ids[n] * H, dst = n * H;
+        if (t === 0) out.set(table.subarray(src, src + H), dst);
+        else for (let j = 0; j < H; j++) out[dst + j] += table[src + j];
+      }
+    }
+  },
+};
+
+/** Σ_t tables[t][ids[t][n]] → [N, H]; ids are int32 [N] and must be in range (checked by the caller). */
+export function embeddingSumKernel(tables: tf.Tensor2D[], ids: tf.Tensor1D[]): tf.Tensor2D {
+  return run(EMBED, [...tables, ...ids])[0] as tf.Tensor2D;
+}
+
+// ---- layer norm over the last axis (HF: biased variance, eps inside the sqrt) ---------------------
+
+const LN_FWD = 'BertnbLayerNorm';
+const layerNormFwd: JsKernel = {
+  outputs: ([x]) => [x.shape, x.shape, [x.shape[0], 1]],
+  run([x, g, b], [y, xhat, inv], [xi], attrs) {
+    const [N, M] = xi.shape;
+    const eps = attrs.eps as number;
+    for (let n = 0; n < N; n++) {
+      const o = n * M;
+      let s = 0;
+      for (let j = 0; j < M; j++) s += x[o + j];
+      const mean = s / M;
+      let v = 0;
+      for (let j = 0; j < M; j++) {
+        const d = x[o + j] - mean;
+        v += d * d;
+      }
+      const r = 1 / Math.sqrt(v / M + eps);
+      inv[n] = r;
+      for (let j = 0; j < M; j++) {
+        const h = (x[o + j] - mean) * r;
+        xhat[o + j] = h;
+        y[o + j] = h * g[j] + b[j];
+      }
+    }
+  },
+};
+
+/** → [y, xhat, inv] for x [N, M], gamma and beta [M]. */
+export function layerNormKernel(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D] {
+  return run(LN_FWD, [x, gamma, beta], { eps }) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+}
+
+const LN_BWD = 'BertnbLayerNormGrad';
+const layerNormBwd: JsKernel = {
+  outputs: ([dy, , , g]) => [dy.shape, g.shape, g.shape],
+  run([dy, xhat, inv, g], [dx, dg, db], [dyi]) {
+    const [N, M] = dyi.shape;
+    // Parameter gradients sum over all rows: accumulate in float64.
+    const accG = new Float64Array(M), accB = new Float64Array(M);
+    for (let n = 0; n < N; n++) {
+      const o = n * M;
+      let s1 = 0, s2 = 0;
+      for (let j = 0; j < M; j++) {
+        const d = dy[o + j], h = xhat[o + j], dh = d * g[j];
+        s1 += dh;
+        s2 += dh * h;
+        accG[j] += d * h;
+        accB[j] += d;
+      }
+      const m1 = s1 / M, m2 = s2 / M, r = inv[n];
+      // dx = inv · (dxhat − mean(dxhat) − xhat · mean(dxhat · xhat))
+      for (let j = 0; j < M; j++) dx[o + j] = r * (dy[o + j] * g[j] - m1 - xhat[o + j] * m2);
+    }
+    for (let j = 0; j < M; j++) {
+      dg[j] = accG[j];
+      db[j] = accB[j];
+    }
+  },
+};
+
+/** → [dx, dgamma, dbeta] from the saved xhat [N, M] and inv [N, 1]. */
+export function layerNormGradKernel(dy: tf.Tensor2D, xhat: tf.Tensor2D, inv: tf.Tensor2D, gamma: tf.Tensor1D): [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D] {
+  return run(LN_BWD, [dy, xhat, inv, gamma]) as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
+}
+
+// ---- exact GELU backward: dy · (Φ(x) + x·φ(x)) ------------------------------------------------------
+
+const GELU_BWD = 'BertnbGeluErfGrad';
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+const geluErfBwd: JsKernel = {
+  outputs: ([x]) => [x.shape],
+  run([x, dy], [dx]) {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      // One exp serves both φ(v) = e^{−v²/2}/√(2π) and erf(|v|/√2) (Abramowitz–Stegun 7.1.26,
+      // |error| ≤ 1.5e-7, below float32 resolution of Φ).
+      const e = Math.exp(-0.5 * v * v);
+      const z = Math.abs(v) * Math.SQRT1_2;
+      const t = 1 / (1 + 0.3275911 * z);
+      const erfAbs = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * e;
+      const cdf = 0.5 * (1 + (v < 0 ? -erfAbs : erfAbs));
+      dx[i] = dy[i] * (cdf + v * e * INV_SQRT_2PI);
+    }
+  },
+};
+
+/** dy · GELU'(x) for exact (erf) GELU. */
+export function geluErfGradKernel(x: tf.Tensor, dy: tf.Tensor): tf.Tensor {
+  return run(GELU_BWD, [x, dy])[0];
+}
+
+let registered = false;
+function ensureRegistered(): void {
+  if (registered) return;
+  registered = true;
+  register(EMBED, embeddingSum);
+  register(LN_FWD, layerNormFwd);
+  register(LN_BWD, layerNormBwd);
+  register(GELU_BWD, geluErfBwd);
+}

@@ -1,0 +1,94 @@
+// The fused building blocks behind the model's fast paths, against plain tfjs formulations:
+// chunked weight gradients (more rows than one chunk), block products laid out in a grid, the tiled
+// transposed block copy with its row of ones, and the embedding sum.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../../src/engine/backend';
+import { blockMatMul } from '../../../src/engine/backend/blockMatMul';
+import { extractBlocks } from '../../../src/engine/backend/blocks';
+import { embeddingSum, weightGrad } from '../../../src/engine/model/ops';
+import { rng } from './helpers';
+
+function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
+  assert.deepEqual(a.shape, b.shape);
+  const x = a.dataSync(), y = b.dataSync();
+  let d = 0;
+  for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
+  return d;
+}
+
+const random = (shape: number[], seed: number) => {
+  const r = rng(seed);
+  return tf.tensor2d(Array.from({ length: shape[0] * shape[1] }, () => r() - 0.5), [shape[0], shape[1]]);
+};
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  test(`weightGrad over several row chunks equals xᵀ·dy and Σ dy (${backend})`, async () => {
+    await initBackend(backend);
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const x = random([1100, 7], 1), dy = random([1100, 5], 2);
+      const [dW, db] = weightGrad(x, dy, true);
+      assert.ok(maxDiff(dW, tf.matMul(x, dy, true, false)) < 1e-4);
+      assert.ok(maxDiff(db!, tf.sum(dy, 0)) < 1e-4);
+      const [only, none] = weightGrad(x, dy, false);
+      assert.equal(none, undefined);
+      assert.ok(maxDiff(only, dW) === 0);
+    });
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  test(`blockMatMul lays out products of (transposed) blocks like slices, matMuls and concats (${backend})`, async () => {
+    await initBackend(backend);
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const a = random([6, 8], 3), b = random([8, 9], 4);
+      const got = blockMatMul(
+        [a, b],
+        [
+          [
+            { a: { src: 0, row: 0, col: 0, rows: 3, cols: 4 }, b: { src: 1, row: 4, col: 0, rows: 4, cols: 2 } },
+            { a: { src: 0, row: 0, col: 4, rows: 4, cols: 3, transpose: true }, b: { src: 0, row: 2, col: 0, rows: 4, cols: 5 } },
+          ],
+          [
+            { a: { src: 1, row: 0, col: 5, rows: 2, cols: 3 }, b: { src: 0, row: 1, col: 2, rows: 2, cols: 3, transpose: true } },
+            { a: { src: 1, row: 6, col: 1, rows: 2, cols: 3 }, b: { src: 1, row: 0, col: 3, rows: 3, cols: 5 } },
+          ],
+        ],
+      );
+      const s = (t: tf.Tensor2D, r: number, c: number, h: number, w: number) => tf.slice(t, [r, c], [h, w]) as tf.Tensor2D;
+      const want = tf.concat([
+        tf.concat([tf.matMul(s(a, 0, 0, 3, 4), s(b, 4, 0, 4, 2)), tf.matMul(tf.transpose(s(a, 0, 4, 4, 3)), s(a, 2, 0, 4, 5))], 1),
+        tf.concat([tf.matMul(s(b, 0, 5, 2, 3), tf.transpose(s(a, 1, 2, 2, 3))), tf.matMul(s(b, 6, 1, 2, 3), s(b, 0, 3, 3, 5))], 1),
+      ]);
+      assert.ok(maxDiff(got, want) < 1e-5);
+    });
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  test(`tiled transposed block copy with a row of ones (${backend})`, async () => {
+    await initBackend(backend);
+    tf.tidy(() => {
+      const x = random([70, 45], 5);
+      const [t] = extractBlocks(x, [{ row: 3, col: 2, rows: 66, cols: 40, transpose: true, ones: true }]);
+      const want = tf.concat([tf.transpose(tf.slice(x, [3, 2], [66, 40])), tf.ones([1, 66])], 0);
+      assert.equal(maxDiff(t, want), 0);
+    });
+  });
+
+  test(`embeddingSum and its gradient (duplicate ids summed) (${backend})`, async () => {
+    await initBackend(backend);
+    tf.tidy(() => {
+      const t1 = random([6, 3], 6), t2 = random([4, 3], 7);
+      const i1 = tf.tensor1d([5, 0, 5, 2], 'int32'), i2 = tf.tensor1d([1, 1, 3, 0], 'int32');
+      const w = random([4, 3], 8);
+      const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(embeddingSum([a as tf.Tensor2D, b as tf.Tensor2D], [i1, i2]), w));
+      const plain = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.add(tf.matMul(tf.oneHot(i1, 6), a), tf.matMul(tf.oneHot(i2, 4), b)), w));
+      assert.ok(maxDiff(f(t1, t2), plain(t1, t2)) < 1e-5);
+      const [g1, g2] = tf.grads(f)([t1, t2]);
+      const [p1, p2] = tf.grads(plain)([t1, t2]);
+      assert.ok(maxDiff(g1, p1) < 1e-5 && maxDiff(g2, p2) < 1e-5);
+    });
+  });
+}

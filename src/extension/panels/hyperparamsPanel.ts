@@ -11,7 +11,7 @@ import { docPath, fieldsFor, formState, toFormField, valueFits, type TargetKind 
 import { gate } from './messageGate';
 import { schedulePoints } from './schedulePreview';
 import { countRows } from './trainingRows';
-import { setWebviewContent } from './webviewSetup';
+import { createBundlePanel } from './webviewSetup';
 
 export interface FormTarget {
   document: vscode.TextDocument;
@@ -50,7 +50,7 @@ export class HyperparamsPanel {
       HyperparamsPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
       return HyperparamsPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel('bertnb.hyperparams', 'Hyperparameters', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { retainContextWhenHidden: true });
+    const panel = createBundlePanel(ctx.extensionUri, 'bertnb.hyperparams', 'hyperparams', 'Hyperparameters', true);
     HyperparamsPanel.current = new HyperparamsPanel(ctx, panel, target);
     return HyperparamsPanel.current;
   }
@@ -60,8 +60,6 @@ export class HyperparamsPanel {
     private readonly panel: vscode.WebviewPanel,
     private target: FormTarget,
   ) {
-    panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'icons', 'bertnb.svg');
-    setWebviewContent(panel.webview, ctx.extensionUri, 'hyperparams', 'Hyperparameters');
     const subs = [
       panel.webview.onDidReceiveMessage(gate('hyperparams', ctx.log, (m) => this.onMessage(m))),
       vscode.workspace.onDidChangeTextDocument((e) => {

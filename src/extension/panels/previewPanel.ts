@@ -9,7 +9,7 @@ import type { PanelContext } from './context';
 import { gate } from './messageGate';
 import { previewEncoding } from './previewEncoding';
 import { tokenizerFor } from './tokenizerCache';
-import { setWebviewContent } from './webviewSetup';
+import { createBundlePanel } from './webviewSetup';
 
 const BUNDLED = 'bundled:bert-base-uncased';
 const DEFAULT_TEXT = 'Tokenization splits unaffable words into WordPiece pieces.';
@@ -27,7 +27,7 @@ export class PreviewPanel {
       void PreviewPanel.current.sendInit();
       return PreviewPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel('bertnb.preview', 'Tokenization Preview', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, { retainContextWhenHidden: true });
+    const panel = createBundlePanel(ctx.extensionUri, 'bertnb.preview', 'preview', 'Tokenization Preview', false);
     PreviewPanel.current = new PreviewPanel(ctx, panel, text);
     return PreviewPanel.current;
   }
@@ -37,8 +37,6 @@ export class PreviewPanel {
     private readonly panel: vscode.WebviewPanel,
     private pendingText: string | undefined,
   ) {
-    panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'icons', 'bertnb.svg');
-    setWebviewContent(panel.webview, ctx.extensionUri, 'preview', 'Tokenization Preview');
     const subs = [
       panel.webview.onDidReceiveMessage(gate('preview', ctx.log, (m) => this.onMessage(m))),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.sendInit()),

@@ -24,3 +24,11 @@ export function setWebviewContent(webview: vscode.Webview, extensionUri: vscode.
     body: `<main id="app" data-panel="${name}"></main>`,
   });
 }
+
+/** An editor-area panel beside the current editor with our icon and bundle `name` loaded; kept alive when hidden (its state is live). */
+export function createBundlePanel(extensionUri: vscode.Uri, viewType: string, name: string, title: string, preserveFocus: boolean): vscode.WebviewPanel {
+  const panel = vscode.window.createWebviewPanel(viewType, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, { retainContextWhenHidden: true });
+  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icons', 'bertnb.svg');
+  setWebviewContent(panel.webview, extensionUri, name, title);
+  return panel;
+}

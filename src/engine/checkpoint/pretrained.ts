@@ -181,6 +181,8 @@ export async function loadPretrained(source: string, opts: LoadOptions): Promise
   }
   const dir = await resolveModelDir(source, opts);
   let config = await readConfig(dir);
+  // Like from_pretrained(dir, hidden_dropout_prob=…): the caller's values win over config.json.
+  if (opts.configOverrides) config = { ...config, ...opts.configOverrides };
   if (opts.numLabels !== undefined || opts.id2label) {
     const n = opts.numLabels ?? Object.keys(opts.id2label!).length;
     if (n !== config.num_labels || opts.id2label) config = withLabels(config, n, opts.id2label);

@@ -64,6 +64,8 @@ export class NotebookKernel {
   private labels: string[] = [];
   /** The folder holding the current weights, for %evaluate/%predict/%export (trained output_dir or a model folder). */
   private modelDir: string | undefined;
+  /** Output of the last completed %pretrain since the %model cell: where a following %train starts (pretrain, then fine-tune). */
+  private pretrained: string | undefined;
 
   constructor(
     readonly backend: KernelBackend,
@@ -86,6 +88,7 @@ export class NotebookKernel {
         const r = await this.backend.request('model', { cwd, ...c }, log);
         const local = this.abs(c.name);
         this.model = { ...c, name: local && existsSync(local) ? local : c.name };
+        this.pretrained = undefined;
         // A folder with config.json is already a usable model for %evaluate/%predict.
         this.modelDir = local && existsSync(resolve(local, 'config.json')) ? local : undefined;
         if (Array.isArray(c.labels)) this.labels = c.labels.map(String);
@@ -136,6 +139,13 @@ export class NotebookKernel {
     return this.modelDir;
   }
 
+  /** Dropout values of the %model cell: they shape the model %train builds, as they did the one %model showed. */
+  private modelOverrides(): Record<string, number> | undefined {
+    const out: Record<string, number> = {};
+    for (const k of ['hidden_dropout_prob', 'attention_probs_dropout_prob']) if (typeof this.model?.[k] === 'number') out[k] = this.model[k] as number;
+    return Object.keys(out).length ? out : undefined;
+  }
+
   /** The run configuration a %train/%pretrain cell means, given the earlier %model and %data cells. */
   runConfig(step: 'train' | 'pretrain', cell: Record<string, unknown>): Record<string, unknown> {
     if (!this.model) throw new KernelOpError(`%${step} needs a model: run a %model cell first`);
@@ -149,10 +159,12 @@ export class NotebookKernel {
     if (training.backend === undefined && this.model.backend !== undefined) training.backend = this.model.backend;
     const data = { ...this.data };
     if (data.label_list === undefined && this.model.labels) data.label_list = this.model.labels;
+    // Fine-tuning after a %pretrain starts from its weights (and the vocabulary saved with them).
+    const base = step === 'train' && this.pretrained ? this.pretrained : undefined;
     return {
       task: step === 'pretrain' ? 'pretraining' : 'sequence-classification',
-      model: this.model.name,
-      ...(this.model.tokenizer ? { tokenizer: this.abs(this.model.tokenizer) } : {}),
+      model: base ?? this.model.name,
+      ...(this.model.tokenizer && !base ? { tokenizer: this.abs(this.model.tokenizer) } : {}),
       data,
       training,
       ...(step === 'pretrain' ? { pretraining } : {}),
@@ -199,12 +211,16 @@ export class NotebookKernel {
       live.request();
     };
     try {
-      const result = await this.backend.request('train', { config }, onEvent);
+      if (config.model === this.pretrained) run.onLog?.(`starting from the %pretrain result in ${this.pretrained}`);
+      const result = await this.backend.request('train', { config, modelOverrides: this.modelOverrides() }, onEvent);
       live.dispose();
       const r = isRecord(result) ? result : {};
       const stopped = r.status === 'stopped';
       const checkpoint = (typeof r.lastCheckpoint === 'string' ? r.lastCheckpoint : undefined) ?? lastCheckpoint;
-      if (!stopped && typeof r.outputDir === 'string') this.modelDir = r.outputDir;
+      if (!stopped && typeof r.outputDir === 'string') {
+        this.modelDir = r.outputDir;
+        if (step === 'pretrain') this.pretrained = r.outputDir;
+      }
       const metrics = isRecord(r.metrics) ? r.metrics : {};
       const evalMetrics = Object.fromEntries(
         Object.entries(metrics)

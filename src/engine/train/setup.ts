@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { RunConfig } from '../../schema';
 import { BertTokenizer, bundledVocabPath } from '../tokenizer';
-import { builtinConfig, createModel, initBackend, isBuiltinName, loadPretrained, savePretrained, type AnyBertModel, type BackendReport } from '../model';
+import { builtinConfig, createModel, initBackend, isBuiltinName, loadPretrained, savePretrained, type AnyBertModel, type BackendReport, type BertConfig } from '../model';
 import { loadData, encodeExamples, summarizeSplit, readRecords, formatOf, checkReadable, cleanText, splitDocuments, nspPairs, DataError, type DataSummary, type EncodedExample, type DataOptions } from '../data';
 import { Rng, mixSeed } from './rng';
 import type { TrainerInputs, TrainableModel } from './trainer';
@@ -73,7 +73,13 @@ function encodePretraining(docs: string[][], tok: BertTokenizer, maxLength: numb
   return encodeExamples(pairs.map((p) => ({ text: p.a, text_pair: p.b, label: p.label, source: '' })), tok, maxLength);
 }
 
-export async function prepareRun(c: RunConfig, say: (t: string) => void = () => {}): Promise<PreparedRun> {
+/** Options of a run that are not TrainingArguments: BertConfig values set by a notebook's %model cell (dropout). */
+export interface PrepareOptions {
+  modelOverrides?: Partial<Pick<BertConfig, 'hidden_dropout_prob' | 'attention_probs_dropout_prob' | 'classifier_dropout'>>;
+}
+
+export async function prepareRun(c: RunConfig, say: (t: string) => void = () => {}, prep: PrepareOptions = {}): Promise<PreparedRun> {
+  const overrides = prep.modelOverrides ?? {};
   const t = c.training;
   const backend = await initBackend(t.backend);
   say(`backend: ${backend.name} (${backend.reason})`);
@@ -104,9 +110,9 @@ export async function prepareRun(c: RunConfig, say: (t: string) => void = () => 
     }
     const task = kind === 'mlm' ? 'masked-lm' : 'pretraining';
     if (isBuiltinName(c.model)) {
-      model = createModel(task, builtinConfig(c.model, { vocab_size: tokenizer!.vocabSize, max_position_embeddings: Math.max(512, maxLength) }), { seed: t.seed });
+      model = createModel(task, builtinConfig(c.model, { ...overrides, vocab_size: tokenizer!.vocabSize, max_position_embeddings: Math.max(512, maxLength) }), { seed: t.seed });
     } else {
-      const r = await loadPretrained(c.model, { task, seed: t.seed });
+      const r = await loadPretrained(c.model, { task, seed: t.seed, configOverrides: overrides });
       model = r.model;
       tokenizer ??= r.tokenizer as unknown as BertTokenizer;
       r.report.messages.forEach((m) => say(m));
@@ -127,11 +133,11 @@ export async function prepareRun(c: RunConfig, say: (t: string) => void = () => 
     if (isBuiltinName(c.model)) {
       model = createModel(
         'sequence-classification',
-        builtinConfig(c.model, { vocab_size: tokenizer!.vocabSize, num_labels: numLabels, ...(labels ?? {}), problem_type: problemType as never, max_position_embeddings: Math.max(512, maxLength) }),
+        builtinConfig(c.model, { ...overrides, vocab_size: tokenizer!.vocabSize, num_labels: numLabels, ...(labels ?? {}), problem_type: problemType as never, max_position_embeddings: Math.max(512, maxLength) }),
         { seed: t.seed },
       );
     } else {
-      const r = await loadPretrained(c.model, { task: 'sequence-classification', numLabels, id2label: labels?.id2label, seed: t.seed });
+      const r = await loadPretrained(c.model, { task: 'sequence-classification', numLabels, id2label: labels?.id2label, seed: t.seed, configOverrides: overrides });
       model = r.model;
       tokenizer ??= r.tokenizer as unknown as BertTokenizer;
       r.report.messages.forEach((m) => say(m));

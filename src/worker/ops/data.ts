@@ -1,7 +1,7 @@
 // `data` op (notebook %data cell): read the files the way training will, tokenize with the current
 // tokenizer and summarise each split with a token-length histogram.
 import { isAbsolute, resolve } from 'node:path';
-import { loadData, encodeExamples, summarizeSplit, type DataOptions, type EncodedExample } from '../../engine/data';
+import { loadData, encodeExamples, formatOf, summarizeSplit, type DataOptions, type EncodedExample } from '../../engine/data';
 import type { DataOutput, SplitSummary } from '../../protocol/notebook-outputs';
 import { currentTokenizer, notebookState } from './model';
 import type { OpHandler } from './index';
@@ -66,7 +66,8 @@ export const dataOp: OpHandler = async (args) => {
     format: a.format && a.format !== 'auto' ? (a.format as DataOptions['format']) : undefined,
     clean_text: a.clean_text ?? true,
   };
-  const pretraining = notebookState.model?.task === 'pretraining';
+  // Raw text (a .txt corpus, or format: text) has no labels: it is pretraining data whatever %model says.
+  const pretraining = notebookState.model?.task === 'pretraining' || (opts.format ?? formatOf(opts.train!)) === 'text';
   const data = await loadData(opts, !pretraining);
   const tok = await currentTokenizer();
   const splits: SplitSummary[] = [summary('train', a.train, encodeExamples(data.train, tok, maxLength), maxLength, data.labels)];

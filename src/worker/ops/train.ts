@@ -2,7 +2,7 @@
 // evaluations and checkpoints as protocol messages.
 import { validateRunConfig, type RunConfig } from '../../schema';
 import { toHost } from '../../protocol';
-import { prepareRun } from '../../engine/train/setup';
+import { prepareRun, type PrepareOptions } from '../../engine/train/setup';
 import { train, type TrainResult } from '../../engine/train/trainer';
 import { formatSummary } from '../../engine/data';
 import { evaluateModel, scalarMetrics } from '../../engine/train/evaluate';
@@ -19,13 +19,28 @@ export interface RunOutcome {
 }
 
 /** Validates the config (again: the host is trusted, its files are not), prepares data and trains. */
-export async function runTraining(rawConfig: unknown, ctx: OpContext, resumeFromCheckpoint?: string | boolean): Promise<RunOutcome> {
+const DROPOUT_KEYS = ['hidden_dropout_prob', 'attention_probs_dropout_prob', 'classifier_dropout'] as const;
+
+/** The %model cell's dropout values, checked again here (the host is trusted, what it forwards is not). */
+export function parseModelOverrides(v: unknown): PrepareOptions['modelOverrides'] {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) throw new Error('modelOverrides must be an object');
+  const out: Record<string, number> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (!(DROPOUT_KEYS as readonly string[]).includes(k)) throw new Error(`modelOverrides: unknown key '${k}' (allowed: ${DROPOUT_KEYS.join(', ')})`);
+    if (typeof x !== 'number' || !(x >= 0 && x < 1)) throw new Error(`modelOverrides.${k}: must be a number in [0, 1), got ${JSON.stringify(x)}`);
+    out[k] = x;
+  }
+  return out;
+}
+
+export async function runTraining(rawConfig: unknown, ctx: OpContext, resumeFromCheckpoint?: string | boolean, prep: PrepareOptions = {}): Promise<RunOutcome> {
   const v = validateRunConfig(rawConfig);
   if (!v.ok || !v.config) throw new Error(`invalid run config:\n${v.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
   const config: RunConfig = v.config;
   if (resumeFromCheckpoint !== undefined) config.training.resume_from_checkpoint = resumeFromCheckpoint;
   const info = (message: string) => ctx.send(toHost('log', { level: message.startsWith('warning') ? 'warn' : 'info', message }));
-  const prepared = await prepareRun(config, info);
+  const prepared = await prepareRun(config, info, prep);
   for (const line of formatSummary(prepared.summary).split('\n')) info(line);
   let lastCheckpoint: string | null = null;
   const result = await train({
@@ -73,7 +88,7 @@ export function doneMetrics(r: TrainResult, test?: Record<string, number>): Reco
 }
 
 export const trainOp: OpHandler = async (args, ctx) => {
-  const a = (args ?? {}) as { config?: unknown; resumeFromCheckpoint?: string | boolean };
-  const { result, testMetrics } = await runTraining(a.config, ctx, a.resumeFromCheckpoint);
+  const a = (args ?? {}) as { config?: unknown; resumeFromCheckpoint?: string | boolean; modelOverrides?: unknown };
+  const { result, testMetrics } = await runTraining(a.config, ctx, a.resumeFromCheckpoint, { modelOverrides: parseModelOverrides(a.modelOverrides) });
   return { status: result.status, outputDir: result.outputDir, metrics: doneMetrics(result, testMetrics), bestCheckpoint: result.bestModelCheckpoint ?? null, lastCheckpoint: result.lastCheckpoint ?? null };
 };

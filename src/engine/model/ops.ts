@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { HiddenAct } from './config';
 import { extractBlocks, type Block } from '../backend/blocks';
-import { embeddingSumKernel, geluErfGradKernel, jsKernelsAvailable, layerNormGradKernel, layerNormKernel } from '../backend/jsKernels';
+import { dropoutMaskTensor, embeddingSumKernel, geluErfGradKernel, jsKernelsAvailable, layerNormGradKernel, layerNormKernel } from '../backend/jsKernels';
 
 type Grad = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
 type Save = (tensors: tf.Tensor[]) => void;
@@ -256,8 +256,9 @@ export function activation(name: HiddenAct, x: tf.Tensor): tf.Tensor {
 
 /**
  * Dropout masks from a counter-based generator: mask i of a forward pass depends only on (seed, i),
- * so the same seed gives the same masks on every backend. Generated in JS with xorshift because
- * tf.randomUniform's seeded alea generator is several times slower on attention-sized tensors.
+ * so the same seed gives the same masks on every backend. Generated in JS with xorshift (written
+ * straight into backend memory on wasm/cpu) because tf.randomUniform's seeded alea generator is
+ * several times slower on attention-sized tensors.
  */
 export class DropoutContext {
   private counter = 0;
@@ -274,19 +275,7 @@ export class DropoutContext {
   /** The next mask (0 or 1/(1−rate)), or null when dropout is off. */
   mask(shape: number[], rate: number): tf.Tensor | null {
     if (!this.training || rate <= 0) return null;
-    const n = shape.reduce((a, d) => a * d, 1);
-    const mask = new Float32Array(n);
-    const keep = 1 - rate;
-    const scale = 1 / keep;
-    let s = mix32(this.seed, this.counter++) || 0x9e3779b9;
-    for (let i = 0; i < n; i++) {
-      s ^= s << 13;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      // (s >>> 0) / 2^32 is uniform in [0, 1)
-      mask[i] = (s >>> 0) * 2.3283064365386963e-10 < keep ? scale : 0;
-    }
-    return tf.tensor(mask, shape, 'float32');
+    return dropoutMaskTensor(shape, rate, mix32(this.seed, this.counter++));
   }
 }
 

@@ -13,6 +13,8 @@ import { withVSCode, REPO_ROOT, type VSCode } from './harness';
 import { serializeNotebook, parseNotebook, type NotebookCell } from '../../src/engine/notebook/format';
 
 const TIMEOUT = 570_000;
+/** Steps of the example's training: enough to watch the chart grow on a fast machine, short on a slow one. */
+const STEPS = 24;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function demoSlice(file: string, rows: number): string {
@@ -37,7 +39,7 @@ const files = {
     code(MODEL),
     code('%tokenize\ntext:\n  - "Hello, BERT! Let\'s fine-tune you."\n  - ["Is it good?", "unbelievably ⚗"]\n  - "one two three four five six seven eight nine ten eleven twelve thirteen fourteen"\nmax_length: 14'),
     code(DATA),
-    code(`%train\noutput_dir: results/run\nmax_steps: 12\n${TRAIN_ARGS}\neval_strategy: steps\neval_steps: 6\nsave_strategy: steps\nsave_steps: 6`),
+    code(`%train\noutput_dir: results/run\nmax_steps: ${STEPS}\n${TRAIN_ARGS}\neval_strategy: steps\neval_steps: 8\nsave_strategy: steps\nsave_steps: 8`),
     code('%evaluate\nsplit: test'),
     code('%predict\ntext:\n  - "Absolutely love it"\n  - "It broke after two days"'),
     code('%train\nlearning_rate: -1'),
@@ -52,45 +54,65 @@ const files = {
   'future.bertnb': '{"bertnb": 99, "metadata": {}, "cells": []}\n',
 };
 
+// Where the notebook list's rows (one per cell) are, relative to the top of the list.
+const ROWS = `JSON.stringify((() => {
+  const list = document.querySelector('.notebook-editor .monaco-list');
+  if (!list) return { height: 0, rows: [] };
+  const box = list.getBoundingClientRect();
+  const rows = Array.from(list.querySelectorAll('.monaco-list-row')).map((r) => ({ i: Number(r.getAttribute('data-index')), top: Math.round(r.getBoundingClientRect().top - box.top) }));
+  return { height: Math.round(box.height), rows };
+})())`;
+
 /**
- * The frame (notebook output webview) whose shadow DOM shows `selector` (Playwright CSS pierces open
- * shadow roots). VS Code renders outputs only near the viewport, so the notebook is scrolled (down,
- * then from the top again) until the output shows.
+ * Scrolls the notebook so that cell `index` starts near the top of the editor. VS Code's notebook list
+ * is virtualised: only cells on screen have rows, and only their outputs are rendered and updated in
+ * the output webview, so a test must look at a cell the way a person would, by scrolling to it.
  */
-async function outputFrame(vs: VSCode, selector: string, timeoutMs = 120_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
+async function revealCell(vs: VSCode, index: number, timeoutMs = 30_000): Promise<void> {
   const list = vs.page.locator('.notebook-editor .monaco-list').first();
-  let down = 0;
+  const deadline = Date.now() + timeoutMs;
+  let lastTop: number | undefined;
   for (;;) {
-    const found = await vs.frameWith(selector, 1_500).catch(() => undefined);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no notebook output shows ${selector} within ${timeoutMs} ms`);
-    const box = await list.boundingBox().catch(() => null);
+    const { rows } = JSON.parse(await vs.page.evaluate<string>(ROWS)) as { height: number; rows: Array<{ i: number; top: number }> };
+    const row = rows.find((r) => r.i === index);
+    // Near the top, or as far as the list scrolls (the last cells cannot reach the top).
+    if (row && (Math.abs(row.top) < 40 || row.top === lastTop)) return;
+    if (Date.now() > deadline) throw new Error(`cannot scroll notebook cell ${index} into view (rows on screen: ${JSON.stringify(rows)})`);
+    lastTop = row?.top;
+    const delta = row ? row.top - 10 : rows.length && index < Math.min(...rows.map((r) => r.i)) ? -800 : 800;
+    const box = await list.boundingBox();
     if (box) {
-      await vs.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await vs.page.mouse.wheel(0, down < 12 ? 700 : -20_000);
-      down = down < 12 ? down + 1 : 0;
+      await vs.page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 200));
+      await vs.page.mouse.wheel(0, delta);
     }
+    await sleep(120);
   }
 }
 
-async function attr(frame: Frame, selector: string, name: string): Promise<string | null> {
-  return frame.locator(selector).first().getAttribute(name, { timeout: 5_000 }).catch(() => null);
+/** The notebook output webview frame once cell `index`'s output shows `selector` (the cell kept on screen). */
+async function cellOutput(vs: VSCode, index: number, selector: string, timeoutMs = 120_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await revealCell(vs, index);
+    const found = await vs.frameWith(selector, 1_000).catch(() => undefined);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`cell ${index}'s output does not show ${selector} within ${timeoutMs} ms`);
+  }
 }
 
-/** Status and point count of the most advanced training view in the notebook's output webview(s). */
-async function trainingState(vs: VSCode): Promise<{ status: string; points: number }> {
-  let best = { status: '', points: -1 };
+/** Status, point count and first logged step of each training view in the output webview(s). */
+async function trainingViews(vs: VSCode): Promise<Array<{ status: string; points: number; firstStep: number }>> {
+  const out: Array<{ status: string; points: number; firstStep: number }> = [];
   for (const f of vs.page.frames()) {
+    if (f === vs.page.mainFrame()) continue;
     const views = f.locator('.bn.training');
     const n = await views.count().catch(() => 0);
     for (let i = 0; i < n; i++) {
-      const status = (await views.nth(i).getAttribute('data-status', { timeout: 2_000 }).catch(() => null)) ?? '';
-      const points = Number((await views.nth(i).getAttribute('data-points', { timeout: 2_000 }).catch(() => null)) ?? -1);
-      if (points > best.points || (status === 'done' && best.status !== 'done')) best = { status, points };
+      const get = (name: string) => views.nth(i).getAttribute(name, { timeout: 2_000 }).catch(() => null);
+      out.push({ status: (await get('data-status')) ?? '', points: Number((await get('data-points')) ?? -1), firstStep: Number((await get('data-first-step')) || 0) });
     }
   }
-  return best;
+  return out;
 }
 
 async function openNotebook(vs: VSCode, rel: string): Promise<void> {
@@ -98,120 +120,108 @@ async function openNotebook(vs: VSCode, rel: string): Promise<void> {
   await vs.page.locator('.notebook-editor .monaco-list-row.code-cell-row').first().waitFor({ timeout: 60_000 });
 }
 
-async function scrollToEnd(vs: VSCode): Promise<void> {
-  const list = vs.page.locator('.notebook-editor .monaco-list').first();
-  const box = await list.boundingBox();
-  if (box) {
-    await vs.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await vs.page.mouse.wheel(0, 50_000);
-    await sleep(500);
-  }
+/** Clicks into cell `index`'s editor (the cell scrolled into view first). */
+async function focusCell(vs: VSCode, index: number): Promise<void> {
+  await revealCell(vs, index);
+  await vs.page.locator(`.notebook-editor .monaco-list-row[data-index="${index}"] .monaco-editor .view-lines`).first().click();
 }
 
-/** Clicks into the last code cell (scrolling to the end first, as the list renders visible rows only). */
-async function focusLastCell(vs: VSCode): Promise<void> {
-  await scrollToEnd(vs);
-  const cell = vs.page.locator('.notebook-editor .monaco-list-row.code-cell-row').last();
-  await cell.locator('.monaco-editor .view-lines').first().click();
-}
+// Cells of example.bertnb (0 is markdown).
+const CELL = { tokenize: 2, train: 4, evaluate: 5, predict: 6, invalid: 7 } as const;
 
-// Known failure (issue 5 still open): in code-server the training output's live view stops updating
-// before "done" although the kernel writes the finished output to the file. Skipped in the default run
-// so that the rest of the suite can gate CI; BERTNB_E2E_NOTEBOOK=1 runs both tests.
-const knownFailure = process.env.BERTNB_E2E_NOTEBOOK === '1' ? {} : { skip: 'live training chart does not reach "done" in code-server yet (issue 5); BERTNB_E2E_NOTEBOOK=1 runs it' };
-
-test('notebook: run all shows chips, a live chart, metrics; outputs persist; bad files untouched', knownFailure, async () => {
+test('notebook: run all shows chips, a live chart, metrics; outputs persist; bad files untouched', async () => {
   await withVSCode(
     { label: 'notebook', theme: 'light', files, viewport: { width: 1400, height: 1200 } },
     async (vs) => {
       await openNotebook(vs, 'example.bertnb');
       await vs.screenshot('notebook-opened');
-      const t0 = Date.now();
+      const tRunAll = Date.now();
       await vs.runCommand('Notebook: Run All');
 
-      // Token chips with ids, a [UNK] and a truncation marker. VS Code renders the outputs of cells
-      // near the viewport only: outputFrame scrolls until the output shows.
-      const chipsFrame = await outputFrame(vs, '.chip');
-      await chipsFrame.locator('.chips .chip.unk').first().waitFor({ timeout: 60_000 });
+      // Token chips with ids, a [UNK] and a truncation marker.
+      const chipsFrame = await cellOutput(vs, CELL.tokenize, '.chips .chip.unk', 300_000);
       assert.ok((await chipsFrame.locator('.chips .chip.special').count()) >= 6, 'special tokens [CLS]/[SEP] are shown');
       assert.ok((await chipsFrame.locator('.chips .chip.piece').count()) >= 1, '## pieces are marked');
       assert.ok((await chipsFrame.locator('.chips .chip.type1').count()) >= 1, 'the second text of a pair is marked');
       assert.equal(await chipsFrame.locator('.chips .cut').count(), 1, 'the truncation point is marked on the long text only');
 
-      // The training chart: its point count grows while it trains.
-      const trainFrame = await outputFrame(vs, '.bn.training', 300_000);
+      // The training chart, watched on screen like a person would: its point count grows while it trains.
+      // Lag is measured from here (%data, then the whole %train cell) to the end of training.
+      const tLagFrom = Date.now();
       const points: number[] = [];
+      let state: { status: string; points: number } = { status: '', points: -1 };
       const trainDeadline = Date.now() + 420_000;
-      let state = await trainingState(vs);
-      while (state.status !== 'done' && Date.now() < trainDeadline) {
-        if (points.at(-1) !== state.points) points.push(state.points);
-        if (points.length === 3) await vs.screenshot('notebook-training');
-        await sleep(500);
-        state = await trainingState(vs);
+      while (state.status !== 'done' && state.status !== 'failed' && Date.now() < trainDeadline) {
+        await revealCell(vs, CELL.train);
+        state = (await trainingViews(vs))[0] ?? { status: '', points: -1 };
+        if (state.points >= 0 && points.at(-1) !== state.points) points.push(state.points);
+        if (points.length === 3 && state.status === 'running') await vs.screenshot('notebook-training');
+        if (state.status !== 'done') await sleep(400);
       }
-      if (points.at(-1) !== state.points) points.push(state.points);
-      if (state.status !== 'done') {
-        // Say what the kernel wrote, to tell a rendering problem from a training one.
-        await vs.runCommand('File: Save');
-        await sleep(2_000);
-        const nb = parseNotebook(readFileSync(join(vs.workspace, 'example.bertnb'), 'utf8'));
-        const summary = nb.cells.map((c, i) => `${i}:${c.execution?.success ?? '-'}:${c.outputs.map((o) => o.items.map((it) => (it.mime === 'text/plain' ? String(it.data).split('\n')[0] : it.mime)).join('/')).join(',')}`);
-        console.error(`notebook on disk: ${summary.join(' | ')}`);
-      }
+      const tTrainEnd = Date.now();
       assert.equal(state.status, 'done', `training finished (points seen: ${points.join(' → ')}; console errors: ${vs.consoleErrors.join(' | ')})`);
       assert.ok(points.length >= 3 && points.at(-1)! > points[0], `chart points grew while training: ${points.join(' → ')}`);
+      assert.equal(points.at(-1), STEPS, 'every logged step is a point');
+      const trainFrame = await cellOutput(vs, CELL.train, '.bn.training[data-status="done"]', 10_000);
       assert.ok((await trainFrame.locator('.bn.training[data-status="done"] canvas').count()) >= 4, 'loss, learning rate, eval and throughput charts are drawn');
-      const tTrainEnd = Date.now();
+      await sleep(300); // let uPlot finish its frame before the picture
+      await vs.screenshot('notebook-done');
 
       // Final metrics and predictions.
-      const metricsFrame = await outputFrame(vs, '.bn.metrics table', 120_000);
-      const metricsText = await metricsFrame.locator('.bn.metrics').first().textContent();
-      assert.match(metricsText ?? '', /accuracy/);
-      await metricsFrame.locator('.cm').first().waitFor({ timeout: 10_000 });
-      const predFrame = await outputFrame(vs, '.bn.predictions .hbar', 120_000);
-      assert.ok((await predFrame.locator('.bn.predictions .pred').count()) === 2);
-      await sleep(1_000);
-      await vs.screenshot('notebook-done');
-      // Charts follow the theme: switch to dark and look again.
-      await vs.setTheme('dark');
-      await sleep(1_500);
-      await vs.screenshot('notebook-done-dark');
+      const metricsFrame = await cellOutput(vs, CELL.evaluate, '.bn.metrics .cm', 120_000);
+      assert.match((await metricsFrame.locator('.bn.metrics').first().textContent()) ?? '', /accuracy/);
+      const predFrame = await cellOutput(vs, CELL.predict, '.bn.predictions .hbar', 120_000);
+      assert.equal(await predFrame.locator('.bn.predictions .pred').count(), 2);
+      await vs.screenshot('notebook-metrics');
 
       // The last cell is wrong on purpose: underlined in the editor before it runs, refused when it runs.
-      await scrollToEnd(vs);
-      await vs.page.locator('.notebook-editor .monaco-list-row.code-cell-row .squiggly-error').first().waitFor({ timeout: 30_000 });
-      await outputFrame(vs, 'text=/learning_rate: -1 must be > 0/', 60_000);
+      await revealCell(vs, CELL.invalid);
+      await vs.page.locator(`.notebook-editor .monaco-list-row[data-index="${CELL.invalid}"] .squiggly-error`).first().waitFor({ timeout: 30_000 });
+      await cellOutput(vs, CELL.invalid, 'text=/learning_rate: -1 must be > 0/', 60_000);
       await vs.screenshot('notebook-invalid-cell');
 
+      // Charts follow the theme: switch to dark and look at the chart again.
+      await vs.setTheme('dark');
+      await cellOutput(vs, CELL.train, '.bn.training[data-status="done"]', 30_000);
+      await sleep(500);
+      await vs.screenshot('notebook-done-dark');
+
       assert.deepEqual(await vs.errorNotifications(), []);
-      const lag = vs.lag(t0, tTrainEnd);
-      assert.ok(lag.count > 10, `lag probe sampled the run (${lag.count} samples)`);
-      assert.ok(lag.p99 < 50, `extension host event-loop lag p99 ${lag.p99} ms while training (must be < 50)`);
+      // "While a training cell runs": the %data and %train cells. The whole Run All (kernel process
+      // start, model load) is reported alongside.
+      const lag = vs.lag(tLagFrom, tTrainEnd);
+      const all = vs.lag(tRunAll, tTrainEnd);
+      console.log(`extension host lag while training: p50 ${lag.p50} p99 ${lag.p99} max ${lag.max} ms over ${lag.count} ticks (${((tTrainEnd - tLagFrom) / 1000).toFixed(0)} s); whole Run All: p99 ${all.p99} max ${all.max} ms`);
+      assert.ok(lag.count > 100, `lag probe sampled the training (${lag.count} samples)`);
+      assert.ok(lag.p99 < 50, `extension host event-loop lag p99 ${lag.p99} ms while training (must be < 50; max ${lag.max})`);
 
       // Save, check the file on disk, reopen: the same outputs come back without running anything.
       await vs.runCommand('File: Save');
       const path = join(vs.workspace, 'example.bertnb');
-      await vs.waitFor('the saved notebook to hold the training output', () => readFileSync(path, 'utf8').includes('application/vnd.bertnb.training+json'), 30_000);
+      await vs.waitFor('the saved notebook to hold the training output', () => readFileSync(path, 'utf8').includes('"status": "done"'), 30_000);
       const saved = parseNotebook(readFileSync(path, 'utf8'));
-      const trainCell = saved.cells[4];
+      const trainCell = saved.cells[CELL.train];
       const training = trainCell.outputs[0].items.find((i) => i.mime === 'application/vnd.bertnb.training+json')!.data as { status: string; step: number };
       assert.equal(training.status, 'done');
-      assert.equal(training.step, 12);
+      assert.equal(training.step, STEPS);
       assert.equal(trainCell.execution?.success, true);
       await vs.runCommand('View: Close All Editors');
       await openNotebook(vs, 'example.bertnb');
-      const reopened = await outputFrame(vs, '.bn.training[data-status="done"]', 60_000);
+      const reopened = await cellOutput(vs, CELL.train, '.bn.training[data-status="done"]', 60_000);
       assert.ok((await reopened.locator('.bn.training canvas').count()) >= 4, 'the saved chart is drawn again on reopen');
-      await (await outputFrame(vs, '.bn.metrics table', 60_000)).locator('.cm').first().waitFor({ timeout: 10_000 });
+      assert.equal(await reopened.locator('.bn.training').first().getAttribute('data-points'), String(STEPS));
       await vs.screenshot('notebook-reopened');
+      await cellOutput(vs, CELL.evaluate, '.bn.metrics .cm', 60_000);
 
       // Malformed and newer-version files: an error, and the bytes on disk stay as they were.
-      for (const name of ['broken.bertnb', 'future.bertnb']) {
+      for (const [name, reason] of [['broken.bertnb', /not valid JSON/], ['future.bertnb', /format version 99, newer/]] as const) {
         const before = readFileSync(join(vs.workspace, name));
         await vs.openFile(name).catch(() => undefined);
-        await vs.page.getByText(/Cannot open this \.bertnb notebook/).first().waitFor({ timeout: 30_000 });
+        const said = async () => (await vs.errorNotifications()).some((n) => /Cannot open this \.bertnb notebook/.test(n.message) && reason.test(n.message));
+        await vs.waitFor(`an error saying why ${name} cannot open`, said, 30_000);
         await vs.screenshot(`notebook-${name.replace('.bertnb', '')}`);
-        await vs.runCommand('File: Save All');
+        // A save on the error editor must not write anything (nothing is dirty, so Save All is not offered).
+        await vs.page.keyboard.press('Control+S');
         await sleep(1_000);
         assert.ok(readFileSync(join(vs.workspace, name)).equals(before), `${name} was left byte-for-byte unchanged`);
       }
@@ -220,45 +230,44 @@ test('notebook: run all shows chips, a live chart, metrics; outputs persist; bad
   );
 });
 
-test('notebook: Stop leaves a checkpoint and resume_from_checkpoint: true continues from it', knownFailure, async () => {
+test('notebook: Stop leaves a checkpoint and resume_from_checkpoint: true continues from it', async () => {
   await withVSCode(
     { label: 'notebook-resume', theme: 'light', files, viewport: { width: 1400, height: 1200 } },
     async (vs) => {
       await openNotebook(vs, 'resume.bertnb');
       await vs.runCommand('Notebook: Run All');
-      const frame = await outputFrame(vs, '.bn.training', 300_000);
       const ckptDir = join(vs.workspace, 'results', 'resume');
-      const checkpoints = () => (existsSync(ckptDir) ? readdirSync(ckptDir).filter((f) => /^checkpoint-\d+$/.test(f)) : []);
-      await vs.waitFor('a first checkpoint', () => checkpoints().length > 0, 300_000);
-      // Stop from the chart's own button (renderer → extension messaging).
-      // The output webview lies under the notebook list: dispatch the click to the button itself.
-      await frame.locator('.bn.training button', { hasText: 'Stop' }).first().dispatchEvent('click');
-      await vs.waitFor('the training to stop', async () => (await attr(frame, '.bn.training', 'data-status')) === 'stopped', 120_000);
-      await vs.screenshot('notebook-stopped');
-      const stoppedAt = Math.max(...checkpoints().map((c) => Number(c.split('-')[1])));
-      assert.ok(stoppedAt > 0, 'a checkpoint folder is on disk');
-      const message = (await frame.locator('.bn.training .message').textContent()) ?? '';
-      assert.match(message, /checkpoint/);
-
-      // Run the resume cell only.
-      await focusLastCell(vs);
-      await vs.runCommand('Notebook: Execute Cell');
-      // All outputs of a notebook share one webview; the resumed run is the training view whose first
-      // logged step comes after the checkpoint (a run from scratch would start at step 1).
-      await vs.waitForOutput(/resumed from/, undefined, 300_000);
-      const views = frame.locator('.bn.training');
-      const resumedIndex = async () => {
-        for (let i = 0; i < (await views.count()); i++) {
-          if (Number((await views.nth(i).getAttribute('data-first-step')) || 0) >= stoppedAt) return i + 1;
-        }
-        return 0;
+      const checkpoints = () => (existsSync(ckptDir) ? readdirSync(ckptDir).filter((f) => /^checkpoint-\d+$/.test(f)).map((c) => Number(c.split('-')[1])) : []);
+      const view = async (cell: number, pick: (v: { status: string; firstStep: number }) => boolean) => {
+        await revealCell(vs, cell);
+        return (await trainingViews(vs)).find(pick);
       };
-      const idx = (await vs.waitFor('the resumed chart to start after the checkpoint', resumedIndex, 300_000)) - 1;
-      const resumed = views.nth(idx);
+      await vs.waitFor('the first training to run and write a checkpoint', async () => checkpoints().length > 0 && (await view(2, (v) => v.status === 'running')), 300_000);
+
+      // Stop from the chart's own button (renderer → extension messaging). The output webview lies
+      // under the notebook list, so the click is dispatched to the button itself.
+      const frame = await cellOutput(vs, 2, '.bn.training[data-status="running"] button', 10_000);
+      await frame.locator('.bn.training button', { hasText: 'Stop' }).first().dispatchEvent('click');
+      await vs.waitFor('the training to show "stopped"', () => view(2, (v) => v.status === 'stopped'), 120_000);
+      await vs.screenshot('notebook-stopped');
+      const stoppedAt = Math.max(...checkpoints());
+      assert.ok(stoppedAt > 0, 'a checkpoint folder is on disk');
+      assert.match((await frame.locator('.bn.training .message').first().textContent()) ?? '', new RegExp(`checkpoint.*checkpoint-${stoppedAt}`));
+      assert.equal((await trainingViews(vs)).length, 1, 'the queued resume cell did not start after the stop');
+
+      // Run the resume cell only: its chart starts after the checkpoint (a run from scratch starts at step 1).
+      await focusCell(vs, 3);
+      await vs.runCommand('Notebook: Execute Cell');
+      const log = await vs.waitForOutput(/resumed from .*checkpoint-\d+ at step \d+/, undefined, 300_000);
+      assert.match(log, new RegExp(`resumed from .*checkpoint-${stoppedAt} at step ${stoppedAt}`));
+      const resumed = await vs.waitFor('the resumed chart to run from after the checkpoint', () => view(3, (v) => v.status === 'running' && v.firstStep > stoppedAt), 300_000);
+      assert.equal(resumed.firstStep, stoppedAt + 1, 'the resumed run continues at the step after the checkpoint');
       await vs.screenshot('notebook-resumed');
-      // Stop the resumed run too (it would go on to 400 steps).
-      await resumed.locator('button', { hasText: 'Stop' }).dispatchEvent('click');
-      await vs.waitFor('the resumed run to stop', async () => (await resumed.getAttribute('data-status')) === 'stopped', 120_000);
+
+      // Interrupt the resumed run with VS Code's own Interrupt button: it stops cleanly with a newer checkpoint.
+      await vs.page.locator('.notebook-toolbar-container .action-item', { hasText: /^\s*Interrupt\s*$/ }).first().click();
+      await vs.waitFor('the resumed run to show "stopped"', () => view(3, (v) => v.status === 'stopped' && v.firstStep > stoppedAt), 120_000);
+      assert.ok(Math.max(...checkpoints()) > stoppedAt, `the interrupted resumed run saved a newer checkpoint (${checkpoints().join(', ')})`);
       assert.deepEqual(await vs.errorNotifications(), []);
     },
     TIMEOUT,

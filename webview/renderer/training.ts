@@ -7,6 +7,9 @@ import { smooth } from '../shared/smoothing';
 import { formatDuration, formatNumber } from '../shared/format';
 import type { TrainingOutput } from '../../src/protocol/notebook-outputs';
 
+/** Chart height in px, axes included (the x axis and its label take ~50 of it). */
+const CHART_HEIGHT = 220;
+
 export class TrainingView {
   readonly root: HTMLElement;
   private readonly header = el('h4', {});
@@ -46,10 +49,10 @@ export class TrainingView {
       charts.append(c);
       return c;
     };
-    this.loss = new LineChart(cell(), { title: 'Loss', xLabel: 'step', formatY: (v) => formatNumber(v, 3) });
-    this.lr = new LineChart(cell(), { title: 'Learning rate', xLabel: 'step', formatY: (v) => v.toExponential(1) });
-    this.evals = new LineChart(cell(), { title: 'Evaluation', xLabel: 'epoch', formatY: (v) => formatNumber(v, 3) });
-    this.speed = new LineChart(cell(), { title: 'Throughput (samples/s)', xLabel: 'step', formatY: (v) => formatNumber(v, 3) });
+    this.loss = new LineChart(cell(), { title: 'Loss', xLabel: 'step', height: CHART_HEIGHT, formatY: (v) => formatNumber(v, 3) });
+    this.lr = new LineChart(cell(), { title: 'Learning rate', xLabel: 'step', height: CHART_HEIGHT, formatY: (v) => v.toExponential(1) });
+    this.evals = new LineChart(cell(), { title: 'Evaluation', xLabel: 'epoch', height: CHART_HEIGHT, formatY: (v) => formatNumber(v, 3) });
+    this.speed = new LineChart(cell(), { title: 'Throughput (samples/s)', xLabel: 'step', height: CHART_HEIGHT, formatY: (v) => formatNumber(v, 3) });
   }
 
   update(t: TrainingOutput): void {

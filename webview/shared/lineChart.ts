@@ -75,16 +75,15 @@ export class LineChart {
     this.plot?.destroy();
     this.key = key;
     const t: ChartTheme = readTheme(this.box);
-    const axis = (label?: string, fmt?: (v: number) => string, size?: number): uPlot.Axis => ({
-      size,
-      stroke: t.muted,
-      grid: { stroke: t.grid, width: 1 },
-      ticks: { stroke: t.grid, width: 1 },
-      font: t.font,
-      labelFont: t.font,
-      label,
-      values: fmt ? (_u, vals) => vals.map((v) => (v === null ? '' : fmt(v))) : undefined,
-    });
+    // uPlot copies option keys even when undefined (`size: undefined` left the x axis no room, so no
+    // tick labels): only set what is given.
+    const axis = (label?: string, fmt?: (v: number) => string, size?: number): uPlot.Axis => {
+      const a: uPlot.Axis = { stroke: t.muted, grid: { stroke: t.grid, width: 1 }, ticks: { stroke: t.grid, width: 1 }, font: t.font, labelFont: t.font };
+      if (size !== undefined) a.size = size;
+      if (label !== undefined) a.label = label;
+      if (fmt) a.values = (_u, vals) => vals.map((v) => (v === null ? '' : fmt(v)));
+      return a;
+    };
     this.plot = new uPlot(
       {
         title: this.opts.title,

@@ -1,8 +1,8 @@
 // One training child process per notebook, started on its first cell (TrainingProcess is the only
-// way to the child). The extension host only forwards messages; it never computes.
+// way to the child), at a lower CPU priority. The extension host only forwards messages; it never computes.
 import type * as vscode from 'vscode';
 import { join } from 'node:path';
-import { TrainingProcess } from '../../worker/client';
+import { BackgroundTrainingProcess } from './backgroundProcess';
 import { ProcessKernelBackend } from '../../engine/notebook/processBackend';
 import type { BackendFactory } from './controller';
 import { workerSpawnSettings } from '../settings/settings';
@@ -11,7 +11,7 @@ export function processBackendFactory(context: vscode.ExtensionContext, log: vsc
   return (notebook) => {
     // The same heap limit, native-backend folder and backend setting as trainings started from the palette.
     const spawn = workerSpawnSettings(context.globalStorageUri);
-    return new ProcessKernelBackend(() => new TrainingProcess(), {
+    return new ProcessKernelBackend(() => new BackgroundTrainingProcess(), {
       workerPath: join(context.extensionPath, 'dist', 'worker.js'),
       execArgv: spawn.execArgv,
       env: spawn.env,

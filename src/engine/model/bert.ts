@@ -3,7 +3,7 @@
 // 3-D × 2-D BatchMatMul gradient and keeps the op count low.
 import * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig } from './config';
-import { DropoutContext, activation, embeddingSum, layerNorm, linear } from './ops';
+import { DropoutContext, activation, concat1d, concatColumns, embeddingSum, layerNorm, linear, pickRows } from './ops';
 import { multiHeadAttention } from './attention';
 import { LayerNorm, Linear, ParamStore } from './params';
 
@@ -119,8 +119,8 @@ export class BertSelfAttention {
     // One [H, 3H] matmul instead of three; the 1/√D score scale is folded into the query weights
     // (H² multiplies instead of B·T·H).
     const scale = 1 / Math.sqrt(D);
-    const w = tf.concat([tf.mul(this.query.weight, scale), this.key.weight, this.value.weight], 1) as tf.Tensor2D;
-    const b = tf.concat([tf.mul(this.query.bias, scale), this.key.bias, this.value.bias], 0) as tf.Tensor1D;
+    const w = concatColumns([tf.mul(this.query.weight, scale) as tf.Tensor2D, this.key.weight as tf.Tensor2D, this.value.weight as tf.Tensor2D]);
+    const b = concat1d([tf.mul(this.query.bias, scale) as tf.Tensor1D, this.key.bias as tf.Tensor1D, this.value.bias as tf.Tensor1D]);
     const qkv = linear(x, w, b);
     const dropMask = ctx.drop.mask([B * A * T, T], this.config.attention_probs_dropout_prob);
     return multiHeadAttention(qkv, maskBias, dropMask, { B, T, heads: A, headSize: D });
@@ -222,8 +222,7 @@ export class BertPooler {
   }
   /** First token of each sequence → dense → tanh. */
   apply(x: tf.Tensor2D, ctx: Ctx): tf.Tensor2D {
-    const H = x.shape[1];
-    const first = tf.reshape(tf.slice(tf.reshape(x, [ctx.B, ctx.T, H]), [0, 0, 0], [ctx.B, 1, H]), [ctx.B, H]) as tf.Tensor2D;
+    const first = pickRows(x, tf.range(0, ctx.B * ctx.T, ctx.T, 'int32') as tf.Tensor1D);
     return tf.tanh(this.dense.apply(first));
   }
 }

@@ -20,9 +20,9 @@ export const BLOCK_MATMUL_KERNEL = 'BertnbBlockMatMul';
 
 type Info = tf.TensorInfo;
 interface WasmBackendLike {
-  wasm: { cwrap(name: string, ret: null, args: string[]): (...args: unknown[]) => void };
-  dataIdMap: { get(id: unknown): { id: number } };
-  makeOutput(shape: number[], dtype: tf.DataType): Info;
+  wasm: { cwrap(name: string, ret: null, args: string[]): (...args: unknown[]) => void; tfjs: { disposeData(id: number): void } };
+  dataIdMap: { get(id: unknown): { id: number; memoryOffset: number }; delete(id: unknown): void };
+  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number): Info;
   typedArrayFromHeap(t: Info): Float32Array;
   disposeData(id: unknown): void;
 }
@@ -69,23 +69,36 @@ function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; att
   const { shapes, rows, cols } = layout(grid);
   const out = backend.makeOutput([rows, cols], 'float32');
   const id = (t: Info) => backend.dataIdMap.get(t.dataId).id;
+  // A block stored contiguously (whole rows, not transposed) is used in place: a tensor registered
+  // over that memory, released without freeing it. Others are copied into scratch tensors.
+  const contiguous = (b: Block, srcCols: number) => !b.transpose && b.cols === srcCols;
+  const alias = (t: Info, offset: number, shape: number[]) => backend.makeOutput(shape, 'float32', backend.dataIdMap.get(t.dataId).memoryOffset + 4 * offset);
+  const operand = (r: BlockRef): { t: Info; owned: boolean } => {
+    const src = sources[r.src];
+    if (contiguous(r, src.shape[1])) return { t: alias(src, r.row * src.shape[1], blockShape(r)), owned: false };
+    return { t: backend.makeOutput(blockShape(r), 'float32'), owned: true };
+  };
+  const release = ({ t, owned }: { t: Info; owned: boolean }) => {
+    // Either way the wasm side forgets the tensor id, which also deletes the XNNPACK operator cached for it.
+    if (owned) return backend.disposeData(t.dataId);
+    backend.wasm.tfjs.disposeData(id(t));
+    backend.dataIdMap.delete(t.dataId);
+  };
   let row0 = 0;
   grid.forEach((line, r) => {
     let col0 = 0;
     line.forEach(({ a, b }, c) => {
       const [m, n] = shapes[r][c];
-      const aShape = blockShape(a), bShape = blockShape(b);
-      const ta = backend.makeOutput(aShape, 'float32');
-      const tb = backend.makeOutput(bShape, 'float32');
-      const to = backend.makeOutput([m, n], 'float32');
+      const ta = operand(a), tb = operand(b);
+      // A product filling whole rows of the output is written in place too.
+      const to = n === cols ? { t: alias(out, row0 * cols, [m, n]), owned: false } : { t: backend.makeOutput([m, n], 'float32'), owned: true };
       // Views only after allocating: growing the heap detaches them.
-      copyBlock(backend.typedArrayFromHeap(sources[a.src]), sources[a.src].shape[1], a, backend.typedArrayFromHeap(ta));
-      copyBlock(backend.typedArrayFromHeap(sources[b.src]), sources[b.src].shape[1], b, backend.typedArrayFromHeap(tb));
-      fn!(id(ta), shapeBytes([1, ...aShape]), 3, id(tb), shapeBytes([1, ...bShape]), 3, 0, 0, id(to));
+      for (const [ref, op] of [[a, ta], [b, tb]] as const)
+        if (op.owned) copyBlock(backend.typedArrayFromHeap(sources[ref.src]), sources[ref.src].shape[1], ref, backend.typedArrayFromHeap(op.t));
+      fn!(id(ta.t), shapeBytes([1, ...blockShape(a)]), 3, id(tb.t), shapeBytes([1, ...blockShape(b)]), 3, 0, 0, id(to.t));
       // ...and again after the matmul, which allocates XNNPACK's packed weights.
-      copyBlock(backend.typedArrayFromHeap(to), n, { row: 0, col: 0, rows: m, cols: n }, backend.typedArrayFromHeap(out), { row: row0, col: col0, cols });
-      // Disposing the right operand also deletes the XNNPACK operator cached for it.
-      for (const t of [ta, tb, to]) backend.disposeData(t.dataId);
+      if (to.owned) copyBlock(backend.typedArrayFromHeap(to.t), n, { row: 0, col: 0, rows: m, cols: n }, backend.typedArrayFromHeap(out), { row: row0, col: col0, cols });
+      [ta, tb, to].forEach(release);
       col0 += n;
     });
     row0 += shapes[r][0]?.[0] ?? 0;

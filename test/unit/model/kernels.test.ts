@@ -63,6 +63,11 @@ for (const backend of ['cpu', 'wasm'] as const) {
         tf.concat([tf.matMul(s(b, 0, 5, 2, 3), tf.transpose(s(a, 1, 2, 2, 3))), tf.matMul(s(b, 6, 1, 2, 3), s(b, 0, 3, 3, 5))], 1),
       ]);
       assert.ok(maxDiff(got, want) < 1e-5);
+      // Whole-row blocks and one product per grid row (used in place on wasm).
+      const c = random([4, 3], 9);
+      const stacked = blockMatMul([c, b], [[{ a: { src: 0, row: 0, col: 0, rows: 2, cols: 3 }, b: { src: 1, row: 1, col: 0, rows: 3, cols: 9 } }], [{ a: { src: 0, row: 2, col: 0, rows: 2, cols: 3 }, b: { src: 1, row: 5, col: 0, rows: 3, cols: 9 } }]]);
+      const stackedWant = tf.concat([tf.matMul(s(c, 0, 0, 2, 3), s(b, 1, 0, 3, 9)), tf.matMul(s(c, 2, 0, 2, 3), s(b, 5, 0, 3, 9))]);
+      assert.ok(maxDiff(stacked, stackedWant) < 1e-5);
     });
     assert.equal(tf.memory().numTensors, before);
   });

@@ -19,6 +19,12 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Forward the child's stdout/stderr (default: inherit). */
   stdio?: 'inherit' | 'pipe' | 'ignore';
+  /**
+   * Start the child in its own session (Linux: its own scheduler autogroup), so its CPU use is not
+   * charged to the parent's group (the notebook kernel: the extension host stays responsive). It still
+   * stops when the IPC channel closes. Default false.
+   */
+  detached?: boolean;
 }
 
 export interface ExitInfo {
@@ -74,6 +80,7 @@ export class TrainingProcess {
       env: { ...process.env, ...opts.env, ...(opts.backend ? { BERTNB_BACKEND: opts.backend } : {}) },
       stdio: [stdio === 'pipe' ? 'pipe' : 'ignore', stdio, stdio, 'ipc'],
       serialization: 'json',
+      detached: opts.detached ?? false,
     });
     this.child = child;
     child.on('message', (raw) => this.handle(raw));

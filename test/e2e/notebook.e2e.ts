@@ -14,7 +14,7 @@ import { serializeNotebook, parseNotebook, type NotebookCell } from '../../src/e
 
 const TIMEOUT = 570_000;
 /** Steps of the example's training: enough to watch the chart grow on a fast machine, short on a slow one. */
-const STEPS = 24;
+const STEPS = 60;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function demoSlice(file: string, rows: number): string {
@@ -39,7 +39,7 @@ const files = {
     code(MODEL),
     code('%tokenize\ntext:\n  - "Hello, BERT! Let\'s fine-tune you."\n  - ["Is it good?", "unbelievably ⚗"]\n  - "one two three four five six seven eight nine ten eleven twelve thirteen fourteen"\nmax_length: 14'),
     code(DATA),
-    code(`%train\noutput_dir: results/run\nmax_steps: ${STEPS}\n${TRAIN_ARGS}\neval_strategy: steps\neval_steps: 8\nsave_strategy: steps\nsave_steps: 8`),
+    code(`%train\noutput_dir: results/run\nmax_steps: ${STEPS}\n${TRAIN_ARGS}\neval_strategy: steps\neval_steps: 30\nsave_strategy: steps\nsave_steps: 30`),
     code('%evaluate\nsplit: test'),
     code('%predict\ntext:\n  - "Absolutely love it"\n  - "It broke after two days"'),
     code('%train\nlearning_rate: -1'),
@@ -126,34 +126,35 @@ async function focusCell(vs: VSCode, index: number): Promise<void> {
   await vs.page.locator(`.notebook-editor .monaco-list-row[data-index="${index}"] .monaco-editor .view-lines`).first().click();
 }
 
+// code-server's extension host looks for ports to forward every few seconds: it spawns `ls -l` over
+// /proc/<pid>/fd and `ps`, and reads /proc of every process. Each spawn blocks its event loop for
+// 50-200 ms (seen in a CPU profile of the extension host during Run All), which the lag check would
+// charge to our extension. Desktop VS Code has no such scan: turn it off here.
+const QUIET = { 'remote.autoForwardPorts': false };
+
 // Cells of example.bertnb (0 is markdown).
 const CELL = { tokenize: 2, train: 4, evaluate: 5, predict: 6, invalid: 7 } as const;
 
 test('notebook: run all shows chips, a live chart, metrics; outputs persist; bad files untouched', async () => {
   await withVSCode(
-    { label: 'notebook', theme: 'light', files, viewport: { width: 1400, height: 1200 } },
+    { label: 'notebook', theme: 'light', files, settings: QUIET, viewport: { width: 1400, height: 1200 } },
     async (vs) => {
       await openNotebook(vs, 'example.bertnb');
       await vs.screenshot('notebook-opened');
       const tRunAll = Date.now();
       await vs.runCommand('Notebook: Run All');
 
-      // Token chips with ids, a [UNK] and a truncation marker.
-      const chipsFrame = await cellOutput(vs, CELL.tokenize, '.chips .chip.unk', 300_000);
-      assert.ok((await chipsFrame.locator('.chips .chip.special').count()) >= 6, 'special tokens [CLS]/[SEP] are shown');
-      assert.ok((await chipsFrame.locator('.chips .chip.piece').count()) >= 1, '## pieces are marked');
-      assert.ok((await chipsFrame.locator('.chips .chip.type1').count()) >= 1, 'the second text of a pair is marked');
-      assert.equal(await chipsFrame.locator('.chips .cut').count(), 1, 'the truncation point is marked on the long text only');
-
-      // The training chart, watched on screen like a person would: its point count grows while it trains.
-      // Lag is measured from here (%data, then the whole %train cell) to the end of training.
-      const tLagFrom = Date.now();
+      // The training chart, watched on screen from Run All on (so no part of the training is missed,
+      // however fast the machine): its point count grows while it trains. The lag window is the
+      // training cell's run: from its chart's first appearance to "done".
+      let tLagFrom = 0;
       const points: number[] = [];
       let state: { status: string; points: number } = { status: '', points: -1 };
       const trainDeadline = Date.now() + 420_000;
       while (state.status !== 'done' && state.status !== 'failed' && Date.now() < trainDeadline) {
         await revealCell(vs, CELL.train);
         state = (await trainingViews(vs))[0] ?? { status: '', points: -1 };
+        if (state.status && !tLagFrom) tLagFrom = Date.now();
         if (state.points >= 0 && points.at(-1) !== state.points) points.push(state.points);
         if (points.length === 3 && state.status === 'running') await vs.screenshot('notebook-training');
         if (state.status !== 'done') await sleep(400);
@@ -166,6 +167,13 @@ test('notebook: run all shows chips, a live chart, metrics; outputs persist; bad
       assert.ok((await trainFrame.locator('.bn.training[data-status="done"] canvas').count()) >= 4, 'loss, learning rate, eval and throughput charts are drawn');
       await sleep(300); // let uPlot finish its frame before the picture
       await vs.screenshot('notebook-done');
+
+      // Token chips with ids, a [UNK] and a truncation marker.
+      const chipsFrame = await cellOutput(vs, CELL.tokenize, '.chips .chip.unk', 60_000);
+      assert.ok((await chipsFrame.locator('.chips .chip.special').count()) >= 6, 'special tokens [CLS]/[SEP] are shown');
+      assert.ok((await chipsFrame.locator('.chips .chip.piece').count()) >= 1, '## pieces are marked');
+      assert.ok((await chipsFrame.locator('.chips .chip.type1').count()) >= 1, 'the second text of a pair is marked');
+      assert.equal(await chipsFrame.locator('.chips .cut').count(), 1, 'the truncation point is marked on the long text only');
 
       // Final metrics and predictions.
       const metricsFrame = await cellOutput(vs, CELL.evaluate, '.bn.metrics .cm', 120_000);
@@ -187,8 +195,7 @@ test('notebook: run all shows chips, a live chart, metrics; outputs persist; bad
       await vs.screenshot('notebook-done-dark');
 
       assert.deepEqual(await vs.errorNotifications(), []);
-      // "While a training cell runs": the %data and %train cells. The whole Run All (kernel process
-      // start, model load) is reported alongside.
+      // "While a training cell runs". The whole Run All (kernel process start, model load) is reported alongside.
       const lag = vs.lag(tLagFrom, tTrainEnd);
       const all = vs.lag(tRunAll, tTrainEnd);
       console.log(`extension host lag while training: p50 ${lag.p50} p99 ${lag.p99} max ${lag.max} ms over ${lag.count} ticks (${((tTrainEnd - tLagFrom) / 1000).toFixed(0)} s); whole Run All: p99 ${all.p99} max ${all.max} ms`);
@@ -232,7 +239,7 @@ test('notebook: run all shows chips, a live chart, metrics; outputs persist; bad
 
 test('notebook: Stop leaves a checkpoint and resume_from_checkpoint: true continues from it', async () => {
   await withVSCode(
-    { label: 'notebook-resume', theme: 'light', files, viewport: { width: 1400, height: 1200 } },
+    { label: 'notebook-resume', theme: 'light', files, settings: QUIET, viewport: { width: 1400, height: 1200 } },
     async (vs) => {
       await openNotebook(vs, 'resume.bertnb');
       await vs.runCommand('Notebook: Run All');

@@ -1,5 +1,5 @@
 // One training child process per notebook, started on its first cell (TrainingProcess is the only
-// way to the child), at a lower CPU priority. The extension host only forwards messages; it never computes.
+// way to the child), at a lower CPU priority and in its own session. The extension host only forwards messages; it never computes.
 import type * as vscode from 'vscode';
 import { join } from 'node:path';
 import { BackgroundTrainingProcess } from './backgroundProcess';
@@ -19,6 +19,8 @@ export function processBackendFactory(context: vscode.ExtensionContext, log: vsc
       stdio: 'inherit',
       cwd: notebook.uri.scheme === 'file' ? join(notebook.uri.fsPath, '..') : undefined,
       readyTimeoutMs: 120_000,
+      // Its own session, so the training's CPU time is not charged to the extension host's scheduler group.
+      detached: true,
     } as Record<string, unknown>) satisfies ReturnType<BackendFactory>;
   };
 }

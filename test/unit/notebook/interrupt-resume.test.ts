@@ -1,9 +1,9 @@
 // The notebook kernel over the real training child (src/worker/main.ts from source): the child runs
-// below the extension host's CPU priority; interrupting a %train cell stops it cleanly with a
+// below the extension host's CPU priority, in its own session; interrupting a %train cell stops it cleanly with a
 // checkpoint, and the next %train with `resume_from_checkpoint: true` continues from that checkpoint.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createModel, savePretrained } from '../../../src/engine/model';
@@ -43,11 +43,15 @@ test('interrupting %train leaves a checkpoint; resume_from_checkpoint: true cont
     backend: 'wasm',
     stdio: 'ignore',
     readyTimeoutMs: 120_000,
+    detached: true,
   });
   const kernel = new NotebookKernel(backend, { cwd: root, liveRate: 20 });
   try {
     await kernel.run('%model\nname: tiny\nlabels: [neg, pos]');
     assert.equal(getPriority(proc!.pid), KERNEL_NICE, 'the kernel process runs below normal CPU priority');
+    // Field 6 of /proc/PID/stat is the session id: a detached kernel leads its own session.
+    const session = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[3]);
+    if (existsSync('/proc/self/stat')) assert.equal(session(proc!.pid!), proc!.pid, 'the kernel runs in its own session');
     await kernel.run('%data\ntrain: train.csv\nmax_length: 8');
 
     const args = 'output_dir: out\nmax_steps: 100000\nper_device_train_batch_size: 8\nlogging_steps: 1\nsave_strategy: steps\nsave_steps: 3\nseed: 1';

@@ -245,7 +245,7 @@ test('notebook: Stop leaves a checkpoint and resume_from_checkpoint: true contin
       await vs.runCommand('Notebook: Run All');
       const ckptDir = join(vs.workspace, 'results', 'resume');
       const checkpoints = () => (existsSync(ckptDir) ? readdirSync(ckptDir).filter((f) => /^checkpoint-\d+$/.test(f)).map((c) => Number(c.split('-')[1])) : []);
-      const view = async (cell: number, pick: (v: { status: string; firstStep: number }) => boolean) => {
+      const view = async (cell: number, pick: (v: { status: string; points: number; firstStep: number }) => boolean) => {
         await revealCell(vs, cell);
         return (await trainingViews(vs)).find(pick);
       };
@@ -269,6 +269,8 @@ test('notebook: Stop leaves a checkpoint and resume_from_checkpoint: true contin
       assert.match(log, new RegExp(`resumed from .*checkpoint-${stoppedAt} at step ${stoppedAt}`));
       const resumed = await vs.waitFor('the resumed chart to run from after the checkpoint', () => view(3, (v) => v.status === 'running' && v.firstStep > stoppedAt), 300_000);
       assert.equal(resumed.firstStep, stoppedAt + 1, 'the resumed run continues at the step after the checkpoint');
+      // A few more steps, so the picture shows lines rather than a first dot.
+      await vs.waitFor('the resumed chart to grow', () => view(3, (v) => v.firstStep > stoppedAt && (v.points >= 4 || v.status !== 'running')), 120_000);
       await vs.screenshot('notebook-resumed');
 
       // Interrupt the resumed run with VS Code's own Interrupt button: it stops cleanly with a newer checkpoint.

@@ -74,7 +74,8 @@ export class TrainingView {
     this.root.dataset.points = String(t.pointsReceived);
     this.root.dataset.firstStep = String(t.series.step[0] ?? '');
     this.stop.hidden = !(t.status === 'running' || t.status === 'starting');
-    this.message.textContent = [t.message, t.checkpoint ? `checkpoint: ${t.checkpoint}` : ''].filter(Boolean).join(' — ');
+    const checkpoint = t.checkpoint && !t.message?.includes(t.checkpoint) ? `checkpoint: ${t.checkpoint}` : '';
+    this.message.textContent = [t.message, checkpoint].filter(Boolean).join(' — ');
 
     this.drawLoss(t);
     this.lr.update(t.series.step, [{ label: 'learning rate', values: t.series.learningRate, color: 1 }]);

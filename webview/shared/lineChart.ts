@@ -102,7 +102,8 @@ export class LineChart {
               stroke: s.faint ? withAlpha(color, 0.35) : color,
               width: s.width ?? (s.faint ? 1 : 2),
               spanGaps: true,
-              points: { show: s.points ?? false, size: 5 },
+              // A lone value draws no line: show it as a dot (e.g. the first step logged after a resume).
+              points: { show: s.points ? true : (u, si) => Array.from(u.data[si] as ArrayLike<number | null>).filter((v) => v !== null && v !== undefined).length === 1, size: 5 },
               value: (_u, v) => (v === null ? '–' : this.opts.formatY ? this.opts.formatY(v) : String(v)),
             };
           }),

@@ -94,7 +94,8 @@ export class BertnbSerializer implements vscode.NotebookSerializer {
     try {
       return toNotebookData(parseNotebook(dec.decode(content)));
     } catch (err) {
-      const message = `Cannot open this .bertnb notebook (the file was left unchanged): ${(err as Error).message}`;
+      // The reason first: a toast shows only the start of its message.
+      const message = `Cannot open this .bertnb notebook: ${(err as Error).message} (the file was left unchanged)`;
       // VS Code 1.100 replaces a serializer's error with "could not be opened due to an unexpected
       // error" in the editor: say what is wrong where a person sees it too.
       void vscode.window.showErrorMessage(message);

@@ -157,7 +157,7 @@ test('notebook: run all shows chips, a live chart, metrics; outputs persist; bad
         if (state.status && !tLagFrom) tLagFrom = Date.now();
         if (state.points >= 0 && points.at(-1) !== state.points) points.push(state.points);
         if (points.length === 3 && state.status === 'running') await vs.screenshot('notebook-training');
-        if (state.status !== 'done') await sleep(400);
+        if (state.status !== 'done') await sleep(200);
       }
       const tTrainEnd = Date.now();
       assert.equal(state.status, 'done', `training finished (points seen: ${points.join(' → ')}; console errors: ${vs.consoleErrors.join(' | ')})`);

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { RunConfig } from '../../schema';
 import { toWorker, type WorkerToHost } from '../../protocol/worker';
-import { TrainingProcess, type ExitInfo } from '../../worker/client';
+import type { ExitInfo, TrainingProcess } from '../../worker/client';
+import { BackgroundTrainingProcess } from '../backend/backgroundProcess';
 import { workerSpawnSettings } from '../settings/settings';
 import { RunState } from './runState';
 
@@ -41,7 +42,8 @@ export class TrainingSession implements vscode.Disposable {
     const state = new RunState(id, label);
     this.state = state;
     this.outputDirs.add(config.training.output_dir);
-    const proc = new TrainingProcess();
+    // Background priority and its own session, as notebook kernels: the editor stays responsive.
+    const proc = new BackgroundTrainingProcess();
     this.proc = proc;
     const spawn = workerSpawnSettings(this.ctx.globalStorageUri);
     proc.onMessage((m: WorkerToHost) => {
@@ -62,7 +64,7 @@ export class TrainingSession implements vscode.Disposable {
       this.changed.fire();
     });
     proc
-      .start({ ...spawn, backend: config.training.backend, cwd })
+      .start({ ...spawn, backend: config.training.backend, cwd, detached: true })
       .then(
         () => proc.send(toWorker('start', { config, runId: id })),
         (e: Error) => this.log.error(`training process: ${e.message}`),

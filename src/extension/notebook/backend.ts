@@ -2,7 +2,7 @@
 // way to the child), at a lower CPU priority and in its own session. The extension host only forwards messages; it never computes.
 import type * as vscode from 'vscode';
 import { join } from 'node:path';
-import { BackgroundTrainingProcess } from './backgroundProcess';
+import { BackgroundTrainingProcess } from '../backend/backgroundProcess';
 import { ProcessKernelBackend } from '../../engine/notebook/processBackend';
 import type { BackendFactory } from './controller';
 import { workerSpawnSettings } from '../settings/settings';

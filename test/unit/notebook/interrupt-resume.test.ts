@@ -10,7 +10,7 @@ import { createModel, savePretrained } from '../../../src/engine/model';
 import { BertTokenizer } from '../../../src/engine/tokenizer';
 import { NotebookKernel } from '../../../src/engine/notebook/execute';
 import { ProcessKernelBackend } from '../../../src/engine/notebook/processBackend';
-import { BackgroundTrainingProcess, KERNEL_NICE } from '../../../src/extension/notebook/backgroundProcess';
+import { BackgroundTrainingProcess, KERNEL_NICE } from '../../../src/extension/backend/backgroundProcess';
 import { NOTEBOOK_MIME, type TrainingOutput } from '../../../src/protocol/notebook-outputs';
 import { Rng } from '../../../src/engine/train/rng';
 import { WORDS, tinyConfig, useWasm } from '../train/helpers';

@@ -1,4 +1,4 @@
-// The notebook kernel's training child at a lower CPU priority than the extension host. Training is
+// Training children (notebook kernels, palette/monitor runs) at a lower CPU priority than the extension host. Training is
 // background work: on a busy machine (2 cores: the child trains on one, the browser draws on the
 // other) the editor must still get the CPU the moment it needs it (issue 5: extension host lag p99 <
 // 50 ms while a cell trains), while an otherwise idle CPU still goes to training. No vscode import,

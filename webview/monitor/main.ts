@@ -93,15 +93,15 @@ function drawCharts(): void {
     return;
   }
   const x = points.map((p) => p.step);
-  lossChart ??= new LineChart(chartsBox, { title: 'Training loss', xLabel: 'step' });
+  lossChart ??= new LineChart(chartsBox, { title: 'Training loss', xLabel: 'step', height: 230 });
   const loss = series('loss');
   const lossSeries: LineSeries[] = [{ label: 'loss', values: loss, faint: true, color: 0 }, { label: 'smoothed', values: smooth(loss, 0.6), color: 0 }];
   lossChart.update(x, lossSeries);
-  lrChart ??= new LineChart(chartsBox, { title: 'Learning rate', xLabel: 'step', height: 120, formatY: (v) => (v === 0 ? '0' : v.toExponential(0)) });
+  lrChart ??= new LineChart(chartsBox, { title: 'Learning rate', xLabel: 'step', height: 170, formatY: (v) => (v === 0 ? '0' : v.toExponential(0)) });
   lrChart.update(x, [{ label: 'learning_rate', values: series('learning_rate'), color: 1 }]);
   const evalKeys = [...new Set(points.flatMap((p) => Object.keys(p).filter((k) => k.startsWith('eval_') && k !== 'eval_loss')))].slice(0, 4);
   if (evalKeys.length) {
-    evalChart ??= new LineChart(chartsBox, { title: 'Evaluation', xLabel: 'step', height: 140 });
+    evalChart ??= new LineChart(chartsBox, { title: 'Evaluation', xLabel: 'step', height: 200 });
     evalChart.update(x, evalKeys.map((k, i) => ({ label: k.replace(/^eval_/, ''), values: series(k), color: 2 + i, points: true })));
   }
 }
@@ -152,7 +152,7 @@ function drawCompare(s: { id: string; label: string; points: RunPoint[] }[]): vo
   // Align both runs on the union of their steps.
   const steps = [...new Set(s.flatMap((r) => r.points.filter((p) => p.loss !== undefined).map((p) => p.step)))].sort((a, b) => a - b);
   const byRun = s.map((r) => new Map(r.points.filter((p) => p.loss !== undefined).map((p) => [p.step, p.loss as number])));
-  compareChart = new LineChart(compareBox, { title: 'Training loss', xLabel: 'step' });
+  compareChart = new LineChart(compareBox, { title: 'Training loss', xLabel: 'step', height: 230 });
   compareChart.update(steps, s.map((r, i) => ({ label: r.label, values: smooth(steps.map((st) => byRun[i].get(st) ?? null), 0.6), color: i })));
 }
 

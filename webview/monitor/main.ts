@@ -97,7 +97,7 @@ function drawCharts(): void {
   const loss = series('loss');
   const lossSeries: LineSeries[] = [{ label: 'loss', values: loss, faint: true, color: 0 }, { label: 'smoothed', values: smooth(loss, 0.6), color: 0 }];
   lossChart.update(x, lossSeries);
-  lrChart ??= new LineChart(chartsBox, { title: 'Learning rate', xLabel: 'step', height: 170, formatY: (v) => (v === 0 ? '0' : v.toExponential(0)) });
+  lrChart ??= new LineChart(chartsBox, { title: 'Learning rate', xLabel: 'step', height: 170, formatY: (v) => (v === 0 ? '0' : v.toExponential(2)) });
   lrChart.update(x, [{ label: 'learning_rate', values: series('learning_rate'), color: 1 }]);
   const evalKeys = [...new Set(points.flatMap((p) => Object.keys(p).filter((k) => k.startsWith('eval_') && k !== 'eval_loss')))].slice(0, 4);
   if (evalKeys.length) {

@@ -22,14 +22,17 @@ function now(): number {
 }
 
 /**
- * Best wall time of `reps` runs of f after one warm-up (f must block until its result is read).
- * The best, not the median, because other processes share the two cores: the fastest run is the
- * one least disturbed, for the model and for the matmul peak alike.
+ * Best wall time of at least `reps` runs of f after one warm-up (f must block until its result is
+ * read), sampling on until `budgetMs` of runs have passed (at most `maxReps`). The best, not the
+ * median, because other processes share the two cores: the fastest run is the one least disturbed,
+ * for the model and for the matmul peak alike. The budget gives cheap models (bert-tiny, ~0.7 s a
+ * step) enough samples that one burst of load on the machine does not decide the figure.
  */
-function timeIt(f: () => void, reps: number): number {
+function timeIt(f: () => void, reps: number, budgetMs = 0, maxReps = 8): number {
   f();
   let best = Infinity;
-  for (let i = 0; i < reps; i++) {
+  const start = now();
+  for (let i = 0; i < reps || (now() - start < budgetMs && i < maxReps); i++) {
     const t0 = now();
     f();
     best = Math.min(best, now() - t0);
@@ -67,14 +70,14 @@ export function timeModel(name: string, batch = B, seq = T, reps = 2): ModelTimi
   const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 2), 'int32');
   const inputs = { input_ids: ids, attention_mask: mask, token_type_ids: types };
   const vars = model.variables.map((v) => v.variable);
-  const forwardMs = timeIt(() => tf.tidy(() => model.forward(inputs, { training: false }).logits.dataSync()), reps);
+  const forwardMs = timeIt(() => tf.tidy(() => model.forward(inputs, { training: false }).logits.dataSync()), reps, 3000);
   let seed = 0;
   const trainMs = timeIt(() => {
     const { value, grads } = tf.variableGrads(() => model.loss(inputs, labels, { training: true, seed: seed++ }).loss, vars);
     value.dataSync();
     for (const g of Object.values(grads)) g.dataSync();
     tf.dispose([value, ...Object.values(grads)]);
-  }, reps);
+  }, reps, 10000);
   tf.dispose([ids, mask, types, labels]);
   model.dispose();
   const f = forwardFlops(config, batch, seq);

@@ -196,23 +196,24 @@ export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
 
 /** Layer normalisation over the last axis with HF semantics (biased variance, eps inside the sqrt). */
 export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor2D {
-  if (jsKernelsAvailable())
-    return withGrad([x, gamma, beta], ([xIn, g, b], save) => {
-      const [y, xhat, inv] = layerNormKernel(xIn as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, eps);
-      save([xhat, inv, g]);
-      return {
-        value: y,
-        gradFunc: (dy, [xhat, inv, g]) => layerNormGradKernel(dy as tf.Tensor2D, xhat as tf.Tensor2D, inv as tf.Tensor2D, g as tf.Tensor1D),
-      };
-    }) as tf.Tensor2D;
+  // Measured on wasm (4096 × 128…512): its own ops do the forward pass 2× faster than one JS pass,
+  // the one-pass JS backward beats ~10 ops plus two column sums by ~30%. On cpu JS wins both ways.
+  const jsForward = tf.getBackend() === 'cpu';
+  const jsBackward = jsKernelsAvailable();
   return withGrad([x, gamma, beta], ([xIn, g, b], save) => {
-    const xc = tf.sub(xIn, tf.mean(xIn, -1, true));
-    const inv = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), eps));
-    const xhat = tf.mul(xc, inv);
+    let y: tf.Tensor, xhat: tf.Tensor, inv: tf.Tensor;
+    if (jsForward) [y, xhat, inv] = layerNormKernel(xIn as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, eps);
+    else {
+      const xc = tf.sub(xIn, tf.mean(xIn, -1, true));
+      inv = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), eps));
+      xhat = tf.mul(xc, inv);
+      y = tf.add(tf.mul(xhat, g), b);
+    }
     save([xhat, inv, g]);
     return {
-      value: tf.add(tf.mul(xhat, g), b),
+      value: y,
       gradFunc: (dy, [xhat, inv, g]) => {
+        if (jsBackward) return layerNormGradKernel(dy as tf.Tensor2D, xhat as tf.Tensor2D, inv as tf.Tensor2D, g as tf.Tensor1D);
         const dxhat = tf.mul(dy, g);
         // dx = inv · (dxhat − mean(dxhat) − xhat · mean(dxhat · xhat))
         const m1 = tf.mean(dxhat, -1, true);

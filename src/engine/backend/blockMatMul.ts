@@ -5,6 +5,7 @@
 // copies each block into a scratch tensor and calls the backend's own XNNPACK matmul entry point
 // directly, then writes the product into place.
 import * as tf from '@tensorflow/tfjs-core';
+import type { KernelArgs, WasmBackendInternals } from './internals';
 import { copyBlock, extractBlocks, blockShape, type Block } from './blocks';
 
 export interface BlockRef extends Block {
@@ -19,11 +20,10 @@ export interface BlockProduct {
 export const BLOCK_MATMUL_KERNEL = 'BertnbBlockMatMul';
 
 type Info = tf.TensorInfo;
-interface WasmBackendLike {
+/** Beyond the common internals: the module's exports and the tensor table, to call XNNPACK directly. */
+interface WasmBackendLike extends WasmBackendInternals<Float32Array> {
   wasm: { cwrap(name: string, ret: null, args: string[]): (...args: unknown[]) => void; tfjs: { disposeData(id: number): void } };
   dataIdMap: { get(id: unknown): { id: number; memoryOffset: number }; delete(id: unknown): void };
-  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number): Info;
-  typedArrayFromHeap(t: Info): Float32Array;
   disposeData(id: unknown): void;
 }
 
@@ -53,7 +53,7 @@ type Attrs = { grid: BlockProduct[][] };
 const matmulFns = new WeakMap<object, (...args: unknown[]) => void>();
 const shapeBytes = (shape: number[]) => new Uint8Array(new Int32Array(shape).buffer);
 
-function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info {
+function wasmKernel(args: KernelArgs): Info {
   const backend = args.backend as WasmBackendLike;
   let fn = matmulFns.get(backend.wasm);
   if (!fn) {

@@ -3,6 +3,7 @@
 // so cutting B·A attention blocks out of a [B·T, 3H] matrix one tf.slice at a time copied it B·A
 // times. This kernel reads the input in place, once.
 import * as tf from '@tensorflow/tfjs-core';
+import { register, type JsKernel } from './jsKernels';
 
 export const BLOCKS_KERNEL = 'BertnbExtractBlocks';
 
@@ -17,16 +18,7 @@ export interface Block {
   ones?: boolean;
 }
 
-type Info = tf.TensorInfo;
 
-interface WasmLike {
-  makeOutput(shape: number[], dtype: tf.DataType): Info;
-  typedArrayFromHeap(t: Info): Float32Array;
-}
-interface CpuLike {
-  data: { get(id: unknown): { values: Float32Array } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): Info;
-}
 
 // Transposes go tile by tile, writing each output row in runs: a plain row-by-row loop writes with a
 // stride of `rows` floats and was ~8 ns/float; tiled ~1.5 (the WASM Transpose kernel: ~10 ns/float).
@@ -85,36 +77,16 @@ function decode(flat: number[]): Block[] {
   return out;
 }
 
-function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info[] {
-  const x = args.inputs.x as Info;
-  const backend = args.backend as WasmLike;
-  const blocks = decode((args.attrs as { blocks: number[] }).blocks);
-  // Allocate first: growing the heap detaches earlier views.
-  const outs = blocks.map((b) => backend.makeOutput(outShape(b), 'float32'));
-  const src = backend.typedArrayFromHeap(x);
-  blocks.forEach((b, i) => copyBlock(src, x.shape[1], b, backend.typedArrayFromHeap(outs[i])));
-  return outs;
-}
-
-function cpuKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info[] {
-  const x = args.inputs.x as Info;
-  const backend = args.backend as CpuLike;
-  const blocks = decode((args.attrs as { blocks: number[] }).blocks);
-  const src = backend.data.get(x.dataId).values;
-  return blocks.map((b) => {
-    const [r, c] = outShape(b);
-    const dst = new Float32Array(r * c);
-    copyBlock(src, x.shape[1], b, dst);
-    return backend.makeTensorInfo(outShape(b), 'float32', dst);
-  });
-}
+const blocksKernel: JsKernel = {
+  outputs: (_inputs, attrs) => decode(attrs.blocks as number[]).map(outShape),
+  run: ([src], outs, [x], attrs) => decode(attrs.blocks as number[]).forEach((b, i) => copyBlock(src as Float32Array, x.shape[1], b, outs[i])),
+};
 
 let registered = false;
 function ensureRegistered(): void {
   if (registered) return;
   registered = true;
-  for (const [backendName, kernelFunc] of [['wasm', wasmKernel], ['cpu', cpuKernel]] as const)
-    if (!tf.getKernel(BLOCKS_KERNEL, backendName)) tf.registerKernel({ kernelName: BLOCKS_KERNEL, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  register(BLOCKS_KERNEL, blocksKernel);
 }
 
 /** Sub-matrices of a float32 matrix (no gradient: used inside hand-written backward passes). */

@@ -3,20 +3,13 @@
 // full pass over memory, and layer norm / GELU backward / the embedding sum took 5-12 ops each; one
 // pass in JS replaces them. Other backends (tfjs-node) keep the tf-op formulations in model/ops.ts.
 import * as tf from '@tensorflow/tfjs-core';
+import type { CpuBackendInternals, KernelArgs, WasmBackendInternals } from './internals';
 
 type Info = tf.TensorInfo;
 type Arr = Float32Array | Int32Array;
 
-interface WasmLike {
-  makeOutput(shape: number[], dtype: tf.DataType): Info;
-  typedArrayFromHeap(t: Info): Arr;
-}
-interface CpuLike {
-  data: { get(id: unknown): { values: Arr } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): Info;
-}
 
-interface JsKernel {
+export interface JsKernel {
   /** float32 output shapes */
   outputs(inputs: Info[], attrs: Record<string, unknown>): number[][];
   run(ins: Arr[], outs: Float32Array[], inputs: Info[], attrs: Record<string, unknown>): void;
@@ -24,10 +17,11 @@ interface JsKernel {
 
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
-function register(name: string, k: JsKernel): void {
+/** Registers `k` for the wasm and cpu backends (outputs allocated first, then filled over backend memory). */
+export function register(name: string, k: JsKernel): void {
   const ordered = (m: tf.NamedTensorInfoMap) => Object.keys(m).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))).map((key) => m[key] as Info);
-  const wasm = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => {
-    const b = args.backend as WasmLike;
+  const wasm = (args: KernelArgs) => {
+    const b = args.backend as WasmBackendInternals<Arr>;
     const inputs = ordered(args.inputs);
     const attrs = (args.attrs ?? {}) as Record<string, unknown>;
     // Allocate first: growing the heap detaches earlier views.
@@ -35,8 +29,8 @@ function register(name: string, k: JsKernel): void {
     k.run(inputs.map((i) => b.typedArrayFromHeap(i)), outs.map((o) => b.typedArrayFromHeap(o) as Float32Array), inputs, attrs);
     return outs;
   };
-  const cpu = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => {
-    const b = args.backend as CpuLike;
+  const cpu = (args: KernelArgs) => {
+    const b = args.backend as CpuBackendInternals<Arr>;
     const inputs = ordered(args.inputs);
     const attrs = (args.attrs ?? {}) as Record<string, unknown>;
     const shapes = k.outputs(inputs, attrs);
@@ -218,9 +212,9 @@ export function dropoutMaskTensor(shape: number[], rate: number, seed: number): 
 
 let registered = false;
 function ensureRegistered(): void {
-  register(DROPOUT, dropoutMask);
   if (registered) return;
   registered = true;
+  register(DROPOUT, dropoutMask);
   register(EMBED, embeddingSum);
   register(LN_FWD, layerNormFwd);
   register(LN_BWD, layerNormBwd);

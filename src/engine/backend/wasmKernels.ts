@@ -1,18 +1,14 @@
 // Kernels the WASM backend lacks for training. UnsortedSegmentSum is what tf.gather's gradient uses
 // (tfjs #8082); without it, any model calling tf.gather under tf.grad fails on wasm.
 import * as tf from '@tensorflow/tfjs-core';
+import type { KernelArgs, WasmBackendInternals } from './internals';
 
-interface WasmLike {
-  readSync(dataId: unknown): ArrayLike<number>;
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
 
 /** out[s, ...] = Σ_{i: ids[i] = s} x[i, ...] (ids outside [0, numSegments) are dropped, as TF does). */
-function unsortedSegmentSum(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
   const { x, segmentIds } = args.inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
   const numSegments = (args.attrs as { numSegments: number }).numSegments;
-  const backend = args.backend as WasmLike;
+  const backend = args.backend as WasmBackendInternals;
   const xs = backend.readSync(x.dataId);
   const ids = backend.readSync(segmentIds.dataId);
   const idCount = ids.length;
@@ -35,7 +31,7 @@ function unsortedSegmentSum(args: { inputs: tf.NamedTensorInfoMap; backend: unkn
  * one more reference. tfjs clones every tensor a custom gradient saves for the backward pass, and
  * the wasm Identity kernel copied each one (~7% of a bert-tiny training step).
  */
-function sharedIdentity(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
+function sharedIdentity(args: KernelArgs): tf.TensorInfo {
   const x = args.inputs.x as tf.TensorInfo;
   (args.backend as { incRef(id: unknown): void }).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };

@@ -21,29 +21,13 @@ function now(): number {
   return performance.now();
 }
 
-/**
- * Best wall time of at least `reps` runs of f after one warm-up (f must block until its result is
- * read), sampling on until `budgetMs` of runs have passed (at most `maxReps`). The best, not the
- * median, because other processes share the two cores: the fastest run is the one least disturbed,
- * for the model and for the matmul peak alike. The budget gives cheap models (bert-tiny, ~0.7 s a
- * step) enough samples that one burst of load on the machine does not decide the figure.
- */
-function timeIt(f: () => void, reps: number, budgetMs = 0, maxReps = 8): number {
-  f();
-  let best = Infinity;
-  const start = now();
-  for (let i = 0; i < reps || (now() - start < budgetMs && i < maxReps); i++) {
-    const t0 = now();
-    f();
-    best = Math.min(best, now() - t0);
-  }
-  return best;
-}
+const MATMUL_N = 1024;
+const matmulFlops = 2 * MATMUL_N ** 3;
 
 /** One 1024³ matmul that waits on a scalar of the product, as the model timings do. */
-function matmulTrial(n: number): { run: () => void; dispose: () => void } {
-  const a = tf.randomNormal([n, n]);
-  const b = tf.randomNormal([n, n]);
+function matmulTrial(): { run: () => void; dispose: () => void } {
+  const a = tf.randomNormal([MATMUL_N, MATMUL_N]);
+  const b = tf.randomNormal([MATMUL_N, MATMUL_N]);
   // Copying the 4 MB result out to JS (fresh pages, ~15 ms here) would understate the peak by a
   // quarter. Never return a typed array from tf.tidy: it scans it element by element (~1 µs per
   // float), which once made this "peak" 15x too low.
@@ -56,13 +40,13 @@ function matmulTrial(n: number): { run: () => void; dispose: () => void } {
   return { run, dispose: () => tf.dispose([a, b]) };
 }
 
-const MATMUL_N = 1024;
-const matmulFlops = 2 * MATMUL_N ** 3;
-
 /**
- * Like timeIt for `f`, with two runs of the matmul peak `g` after every run of f: both are sampled
- * over the same moments, so a noisy neighbour (CPU steal on this VM swings step times by 30%) weighs
- * on the figure and on its peak alike instead of on one of them.
+ * Best wall times of `f` and of the matmul peak `g`, after one warm-up of each (f must block until
+ * its result is read): at least `reps` runs of f, each followed by two of g, sampling on until
+ * `budgetMs` have passed (at most `maxReps`). The best, not the median, because other processes
+ * share the two cores: the fastest run is the one least disturbed. Sampling both over the same
+ * moments makes a noisy neighbour (CPU steal on this VM swings step times by 30%) weigh on the figure
+ * and on its peak alike; the budget gives cheap models (bert-tiny, ~0.6 s a step) enough samples.
  */
 function timePaired(f: () => void, g: () => void, reps: number, budgetMs: number, maxReps = 8): { f: number; g: number } {
   f();
@@ -101,7 +85,7 @@ export function timeModel(name: string, batch = B, seq = T, reps = 2): ModelTimi
   const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 2), 'int32');
   const inputs = { input_ids: ids, attention_mask: mask, token_type_ids: types };
   const vars = model.variables.map((v) => v.variable);
-  const peak = matmulTrial(MATMUL_N);
+  const peak = matmulTrial();
   const fwd = timePaired(() => tf.tidy(() => model.forward(inputs, { training: false }).logits.dataSync()), peak.run, reps, 3000);
   let seed = 0;
   const trn = timePaired(() => {

@@ -76,12 +76,15 @@ export function concatColumns(parts: tf.Tensor2D[]): tf.Tensor2D {
   const widths = parts.map((p) => p.shape[1]);
   return withGrad(parts, (ps) => ({
     value: tf.concat(ps, 1) as tf.Tensor2D,
-    gradFunc: (dy) => {
-      let col = 0;
-      const rows = dy.shape[0];
-      return extractBlocks(dy as tf.Tensor2D, widths.map((cols) => ({ row: 0, col: (col += cols) - cols, rows, cols })));
-    },
+    gradFunc: (dy) => splitColumns(dy as tf.Tensor2D, widths),
   })) as tf.Tensor2D;
+}
+
+/** dy cut into side-by-side column ranges of the given widths, in one extractBlocks call. */
+function splitColumns(dy: tf.Tensor2D, widths: number[]): tf.Tensor2D[] {
+  let col = 0;
+  const rows = dy.shape[0];
+  return extractBlocks(dy, widths.map((cols) => ({ row: 0, col: (col += cols) - cols, rows, cols })));
 }
 
 /** [a, b, …] of 1-D tensors, with the same one-kernel backward as concatColumns. */
@@ -91,11 +94,7 @@ export function concat1d(parts: tf.Tensor1D[]): tf.Tensor1D {
   // storage, which a reshape shares.
   return withGrad(parts, (ps) => ({
     value: tf.concat(ps, 0) as tf.Tensor1D,
-    gradFunc: (dy) => {
-      let col = 0;
-      const blocks = extractBlocks(tf.reshape(dy, [1, -1]) as tf.Tensor2D, widths.map((cols) => ({ row: 0, col: (col += cols) - cols, rows: 1, cols })));
-      return blocks.map((b) => tf.reshape(b, [-1]));
-    },
+    gradFunc: (dy) => splitColumns(tf.reshape(dy, [1, -1]) as tf.Tensor2D, widths).map((b) => tf.reshape(b, [-1])),
   })) as tf.Tensor1D;
 }
 

@@ -2,8 +2,8 @@
 // AdamW + schedule, logging/eval/save strategies, best model, early stopping, save_total_limit,
 // exact resume (data order = f(seed, epoch), dropout seed = f(seed, step), MLM masks = f(seed, epoch, batch)).
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync, rmdirSync, appendFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync, appendFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { EncodedExample } from '../data';
 import { epochBatches } from '../data';
 import { AdamW, clipByGlobalNorm, type NamedVariable } from './adamw';
@@ -17,7 +17,7 @@ import { makeTrainerState, type HfTrainerState, type LogEntry } from './trainerS
 import { buildDirAtomic, cleanStaleTemps, removeDirAtomic, writeFileAtomic, writeFileSynced } from './atomic';
 import { encodeF32Safetensors, readF32Safetensors } from './stateFile';
 import { bertnbResumeFromHf, isHfTrainerCheckpoint } from '../runs/resume';
-import { checkFreeSpace, fullDiskError, isFullDiskError, saveBytes } from './diskSpace';
+import { checkFreeSpace, checkWritable, fullDiskError, isFullDiskError, saveBytes } from './outputDir';
 
 type Strategy = 'no' | 'steps' | 'epoch';
 
@@ -165,43 +165,6 @@ export function listCheckpoints(outputDir: string): Array<{ step: number; path: 
 
 export function latestCheckpoint(outputDir: string): string | undefined {
   return listCheckpoints(outputDir).at(-1)?.path;
-}
-
-/** Fails early (before any training) when output_dir cannot be written. */
-export function checkWritable(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    const probe = join(dir, `.write-test-${process.pid}`);
-    writeFileSync(probe, 'ok');
-    rmSync(probe);
-  } catch (e) {
-    const code = firstMissingLevelError(dir) ?? (e as NodeJS.ErrnoException).code ?? '';
-    const why = WRITE_ERRORS[code];
-    throw new Error(`training.output_dir: cannot write to ${dir} (${code || (e as Error).message}${why ? `: ${why}` : ''})`);
-  }
-}
-
-const WRITE_ERRORS: Record<string, string> = {
-  EROFS: 'read-only file system',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  ENOTDIR: 'a parent in the path is a file',
-  EEXIST: 'a parent in the path is a file',
-  ENOSPC: 'no space left on the device',
-};
-
-/** Node's recursive mkdir says ENOENT for a read-only parent: retry the first missing level alone for the real code. */
-function firstMissingLevelError(dir: string): string | undefined {
-  let p = dir;
-  while (!existsSync(dirname(p)) && dirname(p) !== p) p = dirname(p);
-  if (existsSync(p)) return undefined;
-  try {
-    mkdirSync(p);
-    rmdirSync(p);
-    return undefined;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code;
-  }
 }
 
 function stepInterval(value: number, maxSteps: number): number {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createModel } from '../../../src/engine/model';
 import { train, listCheckpoints, type TrainableModel, type TrainerInputs } from '../../../src/engine/train/trainer';
-import { saveBytes } from '../../../src/engine/train/diskSpace';
+import { saveBytes } from '../../../src/engine/train/outputDir';
 import { useWasm, tinyConfig, sentimentExamples, loopArgs, saveFolder, loadFolder } from './helpers';
 
 /** Mounts a tmpfs of `bytes` at a fresh folder for the duration of `fn`; undefined if mounting is not allowed. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { validateRunConfig } from '../../../src/schema';
 import { prepareRun } from '../../../src/engine/train/setup';
-import { checkWritable } from '../../../src/engine/train/trainer';
+import { checkWritable } from '../../../src/engine/train/outputDir';
 
 const root = mkdtempSync(join(tmpdir(), 'bertnb-errors-'));
 const file = (name: string, text: string) => {

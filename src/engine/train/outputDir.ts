@@ -1,6 +1,8 @@
-// Full disks: refuse to start a run whose first checkpoint cannot fit, and turn a full disk in the
-// middle of a run into a message that says what is safe (the last complete checkpoint) and what to do.
-import { statfsSync } from 'node:fs';
+// Whether output_dir can take the run: writable (checked before training, with the real reason),
+// room for one checkpoint, and a full disk in the middle of a run turned into a message that says
+// what is safe (the last complete checkpoint) and what to do.
+import { existsSync, mkdirSync, rmdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** Codes that mean "the disk (or quota) is full", as opposed to a permission or path problem. */
 const FULL_DISK = new Set(['ENOSPC', 'EDQUOT']);
@@ -10,7 +12,7 @@ export function isFullDiskError(e: unknown): boolean {
 }
 
 /** Bytes an unprivileged writer may still use on the file system holding `dir` (undefined if unknown). */
-export function freeBytes(dir: string): number | undefined {
+function freeBytes(dir: string): number | undefined {
   try {
     const s = statfsSync(dir);
     return s.bavail * s.bsize;
@@ -27,7 +29,7 @@ export function saveBytes(parameters: number, checkpoint: boolean): number {
   return parameters * 4 * (checkpoint ? 3 : 1) + (1 << 20);
 }
 
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   if (n < 1 << 20) return `${(n / 1024).toFixed(0)} KB`;
   if (n < 1 << 30) return `${(n / (1 << 20)).toFixed(1)} MB`;
   return `${(n / (1 << 30)).toFixed(2)} GB`;
@@ -47,4 +49,41 @@ export function fullDiskError(e: unknown, outputDir: string, lastCheckpoint: str
     ? `${lastCheckpoint} is the last complete checkpoint; free some space and run again with resume_from_checkpoint: true to continue from it`
     : 'no checkpoint had been written yet; free some space and run again';
   return new Error(`training.output_dir: the disk holding ${outputDir} is full (${code}); the write in progress was removed, ${safe}`);
+}
+
+/** Fails early (before any training) when output_dir cannot be written. */
+export function checkWritable(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const probe = join(dir, `.write-test-${process.pid}`);
+    writeFileSync(probe, 'ok');
+    rmSync(probe);
+  } catch (e) {
+    const code = firstMissingLevelError(dir) ?? (e as NodeJS.ErrnoException).code ?? '';
+    const why = WRITE_ERRORS[code];
+    throw new Error(`training.output_dir: cannot write to ${dir} (${code || (e as Error).message}${why ? `: ${why}` : ''})`);
+  }
+}
+
+const WRITE_ERRORS: Record<string, string> = {
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOTDIR: 'a parent in the path is a file',
+  EEXIST: 'a parent in the path is a file',
+  ENOSPC: 'no space left on the device',
+};
+
+/** Node's recursive mkdir says ENOENT for a read-only parent: retry the first missing level alone for the real code. */
+function firstMissingLevelError(dir: string): string | undefined {
+  let p = dir;
+  while (!existsSync(dirname(p)) && dirname(p) !== p) p = dirname(p);
+  if (existsSync(p)) return undefined;
+  try {
+    mkdirSync(p);
+    rmdirSync(p);
+    return undefined;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code;
+  }
 }

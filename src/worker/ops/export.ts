@@ -1,5 +1,6 @@
 // `export` op (notebook %export cell): write the current model as a Hugging Face folder. After a
 // %train the trained folder (output_dir) is the current model; before, the %model cell's weights.
+// With format: trainer, the notebook's run as a Hugging Face Trainer + accelerate folder instead.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { savePretrained } from '../../engine/model';
@@ -33,13 +34,20 @@ async function exportTrainerRun(a: ExportArgs, cwd: string, out: string): Promis
     source: 'a .bertnb notebook (%export cell)',
     baseDir: cwd,
     modelOverrides: run.modelOverrides,
-    processesPerMachine: a.processes_per_machine ?? 1,
-    machines: a.machines ?? 1,
-    mixedPrecision: a.mixed_precision ?? 'no',
-    copyData: a.copy_data ?? false,
+    processesPerMachine: a.processes_per_machine,
+    machines: a.machines,
+    mixedPrecision: a.mixed_precision,
+    copyData: a.copy_data,
   });
-  const files = r.files.filter((f) => existsSync(join(r.outDir, f)) && statSync(join(r.outDir, f)).isFile()).map((name) => ({ name, bytes: statSync(join(r.outDir, name)).size }));
-  return { path: r.outDir, files, format: 'trainer', warnings: r.warnings };
+  return { path: r.outDir, files: fileSizes(r.outDir, r.files), format: 'trainer', warnings: r.warnings };
+}
+
+/** The regular files among `names` in `dir`, with their sizes (folders such as data/ are left out). */
+function fileSizes(dir: string, names: string[]): ExportOutput['files'] {
+  return names.flatMap((name) => {
+    const st = statSync(join(dir, name), { throwIfNoEntry: false });
+    return st?.isFile() ? [{ name, bytes: st.size }] : [];
+  });
 }
 
 export const exportOp: OpHandler = async (args) => {
@@ -58,9 +66,5 @@ export const exportOp: OpHandler = async (args) => {
   } else {
     throw new Error('nothing to export: run a %model (and %train) cell first');
   }
-  const files = readdirSync(out)
-    .filter((f) => MODEL_FILES.test(f))
-    .map((name) => ({ name, bytes: statSync(join(out, name)).size }));
-  const result: ExportOutput = { path: out, files };
-  return result;
+  return { path: out, files: fileSizes(out, readdirSync(out).filter((f) => MODEL_FILES.test(f))) } satisfies ExportOutput;
 };

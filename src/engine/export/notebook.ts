@@ -3,6 +3,7 @@
 // %train (or %pretrain) cell the training keys — what running those cells in order would train.
 import { parseNotebook, type NotebookCell } from '../notebook/format';
 import { parseCell } from '../notebook/cells';
+import { modelConfigOverrides } from '../notebook/steps';
 import { pretrainingFields, validateRunConfig, type ConfigIssue, type RunConfig } from '../../schema';
 
 export interface NotebookRun {
@@ -62,7 +63,5 @@ export function runConfigFromCells(cells: readonly NotebookCellText[]): Notebook
   if (!r.ok || !r.config) {
     throw new NotebookRunError(`the notebook's cells do not make a valid run: ${r.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, r.errors);
   }
-  const modelOverrides: Record<string, number> = {};
-  for (const k of ['hidden_dropout_prob', 'attention_probs_dropout_prob']) if (typeof model[k] === 'number') modelOverrides[k] = model[k] as number;
-  return { config: r.config, modelOverrides, cells: { model: found.model?.cell, data: found.data?.cell, train: train.cell } };
+  return { config: r.config, modelOverrides: modelConfigOverrides(model), cells: { model: found.model?.cell, data: found.data?.cell, train: train.cell } };
 }

@@ -10,6 +10,7 @@ import type { NotebookCell, OutputItem } from './format';
 import { KernelOpError, type KernelBackend, type KernelEvent } from './kernel';
 import { RateLimiter, TrainingSeries } from './series';
 import { toPlainText } from './text';
+import { modelConfigOverrides } from './steps';
 import {
   NOTEBOOK_MIME,
   type DataOutput,
@@ -139,13 +140,6 @@ export class NotebookKernel {
     return this.modelDir;
   }
 
-  /** Dropout values of the %model cell: they shape the model %train builds, as they did the one %model showed. */
-  private modelOverrides(): Record<string, number> | undefined {
-    const out: Record<string, number> = {};
-    for (const k of ['hidden_dropout_prob', 'attention_probs_dropout_prob']) if (typeof this.model?.[k] === 'number') out[k] = this.model[k] as number;
-    return Object.keys(out).length ? out : undefined;
-  }
-
   /** The run configuration a %train/%pretrain cell means, given the earlier %model and %data cells. */
   runConfig(step: 'train' | 'pretrain', cell: Record<string, unknown>): Record<string, unknown> {
     if (!this.model) throw new KernelOpError(`%${step} needs a model: run a %model cell first`);
@@ -212,7 +206,8 @@ export class NotebookKernel {
     };
     try {
       if (config.model === this.pretrained) run.onLog?.(`starting from the %pretrain result in ${this.pretrained}`);
-      const result = await this.backend.request('train', { config, modelOverrides: this.modelOverrides() }, onEvent);
+      // The %model cell's dropout shapes the model %train builds, as it did the one %model showed.
+      const result = await this.backend.request('train', { config, modelOverrides: modelConfigOverrides(this.model) }, onEvent);
       live.dispose();
       const r = isRecord(result) ? result : {};
       const stopped = r.status === 'stopped';

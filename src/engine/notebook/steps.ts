@@ -104,6 +104,13 @@ export const STEP_FIELDS: Record<Step, FieldTable> = {
   export: exportFields,
 };
 
+/** The %model cell's BertConfig values (dropout) as from_pretrained-style overrides, for %train and the Trainer export. */
+export function modelConfigOverrides(cell: Record<string, unknown> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of ['hidden_dropout_prob', 'attention_probs_dropout_prob'] as const) if (typeof cell?.[k] === 'number') out[k] = cell[k] as number;
+  return out;
+}
+
 export function isStep(s: string): s is Step {
   return (STEPS as readonly string[]).includes(s);
 }

@@ -75,8 +75,11 @@ function encodePretraining(docs: string[][], tok: BertTokenizer, maxLength: numb
 
 /** Options of a run that are not TrainingArguments: BertConfig values set by a notebook's %model cell (dropout). */
 export interface PrepareOptions {
-  modelOverrides?: Partial<Pick<BertConfig, 'hidden_dropout_prob' | 'attention_probs_dropout_prob' | 'classifier_dropout'>>;
+  modelOverrides?: Partial<Record<(typeof MODEL_OVERRIDE_KEYS)[number], number>>;
 }
+
+/** The BertConfig values a run may override (functional only: the weights' shapes do not change). */
+export const MODEL_OVERRIDE_KEYS = ['hidden_dropout_prob', 'attention_probs_dropout_prob', 'classifier_dropout'] as const satisfies ReadonlyArray<keyof BertConfig>;
 
 export async function prepareRun(c: RunConfig, say: (t: string) => void = () => {}, prep: PrepareOptions = {}): Promise<PreparedRun> {
   const overrides = prep.modelOverrides ?? {};

@@ -2,7 +2,7 @@
 // evaluations and checkpoints as protocol messages.
 import { validateRunConfig, type RunConfig } from '../../schema';
 import { toHost } from '../../protocol';
-import { prepareRun, type PrepareOptions } from '../../engine/train/setup';
+import { MODEL_OVERRIDE_KEYS, prepareRun, type PrepareOptions } from '../../engine/train/setup';
 import { train, type TrainResult } from '../../engine/train/trainer';
 import { formatSummary } from '../../engine/data';
 import { evaluateModel, scalarMetrics } from '../../engine/train/evaluate';
@@ -19,7 +19,6 @@ export interface RunOutcome {
 }
 
 /** Validates the config (again: the host is trusted, its files are not), prepares data and trains. */
-const DROPOUT_KEYS = ['hidden_dropout_prob', 'attention_probs_dropout_prob', 'classifier_dropout'] as const;
 
 /** The %model cell's dropout values, checked again here (the host is trusted, what it forwards is not). */
 export function parseModelOverrides(v: unknown): PrepareOptions['modelOverrides'] {
@@ -27,7 +26,7 @@ export function parseModelOverrides(v: unknown): PrepareOptions['modelOverrides'
   if (typeof v !== 'object' || Array.isArray(v)) throw new Error('modelOverrides must be an object');
   const out: Record<string, number> = {};
   for (const [k, x] of Object.entries(v)) {
-    if (!(DROPOUT_KEYS as readonly string[]).includes(k)) throw new Error(`modelOverrides: unknown key '${k}' (allowed: ${DROPOUT_KEYS.join(', ')})`);
+    if (!(MODEL_OVERRIDE_KEYS as readonly string[]).includes(k)) throw new Error(`modelOverrides: unknown key '${k}' (allowed: ${MODEL_OVERRIDE_KEYS.join(', ')})`);
     if (typeof x !== 'number' || !(x >= 0 && x < 1)) throw new Error(`modelOverrides.${k}: must be a number in [0, 1), got ${JSON.stringify(x)}`);
     out[k] = x;
   }

@@ -124,7 +124,11 @@ test('hyperparameter form: a form edit is one undoable edit of the YAML, a text 
     const epochs = f.locator('vscode-text-field[data-path="training.num_train_epochs"] input');
     await until('cell values', async () => (await epochs.inputValue()) === '2');
     assert.equal(await f.locator('[data-path="data.train"]').count(), 0, 'a %train cell shows training fields only');
-    await epochs.fill('4');
+    // A form refresh that lands between fill's clear and its insert leaves "24": fill again until the field reads 4.
+    await until('the field to read 4', async () => {
+      if ((await epochs.inputValue()) !== '4') await epochs.fill('4');
+      return (await epochs.inputValue()) === '4';
+    });
     await epochs.press('Enter');
     await until('the cell to say 4 epochs', async () => (await cellText(vs)) === '%train\nlearning_rate: 5e-5\nnum_train_epochs: 4');
     await sleep(500);

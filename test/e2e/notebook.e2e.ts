@@ -1,6 +1,7 @@
 // The .bertnb notebook in a real VS Code (code-server): open an example notebook, Run All, and check
 // what a person sees — token chips, a training chart whose points grow while it trains, final
-// metrics, no error notifications — while the extension host stays responsive (lag p99 < 50 ms).
+// metrics, no error notifications — while the extension host stays responsive (lag p99 < 50 ms,
+// sampled over a fixed window of a training the test stops itself).
 // Then: the saved notebook reopens with the same outputs, a malformed file is left byte-for-byte
 // unchanged, and a stopped training leaves a checkpoint that `resume_from_checkpoint: true` continues.
 // Training is tiny (bert-tiny, a few dozen steps on a 96-row slice of the demo data).
@@ -15,6 +16,10 @@ import { serializeNotebook, parseNotebook, type NotebookCell } from '../../src/e
 const TIMEOUT = 570_000;
 /** Steps of the example's training: enough to watch the chart grow on a fast machine, short on a slow one. */
 const STEPS = 60;
+/** max_steps of the resume notebook's trainings: the test stops them, so no machine is fast enough to finish first. */
+const UNTIL_STOPPED = 1_000_000;
+/** How long the lag probe samples a running training: set in time by the test, not by the engine's speed. */
+const LAG_WINDOW_MS = 10_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function demoSlice(file: string, rows: number): string {
@@ -47,8 +52,8 @@ const files = {
   'resume.bertnb': notebook([
     code(MODEL),
     code(DATA),
-    code(`%train\noutput_dir: results/resume\nmax_steps: 400\n${TRAIN_ARGS}\nsave_strategy: steps\nsave_steps: 2`),
-    code(`%train\noutput_dir: results/resume\nmax_steps: 400\n${TRAIN_ARGS}\nsave_strategy: steps\nsave_steps: 2\nresume_from_checkpoint: true`),
+    code(`%train\noutput_dir: results/resume\nmax_steps: ${UNTIL_STOPPED}\n${TRAIN_ARGS}\nsave_strategy: steps\nsave_steps: 2\nsave_total_limit: 2`),
+    code(`%train\noutput_dir: results/resume\nmax_steps: ${UNTIL_STOPPED}\n${TRAIN_ARGS}\nsave_strategy: steps\nsave_steps: 2\nsave_total_limit: 2\nresume_from_checkpoint: true`),
   ]),
   'broken.bertnb': '{"bertnb": 1, "cells": [ {"kind": "code", "source": "%model"}, oops ]\n',
   'future.bertnb': '{"bertnb": 99, "metadata": {}, "cells": []}\n',
@@ -145,16 +150,13 @@ test('notebook: run all shows chips, a live chart, metrics; outputs persist; bad
       await vs.runCommand('Notebook: Run All');
 
       // The training chart, watched on screen from Run All on (so no part of the training is missed,
-      // however fast the machine): its point count grows while it trains. The lag window is the
-      // training cell's run: from its chart's first appearance to "done".
-      let tLagFrom = 0;
+      // however fast the machine): its point count grows while it trains.
       const points: number[] = [];
       let state: { status: string; points: number } = { status: '', points: -1 };
       const trainDeadline = Date.now() + 420_000;
       while (state.status !== 'done' && state.status !== 'failed' && Date.now() < trainDeadline) {
         await revealCell(vs, CELL.train);
         state = (await trainingViews(vs))[0] ?? { status: '', points: -1 };
-        if (state.status && !tLagFrom) tLagFrom = Date.now();
         if (state.points >= 0 && points.at(-1) !== state.points) points.push(state.points);
         if (points.length === 3 && state.status === 'running') await vs.screenshot('notebook-training');
         if (state.status !== 'done') await sleep(200);
@@ -195,12 +197,10 @@ test('notebook: run all shows chips, a live chart, metrics; outputs persist; bad
       await vs.screenshot('notebook-done-dark');
 
       assert.deepEqual(await vs.errorNotifications(), []);
-      // "While a training cell runs". The whole Run All (kernel process start, model load) is reported alongside.
-      const lag = vs.lag(tLagFrom, tTrainEnd);
+      // The whole Run All (kernel start, model load, a short training) is reported; the lag check itself
+      // is in the resume test, where the window is timed by the test rather than by the training's length.
       const all = vs.lag(tRunAll, tTrainEnd);
-      console.log(`extension host lag while training: p50 ${lag.p50} p99 ${lag.p99} max ${lag.max} ms over ${lag.count} ticks (${((tTrainEnd - tLagFrom) / 1000).toFixed(0)} s); whole Run All: p99 ${all.p99} max ${all.max} ms`);
-      assert.ok(lag.count > 100, `lag probe sampled the training (${lag.count} samples)`);
-      assert.ok(lag.p99 < 50, `extension host event-loop lag p99 ${lag.p99} ms while training (must be < 50; max ${lag.max})`);
+      console.log(`extension host lag over Run All: p50 ${all.p50} p99 ${all.p99} max ${all.max} ms over ${all.count} ticks`);
 
       // Save, check the file on disk, reopen: the same outputs come back without running anything.
       await vs.runCommand('File: Save');
@@ -250,6 +250,17 @@ test('notebook: Stop leaves a checkpoint and resume_from_checkpoint: true contin
         return (await trainingViews(vs)).find(pick);
       };
       await vs.waitFor('the first training to run and write a checkpoint', async () => checkpoints().length > 0 && (await view(2, (v) => v.status === 'running')), 300_000);
+
+      // Extension-host responsiveness while a training cell runs (and writes a checkpoint every 2 steps):
+      // the test samples a fixed window of a training it stops itself, so a faster engine cannot end it
+      // before the probe has enough ticks.
+      const tLagFrom = Date.now();
+      await sleep(LAG_WINDOW_MS);
+      assert.ok(await view(2, (v) => v.status === 'running'), 'the training was still running through the lag window');
+      const lag = vs.lag(tLagFrom, Date.now());
+      console.log(`extension host lag while training: p50 ${lag.p50} p99 ${lag.p99} max ${lag.max} ms over ${lag.count} ticks (${LAG_WINDOW_MS / 1000} s)`);
+      assert.ok(lag.count > 300, `lag probe sampled the training (${lag.count} samples)`);
+      assert.ok(lag.p99 < 50, `extension host event-loop lag p99 ${lag.p99} ms while training (must be < 50; max ${lag.max})`);
 
       // Stop from the chart's own button (renderer → extension messaging). The output webview lies
       // under the notebook list, so the click is dispatched to the button itself.

@@ -141,11 +141,3 @@ function lockHandle(file: string, owner: LockOwner): RunLock {
   process.on('exit', onExit);
   return { file, owner, release };
 }
-
-/** Who holds the lock of `dir` now (a live or unknown-liveness owner), without taking it. */
-export function lockHolder(dir: string): LockOwner | undefined {
-  const file = join(dir, LOCK_FILE);
-  const held = readOwner(file);
-  if (!held && ageMs(file) === Infinity) return undefined;
-  return staleReason(file, held) ? undefined : held;
-}

@@ -17,6 +17,8 @@ import { makeTrainerState, type HfTrainerState, type LogEntry } from './trainerS
 import { buildDirAtomic, cleanStaleTemps, removeDirAtomic, writeFileAtomic, writeFileSynced } from './atomic';
 import { encodeF32Safetensors, readF32Safetensors } from './stateFile';
 import { bertnbResumeFromHf, isHfTrainerCheckpoint } from '../runs/resume';
+import { trimMetricsLog } from '../runs/metricsLog';
+import { pollStop } from './stopPoll';
 import { checkFreeSpace, checkWritable, fullDiskError, isFullDiskError, saveBytes } from './outputDir';
 
 type Strategy = 'no' | 'steps' | 'epoch';
@@ -279,11 +281,7 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
 
   // --- logs ---
   const metricsFile = join(outputDir, 'metrics.jsonl');
-  if (existsSync(metricsFile)) {
-    // Keep only what the resumed state has seen, so a killed run's extra lines do not repeat.
-    const keep = readFileSync(metricsFile, 'utf8').split('\n').filter((l) => l.trim() && resumeDir && (JSON.parse(l) as { step: number }).step <= step);
-    writeFileAtomic(metricsFile, keep.map((l) => l + '\n').join(''));
-  }
+  trimMetricsLog(metricsFile, resumeDir ? step : undefined, say);
   const tbOn = a.report_to.some((r) => r === 'all' || r === 'tensorboard');
   const tb = tbOn ? new EventFileWriter(a.logging_dir ? resolve(a.logging_dir) : join(outputDir, 'runs')) : undefined;
   const timings: Timings = { data: 0, forwardBackward: 0, optimizer: 0, logging: 0, evaluation: 0, checkpoint: 0 };
@@ -417,12 +415,21 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
     const firstGroup = step - epoch * updatesPerEpoch;
     for (let g = firstGroup; g < updatesPerEpoch && step < maxSteps; g++) {
       await hooks.waitWhilePaused?.();
+      if (await pollStop(hooks.shouldStop)) {
+        status = 'stopped';
+        break outer;
+      }
       const tStep = now();
       const group = batches.slice(g * accum, (g + 1) * accum);
       let acc: tf.Tensor[] | undefined;
       let stepLoss = 0;
       let stepSamples = 0;
       for (let k = 0; k < group.length; k++) {
+        if (k > 0 && (await pollStop(hooks.shouldStop))) {
+          tf.dispose(acc!);
+          status = 'stopped';
+          break outer;
+        }
         const t0 = now();
         const rows = group[k].map((i) => inp.train[i]);
         const host = collateHost(rows, inp.kind, inp.padId, inp.problemType, inp.numLabels, inp.mask, new Rng(mixSeed(dataSeed, epoch, g * accum + k, 0x3a5c)));
@@ -509,6 +516,8 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
   }
 
   if (status === 'completed' && a.save_strategy !== 'no' && lastCheckpoint !== join(outputDir, `${CHECKPOINT_PREFIX}${step}`)) await saveCheckpoint(true);
+  // A stop seen before a step, or between its micro-batches: the state after the last complete step.
+  if (status === 'stopped' && step > 0 && lastCheckpoint !== join(outputDir, `${CHECKPOINT_PREFIX}${step}`)) await saveCheckpoint(true);
 
   let metrics: EvalMetrics | undefined;
   let finalModelSaved = false;

@@ -172,3 +172,14 @@ export function claimOutputDir(dir: string, opts: { overwrite: boolean; say?: (t
   if (notice) say(notice);
   return () => lock.release();
 }
+
+/**
+ * The export side of ownership (export-trainer, %export): the same rule as a run, then the marker,
+ * so exporting again into the same folder needs no flag. Returns a notice when `overwrite` let the
+ * export into a folder of the user's.
+ */
+export function claimExportDir(dir: string, opts: { overwrite: boolean; use: FolderUse; wayOut: string; writes: string; what: string }): string | undefined {
+  const notice = checkOwnership(dir, opts);
+  markOwned(dir, opts.what);
+  return notice;
+}

@@ -11,6 +11,7 @@ import { loadPretrained } from '../../../src/engine/model';
 import { LOCK_FILE, RunLockedError, acquireRunLock } from '../../../src/engine/runs/lock';
 import { listCheckpoints } from '../../../src/engine/train/trainer';
 import { TrainingProcess } from '../../../src/worker/client';
+import { RunState } from '../../../src/extension/monitor/runState';
 import type { WorkerToHost } from '../../../src/protocol';
 import { runInProcess, tinyRunConfig, tinyRunFiles } from './runFixture';
 
@@ -96,6 +97,9 @@ test('a second training process on the same output_dir is refused at once; the f
 
   // The second run, in its own process, while the first holds the folder.
   const b = await worker();
+  // What the editor's monitor shows: its RunState folds the same messages the sidebar session gets.
+  const editorView = new RunState('second', 'second run');
+  b.onMessage((m) => editorView.apply(m));
   const bEnd = first(b, (m) => m.type === 'done' || m.type === 'error' || m.type === 'progress');
   b.startTraining(cfg);
   const refused = await bounded(bEnd, 'second run: answer');
@@ -105,6 +109,9 @@ test('a second training process on the same output_dir is refused at once; the f
   assert.match(msg, new RegExp(runDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   const bExit = await bounded(b.waitForExit(), 'second run: exit');
   assert.equal(bExit.code, 1);
+  editorView.exited(bExit.code, bExit.signal, bExit.error);
+  assert.equal(editorView.view().status, 'failed');
+  assert.equal(editorView.view().message, msg, 'the editor shows the same message');
 
   a.resume();
   const d = await bounded(aDone, 'first run: done');

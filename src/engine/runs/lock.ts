@@ -16,6 +16,24 @@ export interface LockOwner {
   since: string;
   /** Random per acquisition: release removes the file only while it is still this one. */
   token: string;
+  /** Linux: boot id and the process's start time, so a pid reused after a crash or reboot is not taken for the owner. */
+  stamp?: string;
+}
+
+/** Tokens of the locks this process holds now. */
+const held = new Set<string>();
+
+/** Boot id + start time (clock ticks since boot) of `pid` on Linux; undefined where /proc is not there. */
+export function processStamp(pid: number): string | undefined {
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces and parentheses): state is field 3, starttime field 22.
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return start ? `${boot}:${start}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The folder is in use by another run; `owner` says by whom. */
@@ -90,8 +108,12 @@ function createExclusive(file: string, text: string): boolean {
 function staleReason(file: string, owner: LockOwner | undefined): string | undefined {
   if (!owner) return ageMs(file) > UNREADABLE_GRACE_MS ? 'an unreadable lock file' : undefined;
   if (owner.host !== hostname()) return undefined;
-  if (owner.pid === process.pid) return undefined; // this process runs there (another run in the same process)
-  return processAlive(owner.pid) ? undefined : `process ${owner.pid} (since ${owner.since}) is no longer running`;
+  const gone = `process ${owner.pid} (since ${owner.since}) is no longer running`;
+  // This process's pid: another run here holds it, or a process before us had the same pid (containers reuse low pids).
+  if (owner.pid === process.pid) return held.has(owner.token) ? undefined : gone;
+  if (!processAlive(owner.pid)) return gone;
+  const now = processStamp(owner.pid);
+  return owner.stamp && now && now !== owner.stamp ? `${gone} (pid ${owner.pid} now belongs to another process)` : undefined;
 }
 
 /**
@@ -101,7 +123,7 @@ function staleReason(file: string, owner: LockOwner | undefined): string | undef
  */
 export function acquireRunLock(dir: string, say: (text: string) => void = () => {}): RunLock {
   const file = join(dir, LOCK_FILE);
-  const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+  const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), token: randomBytes(8).toString('hex'), stamp: processStamp(process.pid) };
   const text = JSON.stringify(owner) + '\n';
   if (!createExclusive(file, text)) {
     const held = readOwner(file);
@@ -130,11 +152,13 @@ export function acquireRunLock(dir: string, say: (text: string) => void = () => 
 
 function lockHandle(file: string, owner: LockOwner): RunLock {
   let released = false;
+  held.add(owner.token);
   // A process that exits without unwinding (process.exit in a handler) still frees the folder.
   const onExit = () => release();
   function release(): void {
     if (released) return;
     released = true;
+    held.delete(owner.token);
     process.off('exit', onExit);
     if (readOwner(file)?.token === owner.token) rmSync(file, { force: true });
   }

@@ -8,7 +8,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadPretrained } from '../../../src/engine/model';
-import { LOCK_FILE, RunLockedError, acquireRunLock } from '../../../src/engine/runs/lock';
+import { LOCK_FILE, RunLockedError, acquireRunLock, processStamp } from '../../../src/engine/runs/lock';
 import { listCheckpoints } from '../../../src/engine/train/trainer';
 import { TrainingProcess } from '../../../src/worker/client';
 import { RunState } from '../../../src/extension/monitor/runState';
@@ -72,6 +72,25 @@ test('lock file: exclusive, names its holder, released, stale locks of dead proc
   assert.throws(() => acquireRunLock(dir), /pid \d+ on host other-machine/);
   b.release();
   assert.equal(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).host, 'other-machine');
+});
+
+test('lock file: a pid reused by another process (containers restart with the same low pids) is not the owner', () => {
+  const dir = join(root, 'reuse');
+  mkdirSync(dir);
+  const lock = (pid: number, stamp?: string) => writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid, host: hostname(), since: '2026-01-01T00:00:00.000Z', token: 'old', stamp }));
+  // This very pid, written by an earlier process: not one of our locks, so stale.
+  lock(process.pid);
+  acquireRunLock(dir).release();
+  // A live process whose start time differs from the one recorded: the pid was reused.
+  const parent = processStamp(process.ppid);
+  if (parent) {
+    lock(process.ppid, `${parent}0`);
+    const said: string[] = [];
+    acquireRunLock(dir, (t) => said.push(t)).release();
+    assert.match(said.join(''), /now belongs to another process/);
+    lock(process.ppid, parent);
+    assert.throws(() => acquireRunLock(dir), RunLockedError, 'the same live process still owns it');
+  } else assert.equal(process.platform === 'linux', false, 'Linux has /proc: the stamp must be readable');
 });
 
 test('a second training process on the same output_dir is refused at once; the first run is undisturbed', { timeout: 900_000 }, async () => {

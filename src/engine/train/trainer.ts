@@ -19,6 +19,7 @@ import { encodeF32Safetensors, readF32Safetensors } from './stateFile';
 import { bertnbResumeFromHf, isHfTrainerCheckpoint } from '../runs/resume';
 import { trimMetricsLog } from '../runs/metricsLog';
 import { pollStop } from './stopPoll';
+import { checkStepCount } from './stepCount';
 import { checkFreeSpace, checkWritable, fullDiskError, isFullDiskError, saveBytes } from './outputDir';
 
 type Strategy = 'no' | 'steps' | 'epoch';
@@ -205,6 +206,7 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
   if (nBatches < 1) throw new Error(`fewer training examples (${inp.train.length}) than one batch (${bs}) with dataloader_drop_last`);
   const updatesPerEpoch = Math.max(1, Math.ceil(nBatches / accum));
   const maxSteps = a.max_steps > 0 ? a.max_steps : Math.ceil(a.num_train_epochs * updatesPerEpoch);
+  checkStepCount(maxSteps, a.num_train_epochs, updatesPerEpoch);
   const numEpochs = Math.ceil(maxSteps / updatesPerEpoch);
   const loggingSteps = stepInterval(a.logging_steps, maxSteps);
   const evalSteps = stepInterval(a.eval_steps ?? a.logging_steps, maxSteps);

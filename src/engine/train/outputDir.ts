@@ -99,7 +99,7 @@ export const OWNER_MARKER = '.bertnb-run.json';
 /** Names in a folder that do not make it "someone else's": our own bookkeeping. */
 const OWN_BOOKKEEPING = new Set([OWNER_MARKER, LOCK_FILE]);
 
-export type FolderUse = 'training.output_dir' | 'export-trainer --out' | '%export output_dir';
+export type FolderUse = 'training.output_dir' | 'export-trainer --out' | '%export output_dir' | 'export folder';
 
 /** What bertnb may find in a folder it is about to write into. */
 export type Ownership = { kind: 'new' } | { kind: 'bertnb' } | { kind: 'hf-run' } | { kind: 'foreign'; entries: string[] };

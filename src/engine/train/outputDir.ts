@@ -151,6 +151,9 @@ export function markOwned(dir: string, what: string): void {
 /** The files a training run writes at the top of output_dir (checkpoints are checkpoint-N/ folders). */
 export const RUN_WRITES = 'checkpoint-N/, runs/, metrics.jsonl and the final model (config.json, model.safetensors, vocab.txt, tokenizer files)';
 
+/** The way out, for a config file and a notebook cell alike. */
+const RUN_WAY_OUT = 'set overwrite_output_dir: true (under training: in a config, or in the %train cell)';
+
 /**
  * Everything a training run checks and takes before its first step: the folder is writable, is its
  * to write (ownership), and no other run uses it (the lock). Returns the release of the lock, to be
@@ -158,12 +161,12 @@ export const RUN_WRITES = 'checkpoint-N/, runs/, metrics.jsonl and the final mod
  */
 export function claimOutputDir(dir: string, opts: { overwrite: boolean; say?: (text: string) => void }): () => void {
   const say = opts.say ?? (() => {});
-  const notice = checkOwnership(dir, { overwrite: opts.overwrite, use: 'training.output_dir', wayOut: 'set training.overwrite_output_dir: true', writes: RUN_WRITES });
+  const notice = checkOwnership(dir, { overwrite: opts.overwrite, use: 'training.output_dir', wayOut: RUN_WAY_OUT, writes: RUN_WRITES });
   checkWritable(dir);
   const lock = acquireRunLock(dir, say);
   try {
     // Checked again under the lock: a run that started meanwhile may have changed the folder.
-    checkOwnership(dir, { overwrite: opts.overwrite, use: 'training.output_dir', wayOut: 'set training.overwrite_output_dir: true', writes: RUN_WRITES });
+    checkOwnership(dir, { overwrite: opts.overwrite, use: 'training.output_dir', wayOut: RUN_WAY_OUT, writes: RUN_WRITES });
     markOwned(dir, 'training run');
   } catch (e) {
     lock.release();

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { cleanStaleTemps } from '../../../src/engine/train/atomic';
 import { OWNER_MARKER } from '../../../src/engine/train/outputDir';
 import { runInProcess, tinyRunConfig, tinyRunFiles, treeDigest } from './runFixture';
+import { NotebookKernel } from '../../../src/engine/notebook/execute';
+import { InProcessKernelBackend } from '../../../src/cli/inProcessKernel';
 
 const root = mkdtempSync(join(tmpdir(), 'bertnb-owner-'));
 
@@ -92,4 +94,17 @@ test('stale temporaries: only bertnb\'s own names of dead writers are removed', 
   cleanStaleTemps(dir);
   for (const n of ours) assert.ok(!existsSync(join(dir, n)), `${n} removed`);
   for (const n of theirs) assert.ok(existsSync(join(dir, n)), `${n} kept`);
+});
+
+test('a notebook %train into a folder of the user\'s is refused the same way, naming the cell\'s way out', async () => {
+  const nbDir = join(root, 'notebook');
+  mkdirSync(nbDir);
+  writeFileSync(join(nbDir, 'train.csv'), 'text,label\nnice phone,pos\nawful phone,neg\ngreat screen,pos\nbad battery,neg\n');
+  const dir = userFolder(join('notebook', 'results'));
+  const before = treeDigest(dir);
+  const k = new NotebookKernel(new InProcessKernelBackend(), { cwd: nbDir });
+  await k.run('%model\nname: bert-tiny\nlabels: [neg, pos]');
+  await k.run('%data\ntrain: train.csv\nmax_length: 16');
+  await assert.rejects(k.run('%train\noutput_dir: results\nmax_steps: 1'), /training\.output_dir: .*results already holds files.*overwrite_output_dir: true \(under training: in a config, or in the %train cell\)/);
+  assert.deepEqual(treeDigest(dir), before);
 });

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { cleanStaleTemps } from '../../../src/engine/train/atomic';
 import { OWNER_MARKER } from '../../../src/engine/train/outputDir';
 import { runInProcess, tinyRunConfig, tinyRunFiles, treeDigest } from './runFixture';
@@ -106,5 +107,18 @@ test('a notebook %train into a folder of the user\'s is refused the same way, na
   await k.run('%model\nname: bert-tiny\nlabels: [neg, pos]');
   await k.run('%data\ntrain: train.csv\nmax_length: 16');
   await assert.rejects(k.run('%train\noutput_dir: results\nmax_steps: 1'), /training\.output_dir: .*results already holds files.*overwrite_output_dir: true \(under training: in a config, or in the %train cell\)/);
+  assert.deepEqual(treeDigest(dir), before);
+});
+
+test('CLI: `bertnb train` with output_dir "." next to its config exits non-zero, says why, and changes nothing', { timeout: 300_000 }, async () => {
+  const dir = join(root, 'cli-project');
+  mkdirSync(dir);
+  const files = await tinyRunFiles(dir);
+  writeFileSync(join(dir, 'run.yaml'), `model: ${files.modelDir}\ndata: { train: ${files.trainCsv}, max_length: 16, split: { validation: 0 } }\ntraining: { output_dir: ., max_steps: 1, backend: wasm, report_to: none }\n`);
+  const before = treeDigest(dir);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts'), 'train', join(dir, 'run.yaml'), '--plain'], { encoding: 'utf8', cwd: join(__dirname, '..', '..', '..') });
+  assert.notEqual(r.status, 0, r.stderr);
+  assert.match(r.stderr, /training\.output_dir: .*cli-project already holds files that are not a bertnb or Hugging Face run/);
+  assert.doesNotMatch(r.stderr, /done: model saved/);
   assert.deepEqual(treeDigest(dir), before);
 });

@@ -148,6 +148,14 @@ export function markOwned(dir: string, what: string): void {
   writeFileSync(file, JSON.stringify({ tool: 'bertnb', what, created: new Date().toISOString() }, null, 2) + '\n');
 }
 
+/**
+ * A checkpoint bertnb wrote (it has bertnb_state.json). Only these are rotated away by
+ * save_total_limit: a Hugging Face Trainer run's checkpoints in the same folder are not bertnb's to delete.
+ */
+export function writtenByBertnb(checkpointDir: string): boolean {
+  return existsSync(join(checkpointDir, 'bertnb_state.json'));
+}
+
 /** The files a training run writes at the top of output_dir (checkpoints are checkpoint-N/ folders). */
 export const RUN_WRITES = 'checkpoint-N/, runs/, metrics.jsonl and the final model (config.json, model.safetensors, vocab.txt, tokenizer files)';
 

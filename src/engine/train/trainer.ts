@@ -20,7 +20,7 @@ import { bertnbResumeFromHf, isHfTrainerCheckpoint } from '../runs/resume';
 import { trimMetricsLog } from '../runs/metricsLog';
 import { pollStop } from './stopPoll';
 import { checkStepCount } from './stepCount';
-import { checkFreeSpace, checkWritable, fullDiskError, isFullDiskError, saveBytes } from './outputDir';
+import { checkFreeSpace, checkWritable, fullDiskError, isFullDiskError, saveBytes, writtenByBertnb } from './outputDir';
 
 type Strategy = 'no' | 'steps' | 'epoch';
 
@@ -391,7 +391,7 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
   const rotateCheckpoints = (): void => {
     const limit = a.save_total_limit;
     if (!limit) return;
-    const all = listCheckpoints(outputDir);
+    const all = listCheckpoints(outputDir).filter((c) => writtenByBertnb(c.path));
     // HF keeps the best and the most recent; with limit 1 and a best model, it keeps 2.
     const protectedPaths = new Set([bestCheckpoint, lastCheckpoint].filter(Boolean) as string[]);
     let excess = all.length - Math.max(limit, protectedPaths.size);

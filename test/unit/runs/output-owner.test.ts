@@ -79,6 +79,11 @@ test('an empty folder, a new folder, bertnb\'s own run and a Hugging Face run ar
     const r = await runInProcess(tinyRunConfig(files, { output_dir: dir }));
     assert.equal(r.result.status, 'completed', dir);
   }
+  // save_total_limit rotates bertnb's own checkpoints only: the Trainer run's checkpoint-500 stays.
+  const limited = await runInProcess(tinyRunConfig(files, { output_dir: hf, save_total_limit: 1, max_steps: 6 }));
+  assert.equal(limited.result.status, 'completed');
+  assert.ok(existsSync(join(hf, 'checkpoint-500', 'trainer_state.json')), 'a checkpoint bertnb did not write is never deleted');
+  assert.ok(existsSync(join(hf, 'checkpoint-6')) && !existsSync(join(hf, 'checkpoint-2')));
   // Again into bertnb's own (no longer empty) folder: allowed without overwrite_output_dir.
   const again = await runInProcess(tinyRunConfig(files, { output_dir: empty }));
   assert.equal(again.result.status, 'completed');

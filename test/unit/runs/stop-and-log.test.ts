@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createModel } from '../../../src/engine/model';
 import { train, listCheckpoints, type TrainableModel, type TrainerInputs } from '../../../src/engine/train/trainer';
 import { TrainingProcess } from '../../../src/worker/client';
+import { LOCK_FILE } from '../../../src/engine/runs/lock';
 import type { WorkerToHost } from '../../../src/protocol';
 import { useWasm, tinyConfig, sentimentExamples, loopArgs, saveFolder, loadFolder } from '../train/helpers';
 import { runInProcess, tinyRunConfig, tinyRunFiles } from './runFixture';
@@ -86,6 +87,7 @@ test('stop while paused (the editor\'s Pause, then Stop) runs no further step', 
   assert.equal(done?.type, 'done');
   assert.deepEqual(steps, [1, 2], 'no step after the stop');
   assert.deepEqual(listCheckpoints(dir).map((c) => c.step), [2]);
+  assert.ok(!existsSync(join(dir, LOCK_FILE)), 'a stopped run released its lock');
 });
 
 test('a torn last line of metrics.jsonl: resume works and says it dropped the line', async () => {

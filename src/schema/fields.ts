@@ -123,7 +123,7 @@ export const trainingFields = {
   },
   overwrite_output_dir: {
     kind: 'boolean', default: false, section: 'Output',
-    description: 'Allow writing into an output_dir that already holds a finished run.',
+    description: 'Write into a non-empty output_dir that is not a bertnb or Hugging Face run (refused otherwise); bertnb then replaces only the files it writes and leaves every other file as it is.',
   },
   do_train: {
     kind: 'boolean', default: false, section: 'Output',

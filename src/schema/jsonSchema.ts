@@ -1,6 +1,6 @@
 // JSON Schema (draft-07) of a run configuration, generated from the field table. Used by ajv for
 // validation and usable as-is by editors (YAML/JSON language servers) for completion and hover.
-import type { FieldSpec, FieldTable } from './spec';
+import { MAX_EXACT_INTEGER, type FieldSpec, type FieldTable } from './spec';
 import { topFields } from './fields';
 import { nestedTables } from './sections';
 
@@ -30,6 +30,10 @@ function fieldSchema(spec: FieldSpec): JsonSchema {
   if (spec.kind === 'string[]') s.items = spec.items ? { type: 'string', enum: [...spec.items] } : { type: 'string' };
   for (const k of ['minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum'] as const) {
     if (spec[k] !== undefined) s[k] = spec[k];
+  }
+  if (spec.kind === 'integer') {
+    s.maximum = Math.min((s.maximum as number | undefined) ?? MAX_EXACT_INTEGER, MAX_EXACT_INTEGER);
+    s.minimum = Math.max((s.minimum as number | undefined) ?? -MAX_EXACT_INTEGER, -MAX_EXACT_INTEGER);
   }
   s.default = spec.default;
   return s;

@@ -25,6 +25,14 @@ export type Section = (typeof SECTIONS)[number];
  */
 export type FieldKind = 'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'string|boolean' | 'string[]' | 'object';
 
+/**
+ * The largest integer a JavaScript number holds exactly (2^53 - 1). Above it, neighbouring values
+ * collapse (max_steps 2^53 + 1 reads as 2^53), and the protocol drops every progress message whose
+ * step count is not an exact integer, so every integer field is bounded by it.
+ */
+export const MAX_EXACT_INTEGER = Number.MAX_SAFE_INTEGER;
+export const INEXACT_INTEGER_MESSAGE = `must be at most ${MAX_EXACT_INTEGER} (2^53 - 1, the largest integer bertnb can count exactly)`;
+
 export interface FieldSpec {
   readonly kind: FieldKind;
   /** Applied when the key is absent. `null` is HF's `None` ("unset, the engine decides"). */

@@ -8,6 +8,7 @@ import { fieldAt, keysAt, nestedTables } from './sections';
 import { closest } from './suggest';
 import { trainingFields } from './fields';
 import { checkRules } from './rules';
+import { INEXACT_INTEGER_MESSAGE, MAX_EXACT_INTEGER } from './spec';
 
 let compiled: ValidateFunction | undefined;
 // Compiled on first use: importing the schema (e.g. from a webview, whose CSP forbids eval) costs nothing.
@@ -133,6 +134,8 @@ function rewordOne(e: ErrorObject, parts: string[], original: unknown, normalise
     case 'exclusiveMinimum':
     case 'exclusiveMaximum': {
       const { comparison, limit } = e.params as { comparison: string; limit: number };
+      if (limit === MAX_EXACT_INTEGER) return { path, value, message: INEXACT_INTEGER_MESSAGE, kind: 'value' };
+      if (limit === -MAX_EXACT_INTEGER) return { path, value, message: INEXACT_INTEGER_MESSAGE.replace('at most', 'at least -'), kind: 'value' };
       return { path, value, message: `must be ${comparison} ${limit}`, kind: 'value' };
     }
     default:

@@ -1,6 +1,7 @@
 // The training child process (forked by TrainingProcess in ./client.ts). Speaks src/protocol over
 // Node IPC; every incoming message is validated before use. `stop` (or SIGINT/SIGTERM, or the host
-// going away) finishes the current step, saves a checkpoint, reports `done` and exits 0.
+// going away) stops before the next step or micro-batch, saves a checkpoint of the last complete
+// step, reports `done` and exits 0.
 import { parseHostToWorker, toHost, type WorkerToHost, type WorkerState } from '../protocol';
 import { initBackend } from '../engine/model';
 import { ops, type OpContext } from './ops';

@@ -6,10 +6,12 @@ import { exportTrainerFromFile, ExportInputError } from '../../engine/export/fro
 const USAGE = `usage: bertnb export-trainer CONFIG_OR_NOTEBOOK --out DIR [options]
 
 Writes a folder that runs the same training on Hugging Face Trainer (PyTorch) with accelerate,
-torchrun or SLURM: train.py, bertnb_data.py, requirements.txt, accelerate_config.yaml, slurm.sbatch, README.md.
+torchrun or SLURM: train.py, bertnb_data.py, requirements.txt, accelerate_config.yaml, slurm.sbatch,
+run_config.yaml, README.md (and tokenizer/, data/).
 
   CONFIG_OR_NOTEBOOK     a run configuration (.yaml/.yml/.json) or a .bertnb notebook (its %model, %data, %train cells)
-  --out DIR              folder to write (created if needed)
+  --out DIR              folder to write (created if needed); must be empty, new, or an earlier export
+  --overwrite            write into a non-empty folder anyway, replacing only the files listed above
   --processes N          processes (GPUs) per machine (default 1)
   --machines N           machines (default 1)
   --mixed-precision M    fp16 | bf16 | no (default no)
@@ -36,6 +38,7 @@ export async function run(argv: string[]): Promise<number> {
       'mixed-precision': { type: 'string' },
       'copy-data': { type: 'boolean' },
       'pretrained-weights': { type: 'boolean' },
+      overwrite: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     USAGE,
@@ -55,6 +58,7 @@ export async function run(argv: string[]): Promise<number> {
       mixedPrecision: mp,
       copyData: values['copy-data'] ?? false,
       pretrainedWeights: values['pretrained-weights'] ?? false,
+      ownership: { overwrite: values.overwrite ?? false, use: 'export-trainer --out', wayOut: 'pass --overwrite' },
     });
   } catch (e) {
     if (e instanceof ExportInputError) throw new CliError(e.message);

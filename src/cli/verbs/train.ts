@@ -1,5 +1,6 @@
 // `bertnb train CONFIG`: runs the training child process and shows its progress. Ctrl-C stops
-// cleanly (the step finishes, a checkpoint is written); a second Ctrl-C kills the child.
+// cleanly (no new step or micro-batch starts, a checkpoint of the last complete step is written);
+// a second Ctrl-C kills the child.
 import { CliError } from '../errors';
 import { parseVerbFlagsAndFile } from '../args';
 import { loadRunConfigWithWarnings, ConfigError } from '../../schema/load';
@@ -90,7 +91,7 @@ export async function run(argv: string[]): Promise<number> {
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
-      log('stopping: finishing the current step and saving a checkpoint (Ctrl-C again to kill)');
+      log('stopping: saving a checkpoint of the last complete step (Ctrl-C again to kill)');
       void proc.stop();
     } else proc.kill('SIGKILL');
   };

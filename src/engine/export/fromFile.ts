@@ -52,7 +52,7 @@ export async function exportTrainerFromFile(file: string, outDir: string, opts: 
     return await exportTrainer(config, outDir, { source: file, ...opts, baseDir: dirname(path), modelOverrides });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' || err.code === 'EACCES' || /^(data|model|tokenizer|processes|machines)/.test(err.message)) throw new ExportInputError(err.message);
+    if (err.code === 'ENOENT' || err.code === 'EACCES' || /^(data|model|tokenizer|processes|machines|export-trainer --out|export folder)/.test(err.message)) throw new ExportInputError(err.message);
     throw e;
   }
 }

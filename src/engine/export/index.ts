@@ -17,6 +17,7 @@ import { acceleratePlan, accelerateConfigYaml, slurmScript } from './launch';
 import { readme } from './readme';
 import { REQUIREMENTS } from './requirements';
 import { stringify as yamlStringify } from 'yaml';
+import { claimExportDir, type FolderUse } from '../train/outputDir';
 
 /** Google's compact BERTs (Turc et al., 2019) with the same sizes as bertnb's built-ins. */
 export const HUB_EQUIVALENT: Record<(typeof BUILTIN_MODELS)[number], string> = {
@@ -42,7 +43,15 @@ export interface ExportOptions {
   modelOverrides?: Record<string, number>;
   /** Shown in train.py and the README as where the run came from. */
   source?: string;
+  /**
+   * Whether the export may write into a non-empty folder that is not bertnb's (replacing only the
+   * files it writes), and how the refusal names the folder and this way out (CLI flag or cell key).
+   */
+  ownership?: { overwrite: boolean; use: FolderUse; wayOut: string };
 }
+
+/** What an export writes, for the ownership message: everything else in the folder stays. */
+export const EXPORT_WRITES = 'train.py, bertnb_data.py, requirements.txt, accelerate_config.yaml, slurm.sbatch, run_config.yaml, README.md, tokenizer/ and data/';
 
 export interface ExportResult {
   outDir: string;
@@ -75,7 +84,8 @@ export async function exportTrainer(config: RunConfig, outDir: string, opts: Exp
   if (!Number.isInteger(processes) || processes < 1) throw new Error(`processes per machine must be a positive integer, got ${processes}`);
   if (!Number.isInteger(machines) || machines < 1) throw new Error(`machines must be a positive integer, got ${machines}`);
   if (!config.data.train) throw new Error('data.train: the export needs the training file');
-  mkdirSync(out, { recursive: true });
+  const own = opts.ownership ?? { overwrite: false, use: 'export-trainer --out', wayOut: 'pass --overwrite' };
+  const notice = claimExportDir(out, { ...own, writes: EXPORT_WRITES, what: 'Hugging Face Trainer export' });
   const files: string[] = [];
   const write = (name: string, text: string) => {
     mkdirSync(dirname(join(out, name)), { recursive: true });
@@ -164,7 +174,8 @@ export async function exportTrainer(config: RunConfig, outDir: string, opts: Exp
   write('slurm.sbatch', slurmScript(plan, basename(out)));
   write('run_config.yaml', `# The bertnb run configuration this folder was exported from (for reference).\n${yamlStringify(c)}`);
   write('README.md', readme({ config: c, plan, warnings, handledElsewhere: handledElsewhere(c), source, model, files: [...files, 'README.md'] }));
-  return { outDir: out, files, warnings };
+  // The folder notice is for the person exporting, not part of the README's list of differences.
+  return { outDir: out, files, warnings: notice ? [notice, ...warnings] : warnings };
 }
 
 function looksLocal(model: string, baseDir: string): boolean {

@@ -5,6 +5,7 @@ import { parseDocument, isMap, isPair, isScalar, type Document, type Node } from
 import { STEPS, STEP_FIELDS, isStep, type FieldSpec, type FieldTable, type Step } from './steps';
 import { validateRunConfig, pretrainingFields } from '../../schema';
 import { editDistance } from '../../schema/suggest';
+import { INEXACT_INTEGER_MESSAGE } from '../../schema/spec';
 
 export interface CellPosition {
   line: number;
@@ -216,6 +217,7 @@ export function validateFields(fields: FieldTable, config: Record<string, unknow
 function checkNumber(f: FieldSpec, v: unknown): string | undefined {
   if (typeof v !== 'number' || !Number.isFinite(v)) return 'must be a number';
   if (f.kind === 'integer' && !Number.isInteger(v)) return 'must be an integer';
+  if (f.kind === 'integer' && !Number.isSafeInteger(v)) return v > 0 ? INEXACT_INTEGER_MESSAGE : INEXACT_INTEGER_MESSAGE.replace('at most', 'at least -');
   if (f.minimum !== undefined && v < f.minimum) return `must be >= ${f.minimum}`;
   if (f.exclusiveMinimum !== undefined && v <= f.exclusiveMinimum) return `must be > ${f.exclusiveMinimum}`;
   if (f.maximum !== undefined && v > f.maximum) return `must be <= ${f.maximum}`;

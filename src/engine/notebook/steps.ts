@@ -91,6 +91,10 @@ const exportFields: FieldTable = {
   machines: { kind: 'integer', default: 1, minimum: 1, description: 'format: trainer — number of machines.' },
   mixed_precision: { kind: 'enum', enum: ['no', 'fp16', 'bf16'], default: 'no', description: 'format: trainer — mixed precision of the Trainer run (bertnb itself trains in float32).' },
   copy_data: { kind: 'boolean', default: false, description: 'format: trainer — copy the data files into the export so the folder can move to another machine.' },
+  overwrite_output_dir: {
+    kind: 'boolean', default: false,
+    description: 'Write into a non-empty output_dir that is not an earlier bertnb export or run, replacing only the files the export writes (every other file stays).',
+  },
 };
 
 export const STEP_FIELDS: Record<Step, FieldTable> = {

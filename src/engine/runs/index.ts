@@ -6,3 +6,5 @@ export {
 } from './trainerState';
 export { listRuns, pointsOf, readRun, type RunInfo, type RunPoint } from './discover';
 export { bertnbResumeFromHf, hfResumeState, isHfTrainerCheckpoint, type HfResumeState } from './resume';
+export { checkResumeIdentity, checkpointIdentity, currentIdentity, identityDifferences, type RunIdentity } from './identity';
+export { LOCK_FILE, RunLockedError, acquireRunLock, type LockOwner, type RunLock } from './lock';

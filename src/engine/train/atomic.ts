@@ -74,8 +74,33 @@ export function removeDirAtomic(dir: string): void {
   rmSync(gone, { recursive: true, force: true });
 }
 
-/** Leftovers of a killed writer (temp folders) are removed at the next start. */
+/**
+ * The names bertnb's own writers give their temporaries, with the pid of the writer: buildDirAtomic
+ * (.tmp-NAME-PID-MS), removeDirAtomic (.deleting-NAME-PID-MS), writeFileAtomic (.NAME.tmp-PID) and
+ * the trainer's final-model staging folder (.tmp-final-PID-done).
+ */
+const OWN_TEMPS = [/^\.tmp-.+-(\d+)-\d{13,}$/, /^\.deleting-.+-(\d+)-\d{13,}$/, /^\..+\.tmp-(\d+)$/, /^\.tmp-final-(\d+)-done$/];
+
+/** Another live process (this one's own leftovers are from an earlier run here: the run lock keeps two out). */
+function writerAlive(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Leftovers of a killed bertnb writer are removed at the next start: only names bertnb's writers
+ * make, and only when that writer is gone. Anything else that happens to start with `.tmp-` is the
+ * user's and stays.
+ */
 export function cleanStaleTemps(dir: string): void {
   if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir)) if (name.startsWith('.tmp-') || name.startsWith('.deleting-')) rmSync(join(dir, name), { recursive: true, force: true });
+  for (const name of readdirSync(dir)) {
+    const pid = OWN_TEMPS.map((re) => re.exec(name)?.[1]).find((p) => p !== undefined);
+    if (pid !== undefined && !writerAlive(Number(pid))) rmSync(join(dir, name), { recursive: true, force: true });
+  }
 }

@@ -1,8 +1,11 @@
 // Whether output_dir can take the run: writable (checked before training, with the real reason),
-// room for one checkpoint, and a full disk in the middle of a run turned into a message that says
-// what is safe (the last complete checkpoint) and what to do.
-import { existsSync, mkdirSync, rmdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+// room for one checkpoint, a full disk in the middle of a run turned into a message that says
+// what is safe (the last complete checkpoint) and what to do; and whether the folder is bertnb's to
+// write at all (a user's folder is refused unless overwrite_output_dir says otherwise), with the
+// lock that keeps a second run out.
+import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { acquireRunLock, LOCK_FILE } from '../runs/lock';
 
 /** Codes that mean "the disk (or quota) is full", as opposed to a permission or path problem. */
 const FULL_DISK = new Set(['ENOSPC', 'EDQUOT']);
@@ -86,4 +89,108 @@ function firstMissingLevelError(dir: string): string | undefined {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code;
   }
+}
+
+// --- Ownership: bertnb writes only into a folder that is empty, absent, or already a run ---------
+
+/** Written into every folder bertnb trains or exports into: "this folder is bertnb's to write". */
+export const OWNER_MARKER = '.bertnb-run.json';
+
+/** Names in a folder that do not make it "someone else's": our own bookkeeping. */
+const OWN_BOOKKEEPING = new Set([OWNER_MARKER, LOCK_FILE]);
+
+export type FolderUse = 'training.output_dir' | 'export-trainer --out' | '%export output_dir' | 'export folder';
+
+/** What bertnb may find in a folder it is about to write into. */
+export type Ownership = { kind: 'new' } | { kind: 'bertnb' } | { kind: 'hf-run' } | { kind: 'foreign'; entries: string[] };
+
+/** A folder holds a Hugging Face Trainer run: trainer_state.json at the top or in a checkpoint-N/. */
+function holdsHfRun(dir: string, names: string[]): boolean {
+  if (names.includes('trainer_state.json')) return true;
+  return names.some((n) => /^checkpoint-\d+$/.test(n) && existsSync(join(dir, n, 'trainer_state.json')));
+}
+
+export function ownershipOf(dir: string): Ownership {
+  if (!existsSync(dir)) return { kind: 'new' };
+  if (!statSync(dir).isDirectory()) return { kind: 'foreign', entries: [] };
+  const names = readdirSync(dir).filter((n) => !OWN_BOOKKEEPING.has(n));
+  if (existsSync(join(dir, OWNER_MARKER))) return { kind: 'bertnb' };
+  if (!names.length) return { kind: 'new' };
+  if (holdsHfRun(dir, names)) return { kind: 'hf-run' };
+  return { kind: 'foreign', entries: names.sort() };
+}
+
+/**
+ * Throws before anything is written when `dir` belongs to the user (files that are not a bertnb or
+ * Hugging Face run) and `overwrite` is off; the message names the folder and the way out.
+ * Returns a notice when `overwrite` lets a run into such a folder.
+ */
+export function checkOwnership(dir: string, opts: { overwrite: boolean; use: FolderUse; wayOut: string; writes: string }): string | undefined {
+  const o = ownershipOf(dir);
+  if (o.kind !== 'foreign') return undefined;
+  if (!o.entries.length && existsSync(dir)) throw new Error(`${opts.use}: ${dir} is a file, not a folder`);
+  const shown = o.entries.slice(0, 5).join(', ') + (o.entries.length > 5 ? `, … (${o.entries.length} entries)` : '');
+  if (!opts.overwrite) {
+    throw new Error(
+      `${opts.use}: ${dir} already holds files that are not a bertnb or Hugging Face run (${shown}); ` +
+        `bertnb writes only into an empty or new folder or one of its own runs, so nothing was written. ` +
+        `Choose another folder, or ${opts.wayOut} to write into this one (bertnb then replaces only the files it writes: ${opts.writes}; every other file stays as it is).`,
+    );
+  }
+  return `notice: writing into ${dir}, which holds files bertnb did not write (${shown}); only ${opts.writes} are replaced, nothing else is touched`;
+}
+
+/** Marks `dir` (created if needed) as written by bertnb, so the next run or export may write there again. */
+export function markOwned(dir: string, what: string): void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, OWNER_MARKER);
+  if (existsSync(file)) return;
+  writeFileSync(file, JSON.stringify({ tool: 'bertnb', what, created: new Date().toISOString() }, null, 2) + '\n');
+}
+
+/**
+ * A checkpoint bertnb wrote (it has bertnb_state.json). Only these are rotated away by
+ * save_total_limit: a Hugging Face Trainer run's checkpoints in the same folder are not bertnb's to delete.
+ */
+export function writtenByBertnb(checkpointDir: string): boolean {
+  return existsSync(join(checkpointDir, 'bertnb_state.json'));
+}
+
+/** The files a training run writes at the top of output_dir (checkpoints are checkpoint-N/ folders). */
+export const RUN_WRITES = 'checkpoint-N/, runs/, metrics.jsonl and the final model (config.json, model.safetensors, vocab.txt, tokenizer files)';
+
+/** The way out, for a config file and a notebook cell alike. */
+const RUN_WAY_OUT = 'set overwrite_output_dir: true (under training: in a config, or in the %train cell)';
+
+/**
+ * Everything a training run checks and takes before its first step: the folder is writable, is its
+ * to write (ownership), and no other run uses it (the lock). Returns the release of the lock, to be
+ * called on every way out of the run.
+ */
+export function claimOutputDir(dir: string, opts: { overwrite: boolean; say?: (text: string) => void }): () => void {
+  const say = opts.say ?? (() => {});
+  const notice = checkOwnership(dir, { overwrite: opts.overwrite, use: 'training.output_dir', wayOut: RUN_WAY_OUT, writes: RUN_WRITES });
+  checkWritable(dir);
+  const lock = acquireRunLock(dir, say);
+  try {
+    // Checked again under the lock: a run that started meanwhile may have changed the folder.
+    checkOwnership(dir, { overwrite: opts.overwrite, use: 'training.output_dir', wayOut: RUN_WAY_OUT, writes: RUN_WRITES });
+    markOwned(dir, 'training run');
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+  if (notice) say(notice);
+  return () => lock.release();
+}
+
+/**
+ * The export side of ownership (export-trainer, %export): the same rule as a run, then the marker,
+ * so exporting again into the same folder needs no flag. Returns a notice when `overwrite` let the
+ * export into a folder of the user's.
+ */
+export function claimExportDir(dir: string, opts: { overwrite: boolean; use: FolderUse; wayOut: string; writes: string; what: string }): string | undefined {
+  const notice = checkOwnership(dir, opts);
+  markOwned(dir, opts.what);
+  return notice;
 }

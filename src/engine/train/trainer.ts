@@ -17,7 +17,10 @@ import { makeTrainerState, type HfTrainerState, type LogEntry } from './trainerS
 import { buildDirAtomic, cleanStaleTemps, removeDirAtomic, writeFileAtomic, writeFileSynced } from './atomic';
 import { encodeF32Safetensors, readF32Safetensors } from './stateFile';
 import { bertnbResumeFromHf, isHfTrainerCheckpoint } from '../runs/resume';
-import { checkFreeSpace, checkWritable, fullDiskError, isFullDiskError, saveBytes } from './outputDir';
+import { trimMetricsLog } from '../runs/metricsLog';
+import { pollStop } from './stopPoll';
+import { checkStepCount } from './stepCount';
+import { checkFreeSpace, checkWritable, fullDiskError, isFullDiskError, saveBytes, writtenByBertnb } from './outputDir';
 
 type Strategy = 'no' | 'steps' | 'epoch';
 
@@ -203,6 +206,7 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
   if (nBatches < 1) throw new Error(`fewer training examples (${inp.train.length}) than one batch (${bs}) with dataloader_drop_last`);
   const updatesPerEpoch = Math.max(1, Math.ceil(nBatches / accum));
   const maxSteps = a.max_steps > 0 ? a.max_steps : Math.ceil(a.num_train_epochs * updatesPerEpoch);
+  checkStepCount(maxSteps, a.num_train_epochs, updatesPerEpoch);
   const numEpochs = Math.ceil(maxSteps / updatesPerEpoch);
   const loggingSteps = stepInterval(a.logging_steps, maxSteps);
   const evalSteps = stepInterval(a.eval_steps ?? a.logging_steps, maxSteps);
@@ -279,11 +283,7 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
 
   // --- logs ---
   const metricsFile = join(outputDir, 'metrics.jsonl');
-  if (existsSync(metricsFile)) {
-    // Keep only what the resumed state has seen, so a killed run's extra lines do not repeat.
-    const keep = readFileSync(metricsFile, 'utf8').split('\n').filter((l) => l.trim() && resumeDir && (JSON.parse(l) as { step: number }).step <= step);
-    writeFileAtomic(metricsFile, keep.map((l) => l + '\n').join(''));
-  }
+  trimMetricsLog(metricsFile, resumeDir ? step : undefined, say);
   const tbOn = a.report_to.some((r) => r === 'all' || r === 'tensorboard');
   const tb = tbOn ? new EventFileWriter(a.logging_dir ? resolve(a.logging_dir) : join(outputDir, 'runs')) : undefined;
   const timings: Timings = { data: 0, forwardBackward: 0, optimizer: 0, logging: 0, evaluation: 0, checkpoint: 0 };
@@ -391,7 +391,7 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
   const rotateCheckpoints = (): void => {
     const limit = a.save_total_limit;
     if (!limit) return;
-    const all = listCheckpoints(outputDir);
+    const all = listCheckpoints(outputDir).filter((c) => writtenByBertnb(c.path));
     // HF keeps the best and the most recent; with limit 1 and a best model, it keeps 2.
     const protectedPaths = new Set([bestCheckpoint, lastCheckpoint].filter(Boolean) as string[]);
     let excess = all.length - Math.max(limit, protectedPaths.size);
@@ -417,12 +417,21 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
     const firstGroup = step - epoch * updatesPerEpoch;
     for (let g = firstGroup; g < updatesPerEpoch && step < maxSteps; g++) {
       await hooks.waitWhilePaused?.();
+      if (await pollStop(hooks.shouldStop)) {
+        status = 'stopped';
+        break outer;
+      }
       const tStep = now();
       const group = batches.slice(g * accum, (g + 1) * accum);
       let acc: tf.Tensor[] | undefined;
       let stepLoss = 0;
       let stepSamples = 0;
       for (let k = 0; k < group.length; k++) {
+        if (k > 0 && (await pollStop(hooks.shouldStop))) {
+          tf.dispose(acc!);
+          status = 'stopped';
+          break outer;
+        }
         const t0 = now();
         const rows = group[k].map((i) => inp.train[i]);
         const host = collateHost(rows, inp.kind, inp.padId, inp.problemType, inp.numLabels, inp.mask, new Rng(mixSeed(dataSeed, epoch, g * accum + k, 0x3a5c)));
@@ -509,6 +518,8 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
   }
 
   if (status === 'completed' && a.save_strategy !== 'no' && lastCheckpoint !== join(outputDir, `${CHECKPOINT_PREFIX}${step}`)) await saveCheckpoint(true);
+  // A stop seen before a step, or between its micro-batches: the state after the last complete step.
+  if (status === 'stopped' && step > 0 && lastCheckpoint !== join(outputDir, `${CHECKPOINT_PREFIX}${step}`)) await saveCheckpoint(true);
 
   let metrics: EvalMetrics | undefined;
   let finalModelSaved = false;

@@ -1,8 +1,10 @@
 // "BERT: Export for Hugging Face Trainer…": the same run as a train.py + accelerate folder, from a
 // run configuration (.yaml/.yml/.json) or a .bertnb notebook — what `bertnb export-trainer` does.
 import * as vscode from 'vscode';
-import { dirname, extname, join } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { exportTrainerFromFile, ExportInputError } from '../../engine/export/fromFile';
+import { EXPORT_WRITES } from '../../engine/export';
+import { ownershipOf } from '../../engine/train/outputDir';
 import { requireTrust } from '../trust/trust';
 
 const SOURCE_EXTENSIONS = ['yaml', 'yml', 'json', 'bertnb'];
@@ -60,9 +62,24 @@ export async function exportForTrainer(log: vscode.LogOutputChannel, uri?: vscod
     validateInput: (v) => (v.trim() ? undefined : 'A folder is needed'),
   });
   if (!out) return;
+  // A folder of the person's own (not empty, not an earlier export): only with their say-so. A
+  // relative path is taken from the config's folder (the editor has no meaningful working directory).
+  const folder = resolve(dirname(source.fsPath), out.trim());
+  const owner = ownershipOf(folder);
+  let overwrite = false;
+  if (owner.kind === 'foreign') {
+    const shown = owner.entries.slice(0, 5).join(', ') + (owner.entries.length > 5 ? ', …' : '');
+    const choice = await vscode.window.showWarningMessage(
+      `${folder} already holds files that are not a bertnb export (${shown}). Write the export into it anyway? Only ${EXPORT_WRITES} are replaced; every other file stays.`,
+      { modal: true },
+      'Write Anyway',
+    );
+    if (choice !== 'Write Anyway') return;
+    overwrite = true;
+  }
   try {
     const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting ${source.fsPath} for Hugging Face Trainer…` }, () =>
-      exportTrainerFromFile(source.fsPath, out.trim(), { ...topology, mixedPrecision: precision as 'no' | 'bf16' | 'fp16' }),
+      exportTrainerFromFile(source.fsPath, folder, { ...topology, mixedPrecision: precision as 'no' | 'bf16' | 'fp16', ownership: { overwrite, use: 'export folder', wayOut: 'confirm "Write Anyway"' } }),
     );
     log.info(`export-trainer ${source.fsPath} → ${r.outDir}: ${r.files.join(', ')}`);
     for (const w of r.warnings) log.warn(`export-trainer: ${w}`);

@@ -8,10 +8,12 @@ import type { ExportOutput } from '../../protocol/notebook-outputs';
 import { exportTrainer } from '../../engine/export';
 import { runConfigFromCells, type NotebookCellText } from '../../engine/export/notebook';
 import { notebookState } from './model';
+import { claimExportDir } from '../../engine/train/outputDir';
 import type { OpHandler } from './index';
 
 /** The files that make a Hugging Face model folder (checkpoints, logs and optimizer state stay behind). */
 const MODEL_FILES = /^(config\.json|model\.safetensors|vocab\.txt|tokenizer\.json|tokenizer_config\.json|special_tokens_map\.json)$/;
+const MODEL_FILE_NAMES = 'config.json, model.safetensors, vocab.txt, tokenizer.json, tokenizer_config.json and special_tokens_map.json';
 
 interface ExportArgs {
   cwd?: string;
@@ -24,7 +26,11 @@ interface ExportArgs {
   machines?: number;
   mixed_precision?: 'no' | 'fp16' | 'bf16';
   copy_data?: boolean;
+  overwrite_output_dir?: boolean;
 }
+
+/** How a refusal names the cell's folder and its way out. */
+const cellOwnership = (a: ExportArgs) => ({ overwrite: a.overwrite_output_dir === true, use: '%export output_dir' as const, wayOut: 'add overwrite_output_dir: true to the %export cell' });
 
 /** format: trainer — the notebook's run as train.py + accelerate, what `bertnb export-trainer NOTEBOOK` writes. */
 async function exportTrainerRun(a: ExportArgs, cwd: string, out: string): Promise<ExportOutput> {
@@ -38,6 +44,7 @@ async function exportTrainerRun(a: ExportArgs, cwd: string, out: string): Promis
     machines: a.machines,
     mixedPrecision: a.mixed_precision,
     copyData: a.copy_data,
+    ownership: cellOwnership(a),
   });
   return { path: r.outDir, files: fileSizes(r.outDir, r.files), format: 'trainer', warnings: r.warnings };
 }
@@ -56,15 +63,19 @@ export const exportOp: OpHandler = async (args) => {
   const cwd = a.cwd ?? process.cwd();
   const out = isAbsolute(a.output_dir) ? a.output_dir : resolve(cwd, a.output_dir);
   if (a.format === 'trainer') return exportTrainerRun(a, cwd, out);
-  if (a.modelDir && existsSync(join(a.modelDir, 'config.json'))) {
-    if (resolve(a.modelDir) !== resolve(out)) {
+  // The trained folder itself needs no copy (and is bertnb's); any other folder must be ours to write.
+  const modelDir = a.modelDir && existsSync(join(a.modelDir, 'config.json')) ? a.modelDir : undefined;
+  if (!modelDir && !notebookState.model) throw new Error('nothing to export: run a %model (and %train) cell first');
+  const intoModelDir = !!a.modelDir && resolve(a.modelDir) === resolve(out);
+  const notice = intoModelDir ? undefined : claimExportDir(out, { ...cellOwnership(a), writes: MODEL_FILE_NAMES, what: 'Hugging Face model export' });
+  const warnings = notice ? { warnings: [notice] } : {};
+  if (modelDir) {
+    if (!intoModelDir) {
       mkdirSync(out, { recursive: true });
-      for (const f of readdirSync(a.modelDir)) if (MODEL_FILES.test(f)) copyFileSync(join(a.modelDir, f), join(out, f));
+      for (const f of readdirSync(modelDir)) if (MODEL_FILES.test(f)) copyFileSync(join(modelDir, f), join(out, f));
     }
-  } else if (notebookState.model) {
-    await savePretrained(notebookState.model.model, notebookState.model.tokenizer, out);
   } else {
-    throw new Error('nothing to export: run a %model (and %train) cell first');
+    await savePretrained(notebookState.model!.model, notebookState.model!.tokenizer, out);
   }
-  return { path: out, files: fileSizes(out, readdirSync(out).filter((f) => MODEL_FILES.test(f))) } satisfies ExportOutput;
+  return { path: out, files: fileSizes(out, readdirSync(out).filter((f) => MODEL_FILES.test(f))), ...warnings } satisfies ExportOutput;
 };

@@ -3,7 +3,11 @@
 import { validateRunConfig, type RunConfig } from '../../schema';
 import { toHost } from '../../protocol';
 import { MODEL_OVERRIDE_KEYS, prepareRun, type PrepareOptions } from '../../engine/train/setup';
-import { train, type TrainResult } from '../../engine/train/trainer';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { latestCheckpoint, train, type TrainResult } from '../../engine/train/trainer';
+import { claimOutputDir } from '../../engine/train/outputDir';
+import { checkResumeIdentity, currentIdentity } from '../../engine/runs/identity';
 import { formatSummary } from '../../engine/data';
 import { evaluateModel, scalarMetrics } from '../../engine/train/evaluate';
 import type { OpContext, OpHandler } from './index';
@@ -39,8 +43,35 @@ export async function runTraining(rawConfig: unknown, ctx: OpContext, resumeFrom
   const config: RunConfig = v.config;
   if (resumeFromCheckpoint !== undefined) config.training.resume_from_checkpoint = resumeFromCheckpoint;
   const info = (message: string) => ctx.send(toHost('log', { level: message.startsWith('warning') ? 'warn' : 'info', message }));
+  // The folder is checked and locked before the data is read: a refused run says so at once.
+  const release = claimOutputDir(resolve(config.training.output_dir), { overwrite: config.training.overwrite_output_dir, say: info });
+  try {
+    return await trainClaimed(config, ctx, info, prep);
+  } finally {
+    release();
+  }
+}
+
+/** The checkpoint a resume would continue from (as the trainer finds it), checked against this run. */
+function checkResume(config: RunConfig, prepared: Awaited<ReturnType<typeof prepareRun>>): void {
+  const r = config.training.resume_from_checkpoint;
+  const dir = r === true || r === 'true' ? latestCheckpoint(resolve(config.training.output_dir)) : typeof r === 'string' && r ? resolve(r) : undefined;
+  if (!dir || !existsSync(dir)) return;
+  const tok = prepared.tokenizer;
+  const tokens = Array.from({ length: tok.vocabSize }, (_, i) => tok.idToToken(i) ?? '');
+  const modelConfig = (prepared.inputs.model as unknown as { config: Record<string, unknown> }).config;
+  checkResumeIdentity(dir, currentIdentity(config, modelConfig, tokens));
+}
+
+async function trainClaimed(config: RunConfig, ctx: OpContext, info: (message: string) => void, prep: PrepareOptions): Promise<RunOutcome> {
   const prepared = await prepareRun(config, info, prep);
   for (const line of formatSummary(prepared.summary).split('\n')) info(line);
+  try {
+    checkResume(config, prepared);
+  } catch (e) {
+    (prepared.inputs.model as { dispose?: () => void }).dispose?.();
+    throw e;
+  }
   let lastCheckpoint: string | null = null;
   const result = await train({
     ...prepared.inputs,

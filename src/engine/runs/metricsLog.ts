@@ -1,0 +1,35 @@
+// metrics.jsonl at the start of a run: a resumed run keeps the lines up to its checkpoint's step (a
+// killed run's later lines would repeat), a fresh run starts it empty. A run killed in the middle of
+// appending leaves a torn last line; that must not stop a resume whose checkpoint is intact, so torn
+// or unreadable lines are dropped and the run says so.
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../train/atomic';
+
+/** Rewrites `file` keeping the entries with step <= `keepUpTo` (none when undefined). */
+export function trimMetricsLog(file: string, keepUpTo: number | undefined, say: (text: string) => void = () => {}): void {
+  if (!existsSync(file)) return;
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const keep: string[] = [];
+  const dropped: number[] = [];
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    let step: unknown;
+    try {
+      step = (JSON.parse(line) as { step?: unknown }).step;
+    } catch {
+      dropped.push(i + 1);
+      return;
+    }
+    if (keepUpTo !== undefined && typeof step === 'number' && step <= keepUpTo) keep.push(line);
+  });
+  if (dropped.length && keepUpTo !== undefined) {
+    const last = lines.length - (lines.at(-1) === '' ? 1 : 0);
+    const torn = dropped.length === 1 && dropped[0] === last;
+    say(
+      torn
+        ? `warning: dropped a torn last line (line ${last}) of ${file}: the previous run was stopped while writing it; the checkpoint is intact`
+        : `warning: dropped ${dropped.length} unreadable line(s) of ${file} (line ${dropped.slice(0, 5).join(', ')}${dropped.length > 5 ? ', …' : ''})`,
+    );
+  }
+  writeFileAtomic(file, keep.map((l) => l + '\n').join(''));
+}

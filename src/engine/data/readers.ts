@@ -1,8 +1,13 @@
 // Streaming readers: each yields one record (column name → raw value) with its 1-based source line.
-import { createReadStream, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+// Strict: invalid UTF-8, a CSV row whose field count differs from the header's and invalid JSON
+// lines are bad rows (an error naming file:line, or skipped and counted with data.skip_bad_rows).
+import { statSync } from 'node:fs';
 import { extname } from 'node:path';
+import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
+import { BadRows } from './badRows';
+import { DataError } from './dataError';
+import { utf8Pieces } from './utf8Text';
 
 export type FileFormat = 'csv' | 'tsv' | 'jsonl' | 'text';
 export interface RawRecord {
@@ -10,13 +15,7 @@ export interface RawRecord {
   line: number;
 }
 
-/** An input problem the user must fix: names the file (and line when known). */
-export class DataError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DataError';
-  }
-}
+export { DataError };
 
 export function formatOf(file: string): FileFormat {
   const ext = extname(file).toLowerCase();
@@ -37,68 +36,121 @@ export function checkReadable(file: string, role: string): void {
   if (st.size === 0) throw new DataError(`${role}: file is empty: ${file}`);
 }
 
-async function* readCsv(file: string, delimiter: string): AsyncGenerator<RawRecord> {
-  const parser = createReadStream(file).pipe(
-    parse({
-      columns: (header: string[]) => header.map((h) => h.trim()),
-      delimiter,
-      bom: true,
-      info: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      // TSV exports rarely quote: treat quotes as text there.
-      quote: delimiter === '\t' ? false : '"',
-    }),
-  );
+/** Reading options: what to do with bad rows, and a byte counter for progress. */
+export interface ReadOptions {
+  bad?: BadRows;
+  onBytes?: (bytes: number) => void;
+}
+
+/** The line a record starts on: csv-parse reports where it ends; quoted newlines inside account for the rest. */
+function startLine(fields: string[], endLine: number): number {
+  let inner = 0;
+  for (const f of fields) for (let i = f.indexOf('\n'); i >= 0; i = f.indexOf('\n', i + 1)) inner++;
+  return endLine - inner;
+}
+
+async function* readCsv(file: string, delimiter: string, o: ReadOptions): AsyncGenerator<RawRecord> {
+  const bad = o.bad ?? new BadRows();
+  const parser = parse({
+    delimiter,
+    info: true,
+    skip_empty_lines: true,
+    // Field counts are checked below (with file:line and the fix); a quote inside an unquoted field
+    // is a literal character, as Python's csv module reads it.
+    relax_column_count: true,
+    relax_quotes: true,
+    // TSV exports rarely quote: treat quotes as text there.
+    quote: delimiter === '\t' ? false : '"',
+  });
+  const source = Readable.from((async function* () {
+    for await (const piece of utf8Pieces(file, bad, o.onBytes)) yield piece.text;
+  })());
+  source.on('error', (e) => parser.destroy(e));
+  source.pipe(parser);
+  let header: string[] | undefined;
+  let lastEnd = 0;
+  const tab = delimiter === '\t';
   try {
-    for await (const r of parser as AsyncIterable<{ record: Record<string, unknown>; info: { lines: number } }>) {
-      yield { fields: r.record, line: r.info.lines };
+    for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const line = startLine(r.record, r.info.lines);
+      lastEnd = r.info.lines;
+      if (!header) {
+        header = r.record.map((h) => h.trim());
+        continue;
+      }
+      if (r.record.length !== header.length) {
+        const n = r.record.length;
+        bad.report(
+          `${file}:${line}`,
+          `${n} field${n === 1 ? '' : 's'} but the header has ${header.length}` +
+            (n > header.length ? (tab ? ' (a tab inside a text?)' : ' (an unquoted comma inside a text? put such texts in double quotes)') : ' (a missing value?)'),
+        );
+        continue;
+      }
+      const fields: Record<string, unknown> = {};
+      for (let i = 0; i < header.length; i++) fields[header[i]] = r.record[i];
+      yield { fields, line };
     }
   } catch (e) {
-    throw new DataError(`${file}: ${(e as Error).message}`);
+    if (e instanceof DataError) throw e;
+    const err = e as Error & { code?: string; lines?: number };
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED')
+      throw new DataError(
+        `${file}:${lastEnd + 1}: a field opens a double quote (") that is never closed, so the rest of the file would be one text; close the quote, or write a quote inside a quoted text as ""`,
+      );
+    throw new DataError(`${file}${err.lines ? `:${err.lines}` : ''}: ${err.message}`);
+  } finally {
+    source.destroy();
   }
 }
 
-async function* readLines(file: string): AsyncGenerator<{ text: string; line: number }> {
-  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let line = 0;
-  for await (const text of rl) {
-    line++;
-    yield { text: line === 1 ? text.replace(/^\uFEFF/, '') : text, line };
+/** Lines of strict UTF-8 text; blank lines included (with their numbers). */
+async function* readLines(file: string, o: ReadOptions): AsyncGenerator<{ text: string; line: number }> {
+  for await (const piece of utf8Pieces(file, o.bad ?? new BadRows(), o.onBytes)) {
+    const lines = piece.text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop(); // the piece ends with a newline
+    for (let k = 0; k < lines.length; k++) {
+      const l = lines[k];
+      yield { text: l.charCodeAt(l.length - 1) === 13 ? l.slice(0, -1) : l, line: piece.line + k };
+    }
   }
 }
 
-async function* readJsonl(file: string): AsyncGenerator<RawRecord> {
-  for await (const { text, line } of readLines(file)) {
+async function* readJsonl(file: string, o: ReadOptions): AsyncGenerator<RawRecord> {
+  const bad = o.bad ?? new BadRows();
+  for await (const { text, line } of readLines(file, o)) {
     if (!text.trim()) continue;
     let v: unknown;
     try {
       v = JSON.parse(text);
     } catch (e) {
-      throw new DataError(`${file}:${line}: invalid JSON (${(e as Error).message})`);
+      bad.report(`${file}:${line}`, `invalid JSON (${(e as Error).message})`);
+      continue;
     }
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new DataError(`${file}:${line}: each line must be a JSON object`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+      bad.report(`${file}:${line}`, 'each line must be a JSON object');
+      continue;
+    }
     yield { fields: v as Record<string, unknown>, line };
   }
 }
 
 /** Plain text: one record per non-empty line in column `text`; blank lines yield `{ __blank: true }` (document breaks). */
-async function* readText(file: string): AsyncGenerator<RawRecord> {
-  for await (const { text, line } of readLines(file)) {
+async function* readText(file: string, o: ReadOptions): AsyncGenerator<RawRecord> {
+  for await (const { text, line } of readLines(file, o)) {
     yield text.trim() ? { fields: { text }, line } : { fields: { __blank: true }, line };
   }
 }
 
-export function readRecords(file: string, format = formatOf(file)): AsyncGenerator<RawRecord> {
+export function readRecords(file: string, format = formatOf(file), o: ReadOptions = {}): AsyncGenerator<RawRecord> {
   switch (format) {
     case 'csv':
-      return readCsv(file, ',');
+      return readCsv(file, ',', o);
     case 'tsv':
-      return readCsv(file, '\t');
+      return readCsv(file, '\t', o);
     case 'jsonl':
-      return readJsonl(file);
+      return readJsonl(file, o);
     case 'text':
-      return readText(file);
+      return readText(file, o);
   }
 }

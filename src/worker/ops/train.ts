@@ -4,7 +4,7 @@ import { validateRunConfig, type RunConfig } from '../../schema';
 import { toHost } from '../../protocol';
 import { MODEL_OVERRIDE_KEYS, prepareRun, type PrepareOptions } from '../../engine/train/setup';
 import { train, type TrainResult } from '../../engine/train/trainer';
-import { formatSummary } from '../../engine/data';
+import { formatSummary, rowLabel, ExampleSubset, type ExampleSet } from '../../engine/data';
 import { evaluateModel, scalarMetrics } from '../../engine/train/evaluate';
 import type { OpContext, OpHandler } from './index';
 
@@ -31,6 +31,13 @@ export function parseModelOverrides(v: unknown): PrepareOptions['modelOverrides'
     out[k] = x;
   }
   return out;
+}
+
+/** The rows of a test set that have a label (test files may mix labelled and unlabelled rows). */
+function labelledRows(set: ExampleSet): ExampleSet {
+  const keep: number[] = [];
+  for (let i = 0; i < set.length; i++) if (rowLabel(set, i) !== undefined) keep.push(i);
+  return keep.length === set.length ? set : new ExampleSubset(set, Uint32Array.from(keep));
 }
 
 export async function runTraining(rawConfig: unknown, ctx: OpContext, resumeFromCheckpoint?: string | boolean, prep: PrepareOptions = {}): Promise<RunOutcome> {
@@ -69,7 +76,7 @@ export async function runTraining(rawConfig: unknown, ctx: OpContext, resumeFrom
     },
   });
   let testMetrics: Record<string, number> | undefined;
-  const test = prepared.test?.filter((e) => e.label !== undefined);
+  const test = prepared.test && labelledRows(prepared.test);
   if (result.status !== 'stopped' && test?.length) {
     const i = prepared.inputs;
     const spec = { kind: i.kind, padId: i.padId, problemType: i.problemType, numLabels: i.numLabels, batchSize: config.training.per_device_eval_batch_size, mask: i.mask, seed: config.training.seed };

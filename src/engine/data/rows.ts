@@ -1,0 +1,106 @@
+// The rows of one data file as training reads them: records → cleaned text (and pair) and the raw
+// label, with the checks that name file:line: missing columns, a text or label that is not text,
+// an empty label. Streaming: nothing of a row is kept once it is yielded.
+import { readRecords, formatOf, checkReadable, type FileFormat } from './readers';
+import { DataError } from './dataError';
+import { BadRows } from './badRows';
+import { cleanText } from './clean';
+import { badLabel } from './labels';
+
+export interface RowOptions {
+  text_column?: string;
+  text_pair_column?: string;
+  label_column?: string;
+  format?: FileFormat;
+  clean_text?: boolean;
+}
+
+export interface Row {
+  text: string;
+  text_pair?: string;
+  /** undefined when the file has no label column (unlabelled test data). */
+  rawLabel: unknown;
+  /** file:line */
+  source: string;
+}
+
+export interface ReadStats {
+  /** Texts longer than MAX_TEXT_CHARS that were cut. */
+  capped: number;
+  /** Rows skipped because the text was empty. */
+  skippedEmpty: number;
+}
+
+export interface RowContext {
+  stats: ReadStats;
+  bad: BadRows;
+  /** Bytes of this file consumed so far. */
+  onBytes?: (bytes: number) => void;
+}
+
+/** The same column may not be both the text and the label: the model would be shown the answer. */
+export function checkColumns(o: RowOptions): void {
+  const text = o.text_column ?? 'text';
+  const label = o.label_column ?? 'label';
+  if (text === label) throw new DataError(`data.text_column and data.label_column are both '${text}': the label would be part of the input; name the label column in data.label_column`);
+  if (o.text_pair_column === label) throw new DataError(`data.text_pair_column and data.label_column are both '${label}': the label would be part of the input`);
+}
+
+const isText = (v: unknown) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+
+export async function* readRows(file: string, role: string, o: RowOptions, needLabel: boolean, ctx: RowContext): AsyncGenerator<Row> {
+  checkReadable(file, role);
+  const textCol = o.text_column ?? 'text';
+  const pairCol = o.text_pair_column;
+  const labelCol = o.label_column ?? 'label';
+  let checked = false;
+  let hasLabel = false;
+  let rows = 0;
+  for await (const rec of readRecords(file, o.format ?? formatOf(file), { bad: ctx.bad, onBytes: ctx.onBytes })) {
+    if (rec.fields.__blank) continue;
+    if (!checked) {
+      const cols = Object.keys(rec.fields);
+      const missing = [textCol, ...(pairCol ? [pairCol] : []), ...(needLabel ? [labelCol] : [])].filter((c) => !cols.includes(c));
+      if (missing.length)
+        throw new DataError(`${file}: column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} not found (available: ${cols.join(', ')})`);
+      hasLabel = cols.includes(labelCol);
+      checked = true;
+    }
+    const where = `${file}:${rec.line}`;
+    const rawText = rec.fields[textCol];
+    const rawPair = pairCol ? rec.fields[pairCol] : undefined;
+    if (rawText != null && !isText(rawText)) {
+      ctx.bad.report(where, `text column '${textCol}' holds ${JSON.stringify(rawText).slice(0, 60)}, not text`);
+      continue;
+    }
+    if (rawPair != null && !isText(rawPair)) {
+      ctx.bad.report(where, `text column '${pairCol}' holds ${JSON.stringify(rawPair).slice(0, 60)}, not text`);
+      continue;
+    }
+    const rawLabel = hasLabel ? rec.fields[labelCol] : undefined;
+    if (needLabel && (rawLabel === undefined || rawLabel === null || (typeof rawLabel === 'string' && rawLabel.trim() === ''))) {
+      ctx.bad.report(where, `empty value in label column '${labelCol}'`);
+      continue;
+    }
+    const why = rawLabel === undefined || rawLabel === null ? undefined : badLabel(rawLabel);
+    if (why) {
+      ctx.bad.report(where, why);
+      continue;
+    }
+    const c = cleanText(rawText == null ? '' : String(rawText), { clean: o.clean_text });
+    if (c.capped) ctx.stats.capped++;
+    if (!c.text) {
+      ctx.stats.skippedEmpty++;
+      continue;
+    }
+    let text_pair: string | undefined;
+    if (pairCol) {
+      const p = cleanText(String(rawPair ?? ''), { clean: o.clean_text });
+      if (p.capped) ctx.stats.capped++;
+      text_pair = p.text;
+    }
+    rows++;
+    yield { text: c.text, text_pair, rawLabel, source: where };
+  }
+  if (rows === 0) throw new DataError(`${role}: no rows with text in ${file}${ctx.bad.count ? ` (${ctx.bad.count} bad row(s) skipped)` : ''}`);
+}

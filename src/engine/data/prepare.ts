@@ -3,6 +3,7 @@
 // is reported as bytes are read. Labels of train are codes until the whole file is known.
 import { statSync } from 'node:fs';
 import { DataError } from './dataError';
+import { checkReadable } from './readers';
 import { BadRows } from './badRows';
 import { checkColumns, readRows, type ReadStats } from './rows';
 import { LabelCodes, resolveLabels, type ResolvedLabels } from './labelCodes';
@@ -55,6 +56,7 @@ export async function prepareData(opts: DataOptions, tok: TokenizerLike, maxLeng
 
   /** Streams one file into `set`; `label(raw, source)` gives what to store for a labelled row. */
   const scan = async (file: string, role: string, labelled: boolean, set: PackedExamples, label: (raw: unknown, source: string) => number | number[]) => {
+    checkReadable(file, role);
     const totalBytes = statSync(file).size;
     const started = Date.now();
     let last = started;

@@ -3,11 +3,10 @@
 // lines are bad rows (an error naming file:line, or skipped and counted with data.skip_bad_rows).
 import { statSync } from 'node:fs';
 import { extname } from 'node:path';
-import { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import { BadRows } from './badRows';
 import { DataError } from './dataError';
 import { utf8Pieces } from './utf8Text';
+import { CsvReader, type CsvRecord } from './csv';
 
 export type FileFormat = 'csv' | 'tsv' | 'jsonl' | 'text';
 export interface RawRecord {
@@ -42,66 +41,34 @@ export interface ReadOptions {
   onBytes?: (bytes: number) => void;
 }
 
-/** The line a record starts on: csv-parse reports where it ends; quoted newlines inside account for the rest. */
-function startLine(fields: string[], endLine: number): number {
-  let inner = 0;
-  for (const f of fields) for (let i = f.indexOf('\n'); i >= 0; i = f.indexOf('\n', i + 1)) inner++;
-  return endLine - inner;
-}
-
 async function* readCsv(file: string, delimiter: string, o: ReadOptions): AsyncGenerator<RawRecord> {
   const bad = o.bad ?? new BadRows();
-  const parser = parse({
-    delimiter,
-    info: true,
-    skip_empty_lines: true,
-    // Field counts are checked below (with file:line and the fix); a quote inside an unquoted field
-    // is a literal character, as Python's csv module reads it.
-    relax_column_count: true,
-    relax_quotes: true,
-    // TSV exports rarely quote: treat quotes as text there.
-    quote: delimiter === '\t' ? false : '"',
-  });
-  const source = Readable.from((async function* () {
-    for await (const piece of utf8Pieces(file, bad, o.onBytes)) yield piece.text;
-  })());
-  source.on('error', (e) => parser.destroy(e));
-  source.pipe(parser);
-  let header: string[] | undefined;
-  let lastEnd = 0;
+  // TSV exports rarely quote: treat quotes as text there.
+  const csv = new CsvReader(file, delimiter, delimiter === '\t' ? undefined : '"');
   const tab = delimiter === '\t';
-  try {
-    for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const line = startLine(r.record, r.info.lines);
-      lastEnd = r.info.lines;
+  let header: string[] | undefined;
+  const rows = function* (records: CsvRecord[]): Generator<RawRecord> {
+    for (const r of records) {
       if (!header) {
-        header = r.record.map((h) => h.trim());
+        header = r.fields.map((h) => h.trim());
         continue;
       }
-      if (r.record.length !== header.length) {
-        const n = r.record.length;
+      if (r.fields.length !== header.length) {
+        const n = r.fields.length;
         bad.report(
-          `${file}:${line}`,
+          `${file}:${r.line}`,
           `${n} field${n === 1 ? '' : 's'} but the header has ${header.length}` +
             (n > header.length ? (tab ? ' (a tab inside a text?)' : ' (an unquoted comma inside a text? put such texts in double quotes)') : ' (a missing value?)'),
         );
         continue;
       }
       const fields: Record<string, unknown> = {};
-      for (let i = 0; i < header.length; i++) fields[header[i]] = r.record[i];
-      yield { fields, line };
+      for (let i = 0; i < header.length; i++) fields[header[i]] = r.fields[i];
+      yield { fields, line: r.line };
     }
-  } catch (e) {
-    if (e instanceof DataError) throw e;
-    const err = e as Error & { code?: string; lines?: number };
-    if (err.code === 'CSV_QUOTE_NOT_CLOSED')
-      throw new DataError(
-        `${file}:${lastEnd + 1}: a field opens a double quote (") that is never closed, so the rest of the file would be one text; close the quote, or write a quote inside a quoted text as ""`,
-      );
-    throw new DataError(`${file}${err.lines ? `:${err.lines}` : ''}: ${err.message}`);
-  } finally {
-    source.destroy();
-  }
+  };
+  for await (const piece of utf8Pieces(file, bad, o.onBytes)) yield* rows(csv.feed(piece.text, piece.line));
+  yield* rows(csv.end());
 }
 
 /** Lines of strict UTF-8 text; blank lines included (with their numbers). */

@@ -123,3 +123,14 @@ test('strict data: the same bad rows stop both with the same file:line; skip_bad
   assert.deepEqual(py.train.map((e: any) => [e.text, e.label]), ts.train.map((e) => [e.text, e.label]));
   assert.deepEqual(py.skipped_bad_rows, ts.skippedBad);
 });
+
+test('CSV quoting is read as Python\'s csv module reads it: "" escapes, quotes inside fields, text after a closing quote, newlines, CRLF', async () => {
+  const rows = ['text,label', '"a ""b"" c",x', 'he said "hi" twice,y', '"hello" there,x', '"two\r\nlines",y', '', '"comma, inside",x', 'plain,y', '"",x', 'last,"y"'];
+  writeFileSync(join(dir, 'q.csv'), rows.join('\r\n'));
+  const data = dataSection({ train: join(dir, 'q.csv'), split: { validation: 0 }, clean_text: false });
+  const ts = await loadData({ train: data.train!, text_column: 'text', label_column: 'label', clean_text: false });
+  const py = python(data, 42);
+  assert.deepEqual(ts.train.map((e) => e.text), ['a "b" c', 'he said "hi" twice', 'hello there', 'two\r\nlines', 'comma, inside', 'plain', 'last']);
+  assert.deepEqual(py.train.map((e: any) => [e.text, e.label]), ts.train.map((e) => [e.text, e.label]));
+  assert.deepEqual(ts.train.map((e) => e.source.split(':').pop()), ['2', '3', '4', '5', '8', '9', '11']);
+});

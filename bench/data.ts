@@ -27,7 +27,7 @@ interface JobResult {
 }
 
 /** A CSV of prose rows (quoted text, label) and the same texts one per line, about `bytes` big. */
-function makeFiles(csv: string, txt: string, bytes: number, vocab: readonly string[]): void {
+export function makeFiles(csv: string, txt: string, bytes: number, vocab: readonly string[]): void {
   const src = corpusSources(vocab);
   const r = rng(12);
   const csvFd = openSync(csv, 'w');

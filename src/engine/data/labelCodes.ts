@@ -16,7 +16,20 @@ export class LabelCodes {
   readonly values: Array<string | string[]> = [];
   readonly sources: string[] = [];
 
+  /** Raw cell text → code, so the usual row (a label seen before, written the same way) skips normalizing. */
+  private readonly seen = new Map<string, number>();
+
   code(raw: unknown, source: string): number {
+    if (typeof raw === 'string') {
+      const known = this.seen.get(raw);
+      if (known !== undefined) return known;
+    }
+    const c = this.intern(raw, source);
+    if (typeof raw === 'string' && this.seen.size < MAX_LABEL_VALUES) this.seen.set(raw, c);
+    return c;
+  }
+
+  private intern(raw: unknown, source: string): number {
     const value = Array.isArray(raw) ? raw.map(labelName) : labelName(raw);
     const key = Array.isArray(value) ? `\u0000${JSON.stringify(value)}` : value;
     let c = this.index.get(key);

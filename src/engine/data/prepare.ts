@@ -11,17 +11,9 @@ import { encodeRow, type TokenizerLike } from './encode';
 import { PackedExamples, ExampleSubset, type ExampleSet, type LabelKind } from './packed';
 import { validationRows, type DataOptions } from './dataset';
 import type { LabelMap, ProblemType } from './labels';
+import type { DataProgress } from './progress';
 
-export interface DataProgress {
-  /** data.train / data.validation / data.test */
-  role: string;
-  file: string;
-  bytes: number;
-  totalBytes: number;
-  rows: number;
-  /** Seconds left for this file at the rate so far (undefined until there is a rate). */
-  etaSeconds?: number;
-}
+export { formatDataProgress, type DataProgress } from './progress';
 
 export interface PreparedData extends ReadStats {
   train: ExampleSet;
@@ -122,12 +114,4 @@ export async function prepareData(opts: DataOptions, tok: TokenizerLike, maxLeng
     tokens: sets.reduce((a, s) => a + s.tokens, 0),
     idBytes: sets.reduce((a, s) => a + s.idBytes, 0),
   };
-}
-
-/** One progress line for logs: "reading data.train: 45% (90 of 200 MB, 620,000 rows), about 25 s left". */
-export function formatDataProgress(p: DataProgress): string {
-  const mb = (b: number) => (b / 1e6).toFixed(b < 1e7 ? 1 : 0);
-  const pct = p.totalBytes ? Math.floor((100 * p.bytes) / p.totalBytes) : 100;
-  const eta = p.bytes >= p.totalBytes ? 'done' : p.etaSeconds === undefined ? '' : `about ${Math.ceil(p.etaSeconds)} s left`;
-  return `reading ${p.role}: ${pct}% (${mb(p.bytes)} of ${mb(p.totalBytes)} MB, ${p.rows.toLocaleString('en-US')} rows)${eta ? `, ${eta}` : ''}`;
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { RunConfig } from '../../schema';
 import { BertTokenizer, bundledVocabPath } from '../tokenizer';
 import { builtinConfig, createModel, initBackend, isBuiltinName, loadPretrained, savePretrained, type AnyBertModel, type BackendReport, type BertConfig } from '../model';
-import { prepareData, formatDataProgress, encodeExamples, summarizeSplit, readRecords, formatOf, checkReadable, cleanText, splitDocuments, nspPairs, DataError, type DataSummary, type DataOptions, type ExampleSet } from '../data';
+import { prepareData, formatDataProgress, encodeExamples, summarizeSplit, readRecords, formatOf, checkReadable, cleanText, splitDocuments, nspPairs, DataError, type DataSummary, type DataOptions, type DataProgress, type ExampleSet } from '../data';
 import { resolveModelDir } from '../checkpoint';
 import { Rng, mixSeed } from './rng';
 import type { TrainerInputs, TrainableModel } from './trainer';
@@ -83,6 +83,8 @@ function encodePretraining(docs: string[][], tok: BertTokenizer, maxLength: numb
 /** Options of a run that are not TrainingArguments: BertConfig values set by a notebook's %model cell (dropout). */
 export interface PrepareOptions {
   modelOverrides?: Partial<Record<(typeof MODEL_OVERRIDE_KEYS)[number], number>>;
+  /** Progress while the data files are read (default: a `say` line every 2 s). */
+  onDataProgress?: (p: DataProgress) => void;
 }
 
 /** The BertConfig values a run may override (functional only: the weights' shapes do not change). */
@@ -133,7 +135,7 @@ export async function prepareRun(c: RunConfig, say: (t: string) => void = () => 
   } else {
     kind = 'classification';
     tokenizer ??= await dataTokenizer(c);
-    const data = await prepareData(opts, tokenizer, maxLength, true, { onProgress: (p) => say(formatDataProgress(p)) });
+    const data = await prepareData(opts, tokenizer, maxLength, true, { onProgress: prep.onDataProgress ?? ((p) => say(formatDataProgress(p))) });
     problemType = data.problemType;
     labelMap = data.labels;
     numLabels = problemType === 'regression' ? 1 : Object.keys(data.labels!.id2label).length;

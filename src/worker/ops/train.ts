@@ -4,7 +4,7 @@ import { validateRunConfig, type RunConfig } from '../../schema';
 import { toHost } from '../../protocol';
 import { MODEL_OVERRIDE_KEYS, prepareRun, type PrepareOptions } from '../../engine/train/setup';
 import { train, type TrainResult } from '../../engine/train/trainer';
-import { formatSummary, rowLabel, ExampleSubset, type ExampleSet } from '../../engine/data';
+import { formatSummary, rowLabel, ExampleSubset, type DataProgress, type ExampleSet } from '../../engine/data';
 import { evaluateModel, scalarMetrics } from '../../engine/train/evaluate';
 import type { OpContext, OpHandler } from './index';
 
@@ -46,7 +46,9 @@ export async function runTraining(rawConfig: unknown, ctx: OpContext, resumeFrom
   const config: RunConfig = v.config;
   if (resumeFromCheckpoint !== undefined) config.training.resume_from_checkpoint = resumeFromCheckpoint;
   const info = (message: string) => ctx.send(toHost('log', { level: message.startsWith('warning') ? 'warn' : 'info', message }));
-  const prepared = await prepareRun(config, info, prep);
+  const onDataProgress = (p: DataProgress) =>
+    ctx.send(toHost('dataProgress', { role: p.role, bytes: p.bytes, totalBytes: p.totalBytes, rows: p.rows, etaSeconds: finite(p.etaSeconds) }));
+  const prepared = await prepareRun(config, info, { onDataProgress, ...prep });
   for (const line of formatSummary(prepared.summary).split('\n')) info(line);
   let lastCheckpoint: string | null = null;
   const result = await train({

@@ -11,11 +11,12 @@ export class BadRows {
 
   constructor(readonly skip = false) {}
 
-  /** `where` = file:line. Throws unless bad rows are skipped. */
-  report(where: string, problem: string): void {
+  /** `where` = file:line. Throws unless bad rows are skipped; returns undefined (no row) when they are. */
+  report(where: string, problem: string): undefined {
     if (!this.skip) throw new DataError(`${where}: ${problem} (or set data.skip_bad_rows: true to skip such rows)`);
     this.count++;
     if (this.first.length < SHOWN) this.first.push(where);
+    return undefined;
   }
 
   /** One line for the data summary, or undefined when nothing was skipped. */

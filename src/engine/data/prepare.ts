@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { DataError } from './dataError';
 import { checkReadable } from './readers';
 import { BadRows } from './badRows';
-import { checkColumns, readRows, type ReadStats } from './rows';
+import { checkColumns, readRowBatches, type ReadStats } from './rows';
 import { LabelCodes, resolveLabels, type ResolvedLabels } from './labelCodes';
 import { encodeRow, type TokenizerLike } from './encode';
 import { PackedExamples, ExampleSubset, type ExampleSet, type LabelKind } from './packed';
@@ -62,11 +62,13 @@ export async function prepareData(opts: DataOptions, tok: TokenizerLike, maxLeng
       po.onProgress({ role, file, bytes, totalBytes, rows, etaSeconds: bytes > 0 && now > started ? Math.max(0, (totalBytes - bytes) / rate) : undefined });
     };
     const ctx = { stats, bad, onBytes: (b: number) => ((bytes = b), report(false)) };
-    for await (const r of readRows(file, role, opts, labelled, ctx)) {
-      const e = encodeRow(tok, r.text, r.text_pair, maxLength, scratch);
-      const unlabelled = r.rawLabel === undefined || r.rawLabel === null || (typeof r.rawLabel === 'string' && r.rawLabel.trim() === '');
-      set.push(scratch.subarray(0, e.n), e.typeStart, e.fullLength, unlabelled ? undefined : label(r.rawLabel, r.source));
-      rows++;
+    for await (const batch of readRowBatches(file, role, opts, labelled, ctx)) {
+      for (const r of batch) {
+        const e = encodeRow(tok, r.text, r.text_pair, maxLength, scratch);
+        const unlabelled = r.rawLabel === undefined || r.rawLabel === null || (typeof r.rawLabel === 'string' && r.rawLabel.trim() === '');
+        set.push(scratch.subarray(0, e.n), e.typeStart, e.fullLength, unlabelled ? undefined : label(r.rawLabel, r.source));
+      }
+      rows += batch.length;
     }
     report(true);
   };

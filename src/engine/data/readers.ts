@@ -41,13 +41,14 @@ export interface ReadOptions {
   onBytes?: (bytes: number) => void;
 }
 
-async function* readCsv(file: string, delimiter: string, o: ReadOptions): AsyncGenerator<RawRecord> {
+async function* readCsv(file: string, delimiter: string, o: ReadOptions): AsyncGenerator<RawRecord[]> {
   const bad = o.bad ?? new BadRows();
   // TSV exports rarely quote: treat quotes as text there.
   const csv = new CsvReader(file, delimiter, delimiter === '\t' ? undefined : '"');
   const tab = delimiter === '\t';
   let header: string[] | undefined;
-  const rows = function* (records: CsvRecord[]): Generator<RawRecord> {
+  const rows = (records: CsvRecord[]): RawRecord[] => {
+    const out: RawRecord[] = [];
     for (const r of records) {
       if (!header) {
         header = r.fields.map((h) => h.trim());
@@ -64,52 +65,53 @@ async function* readCsv(file: string, delimiter: string, o: ReadOptions): AsyncG
       }
       const fields: Record<string, unknown> = {};
       for (let i = 0; i < header.length; i++) fields[header[i]] = r.fields[i];
-      yield { fields, line: r.line };
+      out.push({ fields, line: r.line });
     }
+    return out;
   };
-  for await (const piece of utf8Pieces(file, bad, o.onBytes)) yield* rows(csv.feed(piece.text, piece.line));
-  yield* rows(csv.end());
+  for await (const piece of utf8Pieces(file, bad, o.onBytes)) yield rows(csv.feed(piece.text, piece.line));
+  yield rows(csv.end());
 }
 
-/** Lines of strict UTF-8 text; blank lines included (with their numbers). */
-async function* readLines(file: string, o: ReadOptions): AsyncGenerator<{ text: string; line: number }> {
+/** Lines of strict UTF-8 text, a batch per piece read; blank lines included (with their numbers). */
+async function* readLines(file: string, o: ReadOptions): AsyncGenerator<Array<{ text: string; line: number }>> {
   for await (const piece of utf8Pieces(file, o.bad ?? new BadRows(), o.onBytes)) {
     const lines = piece.text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop(); // the piece ends with a newline
-    for (let k = 0; k < lines.length; k++) {
-      const l = lines[k];
-      yield { text: l.charCodeAt(l.length - 1) === 13 ? l.slice(0, -1) : l, line: piece.line + k };
-    }
+    yield lines.map((l, k) => ({ text: l.charCodeAt(l.length - 1) === 13 ? l.slice(0, -1) : l, line: piece.line + k }));
   }
 }
 
-async function* readJsonl(file: string, o: ReadOptions): AsyncGenerator<RawRecord> {
+async function* readJsonl(file: string, o: ReadOptions): AsyncGenerator<RawRecord[]> {
   const bad = o.bad ?? new BadRows();
-  for await (const { text, line } of readLines(file, o)) {
-    if (!text.trim()) continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch (e) {
-      bad.report(`${file}:${line}`, `invalid JSON (${(e as Error).message})`);
-      continue;
+  for await (const lines of readLines(file, o)) {
+    const out: RawRecord[] = [];
+    for (const { text, line } of lines) {
+      if (!text.trim()) continue;
+      let v: unknown;
+      try {
+        v = JSON.parse(text);
+      } catch (e) {
+        bad.report(`${file}:${line}`, `invalid JSON (${(e as Error).message})`);
+        continue;
+      }
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+        bad.report(`${file}:${line}`, 'each line must be a JSON object');
+        continue;
+      }
+      out.push({ fields: v as Record<string, unknown>, line });
     }
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      bad.report(`${file}:${line}`, 'each line must be a JSON object');
-      continue;
-    }
-    yield { fields: v as Record<string, unknown>, line };
+    yield out;
   }
 }
 
 /** Plain text: one record per non-empty line in column `text`; blank lines yield `{ __blank: true }` (document breaks). */
-async function* readText(file: string, o: ReadOptions): AsyncGenerator<RawRecord> {
-  for await (const { text, line } of readLines(file, o)) {
-    yield text.trim() ? { fields: { text }, line } : { fields: { __blank: true }, line };
-  }
+async function* readText(file: string, o: ReadOptions): AsyncGenerator<RawRecord[]> {
+  for await (const lines of readLines(file, o)) yield lines.map(({ text, line }) => (text.trim() ? { fields: { text }, line } : { fields: { __blank: true }, line }));
 }
 
-export function readRecords(file: string, format = formatOf(file), o: ReadOptions = {}): AsyncGenerator<RawRecord> {
+/** Records in batches (one per block of the file read): the fast way for large files. */
+export function readRecordBatches(file: string, format = formatOf(file), o: ReadOptions = {}): AsyncGenerator<RawRecord[]> {
   switch (format) {
     case 'csv':
       return readCsv(file, ',', o);
@@ -120,4 +122,8 @@ export function readRecords(file: string, format = formatOf(file), o: ReadOption
     case 'text':
       return readText(file, o);
   }
+}
+
+export async function* readRecords(file: string, format = formatOf(file), o: ReadOptions = {}): AsyncGenerator<RawRecord> {
+  for await (const batch of readRecordBatches(file, format, o)) yield* batch;
 }

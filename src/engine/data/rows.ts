@@ -1,7 +1,7 @@
 // The rows of one data file as training reads them: records → cleaned text (and pair) and the raw
 // label, with the checks that name file:line: missing columns, a text or label that is not text,
 // an empty label. Streaming: nothing of a row is kept once it is yielded.
-import { readRecords, formatOf, checkReadable, type FileFormat } from './readers';
+import { readRecordBatches, formatOf, checkReadable, type FileFormat, type RawRecord } from './readers';
 import { DataError } from './dataError';
 import { BadRows } from './badRows';
 import { cleanText } from './clean';
@@ -48,16 +48,32 @@ export function checkColumns(o: RowOptions): void {
 
 const isText = (v: unknown) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
 
-export async function* readRows(file: string, role: string, o: RowOptions, needLabel: boolean, ctx: RowContext): AsyncGenerator<Row> {
+/** The rows of a file in batches (one per block read). */
+export async function* readRowBatches(file: string, role: string, o: RowOptions, needLabel: boolean, ctx: RowContext): AsyncGenerator<Row[]> {
   checkReadable(file, role);
+  const toRow = rowReader(file, o, needLabel, ctx);
+  let rows = 0;
+  for await (const batch of readRecordBatches(file, o.format ?? formatOf(file), { bad: ctx.bad, onBytes: ctx.onBytes })) {
+    const out: Row[] = [];
+    for (const rec of batch) {
+      const row = toRow(rec);
+      if (row) out.push(row);
+    }
+    rows += out.length;
+    yield out;
+  }
+  if (rows === 0) throw new DataError(`${role}: no rows with text in ${file}${ctx.bad.count ? ` (${ctx.bad.count} bad row(s) skipped)` : ''}`);
+}
+
+/** Record → row, or undefined for a row that is skipped (blank, empty text, or bad and skip_bad_rows). */
+function rowReader(file: string, o: RowOptions, needLabel: boolean, ctx: RowContext): (rec: RawRecord) => Row | undefined {
   const textCol = o.text_column ?? 'text';
   const pairCol = o.text_pair_column;
   const labelCol = o.label_column ?? 'label';
   let checked = false;
   let hasLabel = false;
-  let rows = 0;
-  for await (const rec of readRecords(file, o.format ?? formatOf(file), { bad: ctx.bad, onBytes: ctx.onBytes })) {
-    if (rec.fields.__blank) continue;
+  return (rec) => {
+    if (rec.fields.__blank) return undefined;
     if (!checked) {
       const cols = Object.keys(rec.fields);
       const missing = [textCol, ...(pairCol ? [pairCol] : []), ...(needLabel ? [labelCol] : [])].filter((c) => !cols.includes(c));
@@ -69,29 +85,18 @@ export async function* readRows(file: string, role: string, o: RowOptions, needL
     const where = `${file}:${rec.line}`;
     const rawText = rec.fields[textCol];
     const rawPair = pairCol ? rec.fields[pairCol] : undefined;
-    if (rawText != null && !isText(rawText)) {
-      ctx.bad.report(where, `text column '${textCol}' holds ${JSON.stringify(rawText).slice(0, 60)}, not text`);
-      continue;
-    }
-    if (rawPair != null && !isText(rawPair)) {
-      ctx.bad.report(where, `text column '${pairCol}' holds ${JSON.stringify(rawPair).slice(0, 60)}, not text`);
-      continue;
-    }
+    if (rawText != null && !isText(rawText)) return ctx.bad.report(where, `text column '${textCol}' holds ${JSON.stringify(rawText).slice(0, 60)}, not text`);
+    if (rawPair != null && !isText(rawPair)) return ctx.bad.report(where, `text column '${pairCol}' holds ${JSON.stringify(rawPair).slice(0, 60)}, not text`);
     const rawLabel = hasLabel ? rec.fields[labelCol] : undefined;
-    if (needLabel && (rawLabel === undefined || rawLabel === null || (typeof rawLabel === 'string' && rawLabel.trim() === ''))) {
-      ctx.bad.report(where, `empty value in label column '${labelCol}'`);
-      continue;
-    }
+    if (needLabel && (rawLabel === undefined || rawLabel === null || (typeof rawLabel === 'string' && rawLabel.trim() === '')))
+      return ctx.bad.report(where, `empty value in label column '${labelCol}'`);
     const why = rawLabel === undefined || rawLabel === null ? undefined : badLabel(rawLabel);
-    if (why) {
-      ctx.bad.report(where, why);
-      continue;
-    }
+    if (why) return ctx.bad.report(where, why);
     const c = cleanText(rawText == null ? '' : String(rawText), { clean: o.clean_text });
     if (c.capped) ctx.stats.capped++;
     if (!c.text) {
       ctx.stats.skippedEmpty++;
-      continue;
+      return undefined;
     }
     let text_pair: string | undefined;
     if (pairCol) {
@@ -99,8 +104,10 @@ export async function* readRows(file: string, role: string, o: RowOptions, needL
       if (p.capped) ctx.stats.capped++;
       text_pair = p.text;
     }
-    rows++;
-    yield { text: c.text, text_pair, rawLabel, source: where };
-  }
-  if (rows === 0) throw new DataError(`${role}: no rows with text in ${file}${ctx.bad.count ? ` (${ctx.bad.count} bad row(s) skipped)` : ''}`);
+    return { text: c.text, text_pair, rawLabel, source: where };
+  };
+}
+
+export async function* readRows(file: string, role: string, o: RowOptions, needLabel: boolean, ctx: RowContext): AsyncGenerator<Row> {
+  for await (const batch of readRowBatches(file, role, o, needLabel, ctx)) yield* batch;
 }

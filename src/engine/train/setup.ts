@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { RunConfig } from '../../schema';
 import { BertTokenizer, bundledVocabPath } from '../tokenizer';
 import { builtinConfig, createModel, initBackend, isBuiltinName, loadPretrained, savePretrained, type AnyBertModel, type BackendReport, type BertConfig } from '../model';
-import { prepareData, formatDataProgress, encodeExamples, summarizeSplit, readRecords, formatOf, checkReadable, cleanText, splitDocuments, nspPairs, DataError, type DataSummary, type DataOptions, type DataProgress, type ExampleSet } from '../data';
+import { BadRows, prepareData, formatDataProgress, encodeExamples, summarizeSplit, readRecords, formatOf, checkReadable, cleanText, splitDocuments, nspPairs, DataError, type DataSummary, type DataOptions, type DataProgress, type ExampleSet } from '../data';
 import { resolveModelDir } from '../checkpoint';
 import { Rng, mixSeed } from './rng';
 import type { TrainerInputs, TrainableModel } from './trainer';
@@ -49,13 +49,14 @@ async function dataTokenizer(c: RunConfig): Promise<BertTokenizer> {
 }
 
 /** Sentences of a pretraining corpus grouped in documents (text: blank lines; other formats: one row = one document). */
-async function readCorpus(file: string, opts: DataOptions, role: string): Promise<string[][]> {
+async function readCorpus(file: string, opts: DataOptions, role: string, say: (t: string) => void): Promise<string[][]> {
   checkReadable(file, role);
   const format = opts.format ?? formatOf(file);
   const col = opts.text_column ?? 'text';
   const lines: Array<string | null> = [];
   let checked = false;
-  for await (const rec of readRecords(file, format)) {
+  const bad = new BadRows(opts.skip_bad_rows);
+  for await (const rec of readRecords(file, format, { bad })) {
     if (rec.fields.__blank) {
       lines.push(null);
       continue;
@@ -68,6 +69,7 @@ async function readCorpus(file: string, opts: DataOptions, role: string): Promis
       lines.push(...t.split(/(?<=[.!?])\s+/), null);
     }
   }
+  if (bad.count) say(`warning: ${bad.summary()}`);
   const docs = splitDocuments(lines);
   if (!docs.length) throw new DataError(`${role}: no text in ${file}`);
   return docs;
@@ -110,8 +112,8 @@ export async function prepareRun(c: RunConfig, say: (t: string) => void = () => 
   if (c.task === 'pretraining') {
     kind = c.pretraining.nsp ? 'mlm+nsp' : 'mlm';
     if (!opts.train) throw new DataError('data.train: no training file given');
-    const docs = await readCorpus(opts.train, opts, 'data.train');
-    let valDocs = opts.validation ? await readCorpus(opts.validation, opts, 'data.validation') : undefined;
+    const docs = await readCorpus(opts.train, opts, 'data.train', say);
+    let valDocs = opts.validation ? await readCorpus(opts.validation, opts, 'data.validation', say) : undefined;
     let trainDocs = docs;
     if (!valDocs && (opts.validation_split ?? 0) > 0 && docs.length > 1) {
       const idx = new Rng(mixSeed(seed, 0x5711)).shuffle([...docs.keys()]);

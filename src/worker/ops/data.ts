@@ -80,6 +80,7 @@ export const dataOp: OpHandler = async (args) => {
     labels: data.labels ? Object.keys(data.labels.id2label).sort((x, y) => Number(x) - Number(y)).map((k) => data.labels!.id2label[k]) : [],
     problemType: pretraining ? 'pretraining' : data.problemType,
     splits,
+    ...(data.skippedBad.count ? { skippedBadRows: data.skippedBad } : {}),
   };
   return out;
 };

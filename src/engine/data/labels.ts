@@ -34,9 +34,10 @@ export function labelName(x: unknown): string {
 }
 
 /** Why a raw label cell cannot be a label (undefined when it can): only text, numbers and lists of them are labels. */
+const isLabelValue = (x: unknown) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x));
+
 export function badLabel(raw: unknown): string | undefined {
-  const ok = (x: unknown) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x));
-  if (ok(raw) || (Array.isArray(raw) && raw.every(ok))) return undefined;
+  if (typeof raw === 'string' || isLabelValue(raw) || (Array.isArray(raw) && raw.every(isLabelValue))) return undefined;
   const what = raw === null ? 'null' : Array.isArray(raw) ? 'a list with a value that is not text or a number' : typeof raw === 'object' ? 'an object' : typeof raw === 'number' ? 'not a finite number' : `a ${typeof raw}`;
   return `label ${truncateJson(raw)} is ${what}; a label must be text or a number (or, for multi-label, a list of them)`;
 }

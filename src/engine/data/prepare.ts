@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { DataError } from './dataError';
 import { checkReadable } from './readers';
 import { BadRows } from './badRows';
-import { checkColumns, readRowBatches, type ReadStats } from './rows';
+import { checkColumns, readRowBatches, type ReadStats, type Row } from './rows';
 import { LabelCodes, resolveLabels, type ResolvedLabels } from './labelCodes';
 import { encodeRow, type TokenizerLike } from './encode';
 import { PackedExamples, ExampleSubset, type ExampleSet, type LabelKind } from './packed';
@@ -46,8 +46,8 @@ export async function prepareData(opts: DataOptions, tok: TokenizerLike, maxLeng
   const scratch = new Int32Array(Math.max(maxLength, 3));
   const every = po.progressEveryMs ?? 2000;
 
-  /** Streams one file into `set`; `label(raw, source)` gives what to store for a labelled row. */
-  const scan = async (file: string, role: string, labelled: boolean, set: PackedExamples, label: (raw: unknown, source: string) => number | number[]) => {
+  /** Streams one file into `set`; `label(raw, row)` gives what to store for a labelled row. */
+  const scan = async (file: string, role: string, labelled: boolean, set: PackedExamples, label: (raw: unknown, row: Row) => number | number[]) => {
     checkReadable(file, role);
     const totalBytes = statSync(file).size;
     const started = Date.now();
@@ -66,7 +66,7 @@ export async function prepareData(opts: DataOptions, tok: TokenizerLike, maxLeng
       for (const r of batch) {
         const e = encodeRow(tok, r.text, r.text_pair, maxLength, scratch);
         const unlabelled = r.rawLabel === undefined || r.rawLabel === null || (typeof r.rawLabel === 'string' && r.rawLabel.trim() === '');
-        set.push(scratch.subarray(0, e.n), e.typeStart, e.fullLength, unlabelled ? undefined : label(r.rawLabel, r.source));
+        set.push(scratch.subarray(0, e.n), e.typeStart, e.fullLength, unlabelled ? undefined : label(r.rawLabel, r));
       }
       rows += batch.length;
     }
@@ -78,13 +78,13 @@ export async function prepareData(opts: DataOptions, tok: TokenizerLike, maxLeng
   const regression = opts.problem_type === 'regression';
   const targets = regression ? resolveLabels(codes, opts) : undefined;
   const train = new PackedExamples(needLabels ? (regression ? 'float' : 'int') : 'none');
-  await scan(opts.train, 'data.train', needLabels, train, (raw, source) => (targets ? targets.of(raw, source, 'training') : codes.code(raw, source)));
+  await scan(opts.train, 'data.train', needLabels, train, (raw, row) => (targets ? targets.of(raw, row, 'training') : codes.code(raw, row)));
   const resolved: ResolvedLabels = targets ?? resolveLabels(codes, opts);
   if (!regression) train.relabel((c) => resolved.ofCode(c));
 
   const other = async (file: string, role: string, labelled: boolean): Promise<PackedExamples> => {
     const set = new PackedExamples(labelKindOf(resolved.problemType), Object.keys(resolved.labels?.id2label ?? {}).length);
-    await scan(file, `data.${role}`, labelled, set, (raw, source) => resolved.of(raw, source, role));
+    await scan(file, `data.${role}`, labelled, set, (raw, row) => resolved.of(raw, row, role));
     return set;
   };
   const validationFile = opts.validation ? await other(opts.validation, 'validation', needLabels) : undefined;

@@ -15,13 +15,20 @@ export interface RowOptions {
   clean_text?: boolean;
 }
 
-export interface Row {
-  text: string;
-  text_pair?: string;
-  /** undefined when the file has no label column (unlabelled test data). */
-  rawLabel: unknown;
-  /** file:line */
-  source: string;
+export class Row {
+  constructor(
+    readonly text: string,
+    readonly text_pair: string | undefined,
+    /** undefined when the file has no label column (unlabelled test data). */
+    readonly rawLabel: unknown,
+    readonly file: string,
+    readonly line: number,
+  ) {}
+
+  /** file:line, built when asked (most rows never need it; millions of strings would). */
+  get source(): string {
+    return `${this.file}:${this.line}`;
+  }
 }
 
 export interface ReadStats {
@@ -82,16 +89,15 @@ function rowReader(file: string, o: RowOptions, needLabel: boolean, ctx: RowCont
       hasLabel = cols.includes(labelCol);
       checked = true;
     }
-    const where = `${file}:${rec.line}`;
     const rawText = rec.fields[textCol];
     const rawPair = pairCol ? rec.fields[pairCol] : undefined;
-    if (rawText != null && !isText(rawText)) return ctx.bad.report(where, `text column '${textCol}' holds ${JSON.stringify(rawText).slice(0, 60)}, not text`);
-    if (rawPair != null && !isText(rawPair)) return ctx.bad.report(where, `text column '${pairCol}' holds ${JSON.stringify(rawPair).slice(0, 60)}, not text`);
+    if (rawText != null && !isText(rawText)) return ctx.bad.report(`${file}:${rec.line}`, `text column '${textCol}' holds ${JSON.stringify(rawText).slice(0, 60)}, not text`);
+    if (rawPair != null && !isText(rawPair)) return ctx.bad.report(`${file}:${rec.line}`, `text column '${pairCol}' holds ${JSON.stringify(rawPair).slice(0, 60)}, not text`);
     const rawLabel = hasLabel ? rec.fields[labelCol] : undefined;
     if (needLabel && (rawLabel === undefined || rawLabel === null || (typeof rawLabel === 'string' && rawLabel.trim() === '')))
-      return ctx.bad.report(where, `empty value in label column '${labelCol}'`);
+      return ctx.bad.report(`${file}:${rec.line}`, `empty value in label column '${labelCol}'`);
     const why = rawLabel === undefined || rawLabel === null ? undefined : badLabel(rawLabel);
-    if (why) return ctx.bad.report(where, why);
+    if (why) return ctx.bad.report(`${file}:${rec.line}`, why);
     const c = cleanText(rawText == null ? '' : String(rawText), { clean: o.clean_text });
     if (c.capped) ctx.stats.capped++;
     if (!c.text) {
@@ -104,7 +110,7 @@ function rowReader(file: string, o: RowOptions, needLabel: boolean, ctx: RowCont
       if (p.capped) ctx.stats.capped++;
       text_pair = p.text;
     }
-    return { text: c.text, text_pair, rawLabel, source: where };
+    return new Row(c.text, text_pair, rawLabel, file, rec.line);
   };
 }
 

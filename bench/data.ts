@@ -28,7 +28,7 @@ interface JobResult {
   maxRssMB: number;
 }
 
-/** A CSV of prose rows (quoted text, label) and the same texts one per line, about `bytes` big. */
+/** A CSV of prose rows (text, label) and the same texts one per line, about `bytes` big. */
 export function makeFiles(csv: string, txt: string, bytes: number, vocab: readonly string[]): void {
   const src = corpusSources(vocab);
   const r = rng(12);
@@ -48,7 +48,9 @@ export function makeFiles(csv: string, txt: string, bytes: number, vocab: readon
     for (let k = 0; size < bytes; k++) {
       // Review-sized texts: one English prose line, cut to at most 300 characters.
       const text = corpusLine(r, src, [0, 1, 3][k % 3]).replace(/[\r\n]/g, ' ').slice(0, 300).trim() || 'empty';
-      const row = `"${text.replace(/"/g, '""')}",${LABELS[k % 3]}\n`;
+      // Quoted only when it must be, as pandas' to_csv and most exports write CSV.
+      const field = /[",]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+      const row = `${field},${LABELS[k % 3]}\n`;
       csvPart.push(row);
       txtPart.push(`${text}\n`);
       size += Buffer.byteLength(row);

@@ -2,6 +2,7 @@
 // --in-process` and tests. Same ops, same protocol messages (translated to kernel events) as the child.
 import { ops, type OpContext } from '../worker/ops';
 import type { WorkerToHost } from '../protocol';
+import { formatDataProgress } from '../engine/data/progress';
 import { KernelOpError, type KernelBackend, type KernelEvent, type KernelOp } from '../engine/notebook/kernel';
 
 export class InProcessKernelBackend implements KernelBackend {
@@ -27,6 +28,9 @@ export class InProcessKernelBackend implements KernelBackend {
           break;
         case 'log':
           if (m.level !== 'debug') onEvent({ kind: 'log', level: m.level, message: m.message });
+          break;
+        case 'dataProgress':
+          onEvent({ kind: 'log', level: 'info', message: formatDataProgress(m) });
           break;
       }
     };

@@ -71,6 +71,8 @@ export interface DataOutput {
   labels: string[];
   problemType: string;
   splits: SplitSummary[];
+  /** Bad rows skipped with data.skip_bad_rows: how many, and the first few file:line. */
+  skippedBadRows?: { count: number; first: string[] };
 }
 
 export type TrainingStatus = 'starting' | 'running' | 'done' | 'stopped' | 'failed';

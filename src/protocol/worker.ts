@@ -43,6 +43,8 @@ export interface WorkerToHostMap {
     gradNorm?: number | null;
   };
   log: { level: LogLevel; message: string };
+  /** Reading the data before training: bytes of the file read so far, rows kept, seconds left (null until known). */
+  dataProgress: { role: string; bytes: number; totalBytes: number; rows: number; etaSeconds: number | null };
   eval: { step: number; epoch: number; metrics: Record<string, number | null> };
   checkpoint: { step: number; path: string };
   done: { outputDir: string; metrics: Record<string, number | null>; bestCheckpoint: string | null; stopped: boolean };
@@ -76,6 +78,7 @@ const WORKER_TO_HOST: { [K in keyof WorkerToHostMap]: Shape<WorkerToHostMap[K]> 
     etaSeconds: numOrNull, gradNorm: opt(numOrNull),
   },
   log: { level: oneOf('debug', 'info', 'warn', 'error'), message: str },
+  dataProgress: { role: str, bytes: nonNegInt, totalBytes: nonNegInt, rows: nonNegInt, etaSeconds: numOrNull },
   eval: { step: nonNegInt, epoch: num, metrics: numberRecord },
   checkpoint: { step: nonNegInt, path: str },
   done: { outputDir: str, metrics: numberRecord, bestCheckpoint: nullable(str), stopped: bool },

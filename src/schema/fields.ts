@@ -94,6 +94,10 @@ export const dataFields = {
     kind: 'boolean', default: true, section: 'Data',
     description: 'Clean texts before tokenizing: strip HTML tags, unescape entities, drop control characters, collapse whitespace.',
   },
+  skip_bad_rows: {
+    kind: 'boolean', default: false, section: 'Data',
+    description: 'Skip rows that cannot be read (wrong number of fields, invalid UTF-8 or JSON, a label that is not text or a number) instead of stopping at the first; the data summary counts them.',
+  },
   bucket_by_length: {
     kind: 'boolean', default: false, section: 'Data',
     description: "Batch texts of similar length together to pad less (HF's group_by_length).",

@@ -16,6 +16,7 @@ export type {
 export { fieldAt, keysAt, nestedTables } from './sections';
 export { runConfigJsonSchema, type JsonSchema } from './jsonSchema';
 export { validateRunConfig, type ValidateOptions } from './validate';
+export { yamlValue, MAX_YAML_ALIASES, type YamlValue } from './yamlValue';
 export { parseRunConfigText, lineColumnOf, type LocatedIssue, type TextValidationResult } from './source';
 export { schemaFields, defaultValues, type SchemaField } from './catalog';
 export { CLASSIFICATION_METRICS, MULTI_LABEL_METRICS, PRETRAINING_METRICS, REGRESSION_METRICS, metricNames } from './metrics';

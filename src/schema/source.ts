@@ -4,6 +4,7 @@ import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node
 import type { ConfigIssue, ValidationResult } from './types';
 import { validateRunConfig, type ValidateOptions } from './validate';
 import { fieldAt } from './sections';
+import { yamlValue } from './yamlValue';
 
 /** A problem with the character range [start, end) it concerns in the text. */
 export interface LocatedIssue extends ConfigIssue {
@@ -29,7 +30,9 @@ export function parseRunConfigText(text: string, language: 'yaml' | 'json' = 'ya
     }));
     return { ok: false, errors, warnings: [] };
   }
-  const raw: unknown = doc.toJS();
+  const js = yamlValue(doc);
+  if (!js.ok) return { ok: false, errors: [{ path: '', value: undefined, message: `${language === 'json' ? 'JSON' : 'YAML'}: ${js.message}`, kind: 'syntax', range: js.range }], warnings: [] };
+  const raw = js.value;
   const r = validateRunConfig(raw, opts);
   const locate = (i: ConfigIssue): LocatedIssue => ({ ...i, range: rangeOf(doc, i) });
   return { ...r, raw, errors: r.errors.map(locate), warnings: r.warnings.map(locate) };

@@ -102,6 +102,9 @@ export function dataView(d: DataOutput): HTMLElement {
       ),
     );
   }
+  const skipped = d.skippedBadRows;
+  if (skipped?.count)
+    out.append(el('div', { class: 'message' }, `${skipped.count.toLocaleString('en-US')} bad row(s) skipped (skip_bad_rows): ${skipped.first.join(', ')}${skipped.count > skipped.first.length ? ', …' : ''}`));
   return out;
 }
 

@@ -6,6 +6,7 @@ import { parseVerbFlagsAndFile } from '../args';
 import { loadRunConfigWithWarnings, ConfigError } from '../../schema/load';
 import { TrainingProcess } from '../../worker/client';
 import type { WorkerToHost } from '../../protocol';
+import { formatDataProgress } from '../../engine/data/progress';
 
 const HELP = `usage: bertnb train CONFIG [--resume [CHECKPOINT]] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu]
 
@@ -53,6 +54,9 @@ export async function run(argv: string[]): Promise<number> {
     switch (m.type) {
       case 'log':
         log(m.level === 'warn' || m.level === 'error' ? `${m.level}: ${m.message.replace(/^warning: /, '')}` : m.message);
+        break;
+      case 'dataProgress':
+        log(formatDataProgress(m));
         break;
       case 'progress': {
         const payload = { loss: fmt(m.loss), lr: fmt(m.learningRate, 6), sps: fmt(m.samplesPerSecond, 1), eta: duration(m.etaSeconds), epoch: m.epoch.toFixed(2) };

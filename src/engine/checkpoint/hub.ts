@@ -8,6 +8,8 @@ import { dirname, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
 import { downloadFile, getHFHubCachePath, getRepoFolderName, modelInfo, pathsInfo } from '@huggingface/hub';
+import { isInside } from './inside';
+import { NetworkTimeoutError, hubTimeouts, timedFetch, type Timeouts } from './timedFetch';
 
 export interface ProgressEvent {
   file: string;
@@ -27,6 +29,8 @@ export interface DownloadOptions {
   /** Default: HF_TOKEN. */
   accessToken?: string;
   fetch?: typeof fetch;
+  /** Default: HF_HUB_ETAG_TIMEOUT / HF_HUB_DOWNLOAD_TIMEOUT seconds (10 each). */
+  timeouts?: Partial<Timeouts>;
 }
 
 /** The files a BERT folder may need; only those present on the hub are fetched. */
@@ -80,6 +84,7 @@ async function linkBlob(blob: string, pointer: string): Promise<void> {
 }
 
 function isNetworkError(e: unknown): boolean {
+  if (e instanceof NetworkTimeoutError) return true;
   const msg = `${(e as Error)?.message ?? ''} ${((e as { cause?: Error })?.cause?.message) ?? ''} ${((e as { cause?: { code?: string } })?.cause?.code) ?? ''}`;
   return /fetch failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|ENETUNREACH|network/i.test(msg);
 }
@@ -94,7 +99,8 @@ export async function downloadSnapshot(repoId: string, opts: DownloadOptions = {
   const cacheDir = opts.cacheDir ?? hubCacheDir();
   const hubUrl = (opts.endpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '');
   const accessToken = opts.accessToken ?? process.env.HF_TOKEN ?? undefined;
-  const common = { hubUrl, fetch: opts.fetch, ...(accessToken ? { accessToken } : {}) };
+  const fetchWithTimeouts = timedFetch(opts.fetch ?? fetch, { ...hubTimeouts(), ...opts.timeouts });
+  const common = { hubUrl, fetch: fetchWithTimeouts, ...(accessToken ? { accessToken } : {}) };
   const offline = /^(1|true|yes|on)$/i.test(process.env.HF_HUB_OFFLINE ?? '');
   const cached = await cachedSnapshot(repoId, revision, cacheDir);
   if (offline) {
@@ -146,6 +152,8 @@ export async function downloadSnapshot(repoId: string, opts: DownloadOptions = {
   if (index) {
     const map = (JSON.parse(await readFile(join(snapshot, index.path), 'utf8')) as { weight_map: Record<string, string> }).weight_map;
     const shards = [...new Set(Object.values(map))];
+    const outside = shards.find((f) => typeof f !== 'string' || !isInside(snapshot, f));
+    if (outside !== undefined) throw new Error(`${repoId}: model.safetensors.index.json names shard '${outside}', outside the model folder`);
     const shardInfos = await pathsInfo({ repo: { type: 'model', name: repoId }, paths: shards, revision: commit, expand: true, ...common });
     files = shardInfos.map(toFile);
     for (const f of files) await fetchOne(f);
@@ -192,7 +200,13 @@ async function downloadBlob(
       },
     });
     const body = remote.slice(have, total).stream();
-    await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), counter, createWriteStream(incomplete, { flags: have ? 'a' : 'w' }));
+    try {
+      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), counter, createWriteStream(incomplete, { flags: have ? 'a' : 'w' }));
+    } catch (e) {
+      // The bytes received so far stay in the .incomplete file: the next run asks only for the rest.
+      const kept = (await stat(incomplete).catch(() => ({ size: 0 }))).size;
+      throw new Error(`${repoId}: downloading ${path} stopped at ${kept} of ${total} bytes (${(e as Error)?.message ?? String(e)}); run again to resume`);
+    }
   }
   const got = (await stat(incomplete).catch(() => ({ size: 0 }))).size;
   if (got !== total) throw new Error(`${repoId}: ${path} is incomplete (${got} of ${total} bytes); run again to resume`);

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { isInside } from './inside';
 import { builtinConfig, isBuiltinName, parseBertConfig, withLabels, type BertConfig } from '../model/config';
 import { ARCHITECTURE, createModel, normalizeTask, type AnyBertModel, type Task } from '../model/models';
 import { BertTokenizer, bundledVocabPath } from '../tokenizer';
@@ -84,9 +85,8 @@ async function weightFiles(dir: string): Promise<string[]> {
     const map = (JSON.parse(await readFile(index, 'utf8')) as { weight_map?: Record<string, string> }).weight_map;
     if (!map || typeof map !== 'object') throw new Error(`${index}: no weight_map`);
     return [...new Set(Object.values(map))].map((f) => {
-      const p = resolve(dir, f);
-      if (!p.startsWith(resolve(dir))) throw new Error(`${index}: shard '${f}' is outside the folder`);
-      return p;
+      if (typeof f !== 'string' || !isInside(dir, f)) throw new Error(`${index}: shard '${f}' is outside the folder`);
+      return resolve(dir, f);
     });
   }
   if (existsSync(join(dir, 'pytorch_model.bin')) || existsSync(join(dir, 'pytorch_model.bin.index.json')))

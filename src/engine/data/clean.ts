@@ -8,6 +8,8 @@ export const MAX_TEXT_CHARS = 100_000;
 // C0/C1 controls except tab/newline/CR (those count as whitespace), zero-width and BOM characters.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u200C\u200D\u2060\uFEFF]/g;
 const TAG = /<\/?[A-Za-z][^<>]*>|<!--[\s\S]*?-->/g;
+/** Anything the steps below could change: a tag or entity start, a control or non-ASCII character, two whitespace characters in a row. */
+const NEEDS_CLEANING = /[<&\u0000-\u001f\u007f-\uffff]|\s\s/;
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
 
 export function unescapeEntities(s: string): string {
@@ -26,6 +28,8 @@ export function cleanText(s: string, opts: { clean?: boolean; maxChars?: number 
   const capped = s.length > maxChars;
   let t = capped ? s.slice(0, maxChars) : s;
   if (opts.clean === false) return { text: t.trim(), capped };
+  // Most texts are printable ASCII with single spaces: nothing to remove or collapse.
+  if (!NEEDS_CLEANING.test(t)) return { text: t.trim(), capped };
   if (t.includes('<')) t = t.replace(TAG, ' ');
   if (t.includes('&')) t = unescapeEntities(t);
   return { text: t.replace(CONTROL, '').replace(/\s+/g, ' ').trim(), capped };

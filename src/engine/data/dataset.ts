@@ -1,17 +1,19 @@
-// Loading labelled (or unlabelled) examples from files into memory, with the checks that must fail
-// before training starts: missing/empty files, unknown columns, unseen or malformed labels.
-import { readRecords, checkReadable, DataError, formatOf, type FileFormat, type RawRecord } from './readers';
-import { cleanText } from './clean';
-import { inferProblemType, labelNames, makeLabelMap, parseRegressionTarget, type LabelMap, type ProblemType } from './labels';
+// Loading labelled (or unlabelled) examples from files, with the checks that must fail before
+// training starts: missing/empty files, unknown columns, bad rows, unseen or malformed labels.
+// loadData keeps the texts (inference, the Python parity tests); training streams through
+// prepareData (prepare.ts) instead, which keeps only token ids.
+import { DataError } from './dataError';
+import type { FileFormat } from './readers';
+import { BadRows } from './badRows';
+import { checkColumns, readRows, type ReadStats, type RowOptions } from './rows';
+import { LabelCodes, resolveLabels, type Label } from './labelCodes';
+import type { LabelMap, ProblemType } from './labels';
 import { Rng, mixSeed } from '../train/rng';
 
-export interface DataOptions {
+export interface DataOptions extends RowOptions {
   train?: string;
   validation?: string;
   test?: string;
-  text_column?: string;
-  text_pair_column?: string;
-  label_column?: string;
   /** Fraction of train held out as validation when no validation file is given (seeded). */
   validation_split?: number;
   seed?: number;
@@ -22,6 +24,8 @@ export interface DataOptions {
   format?: FileFormat;
   /** data.clean_text (default true). */
   clean_text?: boolean;
+  /** data.skip_bad_rows: skip (and count) bad rows instead of stopping at the first. */
+  skip_bad_rows?: boolean;
 }
 
 export interface Example {
@@ -32,124 +36,64 @@ export interface Example {
   source: string; // file:line
 }
 
-export interface LoadedData {
+export interface LoadedData extends ReadStats {
   train: Example[];
   validation?: Example[];
   test?: Example[];
   problemType: ProblemType;
   labels?: LabelMap;
-  /** Texts longer than MAX_TEXT_CHARS that were cut. */
-  capped: number;
-  /** Rows skipped because the text was empty. */
-  skippedEmpty: number;
+  /** Bad rows skipped (data.skip_bad_rows): how many, and the first few file:line. */
+  skippedBad: { count: number; first: string[] };
 }
 
-interface RawExample {
-  text: string;
-  text_pair?: string;
-  rawLabel: unknown;
-  source: string;
-}
-
-async function readFile(file: string, role: string, opts: DataOptions, needLabel: boolean, stats: { capped: number; skippedEmpty: number }): Promise<RawExample[]> {
-  checkReadable(file, role);
-  const textCol = opts.text_column ?? 'text';
-  const pairCol = opts.text_pair_column;
-  const labelCol = opts.label_column ?? 'label';
-  const out: RawExample[] = [];
-  let checked = false;
-  let hasLabel = false;
-  for await (const rec of readRecords(file, opts.format ?? formatOf(file)) as AsyncIterable<RawRecord>) {
-    if (rec.fields.__blank) continue;
-    if (!checked) {
-      const cols = Object.keys(rec.fields);
-      const missing = [textCol, ...(pairCol ? [pairCol] : []), ...(needLabel ? [labelCol] : [])].filter((c) => !cols.includes(c));
-      if (missing.length)
-        throw new DataError(`${file}: column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} not found (available: ${cols.join(', ')})`);
-      hasLabel = cols.includes(labelCol);
-      checked = true;
-    }
-    const where = `${file}:${rec.line}`;
-    const rawText = rec.fields[textCol];
-    const c = cleanText(rawText == null ? '' : String(rawText), { clean: opts.clean_text });
-    if (c.capped) stats.capped++;
-    if (!c.text) {
-      stats.skippedEmpty++;
-      continue;
-    }
-    let text_pair: string | undefined;
-    if (pairCol) {
-      const p = cleanText(String(rec.fields[pairCol] ?? ''), { clean: opts.clean_text });
-      if (p.capped) stats.capped++;
-      text_pair = p.text;
-    }
-    const rawLabel = hasLabel ? rec.fields[labelCol] : undefined;
-    if (needLabel && (rawLabel === undefined || rawLabel === null || (typeof rawLabel === 'string' && rawLabel.trim() === '')))
-      throw new DataError(`${where}: empty value in label column '${labelCol}'`);
-    out.push({ text: c.text, text_pair, rawLabel, source: where });
-  }
-  if (out.length === 0) throw new DataError(`${role}: no rows with text in ${file}`);
-  return out;
-}
-
-function toExamples(raw: RawExample[], problemType: ProblemType, labels: LabelMap | undefined, role: string): Example[] {
-  return raw.map((r) => {
-    const ex: Example = { text: r.text, text_pair: r.text_pair, source: r.source };
-    if (r.rawLabel === undefined) return ex;
-    if (problemType === 'regression') ex.label = parseRegressionTarget(r.rawLabel, r.source);
-    else {
-      const names = labelNames(r.rawLabel, problemType === 'multi_label_classification');
-      const known = labels!.label2id;
-      for (const n of names)
-        if (!(n in known))
-          throw new DataError(`${r.source}: label '${n}' in ${role} was not seen in training (known labels: ${Object.keys(known).join(', ')})`);
-      if (problemType === 'single_label_classification') ex.label = known[names[0]];
-      else {
-        const hot = new Array<number>(Object.keys(known).length).fill(0);
-        for (const n of names) hot[known[n]] = 1;
-        ex.label = hot;
-      }
-    }
-    return ex;
-  });
+/** Which of n training rows are held out for validation: the seeded choice every version of bertnb (and bertnb_data.py) makes. */
+export function validationRows(n: number, split: number, seed: number): Uint8Array {
+  if (!(split > 0 && split < 1)) throw new DataError(`data.validation_split must be in (0, 1), got ${split}`);
+  const idx = new Rng(mixSeed(seed, 0x5711)).shuffle(Array.from({ length: n }, (_, i) => i));
+  const nVal = Math.max(1, Math.round(n * split));
+  const held = new Uint8Array(n);
+  for (let k = 0; k < nVal; k++) held[idx[k]] = 1;
+  if (nVal >= n) throw new DataError(`data.validation_split ${split} leaves no training rows`);
+  return held;
 }
 
 /** Reads train/validation/test per the options; labels are derived from train only. */
 export async function loadData(opts: DataOptions, needLabels = true): Promise<LoadedData> {
   if (!opts.train) throw new DataError('data.train: no training file given');
-  const stats = { capped: 0, skippedEmpty: 0 };
-  const trainRaw = await readFile(opts.train, 'data.train', opts, needLabels, stats);
-  let valRaw = opts.validation ? await readFile(opts.validation, 'data.validation', opts, needLabels, stats) : undefined;
-  const testRaw = opts.test ? await readFile(opts.test, 'data.test', opts, false, stats) : undefined;
-
-  let train = trainRaw;
-  const split = opts.validation_split ?? 0;
-  if (!valRaw && split > 0) {
-    if (!(split < 1)) throw new DataError(`data.validation_split must be in (0, 1), got ${split}`);
-    const idx = new Rng(mixSeed(opts.seed ?? 42, 0x5711)).shuffle([...train.keys()]);
-    const nVal = Math.max(1, Math.round(train.length * split));
-    const valSet = new Set(idx.slice(0, nVal));
-    valRaw = train.filter((_, i) => valSet.has(i));
-    train = train.filter((_, i) => !valSet.has(i));
-    if (!train.length) throw new DataError(`data.validation_split ${split} leaves no training rows`);
+  checkColumns(opts);
+  const stats: ReadStats = { capped: 0, skippedEmpty: 0 };
+  const bad = new BadRows(opts.skip_bad_rows);
+  const ctx = { stats, bad };
+  const codes = new LabelCodes();
+  // Regression targets need no label set: parsed as they come.
+  const targets = opts.problem_type === 'regression' ? resolveLabels(codes, opts) : undefined;
+  const rawTrain: Array<Example & { code?: number }> = [];
+  for await (const r of readRows(opts.train, 'data.train', opts, needLabels, ctx)) {
+    const ex: Example & { code?: number } = { text: r.text, text_pair: r.text_pair, source: r.source };
+    if (r.rawLabel !== undefined) {
+      if (targets) ex.label = targets.of(r.rawLabel, r.source, 'training');
+      else ex.code = codes.code(r.rawLabel, r.source);
+    }
+    rawTrain.push(ex);
   }
+  const resolved = resolveLabels(codes, opts);
+  const train: Example[] = rawTrain.map(({ code, ...ex }) => (code === undefined ? ex : { ...ex, label: resolved.ofCode(code) }));
 
-  const labelled = train.filter((r) => r.rawLabel !== undefined).map((r) => r.rawLabel);
-  const problemType = opts.problem_type ?? (labelled.length ? inferProblemType(labelled) : 'single_label_classification');
-  let labels: LabelMap | undefined;
-  if (problemType !== 'regression' && (labelled.length || opts.labels)) {
-    const multi = problemType === 'multi_label_classification';
-    // A model's own label order wins (fine-tuning a classifier again); otherwise sorted names from train.
-    labels = opts.labels
-      ? { id2label: Object.fromEntries(opts.labels.map((n, i) => [String(i), n])), label2id: Object.fromEntries(opts.labels.map((n, i) => [n, i])) }
-      : makeLabelMap(labelled.flatMap((l) => labelNames(l, multi)));
-  }
-  return {
-    train: toExamples(train, problemType, labels, 'training'),
-    validation: valRaw && toExamples(valRaw, problemType, labels, 'validation'),
-    test: testRaw && toExamples(testRaw, problemType, labels, 'test'),
-    problemType,
-    labels,
-    ...stats,
+  const readOther = async (file: string, role: string, labelled: boolean): Promise<Example[]> => {
+    const out: Example[] = [];
+    for await (const r of readRows(file, `data.${role}`, opts, labelled, ctx)) {
+      const label: Label | undefined = r.rawLabel === undefined ? undefined : resolved.of(r.rawLabel, r.source, role);
+      out.push({ text: r.text, text_pair: r.text_pair, label, source: r.source });
+    }
+    return out;
   };
+  let validation = opts.validation ? await readOther(opts.validation, 'validation', needLabels) : undefined;
+  const test = opts.test ? await readOther(opts.test, 'test', false) : undefined;
+  let trainRows = train;
+  if (!validation && (opts.validation_split ?? 0) > 0) {
+    const held = validationRows(train.length, opts.validation_split!, opts.seed ?? 42);
+    validation = train.filter((_, i) => held[i]);
+    trainRows = train.filter((_, i) => !held[i]);
+  }
+  return { train: trainRows, validation, test, problemType: resolved.problemType, labels: resolved.labels, ...stats, skippedBad: { count: bad.count, first: bad.first } };
 }

@@ -114,36 +114,74 @@ def format_of(path):
     return "text"
 
 
-def read_records(path, fmt=None):
+class BadRows:
+    """Bad rows stop with file:line and the fix, unless data.skip_bad_rows: then they are counted."""
+
+    def __init__(self, skip=False):
+        self.skip, self.count, self.first = bool(skip), 0, []
+
+    def report(self, where, problem):
+        if not self.skip:
+            raise ValueError(f"{where}: {problem} (or set data.skip_bad_rows: true to skip such rows)")
+        self.count += 1
+        if len(self.first) < 5:
+            self.first.append(where)
+
+
+def _utf8_lines(path, bad):
+    """The file's lines decoded strictly as UTF-8; an invalid line is an error naming it (or, skipped, an empty line)."""
+    with open(path, "rb") as f:
+        for n, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                bad.report(f"{path}:{n}", "not valid UTF-8; save the file as UTF-8")
+                line = "\n" if raw.endswith(b"\n") else ""
+            if n == 1 and line.startswith("\ufeff"):
+                line = line[1:]
+            yield line
+
+
+def read_records(path, fmt=None, bad=None):
     """Yields (fields, line) like bertnb's readers; blank text lines yield ({'__blank': True}, line)."""
     fmt = fmt or format_of(path)
+    bad = bad or BadRows()
+    lines = _utf8_lines(path, bad)
     if fmt in ("csv", "tsv"):
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            if fmt == "tsv":
-                reader = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-            else:
-                reader = csv.reader(f, delimiter=",")
-            header = None
-            for row in reader:
-                if not row or (len(row) == 1 and row[0] == ""):
-                    continue
-                if header is None:
-                    header = [h.strip() for h in row]
-                    continue
-                yield dict(zip(header, row)), reader.line_num
+        if fmt == "tsv":
+            reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+        else:
+            reader = csv.reader(lines, delimiter=",")
+        header, end = None, 0
+        for row in reader:
+            start, end = end + 1, reader.line_num
+            if not row or (len(row) == 1 and row[0] == ""):
+                continue
+            if header is None:
+                header = [h.strip() for h in row]
+                continue
+            if len(row) != len(header):
+                hint = (" (a tab inside a text?)" if fmt == "tsv" else " (an unquoted comma inside a text? put such texts in double quotes)") if len(row) > len(header) else " (a missing value?)"
+                bad.report(f"{path}:{start}", f"{len(row)} field{'' if len(row) == 1 else 's'} but the header has {len(header)}{hint}")
+                continue
+            yield dict(zip(header, row)), start
         return
-    with open(path, encoding="utf-8-sig") as f:
-        for n, line in enumerate(f, 1):
-            line = line.rstrip("\r\n")
-            if fmt == "jsonl":
-                if not line.strip():
-                    continue
+    for n, line in enumerate(lines, 1):
+        line = line.rstrip("\r\n")
+        if fmt == "jsonl":
+            if not line.strip():
+                continue
+            try:
                 v = json.loads(line)
-                if not isinstance(v, dict):
-                    raise ValueError(f"{path}:{n}: each line must be a JSON object")
-                yield v, n
-            else:
-                yield ({"text": line} if line.strip() else {"__blank": True}), n
+            except ValueError as e:
+                bad.report(f"{path}:{n}", f"invalid JSON ({e})")
+                continue
+            if not isinstance(v, dict):
+                bad.report(f"{path}:{n}", "each line must be a JSON object")
+                continue
+            yield v, n
+        else:
+            yield ({"text": line} if line.strip() else {"__blank": True}), n
 
 
 # ---------------------------------------------------------------- labels
@@ -182,22 +220,42 @@ def sort_labels(names):
     return sorted(seen)
 
 
+_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def label_name(x):
+    """One label name; a number is written one way, so 1, 1.0 and 01 are one class."""
+    s = ("" if x is None else js_str(x)).strip()
+    return js_str(float(s)) if _DECIMAL.match(s) else s
+
+
+def bad_label(raw):
+    """Why a raw label cannot be a label (None when it can): only text, numbers and lists of them are labels."""
+    def ok(x):
+        return isinstance(x, str) or (isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x))
+
+    if ok(raw) or (isinstance(raw, list) and all(ok(x) for x in raw)):
+        return None
+    what = "a list with a value that is not text or a number" if isinstance(raw, list) else "an object" if isinstance(raw, dict) else "a boolean" if isinstance(raw, bool) else "not a finite number"
+    return f"label {json.dumps(raw, separators=(',', ':'))[:60]} is {what}; a label must be text or a number (or, for multi-label, a list of them)"
+
+
 def label_names(raw, multi):
     if isinstance(raw, list):
-        return [js_str(x).strip() for x in raw if js_str(x).strip()]
+        return [label_name(x) for x in raw if label_name(x)]
     s = ("" if raw is None else js_str(raw)).strip()
     if not multi:
-        return [s] if s else []
+        return [label_name(s)] if s else []
     if s.startswith("["):
         try:
             arr = json.loads(s)
             if isinstance(arr, list):
-                return [js_str(x).strip() for x in arr if js_str(x).strip()]
+                return [label_name(x) for x in arr if label_name(x)]
         except ValueError:
             pass
     sep = next((c for c in "|;," if c in s), None)
     parts = s.split(sep) if sep else [s]
-    return [p.strip() for p in parts if p.strip()]
+    return [label_name(p) for p in parts if label_name(p)]
 
 
 def infer_problem_type(raw_labels):
@@ -217,11 +275,17 @@ def regression_target(raw, where):
 
 
 # ---------------------------------------------------------------- classification data
-def _read_rows(path, role, data, need_label):
+def _is_text(v):
+    return isinstance(v, str) or (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v))
+
+
+def _read_rows(path, role, data, need_label, bad):
     text_col, pair_col, label_col = data["text_column"], data.get("text_pair_column"), data["label_column"]
+    if text_col == label_col:
+        raise ValueError(f"data.text_column and data.label_column are both '{text_col}': the label would be part of the input; name the label column in data.label_column")
     fmt = None if data.get("format", "auto") == "auto" else data["format"]
     rows, checked, has_label = [], False, False
-    for fields, line in read_records(path, fmt):
+    for fields, line in read_records(path, fmt, bad):
         if fields.get("__blank"):
             continue
         if not checked:
@@ -230,15 +294,25 @@ def _read_rows(path, role, data, need_label):
             if missing:
                 raise ValueError(f"{path}: columns {missing} not found (available: {', '.join(cols)})")
             has_label, checked = label_col in cols, True
+        where = f"{path}:{line}"
         raw_text = fields.get(text_col)
+        raw_pair = fields.get(pair_col) if pair_col else None
+        if (raw_text is not None and not _is_text(raw_text)) or (raw_pair is not None and not _is_text(raw_pair)):
+            bad.report(where, "a text column holds something that is not text")
+            continue
+        raw_label = fields.get(label_col) if has_label else None
+        if need_label and (raw_label is None or (isinstance(raw_label, str) and not raw_label.strip())):
+            bad.report(where, f"empty value in label column '{label_col}'")
+            continue
+        why = None if raw_label is None else bad_label(raw_label)
+        if why:
+            bad.report(where, why)
+            continue
         text = clean_text("" if raw_text is None else js_str(raw_text), data.get("clean_text", True))
         if not text:
             continue
-        pair = clean_text(js_str(fields.get(pair_col) if fields.get(pair_col) is not None else ""), data.get("clean_text", True)) if pair_col else None
-        raw_label = fields.get(label_col) if has_label else None
-        if need_label and (raw_label is None or (isinstance(raw_label, str) and not raw_label.strip())):
-            raise ValueError(f"{path}:{line}: empty value in label column '{label_col}'")
-        rows.append({"text": text, "text_pair": pair, "raw_label": raw_label, "source": f"{path}:{line}"})
+        pair = clean_text(js_str(raw_pair if raw_pair is not None else ""), data.get("clean_text", True)) if pair_col else None
+        rows.append({"text": text, "text_pair": pair, "raw_label": raw_label, "source": where})
     if not rows:
         raise ValueError(f"{role}: no rows with text in {path}")
     return rows
@@ -249,9 +323,10 @@ def load_classification(data, seed):
 
     Each example is {'text', 'text_pair', 'label'}; label is a class id, a multi-hot list or a float.
     """
-    train = _read_rows(data["train"], "data.train", data, True)
-    val = _read_rows(data["validation"], "data.validation", data, True) if data.get("validation") else None
-    test = _read_rows(data["test"], "data.test", data, False) if data.get("test") else None
+    bad = BadRows(data.get("skip_bad_rows", False))
+    train = _read_rows(data["train"], "data.train", data, True, bad)
+    val = _read_rows(data["validation"], "data.validation", data, True, bad) if data.get("validation") else None
+    test = _read_rows(data["test"], "data.test", data, False, bad) if data.get("test") else None
     split = 0 if data.get("validation") else data["split"]["validation"]
     if val is None and split > 0:
         idx = Rng(mix_seed(seed, 0x5711)).shuffle(list(range(len(train))))
@@ -265,7 +340,7 @@ def load_classification(data, seed):
     if problem_type != "regression":
         multi = problem_type == "multi_label_classification"
         labels = list(data["label_list"]) if data.get("label_list") else sort_labels([n for l in labelled for n in label_names(l, multi)])
-    label2id = {n: i for i, n in enumerate(labels or [])}
+    label2id = {label_name(n): i for i, n in enumerate(labels or [])}
 
     def examples(rows, role):
         out = []
@@ -296,6 +371,7 @@ def load_classification(data, seed):
         "test": examples(test, "test") if test is not None else None,
         "problem_type": problem_type,
         "labels": labels,
+        "skipped_bad_rows": {"count": bad.count, "first": bad.first},
     }
 
 

@@ -3,7 +3,7 @@
 // or value before the cell runs and the headless runner refuses the same cells with the same messages.
 import { parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
 import { STEPS, STEP_FIELDS, isStep, type FieldSpec, type FieldTable, type Step } from './steps';
-import { validateRunConfig, pretrainingFields } from '../../schema';
+import { validateRunConfig, pretrainingFields, yamlValue } from '../../schema';
 import { editDistance } from '../../schema/suggest';
 import { INEXACT_INTEGER_MESSAGE } from '../../schema/spec';
 
@@ -86,8 +86,10 @@ export function parseCell(source: string): ParsedCell {
   const doc = parseDocument(body, { prettyErrors: false, uniqueKeys: true });
   for (const e of doc.errors) err(e.message.split('\n')[0], e.pos[0], e.pos[1]);
   let config: Record<string, unknown> = {};
-  if (doc.errors.length === 0) {
-    const value = doc.toJS() as unknown;
+  const js = doc.errors.length === 0 ? yamlValue(doc) : undefined;
+  if (js && !js.ok) err(js.message, js.range[0], js.range[1]);
+  else if (js) {
+    const value = js.value;
     if (value === null || value === undefined) config = {};
     else if (typeof value === 'object' && !Array.isArray(value)) config = value as Record<string, unknown>;
     else {

@@ -5,6 +5,7 @@
 // fails with KernelDiedError (exit reason + last checkpoint) and this backend is done.
 import { toWorker, type HostToWorker, type WorkerToHost } from '../../protocol';
 import { KernelDiedError, KernelOpError, type KernelBackend, type KernelEvent, type KernelOp } from './kernel';
+import { formatDataProgress } from '../data/progress';
 
 /** The parts of TrainingProcess this backend uses. */
 export interface ProcessLike {
@@ -92,6 +93,9 @@ export class ProcessKernelBackend implements KernelBackend {
             return;
           case 'log':
             if (m.level !== 'debug') onEvent({ kind: 'log', level: m.level, message: m.message });
+            return;
+          case 'dataProgress':
+            onEvent({ kind: 'log', level: 'info', message: formatDataProgress(m) });
             return;
         }
       });

@@ -89,12 +89,16 @@ export class Encoder {
     for (const s of this.specials) this.specialFirstChars[s.text.charCodeAt(0)] = 1;
   }
 
-  /** Appends the tokens of `text` (no special tokens added) to `out`. */
-  encodeInto(text: string, out: TokenBuffer): void {
+  /**
+   * Appends the tokens of `text` (no special tokens added) to `out`. With `limit`, stops once `out`
+   * holds that many tokens (at a word boundary, so maybe a few more): truncation would drop the
+   * rest, and a 1 MB line should cost what its first max_length tokens cost.
+   */
+  encodeInto(text: string, out: TokenBuffer, limit = Infinity): void {
     const n = text.length;
     const kinds = this.kinds;
     let i = 0;
-    while (i < n) {
+    while (i < n && out.length < limit) {
       const c = text.charCodeAt(i);
       if (c >= 128) {
         i = this.slow(text, i, out);

@@ -26,6 +26,11 @@ export interface EncodeOptions {
   truncation?: TruncationStrategy | false;
   padding?: 'max_length' | 'longest' | false;
   addSpecialTokens?: boolean;
+  /**
+   * Stop tokenizing each text after about this many tokens. Must exceed max_length for truncation
+   * to be exact; `truncated` stays right, lengths beyond the limit are not known.
+   */
+  stopAfter?: number;
 }
 
 /** Token counts of A and B after truncation, and the padded length: what an output writer needs. */
@@ -119,12 +124,13 @@ export class BertTokenizer {
     const special = opts.addSpecialTokens !== false;
     const a = this.bufA;
     a.length = 0;
-    this.encoder.encodeInto(text, a);
+    const limit = opts.stopAfter ?? Infinity;
+    this.encoder.encodeInto(text, a, limit);
     let b: TokenBuffer | undefined;
     if (pair !== undefined) {
       b = this.bufB;
       b.length = 0;
-      this.encoder.encodeInto(pair, b);
+      this.encoder.encodeInto(pair, b, limit);
     }
     let lengthA = a.length;
     let lengthB = b ? b.length : 0;

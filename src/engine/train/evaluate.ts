@@ -1,7 +1,7 @@
 // Evaluation over a labelled set: loss plus task metrics (classification, multi-label, regression,
 // or MLM loss / perplexity / NSP accuracy for pretraining).
 import * as tf from '@tensorflow/tfjs-core';
-import type { EncodedExample } from '../data';
+import type { EncodedExample, ExampleSet } from '../data';
 import { classificationMetrics, multiLabelMetrics, regressionMetrics } from './metrics';
 import { collateHost, toTensors, type MaskingSpec, type TrainKind } from './tensors';
 import { Rng } from './rng';
@@ -24,13 +24,14 @@ export interface EvalSpec {
 export type EvalMetrics = Record<string, number | number[][]>;
 
 /** Runs the model over `examples` in order (fixed MLM masks per seed, so evaluations compare). */
-export async function evaluateModel(model: EvalModel, examples: EncodedExample[], spec: EvalSpec): Promise<EvalMetrics> {
+export async function evaluateModel(model: EvalModel, examples: ExampleSet, spec: EvalSpec): Promise<EvalMetrics> {
   const rng = new Rng(spec.seed ^ 0xe7a1);
   let lossSum = 0, mlmSum = 0, nspCorrect = 0, n = 0;
   const yTrue: number[] = [], yPred: number[] = [];
   const mlTrue: number[][] = [], mlPred: number[][] = [];
   for (let i = 0; i < examples.length; i += spec.batchSize) {
-    const rows = examples.slice(i, i + spec.batchSize);
+    const rows: EncodedExample[] = [];
+    for (let k = i; k < Math.min(examples.length, i + spec.batchSize); k++) rows.push(examples.at(k)!);
     const host = collateHost(rows, spec.kind, spec.padId, spec.problemType, spec.numLabels, spec.mask, rng);
     const out = tf.tidy(() => {
       const t = toTensors(host, spec.kind);

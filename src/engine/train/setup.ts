@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import type { RunConfig } from '../../schema';
 import { BertTokenizer, bundledVocabPath } from '../tokenizer';
 import { builtinConfig, createModel, initBackend, isBuiltinName, loadPretrained, savePretrained, type AnyBertModel, type BackendReport, type BertConfig } from '../model';
-import { loadData, encodeExamples, summarizeSplit, readRecords, formatOf, checkReadable, cleanText, splitDocuments, nspPairs, DataError, type DataSummary, type EncodedExample, type DataOptions } from '../data';
+import { BadRows, prepareData, formatDataProgress, encodeExamples, summarizeSplit, readRecords, formatOf, checkReadable, cleanText, splitDocuments, nspPairs, DataError, type DataSummary, type DataOptions, type DataProgress, type ExampleSet } from '../data';
+import { resolveModelDir } from '../checkpoint';
 import { Rng, mixSeed } from './rng';
 import type { TrainerInputs, TrainableModel } from './trainer';
 import type { TrainKind } from './tensors';
@@ -14,7 +15,7 @@ export interface PreparedRun {
   summary: DataSummary;
   backend: BackendReport;
   tokenizer: BertTokenizer;
-  test?: EncodedExample[];
+  test?: ExampleSet;
 }
 
 function dataOptions(c: RunConfig): DataOptions {
@@ -32,6 +33,7 @@ function dataOptions(c: RunConfig): DataOptions {
     labels: d.label_list ?? undefined,
     format: d.format === 'auto' ? undefined : d.format,
     clean_text: d.clean_text,
+    skip_bad_rows: d.skip_bad_rows,
   };
 }
 
@@ -41,14 +43,20 @@ async function loadTokenizer(c: RunConfig): Promise<BertTokenizer | undefined> {
   return undefined; // the model folder's own
 }
 
+/** The tokenizer data is tokenized with: the configured one, else the model folder's own (read before the weights). */
+async function dataTokenizer(c: RunConfig): Promise<BertTokenizer> {
+  return (await loadTokenizer(c)) ?? BertTokenizer.load(await resolveModelDir(c.model));
+}
+
 /** Sentences of a pretraining corpus grouped in documents (text: blank lines; other formats: one row = one document). */
-async function readCorpus(file: string, opts: DataOptions, role: string): Promise<string[][]> {
+async function readCorpus(file: string, opts: DataOptions, role: string, say: (t: string) => void): Promise<string[][]> {
   checkReadable(file, role);
   const format = opts.format ?? formatOf(file);
   const col = opts.text_column ?? 'text';
   const lines: Array<string | null> = [];
   let checked = false;
-  for await (const rec of readRecords(file, format)) {
+  const bad = new BadRows(opts.skip_bad_rows);
+  for await (const rec of readRecords(file, format, { bad })) {
     if (rec.fields.__blank) {
       lines.push(null);
       continue;
@@ -61,12 +69,13 @@ async function readCorpus(file: string, opts: DataOptions, role: string): Promis
       lines.push(...t.split(/(?<=[.!?])\s+/), null);
     }
   }
+  if (bad.count) say(`warning: ${bad.summary()}`);
   const docs = splitDocuments(lines);
   if (!docs.length) throw new DataError(`${role}: no text in ${file}`);
   return docs;
 }
 
-function encodePretraining(docs: string[][], tok: BertTokenizer, maxLength: number, nsp: boolean, seed: number): EncodedExample[] {
+function encodePretraining(docs: string[][], tok: BertTokenizer, maxLength: number, nsp: boolean, seed: number): ExampleSet {
   if (!nsp) return encodeExamples(docs.flat().map((text) => ({ text, source: '' })), tok, maxLength);
   const pairs = nspPairs(docs, new Rng(mixSeed(seed, 0x45)));
   if (!pairs.length) throw new DataError('pretraining with nsp needs documents of at least two sentences (one per line, documents separated by blank lines)');
@@ -76,6 +85,8 @@ function encodePretraining(docs: string[][], tok: BertTokenizer, maxLength: numb
 /** Options of a run that are not TrainingArguments: BertConfig values set by a notebook's %model cell (dropout). */
 export interface PrepareOptions {
   modelOverrides?: Partial<Record<(typeof MODEL_OVERRIDE_KEYS)[number], number>>;
+  /** Progress while the data files are read (default: a `say` line every 2 s). */
+  onDataProgress?: (p: DataProgress) => void;
 }
 
 /** The BertConfig values a run may override (functional only: the weights' shapes do not change). */
@@ -92,7 +103,7 @@ export async function prepareRun(c: RunConfig, say: (t: string) => void = () => 
   let tokenizer = await loadTokenizer(c);
   let model: AnyBertModel;
   let kind: TrainKind;
-  let train: EncodedExample[], evalSet: EncodedExample[] | undefined, test: EncodedExample[] | undefined;
+  let train: ExampleSet, evalSet: ExampleSet | undefined, test: ExampleSet | undefined;
   let problemType: string = 'single_label_classification';
   let numLabels = 0;
   let labelMap: { id2label: Record<string, string> } | undefined;
@@ -101,8 +112,8 @@ export async function prepareRun(c: RunConfig, say: (t: string) => void = () => 
   if (c.task === 'pretraining') {
     kind = c.pretraining.nsp ? 'mlm+nsp' : 'mlm';
     if (!opts.train) throw new DataError('data.train: no training file given');
-    const docs = await readCorpus(opts.train, opts, 'data.train');
-    let valDocs = opts.validation ? await readCorpus(opts.validation, opts, 'data.validation') : undefined;
+    const docs = await readCorpus(opts.train, opts, 'data.train', say);
+    let valDocs = opts.validation ? await readCorpus(opts.validation, opts, 'data.validation', say) : undefined;
     let trainDocs = docs;
     if (!valDocs && (opts.validation_split ?? 0) > 0 && docs.length > 1) {
       const idx = new Rng(mixSeed(seed, 0x5711)).shuffle([...docs.keys()]);
@@ -125,7 +136,8 @@ export async function prepareRun(c: RunConfig, say: (t: string) => void = () => 
     if (tokenizer!.maskId < 0) throw new DataError('the vocabulary has no [MASK] token: masked-language-model pretraining needs one');
   } else {
     kind = 'classification';
-    const data = await loadData(opts, true);
+    tokenizer ??= await dataTokenizer(c);
+    const data = await prepareData(opts, tokenizer, maxLength, true, { onProgress: prep.onDataProgress ?? ((p) => say(formatDataProgress(p))) });
     problemType = data.problemType;
     labelMap = data.labels;
     numLabels = problemType === 'regression' ? 1 : Object.keys(data.labels!.id2label).length;
@@ -133,6 +145,7 @@ export async function prepareRun(c: RunConfig, say: (t: string) => void = () => 
     const labels = data.labels && { id2label: data.labels.id2label, label2id: data.labels.label2id };
     if (data.capped) warnings.push(`${data.capped} text(s) longer than 100000 characters were cut`);
     if (data.skippedEmpty) warnings.push(`${data.skippedEmpty} row(s) with empty text were skipped`);
+    if (data.skippedBad.count) warnings.push(`${data.skippedBad.count} bad row(s) skipped (data.skip_bad_rows): ${data.skippedBad.first.join(', ')}${data.skippedBad.count > data.skippedBad.first.length ? ', ...' : ''}`);
     if (isBuiltinName(c.model)) {
       model = createModel(
         'sequence-classification',
@@ -142,13 +155,12 @@ export async function prepareRun(c: RunConfig, say: (t: string) => void = () => 
     } else {
       const r = await loadPretrained(c.model, { task: 'sequence-classification', numLabels, id2label: labels?.id2label, seed: t.seed, configOverrides: overrides });
       model = r.model;
-      tokenizer ??= r.tokenizer as unknown as BertTokenizer;
       r.report.messages.forEach((m) => say(m));
       model.config.problem_type = problemType as never;
     }
-    train = encodeExamples(data.train, tokenizer!, maxLength);
-    evalSet = data.validation && encodeExamples(data.validation, tokenizer!, maxLength);
-    test = data.test && encodeExamples(data.test, tokenizer!, maxLength);
+    train = data.train;
+    evalSet = data.validation;
+    test = data.test;
   }
   if (maxLength > model.config.max_position_embeddings)
     throw new DataError(`data.max_length ${maxLength} exceeds the model's max_position_embeddings (${model.config.max_position_embeddings})`);

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync, appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { EncodedExample } from '../data';
+import { exampleLengths, type ExampleSet } from '../data';
 import { epochBatches } from '../data';
 import { AdamW, clipByGlobalNorm, type NamedVariable } from './adamw';
 import { LrSchedule, type SchedulerType } from './schedule';
@@ -95,8 +95,9 @@ export interface TrainerHooks {
 export interface TrainerInputs {
   kind: TrainKind;
   model: TrainableModel;
-  train: EncodedExample[];
-  eval?: EncodedExample[];
+  /** A plain EncodedExample[] or packed rows (data/packed.ts). */
+  train: ExampleSet;
+  eval?: ExampleSet;
   padId: number;
   problemType: string;
   numLabels: number;
@@ -201,7 +202,7 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
   const bs = a.per_device_train_batch_size;
   const accum = a.gradient_accumulation_steps;
   const dataSeed = a.data_seed ?? a.seed;
-  const lengths = inp.train.map((e) => e.input_ids.length);
+  const lengths = exampleLengths(inp.train);
   const nBatches = a.dataloader_drop_last ? Math.floor(inp.train.length / bs) : Math.ceil(inp.train.length / bs);
   if (nBatches < 1) throw new Error(`fewer training examples (${inp.train.length}) than one batch (${bs}) with dataloader_drop_last`);
   const updatesPerEpoch = Math.max(1, Math.ceil(nBatches / accum));
@@ -433,7 +434,7 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
           break outer;
         }
         const t0 = now();
-        const rows = group[k].map((i) => inp.train[i]);
+        const rows = group[k].map((i) => inp.train.at(i)!);
         const host = collateHost(rows, inp.kind, inp.padId, inp.problemType, inp.numLabels, inp.mask, new Rng(mixSeed(dataSeed, epoch, g * accum + k, 0x3a5c)));
         const t1 = now();
         timings.data += t1 - t0;

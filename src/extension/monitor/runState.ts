@@ -3,6 +3,7 @@
 // Long runs keep a bounded history: when it fills up, every other old point is dropped (the curve
 // keeps its shape, memory and redraw cost stay flat).
 import type { WorkerToHost } from '../../protocol/worker';
+import { formatDataProgress } from '../../engine/data/progress';
 import type { LiveRunView, RunPoint } from '../../protocol/panels';
 
 export const MAX_POINTS = 2000;
@@ -48,6 +49,9 @@ export class RunState {
         if (m.state === 'running') this.status = 'running';
         else if (m.state === 'paused') this.status = 'paused';
         else if (m.state === 'stopping') this.status = 'stopping';
+        break;
+      case 'dataProgress':
+        this.message = formatDataProgress(m);
         break;
       case 'progress': {
         if (this.status === 'starting') this.status = 'running';

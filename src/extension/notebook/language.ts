@@ -1,7 +1,7 @@
 // The `bertnb` cell language: completion, hover and diagnostics, all computed by the engine's cell
 // parser and field tables (the same ones `bertnb run` validates with) and adapted to vscode types here.
 import * as vscode from 'vscode';
-import { parseCell } from '../../engine/notebook/cells';
+import { parseCell, type ParsedCell } from '../../engine/notebook/cells';
 import { completionsAt, hoverAt } from '../../engine/notebook/assist';
 import { CELL_LANGUAGE } from './serializer';
 
@@ -17,7 +17,14 @@ export function registerCellLanguage(context: vscode.ExtensionContext): vscode.D
 
   const refresh = (doc: vscode.TextDocument) => {
     if (doc.languageId !== CELL_LANGUAGE) return;
-    const parsed = parseCell(doc.getText());
+    // An editor listener must never throw: a parser failure becomes one diagnostic on the first line.
+    let parsed: ParsedCell;
+    try {
+      parsed = parseCell(doc.getText());
+    } catch (e) {
+      const range = { start: { line: 0, character: 0 }, end: { line: 0, character: doc.lineAt(0).text.length } };
+      parsed = { config: {}, ok: false, diagnostics: [{ message: `cannot read this cell: ${(e as Error)?.message ?? String(e)}`, severity: 'error', range, path: [] }] };
+    }
     diagnostics.set(
       doc.uri,
       parsed.diagnostics.map((d) => {

@@ -3,6 +3,7 @@
 // the YAML (comments, key order, number spellings like 5e-5) alone. A `%train` cell is a first line
 // naming the step followed by YAML; a config file is YAML from the first byte.
 import { isMap, isScalar, parseDocument, stringify, type Document } from 'yaml';
+import { yamlValue } from '../../schema';
 
 export type KeyPath = readonly string[];
 
@@ -46,7 +47,9 @@ function parse(text: string): { doc: Document; base: number } {
 export function readConfigValues(text: string): ReadResult {
   const { doc, base } = parse(text);
   const errors = doc.errors.map((e) => ({ line: lineOf(text, base + (e.pos?.[0] ?? 0)), message: e.message.split('\n')[0] }));
-  const js = errors.length ? undefined : doc.toJS();
+  const parsed = errors.length ? undefined : yamlValue(doc);
+  if (parsed && !parsed.ok) errors.push({ line: lineOf(text, base + parsed.range[0]), message: parsed.message });
+  const js = parsed?.ok ? parsed.value : undefined;
   return { values: js && typeof js === 'object' && !Array.isArray(js) ? (js as Record<string, unknown>) : {}, errors };
 }
 

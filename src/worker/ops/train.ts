@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { latestCheckpoint, train, type TrainResult } from '../../engine/train/trainer';
 import { claimOutputDir } from '../../engine/train/outputDir';
 import { checkResumeIdentity, currentIdentity } from '../../engine/runs/identity';
-import { formatSummary } from '../../engine/data';
+import { formatSummary, rowLabel, ExampleSubset, type DataProgress, type ExampleSet } from '../../engine/data';
 import { evaluateModel, scalarMetrics } from '../../engine/train/evaluate';
 import type { OpContext, OpHandler } from './index';
 
@@ -35,6 +35,13 @@ export function parseModelOverrides(v: unknown): PrepareOptions['modelOverrides'
     out[k] = x;
   }
   return out;
+}
+
+/** The rows of a test set that have a label (test files may mix labelled and unlabelled rows). */
+function labelledRows(set: ExampleSet): ExampleSet {
+  const keep: number[] = [];
+  for (let i = 0; i < set.length; i++) if (rowLabel(set, i) !== undefined) keep.push(i);
+  return keep.length === set.length ? set : new ExampleSubset(set, Uint32Array.from(keep));
 }
 
 export async function runTraining(rawConfig: unknown, ctx: OpContext, resumeFromCheckpoint?: string | boolean, prep: PrepareOptions = {}): Promise<RunOutcome> {
@@ -64,7 +71,9 @@ function checkResume(config: RunConfig, prepared: Awaited<ReturnType<typeof prep
 }
 
 async function trainClaimed(config: RunConfig, ctx: OpContext, info: (message: string) => void, prep: PrepareOptions): Promise<RunOutcome> {
-  const prepared = await prepareRun(config, info, prep);
+  const onDataProgress = (p: DataProgress) =>
+    ctx.send(toHost('dataProgress', { role: p.role, bytes: p.bytes, totalBytes: p.totalBytes, rows: p.rows, etaSeconds: finite(p.etaSeconds) }));
+  const prepared = await prepareRun(config, info, { onDataProgress, ...prep });
   for (const line of formatSummary(prepared.summary).split('\n')) info(line);
   try {
     checkResume(config, prepared);
@@ -100,7 +109,7 @@ async function trainClaimed(config: RunConfig, ctx: OpContext, info: (message: s
     },
   });
   let testMetrics: Record<string, number> | undefined;
-  const test = prepared.test?.filter((e) => e.label !== undefined);
+  const test = prepared.test && labelledRows(prepared.test);
   if (result.status !== 'stopped' && test?.length) {
     const i = prepared.inputs;
     const spec = { kind: i.kind, padId: i.padId, problemType: i.problemType, numLabels: i.numLabels, batchSize: config.training.per_device_eval_batch_size, mask: i.mask, seed: config.training.seed };

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, lstatSync, readlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,12 @@ const files = new Map<string, Buffer>();
 const requests: { method: string; url: string; range?: string }[] = [];
 let server: Server;
 let endpoint = '';
+/** When set, model.safetensors bodies stop after this many bytes and the connection stays open, silent. */
+let stallAfter: number | undefined;
+/** A server that accepts connections and never answers. */
+let silent: TcpServer;
+let silentEndpoint = '';
+const silentSockets: Socket[] = [];
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
@@ -72,19 +79,25 @@ before(async () => {
         const start = Number(m[1]);
         const end = m[2] ? Math.min(Number(m[2]), b.length - 1) : b.length - 1;
         res.writeHead(206, { 'content-range': `bytes ${start}-${end}/${b.length}`, 'content-length': end - start + 1, 'content-type': 'application/octet-stream', etag });
-        return res.end(b.subarray(start, end + 1));
+        return stallAfter !== undefined && p === 'model.safetensors' && end > start ? res.write(b.subarray(start, Math.min(end + 1, start + stallAfter))) : res.end(b.subarray(start, end + 1));
       }
       res.writeHead(200, { 'content-length': b.length, 'content-type': 'application/octet-stream', etag });
-      return res.end(b);
+      return stallAfter !== undefined && p === 'model.safetensors' ? res.write(b.subarray(0, stallAfter)) : res.end(b);
     }
     json(404, { error: `no route ${req.method} ${url.pathname}` });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  silent = createTcpServer((sock) => silentSockets.push(sock));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  silentEndpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
 });
 
 after(() => {
+  server?.closeAllConnections();
   server?.close();
+  silentSockets.forEach((s) => s.destroy());
+  silent?.close();
 });
 
 test('downloads into the HF cache layout (blobs, snapshots/<commit> symlinks, refs/main) with progress', async () => {
@@ -157,4 +170,51 @@ test('loadPretrained(hub id) honours HF_ENDPOINT and HF_HUB_CACHE', async () => 
     if (saved.c === undefined) delete process.env.HF_HUB_CACHE;
     else process.env.HF_HUB_CACHE = saved.c;
   }
+});
+
+// The test's own timeout only bounds a regression (without timeouts the request waits minutes); what is asserted is the message.
+test('a hub that accepts the connection and never answers: a clear timeout error, or the cached copy', { timeout: 30_000 }, async () => {
+  const timeouts = { connectMs: 300, idleMs: 300 };
+  await assert.rejects(
+    downloadSnapshot(REPO, { cacheDir: join(root, 'empty-silent'), endpoint: silentEndpoint, timeouts }),
+    (e: Error) => {
+      assert.match(e.message, /cannot reach http:\/\/127\.0\.0\.1:\d+ to download tiny-org\/tiny-bert \(no answer from http:\/\/127\.0\.0\.1:\d+ within 0\.3 s \(set HF_HUB_ETAG_TIMEOUT/);
+      assert.match(e.message, /not in the Hugging Face cache/);
+      return true;
+    },
+  );
+  assert.ok(silentSockets.length >= 1, 'the request did reach the silent server');
+  const cacheDir = join(root, 'cache1');
+  assert.equal(await downloadSnapshot(REPO, { cacheDir, endpoint: silentEndpoint, timeouts }), join(repoCacheFolder(REPO, cacheDir), 'snapshots', COMMIT));
+  // The variables huggingface_hub reads set the defaults.
+  process.env.HF_HUB_ETAG_TIMEOUT = '0.2';
+  try {
+    await assert.rejects(downloadSnapshot(REPO, { cacheDir: join(root, 'empty-silent'), endpoint: silentEndpoint }), /within 0\.2 s/);
+  } finally {
+    delete process.env.HF_HUB_ETAG_TIMEOUT;
+  }
+});
+
+test('a download that stalls midway stops with an idle timeout, keeps its bytes, and the next run resumes', { timeout: 30_000 }, async () => {
+  const cacheDir = join(root, 'cache-stall');
+  const bytes = files.get('model.safetensors')!;
+  const part = Math.floor(bytes.length / 3);
+  stallAfter = part;
+  try {
+    await assert.rejects(
+      downloadSnapshot(REPO, { cacheDir, endpoint, timeouts: { connectMs: 2000, idleMs: 300 } }),
+      /downloading model\.safetensors stopped at \d+ of \d+ bytes \(.*stopped sending for 0\.3 s.*\); run again to resume/,
+    );
+  } finally {
+    stallAfter = undefined;
+  }
+  const blobs = join(repoCacheFolder(REPO, cacheDir), 'blobs');
+  const partial = readdirSync(blobs).filter((f) => f.endsWith('.incomplete'));
+  assert.equal(partial.length, 1, 'one partial blob kept');
+  const kept = readFileSync(join(blobs, partial[0]));
+  assert.ok(kept.length > 0, 'the bytes received before the stall are kept');
+  requests.length = 0;
+  const dir = await downloadSnapshot(REPO, { cacheDir, endpoint });
+  for (const [name, b] of files) assert.ok(readFileSync(join(dir, name)).equals(b), `${name} content`);
+  assert.ok(requests.some((r) => r.range?.startsWith(`bytes=${kept.length}-`)), 'the second run asked only for the missing bytes');
 });

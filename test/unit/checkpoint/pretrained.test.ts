@@ -163,3 +163,24 @@ test('bad folders fail with clear errors', async () => {
   await assert.rejects(loadPretrained(wrongShape, { task: 'sequence-classification' }), /intermediate\.dense\.(weight|bias)' has shape .* but BertForSequenceClassification expects/);
   await assert.rejects(loadPretrained(join(root, 'nope'), { task: 'sequence-classification' }), /neither a folder nor a Hugging Face hub id|cannot/);
 });
+
+test('a shard index may not name a file outside the folder, not even a sibling whose name starts with the folder name', async () => {
+  const d = join(root, 'sharded');
+  const evil = join(root, 'sharded-evil');
+  for (const x of [d, evil]) rmSync(x, { recursive: true, force: true });
+  cpSync(join(root, 'cls'), d, { recursive: true });
+  cpSync(join(root, 'cls'), evil, { recursive: true });
+  const st = await SafetensorsFile.open(join(d, 'model.safetensors'));
+  const names = st.names();
+  await st.close();
+  rmSync(join(d, 'model.safetensors'));
+  const index = (shard: string) => writeFileSync(join(d, 'model.safetensors.index.json'), JSON.stringify({ weight_map: Object.fromEntries(names.map((n) => [n, shard])) }));
+  index('../sharded-evil/model.safetensors');
+  await assert.rejects(loadPretrained(d, { task: 'sequence-classification' }), /shard '\.\.\/sharded-evil\/model\.safetensors' is outside the folder/);
+  index('../sharded/../sharded-evil/model.safetensors');
+  await assert.rejects(loadPretrained(d, { task: 'sequence-classification' }), /is outside the folder/);
+  // The same file inside the folder loads.
+  cpSync(join(evil, 'model.safetensors'), join(d, 'shard-1.safetensors'));
+  index('shard-1.safetensors');
+  await loadPretrained(d, { task: 'sequence-classification' });
+});

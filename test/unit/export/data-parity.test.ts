@@ -89,3 +89,48 @@ test('pretraining corpus: same documents split and the same NSP pairs', () => {
   assert.deepEqual(py.train, pairs(all.filter((_, i) => !val.has(i)), 42));
   assert.deepEqual(py.validation, pairs(all.filter((_, i) => val.has(i)), 43));
 });
+
+test('strict data: the same bad rows stop both with the same file:line; skip_bad_rows keeps the same rows; 1 and 1.0 are one class in both', async () => {
+  const pyError = (data: unknown): string => {
+    try {
+      python(data, 42);
+    } catch (e) {
+      return String((e as { stderr?: string }).stderr);
+    }
+    return 'no error';
+  };
+  const cases: Array<[string, string | Buffer, RegExp]> = [
+    ['extra.csv', 'text,label\ngood,pos\nlove it, item,99\nbad,neg\n', /extra\.csv:3: 3 fields but the header has 2/],
+    ['latin1.csv', Buffer.concat([Buffer.from('text,label\ngood,pos\n'), Buffer.from([0x62, 0xff, 0x2c, 0x6e, 0x0a]), Buffer.from('bad,neg\n')]), /latin1\.csv:3: not valid UTF-8/],
+    ['obj.jsonl', '{"text":"good","label":"pos"}\n{"text":"bad","label":{"a":1}}\n', /obj\.jsonl:2: label \{"a":1\} is an object/],
+  ];
+  for (const [name, content, re] of cases) {
+    writeFileSync(join(dir, name), content);
+    const data = dataSection({ train: join(dir, name), split: { validation: 0 } });
+    await assert.rejects(loadData({ train: data.train!, text_column: 'text', label_column: 'label' }), re);
+    assert.match(pyError(data), re, `python: ${name}`);
+  }
+  const same = dataSection({ train: join(dir, 'extra.csv'), text_column: 'label', split: { validation: 0 } });
+  assert.match(pyError(same), /data\.text_column and data\.label_column are both 'label'/);
+
+  const rows = ['text,label', 'good,1', 'love it, item,99', 'bad,1.0', 'ok,0', 'short', 'fine,0.0', 'nice,2'];
+  writeFileSync(join(dir, 'skip.csv'), rows.join('\n') + '\n');
+  const data = dataSection({ train: join(dir, 'skip.csv'), skip_bad_rows: true, split: { validation: 0 } });
+  const ts = await loadData({ train: data.train!, text_column: 'text', label_column: 'label', skip_bad_rows: true });
+  const py = python(data, 42);
+  assert.deepEqual(py.labels, ['0', '1', '2']);
+  assert.deepEqual(py.labels, Object.values(ts.labels!.id2label));
+  assert.deepEqual(py.train.map((e: any) => [e.text, e.label]), ts.train.map((e) => [e.text, e.label]));
+  assert.deepEqual(py.skipped_bad_rows, ts.skippedBad);
+});
+
+test('CSV quoting is read as Python\'s csv module reads it: "" escapes, quotes inside fields, text after a closing quote, newlines, CRLF', async () => {
+  const rows = ['text,label', '"a ""b"" c",x', 'he said "hi" twice,y', '"hello" there,x', '"two\r\nlines",y', '', '"comma, inside",x', 'plain,y', '"",x', 'last,"y"'];
+  writeFileSync(join(dir, 'q.csv'), rows.join('\r\n'));
+  const data = dataSection({ train: join(dir, 'q.csv'), split: { validation: 0 }, clean_text: false });
+  const ts = await loadData({ train: data.train!, text_column: 'text', label_column: 'label', clean_text: false });
+  const py = python(data, 42);
+  assert.deepEqual(ts.train.map((e) => e.text), ['a "b" c', 'he said "hi" twice', 'hello there', 'two\r\nlines', 'comma, inside', 'plain', 'last']);
+  assert.deepEqual(py.train.map((e: any) => [e.text, e.label]), ts.train.map((e) => [e.text, e.label]));
+  assert.deepEqual(ts.train.map((e) => e.source.split(':').pop()), ['2', '3', '4', '5', '8', '9', '11']);
+});

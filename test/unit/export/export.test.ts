@@ -75,7 +75,7 @@ test('a config with every option set exports each value exactly, with callbacks,
     data: {
       train: 'train.csv', validation: 'dev.csv', test: 'test.csv', split: { validation: 0.2, seed: 5 }, format: 'csv',
       text_column: 'sentence', text_pair_column: 'sentence2', label_column: 'y', label_list: ['a', 'b'],
-      problem_type: 'single_label_classification', max_length: 64, clean_text: false, bucket_by_length: true,
+      problem_type: 'single_label_classification', max_length: 64, clean_text: false, bucket_by_length: true, skip_bad_rows: true,
     },
     pretraining: { mlm_probability: 0.2, whole_word_masking: true, nsp: false },
     training: {
@@ -105,6 +105,7 @@ test('a config with every option set exports each value exactly, with callbacks,
   assert.equal(constants.DATA_SEED, 5);
   assert.equal(constants.MODEL.config.hidden_size, 128);
   assert.deepEqual(constants.PRETRAINING, { mlm_probability: 0.2, whole_word_masking: true, nsp: false });
+  assert.equal(constants.DATA.skip_bad_rows, true, 'bertnb_data.py reads data.skip_bad_rows');
   const acc = parseYaml(readFileSync(join(out, 'accelerate_config.yaml'), 'utf8'), { version: '1.1' });
   assert.deepEqual([acc.distributed_type, acc.num_processes, acc.num_machines, acc.mixed_precision], ['MULTI_GPU', 8, 2, 'bf16']);
   const readme = readFileSync(join(out, 'README.md'), 'utf8');

@@ -78,3 +78,12 @@ test('cross-field rules of the schema apply to %train cells', () => {
   assert.ok(d, JSON.stringify(c.diagnostics));
   assert.equal(d.range.start.line, 3);
 });
+
+test('a YAML alias bomb in a cell is a diagnostic at the first alias, not an exception', () => {
+  const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`)].join('\n');
+  const c = parseCell(`%train\n${bomb}\n`);
+  assert.equal(c.ok, false);
+  assert.equal(c.diagnostics.length, 1);
+  assert.match(c.diagnostics[0].message, /aliases \(like \*a\) expand to too many values/);
+  assert.equal(c.diagnostics[0].range.start.line, 2);
+});

@@ -73,3 +73,12 @@ test('small numbers are written the way HF users write them', () => {
   assert.equal(formatNumber(16), '16');
   assert.equal(parse(`x: ${formatNumber(3e-5)}`).x, 3e-5);
 });
+
+test('readConfigValues reports a YAML alias bomb as an error on its line instead of throwing', () => {
+  const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`)].join('\n');
+  const r = readConfigValues(`task: sequence-classification\n${bomb}\n`);
+  assert.deepEqual(r.values, {});
+  assert.equal(r.errors.length, 1);
+  assert.match(r.errors[0].message, /aliases \(like \*a\) expand to too many values/);
+  assert.ok(r.errors[0].line >= 1);
+});

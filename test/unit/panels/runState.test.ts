@@ -64,3 +64,10 @@ test('ETA and status bar text', () => {
   s.apply(progress(40));
   assert.equal(statusText(s.view()), '$(sync~spin) BERT 40/100 · ETA 1m 00s');
 });
+
+test('reading the data before training shows as the monitor message, with the ETA', () => {
+  const s = new RunState('r5', 'x');
+  s.apply(toHost('dataProgress', { role: 'data.train', bytes: 50e6, totalBytes: 200e6, rows: 350_000, etaSeconds: 29.2 }));
+  assert.equal(s.view().status, 'starting');
+  assert.equal(s.view().message, 'reading data.train: 25% (50 of 200 MB, 350,000 rows), about 30 s left');
+});

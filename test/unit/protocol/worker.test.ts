@@ -26,6 +26,7 @@ test('every message built by toWorker/toHost parses back unchanged, through JSON
     toHost('state', { state: 'paused' }),
     toHost('progress', { step: 10, maxSteps: 100, epoch: 0.3, loss: 0.69, learningRate: 5e-5, samplesPerSecond: 31.5, etaSeconds: 12, gradNorm: 1.2 }),
     toHost('log', { level: 'warn', message: 'x' }),
+    toHost('dataProgress', { role: 'data.train', bytes: 1 << 20, totalBytes: 200e6, rows: 7000, etaSeconds: null }),
     toHost('eval', { step: 10, epoch: 1, metrics: { eval_loss: 0.5, eval_accuracy: 0.8 } }),
     toHost('checkpoint', { step: 10, path: '/out/checkpoint-10' }),
     toHost('done', { outputDir: '/out', metrics: { train_loss: 0.4 }, bestCheckpoint: null, stopped: false }),

@@ -97,3 +97,19 @@ training: { output_dir: ./results, num_train_epochs: 3, per_device_train_batch_s
   assert.deepEqual(r.warnings, []);
   assert.equal(r.config!.training.per_device_eval_batch_size, 64);
 });
+
+/** Each level refers nine times to the one before: 9^7 values from a few lines (an "alias bomb"). */
+const aliasBomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`)].join('\n') + '\n';
+
+test('a YAML alias bomb is a located error, not an exception (text, and a config file with file:line)', async () => {
+  const r = parseRunConfigText(`task: sequence-classification\n${aliasBomb}`);
+  assert.equal(r.ok, false);
+  assert.equal(r.errors.length, 1);
+  assert.match(r.errors[0].message, /^YAML: aliases \(like \*a\) expand to too many values .*write the values out/);
+  assert.equal(lineColumnOf(`task: sequence-classification\n${aliasBomb}`, r.errors[0].range[0]).line, 3, 'points at the first alias');
+  const dir = mkdtempSync(join(tmpdir(), 'bertnb-bomb-'));
+  writeFileSync(join(dir, 'bomb.yaml'), aliasBomb);
+  await assert.rejects(loadRunConfig(join(dir, 'bomb.yaml')), (e: Error) => e instanceof ConfigError && /bomb\.yaml:2:\d+: YAML: aliases/.test(e.message));
+  // A few aliases are still fine.
+  assert.deepEqual(parseRunConfigText('task: sequence-classification\nmodel: bert-mini\nx: &n 3\n').errors.filter((e) => e.kind === 'syntax'), []);
+});

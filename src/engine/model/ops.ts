@@ -25,10 +25,12 @@ export function withGrad(inputs: tf.Tensor[], forward: (xs: tf.Tensor[], save: S
       // tfjs calls a custom gradient outside any tidy and frees nothing until the whole backward pass
       // ends: without this tidy every temporary of every backward step stayed alive (GBs on bert-small).
       // The incoming gradient is not needed after this node either, so it is freed here too.
+      // Saved tensors are freed here too: tfjs frees them only after the whole backward pass, so each
+      // layer's activations outlived its own backward step.
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const out = tf.tidy(() => g.gradFunc(dy, saved));
         const outs = Array.isArray(out) ? out : [out];
-        if (!outs.includes(dy)) dy.dispose();
+        for (const t of [dy, ...saved]) if (!outs.includes(t)) t.dispose();
         return out;
       },
     };
@@ -307,6 +309,15 @@ export class DropoutContext {
   apply<T extends tf.Tensor>(x: T, rate: number): T {
     const mask = this.mask(x.shape, rate);
     return mask ? (tf.mul(x, mask) as T) : x;
+  }
+
+  /** Masks drawn so far; gradient checkpointing seeks back to redraw a layer's masks. */
+  get position(): number {
+    return this.counter;
+  }
+
+  seek(position: number): void {
+    this.counter = position;
   }
 
   /** The next mask (0 or 1/(1−rate)), or null when dropout is off. */

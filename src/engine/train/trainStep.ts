@@ -32,10 +32,12 @@ export interface TrainStepOptions {
   weightDecay: number;
   maxGradNorm: number;
   gradientCheckpointing: boolean;
+  /** Where the optimizer state lives; default: 'host' on wasm/cpu, else 'device'. */
+  place?: 'host' | 'device';
 }
 
 export async function createTrainStep(model: LossModel, o: TrainStepOptions): Promise<TrainStep> {
-  if (!isHostBackend()) return new DeviceTrainStep(model, o);
+  if ((o.place ?? (isHostBackend() ? 'host' : 'device')) === 'device') return new DeviceTrainStep(model, o);
   // Multi-thread engines (data parallelism across worker threads) plug in here.
   const engine: GradientEngine = new LocalGradientEngine(model, o.kind, o.gradientCheckpointing);
   const weights = readWeights(model.variables);

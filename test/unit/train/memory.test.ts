@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { builtinConfig, createModel, type BertConfig } from '../../../src/engine/model';
 import { train, type TrainableModel } from '../../../src/engine/train/trainer';
 import { lossAndGradients, type LossModel } from '../../../src/engine/train/backward';
+import { createTrainStep } from '../../../src/engine/train/trainStep';
 import { addInto, wasmHeapBytes } from '../../../src/engine/train/hostTensors';
 import { collateHost, toTensors, type TrainKind } from '../../../src/engine/train/tensors';
 import { checkTrainingFits, estimateTrainingMemory, parameterCount, MemoryPlanError } from '../../../src/engine/train/memoryPlan';
@@ -140,4 +141,35 @@ test('the estimate: what checkpointing and a smaller batch save, bert-base fits 
   );
   // On cpu only RAM counts.
   assert.throws(() => checkTrainingFits(base, step, { backend: 'cpu', accumulation: 1, totalRam: 2e9 }), /this machine has 2.00 GB of RAM/);
+});
+
+test('the on-device optimizer (GPU backends) and the host one take the same steps', async () => {
+  await useWasm();
+  const config = { ...tinyConfig(), hidden_dropout_prob: 0.1 } as BertConfig;
+  const rows = sentimentExamples(16, 12);
+  const run = async (place: 'host' | 'device') => {
+    const model = createModel('sequence-classification', config, { seed: 8 }) as unknown as LossModel & { dispose(): void };
+    const tensors = tf.memory().numTensors;
+    const step = await createTrainStep(model, { kind: 'classification', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, maxGradNorm: 0.5, gradientCheckpointing: false, place });
+    const losses: number[] = [];
+    for (let s = 0; s < 3; s++) {
+      let loss = 0;
+      for (let k = 0; k < 2; k++) {
+        const host = collateHost(rows.slice((s * 2 + k) * 4, (s * 2 + k + 1) * 4).concat(rows.slice(0, 4)), 'classification', PAD, 'single_label_classification', 2);
+        loss += await step.accumulate({ host, scale: 0.5, dropoutSeed: s * 10 + k });
+      }
+      losses.push(loss, await step.update(1e-2));
+    }
+    const state = await step.getState();
+    const weights = model.variables.map((v) => (v.variable.dataSync() as Float32Array).slice());
+    await step.dispose();
+    assert.equal(tf.memory().numTensors, tensors, `${place}: no tensor left behind`);
+    model.dispose();
+    return { losses, weights, m: state.tensors[`exp_avg.${model.variables[0].name}`].data };
+  };
+  const host = await run('host');
+  const device = await run('device');
+  host.losses.forEach((x, i) => assert.ok(Math.abs(x - device.losses[i]) < 1e-4 * Math.max(1, Math.abs(x)), `loss/norm ${i}: ${x} vs ${device.losses[i]}`));
+  host.weights.forEach((w, i) => w.forEach((x, j) => assert.ok(Math.abs(x - device.weights[i][j]) < 1e-4, `weight ${i}[${j}]: ${x} vs ${device.weights[i][j]}`)));
+  host.m.forEach((x, j) => assert.ok(Math.abs(x - device.m[j]) < 1e-6, `exp_avg[${j}]: ${x} vs ${device.m[j]}`));
 });

@@ -96,24 +96,24 @@ for (const kind of ['classification', 'mlm+nsp'] as const) {
 
 test('a training step too big for the WASM heap is refused before the first step, with the estimate and what would fit', async () => {
   await useWasm();
-  // 2048 sequences of 128 tokens through a real (tiny) model: its activations exceed 4 GiB.
-  const rows: EncodedExample[] = Array.from({ length: 2048 }, (_, i) => ({ input_ids: new Int32Array(128).fill(5), token_type_ids: new Int32Array(128), label: i % 2, fullLength: 128 }));
-  const config = { ...tinyConfig(), num_hidden_layers: 3, max_position_embeddings: 128 } as BertConfig;
+  // 1024 sequences of 128 tokens through a real (narrow but 24-layer) model: its activations exceed 4 GiB.
+  const rows: EncodedExample[] = Array.from({ length: 1024 }, (_, i) => ({ input_ids: new Int32Array(128).fill(5), token_type_ids: new Int32Array(128), label: i % 2, fullLength: 128 }));
+  const config = { ...tinyConfig(), num_hidden_layers: 24, max_position_embeddings: 128 } as BertConfig;
   const big = createModel('sequence-classification', config, { seed: 1 }) as unknown as TrainableModel;
   let steps = 0;
   const out = mkdtempSync(join(tmpdir(), 'bertnb-mem-big-'));
   await assert.rejects(
     train({
       kind: 'classification', model: big, train: rows, padId: PAD, problemType: 'single_label_classification', numLabels: 2,
-      args: loopArgs({ output_dir: out, max_steps: 1, per_device_train_batch_size: 2048 }),
+      args: loopArgs({ output_dir: out, max_steps: 1, per_device_train_batch_size: 1024 }),
       saveModel: async () => {}, loadModel: async () => big, hooks: { onProgress: () => steps++ },
     }),
     (e: Error) => {
       assert.ok(e instanceof MemoryPlanError, e.stack);
       assert.match(e.message, /needs about [\d.]+ GB of WASM memory/);
-      assert.match(e.message, /batch 2048 × 128 tokens × 3 layers/);
+      assert.match(e.message, /batch 1024 × 128 tokens × 24 layers/);
       assert.match(e.message, /4 GiB/);
-      assert.match(e.message, /per_device_train_batch_size: \d+ with gradient_accumulation_steps: \d+ \(the same effective batch of 2048\)/);
+      assert.match(e.message, /per_device_train_batch_size: \d+ with gradient_accumulation_steps: \d+ \(the same effective batch of 1024\)/);
       assert.match(e.message, /gradient_checkpointing: true \(about [\d.]+ GB\)/);
       assert.match(e.message, /GPU backend/);
       return true;
@@ -129,7 +129,7 @@ test('the estimate: what checkpointing and a smaller batch save, bert-base fits 
   const plain = estimateTrainingMemory(base, step, true);
   const ck = estimateTrainingMemory(base, { ...step, gradientCheckpointing: true }, true);
   const half = estimateTrainingMemory(base, { ...step, batch: 8 }, true);
-  assert.ok(ck.activations < plain.activations / 5, 'checkpointing keeps one layer input per layer');
+  assert.ok(ck.activations < plain.activations / 2, 'checkpointing keeps one layer input per layer');
   assert.ok(Math.abs(half.activations / plain.activations - 0.5) < 0.05, 'activations scale with the batch');
   assert.equal(plain.host, 4 * plain.weights, 'master weights, gradient sum and two moments in JS memory');
   assert.doesNotThrow(() => checkTrainingFits(base, step, { backend: 'wasm', accumulation: 1, totalRam: 16e9 }));

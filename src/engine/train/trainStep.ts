@@ -76,6 +76,7 @@ class HostTrainStep implements TrainStep {
     this.opt.setState(state);
   }
   dispose(): Promise<void> {
+    this.opt.release();
     return this.engine.dispose();
   }
 }

@@ -64,19 +64,20 @@ export class HostAdamW {
   apply(lr: number, gradScale = 1): void {
     this.step += 1;
     const t = this.step;
-    const c: AdamWCoefficients = {
-      gradScale,
-      beta1: this.beta1,
-      beta2: this.beta2,
-      eps: this.eps,
-      bc2sqrt: Math.sqrt(1 - Math.pow(this.beta2, t)),
-      stepSize: lr / (1 - Math.pow(this.beta1, t)),
-      keep: 1,
-    };
-    for (let k = 0; k < this.weights.length; k++) {
-      c.keep = this.decay[k] && this.weightDecay > 0 ? 1 - lr * this.weightDecay : 1;
-      adamwUpdate(this.weights[k], this.grads[k], this.m[k], this.v[k], c);
-    }
+    const b1 = this.beta1, b2 = this.beta2, eps = this.eps;
+    const bc2sqrt = Math.sqrt(1 - Math.pow(b2, t));
+    const stepSize = lr / (1 - Math.pow(b1, t));
+    this.weights.forEach((p, k) => {
+      const g = this.grads[k], m = this.m[k], v = this.v[k];
+      // torch: p *= 1 − lr·wd (decoupled), then p −= (lr / bc1) · m / (sqrt(v) / sqrt(bc2) + eps)
+      const keep = this.decay[k] && this.weightDecay > 0 ? 1 - lr * this.weightDecay : 1;
+      for (let i = 0; i < p.length; i++) {
+        const gi = g[i] * gradScale;
+        const mi = (m[i] = b1 * m[i] + (1 - b1) * gi);
+        const vi = (v[i] = b2 * v[i] + (1 - b2) * gi * gi);
+        p[i] = p[i] * keep - (stepSize * mi) / (Math.sqrt(vi) / bc2sqrt + eps);
+      }
+    });
   }
 
   /** The moments, keyed like torch's state (exp_avg.<name>, exp_avg_sq.<name>); the arrays are live, not copies. */
@@ -102,37 +103,5 @@ export class HostAdamW {
       this.v[i].set(state.tensors[`exp_avg_sq.${p.name}`].data);
     });
     this.step = state.step;
-  }
-}
-
-interface AdamWCoefficients {
-  gradScale: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  /** sqrt(1 − beta2^t) */
-  bc2sqrt: number;
-  /** lr / (1 − beta1^t) */
-  stepSize: number;
-  /** 1 − lr·weight_decay, or 1 without decay */
-  keep: number;
-}
-
-/**
- * torch: p *= 1 − lr·wd (decoupled), then p −= (lr / bc1) · m / (sqrt(v) / sqrt(bc2) + eps).
- * One monomorphic function over plain locals: V8 keeps it a tight loop (a closure over `this` in
- * forEach ran several times slower).
- */
-function adamwUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c: AdamWCoefficients): void {
-  const { gradScale, beta1, beta2, eps, bc2sqrt, stepSize, keep } = c;
-  const a1 = 1 - beta1, a2 = 1 - beta2;
-  const n = p.length;
-  for (let i = 0; i < n; i++) {
-    const gi = g[i] * gradScale;
-    const mi = beta1 * m[i] + a1 * gi;
-    const vi = beta2 * v[i] + a2 * gi * gi;
-    m[i] = mi;
-    v[i] = vi;
-    p[i] = p[i] * keep - (stepSize * mi) / (Math.sqrt(vi) / bc2sqrt + eps);
   }
 }

@@ -25,10 +25,12 @@ export function withGrad(inputs: tf.Tensor[], forward: (xs: tf.Tensor[], save: S
       // tfjs calls a custom gradient outside any tidy and frees nothing until the whole backward pass
       // ends: without this tidy every temporary of every backward step stayed alive (GBs on bert-small).
       // The incoming gradient is not needed after this node either, so it is freed here too.
+      // Saved tensors are freed here too: tfjs frees them only after the whole backward pass, so each
+      // layer's activations outlived its own backward step.
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const out = tf.tidy(() => g.gradFunc(dy, saved));
         const outs = Array.isArray(out) ? out : [out];
-        if (!outs.includes(dy)) dy.dispose();
+        for (const t of [dy, ...saved]) if (!outs.includes(t)) t.dispose();
         return out;
       },
     };
@@ -226,6 +228,20 @@ export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D,
   }) as tf.Tensor2D;
 }
 
+/** x ⊙ mask (dropout), keeping only the mask for the backward pass: tf.mul kept x too. */
+export function masked(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
+  return withGrad([x], ([xIn], save) => {
+    save([mask]);
+    return { value: tf.mul(xIn, mask), gradFunc: (dy, [m]) => tf.mul(dy, m) };
+  });
+}
+
+/** a + b of one shape (a residual connection), keeping nothing for the backward pass: tf.add kept both. */
+export function residualAdd(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  // The second gradient is a clone: tfjs may dispose one input's gradient when it sums it with another.
+  return withGrad([a, b], ([x, y]) => ({ value: tf.add(x, y), gradFunc: (dy) => [dy, tf.clone(dy)] })) as tf.Tensor2D;
+}
+
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
@@ -306,7 +322,16 @@ export class DropoutContext {
 
   apply<T extends tf.Tensor>(x: T, rate: number): T {
     const mask = this.mask(x.shape, rate);
-    return mask ? (tf.mul(x, mask) as T) : x;
+    return mask ? (masked(x, mask) as T) : x;
+  }
+
+  /** Masks drawn so far; gradient checkpointing seeks back to redraw a layer's masks. */
+  get position(): number {
+    return this.counter;
+  }
+
+  seek(position: number): void {
+    this.counter = position;
   }
 
   /** The next mask (0 or 1/(1−rate)), or null when dropout is off. */

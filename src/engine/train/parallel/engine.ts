@@ -1,0 +1,188 @@
+// Data parallelism across worker_threads: each micro-batch is cut into row shares, this thread
+// computes the first share on its own model while each worker thread (own tfjs WASM instance, own
+// copy of the model) computes one of the others; the gradients are summed into the host buffers.
+// Shares keep the batch's padded length, weigh their losses by their part of the batch's loss
+// denominator and draw dropout per example, so the sum equals the whole batch's gradient (to float
+// rounding) whatever the number of threads.
+import { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import type { GradientEngine, MicroBatch } from '../gradientEngine';
+import type { BertConfig } from '../../model';
+import type { TrainKind } from '../tensors';
+import { splitBatch } from './shares';
+import { shareGradient, type LossModel } from './shareGradient';
+import { views, type FromThread, type ThreadInit, type ToThread } from './messages';
+import { workerScript } from './entry';
+
+export interface ParallelOptions {
+  /** The calling thread's model (it computes one share itself). */
+  model: LossModel & { task: string; config: BertConfig };
+  kind: TrainKind;
+  /** Threads in all, this one included (≥ 1). */
+  threads: number;
+}
+
+/** Seconds spent in each part of the work since the engine started (for profiles and benches). */
+export interface ParallelProfile {
+  /** This thread's own share (forward + backward + reading its gradients out). */
+  ownShare: number;
+  /** The slowest worker share of each micro-batch, as the worker measured it. */
+  workerShare: number;
+  /** Waiting for the workers after this thread's share was done. */
+  wait: number;
+  /** Adding the workers' gradients into the host buffers. */
+  sum: number;
+  /** Making every copy of the weights equal the host parameters. */
+  upload: number;
+  microBatches: number;
+}
+
+class Thread {
+  private waiting: Array<{ resolve: (m: FromThread) => void; reject: (e: Error) => void }> = [];
+  private failure?: Error;
+  readonly grads: Float32Array[];
+
+  constructor(
+    readonly worker: Worker,
+    gradBuffer: SharedArrayBuffer,
+    sizes: number[],
+  ) {
+    this.grads = views(gradBuffer, sizes);
+    worker.on('message', (m: FromThread) => {
+      const w = this.waiting.shift();
+      if (m.type === 'error') this.fail(new Error(`training thread failed: ${m.message}`), w);
+      else w?.resolve(m);
+    });
+    worker.on('error', (e) => this.fail(e instanceof Error ? e : new Error(String(e))));
+    worker.on('exit', (code) => this.fail(new Error(`training thread exited (code ${code})`)));
+  }
+
+  private fail(e: Error, first?: { reject: (e: Error) => void }): void {
+    this.failure ??= e;
+    first?.reject(e);
+    for (const w of this.waiting.splice(0)) w.reject(e);
+  }
+
+  /** The thread's next message (messages answer requests in order). */
+  next(): Promise<FromThread> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  async request(m: ToThread): Promise<FromThread> {
+    const reply = this.next();
+    this.worker.ref();
+    this.worker.postMessage(m);
+    try {
+      return await reply;
+    } finally {
+      // An idle thread must not keep the process alive if the caller forgets dispose().
+      this.worker.unref();
+    }
+  }
+}
+
+export class ParallelGradientEngine implements GradientEngine {
+  readonly profile: ParallelProfile = { ownShare: 0, workerShare: 0, wait: 0, sum: 0, upload: 0, microBatches: 0 };
+  private nextId = 0;
+
+  private constructor(
+    private readonly opts: ParallelOptions,
+    private readonly threads: Thread[],
+    private readonly params: Float32Array[],
+  ) {}
+
+  /** Starts threads − 1 worker threads and loads the model's current weights into them. */
+  static async create(opts: ParallelOptions): Promise<ParallelGradientEngine> {
+    const { model } = opts;
+    const sizes = model.variables.map((v) => v.variable.size);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const paramBuffer = new SharedArrayBuffer(total * 4);
+    const script = workerScript();
+    const threads: Thread[] = [];
+    try {
+      for (let i = 1; i < opts.threads; i++) {
+        const gradBuffer = new SharedArrayBuffer(total * 4);
+        const init: ThreadInit = { task: model.task, config: model.config, backend: tf.getBackend(), sizes, params: paramBuffer, grads: gradBuffer };
+        const worker = new Worker(script.code, { eval: script.eval, workerData: init });
+        const t = new Thread(worker, gradBuffer, sizes);
+        threads.push(t);
+      }
+      for (const t of threads) {
+        const m = await t.next();
+        if (m.type !== 'ready') throw new Error(`training thread sent ${m.type} before ready`);
+        if (m.backend !== tf.getBackend()) throw new Error(`training thread runs ${m.backend}, this thread ${tf.getBackend()}`);
+        t.worker.unref();
+      }
+    } catch (e) {
+      await Promise.all(threads.map((t) => t.worker.terminate()));
+      throw e;
+    }
+    const engine = new ParallelGradientEngine(opts, threads, views(paramBuffer, sizes));
+    if (threads.length) await engine.loadParameters(await Promise.all(model.variables.map(async (v) => (await v.variable.data()) as Float32Array)), false);
+    return engine;
+  }
+
+  get threadCount(): number {
+    return this.threads.length + 1;
+  }
+
+  async accumulate(batch: MicroBatch, into: Float32Array[]): Promise<number> {
+    const shares = splitBatch(batch.host, this.opts.kind, this.threadCount);
+    const job = (i: number) => ({ share: shares[i], kind: this.opts.kind, scale: batch.scale, dropoutSeed: batch.dropoutSeed });
+    const replies = shares.slice(1).map((_, i) => this.threads[i].request({ type: 'grad', id: this.nextId++, ...job(i + 1) }));
+    // Collect failures now so that one thread's error does not go unhandled while this one computes.
+    const settled = Promise.allSettled(replies);
+    const t0 = performance.now();
+    let loss = shareGradient(this.opts.model, job(0), into, 'add');
+    const t1 = performance.now();
+    const results = await settled;
+    const t2 = performance.now();
+    let slowest = 0;
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i];
+      if (r.status === 'rejected') throw r.reason;
+      const m = r.value;
+      if (m.type !== 'grad-done') throw new Error(`training thread answered ${m.type} to a gradient job`);
+      loss += m.loss;
+      slowest = Math.max(slowest, m.seconds);
+      addInto(into, this.threads[i].grads);
+    }
+    const p = this.profile;
+    p.ownShare += (t1 - t0) / 1000;
+    p.workerShare += slowest;
+    p.wait += (t2 - t1) / 1000;
+    p.sum += (performance.now() - t2) / 1000;
+    p.microBatches++;
+    return loss;
+  }
+
+  async loadParameters(params: Float32Array[], own = true): Promise<void> {
+    const t0 = performance.now();
+    if (this.threads.length) {
+      this.params.forEach((dst, i) => dst.set(params[i]));
+      const loaded = Promise.all(this.threads.map((t) => t.request({ type: 'params' })));
+      // This thread's copy loads while the workers load theirs.
+      if (own) assignAll(this.opts.model, params);
+      for (const m of await loaded) if (m.type !== 'params-loaded') throw new Error(`training thread answered ${m.type} to new weights`);
+    } else if (own) assignAll(this.opts.model, params);
+    this.profile.upload += (performance.now() - t0) / 1000;
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+  }
+}
+
+function assignAll(model: LossModel, params: Float32Array[]): void {
+  // The cpu backend keeps the array it is given (the optimizer updates these in place); wasm copies.
+  const copy = tf.getBackend() === 'cpu';
+  tf.tidy(() => model.variables.forEach((v, i) => v.variable.assign(tf.tensor(copy ? params[i].slice() : params[i], v.variable.shape))));
+}
+
+function addInto(into: Float32Array[], parts: Float32Array[]): void {
+  for (let i = 0; i < into.length; i++) {
+    const dst = into[i], src = parts[i];
+    for (let j = 0; j < dst.length; j++) dst[j] += src[j];
+  }
+}

@@ -1,0 +1,38 @@
+// The messages between the data-parallel engine and its worker threads (internal to this folder:
+// threads of one process, not the host ↔ child protocol).
+import type { BertConfig } from '../../model';
+import type { TrainKind } from '../tensors';
+import type { Share } from './shares';
+
+export interface ThreadInit {
+  task: string;
+  config: BertConfig;
+  /** tfjs backend to start in the thread ('wasm' or 'cpu', as the calling thread runs). */
+  backend: string;
+  /** Parameter sizes in model.variables order; offsets into the two shared buffers follow it. */
+  sizes: number[];
+  /** The weights, written by the calling thread before each 'params' message. */
+  params: SharedArrayBuffer;
+  /** This thread's gradient, written by the thread for each 'grad' job. */
+  grads: SharedArrayBuffer;
+}
+
+export type ToThread =
+  | { type: 'params' }
+  | { type: 'grad'; id: number; share: Share; kind: TrainKind; scale: number; dropoutSeed: number };
+
+export type FromThread =
+  | { type: 'ready'; backend: string }
+  | { type: 'params-loaded' }
+  | { type: 'grad-done'; id: number; loss: number; seconds: number }
+  | { type: 'error'; message: string };
+
+/** Float32 views, one per variable, over a flat shared buffer laid out by `sizes`. */
+export function views(buffer: SharedArrayBuffer, sizes: number[]): Float32Array[] {
+  let offset = 0;
+  return sizes.map((n) => {
+    const v = new Float32Array(buffer, offset * 4, n);
+    offset += n;
+    return v;
+  });
+}

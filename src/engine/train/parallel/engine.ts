@@ -39,6 +39,8 @@ export interface ParallelProfile {
 
 class Thread {
   private waiting: Array<{ resolve: (m: FromThread) => void; reject: (e: Error) => void }> = [];
+  /** Messages that arrived before anyone asked for them (a thread may be ready before it is awaited). */
+  private inbox: FromThread[] = [];
   private failure?: Error;
   readonly grads: Float32Array[];
 
@@ -49,22 +51,24 @@ class Thread {
   ) {
     this.grads = views(gradBuffer, sizes);
     worker.on('message', (m: FromThread) => {
+      if (m.type === 'error') return this.fail(new Error(`training thread failed: ${m.message}`));
       const w = this.waiting.shift();
-      if (m.type === 'error') this.fail(new Error(`training thread failed: ${m.message}`), w);
-      else w?.resolve(m);
+      if (w) w.resolve(m);
+      else this.inbox.push(m);
     });
     worker.on('error', (e) => this.fail(e instanceof Error ? e : new Error(String(e))));
     worker.on('exit', (code) => this.fail(new Error(`training thread exited (code ${code})`)));
   }
 
-  private fail(e: Error, first?: { reject: (e: Error) => void }): void {
+  private fail(e: Error): void {
     this.failure ??= e;
-    first?.reject(e);
     for (const w of this.waiting.splice(0)) w.reject(e);
   }
 
   /** The thread's next message (messages answer requests in order). */
   next(): Promise<FromThread> {
+    const queued = this.inbox.shift();
+    if (queued) return Promise.resolve(queued);
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }

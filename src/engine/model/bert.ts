@@ -6,6 +6,8 @@ import type { BertConfig } from './config';
 import { DropoutContext, activation, concat1d, concatColumns, embeddingSum, layerNorm, linear, pickRows } from './ops';
 import { multiHeadAttention } from './attention';
 import { LayerNorm, Linear, ParamStore } from './params';
+import { param } from './paramReader';
+import { recomputedInBackward } from './recompute';
 
 export interface ModelInputs {
   /** int32 [B, T] */
@@ -26,6 +28,8 @@ export interface ForwardOptions {
    * part of it (dropout masks are drawn per example, so they do not depend on the split). Default 0.
    */
   exampleOffset?: number;
+  /** Keep only each layer's input and recompute the layer in the backward pass (training only). */
+  gradientCheckpointing?: boolean;
 }
 
 /** Per-forward state: batch geometry and the dropout stream. */
@@ -33,12 +37,14 @@ export interface Ctx {
   B: number;
   T: number;
   drop: DropoutContext;
+  /** Gradient checkpointing of the encoder layers. */
+  checkpoint: boolean;
 }
 
 export function makeCtx(batch: ModelInputs, opts: ForwardOptions): Ctx {
   const [B, T] = batch.input_ids.shape;
   const seed = opts.seed ?? Math.floor(Math.random() * 0x7fffffff);
-  return { B, T, drop: new DropoutContext(opts.training, seed, B, opts.exampleOffset ?? 0) };
+  return { B, T, drop: new DropoutContext(opts.training, seed, B, opts.exampleOffset ?? 0), checkpoint: opts.training && !!opts.gradientCheckpointing };
 }
 
 /** Out-of-range ids would read past an embedding table (garbage on wasm): fail clearly instead. */
@@ -89,10 +95,10 @@ export class BertEmbeddings {
     const positionIds = tf.tile(tf.range(0, T, 1, 'int32'), [B]) as tf.Tensor1D;
     const typeIds = (batch.token_type_ids ? tf.reshape(batch.token_type_ids, [B * T]) : tf.zeros([B * T], 'int32')) as tf.Tensor1D;
     const x = embeddingSum(
-      [this.word_embeddings as tf.Tensor2D, this.position_embeddings as tf.Tensor2D, this.token_type_embeddings as tf.Tensor2D],
+      [param<tf.Tensor2D>(this.word_embeddings), param<tf.Tensor2D>(this.position_embeddings), param<tf.Tensor2D>(this.token_type_embeddings)],
       [ids, positionIds, typeIds],
     );
-    const normed = layerNorm(x, this.LayerNorm.weight as tf.Tensor1D, this.LayerNorm.bias as tf.Tensor1D, this.LayerNorm.eps);
+    const normed = layerNorm(x, param<tf.Tensor1D>(this.LayerNorm.weight), param<tf.Tensor1D>(this.LayerNorm.bias), this.LayerNorm.eps);
     return ctx.drop.apply(normed, this.config.hidden_dropout_prob);
   }
 }
@@ -124,8 +130,8 @@ export class BertSelfAttention {
     // One [H, 3H] matmul instead of three; the 1/√D score scale is folded into the query weights
     // (H² multiplies instead of B·T·H).
     const scale = 1 / Math.sqrt(D);
-    const w = concatColumns([tf.mul(this.query.weight, scale) as tf.Tensor2D, this.key.weight as tf.Tensor2D, this.value.weight as tf.Tensor2D]);
-    const b = concat1d([tf.mul(this.query.bias, scale) as tf.Tensor1D, this.key.bias as tf.Tensor1D, this.value.bias as tf.Tensor1D]);
+    const w = concatColumns([tf.mul(param(this.query.weight), scale) as tf.Tensor2D, param<tf.Tensor2D>(this.key.weight), param<tf.Tensor2D>(this.value.weight)]);
+    const b = concat1d([tf.mul(param(this.query.bias), scale) as tf.Tensor1D, param<tf.Tensor1D>(this.key.bias), param<tf.Tensor1D>(this.value.bias)]);
     const qkv = linear(x, w, b);
     const dropMask = ctx.drop.mask([B * A * T, T], this.config.attention_probs_dropout_prob);
     return multiHeadAttention(qkv, maskBias, dropMask, { B, T, heads: A, headSize: D });
@@ -147,7 +153,7 @@ class DenseResidualNorm {
   }
   apply(h: tf.Tensor2D, residual: tf.Tensor2D, ctx: Ctx): tf.Tensor2D {
     const y = ctx.drop.apply(this.dense.apply(h), this.config.hidden_dropout_prob);
-    return layerNorm(tf.add(y, residual), this.LayerNorm.weight as tf.Tensor1D, this.LayerNorm.bias as tf.Tensor1D, this.LayerNorm.eps);
+    return layerNorm(tf.add(y, residual), param<tf.Tensor1D>(this.LayerNorm.weight), param<tf.Tensor1D>(this.LayerNorm.bias), this.LayerNorm.eps);
   }
 }
 
@@ -213,11 +219,16 @@ export class BertEncoder {
   apply(x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx, collect?: tf.Tensor2D[]): tf.Tensor2D {
     collect?.push(x);
     for (const l of this.layer) {
-      x = l.apply(x, maskBias, ctx);
+      x = ctx.checkpoint ? checkpointedLayer(l, x, maskBias, ctx) : l.apply(x, maskBias, ctx);
       collect?.push(x);
     }
     return x;
   }
+}
+
+function checkpointedLayer(l: BertLayer, x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx): tf.Tensor2D {
+  const start = ctx.drop.position;
+  return recomputedInBackward((h, [bias]) => l.apply(h, bias, ctx), x, [maskBias], () => ctx.drop.seek(start));
 }
 
 export class BertPooler {

@@ -4,6 +4,7 @@ import type { BertConfig, ProblemType } from './config';
 import { BertMain, Ctx, ForwardOptions, ModelInputs, makeCtx } from './bert';
 import { activation, gatherRows, layerNorm, matmul2d } from './ops';
 import { LayerNorm, Linear, NamedVariable, ParamStore } from './params';
+import { param } from './paramReader';
 
 export type Task = 'feature-extraction' | 'sequence-classification' | 'masked-lm' | 'next-sentence-prediction' | 'pretraining';
 export const TASKS: readonly Task[] = ['feature-extraction', 'sequence-classification', 'masked-lm', 'next-sentence-prediction', 'pretraining'];
@@ -172,10 +173,10 @@ export class BertLMPredictionHead {
   /** rows [M, H] → vocabulary logits [M, V] */
   apply(rows: tf.Tensor2D): tf.Tensor2D {
     const h = activation(this.config.hidden_act, this.dense.apply(rows)) as tf.Tensor2D;
-    const t = layerNorm(h, this.LayerNorm.weight as tf.Tensor1D, this.LayerNorm.bias as tf.Tensor1D, this.LayerNorm.eps);
+    const t = layerNorm(h, param<tf.Tensor1D>(this.LayerNorm.weight), param<tf.Tensor1D>(this.LayerNorm.bias), this.LayerNorm.eps);
     // Explicit transpose + plain matmul: on wasm a transposed matmul takes the slow scalar path, and
     // its fused bias with transposeB is wrong (4.22).
-    return tf.add(matmul2d(t, tf.transpose(this.wordEmbeddings) as tf.Tensor2D), this.bias);
+    return tf.add(matmul2d(t, tf.transpose(param(this.wordEmbeddings)) as tf.Tensor2D), param(this.bias));
   }
 }
 

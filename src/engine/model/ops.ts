@@ -25,10 +25,12 @@ export function withGrad(inputs: tf.Tensor[], forward: (xs: tf.Tensor[], save: S
       // tfjs calls a custom gradient outside any tidy and frees nothing until the whole backward pass
       // ends: without this tidy every temporary of every backward step stayed alive (GBs on bert-small).
       // The incoming gradient is not needed after this node either, so it is freed here too.
+      // Saved tensors are freed here too: tfjs frees them only after the whole backward pass, so each
+      // layer's activations outlived its own backward step.
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const out = tf.tidy(() => g.gradFunc(dy, saved));
         const outs = Array.isArray(out) ? out : [out];
-        if (!outs.includes(dy)) dy.dispose();
+        for (const t of [dy, ...saved]) if (!outs.includes(t)) t.dispose();
         return out;
       },
     };
@@ -294,9 +296,9 @@ export function activation(name: HiddenAct, x: tf.Tensor): tf.Tensor {
 /**
  * Dropout masks from a counter-based generator: the part of mask i that belongs to example e depends
  * only on (seed, i, e), so the same seed gives the same masks on every backend and whatever rows a
- * data-parallel share holds (`rowOffset` = index of this batch's first example in the whole batch). Generated in JS with xorshift (written
- * straight into backend memory on wasm/cpu) because tf.randomUniform's seeded alea generator is
- * several times slower on attention-sized tensors.
+ * data-parallel share holds (`rowOffset`: index of the first example in the whole batch).
+ * Generated in JS with xorshift (written straight into backend memory on wasm/cpu) because
+ * tf.randomUniform's seeded alea generator is several times slower on attention-sized tensors.
  */
 export class DropoutContext {
   private counter = 0;
@@ -311,6 +313,15 @@ export class DropoutContext {
   apply<T extends tf.Tensor>(x: T, rate: number): T {
     const mask = this.mask(x.shape, rate);
     return mask ? (tf.mul(x, mask) as T) : x;
+  }
+
+  /** Masks drawn so far; gradient checkpointing seeks back to redraw a layer's masks. */
+  get position(): number {
+    return this.counter;
+  }
+
+  seek(position: number): void {
+    this.counter = position;
   }
 
   /** The next mask (0 or 1/(1−rate)), or null when dropout is off. */

@@ -1,6 +1,7 @@
 // Weights as tf.Variables named by their Hugging Face tensor names, registered in a fixed order.
 import * as tf from '@tensorflow/tfjs-core';
 import { linear } from './ops';
+import { param } from './paramReader';
 
 export interface NamedVariable {
   /** HF tensor name, e.g. `bert.encoder.layer.0.attention.self.query.weight`. */
@@ -55,7 +56,7 @@ export class Linear {
     this.bias = store.add(`${prefix}.bias`, [outFeatures], 'zeros');
   }
   apply(x: tf.Tensor2D): tf.Tensor2D {
-    return linear(x, this.weight as tf.Tensor2D, this.bias as tf.Tensor1D);
+    return linear(x, param<tf.Tensor2D>(this.weight), param<tf.Tensor1D>(this.bias));
   }
 }
 

@@ -1,5 +1,7 @@
 // AdamW as torch.optim.AdamW (decoupled weight decay, bias correction, eps added after the sqrt),
 // written by hand because tfjs has none and tfjs Adam keys its moments by gradient-map position.
+// This is the on-device version (GPU/native backends); wasm and cpu use hostAdamW.ts, whose state
+// lives in JS memory outside the 4 GiB WASM heap.
 // Moments are kept per variable: on wasm, slicing a flat vector back into variables (tf.split /
 // tf.slice) copies the whole input per slice and cost more than the forward+backward pass, while
 // ~15 elementwise ops per variable are a few milliseconds of dispatch.
@@ -72,8 +74,9 @@ export class AdamW {
     const bc1 = 1 - Math.pow(this.beta1, t);
     const bc2sqrt = Math.sqrt(1 - Math.pow(this.beta2, t));
     const keep = 1 - lr * this.weightDecay;
-    tf.tidy(() => {
-      this.vars.forEach((nv, i) => {
+    // One tidy per variable: in one tidy for all, every variable's ~10 temporaries lived to the end.
+    this.vars.forEach((nv, i) =>
+      tf.tidy(() => {
         const p = nv.variable;
         const g = gradScale ? tf.mul(grads[i], gradScale) : grads[i];
         const m = tf.add(tf.mul(this.m[i], this.beta1), tf.mul(g, 1 - this.beta1));
@@ -84,16 +87,17 @@ export class AdamW {
         this.m[i].assign(m);
         this.v[i].assign(v);
         p.assign(tf.sub(decayed, tf.mul(tf.div(m, denom), lr / bc1)));
-      });
-    });
+      }),
+    );
   }
 
-  getState(): AdamWState {
+  /** Reads the moments back (asynchronously: WebGPU cannot read synchronously). */
+  async getState(): Promise<AdamWState> {
     const tensors: AdamWState['tensors'] = {};
-    this.vars.forEach((nv, i) => {
-      tensors[`exp_avg.${nv.name}`] = { shape: nv.variable.shape, data: Float32Array.from(this.m[i].dataSync() as Float32Array) };
-      tensors[`exp_avg_sq.${nv.name}`] = { shape: nv.variable.shape, data: Float32Array.from(this.v[i].dataSync() as Float32Array) };
-    });
+    for (const [i, nv] of this.vars.entries()) {
+      tensors[`exp_avg.${nv.name}`] = { shape: nv.variable.shape, data: Float32Array.from((await this.m[i].data()) as Float32Array) };
+      tensors[`exp_avg_sq.${nv.name}`] = { shape: nv.variable.shape, data: Float32Array.from((await this.v[i].data()) as Float32Array) };
+    }
     return { step: this.step, tensors };
   }
 

@@ -6,10 +6,11 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync
 import { join, resolve } from 'node:path';
 import type { EncodedExample } from '../data';
 import { epochBatches } from '../data';
-import { AdamW, clipByGlobalNorm, type NamedVariable } from './adamw';
+import type { NamedVariable } from './adamw';
+import { createTrainStep, type TrainStep } from './trainStep';
 import { LrSchedule, type SchedulerType } from './schedule';
 import { Rng, mixSeed } from './rng';
-import { collateHost, toTensors, type MaskingSpec, type TrainKind } from './tensors';
+import { collateHost, type MaskingSpec, type TrainKind } from './tensors';
 import { evaluateModel, scalarMetrics, type EvalMetrics, type EvalModel } from './evaluate';
 import { isImprovement } from './metrics';
 import { EventFileWriter } from './tensorboard';
@@ -58,6 +59,8 @@ export interface LoopArguments {
   data_seed: number | null;
   early_stopping_patience: number | null;
   early_stopping_threshold: number;
+  /** Recompute each encoder layer in the backward pass instead of keeping its activations. Default false. */
+  gradient_checkpointing?: boolean;
 }
 
 export interface TrainableModel extends EvalModel {
@@ -236,7 +239,9 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
     if (!existsSync(join(resumeDir, 'trainer_state.json'))) throw new Error(`training.resume_from_checkpoint: ${resumeDir} is not a complete checkpoint (no trainer_state.json)`);
   }
 
-  let opt: AdamW;
+  let stepper: TrainStep | undefined;
+  const newTrainStep = () =>
+    createTrainStep(model, { kind: inp.kind, beta1: a.adam_beta1, beta2: a.adam_beta2, eps: a.adam_epsilon, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm, gradientCheckpointing: !!a.gradient_checkpointing });
   // A replaced model (fresh init before a resume, last weights before the best ones) frees its weights.
   const replaceModel = (next: TrainableModel): void => {
     if (next !== model) (model as { dispose?: () => void }).dispose?.();
@@ -244,7 +249,7 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
   };
   if (resumeDir) {
     replaceModel(await inp.loadModel(resumeDir));
-    opt = new AdamW(model.variables, { lr: a.learning_rate, beta1: a.adam_beta1, beta2: a.adam_beta2, eps: a.adam_epsilon, weightDecay: a.weight_decay });
+    stepper = await newTrainStep();
     // A Hugging Face Trainer checkpoint has no bertnb_state.json: rebuild it from trainer_state.json
     // and keep the fresh optimizer (its moments are in optimizer.pt, a PyTorch pickle).
     const hfOnly = isHfTrainerCheckpoint(resumeDir);
@@ -255,7 +260,7 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
     if (hfOnly) say(`resuming a Hugging Face Trainer checkpoint: weights and step restored, optimizer moments start fresh`);
     else {
       const st = readF32Safetensors(join(resumeDir, 'optimizer.safetensors'));
-      opt.setState({ step: Number(st.metadata.step ?? rs.global_step), tensors: st.tensors });
+      stepper.setState({ step: Number(st.metadata.step ?? rs.global_step), tensors: st.tensors });
     }
     if (rs.train_examples !== inp.train.length || rs.train_batch_size !== bs || rs.updates_per_epoch !== updatesPerEpoch)
       say(`warning: the data or batch size changed since the checkpoint (${rs.train_examples} examples × batch ${rs.train_batch_size} then, ${inp.train.length} × ${bs} now); the data order will differ`);
@@ -273,9 +278,9 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
     lastCheckpoint = resumeDir;
     say(`resumed from ${resumeDir} at step ${step}`);
   } else {
-    opt = new AdamW(model.variables, { lr: a.learning_rate, beta1: a.adam_beta1, beta2: a.adam_beta2, eps: a.adam_epsilon, weightDecay: a.weight_decay });
+    stepper = await newTrainStep();
   }
-  const varList = model.variables.map((v) => v.variable);
+  const opt: TrainStep = stepper;
 
   // --- logs ---
   const metricsFile = join(outputDir, 'metrics.jsonl');
@@ -370,7 +375,7 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
       samples_seen: samplesSeen,
       rng_state: rng.state(),
     };
-    const optState = opt.getState();
+    const optState = await opt.getState();
     await buildDirAtomic(dir, async (tmp) => {
       await inp.saveModel(model, tmp);
       writeFileSynced(join(tmp, 'optimizer.safetensors'), encodeF32Safetensors(optState.tensors, { step: String(optState.step), format: 'bertnb-adamw' }));
@@ -419,7 +424,6 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
       await hooks.waitWhilePaused?.();
       const tStep = now();
       const group = batches.slice(g * accum, (g + 1) * accum);
-      let acc: tf.Tensor[] | undefined;
       let stepLoss = 0;
       let stepSamples = 0;
       for (let k = 0; k < group.length; k++) {
@@ -429,29 +433,13 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
         const t1 = now();
         timings.data += t1 - t0;
         const dropoutSeed = mixSeed(a.seed, step, k) & 0x7fffffff;
-        const scale = 1 / group.length;
-        const { list, value } = tf.tidy(() => {
-          const t = toTensors(host, inp.kind);
-          const { value, grads } = tf.variableGrads(() => tf.mul(model.loss(t.inputs, t.labels as never, { training: true, seed: dropoutSeed }).loss, scale) as tf.Scalar, varList);
-          return { list: opt.gradList(grads), value };
-        });
-        stepLoss += (await value.data())[0];
-        value.dispose();
-        if (acc) {
-          const prev: tf.Tensor[] = acc;
-          acc = tf.tidy(() => prev.map((x, i) => tf.add(x, list[i])));
-          tf.dispose([...prev, ...list]);
-        } else acc = list;
+        stepLoss += await opt.accumulate({ host, scale: 1 / group.length, dropoutSeed });
         stepSamples += rows.length;
         timings.forwardBackward += now() - t1;
       }
       const t2 = now();
-      const { scale: clipScale, norm } = clipByGlobalNorm(acc!, a.max_grad_norm);
       const lr = schedule.lr(step);
-      opt.apply(acc!, lr, clipScale);
-      tf.dispose([...acc!, clipScale]);
-      lastGradNorm = (await norm.data())[0];
-      norm.dispose();
+      lastGradNorm = await opt.update(lr);
       timings.optimizer += now() - t2;
       if (!Number.isFinite(stepLoss)) throw new Error(`loss became ${stepLoss} at step ${step + 1}; try a lower learning_rate`);
 
@@ -535,7 +523,7 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
     timings.checkpoint += now() - t0;
   }
   tb?.close();
-  opt.dispose();
+  await opt.dispose();
   const elapsed = now() - tStart;
   if (finalModelSaved) say(`final model saved to ${outputDir}`);
   return {

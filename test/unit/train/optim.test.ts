@@ -35,12 +35,12 @@ test('AdamW matches a scalar torch.optim.AdamW reference, with no decay on bias/
   const got = [...vars[0].variable.dataSync(), ...vars[1].variable.dataSync()];
   got.forEach((x, i) => assert.ok(Math.abs(x - ref.p[i]) < 1e-5, `param ${i}: ${x} vs ${ref.p[i]}`));
   // state round trip
-  const st = opt.getState();
+  const st = await opt.getState();
   assert.equal(st.step, 5);
   assert.deepEqual(st.tensors['exp_avg.dense.bias'].shape, [2]);
   const opt2 = new AdamW(vars, { lr: 0.1 });
   opt2.setState(st);
-  assert.deepEqual([...opt2.getState().tensors['exp_avg_sq.dense.weight'].data], [...st.tensors['exp_avg_sq.dense.weight'].data]);
+  assert.deepEqual([...(await opt2.getState()).tensors['exp_avg_sq.dense.weight'].data], [...st.tensors['exp_avg_sq.dense.weight'].data]);
   // numTensors stays flat across updates
   const before = tf.memory().numTensors;
   for (let i = 0; i < 3; i++) {

@@ -9,8 +9,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GradientEngine, MicroBatch } from '../gradientEngine';
 import type { BertConfig } from '../../model';
 import type { TrainKind } from '../tensors';
+import type { LossModel } from '../backward';
+import { readWeights, writeWeights } from '../hostTensors';
 import { splitBatch } from './shares';
-import { shareGradient, type LossModel } from './shareGradient';
+import { shareGradient } from './shareGradient';
 import { views, type FromThread, type ThreadInit, type ToThread } from './messages';
 import { workerScript } from './entry';
 
@@ -20,6 +22,7 @@ export interface ParallelOptions {
   kind: TrainKind;
   /** Threads in all, this one included (≥ 1). */
   threads: number;
+  gradientCheckpointing?: boolean;
 }
 
 /** Seconds spent in each part of the work since the engine started (for profiles and benches). */
@@ -123,7 +126,7 @@ export class ParallelGradientEngine implements GradientEngine {
       throw e;
     }
     const engine = new ParallelGradientEngine(opts, threads, views(paramBuffer, sizes));
-    if (threads.length) await engine.loadParameters(await Promise.all(model.variables.map(async (v) => (await v.variable.data()) as Float32Array)), false);
+    if (threads.length) await engine.loadParameters(readWeights(model.variables), false);
     return engine;
   }
 
@@ -133,12 +136,12 @@ export class ParallelGradientEngine implements GradientEngine {
 
   async accumulate(batch: MicroBatch, into: Float32Array[]): Promise<number> {
     const shares = splitBatch(batch.host, this.opts.kind, this.threadCount);
-    const job = (i: number) => ({ share: shares[i], kind: this.opts.kind, scale: batch.scale, dropoutSeed: batch.dropoutSeed });
+    const job = (i: number) => ({ share: shares[i], kind: this.opts.kind, scale: batch.scale, dropoutSeed: batch.dropoutSeed, gradientCheckpointing: !!this.opts.gradientCheckpointing });
     const replies = shares.slice(1).map((_, i) => this.threads[i].request({ type: 'grad', id: this.nextId++, ...job(i + 1) }));
     // Collect failures now so that one thread's error does not go unhandled while this one computes.
     const settled = Promise.allSettled(replies);
     const t0 = performance.now();
-    let loss = shareGradient(this.opts.model, job(0), into, 'add');
+    let loss = shareGradient(this.opts.model, job(0), into);
     const t1 = performance.now();
     const results = await settled;
     const t2 = performance.now();
@@ -150,7 +153,7 @@ export class ParallelGradientEngine implements GradientEngine {
       if (m.type !== 'grad-done') throw new Error(`training thread answered ${m.type} to a gradient job`);
       loss += m.loss;
       slowest = Math.max(slowest, m.seconds);
-      addInto(into, this.threads[i].grads);
+      addAll(into, this.threads[i].grads);
     }
     const p = this.profile;
     p.ownShare += (t1 - t0) / 1000;
@@ -164,12 +167,14 @@ export class ParallelGradientEngine implements GradientEngine {
   async loadParameters(params: Float32Array[], own = true): Promise<void> {
     const t0 = performance.now();
     if (this.threads.length) {
-      this.params.forEach((dst, i) => dst.set(params[i]));
-      const loaded = Promise.all(this.threads.map((t) => t.request({ type: 'params' })));
+      // Arrays on shared memory (the host optimizer's) reach the threads without a copy.
+      const shared = params.every((p) => p.buffer instanceof SharedArrayBuffer);
+      if (!shared) this.params.forEach((dst, i) => dst.set(params[i]));
+      const loaded = Promise.all(this.threads.map((t) => t.request({ type: 'params', arrays: shared ? params : undefined })));
       // This thread's copy loads while the workers load theirs.
-      if (own) assignAll(this.opts.model, params);
+      if (own) writeWeights(this.opts.model.variables, params);
       for (const m of await loaded) if (m.type !== 'params-loaded') throw new Error(`training thread answered ${m.type} to new weights`);
-    } else if (own) assignAll(this.opts.model, params);
+    } else if (own) writeWeights(this.opts.model.variables, params);
     this.profile.upload += (performance.now() - t0) / 1000;
   }
 
@@ -178,13 +183,7 @@ export class ParallelGradientEngine implements GradientEngine {
   }
 }
 
-function assignAll(model: LossModel, params: Float32Array[]): void {
-  // The cpu backend keeps the array it is given (the optimizer updates these in place); wasm copies.
-  const copy = tf.getBackend() === 'cpu';
-  tf.tidy(() => model.variables.forEach((v, i) => v.variable.assign(tf.tensor(copy ? params[i].slice() : params[i], v.variable.shape))));
-}
-
-function addInto(into: Float32Array[], parts: Float32Array[]): void {
+function addAll(into: Float32Array[], parts: Float32Array[]): void {
   for (let i = 0; i < into.length; i++) {
     const dst = into[i], src = parts[i];
     for (let j = 0; j < dst.length; j++) dst[j] += src[j];

@@ -11,15 +11,16 @@ export interface ThreadInit {
   backend: string;
   /** Parameter sizes in model.variables order; offsets into the two shared buffers follow it. */
   sizes: number[];
-  /** The weights, written by the calling thread before each 'params' message. */
+  /** Weights written here by the calling thread when its own arrays are not on shared memory. */
   params: SharedArrayBuffer;
   /** This thread's gradient, written by the thread for each 'grad' job. */
   grads: SharedArrayBuffer;
 }
 
 export type ToThread =
-  | { type: 'params' }
-  | { type: 'grad'; id: number; share: Share; kind: TrainKind; scale: number; dropoutSeed: number };
+  /** New weights: `arrays` when they are on shared memory (no copy), else the init's `params`. */
+  | { type: 'params'; arrays?: Float32Array[] }
+  | { type: 'grad'; id: number; share: Share; kind: TrainKind; scale: number; dropoutSeed: number; gradientCheckpointing: boolean };
 
 export type FromThread =
   | { type: 'ready'; backend: string }

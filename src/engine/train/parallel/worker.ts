@@ -3,39 +3,39 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { createModel, initBackend } from '../../model';
-import { shareGradient, type LossModel } from './shareGradient';
+import type { LossModel } from '../backward';
+import { writeWeights } from '../hostTensors';
+import { shareGradient } from './shareGradient';
 import { views, type FromThread, type ThreadInit, type ToThread } from './messages';
 
 async function main(): Promise<void> {
   const port = parentPort!;
   const init = workerData as ThreadInit;
   const send = (m: FromThread) => port.postMessage(m);
+  const fail = (e: unknown) => send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   try {
     await initBackend(init.backend);
     const model = createModel(init.task, init.config) as unknown as LossModel;
     const params = views(init.params, init.sizes);
     const grads = views(init.grads, init.sizes);
-    // The cpu backend keeps the array it is given; the wasm one copies it into its heap.
-    const ownCopy = tf.getBackend() === 'cpu';
     port.on('message', (m: ToThread) => {
       try {
         if (m.type === 'params') {
-          // assign() gives each variable fresh storage: XNNPACK caches packed copies of matmul
-          // operands by tensor, so overwriting a variable's memory in place would leave them stale.
-          tf.tidy(() => model.variables.forEach((v, i) => v.variable.assign(tf.tensor(ownCopy ? params[i].slice() : params[i], v.variable.shape))));
+          writeWeights(model.variables, m.arrays ?? params);
           send({ type: 'params-loaded' });
         } else {
           const t0 = performance.now();
-          const loss = shareGradient(model, m, grads, 'set');
+          for (const g of grads) g.fill(0);
+          const loss = shareGradient(model, m, grads);
           send({ type: 'grad-done', id: m.id, loss, seconds: (performance.now() - t0) / 1000 });
         }
       } catch (e) {
-        send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+        fail(e);
       }
     });
     send({ type: 'ready', backend: tf.getBackend() });
   } catch (e) {
-    send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    fail(e);
   }
 }
 

@@ -1,0 +1,125 @@
+// What one optimizer step needs from where the numbers live, behind one interface for the loop:
+// - host (wasm, cpu): weights' master copies, the summed gradient and the AdamW moments in JS memory
+//   (hostAdamW.ts); a GradientEngine computes each micro-batch's gradient into them;
+// - device (webgpu, webgl, native TensorFlow): everything stays on the device as tensors (adamw.ts).
+// createTrainStep is the one place that chooses.
+import * as tf from '@tensorflow/tfjs-core';
+import { AdamW, clipByGlobalNorm, type AdamWState } from './adamw';
+import { HostAdamW } from './hostAdamW';
+import { isHostBackend, readWeights } from './hostTensors';
+import { lossAndGradients, type LossModel } from './backward';
+import type { GradientEngine, MicroBatch } from './gradientEngine';
+import { LocalGradientEngine } from './localEngine';
+import type { TrainKind } from './tensors';
+
+export interface TrainStep {
+  /** Number of trained parameters. */
+  readonly size: number;
+  /** Adds one micro-batch's gradient of scale·loss to the update's sum; resolves to scale·loss. */
+  accumulate(batch: MicroBatch): Promise<number>;
+  /** Clips the summed gradient (max_grad_norm), applies AdamW at `lr`, updates the model's weights and starts a new sum; resolves to the norm before clipping. */
+  update(lr: number): Promise<number>;
+  getState(): Promise<AdamWState>;
+  setState(state: AdamWState): void;
+  dispose(): Promise<void>;
+}
+
+export interface TrainStepOptions {
+  kind: TrainKind;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  maxGradNorm: number;
+  gradientCheckpointing: boolean;
+}
+
+export async function createTrainStep(model: LossModel, o: TrainStepOptions): Promise<TrainStep> {
+  if (!isHostBackend()) return new DeviceTrainStep(model, o);
+  // Multi-thread engines (data parallelism across worker threads) plug in here.
+  const engine: GradientEngine = new LocalGradientEngine(model, o.kind, o.gradientCheckpointing);
+  const weights = readWeights(model.variables);
+  await engine.loadParameters(weights);
+  return new HostTrainStep(model, engine, weights, o);
+}
+
+class HostTrainStep implements TrainStep {
+  private readonly opt: HostAdamW;
+  constructor(
+    model: LossModel,
+    private readonly engine: GradientEngine,
+    weights: Float32Array[],
+    private readonly o: TrainStepOptions,
+  ) {
+    const params = model.variables.map((v) => ({ name: v.name, shape: v.variable.shape }));
+    this.opt = new HostAdamW(params, weights, { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay });
+  }
+  get size(): number {
+    return this.opt.size;
+  }
+  accumulate(batch: MicroBatch): Promise<number> {
+    return this.engine.accumulate(batch, this.opt.grads);
+  }
+  async update(lr: number): Promise<number> {
+    const { norm, scale } = this.opt.clipFactor(this.o.maxGradNorm);
+    this.opt.apply(lr, scale);
+    this.opt.zeroGrads();
+    await this.engine.loadParameters(this.opt.weights);
+    return norm;
+  }
+  async getState(): Promise<AdamWState> {
+    return this.opt.getState();
+  }
+  setState(state: AdamWState): void {
+    this.opt.setState(state);
+  }
+  dispose(): Promise<void> {
+    return this.engine.dispose();
+  }
+}
+
+class DeviceTrainStep implements TrainStep {
+  private readonly opt: AdamW;
+  private sum: Array<tf.Tensor | undefined>;
+  constructor(
+    private readonly model: LossModel,
+    private readonly o: TrainStepOptions,
+  ) {
+    this.opt = new AdamW(model.variables.map((v) => ({ name: v.name, variable: v.variable })), { lr: 0, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay });
+    this.sum = model.variables.map(() => undefined);
+  }
+  get size(): number {
+    return this.opt.size;
+  }
+  async accumulate(batch: MicroBatch): Promise<number> {
+    const spec = { kind: this.o.kind, scale: batch.scale, dropoutSeed: batch.dropoutSeed, gradientCheckpointing: this.o.gradientCheckpointing };
+    const value = lossAndGradients(this.model, batch.host, spec, (i, g) => {
+      const prev = this.sum[i];
+      this.sum[i] = tf.keep(prev ? tf.add(prev, g) : tf.clone(g));
+      prev?.dispose();
+    });
+    const loss = (await value.data())[0];
+    value.dispose();
+    return loss;
+  }
+  async update(lr: number): Promise<number> {
+    const grads = this.model.variables.map((v, i) => this.sum[i] ?? tf.zeros(v.variable.shape));
+    const { scale, norm } = clipByGlobalNorm(grads, this.o.maxGradNorm);
+    this.opt.apply(grads, lr, scale);
+    tf.dispose([...grads, scale]);
+    this.sum = this.sum.map(() => undefined);
+    const n = (await norm.data())[0];
+    norm.dispose();
+    return n;
+  }
+  getState(): Promise<AdamWState> {
+    return this.opt.getState();
+  }
+  setState(state: AdamWState): void {
+    this.opt.setState(state);
+  }
+  async dispose(): Promise<void> {
+    tf.dispose(this.sum.filter((t): t is tf.Tensor => !!t));
+    this.opt.dispose();
+  }
+}

@@ -57,6 +57,7 @@ export function handledElsewhere(c: RunConfig): Array<{ key: string; where: stri
     { key: 'training.early_stopping_patience', where: c.training.early_stopping_patience === null ? 'off (no EarlyStoppingCallback)' : 'EarlyStoppingCallback(early_stopping_patience=…) in train.py' },
     { key: 'training.early_stopping_threshold', where: 'EarlyStoppingCallback(early_stopping_threshold=…) in train.py' },
     { key: 'training.backend', where: 'not applicable: PyTorch chooses the device (CUDA when present); accelerate/torchrun place processes' },
+    { key: 'training.num_threads', where: "not applicable: bertnb's CPU training threads; PyTorch sizes its own thread pool (torch.set_num_threads), accelerate/torchrun place processes" },
     { key: 'task', where: 'TASK in train.py (BertForSequenceClassification, or BertForPreTraining / BertForMaskedLM)' },
     { key: 'model', where: 'MODEL in train.py' },
     { key: 'tokenizer', where: 'TOKENIZER in train.py (tokenizer/ folder of the export, or the model\'s own)' },

@@ -8,6 +8,7 @@ import type { EncodedExample } from '../data';
 import { epochBatches } from '../data';
 import type { NamedVariable } from './adamw';
 import { createTrainStep, type TrainStep } from './trainStep';
+import { trainingThreads } from './parallel';
 import { LrSchedule, type SchedulerType } from './schedule';
 import { Rng, mixSeed } from './rng';
 import { collateHost, type MaskingSpec, type TrainKind } from './tensors';
@@ -61,6 +62,8 @@ export interface LoopArguments {
   early_stopping_threshold: number;
   /** Recompute each encoder layer in the backward pass instead of keeping its activations. Default false. */
   gradient_checkpointing?: boolean;
+  /** bertnb: CPU threads training on wasm/cpu (data parallelism). Unset: every core. */
+  num_threads?: number | null;
 }
 
 export interface TrainableModel extends EvalModel {
@@ -241,7 +244,7 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
 
   let stepper: TrainStep | undefined;
   const newTrainStep = () =>
-    createTrainStep(model, { kind: inp.kind, beta1: a.adam_beta1, beta2: a.adam_beta2, eps: a.adam_epsilon, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm, gradientCheckpointing: !!a.gradient_checkpointing });
+    createTrainStep(model, { kind: inp.kind, beta1: a.adam_beta1, beta2: a.adam_beta2, eps: a.adam_epsilon, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm, gradientCheckpointing: !!a.gradient_checkpointing, threads: trainingThreads(a.num_threads) });
   // A replaced model (fresh init before a resume, last weights before the best ones) frees its weights.
   const replaceModel = (next: TrainableModel): void => {
     if (next !== model) (model as { dispose?: () => void }).dispose?.();
@@ -414,7 +417,7 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
   let status: TrainResult['status'] = 'completed';
   let lastLoss = NaN, lastGradNorm = NaN, lastLr = 0;
   let recentSamples = 0, recentTime = 0;
-  say(`training: ${inp.train.length} examples, ${numEpochs} epoch(s), ${maxSteps} steps (batch ${bs} × accumulation ${accum}), ${opt.size.toLocaleString('en-US')} parameters`);
+  say(`training: ${inp.train.length} examples, ${numEpochs} epoch(s), ${maxSteps} steps (batch ${bs} × accumulation ${accum}), ${opt.size.toLocaleString('en-US')} parameters, ${opt.threads} thread${opt.threads === 1 ? '' : 's'}`);
 
   outer: for (let epoch = Math.floor(step / updatesPerEpoch); epoch < numEpochs && step < maxSteps; epoch++) {
     let batches = epochBatches(lengths, bs, dataSeed, epoch, { groupByLength: inp.groupByLength });

@@ -28,9 +28,9 @@ const kind = (process.env.KIND ?? 'mlm') as 'mlm' | 'classification';
   const opt = new HostAdamW(model.variables.map((v: any) => ({ name: v.name, shape: v.variable.shape })), weights, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 });
   let tAcc = 0, tOpt = 0, tUp = 0, tData = 0;
   const cpu0 = process.cpuUsage();
-  let t0all = 0;
+  let t0all = 0; let cpuM = process.cpuUsage();
   for (let s = 0; s <= STEPS; s++) {
-    if (s === 1) { t0all = performance.now(); tAcc = tOpt = tUp = tData = 0; if (engine.profile) for (const k of Object.keys(engine.profile)) engine.profile[k] = 0; }
+    if (s === 1) { cpuM = process.cpuUsage(); t0all = performance.now(); tAcc = tOpt = tUp = tData = 0; if (engine.profile) for (const k of Object.keys(engine.profile)) engine.profile[k] = 0; }
     const a = performance.now();
     const host = collateHost(rows.slice(s * B, (s + 1) * B), kind, 0, 'single_label_classification', 2, mask, new Rng(mixSeed(1, s)));
     const b = performance.now();
@@ -45,9 +45,9 @@ const kind = (process.env.KIND ?? 'mlm') as 'mlm' | 'classification';
     tData += b - a; tAcc += c - b; tOpt += d - c; tUp += e - d;
   }
   const wall = (performance.now() - t0all) / 1000;
-  const cpu = process.cpuUsage(cpu0);
+  const cpu = process.cpuUsage(cpu0); const cm = process.cpuUsage(cpuM);
   const per = (x: number) => (x / 1000 / STEPS).toFixed(3);
-  console.log(JSON.stringify({ kind, threads: local ? 'local' : threads, cores: availableParallelism(), load: loadavg()[0].toFixed(1), s_per_step: (wall / STEPS).toFixed(3), data: per(tData), accumulate: per(tAcc), optimizer: per(tOpt), upload: per(tUp), cpu_user_s_total: (cpu.user / 1e6).toFixed(1),
+  console.log(JSON.stringify({ kind, threads: local ? 'local' : threads, cores: availableParallelism(), load: loadavg()[0].toFixed(1), s_per_step: (wall / STEPS).toFixed(3), data: per(tData), accumulate: per(tAcc), optimizer: per(tOpt), upload: per(tUp), cpu_user_s_total: (cpu.user / 1e6).toFixed(1), cpu_s_per_step: ((cm.user + cm.system) / 1e6 / STEPS).toFixed(3),
     profile: engine.profile ? Object.fromEntries(Object.entries(engine.profile).map(([k, v]) => [k, k === 'microBatches' ? v : ((v as number) / STEPS).toFixed(3)])) : undefined }));
   await engine.dispose();
 })();

@@ -178,16 +178,19 @@ function stepInterval(value: number, maxSteps: number): number {
 }
 
 export async function train(inp: TrainerInputs): Promise<TrainResult> {
+  // A failed run still ends its training threads (a notebook kernel lives on to train again).
+  const onFailure: Array<() => Promise<void>> = [];
   try {
-    return await trainLoop(inp);
+    return await trainLoop(inp, onFailure);
   } catch (e) {
+    for (const f of onFailure) await f().catch(() => {});
     // Every checkpoint is built under a temporary name, so a full disk never leaves a half one behind.
     if (isFullDiskError(e)) throw fullDiskError(e, resolve(inp.args.output_dir), latestCheckpoint(resolve(inp.args.output_dir)));
     throw e;
   }
 }
 
-async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
+async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void>>): Promise<TrainResult> {
   const a = inp.args;
   const hooks = inp.hooks ?? {};
   const say = (t: string) => hooks.onMessage?.(t);
@@ -243,8 +246,11 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
   }
 
   let stepper: TrainStep | undefined;
-  const newTrainStep = () =>
-    createTrainStep(model, { kind: inp.kind, beta1: a.adam_beta1, beta2: a.adam_beta2, eps: a.adam_epsilon, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm, gradientCheckpointing: !!a.gradient_checkpointing, threads: trainingThreads(a.num_threads) });
+  const newTrainStep = async () => {
+    const created = await createTrainStep(model, { kind: inp.kind, beta1: a.adam_beta1, beta2: a.adam_beta2, eps: a.adam_epsilon, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm, gradientCheckpointing: !!a.gradient_checkpointing, threads: trainingThreads(a.num_threads) });
+    onFailure.push(() => created.dispose());
+    return created;
+  };
   // A replaced model (fresh init before a resume, last weights before the best ones) frees its weights.
   const replaceModel = (next: TrainableModel): void => {
     if (next !== model) (model as { dispose?: () => void }).dispose?.();

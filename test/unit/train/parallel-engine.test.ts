@@ -38,8 +38,8 @@ function maxDiff(a: Float32Array[], b: Float32Array[]): { diff: number; scale: n
   return { diff, scale };
 }
 
-async function engineGrads(model: Model, kind: TrainKind, threads: number, host: ReturnType<typeof collateHost>, seed: number, scale: number) {
-  const engine = await ParallelGradientEngine.create({ model, kind, threads });
+async function engineGrads(model: Model, kind: TrainKind, threads: number, host: ReturnType<typeof collateHost>, seed: number, scale: number, gradientCheckpointing = false) {
+  const engine = await ParallelGradientEngine.create({ model, kind, threads, gradientCheckpointing });
   engines.push(engine);
   const into = model.variables.map((v) => new Float32Array(v.variable.size));
   const loss = await engine.accumulate({ host, scale, dropoutSeed: seed }, into);
@@ -77,6 +77,18 @@ for (const [kind, task] of [
     (model as unknown as { dispose(): void }).dispose();
   });
 }
+
+test('with gradient_checkpointing, 2 threads still sum to the whole batch\'s gradient', { timeout: 120_000 }, async () => {
+  await useWasm();
+  const model = createModel('sequence-classification', withDropout(tinyConfig()), { seed: 5 }) as unknown as Model;
+  const host = collateHost(rowsFor('classification', 9), 'classification', PAD, 'single_label_classification', 2);
+  const ref = wholeBatchGrads(model, host, 'classification', 77, 1);
+  const got = await engineGrads(model, 'classification', 2, host, 77, 1, true);
+  const { diff, scale } = maxDiff(ref.grads, got.grads);
+  assert.ok(diff <= 1e-5 * scale + 1e-7, `max |Δgrad| ${diff} (max |grad| ${scale})`);
+  await got.engine.dispose();
+  (model as unknown as { dispose(): void }).dispose();
+});
 
 test('shares weigh their losses by their part of the denominator: masked tokens spread unevenly', async () => {
   const host = collateHost(rowsFor('mlm', 7), 'mlm', PAD, '', 0, mask, new Rng(3));

@@ -304,6 +304,6 @@ export const trainingFields = {
   },
   num_threads: {
     kind: 'integer', default: null, nullable: true, minimum: 1, hf: false, section: 'Compute',
-    description: 'bertnb extension (no TrainingArguments field): CPU threads that train on the wasm and cpu backends, each computing part of every batch. Unset: every core (os.availableParallelism()).',
+    description: 'bertnb extension (no TrainingArguments field): CPU threads that train on the wasm and cpu backends, each computing part of every batch. Unset: every core (os.availableParallelism()); never more threads than examples in a batch.',
   },
 } as const satisfies FieldTable;

@@ -247,7 +247,7 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
 
   let stepper: TrainStep | undefined;
   const newTrainStep = async () => {
-    const created = await createTrainStep(model, { kind: inp.kind, beta1: a.adam_beta1, beta2: a.adam_beta2, eps: a.adam_epsilon, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm, gradientCheckpointing: !!a.gradient_checkpointing, threads: trainingThreads(a.num_threads) });
+    const created = await createTrainStep(model, { kind: inp.kind, beta1: a.adam_beta1, beta2: a.adam_beta2, eps: a.adam_epsilon, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm, gradientCheckpointing: !!a.gradient_checkpointing, threads: Math.min(trainingThreads(a.num_threads), bs) });
     onFailure.push(() => created.dispose());
     return created;
   };

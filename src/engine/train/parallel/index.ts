@@ -8,7 +8,7 @@ import { ParallelGradientEngine } from './engine';
 export { ParallelGradientEngine } from './engine';
 export type { ParallelProfile } from './engine';
 
-/** Threads a training uses: the num_threads setting, else every core. */
+/** Threads a training asks for: the num_threads setting, else every core (the trainer caps it at the batch size). */
 export function trainingThreads(setting: number | null | undefined): number {
   const cores = availableParallelism();
   if (setting === null || setting === undefined) return cores;

@@ -5,6 +5,7 @@ import { parseHostToWorker, toHost, type WorkerToHost, type WorkerState } from '
 import { initBackend } from '../engine/model';
 import { ops, type OpContext } from './ops';
 import { runTraining, doneMetrics } from './ops/train';
+import { explainMemoryFailure } from '../engine/train/memoryErrors';
 
 if (!process.send) {
   console.error('bertnb worker: must be started by the host with an IPC channel (child_process.fork)');
@@ -69,7 +70,8 @@ async function startRun(config: unknown, resume?: string | boolean): Promise<voi
     else setState('idle');
   } catch (e) {
     running--;
-    const err = e instanceof Error ? e : new Error(String(e));
+    const x = explainMemoryFailure(e);
+    const err = x instanceof Error ? x : new Error(String(x));
     send(toHost('error', { message: err.message, lastCheckpoint, stack: err.stack }));
     exitAfterFlush(1);
   }
@@ -90,7 +92,8 @@ async function answer(id: number, op: string, args: unknown): Promise<void> {
     const result = await handler(args, context(ac.signal));
     send(toHost('response', { id, ok: true, result }));
   } catch (e) {
-    send(toHost('response', { id, ok: false, error: e instanceof Error ? e.message : String(e) }));
+    const x = explainMemoryFailure(e);
+    send(toHost('response', { id, ok: false, error: x instanceof Error ? x.message : String(x) }));
   } finally {
     running--;
     requests.delete(id);

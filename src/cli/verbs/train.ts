@@ -1,6 +1,7 @@
 // `bertnb train CONFIG`: runs the training child process and shows its progress. Ctrl-C stops
 // cleanly (the step finishes, a checkpoint is written); a second Ctrl-C kills the child.
 import { CliError } from '../errors';
+import { explainMemoryFailure, MEMORY_ADVICE } from '../../engine/train/memoryErrors';
 import { parseVerbFlagsAndFile } from '../args';
 import { loadRunConfigWithWarnings, ConfigError } from '../../schema/load';
 import { TrainingProcess } from '../../worker/client';
@@ -120,10 +121,16 @@ export async function run(argv: string[]): Promise<number> {
     }
     const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
     const last = exit.lastCheckpoint ? `; last good checkpoint: ${exit.lastCheckpoint}` : '';
-    throw new CliError(error ? `${error}${last}` : `training process ended unexpectedly (${how})${last}`, 1);
+    throw new CliError(error ? `${explainedText(error)}${last}` : `training process ended unexpectedly (${how}${exit.signal === 'SIGKILL' ? `; on Linux usually the kernel's out-of-memory killer: ${MEMORY_ADVICE}` : ''})${last}`, 1);
   } finally {
     bar?.stop();
     process.off('SIGINT', onSigint);
     proc.kill();
   }
+}
+
+/** A child's error text, translated when it is a raw WebAssembly out-of-memory message. */
+function explainedText(text: string): string {
+  const x = explainMemoryFailure(new Error(text));
+  return x instanceof Error && x.message !== text ? x.message : text;
 }

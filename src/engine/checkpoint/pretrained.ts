@@ -33,6 +33,8 @@ export interface LoadOptions {
   revision?: string;
   /** Config overrides for a built-in name (e.g. vocab_size for a custom vocabulary). */
   configOverrides?: Partial<BertConfig>;
+  /** Called with the final config before any weight is allocated (training refuses sizes that cannot fit there). */
+  beforeAllocate?: (config: BertConfig) => void;
 }
 
 export interface LoadResult {
@@ -174,6 +176,7 @@ export async function loadPretrained(source: string, opts: LoadOptions): Promise
     if (opts.numLabels !== undefined || opts.id2label) config = withLabels(config, opts.numLabels ?? Object.keys(opts.id2label!).length, opts.id2label);
     const tokenizer = await BertTokenizer.load(bundledVocabPath());
     checkVocab(tokenizer, config, 'the bundled vocabulary');
+    opts.beforeAllocate?.(config);
     const model = createModel(task, config, { seed });
     const names = model.variables.map((v) => v.name);
     const messages = [`${source} is a built-in configuration: every weight of ${model.architecture} is newly initialized (random, seed ${seed})`];
@@ -190,6 +193,7 @@ export async function loadPretrained(source: string, opts: LoadOptions): Promise
   const tokenizer = await BertTokenizer.load(dir);
   checkVocab(tokenizer, config, join(dir, 'vocab.txt'));
   const files = await weightFiles(dir);
+  opts.beforeAllocate?.(config);
   const model = createModel(task, config, { seed });
   try {
     const report = await loadWeightsInto(model, files, source);

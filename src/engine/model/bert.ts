@@ -3,7 +3,7 @@
 // 3-D × 2-D BatchMatMul gradient and keeps the op count low.
 import * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig } from './config';
-import { DropoutContext, activation, concat1d, concatColumns, embeddingSum, layerNorm, linear, pickRows } from './ops';
+import { DropoutContext, activation, concat1d, concatColumns, embeddingSum, layerNorm, linear, pickRows, residualAdd } from './ops';
 import { multiHeadAttention } from './attention';
 import { LayerNorm, Linear, ParamStore } from './params';
 import { param } from './paramReader';
@@ -153,7 +153,7 @@ class DenseResidualNorm {
   }
   apply(h: tf.Tensor2D, residual: tf.Tensor2D, ctx: Ctx): tf.Tensor2D {
     const y = ctx.drop.apply(this.dense.apply(h), this.config.hidden_dropout_prob);
-    return layerNorm(tf.add(y, residual), param<tf.Tensor1D>(this.LayerNorm.weight), param<tf.Tensor1D>(this.LayerNorm.bias), this.LayerNorm.eps);
+    return layerNorm(residualAdd(y, residual), param<tf.Tensor1D>(this.LayerNorm.weight), param<tf.Tensor1D>(this.LayerNorm.bias), this.LayerNorm.eps);
   }
 }
 
@@ -219,7 +219,10 @@ export class BertEncoder {
   apply(x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx, collect?: tf.Tensor2D[]): tf.Tensor2D {
     collect?.push(x);
     for (const l of this.layer) {
-      x = ctx.checkpoint ? checkpointedLayer(l, x, maskBias, ctx) : l.apply(x, maskBias, ctx);
+      // A tidy per layer frees what its backward pass does not need as soon as the layer is done,
+      // not at the end of the whole forward pass (tensors saved for the gradient are kept).
+      const input = x;
+      x = tf.tidy(() => (ctx.checkpoint ? checkpointedLayer(l, input, maskBias, ctx) : l.apply(input, maskBias, ctx)));
       collect?.push(x);
     }
     return x;

@@ -228,6 +228,20 @@ export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D,
   }) as tf.Tensor2D;
 }
 
+/** x ⊙ mask (dropout), keeping only the mask for the backward pass: tf.mul kept x too. */
+export function masked(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
+  return withGrad([x], ([xIn], save) => {
+    save([mask]);
+    return { value: tf.mul(xIn, mask), gradFunc: (dy, [m]) => tf.mul(dy, m) };
+  });
+}
+
+/** a + b of one shape (a residual connection), keeping nothing for the backward pass: tf.add kept both. */
+export function residualAdd(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  // The second gradient is a clone: tfjs may dispose one input's gradient when it sums it with another.
+  return withGrad([a, b], ([x, y]) => ({ value: tf.add(x, y), gradFunc: (dy) => [dy, tf.clone(dy)] })) as tf.Tensor2D;
+}
+
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
@@ -312,7 +326,7 @@ export class DropoutContext {
 
   apply<T extends tf.Tensor>(x: T, rate: number): T {
     const mask = this.mask(x.shape, rate);
-    return mask ? (tf.mul(x, mask) as T) : x;
+    return mask ? (masked(x, mask) as T) : x;
   }
 
   /** Masks drawn so far; gradient checkpointing seeks back to redraw a layer's masks. */

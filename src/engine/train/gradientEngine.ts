@@ -3,6 +3,17 @@
 // 4 GiB WASM heap); an engine computes gradients wherever it runs (this thread's heap, worker
 // threads that each take part of the batch) and adds them into those host buffers, then takes the
 // updated parameters back. GPU backends keep everything on the device and do not use this seam.
+//
+// How the loop uses it (trainStep.ts, HostTrainStep; note for the multi-thread engine):
+// - createTrainStep() in trainStep.ts is the one place an engine is chosen;
+// - `into` is HostAdamW.grads: one SharedArrayBuffer-backed Float32Array per variable, zeroed by the
+//   loop after each update; several accumulate() calls (gradient accumulation) add into it;
+// - `params` given to loadParameters are HostAdamW.weights (shared too), updated in place by AdamW;
+//   the loop calls loadParameters once before the first step and after every update. The engine
+//   must leave this thread's model variables equal to them as well: evaluation and checkpoints
+//   read the variables.
+// - the single-thread engine (localEngine.ts) gets each weight's gradient from backward.ts, whose
+//   parameter taps hand it over the moment the backward pass produces it (no heap copy of all of them).
 import type { ModelBatch } from './tensors';
 
 export interface MicroBatch {

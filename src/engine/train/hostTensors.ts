@@ -54,3 +54,9 @@ export function writeWeights(vars: ReadonlyArray<NamedVariable>, values: Float32
     t.dispose();
   });
 }
+
+/** Size of the WASM heap in bytes (0 on other backends). It never shrinks, so it is also its peak. */
+export function wasmHeapBytes(): number {
+  if (tf.getBackend() !== 'wasm') return 0;
+  return (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer.byteLength;
+}

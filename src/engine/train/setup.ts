@@ -8,6 +8,7 @@ import { loadData, encodeExamples, summarizeSplit, readRecords, formatOf, checkR
 import { Rng, mixSeed } from './rng';
 import type { TrainerInputs, TrainableModel } from './trainer';
 import type { TrainKind } from './tensors';
+import { checkTrainingFits } from './memoryPlan';
 
 export interface PreparedRun {
   inputs: TrainerInputs;
@@ -98,6 +99,13 @@ export async function prepareRun(c: RunConfig, say: (t: string) => void = () => 
   let labelMap: { id2label: Record<string, string> } | undefined;
   const warnings: string[] = [];
 
+  // Refuses a configuration that cannot fit before its weights are allocated (memoryPlan.ts).
+  const fitOrRefuse = (config: BertConfig, k: TrainKind): BertConfig => {
+    const step = { kind: k, batch: t.per_device_train_batch_size, seqLen: maxLength, gradientCheckpointing: t.gradient_checkpointing, mlmProbability: c.pretraining.mlm_probability };
+    checkTrainingFits(config, step, { backend: backend.tfBackend, accumulation: t.gradient_accumulation_steps });
+    return config;
+  };
+
   if (c.task === 'pretraining') {
     kind = c.pretraining.nsp ? 'mlm+nsp' : 'mlm';
     if (!opts.train) throw new DataError('data.train: no training file given');
@@ -113,9 +121,9 @@ export async function prepareRun(c: RunConfig, say: (t: string) => void = () => 
     }
     const task = kind === 'mlm' ? 'masked-lm' : 'pretraining';
     if (isBuiltinName(c.model)) {
-      model = createModel(task, builtinConfig(c.model, { ...overrides, vocab_size: tokenizer!.vocabSize, max_position_embeddings: Math.max(512, maxLength) }), { seed: t.seed });
+      model = createModel(task, fitOrRefuse(builtinConfig(c.model, { ...overrides, vocab_size: tokenizer!.vocabSize, max_position_embeddings: Math.max(512, maxLength) }), kind), { seed: t.seed });
     } else {
-      const r = await loadPretrained(c.model, { task, seed: t.seed, configOverrides: overrides });
+      const r = await loadPretrained(c.model, { task, seed: t.seed, configOverrides: overrides, beforeAllocate: (cfg) => fitOrRefuse(cfg, kind) });
       model = r.model;
       tokenizer ??= r.tokenizer as unknown as BertTokenizer;
       r.report.messages.forEach((m) => say(m));
@@ -136,11 +144,11 @@ export async function prepareRun(c: RunConfig, say: (t: string) => void = () => 
     if (isBuiltinName(c.model)) {
       model = createModel(
         'sequence-classification',
-        builtinConfig(c.model, { ...overrides, vocab_size: tokenizer!.vocabSize, num_labels: numLabels, ...(labels ?? {}), problem_type: problemType as never, max_position_embeddings: Math.max(512, maxLength) }),
+        fitOrRefuse(builtinConfig(c.model, { ...overrides, vocab_size: tokenizer!.vocabSize, num_labels: numLabels, ...(labels ?? {}), problem_type: problemType as never, max_position_embeddings: Math.max(512, maxLength) }), kind),
         { seed: t.seed },
       );
     } else {
-      const r = await loadPretrained(c.model, { task: 'sequence-classification', numLabels, id2label: labels?.id2label, seed: t.seed, configOverrides: overrides });
+      const r = await loadPretrained(c.model, { task: 'sequence-classification', numLabels, id2label: labels?.id2label, seed: t.seed, configOverrides: overrides, beforeAllocate: (cfg) => fitOrRefuse(cfg, kind) });
       model = r.model;
       tokenizer ??= r.tokenizer as unknown as BertTokenizer;
       r.report.messages.forEach((m) => say(m));

@@ -37,10 +37,12 @@ export interface TrainStepOptions {
   gradientCheckpointing: boolean;
   /** CPU threads for the host backends (data parallelism across worker threads when > 1). */
   threads?: number;
+  /** Where the optimizer state lives; default: 'host' on wasm/cpu, else 'device'. */
+  place?: 'host' | 'device';
 }
 
 export async function createTrainStep(model: LossModel, o: TrainStepOptions): Promise<TrainStep> {
-  if (!isHostBackend()) return new DeviceTrainStep(model, o);
+  if ((o.place ?? (isHostBackend() ? 'host' : 'device')) === 'device') return new DeviceTrainStep(model, o);
   const threads = o.threads ?? 1;
   const parallel = threads > 1 ? await parallelEngine(model, o.kind, threads, o.gradientCheckpointing) : undefined;
   const engine: GradientEngine = parallel ?? new LocalGradientEngine(model, o.kind, o.gradientCheckpointing);

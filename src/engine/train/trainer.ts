@@ -9,6 +9,9 @@ import { epochBatches } from '../data';
 import type { NamedVariable } from './adamw';
 import { createTrainStep, type TrainStep } from './trainStep';
 import { trainingThreads } from './parallel';
+import { wasmHeapBytes } from './hostTensors';
+import { explainMemoryFailure } from './memoryErrors';
+import { checkTrainingFits, type ModelShape } from './memoryPlan';
 import { LrSchedule, type SchedulerType } from './schedule';
 import { Rng, mixSeed } from './rng';
 import { collateHost, type MaskingSpec, type TrainKind } from './tensors';
@@ -68,6 +71,8 @@ export interface LoopArguments {
 
 export interface TrainableModel extends EvalModel {
   readonly variables: ReadonlyArray<NamedVariable>;
+  /** Its BertConfig: with it, a step that cannot fit in memory is refused before it starts. */
+  readonly config?: ModelShape;
 }
 
 export interface ProgressInfo {
@@ -186,7 +191,7 @@ export async function train(inp: TrainerInputs): Promise<TrainResult> {
     for (const f of onFailure) await f().catch(() => {});
     // Every checkpoint is built under a temporary name, so a full disk never leaves a half one behind.
     if (isFullDiskError(e)) throw fullDiskError(e, resolve(inp.args.output_dir), latestCheckpoint(resolve(inp.args.output_dir)));
-    throw e;
+    throw explainMemoryFailure(e);
   }
 }
 
@@ -210,6 +215,11 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
   const lengths = inp.train.map((e) => e.input_ids.length);
   const nBatches = a.dataloader_drop_last ? Math.floor(inp.train.length / bs) : Math.ceil(inp.train.length / bs);
   if (nBatches < 1) throw new Error(`fewer training examples (${inp.train.length}) than one batch (${bs}) with dataloader_drop_last`);
+  if (inp.model.config) {
+    const shape = { kind: inp.kind, batch: bs, seqLen: lengths.reduce((x, y) => Math.max(x, y), 0), gradientCheckpointing: !!a.gradient_checkpointing, mlmProbability: inp.mask?.mlmProbability };
+    const { warning } = checkTrainingFits(inp.model.config, shape, { backend: tf.getBackend(), accumulation: accum });
+    if (warning) say(`warning: ${warning}`);
+  }
   const updatesPerEpoch = Math.max(1, Math.ceil(nBatches / accum));
   const maxSteps = a.max_steps > 0 ? a.max_steps : Math.ceil(a.num_train_epochs * updatesPerEpoch);
   const numEpochs = Math.ceil(maxSteps / updatesPerEpoch);
@@ -533,6 +543,8 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
   }
   tb?.close();
   await opt.dispose();
+  const heap = wasmHeapBytes();
+  if (heap) say(`WASM heap: ${(heap / 2 ** 30).toFixed(2)} GiB at its peak (limit 4 GiB)`);
   const elapsed = now() - tStart;
   if (finalModelSaved) say(`final model saved to ${outputDir}`);
   return {

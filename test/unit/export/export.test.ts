@@ -80,7 +80,7 @@ test('a config with every option set exports each value exactly, with callbacks,
     pretraining: { mlm_probability: 0.2, whole_word_masking: true, nsp: false },
     training: {
       output_dir: 'out/run1', overwrite_output_dir: true, do_train: true, do_eval: true, do_predict: true,
-      per_device_train_batch_size: 16, per_device_eval_batch_size: 64, gradient_accumulation_steps: 2, dataloader_drop_last: true,
+      per_device_train_batch_size: 16, per_device_eval_batch_size: 64, gradient_accumulation_steps: 2, dataloader_drop_last: true, gradient_checkpointing: true,
       learning_rate: 3e-5, weight_decay: 0.01, adam_beta1: 0.85, adam_beta2: 0.98, adam_epsilon: 1e-6, max_grad_norm: 0.5,
       optim: 'adamw_torch', label_smoothing_factor: 0.1, num_train_epochs: 4.5, max_steps: 1000, lr_scheduler_type: 'cosine',
       warmup_ratio: 0.06, warmup_steps: 100, eval_strategy: 'epoch', eval_steps: 50, eval_delay: 1, save_strategy: 'epoch',

@@ -18,7 +18,7 @@ test('defaults equal Hugging Face TrainingArguments (transformers 4.46)', () => 
     logging_steps: 500, save_strategy: 'steps', save_steps: 500, save_total_limit: null, save_only_model: false,
     seed: 42, data_seed: null, load_best_model_at_end: false, metric_for_best_model: null, greater_is_better: null,
     resume_from_checkpoint: null, report_to: ['all'], run_name: null, label_smoothing_factor: 0.0, optim: 'adamw_torch',
-    dataloader_drop_last: false,
+    dataloader_drop_last: false, gradient_checkpointing: false,
   };
   for (const [k, v] of Object.entries(hf)) assert.deepEqual((t as Record<string, unknown>)[k], v, k);
   assert.equal(r.config!.pretraining.mlm_probability, 0.15);

@@ -70,9 +70,14 @@ class HostTrainStep implements TrainStep {
     return this.engine.accumulate(batch, this.opt.grads);
   }
   async update(lr: number): Promise<number> {
-    const { norm, scale } = this.opt.clipFactor(this.o.maxGradNorm);
-    this.opt.apply(lr, scale);
-    this.opt.zeroGrads();
+    let norm: number;
+    if (this.engine.optimizerStep) norm = await this.engine.optimizerStep(this.opt, lr, this.o.maxGradNorm);
+    else {
+      const clip = this.opt.clipFactor(this.o.maxGradNorm);
+      this.opt.apply(lr, clip.scale);
+      this.opt.zeroGrads();
+      norm = clip.norm;
+    }
     await this.engine.loadParameters(this.opt.weights);
     return norm;
   }

@@ -11,6 +11,7 @@ import type { BertConfig } from '../../model';
 import type { TrainKind } from '../tensors';
 import type { LossModel } from '../backward';
 import { readWeights, writeWeights } from '../hostTensors';
+import { adamwUpdate, clipFromSquares, sumOfSquares, type HostAdamW } from '../hostAdamW';
 import { splitBatch } from './shares';
 import { shareGradient } from './shareGradient';
 import { views, type FromThread, type ThreadInit, type ToThread } from './messages';
@@ -37,6 +38,8 @@ export interface ParallelProfile {
   sum: number;
   /** Making every copy of the weights equal the host parameters. */
   upload: number;
+  /** Clipping norm and AdamW, shared among the threads. */
+  optimizer: number;
   microBatches: number;
 }
 
@@ -90,8 +93,10 @@ class Thread {
 }
 
 export class ParallelGradientEngine implements GradientEngine {
-  readonly profile: ParallelProfile = { ownShare: 0, workerShare: 0, wait: 0, sum: 0, upload: 0, microBatches: 0 };
+  readonly profile: ParallelProfile = { ownShare: 0, workerShare: 0, wait: 0, sum: 0, upload: 0, optimizer: 0, microBatches: 0 };
   private nextId = 0;
+  /** The optimizer whose arrays the threads hold. */
+  private sharedOptimizer?: HostAdamW;
 
   private constructor(
     private readonly opts: ParallelOptions,
@@ -176,6 +181,33 @@ export class ParallelGradientEngine implements GradientEngine {
       for (const m of await loaded) if (m.type !== 'params-loaded') throw new Error(`training thread answered ${m.type} to new weights`);
     } else if (own) writeWeights(this.opts.model.variables, params);
     this.profile.upload += (performance.now() - t0) / 1000;
+  }
+
+  /** Σ g², then AdamW, each thread taking an equal run of the values (the gradient sums are zeroed on the way). */
+  async optimizerStep(opt: HostAdamW, lr: number, maxGradNorm: number): Promise<number> {
+    const t0 = performance.now();
+    if (this.sharedOptimizer !== opt) {
+      const arrays = opt.arrays;
+      if (![...arrays.weights, ...arrays.grads, ...arrays.m, ...arrays.v].every((a) => a.buffer instanceof SharedArrayBuffer)) throw new Error('the optimizer state must be on shared memory to be updated by several threads');
+      for (const m of await Promise.all(this.threads.map((t) => t.request({ type: 'optimizer', arrays }))))
+        if (m.type !== 'optimizer-ready') throw new Error(`training thread answered ${m.type} to the optimizer state`);
+      this.sharedOptimizer = opt;
+    }
+    const n = opt.size;
+    const span = (i: number) => ({ from: Math.floor((n * i) / this.threadCount), to: Math.floor((n * (i + 1)) / this.threadCount) });
+    const squares = this.threads.map((t, i) => t.request({ type: 'sum-squares', ...span(i + 1) }));
+    let sq = sumOfSquares(opt.grads, span(0).from, span(0).to);
+    for (const m of await Promise.all(squares)) {
+      if (m.type !== 'sum-squares-done') throw new Error(`training thread answered ${m.type} to a norm`);
+      sq += m.sq;
+    }
+    const { norm, scale } = clipFromSquares(sq, maxGradNorm);
+    const update = opt.nextUpdate(lr, scale);
+    const updated = this.threads.map((t, i) => t.request({ type: 'adamw', update, ...span(i + 1) }));
+    adamwUpdate(update, opt.arrays, span(0).from, span(0).to, true);
+    for (const m of await Promise.all(updated)) if (m.type !== 'adamw-done') throw new Error(`training thread answered ${m.type} to an update`);
+    this.profile.optimizer += (performance.now() - t0) / 1000;
+    return norm;
   }
 
   async dispose(): Promise<void> {

@@ -3,6 +3,7 @@
 import type { BertConfig } from '../../model';
 import type { TrainKind } from '../tensors';
 import type { Share } from './shares';
+import type { AdamWArrays, AdamWUpdate } from '../hostAdamW';
 
 export interface ThreadInit {
   task: string;
@@ -20,12 +21,19 @@ export interface ThreadInit {
 export type ToThread =
   /** New weights: `arrays` when they are on shared memory (no copy), else the init's `params`. */
   | { type: 'params'; arrays?: Float32Array[] }
-  | { type: 'grad'; id: number; share: Share; kind: TrainKind; scale: number; dropoutSeed: number; gradientCheckpointing: boolean };
+  | { type: 'grad'; id: number; share: Share; kind: TrainKind; scale: number; dropoutSeed: number; gradientCheckpointing: boolean }
+  /** The optimizer's arrays (shared memory), sent once; then Σ g² and AdamW over weights [from, to). */
+  | { type: 'optimizer'; arrays: AdamWArrays }
+  | { type: 'sum-squares'; from: number; to: number }
+  | { type: 'adamw'; update: AdamWUpdate; from: number; to: number };
 
 export type FromThread =
   | { type: 'ready'; backend: string }
   | { type: 'params-loaded' }
   | { type: 'grad-done'; id: number; loss: number; seconds: number }
+  | { type: 'optimizer-ready' }
+  | { type: 'sum-squares-done'; sq: number }
+  | { type: 'adamw-done' }
   | { type: 'error'; message: string };
 
 /** Float32 views, one per variable, over a flat shared buffer laid out by `sizes`. */

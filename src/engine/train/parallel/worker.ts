@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createModel, initBackend } from '../../model';
 import type { LossModel } from '../backward';
 import { writeWeights } from '../hostTensors';
+import { adamwUpdate, sumOfSquares, type AdamWArrays } from '../hostAdamW';
 import { shareGradient } from './shareGradient';
 import { views, type FromThread, type ThreadInit, type ToThread } from './messages';
 
@@ -18,9 +19,18 @@ async function main(): Promise<void> {
     const model = createModel(init.task, init.config) as unknown as LossModel;
     const params = views(init.params, init.sizes);
     const grads = views(init.grads, init.sizes);
+    let opt: AdamWArrays | undefined;
     port.on('message', (m: ToThread) => {
       try {
-        if (m.type === 'params') {
+        if (m.type === 'optimizer') {
+          opt = m.arrays;
+          send({ type: 'optimizer-ready' });
+        } else if (m.type === 'sum-squares') {
+          send({ type: 'sum-squares-done', sq: sumOfSquares(opt!.grads, m.from, m.to) });
+        } else if (m.type === 'adamw') {
+          adamwUpdate(m.update, opt!, m.from, m.to, true);
+          send({ type: 'adamw-done' });
+        } else if (m.type === 'params') {
           writeWeights(model.variables, m.arrays ?? params);
           send({ type: 'params-loaded' });
         } else {

@@ -215,9 +215,13 @@ export class ParallelGradientEngine implements GradientEngine {
   }
 }
 
+/** into += parts, clearing parts on the way (a worker's buffer must be zero for its next job). */
 function addAll(into: Float32Array[], parts: Float32Array[]): void {
   for (let i = 0; i < into.length; i++) {
     const dst = into[i], src = parts[i];
-    for (let j = 0; j < dst.length; j++) dst[j] += src[j];
+    for (let j = 0; j < dst.length; j++) {
+      dst[j] += src[j];
+      src[j] = 0;
+    }
   }
 }

@@ -14,7 +14,7 @@ export interface ThreadInit {
   sizes: number[];
   /** Weights written here by the calling thread when its own arrays are not on shared memory. */
   params: SharedArrayBuffer;
-  /** This thread's gradient, written by the thread for each 'grad' job. */
+  /** This thread's gradient: the thread adds a job's into it, the calling thread sums and clears it. */
   grads: SharedArrayBuffer;
 }
 

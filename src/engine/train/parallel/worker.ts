@@ -35,7 +35,7 @@ async function main(): Promise<void> {
           send({ type: 'params-loaded' });
         } else {
           const t0 = performance.now();
-          for (const g of grads) g.fill(0);
+          // The buffer is all zeros here: the calling thread clears it as it sums it.
           const loss = shareGradient(model, m, grads);
           send({ type: 'grad-done', id: m.id, loss, seconds: (performance.now() - t0) / 1000 });
         }

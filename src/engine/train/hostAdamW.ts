@@ -43,6 +43,11 @@ export class HostAdamW {
     return this.weights.reduce((n, w) => n + w.length, 0);
   }
 
+  /** Lets go of every array (weights, gradients, moments): the optimizer is unusable afterwards. */
+  release(): void {
+    for (const list of [this.weights, this.grads, this.m, this.v]) list.length = 0;
+  }
+
   zeroGrads(): void {
     for (const g of this.grads) g.fill(0);
   }

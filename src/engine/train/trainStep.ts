@@ -88,6 +88,7 @@ class HostTrainStep implements TrainStep {
     this.opt.setState(state);
   }
   dispose(): Promise<void> {
+    this.opt.release();
     return this.engine.dispose();
   }
 }

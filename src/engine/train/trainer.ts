@@ -516,6 +516,8 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
   }
 
   if (status === 'completed' && a.save_strategy !== 'no' && lastCheckpoint !== join(outputDir, `${CHECKPOINT_PREFIX}${step}`)) await saveCheckpoint(true);
+  // The optimizer state (bert-base: 1.8 GB) is not needed for what follows: free it before the final save.
+  await opt.dispose();
 
   let metrics: EvalMetrics | undefined;
   let finalModelSaved = false;
@@ -542,7 +544,6 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
     timings.checkpoint += now() - t0;
   }
   tb?.close();
-  await opt.dispose();
   const heap = wasmHeapBytes();
   if (heap) say(`WASM heap: ${(heap / 2 ** 30).toFixed(2)} GiB at its peak (limit 4 GiB)`);
   const elapsed = now() - tStart;

@@ -91,3 +91,43 @@ test('RNG state saves and restores; epoch permutations depend only on seed and e
   assert.notDeepEqual(epochPermutation(50, 7, 1), epochPermutation(50, 7, 2));
   assert.deepEqual([...epochPermutation(50, 7, 3)].sort((x, y) => x - y), [...Array(50).keys()]);
 });
+
+test('HostAdamW (wasm/cpu: state in JS memory) matches the same torch.optim.AdamW reference, clipping as clip_grad_norm_', async () => {
+  const { HostAdamW } = await import('../../../src/engine/train/hostAdamW');
+  const w0 = [0.5, -1.2, 2.0, 0.1, 0.3, -0.7];
+  const b0 = [0.2, -0.4];
+  const weights = [Float32Array.from(w0), Float32Array.from(b0)];
+  const opt = new HostAdamW([{ name: 'dense.weight', shape: [3, 2] }, { name: 'dense.bias', shape: [2] }], weights, { weightDecay: 0.01 });
+  const ref = { p: [...w0, ...b0], m: new Array(8).fill(0), v: new Array(8).fill(0) };
+  const decay = [1, 1, 1, 1, 1, 1, 0, 0];
+  for (let t = 1; t <= 5; t++) {
+    const g = ref.p.map((_, i) => 3 * Math.sin(i + t));
+    opt.grads[0].set(g.slice(0, 6));
+    opt.grads[1].set(g.slice(6));
+    const norm = Math.sqrt(g.reduce((a, x) => a + Math.fround(x) ** 2, 0));
+    const clip = Math.min(1, 1 / (norm + 1e-6));
+    const { norm: got, scale } = opt.clipFactor(1);
+    assert.ok(Math.abs(got - norm) < 1e-5 && Math.abs(scale - clip) < 1e-7, `norm ${got} vs ${norm}`);
+    const lr = 0.1 / t;
+    opt.apply(lr, scale);
+    opt.zeroGrads();
+    for (let i = 0; i < 8; i++) {
+      const gi = Math.fround(g[i]) * clip;
+      ref.p[i] *= 1 - lr * 0.01 * decay[i];
+      ref.m[i] = 0.9 * ref.m[i] + 0.1 * gi;
+      ref.v[i] = 0.999 * ref.v[i] + 0.001 * gi * gi;
+      const denom = Math.sqrt(ref.v[i]) / Math.sqrt(1 - 0.999 ** t) + 1e-8;
+      ref.p[i] -= (lr / (1 - 0.9 ** t)) * (ref.m[i] / denom);
+    }
+  }
+  [...weights[0], ...weights[1]].forEach((x, i) => assert.ok(Math.abs(x - ref.p[i]) < 1e-5, `param ${i}: ${x} vs ${ref.p[i]}`));
+  assert.ok(opt.grads.every((g) => g.every((x) => x === 0)), 'zeroGrads');
+  // State round trip, in the checkpoint's keys.
+  const st = opt.getState();
+  assert.equal(st.step, 5);
+  assert.deepEqual(Object.keys(st.tensors).sort(), ['exp_avg.dense.bias', 'exp_avg.dense.weight', 'exp_avg_sq.dense.bias', 'exp_avg_sq.dense.weight']);
+  const opt2 = new HostAdamW([{ name: 'dense.weight', shape: [3, 2] }, { name: 'dense.bias', shape: [2] }], [new Float32Array(6), new Float32Array(2)], {});
+  opt2.setState(st);
+  assert.deepEqual([...opt2.getState().tensors['exp_avg_sq.dense.weight'].data], [...st.tensors['exp_avg_sq.dense.weight'].data]);
+  assert.throws(() => opt2.setState({ step: 1, tensors: {} }), /no moments for 'dense.weight'/);
+});

@@ -149,28 +149,40 @@ function forSpan(sizes: ArrayLike<{ length: number }>, from: number, to: number,
 
 /** Applies update `u` to values [from, to) of all weights laid end to end; with `zeroGrads`, clears their gradient sums on the way. */
 export function adamwUpdate(u: AdamWUpdate, a: AdamWArrays, from: number, to: number, zeroGrads = false): void {
-  const { gradScale, beta1: b1, beta2: b2, eps, bc2sqrt, stepSize } = u;
   forSpan(a.weights, from, to, (k, lo, hi) => {
-    const p = a.weights[k], g = a.grads[k], m = a.m[k], v = a.v[k];
-    const keep = u.keep[k];
-    // torch: p *= 1 − lr·wd (decoupled), then p −= (lr / bc1) · m / (sqrt(v) / sqrt(bc2) + eps)
-    for (let i = lo; i < hi; i++) {
-      const gi = g[i] * gradScale;
-      const mi = (m[i] = b1 * m[i] + (1 - b1) * gi);
-      const vi = (v[i] = b2 * v[i] + (1 - b2) * gi * gi);
-      p[i] = p[i] * keep - (stepSize * mi) / (Math.sqrt(vi) / bc2sqrt + eps);
-    }
-    if (zeroGrads) g.fill(0, lo, hi);
+    adamwRun(a.weights[k], a.grads[k], a.m[k], a.v[k], lo, hi, u.keep[k], u);
+    if (zeroGrads) a.grads[k].fill(0, lo, hi);
   });
+}
+
+/**
+ * torch: p *= 1 − lr·wd (decoupled), then p −= (lr / bc1) · m / (sqrt(v) / sqrt(bc2) + eps), over
+ * [lo, hi). One monomorphic function over plain locals: V8 keeps it a tight loop (the same loop in
+ * a closure ran about 1.6× slower, measured by mem on 11M parameters).
+ */
+function adamwRun(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, lo: number, hi: number, keep: number, u: AdamWUpdate): void {
+  const { gradScale, beta1, beta2, eps, bc2sqrt, stepSize } = u;
+  const a1 = 1 - beta1, a2 = 1 - beta2;
+  for (let i = lo; i < hi; i++) {
+    const gi = g[i] * gradScale;
+    const mi = beta1 * m[i] + a1 * gi;
+    const vi = beta2 * v[i] + a2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = p[i] * keep - (stepSize * mi) / (Math.sqrt(vi) / bc2sqrt + eps);
+  }
 }
 
 /** Σ g² over values [from, to) of all gradient sums laid end to end, in float64 (torch clip_grad_norm_'s norm, squared). */
 export function sumOfSquares(grads: Float32Array[], from: number, to: number): number {
   let sq = 0;
-  forSpan(grads, from, to, (k, lo, hi) => {
-    const g = grads[k];
-    for (let i = lo; i < hi; i++) sq += g[i] * g[i];
-  });
+  forSpan(grads, from, to, (k, lo, hi) => (sq += squares(grads[k], lo, hi)));
+  return sq;
+}
+
+function squares(g: Float32Array, lo: number, hi: number): number {
+  let sq = 0;
+  for (let i = lo; i < hi; i++) sq += g[i] * g[i];
   return sq;
 }
 

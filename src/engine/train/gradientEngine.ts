@@ -16,6 +16,7 @@
 //   parameter taps hand it over the moment the backward pass produces it (no heap copy of all of them).
 import type { ModelBatch } from './tensors';
 import type { HostAdamW } from './hostAdamW';
+import type { EvalBatchRunner } from './evaluate';
 
 export interface MicroBatch {
   /** Collated rows, as collateHost returns them. */
@@ -40,5 +41,7 @@ export interface GradientEngine {
    * it the loop does the same on its own thread.
    */
   optimizerStep?(opt: HostAdamW, lr: number, maxGradNorm: number): Promise<number>;
+  /** Optional: evaluation batches shared among the engine's threads, with the weights last loaded. */
+  evaluateBatches?: EvalBatchRunner;
   dispose(): Promise<void>;
 }

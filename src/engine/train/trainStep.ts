@@ -9,6 +9,7 @@ import { HostAdamW } from './hostAdamW';
 import { isHostBackend, readWeights } from './hostTensors';
 import { lossAndGradients, type LossModel } from './backward';
 import type { GradientEngine, MicroBatch } from './gradientEngine';
+import type { EvalBatchRunner } from './evaluate';
 import { LocalGradientEngine } from './localEngine';
 import { parallelEngine } from './parallel';
 import type { TrainKind } from './tensors';
@@ -18,6 +19,8 @@ export interface TrainStep {
   readonly size: number;
   /** CPU threads computing gradients (1 on device backends). */
   readonly threads: number;
+  /** Evaluation on the training threads with the current weights, when there are several. */
+  readonly evalRunner?: EvalBatchRunner;
   /** Adds one micro-batch's gradient of scale·loss to the update's sum; resolves to scale·loss. */
   accumulate(batch: MicroBatch): Promise<number>;
   /** Clips the summed gradient (max_grad_norm), applies AdamW at `lr`, updates the model's weights and starts a new sum; resolves to the norm before clipping. */
@@ -65,6 +68,10 @@ class HostTrainStep implements TrainStep {
   }
   get size(): number {
     return this.opt.size;
+  }
+  get evalRunner(): EvalBatchRunner | undefined {
+    const e = this.engine;
+    return e.evaluateBatches ? (hosts, kind) => e.evaluateBatches!(hosts, kind) : undefined;
   }
   accumulate(batch: MicroBatch): Promise<number> {
     return this.engine.accumulate(batch, this.opt.grads);

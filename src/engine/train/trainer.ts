@@ -327,7 +327,8 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
 
   const runEval = async (): Promise<Record<string, number>> => {
     const t0 = now();
-    const m = await evaluateModel(model, inp.eval!, evalSpec);
+    // During the run the training threads hold the current weights: they share the evaluation.
+    const m = await evaluateModel(model, inp.eval!, evalSpec, opt.evalRunner);
     timings.evaluation += now() - t0;
     const scalars = scalarMetrics(m);
     const entry: LogEntry = { step, epoch: round4(epochAt(step)) };

@@ -11,6 +11,7 @@ import { ParallelGradientEngine, type ParallelOptions } from '../../../src/engin
 import { splitBatch } from '../../../src/engine/train/parallel/shares';
 import { HostAdamW } from '../../../src/engine/train/hostAdamW';
 import { readWeights } from '../../../src/engine/train/hostTensors';
+import { evalBatch } from '../../../src/engine/train/evaluate';
 import { MASK, PAD, WORDS, sentimentExamples, tinyConfig, useWasm } from './helpers';
 
 const engines: ParallelGradientEngine[] = [];
@@ -149,6 +150,24 @@ test('the optimizer step shared among threads equals HostAdamW on one thread (no
     // Next step: same gradients again on both.
     const rng = new Rng(5 + step);
     one.grads.forEach((g, k) => g.forEach((_, i) => (g[i] = two.grads[k][i] = rng.next() - 0.5)));
+  }
+  await engine.dispose();
+});
+
+test('evaluation batches shared among threads give the outputs this thread computes', { timeout: 120_000 }, async () => {
+  await useWasm();
+  const model = createModel('pretraining', tinyConfig(), { seed: 5 }) as unknown as Model;
+  const engine = await ParallelGradientEngine.create({ model, kind: 'mlm+nsp', threads: 2 });
+  engines.push(engine);
+  const rows = rowsFor('mlm+nsp', 15);
+  const rng = new Rng(2);
+  const hosts = [0, 4, 8, 12].map((i) => collateHost(rows.slice(i, i + 4), 'mlm+nsp', PAD, '', 0, mask, rng));
+  const shared = await engine.evaluateBatches(hosts, 'mlm+nsp');
+  assert.equal(shared.length, 4);
+  for (let j = 0; j < hosts.length; j++) {
+    const own = await evalBatch(model as never, hosts[j], 'mlm+nsp');
+    assert.ok(Math.abs(shared[j].loss - own.loss) <= 1e-5 * Math.abs(own.loss), `batch ${j}: ${shared[j].loss} vs ${own.loss}`);
+    assert.deepEqual(shared[j].nsp, own.nsp);
   }
   await engine.dispose();
 });

@@ -14,6 +14,8 @@ import { readWeights, writeWeights } from '../hostTensors';
 import { adamwUpdate, clipFromSquares, sumOfSquares, type HostAdamW } from '../hostAdamW';
 import { splitBatch } from './shares';
 import { shareGradient } from './shareGradient';
+import { evalBatch, type EvalBatchOutput, type EvalModel } from '../evaluate';
+import type { ModelBatch } from '../tensors';
 import { views, type FromThread, type ThreadInit, type ToThread } from './messages';
 import { workerScript } from './entry';
 
@@ -208,6 +210,27 @@ export class ParallelGradientEngine implements GradientEngine {
     for (const m of await Promise.all(updated)) if (m.type !== 'adamw-done') throw new Error(`training thread answered ${m.type} to an update`);
     this.profile.optimizer += (performance.now() - t0) / 1000;
     return norm;
+  }
+
+  /**
+   * Evaluation batches shared among the threads (batch j on thread j mod threads), with the weights
+   * last loaded; outputs in batch order.
+   */
+  async evaluateBatches(hosts: ModelBatch['host'][], kind: TrainKind): Promise<EvalBatchOutput[]> {
+    const T = this.threadCount;
+    const mine = (i: number) => hosts.map((h, j) => ({ h, j })).filter(({ j }) => j % T === i);
+    const replies = this.threads.map((t, i) => t.request({ type: 'eval', hosts: mine(i + 1).map((x) => x.h), kind }));
+    const settled = Promise.allSettled(replies);
+    const outputs: EvalBatchOutput[] = new Array(hosts.length);
+    for (const { h, j } of mine(0)) outputs[j] = await evalBatch(this.opts.model as unknown as EvalModel, h, kind);
+    const results = await settled;
+    results.forEach((r, i) => {
+      if (r.status === 'rejected') throw r.reason;
+      if (r.value.type !== 'eval-done') throw new Error(`training thread answered ${r.value.type} to an evaluation`);
+      const outs = r.value.outputs;
+      mine(i + 1).forEach(({ j }, k) => (outputs[j] = outs[k]));
+    });
+    return outputs;
   }
 
   async dispose(): Promise<void> {

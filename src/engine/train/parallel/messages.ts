@@ -4,6 +4,8 @@ import type { BertConfig } from '../../model';
 import type { TrainKind } from '../tensors';
 import type { Share } from './shares';
 import type { AdamWArrays, AdamWUpdate } from '../hostAdamW';
+import type { EvalBatchOutput } from '../evaluate';
+import type { ModelBatch } from '../tensors';
 
 export interface ThreadInit {
   task: string;
@@ -25,7 +27,9 @@ export type ToThread =
   /** The optimizer's arrays (shared memory), sent once; then Σ g² and AdamW over weights [from, to). */
   | { type: 'optimizer'; arrays: AdamWArrays }
   | { type: 'sum-squares'; from: number; to: number }
-  | { type: 'adamw'; update: AdamWUpdate; from: number; to: number };
+  | { type: 'adamw'; update: AdamWUpdate; from: number; to: number }
+  /** Evaluation batches, computed with the weights last loaded. */
+  | { type: 'eval'; hosts: ModelBatch['host'][]; kind: TrainKind };
 
 export type FromThread =
   | { type: 'ready'; backend: string }
@@ -34,6 +38,7 @@ export type FromThread =
   | { type: 'optimizer-ready' }
   | { type: 'sum-squares-done'; sq: number }
   | { type: 'adamw-done' }
+  | { type: 'eval-done'; outputs: EvalBatchOutput[] }
   | { type: 'error'; message: string };
 
 /** Float32 views, one per variable, over a flat shared buffer laid out by `sizes`. */

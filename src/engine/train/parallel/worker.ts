@@ -7,6 +7,7 @@ import type { LossModel } from '../backward';
 import { writeWeights } from '../hostTensors';
 import { adamwUpdate, sumOfSquares, type AdamWArrays } from '../hostAdamW';
 import { shareGradient } from './shareGradient';
+import { evalBatch, type EvalModel } from '../evaluate';
 import { views, type FromThread, type ThreadInit, type ToThread } from './messages';
 
 async function main(): Promise<void> {
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
     const params = views(init.params, init.sizes);
     const grads = views(init.grads, init.sizes);
     let opt: AdamWArrays | undefined;
-    port.on('message', (m: ToThread) => {
+    port.on('message', async (m: ToThread) => {
       try {
         if (m.type === 'optimizer') {
           opt = m.arrays;
@@ -30,6 +31,10 @@ async function main(): Promise<void> {
         } else if (m.type === 'adamw') {
           adamwUpdate(m.update, opt!, m.from, m.to, true);
           send({ type: 'adamw-done' });
+        } else if (m.type === 'eval') {
+          const outputs = [];
+          for (const host of m.hosts) outputs.push(await evalBatch(model as unknown as EvalModel, host, m.kind));
+          send({ type: 'eval-done', outputs });
         } else if (m.type === 'params') {
           writeWeights(model.variables, m.arrays ?? params);
           send({ type: 'params-loaded' });

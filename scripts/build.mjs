@@ -3,6 +3,8 @@
 //   src/extension/extension.ts -> dist/extension.js   (VS Code extension host, `vscode` external)
 //   src/cli/main.ts            -> dist/cli.js         (the `bertnb` CLI)
 //   src/worker/main.ts         -> dist/worker.js      (the training child process)
+//   src/engine/train/parallel/worker.ts -> dist/parallel-worker.js (a data-parallel training thread,
+//                                 started from next to whichever bundle trains)
 //   webview/<name>/main.ts     -> dist/webview/<name>.js (+ .css when the entry imports CSS)
 import { build } from 'esbuild';
 import { existsSync, readdirSync, mkdirSync, copyFileSync, statSync } from 'node:fs';
@@ -17,10 +19,12 @@ const nodeEntries = [
   ['src/extension/extension.ts', 'dist/extension.js'],
   ['src/cli/main.ts', 'dist/cli.js'],
   ['src/worker/main.ts', 'dist/worker.js'],
+  ['src/engine/train/parallel/worker.ts', 'dist/parallel-worker.js'],
 ].filter(([src]) => existsSync(join(root, src)));
 
-// Native tfjs backends are optional peers: resolved at run time when present, never bundled.
-const nodeExternal = ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@anush008/tokenizers'];
+// Native tfjs backends are optional peers: resolved at run time when present, never bundled. tsx
+// only starts thread scripts from TypeScript sources (tests), never from a bundle.
+const nodeExternal = ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@anush008/tokenizers', 'tsx'];
 
 const common = { bundle: true, sourcemap: true, minify: production, logLevel: 'warning', absWorkingDir: root };
 

@@ -312,4 +312,8 @@ export const trainingFields = {
     kind: 'enum', enum: BACKENDS, default: 'auto', hf: false, section: 'Compute',
     description: 'TensorFlow.js backend: auto tries tensorflow-gpu, tensorflow, wasm, then cpu.',
   },
+  num_threads: {
+    kind: 'integer', default: null, nullable: true, minimum: 1, hf: false, section: 'Compute',
+    description: 'bertnb extension (no TrainingArguments field): CPU threads that train on the wasm and cpu backends, each computing part of every batch. Unset: every core (os.availableParallelism()); never more threads than examples in a batch.',
+  },
 } as const satisfies FieldTable;

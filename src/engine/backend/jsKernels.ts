@@ -180,33 +180,52 @@ export function geluErfGradKernel(x: tf.Tensor, dy: tf.Tensor): tf.Tensor {
 const DROPOUT = 'BertnbDropoutMask';
 
 /**
- * mask[i] ∈ {0, 1/(1−rate)} from xorshift32 seeded with `seed`, two 16-bit draws per step. The same
- * function fills a plain array (other backends) and backend memory (wasm/cpu, no extra copy).
+ * mask[i] ∈ {0, 1/(1−rate)} from xorshift32, two 16-bit draws per step. The mask is cut into `blocks`
+ * equal consecutive blocks (one per example: every dropout mask is example-major) and block b draws
+ * from its own stream seeded by (seed, firstBlock + b): an example's mask depends on its index in
+ * the whole batch, not on which rows a data-parallel share holds. The same function fills a plain
+ * array (other backends) and backend memory (wasm/cpu, no extra copy).
  */
-export function fillDropoutMask(mask: Float32Array, rate: number, seed: number): void {
+export function fillDropoutMask(mask: Float32Array, rate: number, seed: number, blocks = 1, firstBlock = 0): void {
   const keep16 = Math.round((1 - rate) * 65536);
   const scale = 1 / (1 - rate);
+  const per = mask.length / blocks;
+  if (!Number.isInteger(per)) throw new Error(`dropout mask of ${mask.length} values does not split into ${blocks} examples`);
+  for (let b = 0; b < blocks; b++) fillBlock(mask, b * per, (b + 1) * per, keep16, scale, mix32(seed, firstBlock + b));
+}
+
+function fillBlock(mask: Float32Array, start: number, end: number, keep16: number, scale: number, seed: number): void {
   let s = seed || 0x9e3779b9;
-  const n = mask.length;
-  for (let i = 0; i < n; i += 2) {
+  for (let i = start; i < end; i += 2) {
     s ^= s << 13;
     s ^= s >>> 17;
     s ^= s << 5;
     mask[i] = (s & 0xffff) < keep16 ? scale : 0;
-    if (i + 1 < n) mask[i + 1] = s >>> 16 < keep16 ? scale : 0;
+    if (i + 1 < end) mask[i + 1] = s >>> 16 < keep16 ? scale : 0;
   }
+}
+
+/** Two integers mixed into one well-spread 32-bit seed (murmur3's finaliser). */
+export function mix32(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x85ebca6b, 0xc2b2ae35) ^ Math.imul(b + 0x27d4eb2f, 0x165667b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h | 0;
 }
 
 const dropoutMask: JsKernel = {
   outputs: (_inputs, attrs) => [attrs.shape as number[]],
-  run: (_ins, [out], _inputs, attrs) => fillDropoutMask(out, attrs.rate as number, attrs.seed as number),
+  run: (_ins, [out], _inputs, attrs) => fillDropoutMask(out, attrs.rate as number, attrs.seed as number, attrs.blocks as number, attrs.firstBlock as number),
 };
 
 /** A dropout mask tensor of `shape` (see fillDropoutMask). */
-export function dropoutMaskTensor(shape: number[], rate: number, seed: number): tf.Tensor {
-  if (jsKernelsAvailable()) return run(DROPOUT, [], { shape, rate, seed })[0];
+export function dropoutMaskTensor(shape: number[], rate: number, seed: number, blocks = 1, firstBlock = 0): tf.Tensor {
+  if (jsKernelsAvailable()) return run(DROPOUT, [], { shape, rate, seed, blocks, firstBlock })[0];
   const mask = new Float32Array(size(shape));
-  fillDropoutMask(mask, rate, seed);
+  fillDropoutMask(mask, rate, seed, blocks, firstBlock);
   return tf.tensor(mask, shape, 'float32');
 }
 

@@ -66,6 +66,7 @@ export function handledElsewhere(c: RunConfig): Array<{ key: string; where: stri
     { key: 'training.early_stopping_patience', where: c.training.early_stopping_patience === null ? 'off (no EarlyStoppingCallback)' : 'EarlyStoppingCallback(early_stopping_patience=…) in train.py' },
     { key: 'training.early_stopping_threshold', where: 'EarlyStoppingCallback(early_stopping_threshold=…) in train.py' },
     { key: 'training.backend', where: 'not applicable: PyTorch chooses the device (CUDA when present); accelerate/torchrun place processes' },
+    { key: 'training.num_threads', where: "not applicable: bertnb's CPU training threads; PyTorch sizes its own thread pool (torch.set_num_threads), accelerate/torchrun place processes" },
     { key: 'task', where: 'TASK in train.py (BertForSequenceClassification, or BertForPreTraining / BertForMaskedLM)' },
     { key: 'model', where: 'MODEL in train.py' },
     { key: 'tokenizer', where: 'TOKENIZER in train.py (tokenizer/ folder of the export, or the model\'s own)' },
@@ -147,6 +148,7 @@ export async function exportTrainer(config: RunConfig, outDir: string, opts: Exp
     'seed: the same seed drives PyTorch\'s generators, so initial weights, dropout masks, shuffling and MLM masks differ from the bertnb run; losses agree in distribution, not step for step',
   );
   if (c.training.backend !== 'auto') warnings.push(`backend: '${c.training.backend}' has no PyTorch meaning and is ignored (PyTorch uses CUDA when present)`);
+  if (c.training.num_threads !== null) warnings.push(`num_threads: ${c.training.num_threads} is bertnb's own CPU thread count and is ignored (PyTorch sizes its own thread pool)`);
   if (c.data.bucket_by_length) warnings.push("data.bucket_by_length: becomes group_by_length=True, whose megabatch grouping differs from bertnb's buckets");
   if (c.task === 'pretraining' && c.pretraining.whole_word_masking) warnings.push("pretraining.whole_word_masking: uses Hugging Face's whole-word masking (same rule: all pieces of a chosen word; different random draws)");
   if (mixedPrecision !== 'no') warnings.push(`mixed precision ${mixedPrecision}: bertnb trains in float32; numbers will differ slightly`);

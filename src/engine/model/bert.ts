@@ -23,6 +23,11 @@ export interface ForwardOptions {
   training: boolean;
   /** Dropout seed: the same seed gives the same masks. Default: random. */
   seed?: number;
+  /**
+   * Index of this batch's first example in the whole batch when a data-parallel share computes
+   * part of it (dropout masks are drawn per example, so they do not depend on the split). Default 0.
+   */
+  exampleOffset?: number;
   /** Keep only each layer's input and recompute the layer in the backward pass (training only). */
   gradientCheckpointing?: boolean;
 }
@@ -39,7 +44,7 @@ export interface Ctx {
 export function makeCtx(batch: ModelInputs, opts: ForwardOptions): Ctx {
   const [B, T] = batch.input_ids.shape;
   const seed = opts.seed ?? Math.floor(Math.random() * 0x7fffffff);
-  return { B, T, drop: new DropoutContext(opts.training, seed), checkpoint: opts.training && !!opts.gradientCheckpointing };
+  return { B, T, drop: new DropoutContext(opts.training, seed, B, opts.exampleOffset ?? 0), checkpoint: opts.training && !!opts.gradientCheckpointing };
 }
 
 /** Out-of-range ids would read past an embedding table (garbage on wasm): fail clearly instead. */

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { HiddenAct } from './config';
 import { extractBlocks, type Block } from '../backend/blocks';
-import { dropoutMaskTensor, embeddingSumKernel, geluErfGradKernel, jsKernelsAvailable, layerNormGradKernel, layerNormKernel } from '../backend/jsKernels';
+import { dropoutMaskTensor, embeddingSumKernel, mix32, geluErfGradKernel, jsKernelsAvailable, layerNormGradKernel, layerNormKernel } from '../backend/jsKernels';
 
 type Grad = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
 type Save = (tensors: tf.Tensor[]) => void;
@@ -308,16 +308,20 @@ export function activation(name: HiddenAct, x: tf.Tensor): tf.Tensor {
 }
 
 /**
- * Dropout masks from a counter-based generator: mask i of a forward pass depends only on (seed, i),
- * so the same seed gives the same masks on every backend. Generated in JS with xorshift (written
- * straight into backend memory on wasm/cpu) because tf.randomUniform's seeded alea generator is
- * several times slower on attention-sized tensors.
+ * Dropout masks from a counter-based generator: the part of mask i that belongs to example e depends
+ * only on (seed, i, e), so the same seed gives the same masks on every backend and whatever rows a
+ * data-parallel share holds (`rowOffset`: index of the first example in the whole batch).
+ * Generated in JS with xorshift (written straight into backend memory on wasm/cpu) because
+ * tf.randomUniform's seeded alea generator is several times slower on attention-sized tensors.
  */
 export class DropoutContext {
   private counter = 0;
   constructor(
     readonly training: boolean,
     private readonly seed: number,
+    /** Examples in this forward pass: every mask is example-major, one block per example. */
+    private readonly rows = 1,
+    private readonly rowOffset = 0,
   ) {}
 
   apply<T extends tf.Tensor>(x: T, rate: number): T {
@@ -337,16 +341,7 @@ export class DropoutContext {
   /** The next mask (0 or 1/(1−rate)), or null when dropout is off. */
   mask(shape: number[], rate: number): tf.Tensor | null {
     if (!this.training || rate <= 0) return null;
-    return dropoutMaskTensor(shape, rate, mix32(this.seed, this.counter++));
+    return dropoutMaskTensor(shape, rate, mix32(this.seed, this.counter++), this.rows, this.rowOffset);
   }
 }
 
-function mix32(a: number, b: number): number {
-  let h = Math.imul(a ^ 0x85ebca6b, 0xc2b2ae35) ^ Math.imul(b + 0x27d4eb2f, 0x165667b1);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x846ca68b);
-  h ^= h >>> 16;
-  return h | 0;
-}

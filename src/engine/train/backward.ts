@@ -18,7 +18,7 @@ export type GradientSink = (index: number, grad: tf.Tensor) => void;
 
 export interface LossModel {
   readonly variables: ReadonlyArray<NamedVariable>;
-  loss(batch: unknown, labels: never, opts: { training: boolean; seed?: number; gradientCheckpointing?: boolean }): { loss: tf.Scalar };
+  loss(batch: unknown, labels: never, opts: { training: boolean; seed?: number; gradientCheckpointing?: boolean; exampleOffset?: number }): { loss: tf.Scalar; [output: string]: tf.Tensor };
 }
 
 export interface MicroBatchSpec {
@@ -27,6 +27,12 @@ export interface MicroBatchSpec {
   scale: number;
   dropoutSeed: number;
   gradientCheckpointing: boolean;
+  /**
+   * A data-parallel share of a micro-batch (train/parallel/): index of its first row in the whole
+   * micro-batch (dropout is drawn per example), and the loss as Σ weight·output instead of `loss`
+   * (each term weighted by the share's part of the whole batch's denominator).
+   */
+  share?: { exampleOffset: number; terms: Array<{ output: string; weight: number }> };
 }
 
 /** scale·loss of the micro-batch (a scalar tensor the caller reads and frees); gradients go to `sink`. */
@@ -41,8 +47,9 @@ export function lossAndGradients(model: LossModel, host: ModelBatch['host'], spe
     };
     const t = toTensors(host, spec.kind);
     const loss = () => {
-      const out = model.loss(t.inputs, t.labels as never, { training: true, seed: spec.dropoutSeed, gradientCheckpointing: spec.gradientCheckpointing });
-      return tf.mul(out.loss, spec.scale) as tf.Scalar;
+      const out = model.loss(t.inputs, t.labels as never, { training: true, seed: spec.dropoutSeed, gradientCheckpointing: spec.gradientCheckpointing, exampleOffset: spec.share?.exampleOffset });
+      const total = spec.share ? tf.addN(spec.share.terms.map((term) => tf.mul(out[term.output], term.weight))) : out.loss;
+      return tf.mul(total, spec.scale) as tf.Scalar;
     };
     return withParamTaps({ read, anchor }, () => tf.valueAndGrads(loss)([anchor]).value) as tf.Scalar;
   });

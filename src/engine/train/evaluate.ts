@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EncodedExample, ExampleSet } from '../data';
 import { classificationMetrics, multiLabelMetrics, regressionMetrics } from './metrics';
-import { collateHost, toTensors, type MaskingSpec, type TrainKind } from './tensors';
+import { collateHost, toTensors, type MaskingSpec, type ModelBatch, type TrainKind } from './tensors';
 import { Rng } from './rng';
 
 export interface EvalModel {
@@ -23,29 +23,63 @@ export interface EvalSpec {
 
 export type EvalMetrics = Record<string, number | number[][]>;
 
-/** Runs the model over `examples` in order (fixed MLM masks per seed, so evaluations compare). */
-export async function evaluateModel(model: EvalModel, examples: ExampleSet, spec: EvalSpec): Promise<EvalMetrics> {
+/** What evaluation keeps of one batch (plain numbers, so another thread can compute it). */
+export interface EvalBatchOutput {
+  /** Mean loss of the batch. */
+  loss: number;
+  logits?: number[][];
+  mlmLoss?: number;
+  /** Predicted next-sentence labels. */
+  nsp?: number[];
+}
+
+/** Computes the outputs of several collated batches, in order (another thread's copy of the model may do it). */
+export type EvalBatchRunner = (hosts: ModelBatch['host'][], kind: TrainKind) => Promise<EvalBatchOutput[]>;
+
+/** One batch's loss and predictions on this thread's model (read back asynchronously: GPU backends). */
+export async function evalBatch(model: EvalModel, host: ModelBatch['host'], kind: TrainKind): Promise<EvalBatchOutput> {
+  const out = tf.tidy(() => {
+    const t = toTensors(host, kind);
+    const o = model.loss(t.inputs, t.labels as never, { training: false });
+    const keep: Record<string, tf.Tensor> = { loss: o.loss };
+    if (o.logits) keep.logits = o.logits;
+    if (o.mlm_loss) keep.mlm_loss = o.mlm_loss;
+    if (o.seq_relationship_logits) keep.nsp = tf.argMax(o.seq_relationship_logits, -1);
+    return keep;
+  });
+  const r: EvalBatchOutput = { loss: (await out.loss.data())[0] };
+  if (kind === 'classification' && out.logits) r.logits = (await out.logits.array()) as number[][];
+  if (out.mlm_loss) r.mlmLoss = (await out.mlm_loss.data())[0];
+  if (out.nsp) r.nsp = Array.from(await out.nsp.data());
+  Object.values(out).forEach((t) => t.dispose());
+  return r;
+}
+
+/**
+ * Runs the model over `examples` in order (fixed MLM masks per seed, so evaluations compare).
+ * `run` computes the batches elsewhere (the training threads); by default this thread does.
+ */
+export async function evaluateModel(model: EvalModel, examples: ExampleSet, spec: EvalSpec, run?: EvalBatchRunner): Promise<EvalMetrics> {
   const rng = new Rng(spec.seed ^ 0xe7a1);
   let lossSum = 0, mlmSum = 0, nspCorrect = 0, n = 0;
   const yTrue: number[] = [], yPred: number[] = [];
   const mlTrue: number[][] = [], mlPred: number[][] = [];
+  // Collated here, in order: the MLM masks come from one random stream.
+  const batches: Array<{ rows: EncodedExample[]; host: ModelBatch['host'] }> = [];
   for (let i = 0; i < examples.length; i += spec.batchSize) {
     const rows: EncodedExample[] = [];
     for (let k = i; k < Math.min(examples.length, i + spec.batchSize); k++) rows.push(examples.at(k)!);
-    const host = collateHost(rows, spec.kind, spec.padId, spec.problemType, spec.numLabels, spec.mask, rng);
-    const out = tf.tidy(() => {
-      const t = toTensors(host, spec.kind);
-      const o = model.loss(t.inputs, t.labels as never, { training: false });
-      const keep: Record<string, tf.Tensor> = { loss: o.loss };
-      if (o.logits) keep.logits = o.logits;
-      if (o.mlm_loss) keep.mlm_loss = o.mlm_loss;
-      if (o.seq_relationship_logits) keep.nsp = tf.argMax(o.seq_relationship_logits, -1);
-      return keep;
-    });
+    batches.push({ rows, host: collateHost(rows, spec.kind, spec.padId, spec.problemType, spec.numLabels, spec.mask, rng) });
+  }
+  let outputs: EvalBatchOutput[] = [];
+  if (run) outputs = await run(batches.map((b) => b.host), spec.kind);
+  else for (const b of batches) outputs.push(await evalBatch(model, b.host, spec.kind));
+  batches.forEach(({ rows, host }, j) => {
+    const out = outputs[j];
     const B = rows.length;
-    lossSum += (await out.loss.data())[0] * B;
+    lossSum += out.loss * B;
     if (spec.kind === 'classification' && out.logits) {
-      const logits = (await out.logits.array()) as number[][];
+      const logits = out.logits;
       if (spec.problemType === 'regression') {
         logits.forEach((r) => yPred.push(r[0]));
         rows.forEach((r) => yTrue.push(r.label as number));
@@ -57,14 +91,13 @@ export async function evaluateModel(model: EvalModel, examples: ExampleSet, spec
         rows.forEach((r) => yTrue.push(r.label as number));
       }
     }
-    if (out.mlm_loss) mlmSum += (await out.mlm_loss.data())[0] * B;
+    if (out.mlmLoss !== undefined) mlmSum += out.mlmLoss * B;
     if (out.nsp) {
-      const p = await out.nsp.data();
+      const p = out.nsp;
       host.nspLabels!.forEach((y, k) => (nspCorrect += p[k] === y ? 1 : 0));
     }
-    Object.values(out).forEach((t) => t.dispose());
     n += B;
-  }
+  });
   const metrics: EvalMetrics = { loss: lossSum / Math.max(1, n) };
   if (spec.kind === 'classification') {
     if (spec.problemType === 'regression') Object.assign(metrics, regressionMetrics(yTrue, yPred));

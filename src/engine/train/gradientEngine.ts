@@ -15,6 +15,8 @@
 // - the single-thread engine (localEngine.ts) gets each weight's gradient from backward.ts, whose
 //   parameter taps hand it over the moment the backward pass produces it (no heap copy of all of them).
 import type { ModelBatch } from './tensors';
+import type { HostAdamW } from './hostAdamW';
+import type { EvalBatchRunner } from './evaluate';
 
 export interface MicroBatch {
   /** Collated rows, as collateHost returns them. */
@@ -33,5 +35,13 @@ export interface GradientEngine {
   accumulate(batch: MicroBatch, into: Float32Array[]): Promise<number>;
   /** Makes every compute copy of the weights equal `params` (model.variables order). */
   loadParameters(params: Float32Array[]): Promise<void>;
+  /**
+   * Optional: clips the summed gradients (max_grad_norm), applies AdamW at `lr` and zeroes the sums,
+   * with the work shared among the engine's threads; resolves to the norm before clipping. Without
+   * it the loop does the same on its own thread.
+   */
+  optimizerStep?(opt: HostAdamW, lr: number, maxGradNorm: number): Promise<number>;
+  /** Optional: evaluation batches shared among the engine's threads, with the weights last loaded. */
+  evaluateBatches?: EvalBatchRunner;
   dispose(): Promise<void>;
 }

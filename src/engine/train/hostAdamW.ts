@@ -54,30 +54,35 @@ export class HostAdamW {
 
   /** torch clip_grad_norm_: the gradients' global L2 norm and the factor min(1, maxNorm / (norm + 1e-6)) (1 when maxNorm ≤ 0). */
   clipFactor(maxNorm: number): { norm: number; scale: number } {
-    let sq = 0;
-    for (const g of this.grads) for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
-    const norm = Math.fround(Math.sqrt(sq));
-    return { norm, scale: maxNorm > 0 ? Math.min(1, maxNorm / (norm + 1e-6)) : 1 };
+    return clipFromSquares(sumOfSquares(this.grads, 0, this.size), maxNorm);
   }
 
   /** One AdamW update with the summed gradients times `gradScale` (clipping). */
   apply(lr: number, gradScale = 1): void {
+    adamwUpdate(this.nextUpdate(lr, gradScale), this.arrays, 0, this.size);
+  }
+
+  /**
+   * Counts one more update and returns its coefficients, for callers that apply it in parts
+   * (threads that each update some of the weights with adamwUpdate).
+   */
+  nextUpdate(lr: number, gradScale = 1): AdamWUpdate {
     this.step += 1;
     const t = this.step;
-    const b1 = this.beta1, b2 = this.beta2, eps = this.eps;
-    const bc2sqrt = Math.sqrt(1 - Math.pow(b2, t));
-    const stepSize = lr / (1 - Math.pow(b1, t));
-    this.weights.forEach((p, k) => {
-      const g = this.grads[k], m = this.m[k], v = this.v[k];
-      // torch: p *= 1 − lr·wd (decoupled), then p −= (lr / bc1) · m / (sqrt(v) / sqrt(bc2) + eps)
-      const keep = this.decay[k] && this.weightDecay > 0 ? 1 - lr * this.weightDecay : 1;
-      for (let i = 0; i < p.length; i++) {
-        const gi = g[i] * gradScale;
-        const mi = (m[i] = b1 * m[i] + (1 - b1) * gi);
-        const vi = (v[i] = b2 * v[i] + (1 - b2) * gi * gi);
-        p[i] = p[i] * keep - (stepSize * mi) / (Math.sqrt(vi) / bc2sqrt + eps);
-      }
-    });
+    return {
+      gradScale,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      eps: this.eps,
+      bc2sqrt: Math.sqrt(1 - Math.pow(this.beta2, t)),
+      stepSize: lr / (1 - Math.pow(this.beta1, t)),
+      keep: this.decay.map((d) => (d && this.weightDecay > 0 ? 1 - lr * this.weightDecay : 1)),
+    };
+  }
+
+  /** The live arrays (all on shared memory), for threads that share the update. */
+  get arrays(): AdamWArrays {
+    return { weights: this.weights, grads: this.grads, m: this.m, v: this.v };
   }
 
   /** The moments, keyed like torch's state (exp_avg.<name>, exp_avg_sq.<name>); the arrays are live, not copies. */
@@ -104,4 +109,85 @@ export class HostAdamW {
     });
     this.step = state.step;
   }
+}
+
+/** The coefficients of one AdamW update (see HostAdamW.nextUpdate). */
+export interface AdamWUpdate {
+  gradScale: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** sqrt(1 − beta2^t) */
+  bc2sqrt: number;
+  /** lr / (1 − beta1^t) */
+  stepSize: number;
+  /** Per weight: 1 − lr·weight_decay (decoupled decay), or 1 where decay does not apply. */
+  keep: number[];
+}
+
+export interface AdamWArrays {
+  weights: Float32Array[];
+  grads: Float32Array[];
+  m: Float32Array[];
+  v: Float32Array[];
+}
+
+/**
+ * Calls f(k, lo, hi) for the part [lo, hi) of weight k that lies in [from, to) of all weights'
+ * values laid end to end (model order): threads split the optimizer's work by values, not by
+ * weights (one embedding matrix can be most of a model).
+ */
+function forSpan(sizes: ArrayLike<{ length: number }>, from: number, to: number, f: (k: number, lo: number, hi: number) => void): void {
+  let base = 0;
+  for (let k = 0; k < sizes.length && base < to; k++) {
+    const n = sizes[k].length;
+    const lo = Math.max(from - base, 0), hi = Math.min(to - base, n);
+    if (lo < hi) f(k, lo, hi);
+    base += n;
+  }
+}
+
+/** Applies update `u` to values [from, to) of all weights laid end to end; with `zeroGrads`, clears their gradient sums on the way. */
+export function adamwUpdate(u: AdamWUpdate, a: AdamWArrays, from: number, to: number, zeroGrads = false): void {
+  forSpan(a.weights, from, to, (k, lo, hi) => {
+    adamwRun(a.weights[k], a.grads[k], a.m[k], a.v[k], lo, hi, u.keep[k], u);
+    if (zeroGrads) a.grads[k].fill(0, lo, hi);
+  });
+}
+
+/**
+ * torch: p *= 1 − lr·wd (decoupled), then p −= (lr / bc1) · m / (sqrt(v) / sqrt(bc2) + eps), over
+ * [lo, hi). One monomorphic function over plain locals: V8 keeps it a tight loop (the same loop in
+ * a closure ran about 1.6× slower, measured by mem on 11M parameters).
+ */
+function adamwRun(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, lo: number, hi: number, keep: number, u: AdamWUpdate): void {
+  const { gradScale, beta1, beta2, eps, bc2sqrt, stepSize } = u;
+  const a1 = 1 - beta1, a2 = 1 - beta2;
+  for (let i = lo; i < hi; i++) {
+    const gi = g[i] * gradScale;
+    const mi = beta1 * m[i] + a1 * gi;
+    const vi = beta2 * v[i] + a2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = p[i] * keep - (stepSize * mi) / (Math.sqrt(vi) / bc2sqrt + eps);
+  }
+}
+
+/** Σ g² over values [from, to) of all gradient sums laid end to end, in float64 (torch clip_grad_norm_'s norm, squared). */
+export function sumOfSquares(grads: Float32Array[], from: number, to: number): number {
+  let sq = 0;
+  forSpan(grads, from, to, (k, lo, hi) => (sq += squares(grads[k], lo, hi)));
+  return sq;
+}
+
+function squares(g: Float32Array, lo: number, hi: number): number {
+  let sq = 0;
+  for (let i = lo; i < hi; i++) sq += g[i] * g[i];
+  return sq;
+}
+
+/** The global norm from Σ g² and torch's clip factor min(1, maxNorm / (norm + 1e-6)) (1 when maxNorm ≤ 0). */
+export function clipFromSquares(sq: number, maxNorm: number): { norm: number; scale: number } {
+  const norm = Math.fround(Math.sqrt(sq));
+  return { norm, scale: maxNorm > 0 ? Math.min(1, maxNorm / (norm + 1e-6)) : 1 };
 }

@@ -9,12 +9,18 @@ import { HostAdamW } from './hostAdamW';
 import { isHostBackend, readWeights } from './hostTensors';
 import { lossAndGradients, type LossModel } from './backward';
 import type { GradientEngine, MicroBatch } from './gradientEngine';
+import type { EvalBatchRunner } from './evaluate';
 import { LocalGradientEngine } from './localEngine';
+import { parallelEngine } from './parallel';
 import type { TrainKind } from './tensors';
 
 export interface TrainStep {
   /** Number of trained parameters. */
   readonly size: number;
+  /** CPU threads computing gradients (1 on device backends). */
+  readonly threads: number;
+  /** Evaluation on the training threads with the current weights, when there are several. */
+  readonly evalRunner?: EvalBatchRunner;
   /** Adds one micro-batch's gradient of scale·loss to the update's sum; resolves to scale·loss. */
   accumulate(batch: MicroBatch): Promise<number>;
   /** Clips the summed gradient (max_grad_norm), applies AdamW at `lr`, updates the model's weights and starts a new sum; resolves to the norm before clipping. */
@@ -32,17 +38,20 @@ export interface TrainStepOptions {
   weightDecay: number;
   maxGradNorm: number;
   gradientCheckpointing: boolean;
+  /** CPU threads for the host backends (data parallelism across worker threads when > 1). */
+  threads?: number;
   /** Where the optimizer state lives; default: 'host' on wasm/cpu, else 'device'. */
   place?: 'host' | 'device';
 }
 
 export async function createTrainStep(model: LossModel, o: TrainStepOptions): Promise<TrainStep> {
   if ((o.place ?? (isHostBackend() ? 'host' : 'device')) === 'device') return new DeviceTrainStep(model, o);
-  // Multi-thread engines (data parallelism across worker threads) plug in here.
-  const engine: GradientEngine = new LocalGradientEngine(model, o.kind, o.gradientCheckpointing);
+  const threads = o.threads ?? 1;
+  const parallel = threads > 1 ? await parallelEngine(model, o.kind, threads, o.gradientCheckpointing) : undefined;
+  const engine: GradientEngine = parallel ?? new LocalGradientEngine(model, o.kind, o.gradientCheckpointing);
   const weights = readWeights(model.variables);
   await engine.loadParameters(weights);
-  return new HostTrainStep(model, engine, weights, o);
+  return new HostTrainStep(model, engine, weights, o, parallel?.threadCount ?? 1);
 }
 
 class HostTrainStep implements TrainStep {
@@ -52,6 +61,7 @@ class HostTrainStep implements TrainStep {
     private readonly engine: GradientEngine,
     weights: Float32Array[],
     private readonly o: TrainStepOptions,
+    readonly threads: number,
   ) {
     const params = model.variables.map((v) => ({ name: v.name, shape: v.variable.shape }));
     this.opt = new HostAdamW(params, weights, { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay });
@@ -59,13 +69,22 @@ class HostTrainStep implements TrainStep {
   get size(): number {
     return this.opt.size;
   }
+  get evalRunner(): EvalBatchRunner | undefined {
+    const e = this.engine;
+    return e.evaluateBatches ? (hosts, kind) => e.evaluateBatches!(hosts, kind) : undefined;
+  }
   accumulate(batch: MicroBatch): Promise<number> {
     return this.engine.accumulate(batch, this.opt.grads);
   }
   async update(lr: number): Promise<number> {
-    const { norm, scale } = this.opt.clipFactor(this.o.maxGradNorm);
-    this.opt.apply(lr, scale);
-    this.opt.zeroGrads();
+    let norm: number;
+    if (this.engine.optimizerStep) norm = await this.engine.optimizerStep(this.opt, lr, this.o.maxGradNorm);
+    else {
+      const clip = this.opt.clipFactor(this.o.maxGradNorm);
+      this.opt.apply(lr, clip.scale);
+      this.opt.zeroGrads();
+      norm = clip.norm;
+    }
     await this.engine.loadParameters(this.opt.weights);
     return norm;
   }
@@ -82,6 +101,7 @@ class HostTrainStep implements TrainStep {
 }
 
 class DeviceTrainStep implements TrainStep {
+  readonly threads = 1;
   private readonly opt: AdamW;
   private sum: Array<tf.Tensor | undefined>;
   constructor(

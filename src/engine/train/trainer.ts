@@ -8,6 +8,7 @@ import { exampleLengths, type ExampleSet } from '../data';
 import { epochBatches } from '../data';
 import type { NamedVariable } from './adamw';
 import { createTrainStep, type TrainStep } from './trainStep';
+import { trainingThreads } from './parallel';
 import { wasmHeapBytes } from './hostTensors';
 import { explainMemoryFailure } from './memoryErrors';
 import { checkTrainingFits, type ModelShape } from './memoryPlan';
@@ -67,6 +68,8 @@ export interface LoopArguments {
   early_stopping_threshold: number;
   /** Recompute each encoder layer in the backward pass instead of keeping its activations. Default false. */
   gradient_checkpointing?: boolean;
+  /** bertnb: CPU threads training on wasm/cpu (data parallelism). Unset: every core. */
+  num_threads?: number | null;
 }
 
 export interface TrainableModel extends EvalModel {
@@ -184,16 +187,19 @@ function stepInterval(value: number, maxSteps: number): number {
 }
 
 export async function train(inp: TrainerInputs): Promise<TrainResult> {
+  // A failed run still ends its training threads (a notebook kernel lives on to train again).
+  const onFailure: Array<() => Promise<void>> = [];
   try {
-    return await trainLoop(inp);
+    return await trainLoop(inp, onFailure);
   } catch (e) {
+    for (const f of onFailure) await f().catch(() => {});
     // Every checkpoint is built under a temporary name, so a full disk never leaves a half one behind.
     if (isFullDiskError(e)) throw fullDiskError(e, resolve(inp.args.output_dir), latestCheckpoint(resolve(inp.args.output_dir)));
     throw explainMemoryFailure(e);
   }
 }
 
-async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
+async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void>>): Promise<TrainResult> {
   const a = inp.args;
   const hooks = inp.hooks ?? {};
   const say = (t: string) => hooks.onMessage?.(t);
@@ -255,8 +261,11 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
   }
 
   let stepper: TrainStep | undefined;
-  const newTrainStep = () =>
-    createTrainStep(model, { kind: inp.kind, beta1: a.adam_beta1, beta2: a.adam_beta2, eps: a.adam_epsilon, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm, gradientCheckpointing: !!a.gradient_checkpointing });
+  const newTrainStep = async () => {
+    const created = await createTrainStep(model, { kind: inp.kind, beta1: a.adam_beta1, beta2: a.adam_beta2, eps: a.adam_epsilon, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm, gradientCheckpointing: !!a.gradient_checkpointing, threads: Math.min(trainingThreads(a.num_threads), bs) });
+    onFailure.push(() => created.dispose());
+    return created;
+  };
   // A replaced model (fresh init before a resume, last weights before the best ones) frees its weights.
   const replaceModel = (next: TrainableModel): void => {
     if (next !== model) (model as { dispose?: () => void }).dispose?.();
@@ -319,7 +328,8 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
 
   const runEval = async (): Promise<Record<string, number>> => {
     const t0 = now();
-    const m = await evaluateModel(model, inp.eval!, evalSpec);
+    // During the run the training threads hold the current weights: they share the evaluation.
+    const m = await evaluateModel(model, inp.eval!, evalSpec, opt.evalRunner);
     timings.evaluation += now() - t0;
     const scalars = scalarMetrics(m);
     const entry: LogEntry = { step, epoch: round4(epochAt(step)) };
@@ -425,7 +435,7 @@ async function trainLoop(inp: TrainerInputs): Promise<TrainResult> {
   let status: TrainResult['status'] = 'completed';
   let lastLoss = NaN, lastGradNorm = NaN, lastLr = 0;
   let recentSamples = 0, recentTime = 0;
-  say(`training: ${inp.train.length} examples, ${numEpochs} epoch(s), ${maxSteps} steps (batch ${bs} × accumulation ${accum}), ${opt.size.toLocaleString('en-US')} parameters`);
+  say(`training: ${inp.train.length} examples, ${numEpochs} epoch(s), ${maxSteps} steps (batch ${bs} × accumulation ${accum}), ${opt.size.toLocaleString('en-US')} parameters, ${opt.threads} thread${opt.threads === 1 ? '' : 's'}`);
 
   outer: for (let epoch = Math.floor(step / updatesPerEpoch); epoch < numEpochs && step < maxSteps; epoch++) {
     let batches = epochBatches(lengths, bs, dataSeed, epoch, { groupByLength: inp.groupByLength });

@@ -87,7 +87,7 @@ test('a config with every option set exports each value exactly, with callbacks,
       save_steps: 100, save_total_limit: 2, save_only_model: true, load_best_model_at_end: true, metric_for_best_model: 'eval_f1_macro',
       greater_is_better: true, resume_from_checkpoint: true, logging_dir: 'logs', logging_strategy: 'epoch', logging_steps: 25,
       logging_first_step: true, report_to: ['tensorboard'], run_name: 'full', seed: 7, data_seed: 11,
-      early_stopping_patience: 3, early_stopping_threshold: 0.001, backend: 'wasm',
+      early_stopping_patience: 3, early_stopping_threshold: 0.001, backend: 'wasm', num_threads: 2,
     },
   });
   // The fixture really sets every key to something other than its default.
@@ -113,6 +113,7 @@ test('a config with every option set exports each value exactly, with callbacks,
   assert.match(readFileSync(join(out, 'slurm.sbatch'), 'utf8'), /#SBATCH --nodes=2\n[\s\S]*--gpus-per-node=4/);
   const joined = r.warnings.join('\n');
   assert.match(joined, /backend: 'wasm'/);
+  assert.match(joined, /num_threads: 2 /);
   assert.match(joined, /8 processes train on 256 examples per optimizer step instead of 32/);
   assert.match(joined, /bucket_by_length/);
   assert.match(joined, /bf16/);

@@ -1,0 +1,57 @@
+// Entry of a data-parallel worker thread: its own tfjs backend instance and its own copy of the
+// model, which loads the weights from shared memory and computes the gradient of the rows it is given.
+import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import { createModel, initBackend } from '../../model';
+import type { LossModel } from '../backward';
+import { writeWeights } from '../hostTensors';
+import { adamwUpdate, sumOfSquares, type AdamWArrays } from '../hostAdamW';
+import { shareGradient } from './shareGradient';
+import { evalBatch, type EvalModel } from '../evaluate';
+import { views, type FromThread, type ThreadInit, type ToThread } from './messages';
+
+async function main(): Promise<void> {
+  const port = parentPort!;
+  const init = workerData as ThreadInit;
+  const send = (m: FromThread) => port.postMessage(m);
+  const fail = (e: unknown) => send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  try {
+    await initBackend(init.backend);
+    const model = createModel(init.task, init.config) as unknown as LossModel;
+    const params = views(init.params, init.sizes);
+    const grads = views(init.grads, init.sizes);
+    let opt: AdamWArrays | undefined;
+    port.on('message', async (m: ToThread) => {
+      try {
+        if (m.type === 'optimizer') {
+          opt = m.arrays;
+          send({ type: 'optimizer-ready' });
+        } else if (m.type === 'sum-squares') {
+          send({ type: 'sum-squares-done', sq: sumOfSquares(opt!.grads, m.from, m.to) });
+        } else if (m.type === 'adamw') {
+          adamwUpdate(m.update, opt!, m.from, m.to, true);
+          send({ type: 'adamw-done' });
+        } else if (m.type === 'eval') {
+          const outputs = [];
+          for (const host of m.hosts) outputs.push(await evalBatch(model as unknown as EvalModel, host, m.kind));
+          send({ type: 'eval-done', outputs });
+        } else if (m.type === 'params') {
+          writeWeights(model.variables, m.arrays ?? params);
+          send({ type: 'params-loaded' });
+        } else {
+          const t0 = performance.now();
+          // The buffer is all zeros here: the calling thread clears it as it sums it.
+          const loss = shareGradient(model, m, grads);
+          send({ type: 'grad-done', id: m.id, loss, seconds: (performance.now() - t0) / 1000 });
+        }
+      } catch (e) {
+        fail(e);
+      }
+    });
+    send({ type: 'ready', backend: tf.getBackend() });
+  } catch (e) {
+    fail(e);
+  }
+}
+
+void main();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The bench's own set-up (run by `npm run bench`, never by `npm test`): installs Debian's
-# python3-torch, the peer the training rows are measured against (bench/torch/bert_train_step.py),
+# python3-torch, the peer the training rows are measured against (bench/sideBySide/bert_train_step.py),
 # with an optimised BLAS: libtorch only *recommends* one, and on the reference BLAS (libblas3) its
 # matmuls run ~10x slower, which would flatter bertnb. Idempotent and quick: when `import torch` works
 # and an optimised BLAS is installed it does nothing. `apt-get update` runs only
@@ -11,7 +11,7 @@ set -uo pipefail
 log() { printf '[setup-bench] %s\n' "$*" >&2; }
 
 # Debian's package installs into Debian's interpreter, which a pyenv/venv `python3` on PATH may hide;
-# bench/torch/python.ts makes the same choice.
+# bench/sideBySide/torchStep.ts makes the same choice.
 PY="${BERTNB_BENCH_PYTHON:-}"
 if [[ -z "$PY" ]]; then
   if [[ -x /usr/bin/python3 ]]; then PY=/usr/bin/python3; else PY=python3; fi

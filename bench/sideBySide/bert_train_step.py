@@ -8,7 +8,8 @@ torch.optim.AdamW (lr 5e-5, weight decay 0.01 except biases and LayerNorm weight
 token ids of exactly [batch, seq]. The config (hidden size, layers, heads, vocabulary, dropout...) is
 given as JSON by the bench, taken from bertnb's own built-in config, so both sides build one model.
 
-Prints one JSON line: {"s_per_step", "step_times", "peak_rss_bytes", "threads", "torch", "params"}.
+Prints one line, "BENCH_RESULT " then JSON: {"s_per_step", "step_times", "peak_rss_bytes", "threads",
+"torch", "params"} (the prefix is what bench/sideBySide/child.ts looks for).
 Timing: `--warmup` steps first (allocator and kernels settle), then the median of `--steps` steps.
 """
 import argparse
@@ -171,7 +172,7 @@ def main():
     times = [step() for _ in range(a.steps)]
     # ru_maxrss is in KiB on Linux (bytes on macOS).
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
-    print(json.dumps({
+    print("BENCH_RESULT " + json.dumps({
         "s_per_step": statistics.median(times),
         "step_times": times,
         "peak_rss_bytes": rss,

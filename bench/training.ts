@@ -33,7 +33,7 @@ interface Shape {
   variant?: string;
 }
 
-const steps = (d: number) => Number(process.env.BENCH_TRAIN_STEPS ?? d);
+const steps = (d: number) => Math.max(1, Number(process.env.BENCH_TRAIN_STEPS ?? d) || d);
 
 function shapes(): Shape[] {
   const all: Shape[] = [
@@ -57,12 +57,19 @@ async function runBertnb(shape: Shape, backend: string, threads: number | undefi
   const spec: BertnbStepSpec = { model: shape.model, batch: shape.batch, seq: shape.seq, warmup: 1, steps: shape.steps, backend, training };
   const script = join(__dirname, 'sideBySide', 'bertnbStep.ts');
   const o = await runChild<BertnbStepResult>(process.execPath, ['--import', 'tsx', script, JSON.stringify(spec)], { timeoutMs: shape.limitMin * 60_000, keepStderrLines: 2 });
-  return o.ok ? o.result : { ok: false, error: o.reason, peakRssBytes: NaN, peakWasmHeapBytes: NaN, messages: [] };
+  return o.ok ? o.result : { ok: false, error: o.reason, stepsDone: 0, peakRssBytes: NaN, peakWasmHeapBytes: NaN, messages: [] };
 }
 
-function rowsOf(shape: Shape, label: string, b: BertnbStepResult, torch: { ok: true; result: TorchStepResult } | { ok: false; reason: string }): BenchRow[] {
+/** Why a run failed, in words: when, and (when the heap stood at its cap) that it was the WASM heap. */
+function failureText(b: BertnbStepResult): string {
+  const when = b.stepsDone ? `in step ${b.stepsDone + 1}` : 'before its first step ended';
+  const heapFull = b.peakWasmHeapBytes >= 0.95 * HEAP_CAP ? `WASM heap full (${(b.peakWasmHeapBytes / 2 ** 30).toFixed(1)} GiB), ` : '';
+  return `bertnb failed ${when}: ${heapFull}${shortReason(b.error ?? 'unknown error', heapFull ? 60 : 90)}`;
+}
+
+function rowsOf(shape: Shape, label: string, threads: number, b: BertnbStepResult, torch: TorchOutcome): BenchRow[] {
   const area = 'training';
-  const failed = b.ok ? '' : ` — bertnb failed: ${shortReason(b.error ?? 'unknown error')}`;
+  const failed = b.ok ? '' : ` — ${failureText(b)}`;
   const peer = (what: string) => (torch.ok ? `PyTorch ${torch.result.torch} ${what}` : torch.reason);
   const t = torch.ok ? torch.result : undefined;
   const sPerStep = b.ok ? b.sPerStep! : NaN;
@@ -73,8 +80,20 @@ function rowsOf(shape: Shape, label: string, b: BertnbStepResult, torch: { ok: t
     { area, figure: `${label} s/step${failed}`, value: sPerStep, unit: 's/step', peer: peer('s/step'), peerValue: torchS, ratio: sPerStep / torchS, target: shape.speedTarget },
     // On a failed run the RSS is that at the failure: shown, but given no ratio.
     { area, figure: `${label} peak RSS${b.ok ? '' : ' (at the failure)'}`, value: rss, unit: 'MiB', peer: peer('peak RSS MiB'), peerValue: torchRss, ratio: b.ok ? rss / torchRss : NaN, target: shape.rssTarget },
-    { area, figure: `${label} peak WASM heap${b.ok ? '' : ' (at the failure)'}`, value: b.peakWasmHeapBytes / MiB, unit: 'MiB', peer: 'WASM heap cap MiB', peerValue: HEAP_CAP / MiB, ratio: b.peakWasmHeapBytes / HEAP_CAP },
+    // With data-parallel worker threads each thread has a heap of its own (about this one's size): the
+    // 4 GiB cap holds per thread, and this is the main thread's.
+    { area, figure: `${label} peak WASM heap${threads > 1 ? ' (main thread)' : ''}${b.ok ? '' : ' (at the failure)'}`, value: b.peakWasmHeapBytes / MiB, unit: 'MiB', peer: 'WASM heap cap MiB', peerValue: HEAP_CAP / MiB, ratio: b.peakWasmHeapBytes / HEAP_CAP },
   ];
+}
+
+type TorchOutcome = { ok: true; result: TorchStepResult } | { ok: false; reason: string };
+
+/** The two sides must build one model: a PyTorch run whose parameter count differs from the one bertnb reported is no peer. */
+function sameModel(messages: string[], torch: TorchOutcome): TorchOutcome {
+  const stated = messages.map((m) => m.match(/([\d,]+) parameters\b/)?.[1]).find(Boolean);
+  const ours = stated ? Number(stated.replace(/,/g, '')) : undefined;
+  if (!torch.ok || ours === undefined || ours === torch.result.params) return torch;
+  return { ok: false, reason: `PyTorch: not the same model (${torch.result.params} parameters, bertnb ${ours})` };
 }
 
 const log = (text: string) => process.stderr.write(`bench: training: ${text}\n`);
@@ -86,14 +105,14 @@ export async function bench(): Promise<BenchRow[]> {
   if (missing) log(missing);
   const vocabSize = (await BertTokenizer.load(bundledVocabPath())).vocabSize;
   const rows: BenchRow[] = [];
-  const torchDone = new Map<string, { ok: true; result: TorchStepResult } | { ok: false; reason: string }>();
+  const torchDone = new Map<string, TorchOutcome>();
   for (const shape of shapes()) {
     const name = `${shape.model} ${shape.batch}×${shape.seq}${shape.variant ? ` ${shape.variant}` : ''}`;
     log(`${name}: bertnb ...`);
     const b = await runBertnb(shape, backend, configured);
     const th = resolveThreads(b.messages, configured);
     const backendName = b.messages.map((m) => m.match(/^backend: (\S+)/)?.[1]).find(Boolean) ?? backend;
-    log(`${name}: bertnb ${b.ok ? `${b.sPerStep!.toFixed(3)} s/step (steps ${b.stepTimes!.map((x) => x.toFixed(3)).join(', ')})` : `failed: ${b.error}`}; ${th.threads} thread(s), ${th.source}`);
+    log(`${name}: bertnb ${b.ok ? `${b.sPerStep!.toFixed(3)} s/step (steps ${b.stepTimes!.map((x) => x.toFixed(3)).join(', ')})` : failureText(b)}; ${th.threads} thread(s), ${th.source}`);
     // The same step in PyTorch, with as many threads as bertnb used (a variant reuses the plain run).
     const key = `${shape.model} ${shape.batch} ${shape.seq} ${th.threads}`;
     let torch = torchDone.get(key);
@@ -102,13 +121,13 @@ export async function bench(): Promise<BenchRow[]> {
       else {
         log(`${name}: PyTorch (${th.threads} thread(s)) ...`);
         const config: BertConfig = builtinConfig(shape.model, { vocab_size: vocabSize, num_labels: 2, max_position_embeddings: Math.max(512, shape.seq) });
-        torch = await runTorchStep(config, shape.batch, shape.seq, th.threads, 1, shape.steps, shape.limitMin * 60_000);
+        torch = sameModel(b.messages, await runTorchStep(config, shape.batch, shape.seq, th.threads, 1, shape.steps, shape.limitMin * 60_000));
         log(`${name}: PyTorch ${torch.ok ? `${torch.result.s_per_step.toFixed(3)} s/step (steps ${torch.result.step_times.map((x) => x.toFixed(3)).join(', ')}), peak RSS ${(torch.result.peak_rss_bytes / MiB).toFixed(0)} MiB` : `failed: ${torch.reason}`}`);
       }
       torchDone.set(key, torch);
     }
     const label = `${name} (${backendName}, ${th.threads} thread${th.threads === 1 ? '' : 's'})`;
-    rows.push(...rowsOf(shape, label, b, torch));
+    rows.push(...rowsOf(shape, label, th.threads, b, torch));
   }
   return rows;
 }

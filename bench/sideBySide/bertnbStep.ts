@@ -40,6 +40,8 @@ export interface BertnbStepSpec {
 export interface BertnbStepResult {
   ok: boolean;
   error?: string;
+  /** Optimizer steps finished (before a failure: 0 = it failed before or in the first step). */
+  stepsDone: number;
   /** Median of the timed steps, seconds. */
   sPerStep?: number;
   stepTimes?: number[];
@@ -90,6 +92,7 @@ async function main(spec: BertnbStepSpec): Promise<BertnbStepResult> {
   const sample = () => (peakHeap = Math.max(peakHeap, wasmHeapBytes()));
   const peakRss = () => process.resourceUsage().maxRSS * 1024;
   const totalSteps = spec.warmup + spec.steps;
+  const stamps: number[] = [];
   try {
     writeData(join(dir, 'train.csv'), spec.batch * totalSteps, spec.seq);
     const config = {
@@ -104,7 +107,6 @@ async function main(spec: BertnbStepSpec): Promise<BertnbStepResult> {
     };
     writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
     const loaded = await loadRunConfigWithWarnings(join(dir, 'config.json'));
-    const stamps: number[] = [];
     const result = await new Promise<BertnbStepResult>((resolveRun, rejectRun) => {
       const send = (m: WorkerToHost) => {
         if (m.type === 'log') messages.push(m.message);
@@ -113,7 +115,7 @@ async function main(spec: BertnbStepSpec): Promise<BertnbStepResult> {
         sample();
         if (m.step < totalSteps) return;
         const times = stamps.slice(spec.warmup).map((t, i) => (t - stamps[spec.warmup - 1 + i]) / 1000);
-        resolveRun({ ok: true, sPerStep: median(times), stepTimes: times, peakRssBytes: peakRss(), peakWasmHeapBytes: peakHeap, messages });
+        resolveRun({ ok: true, stepsDone: stamps.length, sPerStep: median(times), stepTimes: times, peakRssBytes: peakRss(), peakWasmHeapBytes: peakHeap, messages });
       };
       const ctx = { send, signal: new AbortController().signal, waitWhilePaused: async () => undefined };
       runTraining(loaded.config, ctx).then(
@@ -124,7 +126,7 @@ async function main(spec: BertnbStepSpec): Promise<BertnbStepResult> {
     return result;
   } catch (e) {
     sample();
-    return { ok: false, error: e instanceof Error ? e.message : String(e), peakRssBytes: peakRss(), peakWasmHeapBytes: peakHeap, messages };
+    return { ok: false, error: e instanceof Error ? e.message : String(e), stepsDone: stamps.length, peakRssBytes: peakRss(), peakWasmHeapBytes: peakHeap, messages };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -10,6 +10,8 @@
 //   BENCH_TRAIN_STEPS=N                      timed steps per run (default 3; 2 for bert-base)
 //   BENCH_THREADS=N                          bertnb's thread setting, when the schema has one
 //   BENCH_BACKEND=name                       bertnb's backend (default wasm, the no-install default)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { builtinConfig, type BertConfig } from '../src/engine/model';
 import { BertTokenizer, bundledVocabPath } from '../src/engine/tokenizer';
@@ -97,6 +99,8 @@ function sameModel(messages: string[], torch: TorchOutcome): TorchOutcome {
 }
 
 const log = (text: string) => process.stderr.write(`bench: training: ${text}\n`);
+// Timings are only as good as the machine is quiet: say how busy it was.
+const load = () => `load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${availableParallelism()} cores`;
 
 export async function bench(): Promise<BenchRow[]> {
   const backend = process.env.BENCH_BACKEND ?? 'wasm';
@@ -105,6 +109,8 @@ export async function bench(): Promise<BenchRow[]> {
   if (missing) log(missing);
   const vocabSize = (await BertTokenizer.load(bundledVocabPath())).vocabSize;
   const rows: BenchRow[] = [];
+  const details: unknown[] = [];
+  log(load());
   const torchDone = new Map<string, TorchOutcome>();
   for (const shape of shapes()) {
     const name = `${shape.model} ${shape.batch}×${shape.seq}${shape.variant ? ` ${shape.variant}` : ''}`;
@@ -112,7 +118,7 @@ export async function bench(): Promise<BenchRow[]> {
     const b = await runBertnb(shape, backend, configured);
     const th = resolveThreads(b.messages, configured);
     const backendName = b.messages.map((m) => m.match(/^backend: (\S+)/)?.[1]).find(Boolean) ?? backend;
-    log(`${name}: bertnb ${b.ok ? `${b.sPerStep!.toFixed(3)} s/step (steps ${b.stepTimes!.map((x) => x.toFixed(3)).join(', ')})` : failureText(b)}; ${th.threads} thread(s), ${th.source}`);
+    log(`${name}: ${b.ok ? `bertnb ${b.sPerStep!.toFixed(3)} s/step (steps ${b.stepTimes!.map((x) => x.toFixed(3)).join(', ')})` : failureText(b)}; ${th.threads} thread(s), ${th.source}`);
     // The same step in PyTorch, with as many threads as bertnb used (a variant reuses the plain run).
     const key = `${shape.model} ${shape.batch} ${shape.seq} ${th.threads}`;
     let torch = torchDone.get(key);
@@ -128,6 +134,11 @@ export async function bench(): Promise<BenchRow[]> {
     }
     const label = `${name} (${backendName}, ${th.threads} thread${th.threads === 1 ? '' : 's'})`;
     rows.push(...rowsOf(shape, label, th.threads, b, torch));
+    details.push({ shape: name, threads: th, bertnb: b, pytorch: torch, after: load() });
   }
+  log(load());
+  // Every step time and message, beside the table's summary (bench-results/ is not committed).
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync(join('bench-results', 'training.json'), JSON.stringify({ date: new Date().toISOString(), details }, null, 2));
   return rows;
 }

@@ -1,6 +1,7 @@
-// Training side by side with PyTorch (issue 14): bertnb's real training loop and our PyTorch script
-// (sideBySide/bert_train_step.py) on the same model, batch shape and thread count, one child process
-// per measurement so each peak RSS is that run's alone. Per shape three rows:
+// Training side by side with PyTorch (issue 14): the training process `bertnb train` runs
+// (sideBySide/bertnbRun.ts) and our PyTorch script (sideBySide/bert_train_step.py) on the same model,
+// batch shape and thread count, each a process of its own so each peak RSS is that run's alone.
+// Per shape three rows:
 //   s/step          bertnb vs PyTorch, ratio bertnb / PyTorch (lower is better: the targets are ≤)
 //   peak RSS        bertnb vs PyTorch, ratio bertnb / PyTorch
 //   peak WASM heap  bertnb vs the 4 GiB cap of 32-bit WebAssembly, ratio heap / cap
@@ -15,8 +16,8 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { builtinConfig, type BertConfig } from '../src/engine/model';
 import { BertTokenizer, bundledVocabPath } from '../src/engine/tokenizer';
-import { runChild, shortReason } from './sideBySide/child';
-import type { BertnbStepResult, BertnbStepSpec } from './sideBySide/bertnbStep';
+import { shortReason } from './sideBySide/child';
+import { runBertnb, workerScript, type BertnbRunResult } from './sideBySide/bertnbRun';
 import { runTorchStep, torchMissing, type TorchStepResult } from './sideBySide/torchStep';
 import { hasGradientCheckpointing, resolveThreads, threadField } from './sideBySide/threads';
 import type { BenchRow } from './types';
@@ -53,23 +54,20 @@ function shapes(): Shape[] {
 const MiB = 2 ** 20;
 const HEAP_CAP = 2 ** 32;
 
-async function runBertnb(shape: Shape, backend: string, threads: number | undefined): Promise<BertnbStepResult> {
+function bertnbRun(shape: Shape, backend: string, threads: number | undefined): Promise<BertnbRunResult> {
   const field = threadField();
   const training = { ...shape.training, ...(field && threads !== undefined ? { [field.name]: threads } : {}) };
-  const spec: BertnbStepSpec = { model: shape.model, batch: shape.batch, seq: shape.seq, warmup: 1, steps: shape.steps, backend, training };
-  const script = join(__dirname, 'sideBySide', 'bertnbStep.ts');
-  const o = await runChild<BertnbStepResult>(process.execPath, ['--import', 'tsx', script, JSON.stringify(spec)], { timeoutMs: shape.limitMin * 60_000, keepStderrLines: 2 });
-  return o.ok ? o.result : { ok: false, error: o.reason, stepsDone: 0, peakRssBytes: NaN, peakWasmHeapBytes: NaN, messages: [] };
+  return runBertnb({ model: shape.model, batch: shape.batch, seq: shape.seq, steps: shape.steps, backend, training, timeoutMs: shape.limitMin * 60_000 });
 }
 
 /** Why a run failed, in words: when, and (when the heap stood at its cap) that it was the WASM heap. */
-function failureText(b: BertnbStepResult): string {
+function failureText(b: BertnbRunResult): string {
   const when = b.stepsDone ? `in step ${b.stepsDone + 1}` : 'before its first step ended';
   const heapFull = b.peakWasmHeapBytes >= 0.95 * HEAP_CAP ? `WASM heap full (${(b.peakWasmHeapBytes / 2 ** 30).toFixed(1)} GiB), ` : '';
   return `bertnb failed ${when}: ${heapFull}${shortReason(b.error ?? 'unknown error', heapFull ? 60 : 90)}`;
 }
 
-function rowsOf(shape: Shape, label: string, threads: number, b: BertnbStepResult, torch: TorchOutcome): BenchRow[] {
+function rowsOf(shape: Shape, label: string, threads: number, b: BertnbRunResult, torch: TorchOutcome): BenchRow[] {
   const area = 'training';
   const failed = b.ok ? '' : ` — ${failureText(b)}`;
   const peer = (what: string) => (torch.ok ? `PyTorch ${torch.result.torch} ${what}` : torch.reason);
@@ -115,7 +113,8 @@ export async function bench(): Promise<BenchRow[]> {
   for (const shape of shapes()) {
     const name = `${shape.model} ${shape.batch}×${shape.seq}${shape.variant ? ` ${shape.variant}` : ''}`;
     log(`${name}: bertnb ...`);
-    const b = await runBertnb(shape, backend, configured);
+    if (!rows.length) log(`bertnb's training process: ${workerScript().path}`);
+    const b = await bertnbRun(shape, backend, configured);
     const th = resolveThreads(b.messages, configured);
     const backendName = b.messages.map((m) => m.match(/^backend: (\S+)/)?.[1]).find(Boolean) ?? backend;
     log(`${name}: ${b.ok ? `bertnb ${b.sPerStep!.toFixed(3)} s/step (steps ${b.stepTimes!.map((x) => x.toFixed(3)).join(', ')})` : failureText(b)}; ${th.threads} thread(s), ${th.source}`);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { resolveThreads, threadField } from '../../../bench/sideBySide/threads';
 import { shortReason } from '../../../bench/sideBySide/child';
 
-// Messages of a real single-threaded bert-mini run (bench/sideBySide/bertnbStep.ts collected them).
+// Messages of a real single-threaded bert-mini run (bench/sideBySide/bertnbRun.ts collected them).
 const today = [
   'backend: wasm (WebAssembly with SIMD (one thread); forced)',
   'train: 128 rows; tokens p50=74 p90=74 p95=74 p99=74 max=74; truncated=128; labels neg=64 pos=64',

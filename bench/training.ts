@@ -98,7 +98,13 @@ function sameModel(messages: string[], torch: TorchOutcome): TorchOutcome {
 
 const log = (text: string) => process.stderr.write(`bench: training: ${text}\n`);
 // Timings are only as good as the machine is quiet: say how busy it was.
-const load = () => `load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${availableParallelism()} cores`;
+// A busy machine hurts multi-threaded runs most (PyTorch's OpenMP threads wait on each other), so
+// their ratio is then a poor guide.
+const load = () => {
+  const [one] = loadavg();
+  const busy = one > 0.5 * availableParallelism() ? ' — busy: take these timings, the multi-threaded ones most, as rough' : '';
+  return `load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${availableParallelism()} cores${busy}`;
+};
 
 export async function bench(): Promise<BenchRow[]> {
   const backend = process.env.BENCH_BACKEND ?? 'wasm';

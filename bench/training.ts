@@ -70,7 +70,8 @@ function failureText(b: BertnbRunResult): string {
 function rowsOf(shape: Shape, label: string, threads: number, b: BertnbRunResult, torch: TorchOutcome): BenchRow[] {
   const area = 'training';
   const failed = b.ok ? '' : ` — ${failureText(b)}`;
-  const peer = (what: string) => (torch.ok ? `PyTorch ${torch.result.torch} ${what}` : torch.reason);
+  // A variant (gradient_checkpointing) is set beside PyTorch's plain step, the issue's reference.
+  const peer = (what: string) => (torch.ok ? `PyTorch ${torch.result.torch} ${what}${shape.variant ? ` (no ${shape.variant})` : ''}` : torch.reason);
   const t = torch.ok ? torch.result : undefined;
   const sPerStep = b.ok ? b.sPerStep! : NaN;
   const rss = b.peakRssBytes / MiB;

@@ -1,109 +1,150 @@
-// Training throughput and where the time goes, for bert-mini at batch 32 × 128 (the issue's figure).
-// Peer: the bare forward+backward of the same batch in the same run (tf.variableGrads, no trainer),
-// so `ratio` = bare fwd+bwd time / full trainer step time shows the trainer's overhead
-// (data, optimizer, logging) — 1.0 would be free.
-import * as tf from '@tensorflow/tfjs-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Training side by side with PyTorch (issue 14): the training process `bertnb train` runs
+// (sideBySide/bertnbRun.ts) and our PyTorch script (sideBySide/bert_train_step.py) on the same model,
+// batch shape and thread count, each a process of its own so each peak RSS is that run's alone.
+// Per shape three rows:
+//   s/step          bertnb vs PyTorch, ratio bertnb / PyTorch (lower is better: the targets are ≤)
+//   peak RSS        bertnb vs PyTorch, ratio bertnb / PyTorch
+//   peak WASM heap  bertnb vs the 4 GiB cap of 32-bit WebAssembly, ratio heap / cap
+// A run that fails says why in the row (e.g. bert-base aborting on the WASM heap); when PyTorch is
+// missing the peer column says so. `npm run bench -- training` runs only these rows.
+//   BENCH_TRAIN_MODELS=bert-mini,bert-base   a subset of the shapes
+//   BENCH_TRAIN_STEPS=N                      timed steps per run (default 3; 2 for bert-base)
+//   BENCH_THREADS=N                          bertnb's thread setting, when the schema has one
+//   BENCH_BACKEND=name                       bertnb's backend (default wasm, the no-install default)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { builtinConfig, createModel, initBackend } from '../src/engine/model';
-import { train, type TrainableModel } from '../src/engine/train/trainer';
-import { Rng } from '../src/engine/train/rng';
-import type { EncodedExample } from '../src/engine/data';
+import { builtinConfig, type BertConfig } from '../src/engine/model';
+import { BertTokenizer, bundledVocabPath } from '../src/engine/tokenizer';
+import { shortReason } from './sideBySide/child';
+import { runBertnb, workerScript, type BertnbRunResult } from './sideBySide/bertnbRun';
+import { runTorchStep, torchMissing, type TorchStepResult } from './sideBySide/torchStep';
+import { hasGradientCheckpointing, resolveThreads, threadField } from './sideBySide/threads';
 import type { BenchRow } from './types';
 
-const B = 32, T = 128, STEPS = Number(process.env.BENCH_TRAIN_STEPS ?? 4);
-
-function wasmHeapBytes(): number {
-  const b = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
-  return b.wasm?.HEAPU8?.buffer.byteLength ?? 0;
+interface Shape {
+  model: string;
+  batch: number;
+  seq: number;
+  steps: number;
+  /** Minutes each side may run before it counts as failed (bounds the whole bench). */
+  limitMin: number;
+  speedTarget?: string;
+  rssTarget?: string;
+  /** Extra training fields, and what the label says about them. */
+  training?: Record<string, unknown>;
+  variant?: string;
 }
 
-function examples(n: number, vocab: number): EncodedExample[] {
-  const rng = new Rng(7);
-  return Array.from({ length: n }, () => {
-    const ids = Int32Array.from({ length: T }, (_, i) => (i === 0 ? 101 : i === T - 1 ? 102 : 1000 + rng.int(vocab - 1000)));
-    return { input_ids: ids, token_type_ids: new Int32Array(T), label: rng.int(2), fullLength: T };
-  });
+const steps = (d: number) => Math.max(1, Number(process.env.BENCH_TRAIN_STEPS ?? d) || d);
+
+function shapes(): Shape[] {
+  const all: Shape[] = [
+    { model: 'bert-mini', batch: 32, seq: 64, steps: steps(3), limitMin: 5, speedTarget: '<= 1.0' }, // the fortunes recipe's shape
+    { model: 'bert-small', batch: 32, seq: 128, steps: steps(3), limitMin: 10 },
+    { model: 'bert-base', batch: 16, seq: 128, steps: steps(2), limitMin: 15, speedTarget: '<= 1.5', rssTarget: '<= 1.0' },
+  ];
+  // The issue's target: bert-base also trains with gradient_checkpointing on, in no more memory than PyTorch.
+  if (hasGradientCheckpointing())
+    all.push({ ...all[2], training: { gradient_checkpointing: true }, variant: 'gradient_checkpointing', speedTarget: undefined });
+  const only = process.env.BENCH_TRAIN_MODELS?.split(',').map((s) => s.trim());
+  return only ? all.filter((s) => only.includes(s.model)) : all;
 }
 
-export async function bench(): Promise<BenchRow[]> {
-  const backend = await initBackend(process.env.BENCH_BACKEND ?? 'wasm');
-  const config = builtinConfig('bert-mini', { num_labels: 2 });
-  const model = createModel('sequence-classification', config, { seed: 1 }) as unknown as TrainableModel;
-  const data = examples(B * (STEPS + 1), config.vocab_size);
-  let peakRss = process.memoryUsage().rss;
-  let peakHeap = wasmHeapBytes();
-  const sample = () => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    peakHeap = Math.max(peakHeap, wasmHeapBytes());
-  };
+const MiB = 2 ** 20;
+const HEAP_CAP = 2 ** 32;
 
-  // Peer: bare forward+backward on one batch (after one warm-up call).
-  const vars = model.variables.map((v) => v.variable);
-  const shape: [number, number] = [B, T];
-  const ids = new Int32Array(B * T);
-  data.slice(0, B).forEach((e, i) => ids.set(e.input_ids, i * T));
-  const bare = () =>
-    tf.tidy(() => {
-      const inputs = { input_ids: tf.tensor2d(ids, shape, 'int32'), attention_mask: tf.ones(shape, 'int32') as tf.Tensor2D, token_type_ids: tf.zeros(shape, 'int32') as tf.Tensor2D };
-      const labels = tf.tensor1d(Array.from({ length: B }, (_, i) => i % 2), 'int32');
-      const { value } = tf.variableGrads(() => model.loss(inputs as never, labels as never, { training: true, seed: 1 }).loss, vars);
-      value.dataSync();
-    });
-  bare();
-  sample();
-  const t0 = performance.now();
-  const reps = 2;
-  for (let i = 0; i < reps; i++) bare();
-  const bareStep = (performance.now() - t0) / 1000 / reps;
-  sample();
+function bertnbRun(shape: Shape, backend: string, threads: number | undefined): Promise<BertnbRunResult> {
+  const field = threadField();
+  const training = { ...shape.training, ...(field && threads !== undefined ? { [field.name]: threads } : {}) };
+  return runBertnb({ model: shape.model, batch: shape.batch, seq: shape.seq, steps: shape.steps, backend, training, timeoutMs: shape.limitMin * 60_000 });
+}
 
-  const out = mkdtempSync(join(tmpdir(), 'bertnb-bench-train-'));
-  let steps = 0;
-  let firstStepDone = 0;
-  const r = await train({
-    kind: 'classification',
-    model,
-    train: data,
-    padId: 0,
-    problemType: 'single_label_classification',
-    numLabels: 2,
-    args: {
-      output_dir: out, per_device_train_batch_size: B, per_device_eval_batch_size: 64, gradient_accumulation_steps: 1, dataloader_drop_last: false,
-      learning_rate: 5e-5, weight_decay: 0.01, adam_beta1: 0.9, adam_beta2: 0.999, adam_epsilon: 1e-8, max_grad_norm: 1, num_train_epochs: 1, max_steps: STEPS + 1,
-      lr_scheduler_type: 'linear', warmup_ratio: 0, warmup_steps: 0, eval_strategy: 'no', eval_steps: null, eval_delay: 0, save_strategy: 'no', save_steps: 500,
-      save_total_limit: null, load_best_model_at_end: false, metric_for_best_model: null, greater_is_better: null, resume_from_checkpoint: null, logging_dir: null,
-      logging_strategy: 'steps', logging_steps: 1, logging_first_step: false, report_to: ['tensorboard'], seed: 42, data_seed: null, early_stopping_patience: null, early_stopping_threshold: 0,
-    },
-    saveModel: async () => {},
-    loadModel: async () => model,
-    hooks: {
-      onProgress: () => {
-        steps++;
-        sample();
-        if (steps === 1) firstStepDone = performance.now();
-      },
-    },
-  });
-  const measured = (performance.now() - firstStepDone) / 1000; // steps 2..N (the first warms up)
-  const stepTime = measured / STEPS;
-  rmSync(out, { recursive: true, force: true });
-  const t = r.timings;
-  const total = t.data + t.forwardBackward + t.optimizer + t.logging;
-  const share = (x: number) => x / total;
+/** Why a run failed, in words: when, and (when the heap stood at its cap) that it was the WASM heap. */
+function failureText(b: BertnbRunResult): string {
+  const when = b.stepsDone ? `in step ${b.stepsDone + 1}` : 'before its first step ended';
+  const heapFull = b.peakWasmHeapBytes >= 0.95 * HEAP_CAP ? `WASM heap full (${(b.peakWasmHeapBytes / 2 ** 30).toFixed(1)} GiB), ` : '';
+  return `bertnb failed ${when}: ${heapFull}${shortReason(b.error ?? 'unknown error', heapFull ? 60 : 90)}`;
+}
+
+function rowsOf(shape: Shape, label: string, threads: number, b: BertnbRunResult, torch: TorchOutcome): BenchRow[] {
   const area = 'training';
-  const peer = `bare fwd+bwd (${backend.name})`;
+  const failed = b.ok ? '' : ` — ${failureText(b)}`;
+  // A variant (gradient_checkpointing) is set beside PyTorch's plain step, the issue's reference.
+  const peer = (what: string) => (torch.ok ? `PyTorch ${torch.result.torch} ${what}${shape.variant ? ` (no ${shape.variant})` : ''}` : torch.reason);
+  const t = torch.ok ? torch.result : undefined;
+  const sPerStep = b.ok ? b.sPerStep! : NaN;
+  const rss = b.peakRssBytes / MiB;
+  const torchS = t?.s_per_step ?? NaN;
+  const torchRss = t ? t.peak_rss_bytes / MiB : NaN;
   return [
-    { area, figure: `bert-mini ${B}×${T} samples/s (${backend.name})`, value: B / stepTime, unit: 'samples/s', peer: `${peer} samples/s`, peerValue: B / bareStep, ratio: bareStep / stepTime, target: '>= 0.8' },
-    { area, figure: 'step time', value: stepTime * 1000, unit: 'ms', peer: `${peer} ms`, peerValue: bareStep * 1000, ratio: bareStep / stepTime },
-    { area, figure: 'share: data (collate)', value: share(t.data) * 100, unit: '%', peer: 'step', peerValue: 100, ratio: share(t.data) },
-    { area, figure: 'share: forward+backward', value: share(t.forwardBackward) * 100, unit: '%', peer: 'step', peerValue: 100, ratio: share(t.forwardBackward) },
-    { area, figure: 'share: optimizer (clip+AdamW)', value: share(t.optimizer) * 100, unit: '%', peer: 'step', peerValue: 100, ratio: share(t.optimizer) },
-    { area, figure: 'share: logging (jsonl+tensorboard)', value: share(t.logging) * 100, unit: '%', peer: 'step', peerValue: 100, ratio: share(t.logging) },
-    { area, figure: 'peak RSS', value: peakRss / 2 ** 20, unit: 'MiB', peer: 'weights+grads+Adam (4×params×4B)', peerValue: (4 * 4 * 11_171_074) / 2 ** 20, ratio: (4 * 4 * 11_171_074) / peakRss },
-    { area, figure: 'peak WASM heap', value: peakHeap / 2 ** 20, unit: 'MiB', peer: 'heap cap', peerValue: 4096, ratio: peakHeap / 2 ** 32 },
+    { area, figure: `${label} s/step${failed}`, value: sPerStep, unit: 's/step', peer: peer('s/step'), peerValue: torchS, ratio: sPerStep / torchS, target: shape.speedTarget },
+    // On a failed run the RSS is that at the failure: shown, but given no ratio.
+    { area, figure: `${label} peak RSS${b.ok ? '' : ' (at the failure)'}`, value: rss, unit: 'MiB', peer: peer('peak RSS MiB'), peerValue: torchRss, ratio: b.ok ? rss / torchRss : NaN, target: shape.rssTarget },
+    // With data-parallel worker threads each thread has a heap of its own (about this one's size): the
+    // 4 GiB cap holds per thread, and this is the main thread's.
+    { area, figure: `${label} peak WASM heap${threads > 1 ? ' (main thread)' : ''}${b.ok ? '' : ' (at the failure)'}`, value: b.peakWasmHeapBytes / MiB, unit: 'MiB', peer: 'WASM heap cap MiB', peerValue: HEAP_CAP / MiB, ratio: b.peakWasmHeapBytes / HEAP_CAP },
   ];
 }
 
-if (require.main === module) bench().then((rows) => console.table(rows.map((r) => ({ figure: r.figure, value: +r.value.toFixed(2), unit: r.unit, peer: r.peer, peerValue: +r.peerValue.toFixed(2), ratio: +r.ratio.toFixed(3) }))));
+type TorchOutcome = { ok: true; result: TorchStepResult } | { ok: false; reason: string };
+
+/** The two sides must build one model: a PyTorch run whose parameter count differs from the one bertnb reported is no peer. */
+function sameModel(messages: string[], torch: TorchOutcome): TorchOutcome {
+  const stated = messages.map((m) => m.match(/([\d,]+) parameters\b/)?.[1]).find(Boolean);
+  const ours = stated ? Number(stated.replace(/,/g, '')) : undefined;
+  if (!torch.ok || ours === undefined || ours === torch.result.params) return torch;
+  return { ok: false, reason: `PyTorch: not the same model (${torch.result.params} parameters, bertnb ${ours})` };
+}
+
+const log = (text: string) => process.stderr.write(`bench: training: ${text}\n`);
+// Timings are only as good as the machine is quiet: say how busy it was.
+// A busy machine hurts multi-threaded runs most (PyTorch's OpenMP threads wait on each other), so
+// their ratio is then a poor guide.
+const load = () => {
+  const [one] = loadavg();
+  const busy = one > 0.5 * availableParallelism() ? ' — busy: take these timings, the multi-threaded ones most, as rough' : '';
+  return `load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${availableParallelism()} cores${busy}`;
+};
+
+export async function bench(): Promise<BenchRow[]> {
+  const backend = process.env.BENCH_BACKEND ?? 'wasm';
+  const configured = process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : undefined;
+  const missing = torchMissing();
+  if (missing) log(missing);
+  const vocabSize = (await BertTokenizer.load(bundledVocabPath())).vocabSize;
+  const rows: BenchRow[] = [];
+  const details: unknown[] = [];
+  log(load());
+  const torchDone = new Map<string, TorchOutcome>();
+  for (const shape of shapes()) {
+    const name = `${shape.model} ${shape.batch}×${shape.seq}${shape.variant ? ` ${shape.variant}` : ''}`;
+    log(`${name}: bertnb ...`);
+    if (!rows.length) log(`bertnb's training process: ${workerScript().path}`);
+    const b = await bertnbRun(shape, backend, configured);
+    const th = resolveThreads(b.messages, configured);
+    const backendName = b.messages.map((m) => m.match(/^backend: (\S+)/)?.[1]).find(Boolean) ?? backend;
+    log(`${name}: ${b.ok ? `bertnb ${b.sPerStep!.toFixed(3)} s/step (steps ${b.stepTimes!.map((x) => x.toFixed(3)).join(', ')})` : failureText(b)}; ${th.threads} thread(s), ${th.source}`);
+    // The same step in PyTorch, with as many threads as bertnb used (a variant reuses the plain run).
+    const key = `${shape.model} ${shape.batch} ${shape.seq} ${th.threads}`;
+    let torch = torchDone.get(key);
+    if (!torch) {
+      if (missing) torch = { ok: false, reason: missing };
+      else {
+        log(`${name}: PyTorch (${th.threads} thread(s)) ...`);
+        const config: BertConfig = builtinConfig(shape.model, { vocab_size: vocabSize, num_labels: 2, max_position_embeddings: Math.max(512, shape.seq) });
+        torch = sameModel(b.messages, await runTorchStep(config, shape.batch, shape.seq, th.threads, 1, shape.steps, shape.limitMin * 60_000));
+        log(`${name}: PyTorch ${torch.ok ? `${torch.result.s_per_step.toFixed(3)} s/step (steps ${torch.result.step_times.map((x) => x.toFixed(3)).join(', ')}), peak RSS ${(torch.result.peak_rss_bytes / MiB).toFixed(0)} MiB` : `failed: ${torch.reason}`}`);
+      }
+      torchDone.set(key, torch);
+    }
+    const label = `${name} (${backendName}, ${th.threads} thread${th.threads === 1 ? '' : 's'})`;
+    rows.push(...rowsOf(shape, label, th.threads, b, torch));
+    details.push({ shape: name, threads: th, bertnb: b, pytorch: torch, after: load() });
+  }
+  log(load());
+  // Every step time and message, beside the table's summary (bench-results/ is not committed).
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync(join('bench-results', 'training.json'), JSON.stringify({ date: new Date().toISOString(), details }, null, 2));
+  return rows;
+}

@@ -6,7 +6,7 @@ import { loadRunConfigWithWarnings, ConfigError } from '../../schema/load';
 import { TrainingProcess } from '../../worker/client';
 import type { WorkerToHost } from '../../protocol';
 
-const HELP = `usage: bertnb train CONFIG [--resume [CHECKPOINT]] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu]
+const HELP = `usage: bertnb train CONFIG [--resume [CHECKPOINT]] [--backend auto|webgpu|wasm|cpu|tensorflow|tensorflow-gpu]
 
 Trains as the YAML/JSON run config says (task, model, data, training: Hugging Face TrainingArguments).
   --resume           continue from the latest checkpoint in output_dir (or the given checkpoint folder)

@@ -8,8 +8,9 @@ import { BACKEND_CHOICES, backendSetting, setBackend, type BackendSetting } from
 import { requireTrust } from '../trust/trust';
 
 const DESCRIPTIONS: Record<BackendSetting, string> = {
-  auto: 'Fastest that loads: native GPU, native CPU, WebAssembly, then JavaScript',
+  auto: 'Fastest that loads: native GPU, WebGPU on a hardware GPU, native CPU, WebAssembly, then JavaScript',
   'tensorflow-gpu': 'Native TensorFlow on an NVIDIA GPU (CUDA 11.2 + cuDNN 8.1)',
+  webgpu: 'WebGPU on any GPU (Vulkan, Metal, Direct3D 12); install it with "BERT: Install GPU Backend"',
   tensorflow: 'Native TensorFlow on the CPU',
   wasm: 'WebAssembly with SIMD and threads; no install needed',
   cpu: 'Plain JavaScript; slow, for debugging',

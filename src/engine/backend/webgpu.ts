@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describeAdapter, noAdapterAdvice, summarizeAdapter, type AdapterSummary } from './adapter';
 import { resolveOptional } from './optional';
+import { registerWebGpuKernelFixes } from './webgpuKernels';
 
 /** The slice of the WebGPU API we call directly (types of `webgpu`/`@webgpu/types` are not needed). */
 interface GpuAdapter {
@@ -124,8 +125,13 @@ export async function startWebGpuBackend(allowSoftware: boolean): Promise<{ reas
     tf.removeBackend('webgpu');
     const limits = adapter.limits;
     const requiredLimits = Object.fromEntries(
-      ['maxComputeWorkgroupStorageSize', 'maxComputeWorkgroupsPerDimension', 'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupSizeX', 'maxComputeInvocationsPerWorkgroup'].map((k) => [k, limits[k]]),
+      // The first six as tfjs asks for them; more storage buffers per shader let AddN and Concat bind
+      // more inputs at once.
+      ['maxComputeWorkgroupStorageSize', 'maxComputeWorkgroupsPerDimension', 'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupSizeX', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage']
+        .filter((k) => typeof limits[k] === 'number')
+        .map((k) => [k, limits[k]]),
     );
+    registerWebGpuKernelFixes();
     tf.registerBackend(
       'webgpu',
       async () => {

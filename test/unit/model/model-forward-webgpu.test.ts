@@ -1,9 +1,6 @@
 // The forward numerics on WebGPU (Dawn; lavapipe in CI after scripts/setup-webgpu.sh). Fails, with
 // the reason, when no adapter starts.
-import { after } from 'node:test';
 import { forwardSuite } from '../suites/forward';
 import { webgpu } from '../suites/backends';
 
 forwardSuite(webgpu);
-// Dawn's instance can keep the process alive after the last test.
-after(() => setTimeout(() => process.exit(process.exitCode ?? 0), 100).unref());

@@ -25,7 +25,7 @@ export function learnableSuite(backend: SuiteBackend): void {
       padId: 0,
       problemType: 'single_label_classification',
       numLabels: 2,
-      args: loopArgs({ output_dir: mkdtempSync(join(tmpdir(), 'bertnb-learn-suite-')), max_steps: 30, learning_rate: 3e-3, warmup_ratio: 0.1, logging_steps: 5 }),
+      args: loopArgs({ output_dir: mkdtempSync(join(tmpdir(), 'bertnb-learn-suite-')), max_steps: 30, learning_rate: 1e-2, warmup_ratio: 0, logging_steps: 5 }),
       saveModel: (m, d) => saveFolder(m as never, d),
       loadModel: (d) => loadFolder(d),
       hooks: {

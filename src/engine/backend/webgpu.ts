@@ -81,6 +81,12 @@ export function startDawn(): Promise<Started> {
   return started;
 }
 
+async function freshAdapter(): Promise<GpuAdapter> {
+  const a = await (await startDawn()).gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!a) throw new Error(`Dawn found no WebGPU adapter. ${noAdapterAdvice()}`);
+  return a;
+}
+
 /** The adapter Dawn would use, or why there is none (for reports and the install check). */
 export async function probeAdapter(): Promise<AdapterSummary> {
   return (await startDawn()).summary;
@@ -100,10 +106,16 @@ function explainSyncReads(backend: tf.KernelBackend): void {
     try {
       return readSync(id);
     } catch (e) {
-      if (e instanceof ReferenceError && /OffscreenCanvas/.test(e.message)) throw new Error(SYNC_READ_HINT);
+      if (e instanceof ReferenceError && /OffscreenCanvas/.test(e.message)) throw new Error(`${SYNC_READ_HINT}${callerOf(new Error().stack)}`);
       throw e;
     }
   };
+}
+
+/** " (at <first frame outside tfjs and this file>)": which of our reads was synchronous. */
+function callerOf(stack: string | undefined): string {
+  const frame = (stack ?? '').split('\n').slice(1).find((l) => !/tfjs|[\\/]webgpu\.ts|explainSyncReads|readSync|dataSync|arraySync|node:internal/.test(l));
+  return frame ? ` (${frame.trim()})` : '';
 }
 
 let registered: AdapterSummary | undefined;
@@ -123,6 +135,7 @@ export async function startWebGpuBackend(allowSoftware: boolean): Promise<{ reas
     // feature 'bgra8unorm-storage' wrapped in an array: we use the adapter we report, and only the
     // limits the backend sizes its buffers and workgroups by.
     tf.removeBackend('webgpu');
+    let firstUse = true;
     const limits = adapter.limits;
     const requiredLimits = Object.fromEntries(
       // The first six as tfjs asks for them; more storage buffers per shader let AddN and Concat bind
@@ -135,7 +148,10 @@ export async function startWebGpuBackend(allowSoftware: boolean): Promise<{ reas
     tf.registerBackend(
       'webgpu',
       async () => {
-        const device = await adapter.requestDevice({ requiredLimits });
+        // An adapter gives one device: should tfjs build the backend again, ask Dawn for another.
+        const from = firstUse ? adapter : await freshAdapter();
+        firstUse = false;
+        const device = await from.requestDevice({ requiredLimits });
         const backend = new WebGPUBackend(device as never, adapter.info as never);
         explainSyncReads(backend);
         return backend;

@@ -59,7 +59,12 @@ function installNavigator(gpu: Gpu, globals: Record<string, unknown>): void {
   const g = globalThis as Record<string, unknown>;
   // GPUBufferUsage, GPUMapMode, … are globals in a browser; the backend reads them as such.
   for (const [k, v] of Object.entries(globals)) if (!(k in g)) g[k] = v;
-  const nav = g.navigator as Record<string, unknown> | undefined;
+  let nav: Record<string, unknown> | undefined;
+  try {
+    nav = g.navigator as Record<string, unknown> | undefined;
+  } catch (e) {
+    throw new Error(`navigator cannot be read in this process (${(e as Error).message}): WebGPU runs in the training child process or the CLI, not in the VS Code extension host (microsoft/vscode#252077)`);
+  }
   if (nav && typeof nav === 'object') Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
   else Object.defineProperty(g, 'navigator', { value: { gpu, userAgent: `Node.js/${process.version}` }, configurable: true, writable: true });
 }

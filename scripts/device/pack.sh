@@ -2,7 +2,8 @@
 # Fills .devcarry/ (git-ignored) with what scripts/device/webgpu-h200.sh needs on a machine with no
 # network and maybe no Node: a bundled device bench, the CLI bundles + WASM binaries, Dawn's JS and
 # its linux-x64 binary only (the npm package carries every platform: 132 MB), and an xz copy of this
-# machine's node (dynamically linked: it needs libstdc++6 there). Takes ~3 minutes on 2 cores (xz). Run from the repo root, here (not on the device machine): bash scripts/device/pack.sh
+# machine's node (dynamically linked: it needs libstdc++6 there). Takes ~3 minutes on 2 cores (xz).
+# Run from the repo root, here (not on the device machine): bash scripts/device/pack.sh
 #   BERTNB_PACK_NODE_XZ=FILE   reuse an already compressed node instead of xz-ing it again (~3 min)
 set -euo pipefail
 cd "$(dirname "$0")/../.."

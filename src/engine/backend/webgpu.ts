@@ -20,6 +20,7 @@ interface GpuAdapter {
 interface GpuDevice {
   lost: Promise<{ reason: string; message: string }>;
   destroy(): void;
+  addEventListener(type: 'uncapturederror', f: (e: { error?: { message?: string } }) => void): void;
 }
 interface Gpu {
   requestAdapter(opts?: unknown): Promise<GpuAdapter | null>;
@@ -117,6 +118,27 @@ function explainSyncReads(backend: tf.KernelBackend): void {
   };
 }
 
+/**
+ * tfjs-webgpu never checks for GPU errors: an invalid pipeline (a limit exceeded, say) only prints a
+ * warning, and the op's output is garbage. The first error since the last read fails the next read
+ * instead, so a training stops with the reason rather than learning from garbage.
+ */
+function failReadsAfterGpuErrors(backend: tf.KernelBackend, device: GpuDevice): void {
+  let pending: string | undefined;
+  device.addEventListener('uncapturederror', (e) => void (pending ??= e.error?.message ?? 'unknown error'));
+  const b = backend as unknown as { read(id: object): Promise<unknown> };
+  const read = b.read.bind(backend);
+  b.read = async (id) => {
+    const values = await read(id);
+    if (pending !== undefined) {
+      const message = pending;
+      pending = undefined;
+      throw new Error(`the GPU reported an error, so results computed on it since are unreliable: ${message}`);
+    }
+    return values;
+  };
+}
+
 /** " (at <first frame outside tfjs and this file>)": which of our reads was synchronous. */
 function callerOf(stack: string | undefined): string {
   const frame = (stack ?? '').split('\n').slice(1).find((l) => !/tfjs|[\\/]webgpu\.ts|explainSyncReads|readSync|dataSync|arraySync|node:internal/.test(l));
@@ -159,6 +181,7 @@ export async function startWebGpuBackend(allowSoftware: boolean): Promise<{ reas
         const device = await from.requestDevice({ requiredLimits });
         const backend = new WebGPUBackend(device as never, adapter.info as never);
         explainSyncReads(backend);
+        failReadsAfterGpuErrors(backend, device);
         return backend;
       },
       // Never tfjs's own default choice: initBackend always names the backend it wants.

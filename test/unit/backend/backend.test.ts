@@ -92,7 +92,7 @@ test('cpu-plain has the cpu kernels but none of ours, so the model takes its pla
   assert.deepEqual(Array.from(await tf.matMul(tf.eye(2), tf.tensor2d([[1, 2], [3, 4]])).data()), [1, 2, 3, 4]);
 });
 
-test('forced webgpu names its adapter; AddN of more inputs than a shader can bind sums right; sync reads fail with the fix', async () => {
+test('forced webgpu names its adapter; AddN of more inputs than a shader can bind sums right; sync reads and GPU errors fail with the reason', async () => {
   let r;
   try {
     r = await initBackend('webgpu');
@@ -111,6 +111,12 @@ test('forced webgpu names its adapter; AddN of more inputs than a shader can bin
   const onGpu = tf.matMul(xs[0], xs[1]);
   await onGpu.data();
   assert.throws(() => tf.matMul(xs[0], xs[2]).dataSync(), /synchronous read-back .* await tensor\.data\(\)/);
-  tf.dispose([...xs, sum, onGpu]);
+  // A GPU validation error (here: an invalid buffer usage) fails the next read with Dawn's message.
+  (tf.backend() as unknown as { device: { createBuffer(d: object): unknown } }).device.createBuffer({ size: 4, usage: 0xffff });
+  await new Promise((r) => setTimeout(r, 200));
+  const after = tf.add(xs[0], 1);
+  await assert.rejects(after.data(), /the GPU reported an error, so results computed on it since are unreliable: .*WGPUBufferUsage/);
+  assert.equal((await tf.add(xs[0], 1).data())[0], 2, 'reported once, then reads work again');
+  tf.dispose([...xs, sum, onGpu, after]);
   await initBackend('wasm');
 });

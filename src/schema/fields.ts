@@ -6,7 +6,7 @@ import type { FieldTable } from './spec';
 
 export const BUILTIN_MODELS = ['bert-tiny', 'bert-mini', 'bert-small', 'bert-medium', 'bert-base'] as const;
 export const TASKS = ['sequence-classification', 'pretraining'] as const;
-export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export const STRATEGIES = ['no', 'steps', 'epoch'] as const;
 export const SCHEDULERS = ['linear', 'cosine', 'constant', 'constant_with_warmup'] as const;
 export const PROBLEM_TYPES = ['single_label_classification', 'multi_label_classification', 'regression'] as const;
@@ -310,7 +310,7 @@ export const trainingFields = {
   // Compute
   backend: {
     kind: 'enum', enum: BACKENDS, default: 'auto', hf: false, section: 'Compute',
-    description: 'TensorFlow.js backend: auto tries tensorflow-gpu, tensorflow, wasm, then cpu.',
+    description: 'TensorFlow.js backend: auto tries tensorflow-gpu, webgpu (hardware GPU only), tensorflow, wasm, then cpu; webgpu forces WebGPU even on a software adapter.',
   },
   num_threads: {
     kind: 'integer', default: null, nullable: true, minimum: 1, hf: false, section: 'Compute',

@@ -21,7 +21,7 @@ with random weights initialised as Hugging Face does (normal(0, initializer_rang
                    with a built-in config, vocab_size follows the vocabulary
   --seed N         initialisation seed (default 42)
   --out DIR        output folder (must be empty or absent)
-  --backend B      auto (default), tensorflow-gpu, tensorflow, wasm or cpu`;
+  --backend B      auto (default), tensorflow-gpu, webgpu, tensorflow, wasm or cpu`;
 
 function readConfigArg(arg: string): { config: BertConfig; builtin: boolean } {
   if (isBuiltinName(arg)) return { config: builtinConfig(arg), builtin: true };

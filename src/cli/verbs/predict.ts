@@ -22,7 +22,7 @@ give "score" = the predicted value.
   --max-length N   truncate inputs to N tokens (default: min(512, max_position_embeddings))
   --pair           each line is two texts separated by a TAB
   --batch-size N   texts per forward pass (default 32)
-  --backend B      auto (default), tensorflow-gpu, tensorflow, wasm or cpu`;
+  --backend B      auto (default), tensorflow-gpu, webgpu, tensorflow, wasm or cpu`;
 
 function positiveInt(name: string, v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;
@@ -78,20 +78,22 @@ export async function run(argv: string[]): Promise<number> {
 
   let lineNo = 0;
   const pending: Array<string | [string, string]> = [];
-  const flush = () => {
+  const flush = async () => {
     if (!pending.length) return;
     const enc = tokenizer.encodeBatch(pending, { maxLength, truncation: 'longest_first', padding: 'longest' });
-    const logits = tf.tidy(() => {
-      const out = model.forward(
+    const logitsT = tf.tidy(() =>
+      model.forward(
         {
           input_ids: tf.tensor2d(enc.map((e) => e.input_ids), undefined, 'int32'),
           attention_mask: tf.tensor2d(enc.map((e) => e.attention_mask), undefined, 'int32'),
           token_type_ids: tf.tensor2d(enc.map((e) => e.token_type_ids), undefined, 'int32'),
         },
         { training: false },
-      );
-      return out.logits.arraySync() as number[][];
-    });
+      ).logits,
+    );
+    // Awaited: a GPU backend (webgpu) cannot read back synchronously.
+    const logits = (await logitsT.array()) as number[][];
+    logitsT.dispose();
     let text = '';
     for (const row of logits) {
       const rec: Record<string, unknown> = {};
@@ -126,10 +128,10 @@ export async function run(argv: string[]): Promise<number> {
           if (tab < 0) throw new CliError(`predict: stdin line ${lineNo}: --pair expects two texts separated by a TAB`);
           pending.push([line.slice(0, tab), line.slice(tab + 1)]);
         } else pending.push(line);
-        if (pending.length >= batchSize) flush();
+        if (pending.length >= batchSize) await flush();
       }
     }
-    flush();
+    await flush();
   } catch (e) {
     if (e instanceof InvalidUtf8Error) throw new CliError(`predict: stdin ${e.message}`);
     throw e;

@@ -9,7 +9,7 @@ import { TrainingProcess } from '../../worker/client';
 import type { WorkerToHost } from '../../protocol';
 import { formatDataProgress } from '../../engine/data/progress';
 
-const HELP = `usage: bertnb train CONFIG [--resume [CHECKPOINT]] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu]
+const HELP = `usage: bertnb train CONFIG [--resume [CHECKPOINT]] [--backend auto|webgpu|wasm|cpu|tensorflow|tensorflow-gpu]
 
 Trains as the YAML/JSON run config says (task, model, data, training: Hugging Face TrainingArguments).
   --resume           continue from the latest checkpoint in output_dir (or the given checkpoint folder)

@@ -1,45 +1,32 @@
-// Chooses the fastest TensorFlow.js backend available: native CUDA → native CPU → WASM (SIMD) → JS cpu.
-// The native packages are optional peers that cannot always install; they are looked up with a
-// guarded require, also under BERTNB_NATIVE_MODULES (where the VS Code "Install Native Backend"
-// command puts them), so a missing or broken one costs a line in the report, not a crash.
+// Chooses the fastest TensorFlow.js backend available: native CUDA → WebGPU on a hardware adapter →
+// native CPU → WASM (SIMD) → JS cpu. The native packages and Dawn are optional (installed on demand);
+// they are looked up with a guarded resolve, also under BERTNB_NATIVE_MODULES (where the VS Code
+// install commands put them), so a missing or broken one costs a line in the report, not a crash.
 import * as tf from '@tensorflow/tfjs-core';
-import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { localRequire, requireOptional } from './optional';
 import { registerWasmTrainingKernels } from './wasmKernels';
+import { startWebGpuBackend } from './webgpu';
+import type { AdapterSummary } from './adapter';
 
-export type BackendPreference = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export { nativeModulePaths } from './optional';
+
+export type BackendPreference = 'auto' | 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
 export interface BackendReport {
-  /** The preference that won: 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu'. */
+  /** The preference that won: 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu'. */
   name: Exclude<BackendPreference, 'auto'>;
   /** tfjs backend name actually active (tf.getBackend()). */
   tfBackend: string;
   reason: string;
   tried: { name: string; error?: string }[];
+  /** webgpu only: the adapter in use. */
+  adapter?: AdapterSummary;
 }
 
-const ORDER: Exclude<BackendPreference, 'auto'>[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
-
-const localRequire: NodeRequire = typeof require === 'function' ? require : createRequire(join(process.cwd(), 'noop.js'));
-
-/** Extra folders searched for native packages (each may be a node_modules folder or its parent). */
-export function nativeModulePaths(): string[] {
-  const env = process.env.BERTNB_NATIVE_MODULES;
-  const dirs = env ? env.split(delimiter).filter(Boolean) : [];
-  return dirs.flatMap((d) => [resolve(d), resolve(d, 'node_modules')]);
-}
-
-function requireOptional(name: string): unknown {
-  let resolved: string;
-  try {
-    resolved = localRequire.resolve(name, { paths: [...nativeModulePaths(), ...(localRequire.resolve.paths(name) ?? [])] });
-  } catch {
-    throw new Error(`${name} is not installed`);
-  }
-  return localRequire(resolved);
-}
+const ORDER: Exclude<BackendPreference, 'auto'>[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
 /** Folder holding tfjs-backend-wasm*.wasm: next to the bundle (dist/), or the package's dist/. */
 export function wasmBinaryDir(): string | undefined {
@@ -55,8 +42,13 @@ export function wasmBinaryDir(): string | undefined {
 
 let wasmPathsSet = false;
 
-async function tryOne(name: Exclude<BackendPreference, 'auto'>): Promise<string> {
+type Started = string | { reason: string; adapter: AdapterSummary };
+
+/** Starts one backend; `forced` when the user named it (a software WebGPU adapter is then accepted). */
+async function tryOne(name: Exclude<BackendPreference, 'auto'>, forced: boolean): Promise<Started> {
   switch (name) {
+    case 'webgpu':
+      return startWebGpuBackend(forced);
     case 'tensorflow-gpu': {
       requireOptional('@tensorflow/tfjs-node-gpu');
       if (!(await tf.setBackend('tensorflow'))) throw new Error('tfjs-node-gpu loaded but its backend failed to initialise');
@@ -106,10 +98,11 @@ export async function initBackend(pref: BackendPreference | string = 'auto'): Pr
   const tried: BackendReport['tried'] = [];
   for (const name of order) {
     try {
-      const why = await tryOne(name);
+      const started = await tryOne(name, pref !== 'auto');
+      const why = typeof started === 'string' ? started : started.reason;
       tried.push({ name });
       const reason = pref === 'auto' ? `${why}; fastest available${tried.length > 1 ? ` (${tried.filter((t) => t.error).map((t) => `${t.name}: ${t.error}`).join('; ')})` : ''}` : `${why}; forced`;
-      return { name, tfBackend: tf.getBackend(), reason, tried };
+      return { name, tfBackend: tf.getBackend(), reason, tried, ...(typeof started === 'string' ? {} : { adapter: started.adapter }) };
     } catch (err) {
       tried.push({ name, error: err instanceof Error ? err.message : String(err) });
     }

@@ -218,22 +218,26 @@ export function configJson(model: AnyBertModel): Record<string, unknown> {
 }
 
 /** The tensors of a model under HF names in PyTorch layout (Linear weights [out, in]). */
-export function exportTensors(model: AnyBertModel): TensorToWrite[] {
-  return model.variables.map((v) => {
+export async function exportTensors(model: AnyBertModel): Promise<TensorToWrite[]> {
+  const out: TensorToWrite[] = [];
+  // One at a time, awaited: a GPU backend can only read back asynchronously, and reading them all at
+  // once would hold a second copy of every weight in flight.
+  for (const v of model.variables) {
     // Read outside tf.tidy: tidy walks whatever its callback returns element by element looking for
     // tensors, which for a typed array costs ~1 µs per float (25 s for BERT-base's embeddings).
     const t = v.layout === 'linear' ? tf.transpose(v.variable) : v.variable;
-    const data = Float32Array.from(t.dataSync() as Float32Array);
+    const data = Float32Array.from((await t.data()) as Float32Array);
     if (t !== v.variable) t.dispose();
     const shape = v.layout === 'linear' ? [...v.variable.shape].reverse() : [...v.variable.shape];
-    return { name: v.name, shape, data };
-  });
+    out.push({ name: v.name, shape, data });
+  }
+  return out;
 }
 
 /** Writes a Hugging Face model folder that transformers' from_pretrained loads as is. */
 export async function savePretrained(model: AnyBertModel, tokenizer: Pick<BertTokenizer, 'save'>, dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'config.json'), JSON.stringify(configJson(model), null, 2) + '\n');
-  await writeSafetensors(join(dir, 'model.safetensors'), exportTensors(model), { format: 'pt' });
+  await writeSafetensors(join(dir, 'model.safetensors'), await exportTensors(model), { format: 'pt' });
   await tokenizer.save(dir);
 }

@@ -2,6 +2,7 @@
 // activations (the only 3-D/4-D ops are the attention matmuls), which avoids tfjs's broken
 // 3-D × 2-D BatchMatMul gradient and keeps the op count low.
 import * as tf from '@tensorflow/tfjs-core';
+import { hostValues } from '../backend/hostValues';
 import type { BertConfig } from './config';
 import { DropoutContext, activation, concat1d, concatColumns, embeddingSum, layerNorm, linear, pickRows, residualAdd } from './ops';
 import { multiHeadAttention } from './attention';
@@ -50,7 +51,7 @@ export function makeCtx(batch: ModelInputs, opts: ForwardOptions): Ctx {
 /** Out-of-range ids would read past an embedding table (garbage on wasm): fail clearly instead. */
 function checkIds(ids: tf.Tensor, limit: number, what: string, field: string): void {
   if (ids.dtype !== 'int32') throw new Error(`${what} must be int32, got ${ids.dtype}`);
-  const v = ids.dataSync();
+  const v = hostValues(ids, what);
   for (let i = 0; i < v.length; i++)
     if (v[i] < 0 || v[i] >= limit) throw new Error(`${what} contains ${v[i]}, outside [0, ${limit}) (${field}); does the tokenizer match the model?`);
 }

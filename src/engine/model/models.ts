@@ -1,5 +1,6 @@
 // Task models (HF class names) on top of the shared encoder, their heads and losses.
 import * as tf from '@tensorflow/tfjs-core';
+import { hostValues } from '../backend/hostValues';
 import type { BertConfig, ProblemType } from './config';
 import { BertMain, Ctx, ForwardOptions, ModelInputs, makeCtx } from './bert';
 import { activation, gatherRows, layerNorm, matmul2d } from './ops';
@@ -185,7 +186,7 @@ export class BertLMPredictionHead {
  * decoder costs 2·H·V per masked token instead of per token. labels int32 [B, T], -100 = ignore.
  */
 function maskedLmLoss(head: BertLMPredictionHead, sequence: tf.Tensor2D, labels: tf.Tensor): { loss: tf.Scalar; logits: tf.Tensor2D; positions: tf.Tensor1D } {
-  const flat = labels.dataSync();
+  const flat = hostValues(labels, 'masked-LM labels');
   const rows: number[] = [];
   const targets: number[] = [];
   for (let i = 0; i < flat.length; i++) {

@@ -58,8 +58,10 @@ export function nativeModulesDir(globalStorage: string): string {
 
 export async function installNative(dir: string, pkg: NativePackage, opts: { onLine?: (l: string) => void; signal?: AbortSignal } = {}): Promise<RunResult> {
   await mkdir(dir, { recursive: true });
-  // A package.json of its own keeps npm from walking up into some unrelated project.
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'bertnb-native-backend', private: true, description: 'Native TensorFlow.js for bertnb' }, null, 2));
+  // A package.json of its own keeps npm from walking up into some unrelated project. Kept when present:
+  // it lists what the other install commands put here (the GPU backend), which npm would otherwise prune.
+  if (!existsSync(join(dir, 'package.json')))
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'bertnb-native-backend', private: true, description: 'Native TensorFlow.js for bertnb' }, null, 2));
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   return run(npm, ['install', '--no-audit', '--no-fund', '--no-package-lock', '--save-exact', `${pkg}@${NATIVE_VERSION}`], { cwd: dir, onLine: opts.onLine, signal: opts.signal });
 }

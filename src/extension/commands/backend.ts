@@ -1,15 +1,17 @@
-// "BERT: Select Compute Backend" and "BERT: Install Native Backend".
+// "BERT: Select Compute Backend", "BERT: Install Native Backend" and "BERT: Install GPU Backend".
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { explainFailure, formatExplanation, gpuPreflight, type FailureExplanation, type NativePackage } from '../backend/explainFailure';
 import { installNative, nativeModulesDir, probeCuda, verifyNative } from '../backend/nativeInstall';
+import { explainWebGpuCheck, installWebGpu, verifyWebGpu, webgpuInstalled, WEBGPU_PACKAGE, WEBGPU_VERSION } from '../backend/webgpuInstall';
 import { BACKEND_CHOICES, backendSetting, setBackend, type BackendSetting } from '../settings/settings';
 import { requireTrust } from '../trust/trust';
 
 const DESCRIPTIONS: Record<BackendSetting, string> = {
-  auto: 'Fastest that loads: native GPU, native CPU, WebAssembly, then JavaScript',
+  auto: 'Fastest that loads: native GPU, WebGPU on a hardware GPU, native CPU, WebAssembly, then JavaScript',
   'tensorflow-gpu': 'Native TensorFlow on an NVIDIA GPU (CUDA 11.2 + cuDNN 8.1)',
+  webgpu: 'WebGPU on any GPU (Vulkan, Metal, Direct3D 12); install it with "BERT: Install GPU Backend"',
   tensorflow: 'Native TensorFlow on the CPU',
   wasm: 'WebAssembly with SIMD and threads; no install needed',
   cpu: 'Plain JavaScript; slow, for debugging',
@@ -28,8 +30,16 @@ export async function selectBackend(ctx: vscode.ExtensionContext): Promise<void>
     const missing = pkg && !installed(storage, pkg);
     return { label: `${b === current ? '$(check) ' : ''}${b}`, backend: b, description: DESCRIPTIONS[b], detail: missing ? `Not installed: run "BERT: Install Native Backend" first (${pkg}).` : undefined };
   });
+  const gpuDir = nativeModulesDir(storage);
+  for (const item of items)
+    if (item.backend === 'webgpu' && !webgpuInstalled(gpuDir)) item.detail = 'Not installed: run "BERT: Install GPU Backend" first (Dawn, the WebGPU runtime).';
   const pick = await vscode.window.showQuickPick(items, { title: 'Select Compute Backend', placeHolder: `Current: ${current}` });
   if (!pick) return;
+  if (pick.backend === 'webgpu' && !webgpuInstalled(gpuDir)) {
+    const a = await vscode.window.showWarningMessage('webgpu needs Dawn (the WebGPU runtime), which is not installed.', 'Install GPU Backend', 'Use It Anyway');
+    if (a === 'Install GPU Backend') return void vscode.commands.executeCommand('bertnb.installGpuBackend');
+    if (a !== 'Use It Anyway') return;
+  }
   const pkg = needs[pick.backend];
   if (pkg && !installed(storage, pkg)) {
     const a = await vscode.window.showWarningMessage(`${pick.backend} needs ${pkg}, which is not installed.`, 'Install Native Backend', 'Use It Anyway');
@@ -102,4 +112,50 @@ export async function installNativeBackend(ctx: vscode.ExtensionContext, log: vs
   const setting: BackendSetting = pkg === '@tensorflow/tfjs-node-gpu' ? 'tensorflow-gpu' : 'tensorflow';
   const a = await vscode.window.showInformationMessage(`${pkg} is installed and loads (backend "${'backend' in result ? result.backend : setting}").`, `Use ${setting}`, 'Keep auto');
   if (a === `Use ${setting}`) await setBackend(setting);
+}
+
+/** Installs Dawn into the native-modules folder, then says which GPU it finds (or what to do when none). */
+export async function installGpuBackend(ctx: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<void> {
+  if (!(await requireTrust('Installing the GPU backend'))) return;
+  const dir = nativeModulesDir(ctx.globalStorageUri.fsPath);
+  log.info(`gpu backend: installing ${WEBGPU_PACKAGE}@${WEBGPU_VERSION} into ${dir}`);
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Installing the GPU backend (${WEBGPU_PACKAGE}@${WEBGPU_VERSION})`, cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      progress.report({ message: 'npm install (prebuilt Dawn binaries, about 130 MB unpacked)…' });
+      const install = await installWebGpu(dir, {
+        signal: abort.signal,
+        onLine: (l) => {
+          log.info(`[npm] ${l}`);
+          const short = l.replace(/^npm (error|warn|info)\s*/, '').slice(0, 80);
+          if (short) progress.report({ message: short });
+        },
+      });
+      if (token.isCancellationRequested) return undefined;
+      if (install.exitCode !== 0) return { installFailed: install.output, verdict: undefined };
+      progress.report({ message: 'looking for a GPU…' });
+      const check = await verifyWebGpu(dir);
+      log.info(`[verify] ${check.output.trim()}`);
+      return { installFailed: undefined, verdict: explainWebGpuCheck(check) };
+    },
+  );
+  if (!result) return void vscode.window.showInformationMessage('GPU backend install cancelled.');
+  if (result.installFailed !== undefined) {
+    log.error(`gpu backend: npm install failed\n${result.installFailed}`);
+    const a = await vscode.window.showErrorMessage(`npm could not install ${WEBGPU_PACKAGE}@${WEBGPU_VERSION}.`, { modal: true, detail: result.installFailed.trim().slice(-1500) }, 'Show Log');
+    if (a === 'Show Log') log.show(true);
+    return;
+  }
+  const v = result.verdict!;
+  log.info(`gpu backend: ${v.message} ${v.detail}`);
+  if (v.level === 'error') {
+    const a = await vscode.window.showErrorMessage(v.message, { modal: true, detail: v.detail }, 'Show Log');
+    if (a === 'Show Log') log.show(true);
+    return;
+  }
+  if (v.level === 'warning') return void vscode.window.showWarningMessage(v.message, { modal: true, detail: v.detail });
+  const a = await vscode.window.showInformationMessage(`${v.message} ${v.detail}`, 'Keep auto', 'Always use webgpu');
+  if (a === 'Always use webgpu') await setBackend('webgpu');
 }

@@ -5,7 +5,7 @@ import type { PanelContext } from '../panels/context';
 import { PreviewPanel } from '../panels/previewPanel';
 import type { TrainingSession } from '../monitor/trainingSession';
 import { MONITOR_VIEW_ID } from '../monitor/monitorView';
-import { installNativeBackend, selectBackend } from './backend';
+import { installGpuBackend, installNativeBackend, selectBackend } from './backend';
 import { editHyperparameters } from './editHyperparameters';
 import { exportModel } from './exportModel';
 import { exportForTrainer } from './exportTrainer';
@@ -49,5 +49,6 @@ export function registerCommands(ctx: PanelContext, session: TrainingSession): v
     reg('bertnb.exportTrainer', (a) => exportForTrainer(log, uriArg(a))),
     reg('bertnb.selectBackend', () => selectBackend(extensionContext)),
     reg('bertnb.installNativeBackend', (variant) => installNativeBackend(extensionContext, log, variant)),
+    reg('bertnb.installGpuBackend', () => installGpuBackend(extensionContext, log)),
   ];
 }

@@ -108,7 +108,7 @@ test('a new head is newly initialised and reported as HF does; unused tensors ar
 test('old checkpoints: gamma/beta names, no bert. prefix, position_ids buffer, tied decoder', async () => {
   const dir = join(root, 'old');
   const src = createModel('pretraining', config, { seed: 9 });
-  const tensors = exportTensors(src).map((t) => ({
+  const tensors = (await exportTensors(src)).map((t) => ({
     ...t,
     name: t.name.replace(/^bert\./, '').replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta'),
   }));

@@ -38,9 +38,10 @@ export function randomizeWeights(model: AnyBertModel, seed = 1): void {
   }
 }
 
-export function weightsOf(model: AnyBertModel): Weights {
+/** The weights in float64, read back with await (the only way on webgpu). */
+export async function weightsOf(model: AnyBertModel): Promise<Weights> {
   const m: Weights = new Map();
-  for (const { name, variable } of model.variables) m.set(name, { data: Float64Array.from(variable.dataSync()), shape: variable.shape });
+  for (const { name, variable } of model.variables) m.set(name, { data: Float64Array.from(await variable.data()), shape: variable.shape });
   return m;
 }
 

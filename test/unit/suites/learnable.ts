@@ -11,6 +11,8 @@ import { train, type TrainableModel } from '../../../src/engine/train/trainer';
 import { tinyConfig, sentimentExamples, loopArgs, saveFolder, loadFolder } from '../train/helpers';
 import type { SuiteBackend } from './backends';
 
+// lr 2e-2, batch 32, 10% warmup: measured on wasm with per-example dropout masks, 30 steps take the loss
+// from 0.69 to 0.04 (1.5e-2: 0.07; 1e-2: 0.60, accuracy 1; 1e-2 at batch 16 without warmup: no learning).
 export function learnableSuite(backend: SuiteBackend): void {
   test(`a 30-step fine-tune lowers the loss and reaches high accuracy, numTensors flat (${backend.name})`, async () => {
     await backend.start();
@@ -25,7 +27,7 @@ export function learnableSuite(backend: SuiteBackend): void {
       padId: 0,
       problemType: 'single_label_classification',
       numLabels: 2,
-      args: loopArgs({ output_dir: mkdtempSync(join(tmpdir(), 'bertnb-learn-suite-')), max_steps: 30, learning_rate: 1e-2, warmup_ratio: 0, logging_steps: 5 }),
+      args: loopArgs({ output_dir: mkdtempSync(join(tmpdir(), 'bertnb-learn-suite-')), max_steps: 30, learning_rate: 2e-2, warmup_ratio: 0.1, per_device_train_batch_size: 32, logging_steps: 5 }),
       saveModel: (m, d) => saveFolder(m as never, d),
       loadModel: (d) => loadFolder(d),
       hooks: {

@@ -72,7 +72,9 @@ export function explainFailure(f: FailureInput): FailureExplanation {
   const gpu = f.pkg === '@tensorflow/tfjs-node-gpu';
   const name = gpu ? 'native TensorFlow for GPU' : 'native TensorFlow for CPU';
   const cpuFallback = gpu ? 'Install the CPU package instead ("BERT: Install Native Backend" → CPU): it needs no CUDA.' : undefined;
-  const withFallbacks = (...fixes: (string | undefined)[]) => [...fixes, cpuFallback, WASM_FIX].filter((x): x is string => !!x);
+  // The GPU without CUDA: WebGPU reaches it through the ordinary graphics driver (Vulkan, Metal, Direct3D 12).
+  const webgpuFallback = gpu ? 'Use the GPU through WebGPU instead ("BERT: Install GPU Backend"): it needs no CUDA, only the graphics driver (Vulkan, Metal or Direct3D 12).' : undefined;
+  const withFallbacks = (...fixes: (string | undefined)[]) => [...fixes, webgpuFallback, cpuFallback, WASM_FIX].filter((x): x is string => !!x);
 
   if (gpu && !gpuSupported(f.platform, f.arch)) {
     return {

@@ -21,6 +21,7 @@ test('recorded offline install: names the host, the library, the error code and 
   assert.match(text, /WebAssembly/);
   // A CPU install failing offline must not suggest installing the CPU package instead.
   assert.doesNotMatch(text, /Install the CPU package/);
+  assert.doesNotMatch(text, /WebGPU instead/);
 });
 
 test('GPU package on a machine without CUDA 11.2 is refused before downloading, saying what is missing', () => {
@@ -32,6 +33,7 @@ test('GPU package on a machine without CUDA 11.2 is refused before downloading, 
   assert.match(text, /cuDNN 8\.1/);
   assert.match(text, /nvidia-smi/);
   assert.match(text, /Install the CPU package/);
+  assert.match(text, /WebGPU instead \("BERT: Install GPU Backend"\)/);
 });
 
 test('CUDA present but cuDNN missing is told apart', () => {

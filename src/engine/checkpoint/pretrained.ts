@@ -36,6 +36,8 @@ export interface LoadOptions {
   configOverrides?: Partial<BertConfig>;
   /** Called with the final config before any weight is allocated (training refuses sizes that cannot fit there). */
   beforeAllocate?: (config: BertConfig) => void;
+  /** The vocabulary a built-in model is used with (default: the bundled one); its size is checked against the config. */
+  tokenizer?: BertTokenizer;
 }
 
 export interface LoadResult {
@@ -174,8 +176,8 @@ export async function loadPretrained(source: string, opts: LoadOptions): Promise
   if (isBuiltinName(source) && !existsSync(source)) {
     let config = builtinConfig(source, opts.configOverrides);
     if (opts.numLabels !== undefined || opts.id2label) config = withLabels(config, opts.numLabels ?? Object.keys(opts.id2label!).length, opts.id2label);
-    const tokenizer = await BertTokenizer.load(bundledVocabPath());
-    checkVocab(tokenizer, config, 'the bundled vocabulary');
+    const tokenizer = opts.tokenizer ?? (await BertTokenizer.load(bundledVocabPath()));
+    checkVocab(tokenizer, config, opts.tokenizer ? 'the configured vocabulary' : 'the bundled vocabulary');
     opts.beforeAllocate?.(config);
     const model = createModel(task, config, { seed });
     const names = model.variables.map((v) => v.name);

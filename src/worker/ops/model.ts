@@ -87,6 +87,7 @@ export const modelOp: OpHandler = async (args) => {
     id2label: labels ? Object.fromEntries(labels.map((l, i) => [String(i), l])) : undefined,
     seed: a.seed ?? 42,
     configOverrides: overrides,
+    tokenizer,
   });
   // Free the previous model's weights before keeping the new one.
   notebookState.model?.model.dispose();

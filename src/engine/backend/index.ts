@@ -74,7 +74,8 @@ async function tryOne(name: Exclude<BackendPreference, 'auto'>, forced: boolean)
       registerWasmTrainingKernels();
       if (!(await tf.setBackend('wasm'))) throw new Error('the WASM backend failed to initialise');
       const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-      return simd ? 'WebAssembly with SIMD (one thread)' : 'WebAssembly without SIMD (one thread)';
+      // The single-threaded build: training parallelism comes from worker threads, each with its own instance.
+      return simd ? 'WebAssembly with SIMD (one instance per training thread)' : 'WebAssembly without SIMD (one instance per training thread)';
     }
     case 'cpu': {
       await import('@tensorflow/tfjs-backend-cpu');

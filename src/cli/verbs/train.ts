@@ -63,7 +63,6 @@ export async function run(argv: string[]): Promise<number> {
         const payload = { loss: fmt(m.loss), lr: fmt(m.learningRate, 6), sps: fmt(m.samplesPerSecond, 1), eta: duration(m.etaSeconds), epoch: m.epoch.toFixed(2) };
         if (tty) {
           if (!bar) {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
             const { SingleBar, Presets } = require('cli-progress') as typeof import('cli-progress');
             bar = new SingleBar(
               { format: 'train |{bar}| {value}/{total} steps | epoch {epoch} | loss {loss} | lr {lr} | {sps} samples/s | ETA {eta}', hideCursor: true, stream: process.stderr, etaBuffer: 20 },

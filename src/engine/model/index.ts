@@ -1,6 +1,6 @@
 // BERT in TensorFlow.js, the same function as Hugging Face's modeling_bert on the same weights.
 //
-// Contract notes (refinements of /tmp/team/INTERFACES.md):
+// What callers can rely on:
 // - Tasks: 'sequence-classification' | 'masked-lm' | 'next-sentence-prediction' | 'pretraining' |
 //   'feature-extraction' (aliases: text-classification, fill-mask, mlm, nsp, base).
 // - `model.variables`: [{ name (HF tensor name), variable (tf.Variable), layout }] in a FIXED order.

@@ -1,5 +1,5 @@
 // WordPiece tokenization with the behaviour of Hugging Face's BertTokenizerFast.
-// Contract (see /tmp/team/INTERFACES.md), with these refinements:
+// What callers can rely on:
 //  - maskId is -1 when the vocabulary has no [MASK]; tokenToId/idToToken return undefined when unknown.
 //  - load(path, { doLowerCase }) lets callers override the case handling the files declare.
 //  - The special tokens [PAD] [UNK] [CLS] [SEP] [MASK] written in the text are matched verbatim (as

@@ -101,6 +101,18 @@ export interface FitCheck {
   accumulation: number;
   /** Bytes of RAM (default os.totalmem()). */
   totalRam?: number;
+  /** Training threads (training.num_threads, already capped at the batch): each holds a heap of its own. Default 1. */
+  threads?: number;
+}
+
+/**
+ * With T threads each heap holds the weights and the activations of its share of the batch (at most
+ * ceil(B / T) rows); RAM holds T heaps, the host optimizer state and one gradient buffer per extra thread.
+ */
+function need(m: ModelShape, s: StepShape, c: FitCheck): { est: MemoryEstimate; ram: number; threads: number } {
+  const threads = Math.max(1, Math.min(c.threads ?? 1, s.batch));
+  const est = estimateTrainingMemory(m, { ...s, batch: Math.ceil(s.batch / threads) }, true);
+  return { est, threads, ram: threads * est.heap + est.host + (threads - 1) * est.weights + BASELINE_RAM };
 }
 
 /**
@@ -109,17 +121,16 @@ export interface FitCheck {
  */
 export function checkTrainingFits(m: ModelShape, s: StepShape, c: FitCheck): { estimate: MemoryEstimate; warning?: string } {
   if (c.backend !== 'wasm' && c.backend !== 'cpu') return { estimate: estimateTrainingMemory(m, s, false) };
-  const est = estimateTrainingMemory(m, s, true);
+  const { est, ram: needRam, threads } = need(m, s, c);
   const ram = c.totalRam ?? os.totalmem();
-  const needRam = est.heap + est.host + BASELINE_RAM;
   const heapOver = c.backend === 'wasm' && est.heap > WASM_HEAP_LIMIT;
   if (heapOver || needRam > ram) {
     const where = heapOver ? `the WebAssembly heap holds at most 4 GiB` : `this machine has ${gb(ram)} of RAM`;
     const what =
       `this training needs about ${gb(heapOver ? est.heap : needRam)} of ${heapOver ? 'WASM memory' : 'RAM'} ` +
-      `(weights ${gb(est.weights)}, activations ${gb(est.activations)} for batch ${s.batch} × ${s.seqLen} tokens × ${m.num_hidden_layers} layers` +
+      `(weights ${gb(est.weights)}, activations ${gb(est.activations)} for ${threads > 1 ? `${Math.ceil(s.batch / threads)} rows of the batch of ${s.batch}` : `batch ${s.batch}`} × ${s.seqLen} tokens × ${m.num_hidden_layers} layers` +
       `${s.gradientCheckpointing ? ' with gradient checkpointing' : ''}, backward pass ${gb(est.backward)}` +
-      `${heapOver ? '' : `, optimizer state in JS memory ${gb(est.host)}`}); ${where}.`;
+      `${heapOver ? '' : `, optimizer state in JS memory ${gb(est.host)}`}${threads > 1 ? `; weights and activations are per thread, and ${threads} threads train` : ''}); ${where}.`;
     throw new MemoryPlanError(`${what} ${advice(m, s, c, ram)}`);
   }
   const free = os.freemem();
@@ -128,13 +139,19 @@ export function checkTrainingFits(m: ModelShape, s: StepShape, c: FitCheck): { e
 }
 
 function fits(m: ModelShape, s: StepShape, c: FitCheck, ram: number): boolean {
-  const e = estimateTrainingMemory(m, s, true);
-  return (c.backend !== 'wasm' || e.heap <= WASM_HEAP_LIMIT) && e.heap + e.host + BASELINE_RAM <= ram;
+  const n = need(m, s, c);
+  return (c.backend !== 'wasm' || n.est.heap <= WASM_HEAP_LIMIT) && n.ram <= ram;
 }
 
 /** What would fit: a smaller batch with more accumulation (same effective batch), checkpointing, a GPU. */
 function advice(m: ModelShape, s: StepShape, c: FitCheck, ram: number): string {
   const ways: string[] = [];
+  // Fewer threads hold fewer model copies: what RAM alone refuses may fit with fewer.
+  for (let t = (c.threads ?? 1) - 1; t >= 1; t--) {
+    if (!fits(m, s, { ...c, threads: t }, ram)) continue;
+    ways.push(`training.num_threads: ${t} (fewer model copies in RAM; slower)`);
+    break;
+  }
   for (let b = s.batch - 1; b >= 1; b--) {
     if (s.batch % b !== 0 || !fits(m, { ...s, batch: b }, c, ram)) continue;
     ways.push(`per_device_train_batch_size: ${b} with gradient_accumulation_steps: ${c.accumulation * (s.batch / b)} (the same effective batch of ${s.batch * c.accumulation})`);

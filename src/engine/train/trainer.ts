@@ -221,7 +221,7 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
   if (nBatches < 1) throw new Error(`fewer training examples (${inp.train.length}) than one batch (${bs}) with dataloader_drop_last`);
   if (inp.model.config) {
     const shape = { kind: inp.kind, batch: bs, seqLen: lengths.reduce((x, y) => Math.max(x, y), 0), gradientCheckpointing: !!a.gradient_checkpointing, mlmProbability: inp.mask?.mlmProbability };
-    const { warning } = checkTrainingFits(inp.model.config, shape, { backend: tf.getBackend(), accumulation: accum });
+    const { warning } = checkTrainingFits(inp.model.config, shape, { backend: tf.getBackend(), accumulation: accum, threads: Math.min(trainingThreads(a.num_threads), bs) });
     if (warning) say(`warning: ${warning}`);
   }
   const updatesPerEpoch = Math.max(1, Math.ceil(nBatches / accum));

@@ -111,7 +111,8 @@ test('a training step too big for the WASM heap is refused before the first step
     (e: Error) => {
       assert.ok(e instanceof MemoryPlanError, e.stack);
       assert.match(e.message, /needs about [\d.]+ GB of WASM memory/);
-      assert.match(e.message, /batch 1024 × 128 tokens × 24 layers/);
+      // Per thread when training uses several (each holds its share of the batch).
+      assert.match(e.message, /(batch 1024|\d+ rows of the batch of 1024) × 128 tokens × 24 layers/);
       assert.match(e.message, /4 GiB/);
       assert.match(e.message, /per_device_train_batch_size: \d+ with gradient_accumulation_steps: \d+ \(the same effective batch of 1024\)/);
       assert.match(e.message, /gradient_checkpointing: true \(about [\d.]+ GB\)/);
@@ -141,6 +142,22 @@ test('the estimate: what checkpointing and a smaller batch save, bert-base fits 
   );
   // On cpu only RAM counts.
   assert.throws(() => checkTrainingFits(base, step, { backend: 'cpu', accumulation: 1, totalRam: 2e9 }), /this machine has 2.00 GB of RAM/);
+});
+
+test('with threads: each heap holds its share of the batch, RAM holds every copy, and fewer threads are offered', () => {
+  const base = builtinConfig('bert-base', { num_labels: 2 });
+  const big = { kind: 'classification' as const, batch: 64, seqLen: 128, gradientCheckpointing: false };
+  // 64 rows in one heap do not fit in 4 GiB; 16 rows in each of 4 heaps do.
+  assert.throws(() => checkTrainingFits(base, big, { backend: 'wasm', accumulation: 1, totalRam: 64e9 }), /WASM memory/);
+  assert.doesNotThrow(() => checkTrainingFits(base, big, { backend: 'wasm', accumulation: 1, totalRam: 64e9, threads: 4 }));
+  // RAM counts a heap per thread: the same step that fits on one thread in 8 GB does not on 4.
+  const step = { ...big, batch: 16 };
+  const one = checkTrainingFits(base, step, { backend: 'wasm', accumulation: 1, totalRam: 8e9 }).estimate;
+  assert.throws(
+    () => checkTrainingFits(base, step, { backend: 'wasm', accumulation: 1, totalRam: 8e9, threads: 4 }),
+    (e: Error) => e instanceof MemoryPlanError && /4 threads train/.test(e.message) && /training\.num_threads: [123] /.test(e.message),
+  );
+  assert.ok(one.heap > 0);
 });
 
 test('the on-device optimizer (GPU backends) and the host one take the same steps', async () => {

@@ -114,7 +114,7 @@ export async function prepareRun(c: RunConfig, say: (t: string) => void = () => 
   // Refuses a configuration that cannot fit before its weights are allocated (memoryPlan.ts).
   const fitOrRefuse = (config: BertConfig, k: TrainKind): BertConfig => {
     const step = { kind: k, batch: t.per_device_train_batch_size, seqLen: maxLength, gradientCheckpointing: t.gradient_checkpointing, mlmProbability: c.pretraining.mlm_probability };
-    checkTrainingFits(config, step, { backend: backend.tfBackend, accumulation: t.gradient_accumulation_steps, threads: Math.min(trainingThreads(t.num_threads), t.per_device_train_batch_size) });
+    checkTrainingFits(config, step, { backend: backend.tfBackend, accumulation: t.gradient_accumulation_steps, threads: trainingThreads(t.num_threads, t.per_device_train_batch_size) });
     return config;
   };
 

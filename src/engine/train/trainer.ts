@@ -219,9 +219,10 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
   const lengths = exampleLengths(inp.train);
   const nBatches = a.dataloader_drop_last ? Math.floor(inp.train.length / bs) : Math.ceil(inp.train.length / bs);
   if (nBatches < 1) throw new Error(`fewer training examples (${inp.train.length}) than one batch (${bs}) with dataloader_drop_last`);
+  const threads = trainingThreads(a.num_threads, bs);
   if (inp.model.config) {
     const shape = { kind: inp.kind, batch: bs, seqLen: lengths.reduce((x, y) => Math.max(x, y), 0), gradientCheckpointing: !!a.gradient_checkpointing, mlmProbability: inp.mask?.mlmProbability };
-    const { warning } = checkTrainingFits(inp.model.config, shape, { backend: tf.getBackend(), accumulation: accum, threads: Math.min(trainingThreads(a.num_threads), bs) });
+    const { warning } = checkTrainingFits(inp.model.config, shape, { backend: tf.getBackend(), accumulation: accum, threads });
     if (warning) say(`warning: ${warning}`);
   }
   const updatesPerEpoch = Math.max(1, Math.ceil(nBatches / accum));
@@ -262,7 +263,7 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
 
   let stepper: TrainStep | undefined;
   const newTrainStep = async () => {
-    const created = await createTrainStep(model, { kind: inp.kind, beta1: a.adam_beta1, beta2: a.adam_beta2, eps: a.adam_epsilon, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm, gradientCheckpointing: !!a.gradient_checkpointing, threads: Math.min(trainingThreads(a.num_threads), bs) });
+    const created = await createTrainStep(model, { kind: inp.kind, beta1: a.adam_beta1, beta2: a.adam_beta2, eps: a.adam_epsilon, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm, gradientCheckpointing: !!a.gradient_checkpointing, threads });
     onFailure.push(() => created.dispose());
     return created;
   };

@@ -8,12 +8,13 @@ import { ParallelGradientEngine } from './engine';
 export { ParallelGradientEngine } from './engine';
 export type { ParallelProfile } from './engine';
 
-/** Threads a training asks for: the num_threads setting, else every core (the trainer caps it at the batch size). */
-export function trainingThreads(setting: number | null | undefined): number {
-  const cores = availableParallelism();
-  if (setting === null || setting === undefined) return cores;
-  if (!Number.isInteger(setting) || setting < 1) throw new Error(`training.num_threads must be a positive integer, got ${setting}`);
-  return setting;
+/**
+ * Threads a training runs on: the num_threads setting, else every core, and never more than the rows
+ * of a batch (each thread takes a share of every batch and holds a model copy).
+ */
+export function trainingThreads(setting: number | null | undefined, batchSize: number): number {
+  if (setting !== null && setting !== undefined && (!Number.isInteger(setting) || setting < 1)) throw new Error(`training.num_threads must be a positive integer, got ${setting}`);
+  return Math.max(1, Math.min(setting ?? availableParallelism(), batchSize));
 }
 
 /** A data-parallel engine for `model`, or undefined when the model cannot be rebuilt in a thread. */

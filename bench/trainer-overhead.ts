@@ -9,15 +9,11 @@ import { join } from 'node:path';
 import { builtinConfig, createModel, initBackend } from '../src/engine/model';
 import { train, type TrainableModel } from '../src/engine/train/trainer';
 import { Rng } from '../src/engine/train/rng';
+import { wasmHeapBytes } from '../src/engine/train/hostTensors';
 import type { EncodedExample } from '../src/engine/data';
 import type { BenchRow } from './types';
 
 const B = 32, T = 128, STEPS = Number(process.env.BENCH_TRAIN_STEPS ?? 4);
-
-function wasmHeapBytes(): number {
-  const b = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
-  return b.wasm?.HEAPU8?.buffer.byteLength ?? 0;
-}
 
 function examples(n: number, vocab: number): EncodedExample[] {
   const rng = new Rng(7);

@@ -14,6 +14,7 @@ export {
 } from './worker';
 export * from './panels';
 export * from './notebook-outputs';
+export * from './runEvents';
 
 import { parsePanelMessage, type PanelName, type ToHostByPanel } from './panels';
 import { parseRendererToHostMessage, type RendererToHostMessage } from './notebook-outputs';

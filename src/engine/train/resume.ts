@@ -92,9 +92,8 @@ export function restoreLoopState(dir: string, opt: TrainStep, a: LoopArguments, 
     say(
       `warning: the data or batch size changed since the checkpoint (${rs.train_examples} examples × batch ${rs.train_batch_size} then, ${trainExamples} × ${plan.batchSize} now); the data order will differ`,
     );
-  const step = rs.global_step;
   return {
-    step,
+    step: rs.global_step,
     pendingLoss: rs.pending_loss,
     pendingSteps: rs.pending_steps,
     totalLoss: rs.total_loss,
@@ -102,7 +101,7 @@ export function restoreLoopState(dir: string, opt: TrainStep, a: LoopArguments, 
     bestMetric: rs.best_metric,
     bestCheckpoint: rs.best_checkpoint && existsSync(rs.best_checkpoint) ? rs.best_checkpoint : undefined,
     earlyStopping: { counter: rs.early_stopping_counter, reference: rs.early_stopping_reference },
-    logHistory: hf.log_history.filter((e) => e.step <= step),
+    logHistory: hf.log_history.filter((e) => e.step <= rs.global_step),
     rng: new Rng(rs.rng_state as [number, number, number, number]),
     lastCheckpoint: dir,
   };

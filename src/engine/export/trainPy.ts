@@ -111,7 +111,11 @@ ${args}
     )
 
 
-# ------------------------------------------------------------------ metrics (bertnb's names)
+${TRAIN_PY_BODY}`;
+}
+
+/** What follows the settings in train.py: metrics with bertnb's names, collators, model and data, main(). */
+const TRAIN_PY_BODY = `# ------------------------------------------------------------------ metrics (bertnb's names)
 def _div(a, b):
     return 0.0 if b == 0 else float(a) / float(b)
 
@@ -314,4 +318,3 @@ def main():
 if __name__ == "__main__":
     main()
 `;
-}

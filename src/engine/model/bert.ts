@@ -127,7 +127,7 @@ export class BertSelfAttention {
   /** x [B·T, H], maskBias [B, 1, T] → context [B·T, H] */
   apply(x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx): tf.Tensor2D {
     const { B, T } = ctx;
-    const A = this.heads, D = this.headSize, H = A * D;
+    const A = this.heads, D = this.headSize;
     // One [H, 3H] matmul instead of three; the 1/√D score scale is folded into the query weights
     // (H² multiplies instead of B·T·H).
     const scale = 1 / Math.sqrt(D);

@@ -11,6 +11,7 @@ import { KernelOpError, type KernelBackend, type KernelEvent } from './kernel';
 import { RateLimiter, TrainingSeries } from './series';
 import { toPlainText } from './text';
 import { modelConfigOverrides } from './steps';
+import { afterCell, composeRunConfig, dataSection, type NotebookChoices, type TrainingStep } from './compose';
 import {
   NOTEBOOK_MIME,
   type DataOutput,
@@ -46,8 +47,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const DATA_FILES = ['train', 'validation', 'test'] as const;
-
 export interface KernelOptions {
   /** Folder that relative paths in cells are resolved against (the notebook's folder). */
   cwd: string;
@@ -58,15 +57,14 @@ export interface KernelOptions {
 }
 
 export class NotebookKernel {
-  /** The %model cell's config (name resolved against cwd when it is a local folder). */
-  private model: Record<string, unknown> | undefined;
-  /** The %data cell's config with absolute file paths. */
-  private data: Record<string, unknown> | undefined;
+  /**
+   * What the earlier %model, %data and %pretrain cells chose (compose.ts): the %model name is resolved
+   * against cwd when it is a local folder; the other paths are resolved when a run is composed.
+   */
+  private choices: NotebookChoices = {};
   private labels: string[] = [];
   /** The folder holding the current weights, for %evaluate/%predict/%export (trained output_dir or a model folder). */
   private modelDir: string | undefined;
-  /** Output of the last completed %pretrain since the %model cell: where a following %train starts (pretrain, then fine-tune). */
-  private pretrained: string | undefined;
 
   constructor(
     readonly backend: KernelBackend,
@@ -76,6 +74,13 @@ export class NotebookKernel {
   private abs(p: unknown): string | undefined {
     return typeof p === 'string' && p ? (isAbsolute(p) ? p : resolve(this.opts.cwd, p)) : undefined;
   }
+
+  /** The %data cell's settings, with its file paths as the run uses them. */
+  private get data(): Record<string, unknown> | undefined {
+    return this.choices.data && dataSection(this.choices.data, this.path);
+  }
+
+  private readonly path = (p: string): string => this.abs(p) ?? p;
 
   /** Run a cell's source. Throws CellConfigError (invalid cell), KernelOpError, or KernelDiedError. */
   async run(source: string, run: CellRunOptions = {}): Promise<CellRunResult> {
@@ -88,8 +93,7 @@ export class NotebookKernel {
       case 'model': {
         const r = await this.backend.request('model', { cwd, ...c }, log);
         const local = this.abs(c.name);
-        this.model = { ...c, name: local && existsSync(local) ? local : c.name };
-        this.pretrained = undefined;
+        this.choices = afterCell(this.choices, 'model', { ...c, name: local && existsSync(local) ? local : c.name });
         // A folder with config.json is already a usable model for %evaluate/%predict.
         this.modelDir = local && existsSync(resolve(local, 'config.json')) ? local : undefined;
         if (Array.isArray(c.labels)) this.labels = c.labels.map(String);
@@ -101,9 +105,7 @@ export class NotebookKernel {
       }
       case 'data': {
         const r = (await this.backend.request('data', { cwd, ...c }, log)) as DataOutput;
-        const data: Record<string, unknown> = { ...c };
-        for (const k of DATA_FILES) if (c[k]) data[k] = this.abs(c[k]);
-        this.data = data;
+        this.choices = afterCell(this.choices, 'data', c);
         if (r.labels.length) this.labels = r.labels;
         return { items: outputItems('data', r), completed: true };
       }
@@ -140,32 +142,14 @@ export class NotebookKernel {
     return this.modelDir;
   }
 
-  /** The run configuration a %train/%pretrain cell means, given the earlier %model and %data cells. */
-  runConfig(step: 'train' | 'pretrain', cell: Record<string, unknown>): Record<string, unknown> {
-    if (!this.model) throw new KernelOpError(`%${step} needs a model: run a %model cell first`);
-    if (!this.data) throw new KernelOpError(`%${step} needs data: run a %data cell first`);
-    const pretraining: Record<string, unknown> = {};
-    const training: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(cell)) (['mlm_probability', 'whole_word_masking', 'nsp'].includes(k) ? pretraining : training)[k] = v;
-    training.output_dir = this.abs(training.output_dir ?? 'trainer_output');
-    if (training.logging_dir) training.logging_dir = this.abs(training.logging_dir);
-    if (typeof training.resume_from_checkpoint === 'string') training.resume_from_checkpoint = this.abs(training.resume_from_checkpoint);
-    if (training.backend === undefined && this.model.backend !== undefined) training.backend = this.model.backend;
-    const data = { ...this.data };
-    if (data.label_list === undefined && this.model.labels) data.label_list = this.model.labels;
-    // Fine-tuning after a %pretrain starts from its weights (and the vocabulary saved with them).
-    const base = step === 'train' && this.pretrained ? this.pretrained : undefined;
-    return {
-      task: step === 'pretrain' ? 'pretraining' : 'sequence-classification',
-      model: base ?? this.model.name,
-      ...(this.model.tokenizer && !base ? { tokenizer: this.abs(this.model.tokenizer) } : {}),
-      data,
-      training,
-      ...(step === 'pretrain' ? { pretraining } : {}),
-    };
+  /** The run configuration a %train/%pretrain cell means, given the earlier %model, %data and %pretrain cells. */
+  runConfig(step: TrainingStep, cell: Record<string, unknown>): Record<string, unknown> {
+    if (!this.choices.model) throw new KernelOpError(`%${step} needs a model: run a %model cell first`);
+    if (!this.choices.data) throw new KernelOpError(`%${step} needs data: run a %data cell first`);
+    return composeRunConfig(step, cell, this.choices, this.path);
   }
 
-  private async train(step: 'train' | 'pretrain', cell: Record<string, unknown>, run: CellRunOptions): Promise<CellRunResult> {
+  private async train(step: TrainingStep, cell: Record<string, unknown>, run: CellRunOptions): Promise<CellRunResult> {
     const config = this.runConfig(step, cell);
     const series = new TrainingSeries(step === 'pretrain' ? 'pretraining' : 'sequence-classification', this.opts.maxChartPoints ?? 400);
     const epochs = (config.training as Record<string, unknown>).num_train_epochs;
@@ -205,16 +189,16 @@ export class NotebookKernel {
       live.request();
     };
     try {
-      if (config.model === this.pretrained) run.onLog?.(`starting from the %pretrain result in ${this.pretrained}`);
+      if (step === 'train' && config.model === this.choices.pretrained) run.onLog?.(`starting from the %pretrain result in ${this.choices.pretrained}`);
       // The %model cell's dropout shapes the model %train builds, as it did the one %model showed.
-      const result = await this.backend.request('train', { config, modelOverrides: modelConfigOverrides(this.model) }, onEvent);
+      const result = await this.backend.request('train', { config, modelOverrides: modelConfigOverrides(this.choices.model) }, onEvent);
       live.dispose();
       const r = isRecord(result) ? result : {};
       const stopped = r.status === 'stopped';
       const checkpoint = (typeof r.lastCheckpoint === 'string' ? r.lastCheckpoint : undefined) ?? lastCheckpoint;
       if (!stopped && typeof r.outputDir === 'string') {
         this.modelDir = r.outputDir;
-        if (step === 'pretrain') this.pretrained = r.outputDir;
+        if (step === 'pretrain') this.choices = afterCell(this.choices, 'pretrain', cell, this.path);
       }
       const metrics = isRecord(r.metrics) ? r.metrics : {};
       const evalMetrics = Object.fromEntries(

@@ -2,7 +2,7 @@
 // `%data`, `%train` and `%pretrain` take the one hyperparameter schema's tables (src/schema); `%model`
 // reuses the schema's model/tokenizer/backend fields; the rest are notebook-only and described here.
 import type { FieldSpec as SchemaFieldSpec, FieldKind } from '../../schema/spec';
-import { BACKENDS, BUILTIN_MODELS, TASKS, dataFields, pretrainingFields, topFields, trainingFields } from '../../schema/fields';
+import { BUILTIN_MODELS, dataFields, pretrainingFields, topFields, trainingFields } from '../../schema/fields';
 
 export const STEPS = ['model', 'tokenize', 'data', 'train', 'pretrain', 'evaluate', 'predict', 'export'] as const;
 export type Step = (typeof STEPS)[number];

@@ -2,13 +2,10 @@
 // `multiplier(step)` is the factor applied to the base learning rate for the update made after
 // `step` earlier updates (HF: the first update uses lambda(0), which is 0 during warmup).
 
-export type SchedulerType = 'linear' | 'cosine' | 'constant' | 'constant_with_warmup';
-export const SCHEDULER_TYPES: readonly SchedulerType[] = ['linear', 'cosine', 'constant', 'constant_with_warmup'];
+import { SCHEDULERS, warmupStepsOf, type SchedulerType } from '../../schema';
 
-/** HF TrainingArguments.get_warmup_steps: warmup_steps wins when > 0, else ceil(ratio · total). */
-export function warmupSteps(totalSteps: number, warmup_steps: number, warmup_ratio: number): number {
-  return warmup_steps > 0 ? warmup_steps : Math.ceil(totalSteps * warmup_ratio);
-}
+export type { SchedulerType };
+export const SCHEDULER_TYPES: readonly SchedulerType[] = SCHEDULERS;
 
 export function lrMultiplier(type: SchedulerType, step: number, warmup: number, total: number): number {
   const inWarmup = step < warmup;
@@ -38,7 +35,7 @@ export class LrSchedule {
     warmup_ratio = 0,
   ) {
     if (!SCHEDULER_TYPES.includes(type)) throw new Error(`lr_scheduler_type '${type}' is not supported (supported: ${SCHEDULER_TYPES.join(', ')})`);
-    this.warmup = warmupSteps(totalSteps, warmup_steps, warmup_ratio);
+    this.warmup = warmupStepsOf({ warmup_steps, warmup_ratio }, totalSteps);
   }
   /** Learning rate for the update that follows `step` completed updates. */
   lr(step: number): number {

@@ -8,7 +8,7 @@ import { BadRows, prepareData, formatDataProgress, encodeExamples, summarizeSpli
 import { resolveModelDir } from '../checkpoint';
 import { Rng, mixSeed } from './rng';
 import type { TrainerInputs, TrainableModel } from './trainer';
-import type { TrainKind } from './tensors';
+import type { MaskingSpec, TrainKind } from './tensors';
 import { checkTrainingFits } from './memoryPlan';
 import { trainingThreads } from './parallel';
 
@@ -94,6 +94,31 @@ export interface PrepareOptions {
 /** The BertConfig values a run may override (functional only: the weights' shapes do not change). */
 export const MODEL_OVERRIDE_KEYS = ['hidden_dropout_prob', 'attention_probs_dropout_prob', 'classifier_dropout'] as const satisfies ReadonlyArray<keyof BertConfig>;
 
+/** The data summary shown before training; warns when many training texts will be truncated. */
+function summarize(
+  sets: { train: ExampleSet; validation?: ExampleSet; test?: ExampleSet },
+  s: { problemType: string; numLabels: number; maxLength: number; labelMap?: { id2label: Record<string, string> }; warnings: string[] },
+): DataSummary {
+  const split = (set: ExampleSet) => summarizeSplit(set, s.maxLength, s.labelMap as never);
+  const summary: DataSummary = { problemType: s.problemType as never, numLabels: s.numLabels, maxLength: s.maxLength, splits: { train: split(sets.train) }, warnings: s.warnings };
+  if (sets.validation) summary.splits.validation = split(sets.validation);
+  if (sets.test) summary.splits.test = split(sets.test);
+  const trunc = summary.splits.train.truncated;
+  if (trunc > 0.1 * sets.train.length) s.warnings.push(`${trunc} of ${sets.train.length} training texts are longer than max_length ${s.maxLength} and will be truncated`);
+  return summary;
+}
+
+/** What MLM masking needs from the vocabulary (pretraining). */
+function maskingOf(c: RunConfig, tok: BertTokenizer): MaskingSpec {
+  return {
+    mlmProbability: c.pretraining.mlm_probability,
+    maskTokenId: tok.maskId,
+    vocabSize: tok.vocabSize,
+    specialIds: new Set([tok.padId, tok.clsId, tok.sepId, tok.maskId, tok.unkId].filter((x) => x >= 0)),
+    idToToken: c.pretraining.whole_word_masking ? (id) => tok.idToToken(id) ?? '' : undefined,
+  };
+}
+
 export async function prepareRun(c: RunConfig, say: (t: string) => void = () => {}, prep: PrepareOptions = {}): Promise<PreparedRun> {
   const overrides = prep.modelOverrides ?? {};
   const t = c.training;
@@ -174,17 +199,7 @@ export async function prepareRun(c: RunConfig, say: (t: string) => void = () => 
   if (maxLength > model.config.max_position_embeddings)
     throw new DataError(`data.max_length ${maxLength} exceeds the model's max_position_embeddings (${model.config.max_position_embeddings})`);
 
-  const summary: DataSummary = {
-    problemType: (kind === 'classification' ? problemType : kind) as never,
-    numLabels,
-    maxLength,
-    splits: { train: summarizeSplit(train, maxLength, labelMap as never) },
-    warnings,
-  };
-  if (evalSet) summary.splits.validation = summarizeSplit(evalSet, maxLength, labelMap as never);
-  if (test) summary.splits.test = summarizeSplit(test, maxLength, labelMap as never);
-  const trunc = summary.splits.train.truncated;
-  if (trunc > 0.1 * train.length) warnings.push(`${trunc} of ${train.length} training texts are longer than max_length ${maxLength} and will be truncated`);
+  const summary = summarize({ train, validation: evalSet, test }, { problemType: kind === 'classification' ? problemType : kind, numLabels, maxLength, labelMap, warnings });
 
   const tok = tokenizer!;
   const taskName = kind === 'classification' ? 'sequence-classification' : kind === 'mlm' ? 'masked-lm' : 'pretraining';
@@ -197,16 +212,7 @@ export async function prepareRun(c: RunConfig, say: (t: string) => void = () => 
     problemType,
     numLabels,
     groupByLength: c.data.bucket_by_length,
-    mask:
-      kind === 'classification'
-        ? undefined
-        : {
-            mlmProbability: c.pretraining.mlm_probability,
-            maskTokenId: tok.maskId,
-            vocabSize: tok.vocabSize,
-            specialIds: new Set([tok.padId, tok.clsId, tok.sepId, tok.maskId, tok.unkId].filter((x) => x >= 0)),
-            idToToken: c.pretraining.whole_word_masking ? (id) => tok.idToToken(id) ?? '' : undefined,
-          },
+    mask: kind === 'classification' ? undefined : maskingOf(c, tok),
     args: t,
     saveModel: (m, dir) => savePretrained(m as unknown as AnyBertModel, tok, dir),
     loadModel: async (dir) => (await loadPretrained(dir, { task: taskName })).model as unknown as TrainableModel,

@@ -67,15 +67,28 @@ function lastLines(output: string, n: number): string[] {
     .slice(-n);
 }
 
+/** What the explanations share: the failure, whether it is the GPU package, and the ways around it. */
+interface FailureContext {
+  f: FailureInput;
+  out: string;
+  gpu: boolean;
+  cpuFallback?: string;
+  /** The given fixes, then the ways around native TensorFlow (WebGPU, the CPU package, WebAssembly). */
+  withFallbacks: (...fixes: (string | undefined)[]) => string[];
+}
+
 export function explainFailure(f: FailureInput): FailureExplanation {
-  const out = f.output;
   const gpu = f.pkg === '@tensorflow/tfjs-node-gpu';
-  const name = gpu ? 'native TensorFlow for GPU' : 'native TensorFlow for CPU';
   const cpuFallback = gpu ? 'Install the CPU package instead ("BERT: Install Native Backend" → CPU): it needs no CUDA.' : undefined;
   // The GPU without CUDA: WebGPU reaches it through the ordinary graphics driver (Vulkan, Metal, Direct3D 12).
   const webgpuFallback = gpu ? 'Use the GPU through WebGPU instead ("BERT: Install GPU Backend"): it needs no CUDA, only the graphics driver (Vulkan, Metal or Direct3D 12).' : undefined;
   const withFallbacks = (...fixes: (string | undefined)[]) => [...fixes, webgpuFallback, cpuFallback, WASM_FIX].filter((x): x is string => !!x);
+  const ctx: FailureContext = { f, out: f.output, gpu, cpuFallback, withFallbacks };
+  return platformFailure(ctx) ?? cudaFailure(ctx) ?? npmMissing(ctx) ?? networkFailure(ctx) ?? installFailure(ctx) ?? unknownFailure(ctx);
+}
 
+/** No build of the package for this OS and CPU. */
+function platformFailure({ f, gpu, withFallbacks }: FailureContext): FailureExplanation | undefined {
   if (gpu && !gpuSupported(f.platform, f.arch)) {
     return {
       kind: 'unsupported-platform',
@@ -93,6 +106,11 @@ export function explainFailure(f: FailureInput): FailureExplanation {
     };
   }
 
+  return undefined;
+}
+
+/** The GPU package without the CUDA runtime or cuDNN it loads. */
+function cudaFailure({ f, out, gpu, withFallbacks }: FailureContext): FailureExplanation | undefined {
   const cudaMissing = (probeSays: boolean | undefined, lib: RegExp) => lib.test(out) || (f.stage !== 'install' && probeSays === false);
   if (gpu && cudaMissing(f.cuda?.cudart11, /libcudart\.so\.11|libcublas\.so\.11|CUDA driver version is insufficient/)) {
     return {
@@ -116,6 +134,10 @@ export function explainFailure(f: FailureInput): FailureExplanation {
     };
   }
 
+  return undefined;
+}
+
+function npmMissing({ out }: FailureContext): FailureExplanation | undefined {
   if (/spawn npm ENOENT|npm: (command )?not found|'npm' is not recognized/.test(out)) {
     return {
       kind: 'no-npm',
@@ -125,6 +147,11 @@ export function explainFailure(f: FailureInput): FailureExplanation {
     };
   }
 
+  return undefined;
+}
+
+/** No network: to the registry, or to the server of the native library the install script downloads. */
+function networkFailure({ f, out, gpu, cpuFallback, withFallbacks }: FailureContext): FailureExplanation | undefined {
   const net = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|socket hang up|network|CERT_|self[- ]signed certificate)\b/i;
   const host = /hostname:\s*'([^']+)'|getaddrinfo \w+ ([\w.-]+)|connect \w+ ([\w.:-]+)|request to https?:\/\/([^/\s]+)/.exec(out);
   const hostname = host ? (host[1] ?? host[2] ?? host[3] ?? host[4]) : undefined;
@@ -156,6 +183,11 @@ export function explainFailure(f: FailureInput): FailureExplanation {
       ],
     };
   }
+  return undefined;
+}
+
+/** The install or the load failed on this machine: version, permissions, disk, Node ABI, glibc, missing files. */
+function installFailure({ f, out }: FailureContext): FailureExplanation | undefined {
   if (/\bE404\b|ETARGET|No matching version|404 Not Found/.test(out)) {
     return {
       kind: 'not-found',
@@ -204,6 +236,10 @@ export function explainFailure(f: FailureInput): FailureExplanation {
       fixes: ['Run this command again; if it keeps failing, delete the extension storage folder shown in the log first.', WASM_FIX],
     };
   }
+  return undefined;
+}
+
+function unknownFailure({ f, out }: FailureContext): FailureExplanation {
   return {
     kind: 'unknown',
     headline: `${f.stage === 'verify' ? `${f.pkg} installed but does not load` : `npm could not install ${f.pkg}`}${f.exitCode !== undefined && f.exitCode !== null ? ` (exit code ${f.exitCode})` : ''}.`,

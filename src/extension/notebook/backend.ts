@@ -7,7 +7,7 @@ import { ProcessKernelBackend } from '../../engine/notebook/processBackend';
 import type { BackendFactory } from './controller';
 import { workerSpawnSettings } from '../settings/settings';
 
-export function processBackendFactory(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): BackendFactory {
+export function processBackendFactory(context: vscode.ExtensionContext): BackendFactory {
   return (notebook) => {
     // The same heap limit, native-backend folder and backend setting as trainings started from the palette.
     const spawn = workerSpawnSettings(context.globalStorageUri);

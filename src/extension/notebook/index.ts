@@ -19,7 +19,7 @@ export function registerNotebook(context: vscode.ExtensionContext, log: vscode.L
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new BertnbSerializer(), { transientOutputs: false }),
   );
   registerCellLanguage(context);
-  const controller = new BertnbController(opts.createBackend ?? processBackendFactory(context, log), log);
+  const controller = new BertnbController(opts.createBackend ?? processBackendFactory(context), log);
   context.subscriptions.push(controller);
 
   const activeNotebook = () => {

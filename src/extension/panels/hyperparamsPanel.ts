@@ -11,7 +11,7 @@ import { docPath, fieldsFor, formState, toFormField, valueFits, type TargetKind 
 import { gate } from './messageGate';
 import { schedulePoints } from './schedulePreview';
 import { countRows } from './trainingRows';
-import { createBundlePanel } from './webviewSetup';
+import { createBundlePanel, revealOrCreate } from './webviewSetup';
 
 export interface FormTarget {
   document: vscode.TextDocument;
@@ -45,13 +45,14 @@ export class HyperparamsPanel {
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   static show(ctx: PanelContext, target: FormTarget): HyperparamsPanel {
-    if (HyperparamsPanel.current) {
-      HyperparamsPanel.current.retarget(target);
-      HyperparamsPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
-      return HyperparamsPanel.current;
-    }
-    const panel = createBundlePanel(ctx.extensionUri, 'bertnb.hyperparams', 'hyperparams', 'Hyperparameters', true);
-    HyperparamsPanel.current = new HyperparamsPanel(ctx, panel, target);
+    HyperparamsPanel.current = revealOrCreate(
+      HyperparamsPanel.current,
+      (open) => {
+        open.retarget(target);
+        open.panel.reveal(vscode.ViewColumn.Beside, true);
+      },
+      () => new HyperparamsPanel(ctx, createBundlePanel(ctx.extensionUri, 'bertnb.hyperparams', 'hyperparams', 'Hyperparameters', true), target),
+    );
     return HyperparamsPanel.current;
   }
 

@@ -9,7 +9,7 @@ import type { PanelContext } from './context';
 import { gate } from './messageGate';
 import { previewEncoding } from './previewEncoding';
 import { tokenizerFor } from './tokenizerCache';
-import { createBundlePanel } from './webviewSetup';
+import { createBundlePanel, revealOrCreate } from './webviewSetup';
 
 const BUNDLED = 'bundled:bert-base-uncased';
 const DEFAULT_TEXT = 'Tokenization splits unaffable words into WordPiece pieces.';
@@ -21,14 +21,15 @@ export class PreviewPanel {
   private paths = new Map<string, string>();
 
   static show(ctx: PanelContext, text?: string): PreviewPanel {
-    if (PreviewPanel.current) {
-      PreviewPanel.current.panel.reveal(vscode.ViewColumn.Beside);
-      if (text !== undefined) PreviewPanel.current.pendingText = text;
-      void PreviewPanel.current.sendInit();
-      return PreviewPanel.current;
-    }
-    const panel = createBundlePanel(ctx.extensionUri, 'bertnb.preview', 'preview', 'Tokenization Preview', false);
-    PreviewPanel.current = new PreviewPanel(ctx, panel, text);
+    PreviewPanel.current = revealOrCreate(
+      PreviewPanel.current,
+      (open) => {
+        open.panel.reveal(vscode.ViewColumn.Beside);
+        if (text !== undefined) open.pendingText = text;
+        void open.sendInit();
+      },
+      () => new PreviewPanel(ctx, createBundlePanel(ctx.extensionUri, 'bertnb.preview', 'preview', 'Tokenization Preview', false), text),
+    );
     return PreviewPanel.current;
   }
 

@@ -32,3 +32,10 @@ export function createBundlePanel(extensionUri: vscode.Uri, viewType: string, na
   setWebviewContent(panel.webview, extensionUri, name, title);
   return panel;
 }
+
+/** Panels with one instance: the open one is revealed (and told what changed), else a new one is made. */
+export function revealOrCreate<P>(open: P | undefined, reveal: (open: P) => void, create: () => P): P {
+  if (!open) return create();
+  reveal(open);
+  return open;
+}

@@ -5,12 +5,14 @@ import { runConfigFromNotebook, NotebookRunError } from '../../../src/engine/exp
 const cell = (source: string) => ({ kind: 'code', source, metadata: {}, outputs: [] });
 const notebook = (...cells: unknown[]) => JSON.stringify({ bertnb: 1, metadata: {}, cells: [{ kind: 'markdown', source: '# demo', metadata: {} }, ...cells] });
 
-test('a notebook becomes the run its %model, %data and first %train cells describe', () => {
+// The last %train cell is the run: what the notebook trains last, as running its cells in order does
+// (test/unit/notebook/compose.test.ts holds execution and export to the same configuration).
+test('a notebook becomes the run its %model, %data and last %train cells describe', () => {
   const nb = notebook(
     cell('%model\nname: bert-tiny\nlabels: [neg, pos]\nhidden_dropout_prob: 0.2'),
     cell('%data\ntrain: data/train.csv\nmax_length: 64'),
-    cell('%train\nlearning_rate: 3e-5\nnum_train_epochs: 2\nevaluation_strategy: epoch'),
     cell('%train\nlearning_rate: 1e-3'),
+    cell('%train\nlearning_rate: 3e-5\nnum_train_epochs: 2\nevaluation_strategy: epoch'),
   );
   const r = runConfigFromNotebook(nb);
   assert.equal(r.config.model, 'bert-tiny');
@@ -21,7 +23,7 @@ test('a notebook becomes the run its %model, %data and first %train cells descri
   assert.equal(r.config.training.eval_strategy, 'epoch');
   assert.equal(r.config.training.per_device_train_batch_size, 8);
   assert.deepEqual(r.modelOverrides, { hidden_dropout_prob: 0.2 });
-  assert.deepEqual(r.cells, { model: 2, data: 3, train: 4 });
+  assert.deepEqual(r.cells, { model: 2, data: 3, train: 5 });
 });
 
 test('%pretrain makes a pretraining run, its MLM keys going to the pretraining section', () => {

@@ -1,6 +1,8 @@
 // VS Code theme colours for canvas drawing. CSS can use the --vscode-* variables directly, but a
 // canvas (uPlot) needs concrete colours: read them from the element's computed style and redraw when
-// the theme changes (VS Code swaps body classes and rewrites the variables).
+// the theme changes (VS Code swaps body classes and rewrites the variables). Every line colour is
+// checked against the background the chart sits on and moved until it is readable (contrast.ts).
+import { ensureContrast, faintest, over, parseColor, toCss, type Rgba } from './contrast';
 
 export interface ChartTheme {
   kind: 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
@@ -8,10 +10,19 @@ export interface ChartTheme {
   muted: string;
   grid: string;
   background: string;
-  /** Series colours, in order. */
+  /** Series colours, in order, each readable on `background` (LINE_CONTRAST). */
   series: string[];
+  /** The same colours made as faint as they can be while still readable (FAINT_CONTRAST). */
+  faintSeries: string[];
+  /** Marker colours: evaluation, best checkpoint, early stop, resume. */
+  marker: { eval: string; best: string; stop: string; resume: string };
   font: string;
 }
+
+/** Contrast ratio every solid line reaches against the chart background (WCAG 1.4.3's text level, above 1.4.11's 3:1 for graphics). */
+export const LINE_CONTRAST = 4.5;
+/** The faint raw line under a smoothed one: WCAG 1.4.11's 3:1 for graphical objects, no less. */
+export const FAINT_CONTRAST = 3;
 
 const SERIES_VARS = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
 const SERIES_FALLBACK = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'];
@@ -24,6 +35,26 @@ function themeKind(): ChartTheme['kind'] {
   return 'dark';
 }
 
+/** The opaque colour a chart is drawn on: the notebook output's (or panel's) background over the editor's. */
+export function chartBackground(editorBg: string | undefined, layerBg: string | undefined, light: boolean): Rgba {
+  const base = parseColor(editorBg ?? '') ?? (light ? { r: 255, g: 255, b: 255, a: 1 } : { r: 30, g: 30, b: 30, a: 1 });
+  const opaqueBase = over(base, light ? { r: 255, g: 255, b: 255, a: 1 } : { r: 0, g: 0, b: 0, a: 1 });
+  const layer = parseColor(layerBg ?? '');
+  return layer && layer.a > 0 ? over(layer, opaqueBase) : opaqueBase;
+}
+
+/** Aim a little above a ratio: writing a colour as CSS rounds its channels, which may cost a hair. */
+const MARGIN = 1.02;
+
+/** Theme colours made readable on `bg`: solid lines at LINE_CONTRAST, faint ones at FAINT_CONTRAST. */
+export function readableColors(colors: string[], bg: Rgba): { solid: string[]; faint: string[] } {
+  const parsed = colors.map((c) => parseColor(c) ?? { r: 128, g: 128, b: 128, a: 1 });
+  return {
+    solid: parsed.map((c) => toCss(ensureContrast({ ...c, a: 1 }, bg, LINE_CONTRAST * MARGIN))),
+    faint: parsed.map((c) => toCss(faintest(c, bg, FAINT_CONTRAST * MARGIN))),
+  };
+}
+
 export function readTheme(el: Element = document.body): ChartTheme {
   const cs = getComputedStyle(el);
   const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
@@ -31,14 +62,24 @@ export function readTheme(el: Element = document.body): ChartTheme {
   const light = kind === 'light' || kind === 'high-contrast-light';
   const hc = kind.startsWith('high-contrast');
   const foreground = v('--vscode-editor-foreground', v('--vscode-foreground', light ? '#333333' : '#cccccc'));
+  const bg = chartBackground(cs.getPropertyValue('--vscode-editor-background').trim(), cs.getPropertyValue('--vscode-notebook-outputContainerBackgroundColor').trim(), light);
+  const { solid, faint } = readableColors(SERIES_VARS.map((name, i) => v(name, SERIES_FALLBACK[i])), bg);
+  const mark = (name: string, fallback: string) => toCss(ensureContrast(parseColor(v(name, fallback)) ?? parseColor(fallback)!, bg, FAINT_CONTRAST * MARGIN));
   return {
     kind,
     foreground,
-    muted: v('--vscode-descriptionForeground', light ? '#717171' : '#9d9d9d'),
+    muted: toCss(ensureContrast(parseColor(v('--vscode-descriptionForeground', light ? '#717171' : '#9d9d9d')) ?? parseColor(foreground)!, bg, LINE_CONTRAST * MARGIN)),
     // High contrast themes want visible structure; others want quiet grid lines.
     grid: hc ? v('--vscode-contrastBorder', foreground) : light ? 'rgba(0,0,0,0.08)' : 'rgba(255,255,255,0.08)',
-    background: v('--vscode-editor-background', light ? '#ffffff' : '#1e1e1e'),
-    series: SERIES_VARS.map((name, i) => v(name, SERIES_FALLBACK[i])),
+    background: toCss(bg),
+    series: solid,
+    faintSeries: faint,
+    marker: {
+      eval: mark('--vscode-descriptionForeground', light ? '#717171' : '#9d9d9d'),
+      best: mark('--vscode-charts-green', '#89d185'),
+      stop: mark('--vscode-charts-red', '#f14c4c'),
+      resume: mark('--vscode-charts-purple', '#b180d7'),
+    },
     font: `${v('--vscode-font-size', '12px')} ${v('--vscode-font-family', 'sans-serif')}`,
   };
 }
@@ -52,10 +93,6 @@ export function onThemeChange(onChange: () => void): () => void {
 
 /** A colour with transparency, for fills under lines. */
 export function withAlpha(color: string, alpha: number): string {
-  const hex = /^#([0-9a-f]{6})$/i.exec(color.trim());
-  if (hex) {
-    const n = parseInt(hex[1], 16);
-    return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
-  }
-  return color;
+  const c = parseColor(color);
+  return c ? toCss({ ...c, a: alpha }) : color;
 }

@@ -18,13 +18,15 @@ const fmt3 = (v: number) => formatNumber(v, 3);
 const fmtLr = (v: number) => (v === 0 ? '0' : v.toExponential(1));
 type Values = Array<number | null>;
 
-/** `label value` pairs with the value in bold, for the line under a chart. */
-function facts(parts: Array<[string, string] | string>): Node[] {
+/** `label value [after]` facts with the value in bold, for the line under a chart; a lone string leads. */
+type Fact = [string, string] | [string, string, string] | string;
+function facts(parts: Fact[]): Node[] {
   const out: Node[] = [];
   parts.forEach((p, i) => {
-    if (i) out.push(document.createTextNode(' · '));
+    if (i && !(typeof parts[i - 1] === 'string' && i === 1)) out.push(document.createTextNode(' · '));
+    else if (i) out.push(document.createTextNode(' '));
     if (typeof p === 'string') out.push(document.createTextNode(p));
-    else out.push(document.createTextNode(`${p[0]} `), el('b', {}, p[1]));
+    else out.push(document.createTextNode(`${p[0]} `), el('b', {}, p[1]), ...(p[2] ? [document.createTextNode(` ${p[2]}`)] : []));
   });
   return out;
 }
@@ -95,10 +97,10 @@ export class TrainingCharts {
         placeholder: 'Waiting for the first logged step.',
         footer: last
           ? facts([
+              `step ${t.series.step[last.index]}:`,
               ['loss', fmt3(last.value)],
-              `at step ${t.series.step[last.index]}`,
               ['smoothed', fmt3(smoothed[last.index] ?? NaN)],
-              ...(low ? [['lowest smoothed', `${fmt3(low.value)}`] as [string, string], `at step ${t.series.step[low.index]}`] : []),
+              ...(low ? [['lowest smoothed', fmt3(low.value), `at step ${t.series.step[low.index]}`] as Fact] : []),
             ])
           : '',
       },
@@ -155,7 +157,7 @@ export class TrainingCharts {
         ? facts([
             `step ${lastEval.step}:`,
             ...g.metrics.map((n): [string, string] => [n, fmt3(lastEval.metrics[n] ?? NaN)]),
-            ...(best && t.evals.length > 1 ? [['best', fmt3(best.value)] as [string, string], `at step ${x[best.index]}`] : []),
+            ...(best && t.evals.length > 1 ? [['best', fmt3(best.value), `at step ${x[best.index]}`] as Fact] : []),
           ])
         : '';
       this.evals.get(g.title)?.update(x, series, { xRange, markers, placeholder, footer });

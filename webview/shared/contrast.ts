@@ -99,3 +99,29 @@ export function faintest(c: Rgba, bg: Rgba, min: number): Rgba {
   }
   return { ...solid, a: hi };
 }
+
+/** Contrast ratio every solid line reaches against the chart background (WCAG 1.4.3's text level, above 1.4.11's 3:1 for graphics). */
+export const LINE_CONTRAST = 4.5;
+/** The faint raw line under a smoothed one: WCAG 1.4.11's 3:1 for graphical objects, no less. */
+export const FAINT_CONTRAST = 3;
+
+/** The opaque colour a chart is drawn on: the notebook output's (or panel's) background over the editor's. */
+export function chartBackground(editorBg: string | undefined, layerBg: string | undefined, light: boolean): Rgba {
+  const base = parseColor(editorBg ?? '') ?? (light ? { r: 255, g: 255, b: 255, a: 1 } : { r: 30, g: 30, b: 30, a: 1 });
+  const opaqueBase = over(base, light ? { r: 255, g: 255, b: 255, a: 1 } : { r: 0, g: 0, b: 0, a: 1 });
+  const layer = parseColor(layerBg ?? '');
+  return layer && layer.a > 0 ? over(layer, opaqueBase) : opaqueBase;
+}
+
+/** Aim a little above a ratio: writing a colour as CSS rounds its channels, which may cost a hair. */
+export const MARGIN = 1.02;
+
+/** Theme colours made readable on `bg`: solid lines at LINE_CONTRAST, faint ones at FAINT_CONTRAST. */
+export function readableColors(colors: string[], bg: Rgba): { solid: string[]; faint: string[] } {
+  const parsed = colors.map((c) => parseColor(c) ?? { r: 128, g: 128, b: 128, a: 1 });
+  return {
+    solid: parsed.map((c) => toCss(ensureContrast({ ...c, a: 1 }, bg, LINE_CONTRAST * MARGIN))),
+    faint: parsed.map((c) => toCss(faintest(c, bg, FAINT_CONTRAST * MARGIN))),
+  };
+}
+

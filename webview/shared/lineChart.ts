@@ -121,6 +121,8 @@ export class LineChart {
     this.placeholder.hidden = !(empty && frame.placeholder);
     this.placeholder.textContent = frame.placeholder ?? '';
     this.box.dataset.empty = String(empty);
+    this.box.dataset.xRange = frame.xRange ? frame.xRange.join(',') : '';
+    this.box.dataset.markers = (frame.markers ?? []).map((m) => `${m.kind}@${m.step}`).join(' ');
     this.foot.replaceChildren(...(typeof frame.footer === 'string' ? [frame.footer] : (frame.footer ?? [])));
     this.yr = this.opts.yLog ? undefined : valueRange(series.flatMap((s) => s.values), { unit: this.opts.yUnit, fromZero: this.opts.yFromZero });
     const key = series.map((s) => `${s.label}/${s.color}/${s.faint}/${s.dash}/${s.points}`).join('|');
@@ -155,6 +157,11 @@ export class LineChart {
     const t: ChartTheme = readTheme(this.box);
     this.theme = t;
     const fmtY = this.opts.formatY;
+    const strokes = series.map((s, i) => (s.faint ? t.faintSeries : t.series)[(s.color ?? i) % t.series.length]);
+    // What was drawn on what, for checks of contrast in a real theme (the e2e suite reads these).
+    this.box.dataset.colors = JSON.stringify(strokes);
+    this.box.dataset.markerColors = JSON.stringify(Object.values(t.marker));
+    this.box.dataset.background = t.background;
     this.plot = new uPlot(
       {
         width: this.width(),
@@ -170,10 +177,9 @@ export class LineChart {
         series: [
           { label: this.opts.xLabel, value: (_u, v) => (v === null ? '–' : String(Math.round(v))) },
           ...series.map((s, i): uPlot.Series => {
-            const at = (s.color ?? i) % t.series.length;
             return {
               label: s.label,
-              stroke: s.faint ? t.faintSeries[at] : t.series[at],
+              stroke: strokes[i],
               width: s.width ?? (s.faint ? 1 : 2),
               dash: s.dash ? [6, 4] : undefined,
               spanGaps: true,

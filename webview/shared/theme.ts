@@ -2,7 +2,7 @@
 // canvas (uPlot) needs concrete colours: read them from the element's computed style and redraw when
 // the theme changes (VS Code swaps body classes and rewrites the variables). Every line colour is
 // checked against the background the chart sits on and moved until it is readable (contrast.ts).
-import { ensureContrast, faintest, over, parseColor, toCss, type Rgba } from './contrast';
+import { FAINT_CONTRAST, LINE_CONTRAST, MARGIN, chartBackground, ensureContrast, parseColor, readableColors, toCss } from './contrast';
 
 export interface ChartTheme {
   kind: 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
@@ -10,7 +10,7 @@ export interface ChartTheme {
   muted: string;
   grid: string;
   background: string;
-  /** Series colours, in order, each readable on `background` (LINE_CONTRAST). */
+  /** Series colours, in order, each readable on `background` (contrast.ts: LINE_CONTRAST). */
   series: string[];
   /** The same colours made as faint as they can be while still readable (FAINT_CONTRAST). */
   faintSeries: string[];
@@ -18,11 +18,6 @@ export interface ChartTheme {
   marker: { eval: string; best: string; stop: string; resume: string };
   font: string;
 }
-
-/** Contrast ratio every solid line reaches against the chart background (WCAG 1.4.3's text level, above 1.4.11's 3:1 for graphics). */
-export const LINE_CONTRAST = 4.5;
-/** The faint raw line under a smoothed one: WCAG 1.4.11's 3:1 for graphical objects, no less. */
-export const FAINT_CONTRAST = 3;
 
 const SERIES_VARS = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
 const SERIES_FALLBACK = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'];
@@ -33,26 +28,6 @@ function themeKind(): ChartTheme['kind'] {
   if (c.contains('vscode-high-contrast')) return 'high-contrast';
   if (c.contains('vscode-light')) return 'light';
   return 'dark';
-}
-
-/** The opaque colour a chart is drawn on: the notebook output's (or panel's) background over the editor's. */
-export function chartBackground(editorBg: string | undefined, layerBg: string | undefined, light: boolean): Rgba {
-  const base = parseColor(editorBg ?? '') ?? (light ? { r: 255, g: 255, b: 255, a: 1 } : { r: 30, g: 30, b: 30, a: 1 });
-  const opaqueBase = over(base, light ? { r: 255, g: 255, b: 255, a: 1 } : { r: 0, g: 0, b: 0, a: 1 });
-  const layer = parseColor(layerBg ?? '');
-  return layer && layer.a > 0 ? over(layer, opaqueBase) : opaqueBase;
-}
-
-/** Aim a little above a ratio: writing a colour as CSS rounds its channels, which may cost a hair. */
-const MARGIN = 1.02;
-
-/** Theme colours made readable on `bg`: solid lines at LINE_CONTRAST, faint ones at FAINT_CONTRAST. */
-export function readableColors(colors: string[], bg: Rgba): { solid: string[]; faint: string[] } {
-  const parsed = colors.map((c) => parseColor(c) ?? { r: 128, g: 128, b: 128, a: 1 });
-  return {
-    solid: parsed.map((c) => toCss(ensureContrast({ ...c, a: 1 }, bg, LINE_CONTRAST * MARGIN))),
-    faint: parsed.map((c) => toCss(faintest(c, bg, FAINT_CONTRAST * MARGIN))),
-  };
 }
 
 export function readTheme(el: Element = document.body): ChartTheme {

@@ -2,8 +2,7 @@
 // actually draw with VS Code's own chart and editor colours of the light, dark and high-contrast themes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contrastRatio, ensureContrast, faintest, luminance, over, parseColor, type Rgba } from '../../../webview/shared/contrast';
-import { chartBackground, readableColors, FAINT_CONTRAST, LINE_CONTRAST } from '../../../webview/shared/theme';
+import { FAINT_CONTRAST, LINE_CONTRAST, chartBackground, contrastRatio, ensureContrast, faintest, luminance, over, parseColor, readableColors, type Rgba } from '../../../webview/shared/contrast';
 
 const c = (css: string): Rgba => {
   const v = parseColor(css);

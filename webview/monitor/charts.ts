@@ -6,7 +6,7 @@ import { el } from '../panelkit/dom';
 import { LineChart, type ChartMarker } from '../shared/lineChart';
 import { smooth } from '../shared/smoothing';
 import { formatNumber } from '../shared/format';
-import { alignOnX, bestValue, groupMetrics, lastValue, stepRange } from '../shared/chartMath';
+import { alignOnX, bestValue, groupMetrics, lastValue, progressRange, stepRange } from '../shared/chartMath';
 import type { RunPoint } from '../../src/protocol/panels';
 import type { PlannedSchedule } from '../../src/protocol/runEvents';
 
@@ -14,7 +14,7 @@ const fmt3 = (v: number) => formatNumber(v, 3);
 const fmtLr = (v: number) => (v === 0 ? '0' : v.toExponential(1));
 
 export interface MonitorChartContext {
-  /** The run's planned length: the step axis spans it. */
+  /** The run's planned length: the learning-rate axis spans it when a schedule is given. */
   maxSteps?: number;
   schedule?: PlannedSchedule;
   markers?: ChartMarker[];
@@ -32,7 +32,8 @@ export class MonitorCharts {
   update(points: RunPoint[], ctx: MonitorChartContext = {}): void {
     if (!points.length) return this.clear();
     const x = points.map((p) => p.step);
-    const xRange = stepRange(x, ctx.maxSteps || ctx.schedule?.max_steps);
+    const xRange = progressRange(0, x);
+    const planRange = stepRange(x, ctx.maxSteps || ctx.schedule?.max_steps);
     const col = (key: string) => points.map((p) => (typeof p[key] === 'number' ? (p[key] as number) : null));
     const loss = col('loss');
     const smoothed = smooth(loss, 0.6);
@@ -52,7 +53,8 @@ export class MonitorCharts {
     const lr = alignOnX([{ x: plan?.points.map((p) => p[0]) ?? [], y: plan?.points.map((p) => p[1]) ?? [] }, { x, y: col('learning_rate') }]);
     const lrNow = lastValue(col('learning_rate'));
     this.lr!.update(lr.x, [{ label: 'planned', values: lr.ys[0], color: 1, dash: true, width: 1.5 }, { label: 'logged', values: lr.ys[1], color: 1 }], {
-      xRange,
+      // With a planned schedule the whole plan is in view; without one, only the steps so far.
+      xRange: plan ? planRange : xRange,
       markers: ctx.markers?.filter((m) => m.kind === 'resume'),
       footer: [lrNow ? `now ${fmtLr(lrNow.value)}` : '', plan ? `${plan.lr_scheduler_type}, ${plan.max_steps} steps planned` : ''].filter(Boolean).join(' · '),
     });

@@ -1,13 +1,14 @@
 // The charts of the live training view, from one TrainingOutput: loss (a smoothed line over the raw
 // one), the learning rate (the whole planned schedule dashed, the logged rate over it), evaluation
 // metrics in small multiples (losses apart from scores, each chart with its own labelled axis) and
-// throughput. All share one step axis sized to the planned run, the same markers (evaluations, best
-// checkpoint, early stop, resume) and print their latest numbers underneath.
+// throughput. The learning rate's step axis spans the planned run, the others the steps reached so far;
+// they share markers (evaluations, best checkpoint, early stop, resume) and print their latest numbers
+// underneath.
 import { el } from '../panelkit/dom';
 import { LineChart, type ChartMarker } from '../shared/lineChart';
 import { smooth } from '../shared/smoothing';
 import { formatNumber } from '../shared/format';
-import { alignOnX, bestValue, evalPlaceholder, groupMetrics, isLossLike, lastValue, stepRange, type MetricGroup } from '../shared/chartMath';
+import { alignOnX, bestValue, evalPlaceholder, groupMetrics, isLossLike, lastValue, progressRange, stepRange, type MetricGroup } from '../shared/chartMath';
 import type { TrainingOutput } from '../../src/protocol/notebook-outputs';
 
 /** Chart height in px, axes included (the x axis and its title take ~50 of it). */
@@ -64,16 +65,20 @@ export class TrainingCharts {
   }
 
   update(t: TrainingOutput): void {
-    const xRange = stepRange(t.series.step, t.totalSteps || t.schedule?.max_steps);
+    // The learning rate shows the whole plan ahead; the other charts what has happened up to now.
+    const planRange = stepRange(t.series.step, t.totalSteps || t.schedule?.max_steps);
+    const xRange = progressRange(t.step, t.series.step, t.totalSteps || t.schedule?.max_steps);
     const markers = chartMarkers(t, false);
+    // Throughput and learning rate do not change at the best checkpoint or an early stop: only the resume is marked there.
+    const resumeOnly = markers.filter((m) => m.kind === 'resume');
     this.drawLoss(t, xRange);
-    this.drawLr(t, xRange, markers);
+    this.drawLr(t, planRange, resumeOnly);
     const sps = t.series.samplesPerSec as Values;
     const lastSps = lastValue(sps);
     const known = sps.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
     this.speed.update(t.series.step, [{ label: 'samples/s', values: sps, color: 5 }], {
       xRange,
-      markers,
+      markers: resumeOnly,
       placeholder: 'Waiting for the first logged step.',
       footer: lastSps ? facts([['now', `${fmt3(lastSps.value)} samples/s`], ['mean', fmt3(known.reduce((a, b) => a + b, 0) / known.length)]]) : '',
     });
@@ -110,8 +115,10 @@ export class TrainingCharts {
   private drawLr(t: TrainingOutput, xRange: [number, number], markers: ChartMarker[]): void {
     const plan = t.schedule;
     const logged = t.series.learningRate as Values;
+    // A resumed run's plan starts at the resume: the steps before it followed the checkpoint's own plan (logged).
+    const ahead = plan?.points.filter(([step]) => step > (t.resumedFromStep ?? 0)) ?? [];
     const { x, ys } = alignOnX([
-      { x: plan?.points.map((p) => p[0]) ?? [], y: plan?.points.map((p) => p[1]) ?? [] },
+      { x: ahead.map((p) => p[0]), y: ahead.map((p) => p[1]) },
       { x: t.series.step, y: logged },
     ]);
     const now = lastValue(logged);
@@ -124,7 +131,7 @@ export class TrainingCharts {
       ],
       {
         xRange,
-        markers: markers.filter((m) => m.kind === 'resume'),
+        markers,
         placeholder: 'Waiting for the first logged step.',
         footer: facts([...(now ? [['now', fmtLr(now.value)] as [string, string]] : []), ...(plan ? [['peak', fmtLr(plan.learning_rate)] as [string, string], planWords] : []), ...(t.scheduleNote ? [t.scheduleNote] : [])]),
       },

@@ -24,6 +24,16 @@ export function stepRange(steps: number[], planned?: number): Range {
 }
 
 /**
+ * The x range of a chart of what happened (loss, evaluations, throughput): from 0 to the step the run
+ * has reached, so a long run's early curve is not squeezed against the left edge of a 100 000-step
+ * axis. Before any step, the planned run (or 0..1).
+ */
+export function progressRange(current: number, steps: number[], planned?: number): Range {
+  const reached = Math.max(current > 0 ? current : 0, ...steps.filter(Number.isFinite));
+  return reached > 0 ? [0, reached] : stepRange([], planned);
+}
+
+/**
  * A y range with a little room around the values. Values all in [0, 1] (accuracy, F1) get the full
  * 0..1 so two charts of scores compare at a glance; a single value is padded so it is not a flat edge.
  */

@@ -44,8 +44,8 @@ export function readTheme(el: Element = document.body): ChartTheme {
     kind,
     foreground,
     muted: toCss(ensureContrast(parseColor(v('--vscode-descriptionForeground', light ? '#717171' : '#9d9d9d')) ?? parseColor(foreground)!, bg, LINE_CONTRAST * MARGIN)),
-    // High contrast themes want visible structure; others want quiet grid lines.
-    grid: hc ? v('--vscode-contrastBorder', foreground) : light ? 'rgba(0,0,0,0.08)' : 'rgba(255,255,255,0.08)',
+    // High contrast themes want visible structure, but grid lines as bright as the data compete with it.
+    grid: hc ? withAlpha(v('--vscode-contrastBorder', foreground), 0.35) : light ? 'rgba(0,0,0,0.08)' : 'rgba(255,255,255,0.08)',
     background: toCss(bg),
     series: solid,
     faintSeries: faint,

@@ -2,7 +2,7 @@
 // steps, which metrics share an axis, the evaluation placeholder, and marker label placement.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alignOnX, bestValue, evalPlaceholder, groupMetrics, labelRows, lastValue, nextEvalStep, stepRange, valueRange } from '../../../webview/shared/chartMath';
+import { alignOnX, bestValue, evalPlaceholder, groupMetrics, labelRows, lastValue, nextEvalStep, progressRange, stepRange, valueRange } from '../../../webview/shared/chartMath';
 import { smooth } from '../../../webview/shared/smoothing';
 
 test('a step axis spans the planned run, or the data; one point is not stretched to 1.25', () => {
@@ -12,6 +12,13 @@ test('a step axis spans the planned run, or the data; one point is not stretched
   assert.deepEqual(stepRange([5, 9, 7]), [5, 9]);
   assert.deepEqual(stepRange([], undefined), [0, 1]);
   assert.deepEqual(stepRange([], 40), [0, 40], 'before any data the axis already shows the plan');
+});
+
+test('charts of what happened span 0 to the step reached, not a long plan', () => {
+  assert.deepEqual(progressRange(50, [1, 2, 50], 100_000), [0, 50], 'early in a 100 000-step run the curve fills the chart');
+  assert.deepEqual(progressRange(12, [10], 30), [0, 12], 'a lone evaluation at 10 while training is at 12');
+  assert.deepEqual(progressRange(0, [], 30), [0, 30], 'before any step: the plan');
+  assert.deepEqual(progressRange(0, [], undefined), [0, 1]);
 });
 
 test('value ranges: scores keep 0..1, a single value is padded, learning rate starts at 0', () => {

@@ -52,7 +52,9 @@ export class MonitorCharts {
     const plan = ctx.schedule;
     const lr = alignOnX([{ x: plan?.points.map((p) => p[0]) ?? [], y: plan?.points.map((p) => p[1]) ?? [] }, { x, y: col('learning_rate') }]);
     const lrNow = lastValue(col('learning_rate'));
-    this.lr!.update(lr.x, [{ label: 'planned', values: lr.ys[0], color: 1, dash: true, width: 1.5 }, { label: 'logged', values: lr.ys[1], color: 1 }], {
+    const logged = { label: 'learning rate', values: lr.ys[1], color: 1 };
+    // Without a plan from the host, a "planned: –" entry would only push the logged value out of a narrow legend.
+    this.lr!.update(lr.x, plan ? [{ label: 'planned', values: lr.ys[0], color: 1, dash: true, width: 1.5 }, logged] : [logged], {
       // With a planned schedule the whole plan is in view; without one, only the steps so far.
       xRange: plan ? planRange : xRange,
       markers: ctx.markers?.filter((m) => m.kind === 'resume'),

@@ -163,3 +163,12 @@ export function bestValue(values: Array<number | null>, greater = false): { valu
   });
   return best;
 }
+
+/** A step-axis tick short enough not to be cut at the chart's edge: 950, 12k, 1.5M. */
+export function stepTick(v: number): string {
+  const a = Math.abs(v);
+  const trim = (x: number) => String(Number(x.toFixed(1)));
+  if (a >= 1e6) return `${trim(v / 1e6)}M`;
+  if (a >= 1e4) return `${trim(v / 1e3)}k`;
+  return String(Math.round(v));
+}

@@ -6,7 +6,7 @@ import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css' with { type: 'text' };
 import chartCss from './chart.css' with { type: 'text' };
 import { readTheme, type ChartTheme } from './theme';
-import { labelRows, valueRange, type Range } from './chartMath';
+import { labelRows, stepTick, valueRange, type Range } from './chartMath';
 
 export { uplotCss, chartCss };
 
@@ -197,7 +197,7 @@ export class LineChart {
           x: { time: false, range: (_u, min, max) => this.frame.xRange ?? [min, max] },
           y: this.opts.yLog ? { distr: 3 } : { range: (_u, min, max) => this.yr ?? [min, max] },
         },
-        axes: [this.axis(t, this.opts.xLabel, undefined, undefined, this.opts.xLabel === 'step'), this.axis(t, this.opts.yLabel, fmtY, 70)],
+        axes: [this.axis(t, this.opts.xLabel, this.opts.xLabel === 'step' ? stepTick : undefined, undefined, this.opts.xLabel === 'step'), this.axis(t, this.opts.yLabel, fmtY, 70)],
         legend: { show: true, live: true, mount: (_u, el) => this.legendBox.append(el) },
         cursor: { drag: { x: true, y: false } },
         hooks: { draw: [(u) => this.drawMarkers(u)], setCursor: [(u) => this.showLatest(u)] },

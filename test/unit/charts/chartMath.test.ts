@@ -2,7 +2,7 @@
 // steps, which metrics share an axis, the evaluation placeholder, and marker label placement.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alignOnX, bestValue, evalPlaceholder, groupMetrics, labelRows, lastValue, nextEvalStep, progressRange, stepRange, valueRange } from '../../../webview/shared/chartMath';
+import { alignOnX, bestValue, evalPlaceholder, groupMetrics, labelRows, lastValue, nextEvalStep, progressRange, stepRange, stepTick, valueRange } from '../../../webview/shared/chartMath';
 import { smooth } from '../../../webview/shared/smoothing';
 
 test('a step axis spans the planned run, or the data; one point is not stretched to 1.25', () => {
@@ -95,4 +95,8 @@ test('last and best values skip gaps; smoothing keeps a resumed history continuo
   const restarted = [...smooth(raw.slice(0, 3), 0.6), ...smooth(raw.slice(3), 0.6)];
   assert.notDeepEqual(whole, restarted);
   assert.ok(whole[3]! > raw[3], 'the smoothed value at the resume step still carries the earlier, higher losses');
+});
+
+test('step ticks stay short: the last tick of a million-step axis is not cut at the edge', () => {
+  assert.deepEqual([0, 950, 9999, 12000, 250000, 1_000_000, 1_500_000].map(stepTick), ['0', '950', '9999', '12k', '250k', '1M', '1.5M']);
 });

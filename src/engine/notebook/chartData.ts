@@ -93,8 +93,8 @@ export function checkpointStep(path: string | null | undefined): number | undefi
 /**
  * The chart extras of one %train cell, kept next to its TrainingSeries: the resumed history added
  * before the first live point, the schedule planned once the run's length is known, the markers at
- * the end. (The run store's `start` event carries the same schedule and history; this reads them
- * where the notebook builds its output today.)
+ * the end. (RunStartEvent in protocol/runEvents.ts carries the same schedule and history; this
+ * reads them where the notebook builds its output today.)
  */
 export class TrainingChartData {
   private plannedFor = 0;

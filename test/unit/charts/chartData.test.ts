@@ -85,3 +85,20 @@ test('a resumed run continues the same curves from step 1, with the re-planned s
   assert.match(second.scheduleNote ?? '', /re-planned for 9 steps.*toward 6/);
   assert.equal(second.pointsReceived, 9);
 });
+
+test('an early stop is marked at the step the run ended', { timeout: 240_000 }, async () => {
+  await fixture();
+  const kernel = new NotebookKernel(new InProcessKernelBackend(), { cwd: root });
+  await kernel.run('%model\nname: tiny\nlabels: [neg, pos]');
+  await kernel.run('%data\ntrain: train.csv\nvalidation: dev.csv\nmax_length: 8');
+  // No evaluation can improve the loss by 10: the second one stops the run (patience 1).
+  const args = 'output_dir: early\nper_device_train_batch_size: 8\nlogging_steps: 1\neval_strategy: steps\neval_steps: 2\nsave_strategy: steps\nsave_steps: 2\nload_best_model_at_end: true\nmax_steps: 20\nearly_stopping_patience: 1\nearly_stopping_threshold: 10\nseed: 1';
+  const out = training((await kernel.run(`%train\n${args}`)).items);
+  assert.equal(out.status, 'done');
+  assert.equal(out.step, 4, 'stopped at the second evaluation');
+  // The best checkpoint is the evaluation with the lowest loss (the threshold only gates early stopping).
+  const lowest = out.evals.reduce((a, b) => (b.metrics.loss < a.metrics.loss ? b : a));
+  assert.deepEqual(out.markers, [{ kind: 'best', step: lowest.step }, { kind: 'early_stop', step: 4 }]);
+  assert.equal(out.schedule?.max_steps, 20, 'the plan still shows the 20 steps it was going to take');
+  assert.deepEqual(out.evalPlan, { strategy: 'steps', everySteps: 2 });
+});

@@ -2,6 +2,7 @@
 // them, the notebook file stores them, webview/renderer draws them. Versioned by the mime type name
 // (a breaking change gets a new mime, so old notebooks keep rendering). Owned by the notebook helper;
 // additive to src/protocol.
+import type { PlannedSchedule } from './runEvents';
 
 export const NOTEBOOK_MIME = {
   model: 'application/vnd.bertnb.model+json',
@@ -77,6 +78,21 @@ export interface DataOutput {
 
 export type TrainingStatus = 'starting' | 'running' | 'done' | 'stopped' | 'failed';
 
+/** A step worth a vertical line on the training charts (evaluations come from `evals`). */
+export interface TrainingMarker {
+  kind: 'best' | 'early_stop' | 'resume';
+  step: number;
+}
+
+/** When the run evaluates, for the evaluation chart's placeholder ("waiting for … at step N"). */
+export interface TrainingEvalPlan {
+  strategy: 'no' | 'steps' | 'epoch';
+  /** strategy 'steps': steps between evaluations. */
+  everySteps?: number;
+  /** strategy 'epoch': optimizer steps in one epoch. */
+  stepsPerEpoch?: number;
+}
+
 export interface TrainingOutput {
   task: string;
   status: TrainingStatus;
@@ -95,6 +111,15 @@ export interface TrainingOutput {
   pointsReceived: number;
   checkpoint?: string;
   message?: string;
+  /** The whole planned learning-rate schedule (re-planned on resume), drawn ahead of the steps. */
+  schedule?: PlannedSchedule;
+  /** Best checkpoint, early stop and the step a resumed run continued from. */
+  markers?: TrainingMarker[];
+  /** A resumed run: the checkpoint's step (its earlier points are in `series` and `evals`). */
+  resumedFromStep?: number;
+  /** A resumed run whose schedule differs from the one the checkpoint was trained with: in words. */
+  scheduleNote?: string;
+  evalPlan?: TrainingEvalPlan;
 }
 
 export interface MetricsOutput {

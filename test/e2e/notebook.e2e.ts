@@ -9,9 +9,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame } from 'playwright-core';
-import { withVSCode, REPO_ROOT, type VSCode } from './harness';
-import { serializeNotebook, parseNotebook, type NotebookCell } from '../../src/engine/notebook/format';
+import { withVSCode } from './harness';
+import { parseNotebook } from '../../src/engine/notebook/format';
+import { QUIET, cellOutput, code, demoSlice, focusCell, md, notebook, openNotebook, revealCell, sleep, trainingViews, type TrainingViewState } from './notebook-util';
 
 const TIMEOUT = 570_000;
 /** Steps of the example's training: enough to watch the chart grow on a fast machine, short on a slow one. */
@@ -20,17 +20,6 @@ const STEPS = 60;
 const UNTIL_STOPPED = 1_000_000;
 /** How long the lag probe samples a running training: set in time by the test, not by the engine's speed. */
 const LAG_WINDOW_MS = 10_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function demoSlice(file: string, rows: number): string {
-  const lines = readFileSync(join(REPO_ROOT, 'media', 'demo', file), 'utf8').split('\n');
-  return lines.slice(0, rows + 1).join('\n') + '\n';
-}
-
-const md = (s: string): NotebookCell => ({ kind: 'markdown', source: s, metadata: {}, outputs: [] });
-const code = (s: string): NotebookCell => ({ kind: 'code', source: s, metadata: {}, outputs: [] });
-const notebook = (cells: NotebookCell[]) => serializeNotebook({ version: 1, metadata: {}, cells });
-
 const MODEL = '%model\nname: bert-tiny\nlabels: [negative, positive]\nbackend: wasm';
 const DATA = '%data\ntrain: data/train.csv\nvalidation: data/validation.csv\ntest: data/test.csv\nmax_length: 32';
 const TRAIN_ARGS = 'per_device_train_batch_size: 8\nlearning_rate: 1.0e-3\nwarmup_ratio: 0.1\nlogging_steps: 1\nseed: 1';
@@ -58,84 +47,6 @@ const files = {
   'broken.bertnb': '{"bertnb": 1, "cells": [ {"kind": "code", "source": "%model"}, oops ]\n',
   'future.bertnb': '{"bertnb": 99, "metadata": {}, "cells": []}\n',
 };
-
-// Where the notebook list's rows (one per cell) are, relative to the top of the list.
-const ROWS = `JSON.stringify((() => {
-  const list = document.querySelector('.notebook-editor .monaco-list');
-  if (!list) return { height: 0, rows: [] };
-  const box = list.getBoundingClientRect();
-  const rows = Array.from(list.querySelectorAll('.monaco-list-row')).map((r) => ({ i: Number(r.getAttribute('data-index')), top: Math.round(r.getBoundingClientRect().top - box.top) }));
-  return { height: Math.round(box.height), rows };
-})())`;
-
-/**
- * Scrolls the notebook so that cell `index` starts near the top of the editor. VS Code's notebook list
- * is virtualised: only cells on screen have rows, and only their outputs are rendered and updated in
- * the output webview, so a test must look at a cell the way a person would, by scrolling to it.
- */
-async function revealCell(vs: VSCode, index: number, timeoutMs = 30_000): Promise<void> {
-  const list = vs.page.locator('.notebook-editor .monaco-list').first();
-  const deadline = Date.now() + timeoutMs;
-  let lastTop: number | undefined;
-  for (;;) {
-    const { rows } = JSON.parse(await vs.page.evaluate<string>(ROWS)) as { height: number; rows: Array<{ i: number; top: number }> };
-    const row = rows.find((r) => r.i === index);
-    // Near the top, or as far as the list scrolls (the last cells cannot reach the top).
-    if (row && (Math.abs(row.top) < 40 || row.top === lastTop)) return;
-    if (Date.now() > deadline) throw new Error(`cannot scroll notebook cell ${index} into view (rows on screen: ${JSON.stringify(rows)})`);
-    lastTop = row?.top;
-    const delta = row ? row.top - 10 : rows.length && index < Math.min(...rows.map((r) => r.i)) ? -800 : 800;
-    const box = await list.boundingBox();
-    if (box) {
-      await vs.page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 200));
-      await vs.page.mouse.wheel(0, delta);
-    }
-    await sleep(120);
-  }
-}
-
-/** The notebook output webview frame once cell `index`'s output shows `selector` (the cell kept on screen). */
-async function cellOutput(vs: VSCode, index: number, selector: string, timeoutMs = 120_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await revealCell(vs, index);
-    const found = await vs.frameWith(selector, 1_000).catch(() => undefined);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`cell ${index}'s output does not show ${selector} within ${timeoutMs} ms`);
-  }
-}
-
-/** Status, point count and first logged step of each training view in the output webview(s). */
-async function trainingViews(vs: VSCode): Promise<Array<{ status: string; points: number; firstStep: number }>> {
-  const out: Array<{ status: string; points: number; firstStep: number }> = [];
-  for (const f of vs.page.frames()) {
-    if (f === vs.page.mainFrame()) continue;
-    const views = f.locator('.bn.training');
-    const n = await views.count().catch(() => 0);
-    for (let i = 0; i < n; i++) {
-      const get = (name: string) => views.nth(i).getAttribute(name, { timeout: 2_000 }).catch(() => null);
-      out.push({ status: (await get('data-status')) ?? '', points: Number((await get('data-points')) ?? -1), firstStep: Number((await get('data-first-step')) || 0) });
-    }
-  }
-  return out;
-}
-
-async function openNotebook(vs: VSCode, rel: string): Promise<void> {
-  await vs.openFile(rel);
-  await vs.page.locator('.notebook-editor .monaco-list-row.code-cell-row').first().waitFor({ timeout: 60_000 });
-}
-
-/** Clicks into cell `index`'s editor (the cell scrolled into view first). */
-async function focusCell(vs: VSCode, index: number): Promise<void> {
-  await revealCell(vs, index);
-  await vs.page.locator(`.notebook-editor .monaco-list-row[data-index="${index}"] .monaco-editor .view-lines`).first().click();
-}
-
-// code-server's extension host looks for ports to forward every few seconds: it spawns `ls -l` over
-// /proc/<pid>/fd and `ps`, and reads /proc of every process. Each spawn blocks its event loop for
-// 50-200 ms (seen in a CPU profile of the extension host during Run All), which the lag check would
-// charge to our extension. Desktop VS Code has no such scan: turn it off here.
-const QUIET = { 'remote.autoForwardPorts': false };
 
 // Cells of example.bertnb (0 is markdown).
 const CELL = { tokenize: 2, train: 4, evaluate: 5, predict: 6, invalid: 7 } as const;
@@ -245,7 +156,7 @@ test('notebook: Stop leaves a checkpoint and resume_from_checkpoint: true contin
       await vs.runCommand('Notebook: Run All');
       const ckptDir = join(vs.workspace, 'results', 'resume');
       const checkpoints = () => (existsSync(ckptDir) ? readdirSync(ckptDir).filter((f) => /^checkpoint-\d+$/.test(f)).map((c) => Number(c.split('-')[1])) : []);
-      const view = async (cell: number, pick: (v: { status: string; points: number; firstStep: number }) => boolean) => {
+      const view = async (cell: number, pick: (v: TrainingViewState) => boolean) => {
         await revealCell(vs, cell);
         return (await trainingViews(vs)).find(pick);
       };
@@ -273,20 +184,21 @@ test('notebook: Stop leaves a checkpoint and resume_from_checkpoint: true contin
       assert.match((await frame.locator('.bn.training .message').first().textContent()) ?? '', new RegExp(`checkpoint.*checkpoint-${stoppedAt}`));
       assert.equal((await trainingViews(vs)).length, 1, 'the queued resume cell did not start after the stop');
 
-      // Run the resume cell only: its chart starts after the checkpoint (a run from scratch starts at step 1).
+      // Run the resume cell only: its chart continues the same curves, from step 1 (the steps up to the
+      // checkpoint read from the run folder), and marks where it resumed.
       await focusCell(vs, 3);
       await vs.runCommand('Notebook: Execute Cell');
       const log = await vs.waitForOutput(/resumed from .*checkpoint-\d+ at step \d+/, undefined, 300_000);
       assert.match(log, new RegExp(`resumed from .*checkpoint-${stoppedAt} at step ${stoppedAt}`));
-      const resumed = await vs.waitFor('the resumed chart to run from after the checkpoint', () => view(3, (v) => v.status === 'running' && v.firstStep > stoppedAt), 300_000);
-      assert.equal(resumed.firstStep, stoppedAt + 1, 'the resumed run continues at the step after the checkpoint');
+      const resumed = await vs.waitFor('the resumed chart to run on from the checkpoint', () => view(3, (v) => v.status === 'running' && v.resumedFrom === stoppedAt), 300_000);
+      assert.equal(resumed.firstStep, 1, 'the resumed chart holds the earlier steps, from step 1');
       // A few more steps, so the picture shows lines rather than a first dot.
-      await vs.waitFor('the resumed chart to grow', () => view(3, (v) => v.firstStep > stoppedAt && (v.points >= 4 || v.status !== 'running')), 120_000);
+      await vs.waitFor('the resumed chart to grow', () => view(3, (v) => v.resumedFrom === stoppedAt && (v.points >= stoppedAt + 4 || v.status !== 'running')), 120_000);
       await vs.screenshot('notebook-resumed');
 
       // Interrupt the resumed run with VS Code's own Interrupt button: it stops cleanly with a newer checkpoint.
       await vs.page.locator('.notebook-toolbar-container .action-item', { hasText: /^\s*Interrupt\s*$/ }).first().click();
-      await vs.waitFor('the resumed run to show "stopped"', () => view(3, (v) => v.status === 'stopped' && v.firstStep > stoppedAt), 120_000);
+      await vs.waitFor('the resumed run to show "stopped"', () => view(3, (v) => v.status === 'stopped' && v.resumedFrom === stoppedAt), 120_000);
       assert.ok(Math.max(...checkpoints()) > stoppedAt, `the interrupted resumed run saved a newer checkpoint (${checkpoints().join(', ')})`);
       assert.deepEqual(await vs.errorNotifications(), []);
     },

@@ -1,6 +1,7 @@
 // Sidebar training monitor: the running training (progress, ETA, live charts, stop/pause) and the
 // past runs found in output folders (final metrics, checkpoint, logs, compare two loss curves).
 import 'uplot/dist/uPlot.min.css';
+import '../shared/chart.css';
 import '../panelkit/panel.css';
 import './monitor.css';
 import type { LiveRunView, MonitorToWebview, PastRunView, RunPoint } from '../../src/protocol/panels';
@@ -8,7 +9,8 @@ import { clear, el } from '../panelkit/dom';
 import { onMessage, post } from '../panelkit/host';
 import { registerToolkit } from '../panelkit/toolkit';
 import { trustBanner } from '../panelkit/trust';
-import { LineChart, type LineSeries } from '../shared/lineChart';
+import { LineChart } from '../shared/lineChart';
+import { MonitorCharts } from './charts';
 import { formatDuration, formatNumber } from '../shared/format';
 import { smooth } from '../shared/smoothing';
 import { onThemeChange } from '../shared/theme';
@@ -27,9 +29,7 @@ let trusted = true;
 let live: LiveRunView | null = null;
 let points: RunPoint[] = [];
 let liveId = '';
-let lossChart: LineChart | undefined;
-let lrChart: LineChart | undefined;
-let evalChart: LineChart | undefined;
+const liveCharts = new MonitorCharts(chartsBox);
 let compareChart: LineChart | undefined;
 const selected = new Set<string>();
 
@@ -82,28 +82,8 @@ function metricsTable(m: Record<string, number>): HTMLElement {
   return t;
 }
 
-function series(key: string): Array<number | null> {
-  return points.map((p) => (typeof p[key] === 'number' ? (p[key] as number) : null));
-}
-
 function drawCharts(): void {
-  if (!points.length) {
-    lossChart?.destroy(); lrChart?.destroy(); evalChart?.destroy();
-    lossChart = lrChart = evalChart = undefined;
-    return;
-  }
-  const x = points.map((p) => p.step);
-  lossChart ??= new LineChart(chartsBox, { title: 'Training loss', xLabel: 'step', height: 230 });
-  const loss = series('loss');
-  const lossSeries: LineSeries[] = [{ label: 'loss', values: loss, faint: true, color: 0 }, { label: 'smoothed', values: smooth(loss, 0.6), color: 0 }];
-  lossChart.update(x, lossSeries);
-  lrChart ??= new LineChart(chartsBox, { title: 'Learning rate', xLabel: 'step', height: 170, formatY: (v) => (v === 0 ? '0' : v.toExponential(2)) });
-  lrChart.update(x, [{ label: 'learning_rate', values: series('learning_rate'), color: 1 }]);
-  const evalKeys = [...new Set(points.flatMap((p) => Object.keys(p).filter((k) => k.startsWith('eval_') && k !== 'eval_loss')))].slice(0, 4);
-  if (evalKeys.length) {
-    evalChart ??= new LineChart(chartsBox, { title: 'Evaluation', xLabel: 'step', height: 200 });
-    evalChart.update(x, evalKeys.map((k, i) => ({ label: k.replace(/^eval_/, ''), values: series(k), color: 2 + i, points: true })));
-  }
+  liveCharts.update(points, { maxSteps: live?.maxSteps });
 }
 
 function drawRuns(runs: PastRunView[], roots: string[]): void {
@@ -152,12 +132,13 @@ function drawCompare(s: { id: string; label: string; points: RunPoint[] }[]): vo
   // Align both runs on the union of their steps.
   const steps = [...new Set(s.flatMap((r) => r.points.filter((p) => p.loss !== undefined).map((p) => p.step)))].sort((a, b) => a - b);
   const byRun = s.map((r) => new Map(r.points.filter((p) => p.loss !== undefined).map((p) => [p.step, p.loss as number])));
-  compareChart = new LineChart(compareBox, { title: 'Training loss', xLabel: 'step', height: 230 });
+  compareChart = new LineChart(compareBox, { title: 'Training loss (smoothed)', xLabel: 'step', yLabel: 'loss', height: 230, formatY: (v) => formatNumber(v, 3) });
   compareChart.update(steps, s.map((r, i) => ({ label: r.label, values: smooth(steps.map((st) => byRun[i].get(st) ?? null), 0.6), color: i })));
 }
 
 onThemeChange(() => {
-  lossChart?.retheme(); lrChart?.retheme(); evalChart?.retheme(); compareChart?.retheme();
+  liveCharts.retheme();
+  compareChart?.retheme();
 });
 
 onMessage((raw) => {

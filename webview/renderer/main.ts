@@ -2,7 +2,7 @@
 // shadow root with adopted stylesheets (no inline <style>/<script>, no eval), a view per mime type,
 // and training outputs are updated in place when the kernel replaces them with newer data.
 import { rendererCss } from './styles';
-import { uplotCss } from '../shared/lineChart';
+import { chartCss, uplotCss } from '../shared/lineChart';
 import { onThemeChange } from '../shared/theme';
 import { TrainingView } from './training';
 import { dataView, exportView, metricsView, modelView, predictionsView, tokensView } from './views';
@@ -32,7 +32,7 @@ const byElement = new WeakMap<HTMLElement, Mounted>();
 let sheets: CSSStyleSheet[] | undefined;
 function styleSheets(): CSSStyleSheet[] {
   if (!sheets) {
-    sheets = [uplotCss, rendererCss].map((css) => {
+    sheets = [uplotCss, chartCss, rendererCss].map((css) => {
       const s = new CSSStyleSheet();
       s.replaceSync(css);
       return s;

@@ -19,10 +19,11 @@ td.num, th.num { text-align: right; }
 .progress > div { position: absolute; left: 0; top: 0; bottom: 0; background: var(--vscode-progressBar-background, #0e70c0); opacity: 1; width: 0; }
 .progress-wrap { background: var(--vscode-editorWidget-border, rgba(128,128,128,0.3)); height: 4px; border-radius: 2px; overflow: hidden; margin: 4px 0 8px; }
 .progress-wrap > div { height: 100%; background: var(--vscode-progressBar-background, #0e70c0); width: 0; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 8px 16px; }
-.chart .u-title { font-size: 1em; font-weight: 600; color: var(--vscode-foreground); }
-.chart .u-legend { font-size: 0.9em; color: var(--vscode-foreground); }
-.chart .u-select { background: var(--vscode-editor-selectionBackground); opacity: 0.4; }
+/* The loss chart takes the output's whole width; the others share it two (or more) to a row. */
+.chart-main { margin-bottom: 10px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 10px 20px; }
+.charts > div, .eval-charts > div { min-width: 0; }
+.eval-charts { display: contents; }
 .controls { display: flex; align-items: center; gap: 8px; margin: 4px 0; }
 button { font: inherit; color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: 1px solid var(--vscode-button-border, transparent); padding: 2px 10px; border-radius: 2px; cursor: pointer; }
 button:hover { background: var(--vscode-button-hoverBackground); }

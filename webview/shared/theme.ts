@@ -1,6 +1,8 @@
 // VS Code theme colours for canvas drawing. CSS can use the --vscode-* variables directly, but a
 // canvas (uPlot) needs concrete colours: read them from the element's computed style and redraw when
-// the theme changes (VS Code swaps body classes and rewrites the variables).
+// the theme changes (VS Code swaps body classes and rewrites the variables). Every line colour is
+// checked against the background the chart sits on and moved until it is readable (contrast.ts).
+import { FAINT_CONTRAST, LINE_CONTRAST, MARGIN, chartBackground, ensureContrast, parseColor, readableColors, toCss } from './contrast';
 
 export interface ChartTheme {
   kind: 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
@@ -8,8 +10,12 @@ export interface ChartTheme {
   muted: string;
   grid: string;
   background: string;
-  /** Series colours, in order. */
+  /** Series colours, in order, each readable on `background` (contrast.ts: LINE_CONTRAST). */
   series: string[];
+  /** The same colours made as faint as they can be while still readable (FAINT_CONTRAST). */
+  faintSeries: string[];
+  /** Marker colours: evaluation, best checkpoint, early stop, resume. */
+  marker: { eval: string; best: string; stop: string; resume: string };
   font: string;
 }
 
@@ -31,14 +37,24 @@ export function readTheme(el: Element = document.body): ChartTheme {
   const light = kind === 'light' || kind === 'high-contrast-light';
   const hc = kind.startsWith('high-contrast');
   const foreground = v('--vscode-editor-foreground', v('--vscode-foreground', light ? '#333333' : '#cccccc'));
+  const bg = chartBackground(cs.getPropertyValue('--vscode-editor-background').trim(), cs.getPropertyValue('--vscode-notebook-outputContainerBackgroundColor').trim(), light);
+  const { solid, faint } = readableColors(SERIES_VARS.map((name, i) => v(name, SERIES_FALLBACK[i])), bg);
+  const mark = (name: string, fallback: string) => toCss(ensureContrast(parseColor(v(name, fallback)) ?? parseColor(fallback)!, bg, FAINT_CONTRAST * MARGIN));
   return {
     kind,
     foreground,
-    muted: v('--vscode-descriptionForeground', light ? '#717171' : '#9d9d9d'),
-    // High contrast themes want visible structure; others want quiet grid lines.
-    grid: hc ? v('--vscode-contrastBorder', foreground) : light ? 'rgba(0,0,0,0.08)' : 'rgba(255,255,255,0.08)',
-    background: v('--vscode-editor-background', light ? '#ffffff' : '#1e1e1e'),
-    series: SERIES_VARS.map((name, i) => v(name, SERIES_FALLBACK[i])),
+    muted: toCss(ensureContrast(parseColor(v('--vscode-descriptionForeground', light ? '#717171' : '#9d9d9d')) ?? parseColor(foreground)!, bg, LINE_CONTRAST * MARGIN)),
+    // High contrast themes want visible structure, but grid lines as bright as the data compete with it.
+    grid: hc ? withAlpha(v('--vscode-contrastBorder', foreground), 0.35) : light ? 'rgba(0,0,0,0.08)' : 'rgba(255,255,255,0.08)',
+    background: toCss(bg),
+    series: solid,
+    faintSeries: faint,
+    marker: {
+      eval: mark('--vscode-descriptionForeground', light ? '#717171' : '#9d9d9d'),
+      best: mark('--vscode-charts-green', '#89d185'),
+      stop: mark('--vscode-charts-red', '#f14c4c'),
+      resume: mark('--vscode-charts-purple', '#b180d7'),
+    },
     font: `${v('--vscode-font-size', '12px')} ${v('--vscode-font-family', 'sans-serif')}`,
   };
 }
@@ -52,10 +68,6 @@ export function onThemeChange(onChange: () => void): () => void {
 
 /** A colour with transparency, for fills under lines. */
 export function withAlpha(color: string, alpha: number): string {
-  const hex = /^#([0-9a-f]{6})$/i.exec(color.trim());
-  if (hex) {
-    const n = parseInt(hex[1], 16);
-    return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
-  }
-  return color;
+  const c = parseColor(color);
+  return c ? toCss({ ...c, a: alpha }) : color;
 }

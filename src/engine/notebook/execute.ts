@@ -9,6 +9,7 @@ import { CellConfigError, parseCell, textsOf } from './cells';
 import type { NotebookCell, OutputItem } from './format';
 import { KernelOpError, type KernelBackend, type KernelEvent } from './kernel';
 import { RateLimiter, TrainingSeries } from './series';
+import { TrainingChartData } from './chartData';
 import { toPlainText } from './text';
 import { modelConfigOverrides } from './steps';
 import { afterCell, composeRunConfig, dataSection, type NotebookChoices, type TrainingStep } from './compose';
@@ -154,6 +155,7 @@ export class NotebookKernel {
     const series = new TrainingSeries(step === 'pretrain' ? 'pretraining' : 'sequence-classification', this.opts.maxChartPoints ?? 400);
     const epochs = (config.training as Record<string, unknown>).num_train_epochs;
     series.update({ totalEpochs: typeof epochs === 'number' ? epochs : 3 });
+    const chart = await TrainingChartData.start(config, series);
     const started = Date.now();
     const live = new RateLimiter(1000 / (this.opts.liveRate ?? 4), () => run.onLiveOutput?.(outputItems('training', series.payload())));
     let lastCheckpoint: string | undefined;
@@ -173,6 +175,7 @@ export class NotebookKernel {
             etaSec: e.etaSec,
             samplesPerSec: e.samplesPerSec,
           });
+          chart.progress(series, e.totalSteps, e.step, e.epoch);
           break;
         case 'eval':
           series.addEval(e.step, e.epoch, e.metrics);
@@ -208,6 +211,7 @@ export class NotebookKernel {
       );
       const p = series.payload();
       if (!stopped && Object.keys(evalMetrics).length && !p.evals.some((ev) => ev.step === p.step)) series.addEval(p.step, p.epoch, evalMetrics);
+      chart.finish(series, r, p.step);
       series.update({
         status: stopped ? 'stopped' : 'done',
         elapsedSec: (Date.now() - started) / 1000,

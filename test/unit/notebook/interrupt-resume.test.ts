@@ -81,7 +81,10 @@ test('interrupting %train leaves a checkpoint; resume_from_checkpoint: true cont
     const resumed = training(second.items);
     assert.equal(resumed.status, 'done');
     assert.ok(resumedLogs.some((l) => l.includes(`resumed from ${stopped.checkpoint} at step ${stopped.step}`)), resumedLogs.join('\n'));
-    assert.deepEqual(resumed.series.step, [stopped.step + 1, end], 'the resumed run logs only the steps after the checkpoint');
+    // The chart continues the same curves: steps up to the checkpoint come from its trainer_state.json.
+    assert.deepEqual(resumed.series.step, Array.from({ length: end }, (_, i) => i + 1), 'the resumed chart holds every step from 1');
+    assert.equal(resumed.resumedFromStep, stopped.step);
+    assert.equal(resumed.pointsReceived, end);
     assert.equal(resumed.step, end);
   } finally {
     await backend.dispose();

@@ -74,3 +74,11 @@ export interface RunWarning {
   code: 'one-class' | 'overfitting' | 'loss-flat' | 'label-only-in-validation';
   message: string;
 }
+
+/**
+ * One CSV line (RFC 4180: a cell with a comma, quote or line break is quoted, quotes doubled), shared
+ * by `bertnb predict --output` and the error table's export so both write the same dialect.
+ */
+export function csvLine(cells: ReadonlyArray<string | number>): string {
+  return cells.map((c) => (typeof c === 'number' ? String(c) : /[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',') + '\r\n';
+}

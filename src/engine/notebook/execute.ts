@@ -262,6 +262,7 @@ export class NotebookKernel {
         label_column: d.label_column,
         maxLength: d.max_length ?? 128,
         batchSize: c.per_device_eval_batch_size ?? 64,
+        errorLimit: 100,
       },
       log,
     )) as Record<string, unknown>;
@@ -272,6 +273,11 @@ export class NotebookKernel {
       metrics,
       labels: this.labels,
       confusion: Array.isArray(r.confusion_matrix) ? (r.confusion_matrix as number[][]) : undefined,
+      // From evaluateFile (engine/train/errorAnalysis.ts, warnings.ts): passed through as they are.
+      report: r.report as MetricsOutput['report'],
+      errors: r.errors as MetricsOutput['errors'],
+      errorCount: r.errorCount as number | undefined,
+      warnings: r.warnings as MetricsOutput['warnings'],
     };
     return { items: outputItems('metrics', out), completed: true };
   }

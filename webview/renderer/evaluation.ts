@@ -80,7 +80,7 @@ function errorRow(e: EvalErrorRow, labels: string[], regression: boolean): HTMLE
     el('td', { class: 'num' }, regression ? formatNumber(e.confidence, 3) : `${(100 * e.confidence).toFixed(1)}%`),
     el('td', { class: 'truth' }, e.truth),
     el('td', { class: 'predicted' }, e.predicted),
-    el('td', { class: 'example' }, el('div', { class: 'text' }, e.text, e.pair !== undefined ? el('span', { class: 'muted' }, ` ‖ ${e.pair}`) : false), probs, chips(e.tokens, e.truncated), el('div', { class: 'muted source' }, e.source)),
+    el('td', { class: 'example' }, el('div', { class: 'text' }, e.text, e.pair !== undefined ? el('span', { class: 'muted' }, ` ‖ ${e.pair}`) : false), probs, chips(e.tokens, e.truncated), el('div', { class: 'muted source', title: e.source }, e.source.split(/[\\/]/).pop() ?? e.source)),
   );
 }
 

@@ -266,7 +266,7 @@ export class NotebookKernel {
       },
       log,
     )) as Record<string, unknown>;
-    const metrics = Object.fromEntries(Object.entries(r).filter(([k, v]) => typeof v === 'number' && k !== 'examples')) as Record<string, number>;
+    const metrics = Object.fromEntries(Object.entries(r).filter(([k, v]) => typeof v === 'number' && k !== 'examples' && k !== 'errorCount')) as Record<string, number>;
     const out: MetricsOutput = {
       split: c.file ? String(c.file) : split,
       rows: typeof r.examples === 'number' ? r.examples : 0,

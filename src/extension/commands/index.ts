@@ -10,6 +10,7 @@ import { editHyperparameters } from './editHyperparameters';
 import { exportModel } from './exportModel';
 import { exportForTrainer } from './exportTrainer';
 import { startTraining } from './startTraining';
+import { compareRuns } from '../compare/comparePanel';
 
 export function registerCommands(ctx: PanelContext, session: TrainingSession): vscode.Disposable[] {
   const { log, extensionContext } = ctx;
@@ -50,5 +51,6 @@ export function registerCommands(ctx: PanelContext, session: TrainingSession): v
     reg('bertnb.selectBackend', () => selectBackend(extensionContext)),
     reg('bertnb.installNativeBackend', (variant) => installNativeBackend(extensionContext, log, variant)),
     reg('bertnb.installGpuBackend', () => installGpuBackend(extensionContext, log)),
+    reg('bertnb.compareRuns', (dirs) => compareRuns(ctx.extensionUri, dirs)),
   ];
 }

@@ -30,7 +30,12 @@ test('Compare Runs: eval curves overlaid, learning_rate highlighted, checkpoints
     async (vs) => {
       await twoRuns(vs.workspace);
       await vs.runCommand('BERT: Compare Runs');
-      await vs.page.locator('.quick-input-widget .quick-input-check-all').first().click({ timeout: 30_000 });
+      // A multi-select quick pick: a click on a row ticks it.
+      const rows = vs.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await vs.waitFor('both runs in the pick list', async () => (await rows.count()) === 2, 30_000);
+      await rows.nth(0).click();
+      await rows.nth(1).click();
+      await vs.waitFor('two runs ticked', async () => /2 Selected/.test((await vs.page.locator('.quick-input-widget').first().textContent()) ?? ''), 10_000);
       await vs.page.keyboard.press('Enter');
       const frame = await vs.frameWith('[data-testid="runs-table"]', 60_000);
       const differs = await frame.locator('.runs-table th.differs').allTextContents();

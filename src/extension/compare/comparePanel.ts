@@ -20,7 +20,7 @@ async function pickRuns(): Promise<string[] | undefined> {
     void vscode.window.showInformationMessage(runs.length ? 'Only one training run was found in this workspace: train another to compare.' : 'No training runs were found in this workspace.');
     return undefined;
   }
-  const items = runs.map((r) => ({ label: r.label, description: vscode.workspace.asRelativePath(r.dir), detail: `step ${r.globalStep}${r.bestMetric !== null ? ` · best ${r.bestMetric}` : ''}`, dir: r.dir, picked: false }));
+  const items = runs.map((r) => ({ label: r.label, description: vscode.workspace.asRelativePath(r.dir), detail: `step ${r.globalStep}${r.bestMetric !== null ? ` · best ${Number(r.bestMetric.toPrecision(4))}` : ''}`, dir: r.dir, picked: false }));
   const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Compare runs', placeHolder: 'Pick two or more runs' });
   return picked && picked.length >= 2 ? picked.map((p) => p.dir) : undefined;
 }

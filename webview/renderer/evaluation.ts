@@ -164,7 +164,10 @@ function confusionView(m: MetricsOutput, r: ClassificationReport | undefined, ta
   return el('div', {}, el('h4', {}, 'Confusion matrix', el('span', { class: 'muted' }, '  counts, and the share of each true label')), t);
 }
 
-export function evaluationView(m: MetricsOutput, save?: SaveCsv): HTMLElement {
+export function evaluationView(given: MetricsOutput, save?: SaveCsv): HTMLElement {
+  // A model folder evaluated without a %data cell has no labels of its own: the report's are the model's.
+  const fromReport = given.report && given.report.kind !== 'regression' ? given.report.classes.map((c) => c.label) : [];
+  const m: MetricsOutput = given.labels.length || !fromReport.length ? given : { ...given, labels: fromReport };
   const out = el('div', { class: 'bn metrics' }, el('h4', {}, `${m.split}`, el('span', { class: 'badge' }, `${m.rows} rows`)), warningsBox(m));
   const r = m.report;
   const top = el('div', { class: 'side-by-side' }, metricsTable(m));

@@ -50,7 +50,9 @@ function fmt(v: Cell): string {
 function drawTable(box: HTMLElement): void {
   clear(box);
   const settings = state.allSettings ? [...new Set(state.runs.flatMap((r) => Object.keys(r.hyperparameters)))].sort() : state.differing;
-  const finals = metricNames(state.runs).filter((k) => k === 'loss' || k.startsWith('eval_')).filter((k) => k !== 'eval_runtime');
+  // The headline metrics; every logged one with "show every setting".
+  const headline = new Set(['loss', 'eval_loss', 'eval_accuracy', 'eval_f1_macro', 'eval_mcc', 'eval_mae', 'eval_perplexity']);
+  const finals = metricNames(state.runs).filter((k) => (state.allSettings ? k === 'loss' || k.startsWith('eval_') : headline.has(k)) && k !== 'eval_runtime');
   const rows: Row[] = state.runs.map((run) => ({
     run,
     cells: { name: run.name, ...Object.fromEntries(settings.map((k) => [`hp:${k}`, run.hyperparameters[k] ?? null])), ...Object.fromEntries(finals.map((k) => [`m:${k}`, run.final[k]])), best: run.best?.value ?? null },
@@ -72,10 +74,10 @@ function drawTable(box: HTMLElement): void {
   for (const r of sortRows(rows, (x) => x.cells[state.sort.key], state.sort.desc)) {
     table.append(el('tr', { 'data-run': r.run.dir }, ...cols.map((c) => el('td', { class: c.cls }, fmt(r.cells[c.key])))));
   }
-  const toggle = el('label', {}, el('input', { type: 'checkbox', 'data-testid': 'all-settings', ...(state.allSettings ? { checked: true } : {}) }), ' show every setting');
+  const toggle = el('label', {}, el('input', { type: 'checkbox', 'data-testid': 'all-settings', ...(state.allSettings ? { checked: true } : {}) }), ' show every setting and metric');
   toggle.querySelector('input')!.addEventListener('change', (ev) => ((state.allSettings = (ev.target as HTMLInputElement).checked), draw()));
   const note = state.differing.length ? `Highlighted: the settings that differ (${state.differing.join(', ')}).` : 'The runs have the same settings.';
-  box.append(el('div', { class: 'row spread' }, el('span', { class: 'muted' }, note), toggle), table);
+  box.append(el('div', { class: 'row spread' }, el('span', { class: 'muted' }, note), toggle), el('div', { class: 'table-scroll' }, table));
 }
 
 function drawCheckpoints(box: HTMLElement): void {

@@ -190,3 +190,17 @@ export function writeModelCard(dir: string, inp: ModelCardInputs): string | unde
   writeFileAtomic(file, renderModelCard(inp, kept));
   return undefined;
 }
+
+/**
+ * An export of a trained folder takes its model card along: copied when the source card is bertnb's
+ * and the destination has no README.md of the user's. Returns whether it was copied.
+ */
+export function copyModelCard(fromDir: string, toDir: string): boolean {
+  const from = join(fromDir, MODEL_CARD), to = join(toDir, MODEL_CARD);
+  if (!existsSync(from)) return false;
+  const card = readFileSync(from, 'utf8');
+  if (!card.includes(CARD_MARKER)) return false;
+  if (existsSync(to) && !readFileSync(to, 'utf8').includes(CARD_MARKER)) return false;
+  writeFileAtomic(to, card);
+  return true;
+}

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { runInProcess, tinyRunConfig, tinyRunFiles } from '../runs/runFixture';
-import { CARD_MARKER } from '../../../src/engine/train/modelCard';
+import { CARD_MARKER, copyModelCard } from '../../../src/engine/train/modelCard';
 import type { WorkerToHost } from '../../../src/protocol';
 import { validateRunConfig } from '../../../src/schema';
 
@@ -73,4 +73,15 @@ test('a README.md bertnb did not write is left as it was, and the run says why t
   assert.equal(r.result.status, 'completed');
   assert.equal(readFileSync(join(out, 'README.md'), 'utf8'), '# my project\n');
   assert.ok(messages.some((m) => m.type === 'log' && /README\.md was not written by bertnb/.test((m as { message?: string }).message ?? '')));
+});
+
+test('an export of a trained folder takes its card along, never over a README.md of the user\'s', () => {
+  const from = join(root, 'card-from'), to = join(root, 'card-to'), users = join(root, 'card-users');
+  for (const d of [from, to, users]) mkdirSync(d, { recursive: true });
+  writeFileSync(join(from, 'README.md'), `---\nlibrary_name: transformers\n---\n${CARD_MARKER}\n# run\n`);
+  writeFileSync(join(users, 'README.md'), '# mine\n');
+  assert.equal(copyModelCard(from, to), true);
+  assert.equal(readFileSync(join(to, 'README.md'), 'utf8'), readFileSync(join(from, 'README.md'), 'utf8'));
+  assert.equal(copyModelCard(from, users), false);
+  assert.equal(readFileSync(join(users, 'README.md'), 'utf8'), '# mine\n');
 });

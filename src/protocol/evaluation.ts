@@ -43,7 +43,7 @@ export interface RegressionReport {
   rmse: number;
   r2: number;
   support: number;
-  /** One [target, prediction] pair per example, for a residual plot. */
+  /** [target, prediction] pairs for a residual plot: every example, or 5000 evenly spaced ones of a larger set. */
   residuals: Array<[number, number]>;
 }
 

@@ -40,8 +40,10 @@ function warningsBox(m: MetricsOutput): HTMLElement | false {
 function residualPlot(r: RegressionReport): HTMLElement {
   const NS = 'http://www.w3.org/2000/svg';
   const W = 320, H = 220, P = 28;
-  const xs = r.residuals.flatMap(([t, p]) => [t, p]);
-  const lo = Math.min(...xs), hi = Math.max(...xs), span = hi - lo || 1;
+  // Bounds in a loop: a large evaluation has more values than Math.min(...) takes arguments.
+  let lo = Infinity, hi = -Infinity;
+  for (const [t, p] of r.residuals) (lo = Math.min(lo, t, p)), (hi = Math.max(hi, t, p));
+  const span = hi - lo || 1;
   const sx = (v: number) => P + ((v - lo) / span) * (W - 2 * P);
   const sy = (v: number) => H - P - ((v - lo) / span) * (H - 2 * P);
   const svg = document.createElementNS(NS, 'svg');

@@ -43,7 +43,8 @@ function metricsJsonl(dir: string): Array<Record<string, number>> {
 
 /** One point per step (train and eval entries of a step merged); time relative to the first entry. */
 export function mergePoints(entries: ReadonlyArray<Record<string, number>>): Array<Record<string, number>> {
-  const t0 = Math.min(...entries.map((e) => e.time ?? Infinity));
+  // A loop, not Math.min(...): a long run logs more entries than a call takes arguments.
+  const t0 = entries.reduce((m, e) => Math.min(m, e.time ?? Infinity), Infinity);
   const byStep = new Map<number, Record<string, number>>();
   for (const e of entries) {
     const p = byStep.get(e.step) ?? { step: e.step };

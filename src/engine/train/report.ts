@@ -76,6 +76,8 @@ export function multiLabelReport(truth: number[][], preds: number[][], names: re
   };
 }
 
+const MAX_RESIDUALS = 5000;
+
 /** MAE, RMSE and R² (r2_score: 1 when the targets are constant and predicted exactly, 0 when constant and not). */
 export function regressionReport(targets: ArrayLike<number>, preds: ArrayLike<number>): RegressionReport {
   const n = targets.length;
@@ -85,8 +87,11 @@ export function regressionReport(targets: ArrayLike<number>, preds: ArrayLike<nu
     ae += Math.abs(targets[i] - preds[i]);
     se += (targets[i] - preds[i]) ** 2;
     mean += targets[i];
-    residuals.push([targets[i], preds[i]]);
   }
+  // The plot needs the shape, not every point: at most MAX_RESIDUALS pairs, evenly spaced, so a large
+  // evaluation does not bloat the notebook file that stores the output.
+  const every = Math.max(1, Math.ceil(n / MAX_RESIDUALS));
+  for (let i = 0; i < n; i += every) residuals.push([targets[i], preds[i]]);
   mean = div(mean, n);
   let tot = 0;
   for (let i = 0; i < n; i++) tot += (targets[i] - mean) ** 2;

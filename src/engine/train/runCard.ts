@@ -8,6 +8,7 @@ import { scalarMetrics } from './evaluate';
 import { classificationReport } from './report';
 import { runWarnings } from './warnings';
 import { writeModelCard, type CardEvaluation } from './modelCard';
+import type { RunWarning } from '../../protocol/evaluation';
 
 export interface RunCardInputs {
   config: RunConfig;
@@ -33,15 +34,18 @@ function labelCounts(summary: DataSummary | undefined): { train: Record<string, 
   return t && v ? { train: t, validation: v } : undefined;
 }
 
-/** Writes README.md into the run's output_dir; returns a notice when a README.md of the user's is there. */
-export async function writeRunCard(inp: RunCardInputs): Promise<string | undefined> {
+/**
+ * Writes README.md into the run's output_dir. Returns the warnings the run's numbers call for (also
+ * in the card) and a notice when a README.md of the user's kept the card out.
+ */
+export async function writeRunCard(inp: RunCardInputs): Promise<{ warnings: RunWarning[]; notice?: string }> {
   const evaluations: CardEvaluation[] = [];
   if (inp.evaluation) evaluations.push(cardEvaluation('validation', inp.evaluation, inp.labels));
   if (inp.test) evaluations.push(cardEvaluation('test', inp.test, inp.labels));
   const history = (await readRun(inp.outputDir).catch(() => undefined))?.points ?? [];
   const warnings = runWarnings({ history, report: evaluations[0]?.report, labelCounts: labelCounts(inp.summary) });
   const metric = inp.config.training.metric_for_best_model ?? 'loss';
-  return writeModelCard(inp.outputDir, {
+  const notice = writeModelCard(inp.outputDir, {
     config: inp.config,
     summary: inp.summary,
     evaluations,
@@ -49,4 +53,5 @@ export async function writeRunCard(inp: RunCardInputs): Promise<string | undefin
     globalStep: inp.globalStep,
     warnings,
   });
+  return { warnings, notice };
 }

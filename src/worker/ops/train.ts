@@ -123,8 +123,9 @@ async function trainClaimed(config: RunConfig, ctx: OpContext, info: (message: s
     const id2label = (result.model as unknown as { config?: { id2label?: Record<string, string> } }).config?.id2label;
     const labels = id2label && Object.keys(id2label).sort((a, b) => Number(a) - Number(b)).map((k) => id2label[k]);
     const best = { checkpoint: result.bestModelCheckpoint ?? null, value: result.bestMetric ?? null };
-    const notice = await writeRunCard({ config, outputDir: result.outputDir, summary: prepared.summary, labels, globalStep: result.globalStep, evaluation: result.metrics, test: testFull, best });
-    if (notice) info(notice);
+    const card = await writeRunCard({ config, outputDir: result.outputDir, summary: prepared.summary, labels, globalStep: result.globalStep, evaluation: result.metrics, test: testFull, best });
+    if (card.notice) info(card.notice);
+    for (const w of card.warnings) info(`warning: ${w.message}`);
   }
   return { result, lastCheckpoint: result.lastCheckpoint ?? lastCheckpoint, testMetrics };
 }

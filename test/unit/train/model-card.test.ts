@@ -85,3 +85,16 @@ test('an export of a trained folder takes its card along, never over a README.md
   assert.equal(copyModelCard(from, users), false);
   assert.equal(readFileSync(join(users, 'README.md'), 'utf8'), '# mine\n');
 });
+
+test('a run whose model answers one class says so in its log, in words', { timeout: 300_000 }, async () => {
+  const files = await tinyRunFiles(root);
+  const base = tinyRunConfig(files, {});
+  const v = validateRunConfig({ ...base, data: { train: files.trainCsv, max_length: 16, split: { validation: 0.25 } }, training: { ...base.training, output_dir: join(root, 'one-class'), eval_strategy: 'steps', eval_steps: 2, max_steps: 2 } });
+  assert.ok(v.ok, JSON.stringify(v.errors));
+  const messages: WorkerToHost[] = [];
+  const r = await runInProcess(v.config!, messages);
+  const cm = r.result.metrics!.confusion_matrix as number[][];
+  const oneColumn = cm[0].filter((_, j) => cm.some((row) => row[j] > 0)).length === 1;
+  const said = messages.some((m) => m.type === 'log' && /^warning: The model predicts '.+' for every one of the 12 examples/.test((m as { message?: string }).message ?? ''));
+  assert.equal(said, oneColumn, `the warning is logged exactly when every prediction is one class (confusion ${JSON.stringify(cm)})`);
+});

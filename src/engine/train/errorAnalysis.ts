@@ -39,6 +39,8 @@ function argmax(a: number[]): number {
 }
 
 type RowBase = Omit<EvalErrorRow, 'truth' | 'predicted' | 'confidence' | 'probs'>;
+/** A wrong example before its row is built: only the kept ones get their tokens (a large set has many wrong). */
+type Wrong = Pick<EvalErrorRow, 'index' | 'truth' | 'predicted' | 'confidence' | 'probs'>;
 
 function baseRow(ex: AnalysedExample, index: number, idToToken: (id: number) => string): RowBase {
   const row: RowBase = {
@@ -52,38 +54,38 @@ function baseRow(ex: AnalysedExample, index: number, idToToken: (id: number) => 
   return row;
 }
 
-function singleLabel(examples: AnalysedExample[], logits: number[][], names: string[], base: (i: number) => RowBase): Omit<ErrorAnalysis, 'errors' | 'errorCount'> & { wrong: EvalErrorRow[] } {
+function singleLabel(examples: AnalysedExample[], logits: number[][], names: string[]): Omit<ErrorAnalysis, 'errors' | 'errorCount'> & { wrong: Wrong[] } {
   const K = names.length || (logits[0]?.length ?? 0);
   const cm = Array.from({ length: K }, () => new Array<number>(K).fill(0));
-  const wrong: EvalErrorRow[] = [];
+  const wrong: Wrong[] = [];
   logits.forEach((l, i) => {
     const probs = softmax(l);
     const p = argmax(probs);
     const t = examples[i].label as number;
     cm[t][p]++;
-    if (t !== p) wrong.push({ ...base(i), truth: names[t] ?? String(t), predicted: names[p] ?? String(p), confidence: probs[p], probs });
+    if (t !== p) wrong.push({ index: i, truth: names[t] ?? String(t), predicted: names[p] ?? String(p), confidence: probs[p], probs });
   });
   return { report: classificationReport(cm, names), wrong };
 }
 
-function multiLabel(examples: AnalysedExample[], logits: number[][], names: string[], base: (i: number) => RowBase): Omit<ErrorAnalysis, 'errors' | 'errorCount'> & { wrong: EvalErrorRow[] } {
+function multiLabel(examples: AnalysedExample[], logits: number[][], names: string[]): Omit<ErrorAnalysis, 'errors' | 'errorCount'> & { wrong: Wrong[] } {
   const truth = examples.map((e) => (e.label as number[]).map((y) => (y ? 1 : 0)));
   const preds = logits.map((l) => l.map((x) => (x > 0 ? 1 : 0)));
   const set = (row: number[]): string => row.map((y, k) => (y ? names[k] ?? String(k) : '')).filter(Boolean).join(', ') || '(none)';
-  const wrong: EvalErrorRow[] = [];
+  const wrong: Wrong[] = [];
   logits.forEach((l, i) => {
     const probs = l.map(sigmoid);
     const off = probs.map((p, k) => (preds[i][k] !== truth[i][k] ? Math.max(p, 1 - p) : 0));
     const confidence = Math.max(...off);
-    if (confidence > 0) wrong.push({ ...base(i), truth: set(truth[i]), predicted: set(preds[i]), confidence, probs });
+    if (confidence > 0) wrong.push({ index: i, truth: set(truth[i]), predicted: set(preds[i]), confidence, probs });
   });
   return { report: multiLabelReport(truth, preds, names), wrong };
 }
 
-function regression(examples: AnalysedExample[], logits: number[][], base: (i: number) => RowBase): Omit<ErrorAnalysis, 'errors' | 'errorCount'> & { wrong: EvalErrorRow[] } {
+function regression(examples: AnalysedExample[], logits: number[][]): Omit<ErrorAnalysis, 'errors' | 'errorCount'> & { wrong: Wrong[] } {
   const targets = examples.map((e) => e.label as number);
   const preds = logits.map((l) => l[0]);
-  const wrong = preds.map((p, i) => ({ ...base(i), truth: String(targets[i]), predicted: String(p), confidence: Math.abs(p - targets[i]), probs: [] }));
+  const wrong = preds.map((p, i) => ({ index: i, truth: String(targets[i]), predicted: String(p), confidence: Math.abs(p - targets[i]), probs: [] }));
   return { report: regressionReport(targets, preds), wrong };
 }
 
@@ -97,13 +99,13 @@ export function analyseErrors(
   opts: { problemType: string; names: string[]; idToToken: (id: number) => string; limit?: number },
 ): ErrorAnalysis {
   if (logits.length !== examples.length) throw new Error(`error analysis: ${logits.length} predictions for ${examples.length} examples`);
-  const base = (i: number): RowBase => baseRow(examples[i], i, opts.idToToken);
   const r =
     opts.problemType === 'regression'
-      ? regression(examples, logits, base)
+      ? regression(examples, logits)
       : opts.problemType === 'multi_label_classification'
-        ? multiLabel(examples, logits, opts.names, base)
-        : singleLabel(examples, logits, opts.names, base);
+        ? multiLabel(examples, logits, opts.names)
+        : singleLabel(examples, logits, opts.names);
   r.wrong.sort((a, b) => b.confidence - a.confidence || a.index - b.index);
-  return { report: r.report, errors: r.wrong.slice(0, opts.limit ?? 200), errorCount: r.wrong.length };
+  const errors = r.wrong.slice(0, opts.limit ?? 200).map((w) => ({ ...baseRow(examples[w.index], w.index, opts.idToToken), ...w }));
+  return { report: r.report, errors, errorCount: r.wrong.length };
 }

@@ -24,7 +24,7 @@ async function twoRuns(workspace: string): Promise<void> {
   }
 }
 
-test('Compare Runs: eval curves overlaid, learning_rate highlighted, checkpoints with metrics', async () => {
+test('Compare Runs: eval curves overlaid, learning_rate highlighted, checkpoints with metrics; Try it on a run', async () => {
   await withVSCode(
     { label: 'compare', theme: 'light', files: { 'data/.keep': '' }, viewport: { width: 1400, height: 1000 } },
     async (vs) => {
@@ -55,8 +55,22 @@ test('Compare Runs: eval curves overlaid, learning_rate highlighted, checkpoints
       await vs.setTheme('dark');
       await sleep(800);
       await vs.screenshot('compare-dark');
+
+      // Try it: pick a trained model, type a text; a notebook opens and shows the prediction and its chips.
+      await vs.runCommand('BERT: Try a Trained Model…');
+      const models = vs.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await vs.waitFor('the trained models in the pick list', async () => (await models.count()) === 2, 30_000);
+      await models.nth(0).click();
+      await vs.page.locator('.quick-input-widget input').first().waitFor({ timeout: 20_000 });
+      await sleep(300);
+      await vs.page.keyboard.press('Enter');
+      const tried = await vs.frameWith('.bn.predictions .hbar', 240_000);
+      assert.equal(await tried.locator('.bn.predictions .pred').count(), 1);
+      await vs.frameWith('.bn.tokens .chip.special', 30_000);
+      await sleep(500);
+      await vs.screenshot('try-it-dark');
       assert.deepEqual(await vs.errorNotifications(), []);
     },
-    400_000,
+    570_000,
   );
 });

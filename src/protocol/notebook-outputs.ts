@@ -4,6 +4,8 @@
 // additive to src/protocol.
 import type { PlannedSchedule } from './runEvents';
 
+import type { EvalErrorRow, EvaluationReport, RunWarning } from './evaluation';
+
 export const NOTEBOOK_MIME = {
   model: 'application/vnd.bertnb.model+json',
   tokens: 'application/vnd.bertnb.tokens+json',
@@ -129,6 +131,13 @@ export interface MetricsOutput {
   labels: string[];
   /** confusion[true][predicted] */
   confusion?: number[][];
+  /** The classification report (per class, averages, row rates; regression: MAE/RMSE/R²). */
+  report?: EvaluationReport;
+  /** The wrong examples, most confident first (at most a few hundred; errorCount says how many in all). */
+  errors?: EvalErrorRow[];
+  errorCount?: number;
+  /** What the numbers say is wrong, in words. */
+  warnings?: RunWarning[];
 }
 
 export interface PredictionsOutput {
@@ -157,11 +166,12 @@ export interface NotebookOutputPayloads {
 }
 
 /** Renderer → host messages (postMessage from an output). */
-export type RendererToHostMessage = { type: 'stopTraining'; notebookUri?: string };
+export type RendererToHostMessage = { type: 'stopTraining'; notebookUri?: string } | { type: 'saveCsv'; suggestedName: string; csv: string };
 
 export function parseRendererToHostMessage(v: unknown): RendererToHostMessage | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const m = v as Record<string, unknown>;
   if (m.type === 'stopTraining' && (m.notebookUri === undefined || typeof m.notebookUri === 'string')) return { type: 'stopTraining', notebookUri: m.notebookUri as string | undefined };
+  if (m.type === 'saveCsv' && typeof m.suggestedName === 'string' && typeof m.csv === 'string') return { type: 'saveCsv', suggestedName: m.suggestedName, csv: m.csv };
   return undefined;
 }

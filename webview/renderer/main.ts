@@ -5,8 +5,9 @@ import { rendererCss } from './styles';
 import { chartCss, uplotCss } from '../shared/lineChart';
 import { onThemeChange } from '../shared/theme';
 import { TrainingView } from './training';
-import { dataView, exportView, metricsView, modelView, predictionsView, tokensView } from './views';
-import { NOTEBOOK_MIME, type RendererToHostMessage, type TrainingOutput } from '../../src/protocol/notebook-outputs';
+import { dataView, exportView, modelView, predictionsView, tokensView } from './views';
+import { evaluationView, type SaveCsv } from './evaluation';
+import { NOTEBOOK_MIME, type MetricsOutput, type RendererToHostMessage, type TrainingOutput } from '../../src/protocol/notebook-outputs';
 
 // The parts of VS Code's renderer API we use (vscode-notebook-renderer), declared here to avoid a dependency.
 interface OutputItem {
@@ -47,11 +48,14 @@ function shadowOf(element: HTMLElement): ShadowRoot {
   return root;
 }
 
+/** Set by activate when VS Code lets outputs post to the host (the CSV export goes through it). */
+let saveCsv: SaveCsv | undefined;
+
 const staticViews: Record<string, (data: never) => HTMLElement> = {
   [NOTEBOOK_MIME.model]: modelView,
   [NOTEBOOK_MIME.tokens]: tokensView,
   [NOTEBOOK_MIME.data]: dataView,
-  [NOTEBOOK_MIME.metrics]: metricsView,
+  [NOTEBOOK_MIME.metrics]: (m: MetricsOutput) => evaluationView(m, saveCsv),
   [NOTEBOOK_MIME.predictions]: predictionsView,
   [NOTEBOOK_MIME.export]: exportView,
 };
@@ -67,6 +71,7 @@ export function activate(ctx: RendererContext) {
   const trainingViews = new Set<TrainingView>();
   onThemeChange(() => trainingViews.forEach((v) => v.retheme()));
   const stop = ctx.postMessage ? () => ctx.postMessage!({ type: 'stopTraining' } satisfies RendererToHostMessage) : undefined;
+  saveCsv = ctx.postMessage ? (suggestedName, csv) => ctx.postMessage!({ type: 'saveCsv', suggestedName, csv } satisfies RendererToHostMessage) : undefined;
 
   return {
     renderOutputItem(item: OutputItem, element: HTMLElement): void {

@@ -57,4 +57,27 @@ button:focus-visible, input:focus-visible { outline: 1px solid var(--vscode-focu
 .cm td.diag { font-weight: 600; }
 .cm .shade { position: absolute; inset: 1px; background: var(--vscode-charts-blue, #3794ff); z-index: -1; }
 .cm td.cell span { position: relative; }
+.cm td.cell { cursor: pointer; }
+.cm td.cell .rate { display: block; font-size: 0.75em; font-weight: normal; opacity: 0.8; }
+.cm td.cell.selected { outline: 2px solid var(--vscode-focusBorder); outline-offset: -2px; }
+/* evaluation: warnings, report, error table, residuals */
+.warnings { margin: 4px 0 8px; padding: 6px 10px; border-left: 3px solid var(--vscode-editorWarning-foreground, #cca700); background: var(--vscode-inputValidation-warningBackground, rgba(204,167,0,0.1)); }
+.warning + .warning { margin-top: 4px; }
+.side-by-side { display: flex; flex-wrap: wrap; gap: 8px 32px; align-items: flex-start; }
+.report tr.avg td { color: var(--vscode-descriptionForeground); }
+button.secondary { color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); }
+button.secondary:hover { background: var(--vscode-button-secondaryHoverBackground); }
+.errors .controls h4 { margin: 0; }
+.error-table td { vertical-align: top; padding-top: 4px; padding-bottom: 4px; }
+.error-table td.example { max-width: 70ch; }
+.error-table .text { margin-bottom: 2px; }
+.probs { display: flex; flex-wrap: wrap; gap: 2px 10px; font-size: 0.85em; color: var(--vscode-descriptionForeground); }
+.probs .top { color: var(--vscode-errorForeground, #f14c4c); font-weight: 600; }
+.probs .truth { color: var(--vscode-charts-green, #89d185); }
+.chips.small { gap: 2px; margin-top: 3px; }
+.chips.small .chip { font-size: 0.8em; padding: 0 3px; }
+.source { font-size: 0.8em; }
+svg.residuals { width: 320px; max-width: 100%; height: auto; border: 1px solid var(--vscode-editorWidget-border, rgba(128,128,128,0.3)); }
+svg.residuals circle { fill: var(--vscode-charts-blue, #3794ff); fill-opacity: 0.6; }
+svg.residuals line.ideal { stroke: var(--vscode-descriptionForeground); stroke-dasharray: 4 3; }
 `;

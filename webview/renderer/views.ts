@@ -1,12 +1,10 @@
-// Static views of bertnb outputs (model, tokens, data, metrics, predictions, export): plain DOM built
+// Static views of bertnb outputs (model, tokens, data, predictions, export; metrics: evaluation.ts): plain DOM built
 // with text nodes only, never innerHTML, so text from a dataset cannot become markup.
 import { el } from '../panelkit/dom';
 import { formatCount, formatNumber } from '../shared/format';
-import { readTheme, withAlpha } from '../shared/theme';
 import type {
   DataOutput,
   ExportOutput,
-  MetricsOutput,
   ModelOutput,
   PredictionsOutput,
   TokensOutput,
@@ -106,31 +104,6 @@ export function dataView(d: DataOutput): HTMLElement {
   if (skipped?.count)
     out.append(el('div', { class: 'message' }, `${skipped.count.toLocaleString('en-US')} bad row(s) skipped (skip_bad_rows): ${skipped.first.join(', ')}${skipped.count > skipped.first.length ? ', …' : ''}`));
   return out;
-}
-
-export function metricsView(m: MetricsOutput): HTMLElement {
-  const table = el('table', { class: 'metrics' }, el('tr', {}, el('th', {}, 'metric'), el('th', { class: 'num' }, 'value')));
-  for (const [k, v] of Object.entries(m.metrics)) table.append(el('tr', {}, el('td', {}, k), el('td', { class: 'num' }, formatNumber(v))));
-  const out = el('div', { class: 'bn metrics' }, el('h4', {}, `${m.split}`, el('span', { class: 'badge' }, `${m.rows} rows`)), table);
-  if (m.confusion && m.confusion.length) out.append(confusionView(m.labels, m.confusion));
-  return out;
-}
-
-function confusionView(labels: string[], cm: number[][]): HTMLElement {
-  const theme = readTheme();
-  const max = Math.max(1, ...cm.flat());
-  const t = el('table', { class: 'cm', title: 'rows: true label, columns: predicted label' });
-  t.append(el('tr', {}, el('th', { class: 'muted' }, 'true \\ predicted'), ...labels.map((l) => el('th', {}, l))));
-  cm.forEach((row, i) => {
-    const tr = el('tr', {}, el('th', {}, labels[i] ?? String(i)));
-    row.forEach((n, j) => {
-      const td = el('td', { class: i === j ? 'cell diag' : 'cell' }, String(n));
-      td.style.backgroundColor = withAlpha(theme.series[i === j ? 2 : 4], 0.1 + (0.6 * n) / max);
-      tr.append(td);
-    });
-    t.append(tr);
-  });
-  return el('div', {}, el('h4', {}, 'Confusion matrix'), t);
 }
 
 export function predictionsView(p: PredictionsOutput): HTMLElement {

@@ -7,8 +7,11 @@ import { initBackend, BACKEND_PREFERENCES } from '../../engine/backend';
 import { loadPretrained } from '../../engine/checkpoint/pretrained';
 import type { BertForSequenceClassification } from '../../engine/model/models';
 import { lineBatches, InvalidUtf8Error } from '../../engine/tokenizer';
+import { predictFile } from '../../engine/train/predictFile';
+import { DataError } from '../../engine/data';
 
 const HELP = `usage: bertnb predict --model DIR_OR_ID [--logits] [--max-length N] [--pair] [--batch-size N] [--backend B]
+       bertnb predict --model DIR --input FILE --output FILE.csv [--text-column text] [--text-pair-column COL]
 
 Reads UTF-8 lines from stdin and writes one JSON object per line to stdout:
   {"label": "...", "score": p, "probs": [p0, p1, ...]}   (+ "logits": [...] with --logits)
@@ -22,7 +25,33 @@ give "score" = the predicted value.
   --max-length N   truncate inputs to N tokens (default: min(512, max_position_embeddings))
   --pair           each line is two texts separated by a TAB
   --batch-size N   texts per forward pass (default 32)
-  --backend B      auto (default), tensorflow-gpu, webgpu, tensorflow, wasm or cpu`;
+  --backend B      auto (default), tensorflow-gpu, webgpu, tensorflow, wasm or cpu
+  --input FILE     predict every row of a CSV, TSV, JSONL or text file (one text per line) instead of stdin
+  --output F.csv   with --input: write source, text, predicted_label, score and p_<label> per row as CSV;
+                   an existing file is replaced only if bertnb wrote it and it is unchanged since
+  --text-column C, --text-pair-column C   with --input: the columns holding the texts (default: text)`;
+
+/** --input/--output: the whole file through the model, into a CSV. */
+async function predictToCsv(values: Record<string, string | boolean | undefined>): Promise<number> {
+  const s = (k: string) => values[k] as string | undefined;
+  if (!s('output')) throw new CliError('predict: --input needs --output FILE.csv (where to write the predictions)');
+  const maxLength = s('max-length') === undefined ? undefined : positiveInt('max-length', s('max-length'), 128);
+  try {
+    const r = await predictFile(s('model')!, s('input')!, s('output')!, {
+      text_column: s('text-column'),
+      text_pair_column: s('text-pair-column'),
+      maxLength,
+      batchSize: positiveInt('batch-size', s('batch-size'), 32),
+      backend: s('backend') ?? 'auto',
+    });
+    const counts = Object.entries(r.counts).map(([l, n]) => `${l}: ${n}`).join(', ');
+    process.stderr.write(`bertnb: ${r.rows} row(s) predicted into ${r.output} (${counts})\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof DataError) throw new CliError(e.message);
+    throw new CliError(`predict: ${(e as Error).message}`);
+  }
+}
 
 function positiveInt(name: string, v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;
@@ -38,12 +67,18 @@ export async function run(argv: string[]): Promise<number> {
     pair: { type: 'boolean' },
     'batch-size': { type: 'string' },
     backend: { type: 'string' },
+    input: { type: 'string' },
+    output: { type: 'string' },
+    'text-column': { type: 'string' },
+    'text-pair-column': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   }, HELP);
   if (!values) return 0;
   if (!values.model) throw new CliError('predict: --model is required (a model folder, hub id or built-in name)');
   const backendPref = values.backend ?? 'auto';
   if (!BACKEND_PREFERENCES.includes(backendPref as never)) throw new CliError(`predict: --backend must be one of ${BACKEND_PREFERENCES.join(', ')}`);
+  if (values.input) return predictToCsv(values);
+  if (values.output) throw new CliError('predict: --output needs --input FILE (stdin predictions go to stdout)');
   const batchSize = positiveInt('batch-size', values['batch-size'], 32);
 
   let backend;

@@ -250,16 +250,22 @@ export class NotebookKernel {
         label_column: d.label_column,
         maxLength: d.max_length ?? 128,
         batchSize: c.per_device_eval_batch_size ?? 64,
+        errorLimit: 100,
       },
       log,
     )) as Record<string, unknown>;
-    const metrics = Object.fromEntries(Object.entries(r).filter(([k, v]) => typeof v === 'number' && k !== 'examples')) as Record<string, number>;
+    const metrics = Object.fromEntries(Object.entries(r).filter(([k, v]) => typeof v === 'number' && k !== 'examples' && k !== 'errorCount')) as Record<string, number>;
     const out: MetricsOutput = {
       split: c.file ? String(c.file) : split,
       rows: typeof r.examples === 'number' ? r.examples : 0,
       metrics,
       labels: this.labels,
       confusion: Array.isArray(r.confusion_matrix) ? (r.confusion_matrix as number[][]) : undefined,
+      // From evaluateFile (engine/train/errorAnalysis.ts, warnings.ts): passed through as they are.
+      report: r.report as MetricsOutput['report'],
+      errors: r.errors as MetricsOutput['errors'],
+      errorCount: r.errorCount as number | undefined,
+      warnings: r.warnings as MetricsOutput['warnings'],
     };
     return { items: outputItems('metrics', out), completed: true };
   }

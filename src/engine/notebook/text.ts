@@ -1,5 +1,6 @@
 // text/plain renderings of every bertnb output, for editors without our renderer, `bertnb run` logs
 // and screen readers.
+import { formatReport } from '../train/report';
 import type { NotebookOutputKind, NotebookOutputPayloads } from '../../protocol/notebook-outputs';
 
 const fmt = (n: number | undefined, digits = 4) => (n === undefined || n === null || Number.isNaN(n) ? '-' : Number(n.toPrecision(digits)).toString());
@@ -53,7 +54,9 @@ export function toPlainText<K extends NotebookOutputKind>(kind: K, payload: Note
     }
     case 'metrics': {
       const m = p as NotebookOutputPayloads['metrics'];
-      return [`${m.split} (${m.rows} rows)`, ...Object.entries(m.metrics).map(([k, v]) => `  ${k}: ${fmt(v)}`)].join('\n');
+      const report = m.report ? ['', formatReport(m.report)] : [];
+      const warnings = (m.warnings ?? []).map((w) => `warning: ${w.message}`);
+      return [`${m.split} (${m.rows} rows)`, ...Object.entries(m.metrics).map(([k, v]) => `  ${k}: ${fmt(v)}`), ...report, ...warnings].join('\n');
     }
     case 'predictions': {
       const r = p as NotebookOutputPayloads['predictions'];

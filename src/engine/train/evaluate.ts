@@ -55,11 +55,16 @@ export async function evalBatch(model: EvalModel, host: ModelBatch['host'], kind
   return r;
 }
 
+/** Filled by evaluateModel when given: each example's logits, in order (for the report and error analysis). */
+export interface EvalDetail {
+  logits: number[][];
+}
+
 /**
  * Runs the model over `examples` in order (fixed MLM masks per seed, so evaluations compare).
  * `run` computes the batches elsewhere (the training threads); by default this thread does.
  */
-export async function evaluateModel(model: EvalModel, examples: ExampleSet, spec: EvalSpec, run?: EvalBatchRunner): Promise<EvalMetrics> {
+export async function evaluateModel(model: EvalModel, examples: ExampleSet, spec: EvalSpec, run?: EvalBatchRunner, detail?: EvalDetail): Promise<EvalMetrics> {
   const rng = new Rng(spec.seed ^ 0xe7a1);
   let lossSum = 0, mlmSum = 0, nspCorrect = 0, n = 0;
   const yTrue: number[] = [], yPred: number[] = [];
@@ -80,6 +85,7 @@ export async function evaluateModel(model: EvalModel, examples: ExampleSet, spec
     lossSum += out.loss * B;
     if (spec.kind === 'classification' && out.logits) {
       const logits = out.logits;
+      detail?.logits.push(...logits);
       if (spec.problemType === 'regression') {
         logits.forEach((r) => yPred.push(r[0]));
         rows.forEach((r) => yTrue.push(r.label as number));

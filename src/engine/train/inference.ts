@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { loadPretrained, initBackend, type AnyBertModel } from '../model';
 import type { BertTokenizer } from '../tokenizer';
 import { loadData, encodeExamples, padBatch, DataError, type DataOptions } from '../data';
-import { evaluateModel, type EvalMetrics } from './evaluate';
+import { evaluateModel, type EvalDetail, type EvalMetrics } from './evaluate';
+import { analyseErrors, type ErrorAnalysis } from './errorAnalysis';
+import { runWarnings } from './warnings';
+import { readRun } from '../runs/discover';
+import type { RunWarning } from '../../protocol/evaluation';
 
 export interface LoadedClassifier {
   model: AnyBertModel;
@@ -50,23 +54,29 @@ export interface EvaluateFileOptions extends Omit<DataOptions, 'train' | 'valida
   maxLength?: number;
   batchSize?: number;
   backend?: string;
+  /** How many wrong examples to keep for error analysis (default 200). */
+  errorLimit?: number;
 }
 
+/** The metrics (numbers and confusion_matrix, as evaluateModel gives them) plus the report and the wrong examples. */
+export type FileEvaluation = ErrorAnalysis & { examples: number; warnings: RunWarning[] } & Record<string, unknown>;
+
 /** Metrics of a saved classifier on a labelled file; labels must be among the model's id2label. */
-export async function evaluateFile(modelDir: string, dataFile: string, opts: EvaluateFileOptions = {}): Promise<EvalMetrics & { examples: number }> {
+export async function evaluateFile(modelDir: string, dataFile: string, opts: EvaluateFileOptions = {}): Promise<FileEvaluation> {
   const clf = await loadClassifier(modelDir, opts.backend);
   const labelNames = Object.keys(clf.id2label).sort((a, b) => Number(a) - Number(b)).map((k) => clf.id2label[k]);
   const data = await loadData({ ...opts, train: dataFile, labels: clf.problemType === 'regression' ? undefined : labelNames, problem_type: clf.problemType as never }, true);
   const enc = encodeExamples(data.train, clf.tokenizer, opts.maxLength ?? 128);
-  const m = await evaluateModel(clf.model as never, enc, {
-    kind: 'classification',
-    padId: clf.tokenizer.padId,
-    problemType: clf.problemType,
-    numLabels: labelNames.length,
-    batchSize: opts.batchSize ?? 64,
-    seed: 0,
-  });
-  return { ...m, examples: enc.length };
+  const detail: EvalDetail = { logits: [] };
+  const spec = { kind: 'classification' as const, padId: clf.tokenizer.padId, problemType: clf.problemType, numLabels: labelNames.length, batchSize: opts.batchSize ?? 64, seed: 0 };
+  const m = await evaluateModel(clf.model as never, enc, spec, undefined, detail);
+  const rows = data.train.map((ex, i) => ({ ...ex, input_ids: enc[i].input_ids, fullLength: enc[i].fullLength }));
+  const idToToken = (id: number): string => clf.tokenizer.idToToken(id) ?? `[${id}]`;
+  const analysis = analyseErrors(rows, detail.logits, { problemType: clf.problemType, names: labelNames, idToToken, limit: opts.errorLimit });
+  // The model folder may be a run's output_dir: its log history says more than the evaluation alone.
+  const history = (await readRun(modelDir).catch(() => undefined))?.points ?? [];
+  const warnings = runWarnings({ history, report: analysis.report });
+  return { ...m, examples: enc.length, ...analysis, warnings };
 }
 
 export interface Prediction {

@@ -157,7 +157,7 @@ export function writtenByBertnb(checkpointDir: string): boolean {
 }
 
 /** The files a training run writes at the top of output_dir (checkpoints are checkpoint-N/ folders). */
-export const RUN_WRITES = 'checkpoint-N/, runs/, metrics.jsonl and the final model (config.json, model.safetensors, vocab.txt, tokenizer files)';
+export const RUN_WRITES = 'checkpoint-N/, runs/, metrics.jsonl, the final model (config.json, model.safetensors, vocab.txt, tokenizer files) and its model card README.md (only one bertnb wrote)';
 
 /** The way out, for a config file and a notebook cell alike. */
 const RUN_WAY_OUT = 'set overwrite_output_dir: true (under training: in a config, or in the %train cell)';

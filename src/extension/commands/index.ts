@@ -10,6 +10,8 @@ import { editHyperparameters } from './editHyperparameters';
 import { exportModel } from './exportModel';
 import { exportForTrainer } from './exportTrainer';
 import { startTraining } from './startTraining';
+import { compareRuns } from '../compare/comparePanel';
+import { evaluateRun, predictFileCommand, tryModel } from '../compare/runActions';
 
 export function registerCommands(ctx: PanelContext, session: TrainingSession): vscode.Disposable[] {
   const { log, extensionContext } = ctx;
@@ -50,5 +52,9 @@ export function registerCommands(ctx: PanelContext, session: TrainingSession): v
     reg('bertnb.selectBackend', () => selectBackend(extensionContext)),
     reg('bertnb.installNativeBackend', (variant) => installNativeBackend(extensionContext, log, variant)),
     reg('bertnb.installGpuBackend', () => installGpuBackend(extensionContext, log)),
+    reg('bertnb.compareRuns', (dirs) => compareRuns(ctx.extensionUri, dirs)),
+    reg('bertnb.evaluateRun', (dir) => evaluateRun(dir)),
+    reg('bertnb.tryModel', (dir) => tryModel(dir)),
+    reg('bertnb.predictFile', (dir) => predictFileCommand(extensionContext, log, dir)),
   ];
 }

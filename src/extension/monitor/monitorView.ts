@@ -7,7 +7,7 @@ import { gate } from '../panels/messageGate';
 import { setWebviewContent } from '../panels/webviewSetup';
 import { chartUpdateHz, defaultOutputRoots } from '../settings/settings';
 import { isTrusted, manageTrust } from '../trust/trust';
-import { listPastRuns, runCurve, type PastRun } from './pastRuns';
+import { listPastRuns, type PastRun } from './pastRuns';
 import type { TrainingSession } from './trainingSession';
 
 export const MONITOR_VIEW_ID = 'bertnb.monitor';
@@ -139,10 +139,9 @@ export class MonitorViewProvider implements vscode.WebviewViewProvider, vscode.D
         return;
       }
       case 'compare': {
+        // The Compare Runs panel (src/extension/compare): an editor tab with every metric, settings and checkpoints.
         const picked = m.runs.map((id) => this.find(id)).filter((r): r is PastRun => !!r);
-        if (picked.length !== 2) return;
-        const series = await Promise.all(picked.map(async (r) => ({ id: r.view.id, label: r.view.label, points: await runCurve(r) })));
-        this.post({ type: 'compare', series });
+        if (picked.length >= 2) await vscode.commands.executeCommand('bertnb.compareRuns', picked.map((r) => r.info.dir));
         return;
       }
     }

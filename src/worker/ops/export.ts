@@ -9,6 +9,7 @@ import { exportTrainer } from '../../engine/export';
 import { runConfigFromCells, type NotebookCellText } from '../../engine/export/notebook';
 import { notebookState } from './model';
 import { claimExportDir } from '../../engine/train/outputDir';
+import { copyModelCard, MODEL_CARD } from '../../engine/train/modelCard';
 import type { OpHandler } from './index';
 
 /** The files that make a Hugging Face model folder (checkpoints, logs and optimizer state stay behind). */
@@ -73,9 +74,10 @@ export const exportOp: OpHandler = async (args) => {
     if (!intoModelDir) {
       mkdirSync(out, { recursive: true });
       for (const f of readdirSync(modelDir)) if (MODEL_FILES.test(f)) copyFileSync(join(modelDir, f), join(out, f));
+      copyModelCard(modelDir, out);
     }
   } else {
     await savePretrained(notebookState.model!.model, notebookState.model!.tokenizer, out);
   }
-  return { path: out, files: fileSizes(out, readdirSync(out).filter((f) => MODEL_FILES.test(f))), ...warnings } satisfies ExportOutput;
+  return { path: out, files: fileSizes(out, readdirSync(out).filter((f) => MODEL_FILES.test(f) || f === MODEL_CARD)), ...warnings } satisfies ExportOutput;
 };

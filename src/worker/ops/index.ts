@@ -8,6 +8,7 @@ import { modelOp } from './model';
 import { tokenizeOp } from './tokenize';
 import { dataOp } from './data';
 import { exportOp } from './export';
+import { predictFileOp } from './predictFile';
 
 export interface OpContext {
   /** Sends a protocol message to the host (progress, log, eval, checkpoint …). */
@@ -28,4 +29,5 @@ export const ops: Record<string, OpHandler> = {
   tokenize: tokenizeOp,
   data: dataOp,
   export: exportOp,
+  predictFile: predictFileOp,
 };

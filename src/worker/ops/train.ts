@@ -9,7 +9,8 @@ import { latestCheckpoint, train, type TrainResult } from '../../engine/train/tr
 import { claimOutputDir } from '../../engine/train/outputDir';
 import { checkResumeIdentity, currentIdentity } from '../../engine/runs/identity';
 import { formatSummary, rowLabel, ExampleSubset, type DataProgress, type ExampleSet } from '../../engine/data';
-import { evaluateModel, scalarMetrics } from '../../engine/train/evaluate';
+import { evaluateModel, scalarMetrics, type EvalMetrics } from '../../engine/train/evaluate';
+import { writeRunCard } from '../../engine/train/runCard';
 import type { OpContext, OpHandler } from './index';
 
 const finite = (x: number | undefined): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
@@ -109,12 +110,22 @@ async function trainClaimed(config: RunConfig, ctx: OpContext, info: (message: s
     },
   });
   let testMetrics: Record<string, number> | undefined;
+  let testFull: EvalMetrics | undefined;
   const test = prepared.test && labelledRows(prepared.test);
   if (result.status !== 'stopped' && test?.length) {
     const i = prepared.inputs;
     const spec = { kind: i.kind, padId: i.padId, problemType: i.problemType, numLabels: i.numLabels, batchSize: config.training.per_device_eval_batch_size, mask: i.mask, seed: config.training.seed };
-    testMetrics = scalarMetrics(await evaluateModel(result.model, test, spec));
+    testFull = await evaluateModel(result.model, test, spec);
+    testMetrics = scalarMetrics(testFull);
     info(`test: ${Object.entries(testMetrics).map(([k, x]) => `${k}=${x.toFixed(4)}`).join(' ')}`);
+  }
+  if (result.status !== 'stopped') {
+    const id2label = (result.model as unknown as { config?: { id2label?: Record<string, string> } }).config?.id2label;
+    const labels = id2label && Object.keys(id2label).sort((a, b) => Number(a) - Number(b)).map((k) => id2label[k]);
+    const best = { checkpoint: result.bestModelCheckpoint ?? null, value: result.bestMetric ?? null };
+    const card = await writeRunCard({ config, outputDir: result.outputDir, summary: prepared.summary, labels, globalStep: result.globalStep, evaluation: result.metrics, test: testFull, best });
+    if (card.notice) info(card.notice);
+    for (const w of card.warnings) info(`warning: ${w.message}`);
   }
   return { result, lastCheckpoint: result.lastCheckpoint ?? lastCheckpoint, testMetrics };
 }

@@ -1,0 +1,138 @@
+// Error analysis in a real VS Code: a notebook trains a tiny model briefly, %evaluate shows the
+// classification report, the confusion matrix and the error table; clicking a confusion-matrix cell
+// filters the table to that true/predicted pair (clicking it again shows all), and Export CSV saves
+// the rows through VS Code's save dialog. Pictures in light and dark.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Frame } from 'playwright-core';
+import { withVSCode, REPO_ROOT, type VSCode } from './harness';
+import { serializeNotebook, type NotebookCell } from '../../src/engine/notebook/format';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const code = (s: string): NotebookCell => ({ kind: 'code', source: s, metadata: {}, outputs: [] });
+
+function demoSlice(file: string, rows: number): string {
+  const lines = readFileSync(join(REPO_ROOT, 'media', 'demo', file), 'utf8').split('\n');
+  return lines.slice(0, rows + 1).join('\n') + '\n';
+}
+
+const files = {
+  'data/train.csv': demoSlice('train.csv', 96),
+  'data/test.csv': demoSlice('test.csv', 48),
+  'eval.bertnb': serializeNotebook({
+    version: 1,
+    metadata: {},
+    cells: [
+      code('%model\nname: bert-tiny\nlabels: [negative, positive]\nbackend: wasm'),
+      code('%data\ntrain: data/train.csv\ntest: data/test.csv\nmax_length: 24'),
+      code('%train\noutput_dir: results/run\nmax_steps: 24\nper_device_train_batch_size: 8\nlearning_rate: 1.0e-3\nlogging_steps: 4\nseed: 3\nsave_strategy: "no"'),
+      code('%evaluate\nsplit: test'),
+    ],
+  }),
+};
+const EVALUATE = 3;
+
+/** Scrolls the notebook until cell `index`'s output shows `selector`; returns its frame. */
+async function cellOutput(vs: VSCode, index: number, selector: string, timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = vs.page.locator(`.notebook-editor .monaco-list-row[data-index="${index}"]`).first();
+    if (await row.count()) await row.scrollIntoViewIfNeeded().catch(() => undefined);
+    else {
+      const list = vs.page.locator('.notebook-editor .monaco-list').first();
+      const box = await list.boundingBox();
+      if (box) (await vs.page.mouse.move(box.x + box.width / 2, box.y + 200), await vs.page.mouse.wheel(0, 600));
+    }
+    const found = await vs.frameWith(selector, 1_000).catch(() => undefined);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`cell ${index}'s output does not show ${selector} within ${timeoutMs} ms (console: ${vs.consoleErrors.join(' | ')})`);
+    await sleep(300);
+  }
+}
+
+/** Scrolls the notebook so cell `index` starts at the top of the editor (or as far as the list goes), for the picture. */
+async function scrollCellToTop(vs: VSCode, index: number): Promise<void> {
+  const topOf = `(() => { const list = document.querySelector('.notebook-editor .monaco-list'); const row = list && list.querySelector('.monaco-list-row[data-index="${index}"]');
+    return row ? Math.round(row.getBoundingClientRect().top - list.getBoundingClientRect().top) : null; })()`;
+  let last: number | null = null;
+  for (let i = 0; i < 40; i++) {
+    const top = await vs.page.evaluate<number | null>(topOf);
+    if (top !== null && (Math.abs(top) < 30 || top === last)) return;
+    last = top;
+    const box = await vs.page.locator('.notebook-editor .monaco-list').first().boundingBox();
+    if (box) (await vs.page.mouse.move(box.x + box.width / 2, box.y + 200), await vs.page.mouse.wheel(0, top === null ? 800 : top - 10));
+    await sleep(150);
+  }
+}
+
+/** The rows of the error table as [true, predicted]. */
+async function tableRows(frame: Frame): Promise<Array<[string, string]>> {
+  const rows = frame.locator('.error-table tr.error-row');
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < (await rows.count()); i++) out.push([(await rows.nth(i).locator('td.truth').textContent()) ?? '', (await rows.nth(i).locator('td.predicted').textContent()) ?? '']);
+  return out;
+}
+
+test('notebook %evaluate: report, confusion matrix, error table filtered by a cell, CSV export', async () => {
+  await withVSCode(
+    { label: 'evaluate', theme: 'light', files, settings: { 'remote.autoForwardPorts': false }, viewport: { width: 1400, height: 1300 } },
+    async (vs) => {
+      await vs.openFile('eval.bertnb');
+      await vs.page.locator('.notebook-editor .monaco-list-row.code-cell-row').first().waitFor({ timeout: 60_000 });
+      await vs.runCommand('Notebook: Run All');
+      const frame = await cellOutput(vs, EVALUATE, '.bn.metrics .error-table, .bn.metrics .errors', 420_000);
+      const out = frame.locator('.bn.metrics').first();
+      assert.match((await out.locator('table.report').textContent()) ?? '', /negative[\s\S]*positive[\s\S]*macro avg[\s\S]*weighted avg/);
+      assert.equal(await out.locator('.cm td.cell .rate').count(), 4, 'each cell shows its row rate');
+
+      // The off-diagonal cell with the most errors: the table filtered to it lists exactly its rows.
+      const cells = out.locator('.cm td.cell:not(.diag)');
+      let pick = 0, most = -1;
+      for (let i = 0; i < (await cells.count()); i++) {
+        const n = Number((await cells.nth(i).locator('span').first().textContent()) ?? '0');
+        if (n > most) (most = n), (pick = i);
+      }
+      assert.ok(most > 0, 'the briefly trained model makes mistakes to look at');
+      const all = await tableRows(frame);
+      assert.ok(all.length > 0 && all.every(([t, p]) => t !== p), 'the table lists wrong predictions only');
+      const cell = cells.nth(pick);
+      const truth = (await cell.getAttribute('data-true'))!, predicted = (await cell.getAttribute('data-pred'))!;
+      await cell.dispatchEvent('click');
+      await vs.waitFor('the table to be filtered', async () => (await frame.locator('.errors .clear-filter').count()) === 1, 10_000);
+      const filtered = await tableRows(frame);
+      assert.ok(filtered.length > 0 && filtered.every(([t, p]) => t === truth && p === predicted), `only true ${truth} → predicted ${predicted}: ${JSON.stringify(filtered)}`);
+      assert.equal(filtered.length, Math.min(most, 20), 'every error of that cell is listed (the first 20 drawn)');
+      assert.equal(await out.locator('.cm td.cell.selected').count(), 1, 'the picked cell is marked');
+      assert.ok((await frame.locator('.error-table .chips .chip.special').count()) >= 2, 'each row shows its tokens as chips');
+      await scrollCellToTop(vs, EVALUATE);
+      await sleep(500);
+      await vs.screenshot('evaluate-filtered-light');
+
+      // Export CSV: VS Code's save dialog, accepted as proposed (next to the notebook).
+      await frame.locator('.errors .export-csv').dispatchEvent('click');
+      const input = vs.page.locator('.quick-input-widget input').first();
+      await input.waitFor({ timeout: 20_000 });
+      await sleep(300);
+      await vs.page.keyboard.press('Enter');
+      const csv = join(vs.workspace, 'errors-test.csv');
+      await vs.waitFor('the exported CSV on disk', () => existsSync(csv), 20_000);
+      const lines = readFileSync(csv, 'utf8').trim().split(/\r\n(?=[^,]*\.csv:\d+,)/);
+      assert.match(lines[0], /^source,text,true_label,predicted_label,confidence,p_negative,p_positive,tokens,truncated_tokens/);
+      assert.equal(lines.length - 1, filtered.length, 'the export holds the filtered rows');
+
+      await vs.setTheme('dark');
+      await cellOutput(vs, EVALUATE, '.errors .clear-filter', 30_000);
+      await scrollCellToTop(vs, EVALUATE);
+      await sleep(500);
+      await vs.screenshot('evaluate-filtered-dark');
+      // A second click on the same cell shows every error again.
+      await (await cellOutput(vs, EVALUATE, '.cm td.cell.selected', 10_000)).locator('.cm td.cell.selected').dispatchEvent('click');
+      await vs.waitFor('the filter to be cleared', async () => (await frame.locator('.errors .clear-filter').count()) === 0, 10_000);
+      assert.equal((await tableRows(frame)).length, all.length);
+      assert.deepEqual(await vs.errorNotifications(), []);
+    },
+    570_000,
+  );
+});

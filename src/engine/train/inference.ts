@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadPretrained, initBackend, type AnyBertModel } from '../model';
 import type { BertTokenizer } from '../tokenizer';
 import { loadData, encodeExamples, padBatch, DataError, type DataOptions } from '../data';
-import { evaluateModel, type EvalDetail, type EvalMetrics } from './evaluate';
+import { evaluateModel, type EvalDetail } from './evaluate';
 import { analyseErrors, type ErrorAnalysis } from './errorAnalysis';
 import { runWarnings } from './warnings';
 import { readRun } from '../runs/discover';

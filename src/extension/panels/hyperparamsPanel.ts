@@ -7,7 +7,7 @@ import type { HyperparamsToHost, HyperparamsToWebview } from '../../protocol/pan
 import { isTrusted, manageTrust } from '../trust/trust';
 import { cellStep, readConfigValues, setConfigValue } from './configEdit';
 import type { PanelContext } from './context';
-import { docPath, fieldsFor, formState, toFormField, valueFits, type TargetKind } from './formModel';
+import { checkFieldText, docPath, fieldsFor, formState, keptValue, toFormField, valueFits, type TargetKind } from './formModel';
 import { gate } from './messageGate';
 import { schedulePoints } from './schedulePreview';
 import { countRows } from './trainingRows';
@@ -154,6 +154,8 @@ export class HyperparamsPanel {
       case 'set':
       case 'unset':
         return this.edit(m.path, m.type === 'set' ? m.value : undefined);
+      case 'check':
+        return this.check(m);
     }
   }
 
@@ -162,6 +164,25 @@ export class HyperparamsPanel {
   /** Edits run one after another, each computed on the text the previous one left. */
   private edit(path: string, value: unknown): Promise<void> {
     this.edits = this.edits.then(() => this.applyOne(path, value)).catch((e: unknown) => this.ctx.log.warn(`hyperparameters: editing ${path} failed: ${(e as Error).message}`));
+    return this.edits;
+  }
+
+  /** Typed text checked by the schema, in the queue of edits so it sees the text the last edit left; applied when asked and valid. */
+  private check(m: Extract<HyperparamsToHost, { type: 'check' }>): Promise<void> {
+    this.edits = this.edits
+      .then(async () => {
+        const { kind, document } = this.target;
+        const c = checkFieldText(kind, document.getText(), m.path, m.text);
+        const reply = { type: 'checked', seq: m.seq, path: m.path, text: m.text } as const;
+        if (c.message) {
+          // A rejected edit says so, and what the text still holds, so nobody believes it took.
+          const message = m.apply ? `${c.message}. Not applied: ${keptValue(kind, document.getText(), m.path)}.` : c.message;
+          return this.post({ ...reply, message, applied: false });
+        }
+        if (m.apply) await this.applyOne(m.path, c.value);
+        this.post({ ...reply, applied: m.apply });
+      })
+      .catch((e: unknown) => this.ctx.log.warn(`hyperparameters: checking ${m.path} failed: ${(e as Error).message}`));
     return this.edits;
   }
 

@@ -13,6 +13,7 @@ export type FieldValue = string | number | boolean | null | string[];
 // ---------- webview → host ----------
 export interface PreviewToHostMap {
   ready: Record<string, never>;
+  /** maxLength as typed (rounded): the host checks it against the model, so 0 or 99999 get an answer, not a silent default. */
   encode: { seq: number; text: string; pair: string; vocab: string; maxLength: number };
   browseVocab: Record<string, never>;
   manageTrust: Record<string, never>;
@@ -159,7 +160,7 @@ type Shape = Record<string, Check>;
 const SHAPES: { [P in PanelName]: Record<string, Shape> } = {
   preview: {
     ready: {},
-    encode: { seq: int(0, Number.MAX_SAFE_INTEGER), text: str(MAX_TEXT), pair: str(MAX_TEXT), vocab: str(4096), maxLength: int(1, 8192) },
+    encode: { seq: int(0, Number.MAX_SAFE_INTEGER), text: str(MAX_TEXT), pair: str(MAX_TEXT), vocab: str(4096), maxLength: int(-1_000_000_000, 1_000_000_000) },
     browseVocab: {},
     manageTrust: {},
   },

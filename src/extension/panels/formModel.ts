@@ -2,6 +2,7 @@
 // values the text sets (flat, by schema path) and the schema's complaints. Pure; no vscode.
 import { fieldInputValue, issueText, parseRunConfigText, schemaFields, type SchemaField } from '../../schema';
 import { parseCell } from '../../engine/notebook/cells';
+import { maxLengthIssue } from '../../schema/maxLength';
 import type { FieldValue, FormField, FormIssue } from '../../protocol/panels';
 import { applyReplacement, cellStep, readConfigValues, setConfigValue, type KeyPath } from './configEdit';
 
@@ -40,7 +41,13 @@ export interface FormState {
   syntaxError?: string;
 }
 
-export function formState(kind: TargetKind, text: string): FormState {
+/** The model a config names, as far as the host could find it: its position count bounds data.max_length. */
+export interface ModelLimits {
+  positions: number;
+  model: string;
+}
+
+export function formState(kind: TargetKind, text: string, limits?: ModelLimits): FormState {
   const step = kind === 'cell' ? cellStep(text) : undefined;
   const fields = fieldsFor(kind, step);
   const read = readConfigValues(text);
@@ -50,7 +57,7 @@ export function formState(kind: TargetKind, text: string): FormState {
     const v = getIn(read.values, docPath(kind, f.path));
     if (v !== undefined) values[f.path] = v;
   }
-  return { values, errors: formIssues(kind, text, fields) };
+  return { values, errors: formIssues(kind, text, fields, limits) };
 }
 
 /**
@@ -58,8 +65,15 @@ export function formState(kind: TargetKind, text: string): FormState {
  * the cell parser, a file's from the schema's text validator, both worded by the schema (issueText).
  * Each is placed on the form field it concerns; unknown keys keep their key as the path.
  */
-function formIssues(kind: TargetKind, text: string, fields: SchemaField[]): FormIssue[] {
-  if (kind === 'file') return parseRunConfigText(text, 'yaml').errors.map((e) => ({ path: e.path, message: issueText(e) }));
+function formIssues(kind: TargetKind, text: string, fields: SchemaField[], limits?: ModelLimits): FormIssue[] {
+  if (kind === 'file') {
+    const r = parseRunConfigText(text, 'yaml');
+    const issues = r.errors.map((e) => ({ path: e.path, message: issueText(e) }));
+    const maxLength = getIn(r.raw, ['data', 'max_length']);
+    // Past the model's positions, say so (more useful than the schema's general 8192 bound).
+    const beyond = limits && typeof maxLength === 'number' && maxLength > limits.positions ? maxLengthIssue(maxLength, limits.positions, limits.model) : undefined;
+    return beyond ? [...issues.filter((i) => i.path !== 'data.max_length'), { path: 'data.max_length', message: beyond }] : issues;
+  }
   const byKey = new Map(fields.map((f) => [f.key, f.path]));
   return parseCell(text)
     .diagnostics.filter((d) => d.severity === 'error')
@@ -74,7 +88,7 @@ export interface FieldCheck {
 }
 
 /** Would typing `raw` into the field at `path` leave the text valid? Computed on the text with the edit applied. */
-export function checkFieldText(kind: TargetKind, text: string, path: string, raw: string): FieldCheck {
+export function checkFieldText(kind: TargetKind, text: string, path: string, raw: string, limits?: ModelLimits): FieldCheck {
   const field = fieldsFor(kind, kind === 'cell' ? cellStep(text) : undefined).find((f) => f.path === path);
   if (!field) return { value: undefined, message: `${path} is not a field of this form` };
   const value = fieldInputValue(field, raw);
@@ -85,7 +99,7 @@ export function checkFieldText(kind: TargetKind, text: string, path: string, raw
   } catch (e) {
     return { value, message: (e as Error).message };
   }
-  const issue = formIssues(kind, edited, [field]).find((i) => i.path === path || i.path.startsWith(path + '.'));
+  const issue = formIssues(kind, edited, [field], limits).find((i) => i.path === path || i.path.startsWith(path + '.'));
   return issue ? { value, message: issue.message } : { value };
 }
 

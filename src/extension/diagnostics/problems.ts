@@ -37,6 +37,8 @@ function lineOffsets(text: string): number[] {
 
 /** The problems of a cell (the cell parser's diagnostics, which are the schema's messages). */
 export function cellProblems(text: string): TextProblem[] {
+  // A new, empty cell is not wrong yet: no red mark before anything is typed.
+  if (text.trim() === '') return [];
   const starts = lineOffsets(text);
   const at = (p: { line: number; character: number }) => (starts[p.line] ?? text.length) + p.character;
   return parseCell(text).diagnostics.map((d) => {

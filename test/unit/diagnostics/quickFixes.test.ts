@@ -89,3 +89,9 @@ test('hover in a notebook says paths are relative to the notebook, never "the co
   assert.match(h.markdown, /relative to the notebook's folder/);
   assert.doesNotMatch(h.markdown, /config file/);
 });
+
+test('an empty cell is not underlined', () => {
+  assert.deepEqual(cellProblems(''), []);
+  assert.deepEqual(cellProblems('\n  \n'), []);
+  assert.equal(cellProblems('learning_rate: 3').length, 1, 'a cell with text but no step line still is');
+});

@@ -4,7 +4,7 @@ import { fieldInputValue, issueText, parseRunConfigText, schemaFields, type Sche
 import { parseCell } from '../../engine/notebook/cells';
 import { maxLengthIssue } from '../../schema/maxLength';
 import type { FieldValue, FormField, FormIssue } from '../../protocol/panels';
-import { applyReplacement, cellStep, readConfigValues, setConfigValue, type KeyPath } from './configEdit';
+import { applyReplacement, cellStep, formatNumber, readConfigValues, setConfigValue, type KeyPath } from './configEdit';
 
 export type TargetKind = 'cell' | 'file';
 
@@ -107,7 +107,8 @@ export function checkFieldText(kind: TargetKind, text: string, path: string, raw
 export function keptValue(kind: TargetKind, text: string, path: string): string {
   const v = formState(kind, text).values[path];
   const where = kind === 'cell' ? 'the cell' : 'the file';
-  return v === undefined ? `${where} keeps the default` : `${where} keeps ${typeof v === 'string' ? `'${v}'` : JSON.stringify(v)}`;
+  const shown = typeof v === 'number' ? formatNumber(v) : typeof v === 'string' ? `'${v}'` : JSON.stringify(v);
+  return v === undefined ? `${where} keeps the default` : `${where} keeps ${shown}`;
 }
 
 /** Whether a value from the form has the field's type; the text never receives a wrongly typed value. */

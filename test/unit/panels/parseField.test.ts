@@ -30,7 +30,7 @@ test('a config file is checked in place, cross-field rules included', () => {
   const file = 'task: sequence-classification\nmodel: bert-tiny\ndata:\n  train: a.csv\ntraining:\n  learning_rate: 3e-5\n';
   assert.equal(checkFieldText('file', file, 'training.learning_rate', '0').message, 'learning_rate: 0 must be > 0');
   assert.equal(checkFieldText('file', file, 'training.max_steps', '0').message, 'max_steps: 0 must be -1 (train for num_train_epochs) or > 0');
-  assert.equal(keptValue('file', file, 'training.learning_rate'), 'the file keeps 0.00003');
+  assert.equal(keptValue('file', file, 'training.learning_rate'), 'the file keeps 3e-5');
   assert.equal(keptValue('cell', cell, 'training.num_train_epochs'), 'the cell keeps the default');
 });
 

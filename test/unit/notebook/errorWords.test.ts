@@ -39,3 +39,13 @@ test('a class name carried inside a message from the worker is cut off', () => {
   assert.equal(withoutClassName('KernelOpError: Error: no such file'), 'no such file');
   assert.equal(withoutClassName('Errors: 3 rows'), 'Errors: 3 rows');
 });
+
+test('the CLI prints an expected failure in one line of plain words; a bug keeps its stack', async () => {
+  const { failureText, CliError } = await import('../../../src/cli/errors');
+  const { DataError } = await import('../../../src/engine/data/dataError');
+  assert.equal(failureText(new DataError('train: file not found: a.csv'), false), 'bertnb: train: file not found: a.csv');
+  assert.equal(failureText(new Error("model '/x' is neither a folder nor a Hugging Face hub id"), false), "bertnb: model '/x' is neither a folder nor a Hugging Face hub id");
+  assert.equal(failureText(new CliError('bad flag'), false), 'bertnb: bad flag');
+  assert.doesNotMatch(failureText(new DataError('x'), false), CLASS_NAME);
+  assert.match(failureText(new TypeError('x is undefined'), false), /^TypeError: x is undefined\n\s+at /);
+});

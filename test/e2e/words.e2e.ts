@@ -2,7 +2,7 @@
 // notebook cells, a missing data file underlined before running, `%data` + Enter starting a new line,
 // the hyperparameter form showing the schema's message while typing (and "Not applied" on Enter), and
 // the tokenization preview refusing max_length 0 and 99999. Screenshots: test-results/quickfix-*.png,
-// form-error-typing.png, preview-max-length.png.
+// (quickfix-columns: the menu offering the file's columns), form-error-typing.png, preview-max-length.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withVSCode, type VSCode } from './harness';
@@ -47,9 +47,10 @@ async function cursorAt(vs: VSCode, i: number, line: number): Promise<void> {
 }
 
 /** Ctrl+. on the cursor, then the quick fix with this title. */
-async function quickFix(vs: VSCode, title: string): Promise<void> {
+async function quickFix(vs: VSCode, title: string, screenshot?: string): Promise<void> {
   await vs.page.keyboard.press('Control+.');
   await vs.page.locator('.action-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+  if (screenshot) await vs.screenshot(screenshot);
   // The widget puts a pointer block over the page: choose with the keyboard, as a person would.
   for (let i = 0; i < 20; i++) {
     const focused = (await vs.page.locator('.action-widget .monaco-list-row.focused').first().textContent().catch(() => '')) ?? '';
@@ -75,7 +76,7 @@ test('quick fixes, missing files, %data + Enter, form errors while typing, previ
     await until('two problems in the %data cell', async () => (await vs.page.locator(`${row(1)} .squiggly-error`).count()) >= 2, 30_000);
     await cursorAt(vs, 1, 3);
     await vs.page.keyboard.press('End');
-    await quickFix(vs, "Use column 'review'");
+    await quickFix(vs, "Use column 'review'", 'quickfix-columns');
     await until('the column fixed', async () => (await cellTextAt(vs, 1)).includes('text_column: review'));
     await until('only the missing file left', async () => (await vs.page.locator(`${row(1)} .squiggly-error`).count()) === 1, 30_000);
     await sleep(500);

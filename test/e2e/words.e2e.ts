@@ -2,7 +2,7 @@
 // notebook cells, a missing data file underlined before running, `%data` + Enter starting a new line,
 // the hyperparameter form showing the schema's message while typing (and "Not applied" on Enter), and
 // the tokenization preview refusing max_length 0 and 99999. Screenshots: test-results/quickfix-*.png,
-// (quickfix-columns: the menu offering the file's columns), form-error-typing.png, preview-max-length.png.
+// (quickfix-columns: the menu offering the file's free columns), form-error-typing.png, preview-max-length.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withVSCode, type VSCode } from './harness';

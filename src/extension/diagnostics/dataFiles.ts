@@ -101,13 +101,16 @@ function columnProblems(text: string, section: YAMLMap, columns: string[]): Text
   const out: TextProblem[] = [];
   const trainValue = stringValue(pairOf(section, 'train'))!;
   const listed = columns.join(', ');
-  for (const [key, fallback] of COLUMN_KEYS) {
+  const chosen = new Map(COLUMN_KEYS.map(([key, fallback]) => [key, stringValue(pairOf(section, key))?.value ?? fallback]));
+  for (const [key] of COLUMN_KEYS) {
     const written = stringValue(pairOf(section, key));
-    const column = written?.value ?? fallback;
+    const column = chosen.get(key);
     if (column === undefined || columns.includes(column)) continue;
-    const near = closest(column, columns);
+    // A column another key already reads is no fix: the text and the label must differ.
+    const free = columns.filter((c) => ![...chosen].some(([k, v]) => k !== key && v === c));
+    const near = closest(column, free);
     const hint = near ? ` (did you mean '${near}'?)` : '';
-    const ordered = near ? [near, ...columns.filter((c) => c !== near)] : columns;
+    const ordered = near ? [near, ...free.filter((c) => c !== near)] : free;
     if (written) {
       const fixes: TextFix[] = ordered.slice(0, MAX_COLUMN_FIXES).map((c, i) => ({ title: `Use column '${c}'`, start: written.start, end: written.end, newText: c, preferred: i === 0 && !!near }));
       out.push({ start: written.start, end: written.end, message: `${key}: the training file has no column '${column}'${hint}; its columns: ${listed}`, severity: 'error', fixes });

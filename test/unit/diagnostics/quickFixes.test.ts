@@ -53,7 +53,8 @@ test('a missing column offers the columns of the file: replace the written one, 
   const written = '%data\ntrain: train.csv\ntext_column: reviw\nlabel_column: sentiment\n';
   const [p] = await dataFileProblems(written, 'cell', dir);
   assert.match(p.message, /no column 'reviw' \(did you mean 'review'\?\); its columns: review, sentiment, id/);
-  assert.deepEqual(p.fixes.map((f) => f.title), ["Use column 'review'", "Use column 'sentiment'", "Use column 'id'"]);
+  // 'sentiment' is the label column: offering it as the text would put the answer in the input.
+  assert.deepEqual(p.fixes.map((f) => f.title), ["Use column 'review'", "Use column 'id'"]);
   assert.ok(p.fixes[0].preferred);
   assert.deepEqual(await dataFileProblems(apply(written, p.fixes[0]), 'cell', dir), []);
 
@@ -72,8 +73,8 @@ test('a missing column offers the columns of the file: replace the written one, 
   const yaml = 'task: sequence-classification\nmodel: bert-tiny\ndata:\n  train: train.csv\n  text_column: review\n';
   const [c] = await dataFileProblems(yaml, 'file', dir);
   assert.match(c.message, /no column 'label'/);
-  assert.deepEqual(c.fixes.map((f) => f.newText), ['\n  label_column: review', '\n  label_column: sentiment', '\n  label_column: id']);
-  assert.equal(apply(yaml, c.fixes[1]).split('\n')[4], '  label_column: sentiment');
+  assert.deepEqual(c.fixes.map((f) => f.newText), ['\n  label_column: sentiment', '\n  label_column: id']);
+  assert.equal(apply(yaml, c.fixes[0]).split('\n')[4], '  label_column: sentiment');
   assert.match((await dataFileProblems(yaml.replace('train.csv', 'nope.csv'), 'file', dir))[0].message, /config file's folder/);
 });
 

@@ -76,7 +76,7 @@ function commit(row: Row): void {
 // Typed text is judged by the host with the schema's validator (the one source of the messages the
 // cell diagnostics show too): while typing (apply false) and on Enter/blur (apply true: edited when valid).
 let seq = 0;
-const typed = new Map<string, string>(); // path → message about the text now in its control
+const typed = new Map<string, string>(); // path → message about the text now in its control ('' = it is fine)
 const lastAsked = new Map<string, { text: string; apply: boolean }>();
 const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
@@ -98,9 +98,10 @@ function onTyping(row: Row): void {
 function showChecked(m: Extract<HyperparamsToWebview, { type: 'checked' }>): void {
   const r = rows.get(m.path);
   if (!r || (r.control.value ?? '') !== m.text) return; // the person typed on; a newer answer follows
-  if (m.message) typed.set(m.path, m.message);
-  else typed.delete(m.path);
-  showError(r, m.message ?? hostErrors.find((x) => x.path === m.path)?.message);
+  // A valid typed value hides the problem of the value it replaces; after an edit the host's values take over.
+  if (m.applied) typed.delete(m.path);
+  else typed.set(m.path, m.message ?? '');
+  showError(r, m.message);
   renderHeader();
 }
 
@@ -197,7 +198,7 @@ function showValues(v: Record<string, unknown>, errors: FormIssue[]): void {
 
 /** Counts every problem on show (the text's and the typed ones), so it never says "No problems" beside a red field. */
 function renderHeader(): void {
-  const shown = [...hostErrors.filter((e) => !typed.has(e.path)), ...[...typed].map(([path, message]) => ({ path, message }))];
+  const shown = [...hostErrors.filter((e) => !typed.has(e.path)), ...[...typed].filter(([, message]) => message).map(([path, message]) => ({ path, message }))];
   const other = shown.filter((e) => !rows.has(e.path) && ![...rows.keys()].some((p) => e.path.startsWith(p + '.')));
   const n = shown.length;
   issueCount.textContent = n ? `${n} problem${n > 1 ? 's' : ''}${other.length ? `: ${other.map((e) => e.message).join('; ')}` : ''}` : 'No problems.';

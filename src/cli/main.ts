@@ -1,6 +1,6 @@
 // `bertnb <verb> [options]`: each verb is a thin module over the engine, loaded on demand so that
 // `bertnb tokenize` never pays for loading TensorFlow.js.
-import { CliError } from './errors';
+import { CliError, failureText } from './errors';
 
 type Verb = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number | void> }> };
 
@@ -43,9 +43,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    // Expected failures (bad arguments, bad files) are one line on stderr; anything else keeps its stack.
-    if (err instanceof CliError) console.error(`bertnb: ${err.message}`);
-    else console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    // Expected failures (bad arguments, bad files) are one line on stderr in plain words; bugs keep their stack.
+    console.error(failureText(err));
     process.exitCode = err instanceof CliError ? err.exitCode : 1;
   },
 );

@@ -13,6 +13,7 @@ export type FieldValue = string | number | boolean | null | string[];
 // ---------- webview → host ----------
 export interface PreviewToHostMap {
   ready: Record<string, never>;
+  /** maxLength as typed (rounded): the host checks it against the model, so 0 or 99999 get an answer, not a silent default. */
   encode: { seq: number; text: string; pair: string; vocab: string; maxLength: number };
   browseVocab: Record<string, never>;
   manageTrust: Record<string, never>;
@@ -23,6 +24,8 @@ export interface HyperparamsToHostMap {
   set: { path: string; value: FieldValue };
   /** Remove one key so the default applies. */
   unset: { path: string };
+  /** Text typed in a field: the host checks it with the schema (while typing) and, with apply, edits the text when it passes. */
+  check: { seq: number; path: string; text: string; apply: boolean };
   showText: Record<string, never>;
   manageTrust: Record<string, never>;
 }
@@ -92,7 +95,9 @@ export type HyperparamsToWebview =
   | { type: 'init'; trusted: boolean; fields: FormField[]; target: { kind: 'cell' | 'file' | 'none'; label: string } }
   | { type: 'values'; values: Record<string, unknown>; errors: FormIssue[]; syntaxError?: string }
   | { type: 'schedule'; points: [number, number][]; warmup: number; total: number; scheduler: string; note?: string }
-  | { type: 'editFailed'; path: string; message: string };
+  | { type: 'editFailed'; path: string; message: string }
+  /** The answer to `check`: the schema's message (none: the text is fine) and whether the edit was made. */
+  | { type: 'checked'; seq: number; path: string; text: string; message?: string; applied: boolean };
 
 export interface RunPoint {
   step: number;
@@ -155,7 +160,7 @@ type Shape = Record<string, Check>;
 const SHAPES: { [P in PanelName]: Record<string, Shape> } = {
   preview: {
     ready: {},
-    encode: { seq: int(0, Number.MAX_SAFE_INTEGER), text: str(MAX_TEXT), pair: str(MAX_TEXT), vocab: str(4096), maxLength: int(1, 8192) },
+    encode: { seq: int(0, Number.MAX_SAFE_INTEGER), text: str(MAX_TEXT), pair: str(MAX_TEXT), vocab: str(4096), maxLength: int(-1_000_000_000, 1_000_000_000) },
     browseVocab: {},
     manageTrust: {},
   },
@@ -163,6 +168,7 @@ const SHAPES: { [P in PanelName]: Record<string, Shape> } = {
     ready: {},
     set: { path: dottedPath, value: fieldValue },
     unset: { path: dottedPath },
+    check: { seq: int(0, Number.MAX_SAFE_INTEGER), path: dottedPath, text: str(4096), apply: (v) => (typeof v === 'boolean' ? undefined : 'must be true or false') },
     showText: {},
     manageTrust: {},
   },

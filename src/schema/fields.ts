@@ -120,6 +120,31 @@ export const pretrainingFields = {
 } as const satisfies FieldTable;
 
 export const trainingFields = {
+  // Essentials: the keys people set most. Table order is the order of forms and completion, so they come first.
+  learning_rate: {
+    kind: 'number', default: 5e-5, exclusiveMinimum: 0, section: 'Essentials',
+    description: 'Peak learning rate of AdamW (reached after warmup).',
+  },
+  num_train_epochs: {
+    kind: 'number', default: 3.0, exclusiveMinimum: 0, section: 'Essentials',
+    description: 'Passes over the training data (a fraction finishes part-way through the last one).',
+  },
+  per_device_train_batch_size: {
+    kind: 'integer', default: 8, minimum: 1, section: 'Essentials',
+    description: 'Training examples per step on one device (before gradient accumulation).',
+  },
+  max_steps: {
+    kind: 'integer', default: -1, minimum: -1, section: 'Essentials',
+    description: 'If > 0, the total number of optimizer steps, overriding num_train_epochs.',
+  },
+  warmup_ratio: {
+    kind: 'number', default: 0.0, minimum: 0, maximum: 1, section: 'Essentials',
+    description: 'Warm up linearly over this share of the total steps (ignored when warmup_steps > 0).',
+  },
+  weight_decay: {
+    kind: 'number', default: 0.0, minimum: 0, section: 'Essentials',
+    description: 'Decoupled weight decay of AdamW, not applied to biases and LayerNorm weights.',
+  },
   // Output
   output_dir: {
     kind: 'string', default: 'trainer_output', section: 'Output',
@@ -129,23 +154,7 @@ export const trainingFields = {
     kind: 'boolean', default: false, section: 'Output',
     description: 'Write into a non-empty output_dir that is not a bertnb or Hugging Face run (refused otherwise); bertnb then replaces only the files it writes and leaves every other file as it is.',
   },
-  do_train: {
-    kind: 'boolean', default: false, section: 'Output',
-    description: 'Informational, as in transformers: scripts read it, Trainer does not. bertnb always trains when asked to.',
-  },
-  do_eval: {
-    kind: 'boolean', default: false, section: 'Output',
-    description: 'Informational, as in transformers; evaluation runs whenever eval_strategy is not "no".',
-  },
-  do_predict: {
-    kind: 'boolean', default: false, section: 'Output',
-    description: 'Informational, as in transformers; the test file is evaluated when it is given.',
-  },
   // Batching
-  per_device_train_batch_size: {
-    kind: 'integer', default: 8, minimum: 1, section: 'Batching',
-    description: 'Training examples per step on one device (before gradient accumulation).',
-  },
   per_device_eval_batch_size: {
     kind: 'integer', default: 8, minimum: 1, section: 'Batching',
     description: 'Examples per forward pass during evaluation and prediction.',
@@ -165,14 +174,6 @@ export const trainingFields = {
       'far less activation memory (bigger batches or models fit) for about a third more compute per step.',
   },
   // Optimizer
-  learning_rate: {
-    kind: 'number', default: 5e-5, exclusiveMinimum: 0, section: 'Optimizer',
-    description: 'Peak learning rate of AdamW (reached after warmup).',
-  },
-  weight_decay: {
-    kind: 'number', default: 0.0, minimum: 0, section: 'Optimizer',
-    description: 'Decoupled weight decay of AdamW, not applied to biases and LayerNorm weights.',
-  },
   adam_beta1: {
     kind: 'number', default: 0.9, minimum: 0, exclusiveMaximum: 1, section: 'Optimizer',
     description: "AdamW's decay rate of the first-moment (mean) estimate.",
@@ -198,21 +199,9 @@ export const trainingFields = {
     description: 'Label smoothing for single-label classification (0 = off).',
   },
   // Schedule
-  num_train_epochs: {
-    kind: 'number', default: 3.0, exclusiveMinimum: 0, section: 'Schedule',
-    description: 'Passes over the training data (a fraction finishes part-way through the last one).',
-  },
-  max_steps: {
-    kind: 'integer', default: -1, minimum: -1, section: 'Schedule',
-    description: 'If > 0, the total number of optimizer steps, overriding num_train_epochs.',
-  },
   lr_scheduler_type: {
     kind: 'enum', enum: SCHEDULERS, default: 'linear', section: 'Schedule',
     description: 'Learning-rate schedule after warmup.',
-  },
-  warmup_ratio: {
-    kind: 'number', default: 0.0, minimum: 0, maximum: 1, section: 'Schedule',
-    description: 'Warm up linearly over this share of the total steps (ignored when warmup_steps > 0).',
   },
   warmup_steps: {
     kind: 'integer', default: 0, minimum: 0, section: 'Schedule',
@@ -315,5 +304,18 @@ export const trainingFields = {
   num_threads: {
     kind: 'integer', default: null, nullable: true, minimum: 1, hf: false, section: 'Compute',
     description: 'bertnb extension (no TrainingArguments field): CPU threads that train on the wasm and cpu backends, each computing part of every batch. Unset: every core (os.availableParallelism()); never more threads than examples in a batch.',
+  },
+  // Informational (read by scripts, not by Trainer): last, since setting them changes nothing.
+  do_train: {
+    kind: 'boolean', default: false, section: 'Informational',
+    description: 'Informational, as in transformers: scripts read it, Trainer does not. bertnb always trains when asked to.',
+  },
+  do_eval: {
+    kind: 'boolean', default: false, section: 'Informational',
+    description: 'Informational, as in transformers; evaluation runs whenever eval_strategy is not "no".',
+  },
+  do_predict: {
+    kind: 'boolean', default: false, section: 'Informational',
+    description: 'Informational, as in transformers; the test file is evaluated when it is given.',
   },
 } as const satisfies FieldTable;

@@ -16,6 +16,8 @@ export type {
 export { fieldAt, keysAt, nestedTables } from './sections';
 export { runConfigJsonSchema, type JsonSchema } from './jsonSchema';
 export { validateRunConfig, type ValidateOptions } from './validate';
+export { describeValue, issueText } from './issueText';
+export { fieldInputValue } from './fieldInput';
 export { yamlValue, MAX_YAML_ALIASES, type YamlValue } from './yamlValue';
 export { parseRunConfigText, lineColumnOf, type LocatedIssue, type TextValidationResult } from './source';
 export { schemaFields, defaultValues, type SchemaField } from './catalog';

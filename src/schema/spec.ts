@@ -1,11 +1,16 @@
 // The vocabulary of the field table: what one hyperparameter declares, and how a field's declaration
 // becomes its TypeScript type. Kept apart from the table so the table reads as plain data.
 
-/** Groups, in the order Hugging Face's TrainingArguments documentation presents them. */
+/**
+ * Groups, in the order forms show them: the task and data, then the training keys people set most
+ * (Essentials), then the rest in the order Hugging Face's TrainingArguments documentation presents
+ * them, and last the do_* flags that change nothing.
+ */
 export const SECTIONS = [
   'Task',
   'Data',
   'Pretraining',
+  'Essentials',
   'Output',
   'Batching',
   'Optimizer',
@@ -16,6 +21,7 @@ export const SECTIONS = [
   'Reproducibility',
   'Early stopping',
   'Compute',
+  'Informational',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 

@@ -1,6 +1,7 @@
 // Hyperparameter form webview: built from the field list the host sends (the one schema), grouped by
-// section. A committed change (Enter, blur, pick) sends one `set`/`unset`; the host edits the text
-// and sends the values back, so the text stays the single source of truth.
+// section. Typed text goes to the host as `check` (the schema's validator judges it while typing, and
+// on Enter/blur edits the text when it passes); a pick or tick sends one `set`/`unset`. The host sends
+// the values back, so the text stays the single source of truth.
 import '../panelkit/panel.css';
 import './hyperparams.css';
 import type { FormField, FormIssue, HyperparamsToWebview } from '../../src/protocol/panels';
@@ -9,7 +10,7 @@ import { onMessage, post } from '../panelkit/host';
 import { registerToolkit } from '../panelkit/toolkit';
 import { trustBanner } from '../panelkit/trust';
 import { scheduleChart } from './chart';
-import { parseFieldText, showValue } from './parse';
+import { showValue } from './parse';
 
 registerToolkit();
 
@@ -69,13 +70,44 @@ function commit(row: Row): void {
     return send(f, checked, row);
   }
   text = row.control.value;
-  const p = parseFieldText(f, text);
-  if (!p.ok) {
-    row.error.textContent = `${f.key} ${p.message}`;
-    row.root.classList.add('invalid');
-    return;
-  }
-  send(f, p.value, row);
+  askHost(row, text, true);
+}
+
+// Typed text is judged by the host with the schema's validator (the one source of the messages the
+// cell diagnostics show too): while typing (apply false) and on Enter/blur (apply true: edited when valid).
+let seq = 0;
+const typed = new Map<string, string>(); // path → message about the text now in its control ('' = it is fine)
+const lastAsked = new Map<string, { text: string; apply: boolean }>();
+const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+function askHost(row: Row, text: string, apply: boolean): void {
+  const f = row.field;
+  clearTimeout(typingTimers.get(f.path));
+  const last = lastAsked.get(f.path);
+  // Enter and the blur that follows both commit: one change is one edit.
+  if (last && last.text === text && (last.apply || !apply)) return;
+  lastAsked.set(f.path, { text, apply });
+  post({ type: 'check', seq: ++seq, path: f.path, text, apply });
+}
+
+function onTyping(row: Row): void {
+  clearTimeout(typingTimers.get(row.field.path));
+  typingTimers.set(row.field.path, setTimeout(() => askHost(row, row.control.value, false), 120));
+}
+
+function showChecked(m: Extract<HyperparamsToWebview, { type: 'checked' }>): void {
+  const r = rows.get(m.path);
+  if (!r || (r.control.value ?? '') !== m.text) return; // the person typed on; a newer answer follows
+  // A valid typed value hides the problem of the value it replaces; after an edit the host's values take over.
+  if (m.applied) typed.delete(m.path);
+  else typed.set(m.path, m.message ?? '');
+  showError(r, m.message);
+  renderHeader();
+}
+
+function showError(r: Row, message: string | undefined): void {
+  r.error.textContent = message ?? '';
+  r.root.classList.toggle('invalid', !!message);
 }
 
 // Enter and the blur that follows both commit: remember what was last sent per field until the
@@ -120,6 +152,7 @@ function build(fields: FormField[]): void {
       if (f.kind === 'boolean' || f.kind === 'enum') c.addEventListener('change', () => commit(row));
       else {
         c.addEventListener('change', () => commit(row));
+        c.addEventListener('input', () => onTyping(row));
         c.addEventListener('keydown', (e) => {
           if ((e as KeyboardEvent).key === 'Enter') commit(row);
         });
@@ -140,25 +173,36 @@ function applyFilter(): void {
 }
 filter.addEventListener('input', applyFilter);
 
+let hostErrors: FormIssue[] = [];
+
 function showValues(v: Record<string, unknown>, errors: FormIssue[]): void {
   values = v;
+  hostErrors = errors;
   sent.clear();
+  lastAsked.clear();
   for (const r of rows.values()) {
     const set = r.field.path in v;
     r.root.classList.toggle('is-set', set);
     r.reset.hidden = !set;
     const focused = document.activeElement === r.control;
     if (!focused) {
+      typed.delete(r.field.path); // the control shows the text's value again
       if (r.field.kind === 'boolean') r.control.checked = set ? v[r.field.path] === true : r.field.default === true;
       else r.control.value = set ? showValue(v[r.field.path]) : '';
     }
     const e = errors.find((x) => x.path === r.field.path || x.path.startsWith(r.field.path + '.'));
-    r.error.textContent = e ? `${r.field.key} ${e.message}` : '';
-    r.root.classList.toggle('invalid', !!e);
+    showError(r, typed.get(r.field.path) ?? e?.message);
   }
-  const other = errors.filter((e) => !rows.has(e.path) && ![...rows.keys()].some((p) => e.path.startsWith(p + '.')));
-  issueCount.textContent = errors.length ? `${errors.length} problem${errors.length > 1 ? 's' : ''}${other.length ? `: ${other.map((e) => `${e.path || '(top)'} ${e.message}`).join('; ')}` : ''}` : 'No problems.';
-  issueCount.classList.toggle('error', errors.length > 0);
+  renderHeader();
+}
+
+/** Counts every problem on show (the text's and the typed ones), so it never says "No problems" beside a red field. */
+function renderHeader(): void {
+  const shown = [...hostErrors.filter((e) => !typed.has(e.path)), ...[...typed].filter(([, message]) => message).map(([path, message]) => ({ path, message }))];
+  const other = shown.filter((e) => !rows.has(e.path) && ![...rows.keys()].some((p) => e.path.startsWith(p + '.')));
+  const n = shown.length;
+  issueCount.textContent = n ? `${n} problem${n > 1 ? 's' : ''}${other.length ? `: ${other.map((e) => e.message).join('; ')}` : ''}` : 'No problems.';
+  issueCount.classList.toggle('error', n > 0);
 }
 
 onMessage((raw) => {
@@ -184,11 +228,15 @@ onMessage((raw) => {
     case 'editFailed': {
       const r = rows.get(m.path);
       if (r) {
-        r.error.textContent = `${r.field.key}: ${m.message}`;
-        r.root.classList.add('invalid');
+        typed.set(m.path, `${r.field.key}: ${m.message}. Not applied.`);
+        showError(r, typed.get(m.path));
+        renderHeader();
       }
       break;
     }
+    case 'checked':
+      showChecked(m);
+      break;
   }
 });
 

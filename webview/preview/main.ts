@@ -24,7 +24,7 @@ const textBox = el('vscode-text-area', { rows: 4, resize: 'vertical', placeholde
 const pairBox = el('vscode-text-area', { rows: 2, resize: 'vertical', placeholder: 'Second text of a pair (optional)', 'data-testid': 'pair' }, 'Pair (optional)') as Field;
 const vocabPick = el('vscode-dropdown', { 'data-testid': 'vocab' }) as Field;
 const browse = el('vscode-button', { appearance: 'secondary', 'data-testid': 'browse' }, 'Browse…');
-const maxLen = el('vscode-text-field', { type: 'number', min: 1, max: 8192, size: 6, 'data-testid': 'max-length' }, 'max_length') as Field;
+const maxLen = el('vscode-text-field', { type: 'number', min: 1, size: 6, 'data-testid': 'max-length' }, 'max_length') as Field;
 const status = el('p', { class: 'muted', 'data-testid': 'summary', 'aria-live': 'polite' });
 const banner = el('div');
 const sourceA = el('div', { class: 'source', 'data-testid': 'source-a' });
@@ -57,15 +57,16 @@ let lastShown = -1;
 let current: { text: string; pair: string } = { text: '', pair: '' };
 
 function state(): Saved {
-  return { text: textBox.value, pair: pairBox.value, maxLength: Number(maxLen.value) || 128, vocab: vocabPick.value };
+  // As typed: an empty or 0 field is a length of 0 that the host refuses in words, never a silent 128.
+  const n = Math.round(Number(maxLen.value));
+  return { text: textBox.value, pair: pairBox.value, maxLength: Number.isFinite(n) ? Math.max(-1e9, Math.min(1e9, n)) : 0, vocab: vocabPick.value };
 }
 
 function request(): void {
   const s = state();
   saveState(s);
-  const maxLength = Math.min(8192, Math.max(1, Math.round(s.maxLength)));
   current = { text: s.text, pair: s.pair };
-  post({ type: 'encode', seq: ++seq, text: s.text, pair: s.pair, vocab: s.vocab, maxLength });
+  post({ type: 'encode', seq: ++seq, text: s.text, pair: s.pair, vocab: s.vocab, maxLength: s.maxLength });
 }
 const requestSoon = debounce(request, 120);
 for (const f of [textBox, pairBox, maxLen]) f.addEventListener('input', requestSoon);
@@ -109,6 +110,7 @@ function drawResult(m: Extract<PreviewToWebview, { type: 'result' }>): void {
   const views = tokenViews(m.encoding, m.unkId);
   status.textContent = summary(previewCounts(views), m.maxLength) + (m.lowerCase ? ' · lower-cased' : ' · cased');
   status.classList.remove('error');
+  maxLen.classList.remove('invalid');
   drawSource(sourceA, current.text, views, 0);
   drawSource(sourceB, current.pair, views, 1);
   sourceB.hidden = !current.pair;
@@ -158,8 +160,12 @@ onMessage((raw) => {
       break;
     case 'error':
       if (m.seq < lastShown) return;
+      lastShown = m.seq;
       status.textContent = m.message;
       status.classList.add('error');
+      // Chips of an earlier length would claim a fit that no longer holds.
+      maxLen.classList.toggle('invalid', m.message.startsWith('max_length'));
+      clear(chips);
       break;
   }
 });

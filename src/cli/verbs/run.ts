@@ -7,6 +7,7 @@ import { CliError } from '../errors';
 import { parseVerbFlagsAndFile } from '../args';
 import { NotebookFormatError, parseNotebook, serializeNotebook, type OutputItem } from '../../engine/notebook/format';
 import { NotebookKernel } from '../../engine/notebook/execute';
+import { cellErrorWords } from '../../engine/notebook/errorWords';
 import { ProcessKernelBackend } from '../../engine/notebook/processBackend';
 import type { KernelBackend } from '../../engine/notebook/kernel';
 import { TrainingProcess } from '../../worker/client';
@@ -17,8 +18,9 @@ Runs every code cell of the notebook in order and writes the outputs into it (or
   --out FILE      write the executed notebook here instead of over NOTEBOOK
   --in-process    run the kernel in this process instead of a training child process`;
 
-function errorItem(err: Error): OutputItem {
-  return { mime: 'application/vnd.code.notebook.error', data: JSON.stringify({ name: err.name || 'Error', message: err.message, stack: '' }) };
+function errorItem(err: unknown): OutputItem {
+  const words = cellErrorWords(err); // the editor's wording: no internal class names
+  return { mime: 'application/vnd.code.notebook.error', data: JSON.stringify({ name: words.heading, message: words.message, stack: '' }) };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -92,10 +94,10 @@ export async function run(argv: string[]): Promise<number> {
         }
       } catch (err) {
         const partial = (err as { partialOutput?: OutputItem[] }).partialOutput;
-        cell.outputs = [{ items: [errorItem(err as Error)] }, ...(partial ? [{ items: partial }] : [])];
+        cell.outputs = [{ items: [errorItem(err)] }, ...(partial ? [{ items: partial }] : [])];
         cell.execution = { order: ++order, success: false };
         save();
-        process.stderr.write(`bertnb run: cell ${i + 1} (${step}) failed: ${(err as Error).message}\n`);
+        process.stderr.write(`bertnb run: cell ${i + 1} (${step}) failed: ${cellErrorWords(err).message}\n`);
         failed = true;
         break;
       }

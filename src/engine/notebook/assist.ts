@@ -44,9 +44,17 @@ function tableAt(lines: string[], line: number, step: Step): { table: FieldTable
   return { table, parents };
 }
 
+/**
+ * The schema describes paths for config files ("relative to the config file"); in a notebook the
+ * run resolves them against the notebook's folder, so its help says that instead.
+ */
+export function inNotebook(description: string): string {
+  return description.replace(/\(?relative to the config file\)?/g, (m) => (m.startsWith('(') ? "(relative to the notebook's folder)" : "relative to the notebook's folder"));
+}
+
 export function describeField(_key: string, f: FieldSpec): string {
   const type = f.kind === 'enum' ? f.enum!.join(' | ') : f.kind === 'texts' ? 'text | list of texts' : f.kind;
-  const parts = [f.description, '', `type: ${type}`];
+  const parts = [inNotebook(f.description), '', `type: ${type}`];
   if (f.default !== null && f.default !== undefined && !(typeof f.default === 'object' && Object.keys(f.default as object).length === 0))
     parts.push(`default: ${JSON.stringify(f.default)}`);
   const bounds: string[] = [];
@@ -74,7 +82,10 @@ export function completionsAt(text: string, line: number, character: number): Su
   const before = (lines[line] ?? '').slice(0, character);
   if (line === 0) {
     if (!/^\s*%?[\w-]*$/.test(before)) return [];
-    return STEPS.map((s) => ({ label: `%${s}`, insert: `%${s}`, detail: 'bertnb step', documentation: STEP_DOCS[s], kind: 'step' }));
+    // A step already written in full has nothing left to complete: offering it would make Enter
+    // accept it (a no-op) instead of starting the next line.
+    if (STEPS.some((s) => before.trim() === `%${s}`)) return [];
+    return STEPS.map((s) => ({ label: `%${s}`, insert: `%${s}`, detail: 'bertnb step', documentation: inNotebook(STEP_DOCS[s]), kind: 'step' }));
   }
   const step = stepOf(lines);
   if (!step) return [];
@@ -83,7 +94,10 @@ export function completionsAt(text: string, line: number, character: number): Su
   if (valueMatch) {
     const f = table[valueMatch[1]];
     if (!f) return [];
-    return valueSuggestions(f).map((v) => ({ label: v, insert: v, detail: valueMatch[1], documentation: f.description, kind: 'value' }));
+    const typed = before.slice(before.indexOf(':') + 1).trim();
+    // Same as for steps: a value typed in full is not offered again, so Enter ends the line.
+    if (valueSuggestions(f).includes(typed)) return [];
+    return valueSuggestions(f).map((v) => ({ label: v, insert: v, detail: valueMatch[1], documentation: inNotebook(f.description), kind: 'value' }));
   }
   if (!/^\s*[\w-]*$/.test(before)) return [];
   // Offer keys not yet written at this level.

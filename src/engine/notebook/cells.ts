@@ -3,8 +3,8 @@
 // or value before the cell runs and the headless runner refuses the same cells with the same messages.
 import { parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
 import { STEPS, STEP_FIELDS, isStep, type FieldSpec, type FieldTable, type Step } from './steps';
-import { validateRunConfig, pretrainingFields, yamlValue } from '../../schema';
-import { editDistance } from '../../schema/suggest';
+import { validateRunConfig, pretrainingFields, yamlValue, describeValue, issueText, type ConfigIssue } from '../../schema';
+import { closest, editDistance } from '../../schema/suggest';
 import { INEXACT_INTEGER_MESSAGE } from '../../schema/spec';
 
 export interface CellPosition {
@@ -21,6 +21,8 @@ export interface CellDiagnostic {
   range: CellRange;
   /** Path of the offending key (empty for the step line / syntax errors). */
   path: string[];
+  /** What the underlined text probably should be (a did-you-mean), for a quick fix. */
+  suggestion?: string;
 }
 
 export interface ParsedCell {
@@ -102,7 +104,7 @@ export function parseCell(source: string): ParsedCell {
     const problems = SCHEMA_STEPS.includes(step) ? schemaProblems(step, config) : validateFields(STEP_FIELDS[step], config, `%${step}`);
     for (const p of problems) {
       const [start, end] = rangeOfPath(doc, p.path, p.on ?? 'value', firstLineEnd);
-      diagnostics.push({ message: p.message, severity: p.severity ?? 'error', range: lines.range(start, end), path: p.path });
+      diagnostics.push({ message: p.message, severity: p.severity ?? 'error', range: lines.range(start, end), path: p.path, ...(p.suggestion ? { suggestion: p.suggestion } : {}) });
     }
   }
   return { step, config, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };
@@ -123,16 +125,13 @@ function schemaProblems(step: Step, config: Record<string, unknown>): FieldProbl
     input = { task: 'pretraining', training, pretraining };
   }
   const result = validateRunConfig(input, { requireData: step === 'data' });
-  const toProblem = (severity: 'error' | 'warning') => (i: { path: string; value: unknown; message: string; kind: string }): FieldProblem => {
+  const toProblem = (severity: 'error' | 'warning') => (i: ConfigIssue): FieldProblem => {
     const path = i.path.split('.').slice(1).filter((p) => p !== '');
     const key = path.at(-1);
-    const message =
-      i.kind === 'unknown-key'
-        ? i.message.replace(/^unknown key '([^']+)'/, `unknown key '$1' for %${step}`)
-        : i.kind === 'missing' || !key
-          ? `%${step}: ${key ?? ''} ${i.message}`.replace(/\s+/g, ' ')
-          : `${key}: ${describeValue(i.value)} ${i.message}`;
-    return { path, message, severity, on: i.kind === 'unknown-key' || i.kind === 'missing' ? 'key' : 'value' };
+    // The schema's own words (issueText), as the form and YAML configs show them.
+    const message = i.kind === 'missing' || !key ? `%${step}: ${key ?? ''} ${i.message}`.replace(/\s+/g, ' ') : issueText({ ...i, path: path.join('.') }, `for %${step}`);
+    const on = i.kind === 'unknown-key' || i.kind === 'missing' ? 'key' : 'value';
+    return { path, message, severity, on, ...(i.suggestion ? { suggestion: i.suggestion } : {}) };
   };
   return [...result.errors.map(toProblem('error')), ...result.warnings.map(toProblem('warning'))];
 }
@@ -143,6 +142,7 @@ export interface FieldProblem {
   /** Underline the key (unknown keys) or the value (wrong values). */
   on?: 'key' | 'value';
   severity?: 'error' | 'warning';
+  suggestion?: string;
 }
 
 /** Offsets [start, end) of a key or value at `path`; the step line when the path is not found. */
@@ -175,10 +175,6 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   return best;
 }
 
-function describeValue(v: unknown): string {
-  return typeof v === 'string' ? `'${v}'` : JSON.stringify(v);
-}
-
 /** Validate a config object against a field table: unknown keys, types, ranges, required keys. */
 export function validateFields(fields: FieldTable, config: Record<string, unknown>, where: string, prefix: string[] = []): FieldProblem[] {
   const problems: FieldProblem[] = [];
@@ -196,6 +192,7 @@ export function validateFields(fields: FieldTable, config: Record<string, unknow
       path: [...prefix, key],
       on: 'key',
       message: `unknown key '${key}' for ${where}${near ? ` (did you mean '${near}'?)` : ''}; allowed: ${known.join(', ')}`,
+      ...(near ? { suggestion: near } : {}),
     });
   }
   for (const [key, f] of Object.entries(fields)) {
@@ -211,7 +208,8 @@ export function validateFields(fields: FieldTable, config: Record<string, unknow
       continue;
     }
     const msg = checkValue(f, v);
-    if (msg) problems.push({ path: [...prefix, k], message: `${k}: ${describeValue(v)} ${msg}` });
+    const near = msg && f.kind === 'enum' && typeof v === 'string' ? closest(v, f.enum!) : undefined;
+    if (msg) problems.push({ path: [...prefix, k], message: `${k}: ${describeValue(v)} ${msg}${near ? ` (did you mean '${near}'?)` : ''}`, ...(near ? { suggestion: near } : {}) });
   }
   return problems;
 }

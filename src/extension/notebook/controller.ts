@@ -4,7 +4,7 @@
 // (at most `liveRate` times a second while training).
 import * as vscode from 'vscode';
 import { dirname } from 'node:path';
-import { CellConfigError } from '../../engine/notebook/cells';
+import { cellErrorWords } from '../../engine/notebook/errorWords';
 import { NotebookKernel } from '../../engine/notebook/execute';
 import { isJsonMime, type OutputItem } from '../../engine/notebook/format';
 import { KernelDiedError, type KernelBackend } from '../../engine/notebook/kernel';
@@ -146,11 +146,9 @@ export class BertnbController implements vscode.Disposable {
     } catch (err) {
       await lastWrite;
       const outputs: vscode.NotebookCellOutput[] = [];
-      if (err instanceof CellConfigError) outputs.push(errorOutput('Invalid cell', err.message));
-      else if (err instanceof KernelDiedError) {
-        outputs.push(errorOutput('Kernel died', `${err.message}. The next cell you run starts a fresh kernel (re-run %model and %data first).`));
-        this.forget(notebook, s);
-      } else outputs.push(errorOutput((err as Error).name || 'Error', (err as Error).message));
+      const words = cellErrorWords(err); // plain words, never a class name such as KernelOpError
+      outputs.push(errorOutput(words.heading, words.message));
+      if (err instanceof KernelDiedError) this.forget(notebook, s);
       const partial = (err as { partialOutput?: OutputItem[] }).partialOutput;
       if (partial) outputs.push(toVscodeItems(partial));
       await exec.replaceOutput(outputs);

@@ -1,49 +1,15 @@
-// The `bertnb` cell language: completion, hover and diagnostics, all computed by the engine's cell
+// The `bertnb` cell language: completion and hover (diagnostics: ../diagnostics/register.ts), all computed by the engine's cell
 // parser and field tables (the same ones `bertnb run` validates with) and adapted to vscode types here.
 import * as vscode from 'vscode';
-import { parseCell, type ParsedCell } from '../../engine/notebook/cells';
 import { completionsAt, hoverAt } from '../../engine/notebook/assist';
 import { CELL_LANGUAGE } from './serializer';
+import { registerDiagnostics } from '../diagnostics/register';
 
 const selector: vscode.DocumentSelector = { language: CELL_LANGUAGE };
 
-function toRange(r: { start: { line: number; character: number }; end: { line: number; character: number } }): vscode.Range {
-  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
-}
-
-export function registerCellLanguage(context: vscode.ExtensionContext): vscode.DiagnosticCollection {
-  const diagnostics = vscode.languages.createDiagnosticCollection('bertnb');
-  context.subscriptions.push(diagnostics);
-
-  const refresh = (doc: vscode.TextDocument) => {
-    if (doc.languageId !== CELL_LANGUAGE) return;
-    // An editor listener must never throw: a parser failure becomes one diagnostic on the first line.
-    let parsed: ParsedCell;
-    try {
-      parsed = parseCell(doc.getText());
-    } catch (e) {
-      const range = { start: { line: 0, character: 0 }, end: { line: 0, character: doc.lineAt(0).text.length } };
-      parsed = { config: {}, ok: false, diagnostics: [{ message: `cannot read this cell: ${(e as Error)?.message ?? String(e)}`, severity: 'error', range, path: [] }] };
-    }
-    diagnostics.set(
-      doc.uri,
-      parsed.diagnostics.map((d) => {
-        const diag = new vscode.Diagnostic(
-          toRange(d.range),
-          d.message,
-          d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
-        );
-        diag.source = 'bertnb';
-        return diag;
-      }),
-    );
-  };
-  vscode.workspace.textDocuments.forEach(refresh);
-  context.subscriptions.push(
-    vscode.workspace.onDidOpenTextDocument(refresh),
-    vscode.workspace.onDidChangeTextDocument((e) => refresh(e.document)),
-    vscode.workspace.onDidCloseTextDocument((doc) => diagnostics.delete(doc.uri)),
-  );
+export function registerCellLanguage(context: vscode.ExtensionContext): void {
+  // Diagnostics and quick fixes of cells (and YAML run configs) live with the other diagnostics.
+  registerDiagnostics(context);
 
   const kinds = {
     step: vscode.CompletionItemKind.Keyword,
@@ -58,7 +24,7 @@ export function registerCellLanguage(context: vscode.ExtensionContext): vscode.D
           const line = doc.lineAt(pos.line).text;
           const wordStart = line.slice(0, pos.character).search(/[%\w.-]*$/);
           const range = new vscode.Range(pos.line, wordStart, pos.line, pos.character);
-          return completionsAt(doc.getText(), pos.line, pos.character).map((s) => {
+          const items = completionsAt(doc.getText(), pos.line, pos.character).map((s) => {
             const item = new vscode.CompletionItem(s.label, kinds[s.kind]);
             item.insertText = s.insert;
             item.detail = s.detail;
@@ -67,6 +33,9 @@ export function registerCellLanguage(context: vscode.ExtensionContext): vscode.D
             if (s.kind === 'key') item.command = { command: 'editor.action.triggerSuggest', title: 'values' };
             return item;
           });
+          // Incomplete: asked again on every keystroke, so a step or value typed in full gets no
+          // suggestion and Enter starts a new line instead of accepting the same word.
+          return new vscode.CompletionList(items, true);
         },
       },
       '%',
@@ -81,5 +50,4 @@ export function registerCellLanguage(context: vscode.ExtensionContext): vscode.D
       },
     }),
   );
-  return diagnostics;
 }

@@ -1,8 +1,10 @@
 // The form's view of a document: which schema fields it shows, where each lives in the text, the
 // values the text sets (flat, by schema path) and the schema's complaints. Pure; no vscode.
-import { parseRunConfigText, schemaFields, validateRunConfig, type SchemaField } from '../../schema';
+import { fieldInputValue, issueText, parseRunConfigText, schemaFields, type SchemaField } from '../../schema';
+import { parseCell } from '../../engine/notebook/cells';
+import { maxLengthIssue } from '../../schema/maxLength';
 import type { FieldValue, FormField, FormIssue } from '../../protocol/panels';
-import { cellStep, readConfigValues, type KeyPath } from './configEdit';
+import { applyReplacement, cellStep, formatNumber, readConfigValues, setConfigValue, type KeyPath } from './configEdit';
 
 export type TargetKind = 'cell' | 'file';
 
@@ -39,7 +41,13 @@ export interface FormState {
   syntaxError?: string;
 }
 
-export function formState(kind: TargetKind, text: string): FormState {
+/** The model a config names, as far as the host could find it: its position count bounds data.max_length. */
+export interface ModelLimits {
+  positions: number;
+  model: string;
+}
+
+export function formState(kind: TargetKind, text: string, limits?: ModelLimits): FormState {
   const step = kind === 'cell' ? cellStep(text) : undefined;
   const fields = fieldsFor(kind, step);
   const read = readConfigValues(text);
@@ -49,21 +57,58 @@ export function formState(kind: TargetKind, text: string): FormState {
     const v = getIn(read.values, docPath(kind, f.path));
     if (v !== undefined) values[f.path] = v;
   }
-  let errors: FormIssue[];
+  return { values, errors: formIssues(kind, text, fields, limits) };
+}
+
+/**
+ * The problems of the text in the words the editor's diagnostics use: a cell's diagnostics come from
+ * the cell parser, a file's from the schema's text validator, both worded by the schema (issueText).
+ * Each is placed on the form field it concerns; unknown keys keep their key as the path.
+ */
+function formIssues(kind: TargetKind, text: string, fields: SchemaField[], limits?: ModelLimits): FormIssue[] {
   if (kind === 'file') {
-    errors = parseRunConfigText(text, 'yaml').errors.map((e) => ({ path: e.path, message: e.message }));
-  } else {
-    // Split the flat cell into the tables the schema validates.
-    const byTable: Record<string, Record<string, unknown>> = {};
-    const known = new Set(fields.map((f) => f.key));
-    for (const f of fields) {
-      const [table] = f.path.split('.');
-      if (f.path in values) (byTable[table] ??= {})[f.key] = values[f.path];
-    }
-    errors = validateRunConfig(byTable, { requireData: false }).errors.map((e) => ({ path: e.path, message: e.message }));
-    for (const k of Object.keys(read.values)) if (!known.has(k)) errors.push({ path: k, message: `is not a ${step ?? 'train'} key` });
+    const r = parseRunConfigText(text, 'yaml');
+    const issues = r.errors.map((e) => ({ path: e.path, message: issueText(e) }));
+    const maxLength = getIn(r.raw, ['data', 'max_length']);
+    // Past the model's positions, say so (more useful than the schema's general 8192 bound).
+    const beyond = limits && typeof maxLength === 'number' && maxLength > limits.positions ? maxLengthIssue(maxLength, limits.positions, limits.model) : undefined;
+    return beyond ? [...issues.filter((i) => i.path !== 'data.max_length'), { path: 'data.max_length', message: beyond }] : issues;
   }
-  return { values, errors };
+  const byKey = new Map(fields.map((f) => [f.key, f.path]));
+  return parseCell(text)
+    .diagnostics.filter((d) => d.severity === 'error')
+    .map((d) => ({ path: (d.path.length ? byKey.get(d.path[0]) : undefined) ?? d.path.join('.'), message: d.message }));
+}
+
+export interface FieldCheck {
+  /** The schema's complaint about the typed text, as the diagnostics word it; undefined when it is fine. */
+  message?: string;
+  /** The value the text stands for (undefined: the key would be removed). */
+  value: unknown;
+}
+
+/** Would typing `raw` into the field at `path` leave the text valid? Computed on the text with the edit applied. */
+export function checkFieldText(kind: TargetKind, text: string, path: string, raw: string, limits?: ModelLimits): FieldCheck {
+  const field = fieldsFor(kind, kind === 'cell' ? cellStep(text) : undefined).find((f) => f.path === path);
+  if (!field) return { value: undefined, message: `${path} is not a field of this form` };
+  const value = fieldInputValue(field, raw);
+  let edited = text;
+  try {
+    const r = setConfigValue(text, docPath(kind, path), value);
+    if (r) edited = applyReplacement(text, r);
+  } catch (e) {
+    return { value, message: (e as Error).message };
+  }
+  const issue = formIssues(kind, edited, [field], limits).find((i) => i.path === path || i.path.startsWith(path + '.'));
+  return issue ? { value, message: issue.message } : { value };
+}
+
+/** What the text still holds for a field whose edit was refused, in words: "the cell keeps 5e-05". */
+export function keptValue(kind: TargetKind, text: string, path: string): string {
+  const v = formState(kind, text).values[path];
+  const where = kind === 'cell' ? 'the cell' : 'the file';
+  const shown = typeof v === 'number' ? formatNumber(v) : typeof v === 'string' ? `'${v}'` : JSON.stringify(v);
+  return v === undefined ? `${where} keeps the default` : `${where} keeps ${shown}`;
 }
 
 /** Whether a value from the form has the field's type; the text never receives a wrongly typed value. */

@@ -7,7 +7,8 @@ import type { HyperparamsToHost, HyperparamsToWebview } from '../../protocol/pan
 import { isTrusted, manageTrust } from '../trust/trust';
 import { cellStep, readConfigValues, setConfigValue } from './configEdit';
 import type { PanelContext } from './context';
-import { docPath, fieldsFor, formState, toFormField, valueFits, type TargetKind } from './formModel';
+import { checkFieldText, docPath, fieldsFor, formState, keptValue, toFormField, valueFits, type ModelLimits, type TargetKind } from './formModel';
+import { modelPositions } from './modelPositions';
 import { gate } from './messageGate';
 import { schedulePoints } from './schedulePreview';
 import { countRows } from './trainingRows';
@@ -110,13 +111,24 @@ export class HyperparamsPanel {
 
   private async refresh(): Promise<void> {
     const text = this.target.document.getText();
-    const s = formState(this.target.kind, text);
+    const s = formState(this.target.kind, text, await this.modelLimits(text));
     this.post({ type: 'values', values: s.values, errors: s.errors, syntaxError: s.syntaxError });
     if (s.syntaxError) return;
     const training: Record<string, unknown> = {};
     for (const [path, v] of Object.entries(s.values)) if (path.startsWith('training.')) training[path.slice('training.'.length)] = v;
     const rows = await this.trainingRows(s.values);
     this.post({ type: 'schedule', ...schedulePoints(training, rows ?? DEFAULT_ROWS, rows !== undefined) });
+  }
+
+  /** The position count of the model a config file names (built-in or a readable folder), for data.max_length. */
+  private async modelLimits(text: string): Promise<ModelLimits | undefined> {
+    if (this.target.kind !== 'file') return undefined;
+    const model = readConfigValues(text).values.model;
+    const uri = this.target.document.uri;
+    // A folder's config.json is only read in a trusted workspace; built-in sizes are known without reading.
+    const base = uri.scheme === 'file' ? dirname(uri.fsPath) : undefined;
+    const positions = await modelPositions(model, base, isTrusted());
+    return positions === undefined ? undefined : { positions, model: String(model) };
   }
 
   /** Rows of the training file this config (or the notebook's %data cell) names; undefined when unknown. */
@@ -155,6 +167,8 @@ export class HyperparamsPanel {
       case 'set':
       case 'unset':
         return this.edit(m.path, m.type === 'set' ? m.value : undefined);
+      case 'check':
+        return this.check(m);
     }
   }
 
@@ -163,6 +177,25 @@ export class HyperparamsPanel {
   /** Edits run one after another, each computed on the text the previous one left. */
   private edit(path: string, value: unknown): Promise<void> {
     this.edits = this.edits.then(() => this.applyOne(path, value)).catch((e: unknown) => this.ctx.log.warn(`hyperparameters: editing ${path} failed: ${(e as Error).message}`));
+    return this.edits;
+  }
+
+  /** Typed text checked by the schema, in the queue of edits so it sees the text the last edit left; applied when asked and valid. */
+  private check(m: Extract<HyperparamsToHost, { type: 'check' }>): Promise<void> {
+    this.edits = this.edits
+      .then(async () => {
+        const { kind, document } = this.target;
+        const c = checkFieldText(kind, document.getText(), m.path, m.text, await this.modelLimits(document.getText()));
+        const reply = { type: 'checked', seq: m.seq, path: m.path, text: m.text } as const;
+        if (c.message) {
+          // A rejected edit says so, and what the text still holds, so nobody believes it took.
+          const message = m.apply ? `${c.message}. Not applied: ${keptValue(kind, document.getText(), m.path)}.` : c.message;
+          return this.post({ ...reply, message, applied: false });
+        }
+        if (m.apply) await this.applyOne(m.path, c.value);
+        this.post({ ...reply, applied: m.apply });
+      })
+      .catch((e: unknown) => this.ctx.log.warn(`hyperparameters: checking ${m.path} failed: ${(e as Error).message}`));
     return this.edits;
   }
 

@@ -8,6 +8,9 @@ import { isTrusted, manageTrust } from '../trust/trust';
 import type { PanelContext } from './context';
 import { gate } from './messageGate';
 import { previewEncoding } from './previewEncoding';
+import { vocabPositions } from './modelPositions';
+import { maxLengthIssue } from '../../schema/maxLength';
+import { dirname } from 'node:path';
 import { tokenizerFor } from './tokenizerCache';
 import { createBundlePanel, revealOrCreate } from './webviewSetup';
 
@@ -113,6 +116,13 @@ export class PreviewPanel {
       return;
     }
     this.vocab = vocab;
+    // max_length must fit the model this vocabulary belongs to (bert-base-uncased: 512 positions).
+    const bundled = vocab === BUNDLED;
+    const issue = maxLengthIssue(maxLength, await vocabPositions(path, bundled), bundled ? 'bert-base-uncased' : `the model in ${vscode.workspace.asRelativePath(dirname(path))}`);
+    if (issue) {
+      this.post({ type: 'error', seq, message: issue });
+      return;
+    }
     try {
       const tok = await tokenizerFor(path);
       this.post({ type: 'result', seq, encoding: previewEncoding(tok, text, pair, maxLength), unkId: tok.unkId, maxLength, lowerCase: tok.doLowerCase });

@@ -38,3 +38,10 @@ test('form values are checked against the field type before they reach the text'
   assert.equal(valueFits({ kind: 'string', nullable: true }, null), true);
   assert.equal(valueFits({ kind: 'string', nullable: false }, null), false);
 });
+
+test('an unknown key in a cell gets the validator\'s did-you-mean in the form, not "is not a train key"', () => {
+  const s = formState('cell', '%train\nlerning_rate: 3e-5\n');
+  const e = s.errors.find((x) => x.path === 'lerning_rate');
+  assert.ok(e, JSON.stringify(s.errors));
+  assert.equal(e.message, "unknown key 'lerning_rate' for %train (did you mean 'learning_rate'?)");
+});

@@ -111,13 +111,18 @@ test('schemaFields lists every field once with section, description, default and
   for (const k of Object.keys(trainingFields)) assert.ok(paths.includes(`training.${k}`), k);
   assert.ok(paths.includes('data.split.validation'));
   const lr = fields.find((f) => f.path === 'training.learning_rate')!;
-  assert.equal(lr.section, 'Optimizer');
+  assert.equal(lr.section, 'Essentials');
   assert.equal(lr.default, 5e-5);
   assert.equal(lr.exclusiveMinimum, 0);
   assert.equal(lr.hfTrainingArgument, true);
   assert.equal(fields.find((f) => f.path === 'training.early_stopping_patience')!.hfTrainingArgument, false);
   assert.deepEqual(fields.find((f) => f.path === 'training.lr_scheduler_type')!.enum, ['linear', 'cosine', 'constant', 'constant_with_warmup']);
   for (const f of fields) assert.ok(f.description.length > 10, f.path);
+  // The most-used training keys come first and the do-nothing do_* flags last (the form's order).
+  const at = (p: string) => paths.indexOf(`training.${p}`);
+  assert.deepEqual([at('learning_rate'), at('num_train_epochs'), at('per_device_train_batch_size')], [at('learning_rate'), at('learning_rate') + 1, at('learning_rate') + 2]);
+  for (const p of ['do_train', 'do_eval', 'do_predict']) assert.ok(at(p) > at('num_threads'), p);
+  assert.ok(paths.indexOf('data.train') < at('learning_rate'));
   // Sections appear in a stable order, grouped.
   const order = fields.map((f) => f.section).filter((s, i, a) => a.indexOf(s) === i);
   assert.deepEqual(order, [...order].sort((a, b) => fields.findIndex((f) => f.section === a) - fields.findIndex((f) => f.section === b)));

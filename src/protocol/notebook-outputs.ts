@@ -3,6 +3,8 @@
 // (a breaking change gets a new mime, so old notebooks keep rendering). Owned by the notebook helper;
 // additive to src/protocol.
 
+import type { PlannedSchedule, RunStatus } from './runEvents';
+
 export const NOTEBOOK_MIME = {
   model: 'application/vnd.bertnb.model+json',
   tokens: 'application/vnd.bertnb.tokens+json',
@@ -95,6 +97,12 @@ export interface TrainingOutput {
   pointsReceived: number;
   checkpoint?: string;
   message?: string;
+  /** The run's status in the run store's words (stopped and failed are not `done`); absent in older notebooks. */
+  runStatus?: RunStatus;
+  /** The planned learning-rate schedule (the whole run), to draw ahead of the steps. */
+  schedule?: PlannedSchedule;
+  /** A resumed run: the step it resumed from (series and evals start at step 1 anyway, from its history). */
+  resumedFromStep?: number;
 }
 
 export interface MetricsOutput {

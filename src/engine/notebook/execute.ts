@@ -8,7 +8,9 @@ import { existsSync } from 'node:fs';
 import { CellConfigError, parseCell, textsOf } from './cells';
 import type { NotebookCell, OutputItem } from './format';
 import { KernelOpError, type KernelBackend, type KernelEvent } from './kernel';
-import { RateLimiter, TrainingSeries } from './series';
+import { trainingOutputOf } from './series';
+import { RunStore } from '../runs/store';
+import type { KernelOp, OpArgs, RunRecord } from '../../protocol';
 import { toPlainText } from './text';
 import { modelConfigOverrides } from './steps';
 import {
@@ -27,6 +29,8 @@ export interface CellRunOptions {
   onLog?: (message: string) => void;
   /** Every cell of the notebook as it is now, for `%export format: trainer` (the notebook's whole run). */
   notebookCells?: Array<Pick<NotebookCell, 'kind' | 'source'>>;
+  /** How the run store (the monitor's Stop) stops this cell's training; default: the backend's interrupt. */
+  stop?: () => void;
 }
 
 export interface CellRunResult {
@@ -55,7 +59,17 @@ export interface KernelOptions {
   liveRate?: number;
   /** Points kept in the live chart payload. */
   maxChartPoints?: number;
+  /** The host's run store, where this notebook's trainings are runs like any other; default: one of its own. */
+  store?: RunStore;
+  /** The runs' label in the store (the notebook's name). */
+  label?: string;
 }
+
+/**
+ * A cell's values as op `K`'s arguments. parseCell has checked them against the cell's schema, and the
+ * worker checks what it acts on again: the one place cell values take their op's type.
+ */
+const cellArgs = <K extends KernelOp>(_op: K, values: Record<string, unknown>): OpArgs<K> => values as OpArgs<K>;
 
 export class NotebookKernel {
   /** The %model cell's config (name resolved against cwd when it is a local folder). */
@@ -68,10 +82,14 @@ export class NotebookKernel {
   /** Output of the last completed %pretrain since the %model cell: where a following %train starts (pretrain, then fine-tune). */
   private pretrained: string | undefined;
 
+  readonly store: RunStore;
+
   constructor(
     readonly backend: KernelBackend,
     private readonly opts: KernelOptions,
-  ) {}
+  ) {
+    this.store = opts.store ?? new RunStore({ maxPoints: opts.maxChartPoints, updatesPerSecond: opts.liveRate });
+  }
 
   private abs(p: unknown): string | undefined {
     return typeof p === 'string' && p ? (isAbsolute(p) ? p : resolve(this.opts.cwd, p)) : undefined;
@@ -86,21 +104,21 @@ export class NotebookKernel {
     const log = (e: KernelEvent) => e.kind === 'log' && run.onLog?.(e.message);
     switch (parsed.step) {
       case 'model': {
-        const r = await this.backend.request('model', { cwd, ...c }, log);
+        const r = await this.backend.request('model', cellArgs('model', { cwd, ...c }), log);
         const local = this.abs(c.name);
         this.model = { ...c, name: local && existsSync(local) ? local : c.name };
         this.pretrained = undefined;
         // A folder with config.json is already a usable model for %evaluate/%predict.
         this.modelDir = local && existsSync(resolve(local, 'config.json')) ? local : undefined;
         if (Array.isArray(c.labels)) this.labels = c.labels.map(String);
-        return { items: outputItems('model', r as NotebookOutputPayloads['model']), completed: true };
+        return { items: outputItems('model', r), completed: true };
       }
       case 'tokenize': {
-        const r = await this.backend.request('tokenize', { texts: textsOf(c.text, c.pair), max_length: c.max_length ?? this.data?.max_length ?? null, truncation: c.truncation }, log);
-        return { items: outputItems('tokens', r as NotebookOutputPayloads['tokens']), completed: true };
+        const r = await this.backend.request('tokenize', cellArgs('tokenize', { texts: textsOf(c.text, c.pair), max_length: c.max_length ?? this.data?.max_length ?? null, truncation: c.truncation }), log);
+        return { items: outputItems('tokens', r), completed: true };
       }
       case 'data': {
-        const r = (await this.backend.request('data', { cwd, ...c }, log)) as DataOutput;
+        const r = await this.backend.request('data', cellArgs('data', { cwd, ...c }), log);
         const data: Record<string, unknown> = { ...c };
         for (const k of DATA_FILES) if (c[k]) data[k] = this.abs(c[k]);
         this.data = data;
@@ -115,11 +133,11 @@ export class NotebookKernel {
       case 'predict': {
         const dir = this.requireModelDir('%predict');
         const texts = textsOf(c.text);
-        const r = (await this.backend.request(
+        const r = await this.backend.request(
           'predict',
-          { model: dir, inputs: texts.map(([a, b]) => (b === undefined ? a : [a, b])), maxLength: this.data?.max_length ?? 128 },
+          cellArgs('predict', { model: dir, inputs: texts.map(([a, b]) => (b === undefined ? a : [a, b])), maxLength: this.data?.max_length ?? 128 }),
           log,
-        )) as Array<{ label: string; score: number; scores?: Record<string, number> }>;
+        );
         const labels = r[0]?.scores ? Object.keys(r[0].scores) : this.labels;
         const out: PredictionsOutput = {
           labels,
@@ -129,8 +147,8 @@ export class NotebookKernel {
         return { items: outputItems('predictions', out), completed: true };
       }
       case 'export': {
-        const r = await this.backend.request('export', { cwd, ...c, modelDir: this.modelDir ?? null, cells: run.notebookCells }, log);
-        return { items: outputItems('export', r as NotebookOutputPayloads['export']), completed: true };
+        const r = await this.backend.request('export', cellArgs('export', { cwd, ...c, modelDir: this.modelDir ?? null, cells: run.notebookCells }), log);
+        return { items: outputItems('export', r), completed: true };
       }
     }
   }
@@ -167,79 +185,38 @@ export class NotebookKernel {
 
   private async train(step: 'train' | 'pretrain', cell: Record<string, unknown>, run: CellRunOptions): Promise<CellRunResult> {
     const config = this.runConfig(step, cell);
-    const series = new TrainingSeries(step === 'pretrain' ? 'pretraining' : 'sequence-classification', this.opts.maxChartPoints ?? 400);
-    const epochs = (config.training as Record<string, unknown>).num_train_epochs;
-    series.update({ totalEpochs: typeof epochs === 'number' ? epochs : 3 });
-    const started = Date.now();
-    const live = new RateLimiter(1000 / (this.opts.liveRate ?? 4), () => run.onLiveOutput?.(outputItems('training', series.payload())));
-    let lastCheckpoint: string | undefined;
+    const training = config.training as Record<string, unknown>;
+    const task = step === 'pretrain' ? 'pretraining' : 'sequence-classification';
+    const record = this.store.begin({
+      label: `${this.opts.label ?? 'notebook'} %${step}`, source: 'notebook', task, output_dir: String(training.output_dir), stop: run.stop ?? (() => this.backend.interrupt()),
+    });
+    const live = (r: RunRecord) => r.id === record.id && run.onLiveOutput?.(outputItems('training', trainingOutputOf(r, this.store.maxPoints)));
+    const offLive = this.store.onChange(live);
     const onEvent = (e: KernelEvent) => {
-      switch (e.kind) {
-        case 'progress':
-          if (e.loss !== undefined || e.learningRate !== undefined)
-            series.add({ step: e.step, loss: e.loss, learningRate: e.learningRate, samplesPerSec: e.samplesPerSec });
-          series.update({
-            status: 'running',
-            step: e.step,
-            totalSteps: e.totalSteps,
-            epoch: e.epoch,
-            // max_steps may end training part-way through an epoch: extrapolate where it ends.
-            totalEpochs: e.totalEpochs ?? (e.step > 0 && e.epoch > 0 ? Math.round((100 * e.epoch * e.totalSteps) / e.step) / 100 : undefined),
-            elapsedSec: e.elapsedSec ?? (Date.now() - started) / 1000,
-            etaSec: e.etaSec,
-            samplesPerSec: e.samplesPerSec,
-          });
-          break;
-        case 'eval':
-          series.addEval(e.step, e.epoch, e.metrics);
-          break;
-        case 'checkpoint':
-          lastCheckpoint = e.path;
-          series.update({ checkpoint: e.path });
-          run.onLog?.(`checkpoint ${e.path}`);
-          break;
-        case 'log':
-          run.onLog?.(e.message);
-          break;
-      }
-      live.request();
+      this.store.apply(record.id, e);
+      if (e.kind === 'log') run.onLog?.(e.message);
+      if (e.kind === 'checkpoint') run.onLog?.(`checkpoint ${e.path}`);
     };
     try {
       if (config.model === this.pretrained) run.onLog?.(`starting from the %pretrain result in ${this.pretrained}`);
       // The %model cell's dropout shapes the model %train builds, as it did the one %model showed.
-      const result = await this.backend.request('train', { config, modelOverrides: modelConfigOverrides(this.model) }, onEvent);
-      live.dispose();
-      const r = isRecord(result) ? result : {};
+      const r = await this.backend.request('train', { config, modelOverrides: modelConfigOverrides(this.model) }, onEvent);
+      offLive();
       const stopped = r.status === 'stopped';
-      const checkpoint = (typeof r.lastCheckpoint === 'string' ? r.lastCheckpoint : undefined) ?? lastCheckpoint;
-      if (!stopped && typeof r.outputDir === 'string') {
+      if (!stopped) {
         this.modelDir = r.outputDir;
         if (step === 'pretrain') this.pretrained = r.outputDir;
       }
-      const metrics = isRecord(r.metrics) ? r.metrics : {};
-      const evalMetrics = Object.fromEntries(
-        Object.entries(metrics)
-          .filter(([k, v]) => k.startsWith('eval_') && typeof v === 'number')
-          .map(([k, v]) => [k.slice(5), v as number]),
-      );
-      const p = series.payload();
-      if (!stopped && Object.keys(evalMetrics).length && !p.evals.some((ev) => ev.step === p.step)) series.addEval(p.step, p.epoch, evalMetrics);
-      series.update({
-        status: stopped ? 'stopped' : 'done',
-        elapsedSec: (Date.now() - started) / 1000,
-        etaSec: 0,
-        checkpoint,
-        message: stopped
-          ? `Stopped at step ${p.step}; checkpoint ${checkpoint ?? '(none yet)'}. Run %train again with resume_from_checkpoint: true to continue.`
-          : `${r.status === 'early_stopped' ? 'Stopped early (no improvement). ' : ''}Model saved to ${String(r.outputDir ?? (config.training as Record<string, unknown>).output_dir)}`,
-      });
-      return { items: outputItems('training', series.payload()), completed: !stopped };
+      if (stopped) this.store.note(record.id, `Stopped at step ${record.step}; checkpoint ${r.lastCheckpoint ?? '(none yet)'}. Run %train again with resume_from_checkpoint: true to continue.`);
+      return { items: outputItems('training', trainingOutputOf(record, this.store.maxPoints)), completed: !stopped };
     } catch (err) {
-      live.dispose();
-      series.update({ status: 'failed', message: (err as Error).message, checkpoint: (err as { lastCheckpoint?: string }).lastCheckpoint ?? lastCheckpoint });
+      offLive();
+      this.store.fail(record.id, (err as Error).message, (err as { lastCheckpoint?: string }).lastCheckpoint);
       // The partial chart is still worth keeping next to the error.
-      (err as { partialOutput?: OutputItem[] }).partialOutput = outputItems('training', series.payload());
+      (err as { partialOutput?: OutputItem[] }).partialOutput = outputItems('training', trainingOutputOf(record, this.store.maxPoints));
       throw err;
+    } finally {
+      this.store.flush(record.id);
     }
   }
 
@@ -252,9 +229,9 @@ export class NotebookKernel {
         this.data ? `%evaluate: the %data cell has no ${split} file; set ${split}: there or file: here` : '%evaluate needs data: run a %data cell first or give file:',
       );
     const d = this.data ?? {};
-    const r = (await this.backend.request(
+    const r = await this.backend.request(
       'evaluate',
-      {
+      cellArgs('evaluate', {
         model: dir,
         data: file,
         text_column: d.text_column,
@@ -262,9 +239,9 @@ export class NotebookKernel {
         label_column: d.label_column,
         maxLength: d.max_length ?? 128,
         batchSize: c.per_device_eval_batch_size ?? 64,
-      },
+      }),
       log,
-    )) as Record<string, unknown>;
+    );
     const metrics = Object.fromEntries(Object.entries(r).filter(([k, v]) => typeof v === 'number' && k !== 'examples')) as Record<string, number>;
     const out: MetricsOutput = {
       split: c.file ? String(c.file) : split,

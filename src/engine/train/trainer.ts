@@ -26,6 +26,8 @@ import { trimMetricsLog } from '../runs/metricsLog';
 import { pollStop } from './stopPoll';
 import { checkStepCount } from './stepCount';
 import { checkFreeSpace, checkWritable, fullDiskError, isFullDiskError, saveBytes, writtenByBertnb } from './outputDir';
+import type { RunEvent } from '../../protocol/runEvents';
+import { endMetrics, evalEvent, failedEnd, finite, logEvent, startEvent } from './runEvents';
 
 type Strategy = 'no' | 'steps' | 'epoch';
 
@@ -78,25 +80,9 @@ export interface TrainableModel extends EvalModel {
   readonly config?: ModelShape;
 }
 
-export interface ProgressInfo {
-  step: number;
-  maxSteps: number;
-  epoch: number;
-  loss: number;
-  learning_rate: number;
-  grad_norm: number;
-  samples_per_second: number;
-  steps_per_second: number;
-  eta_seconds: number;
-  elapsed_seconds: number;
-}
-
 export interface TrainerHooks {
-  onProgress?(p: ProgressInfo): void;
-  onLog?(entry: LogEntry): void;
-  onEval?(step: number, metrics: EvalMetrics, epoch: number): void;
-  onCheckpoint?(info: { step: number; path: string }): void;
-  onMessage?(text: string): void;
+  /** The run's events (src/protocol/runEvents.ts): start, progress, eval, checkpoint, log, and end last. */
+  onEvent?(e: RunEvent): void;
   /** Polled after every optimizer step: true → save a checkpoint and return. */
   shouldStop?(): boolean;
   /** Awaited between steps (pause). */
@@ -193,6 +179,7 @@ export async function train(inp: TrainerInputs): Promise<TrainResult> {
     return await trainLoop(inp, onFailure);
   } catch (e) {
     for (const f of onFailure) await f().catch(() => {});
+    inp.hooks?.onEvent?.(failedEnd(e, resolve(inp.args.output_dir), latestCheckpoint(resolve(inp.args.output_dir))));
     // Every checkpoint is built under a temporary name, so a full disk never leaves a half one behind.
     if (isFullDiskError(e)) throw fullDiskError(e, resolve(inp.args.output_dir), latestCheckpoint(resolve(inp.args.output_dir)));
     throw explainMemoryFailure(e);
@@ -202,7 +189,7 @@ export async function train(inp: TrainerInputs): Promise<TrainResult> {
 async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void>>): Promise<TrainResult> {
   const a = inp.args;
   const hooks = inp.hooks ?? {};
-  const say = (t: string) => hooks.onMessage?.(t);
+  const say = (t: string) => hooks.onEvent?.(logEvent(t));
   const outputDir = resolve(a.output_dir);
   checkWritable(outputDir);
   const parameters = inp.model.variables.reduce((n, v) => n + v.variable.size, 0);
@@ -310,6 +297,7 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
   // --- logs ---
   const metricsFile = join(outputDir, 'metrics.jsonl');
   trimMetricsLog(metricsFile, resumeDir ? step : undefined, say);
+  hooks.onEvent?.(startEvent({ outputDir, maxSteps, numTrainEpochs: numEpochs, resumedFrom: step, schedule, metricsFile }));
   const tbOn = a.report_to.some((r) => r === 'all' || r === 'tensorboard');
   const tb = tbOn ? new EventFileWriter(a.logging_dir ? resolve(a.logging_dir) : join(outputDir, 'runs')) : undefined;
   const timings: Timings = { data: 0, forwardBackward: 0, optimizer: 0, logging: 0, evaluation: 0, checkpoint: 0 };
@@ -320,7 +308,6 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
     logHistory.push(entry);
     appendFileSync(metricsFile, JSON.stringify({ ...entry, time: Date.now() / 1000 }) + '\n');
     tb?.scalars(entry.step, tbScalars);
-    hooks.onLog?.(entry);
     timings.logging += now() - t0;
   };
 
@@ -337,7 +324,7 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
     for (const [k, v] of Object.entries(scalars)) entry[`eval_${k}`] = v;
     entry.eval_runtime = now() - t0;
     log(entry, Object.fromEntries(Object.entries(scalars).map(([k, v]) => [`eval/${k}`, v])));
-    hooks.onEval?.(step, m, epochAt(step));
+    hooks.onEvent?.(evalEvent(step, epochAt(step), scalars));
     lastEval = { step, metrics: scalars };
     // Early stopping (HF EarlyStoppingCallback): count evaluations without enough improvement.
     if (a.early_stopping_patience) {
@@ -411,7 +398,7 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
     rotateCheckpoints();
     tb?.flush();
     timings.checkpoint += now() - t0;
-    hooks.onCheckpoint?.({ step, path: dir });
+    hooks.onEvent?.({ kind: 'checkpoint', step, path: dir });
     return dir;
   };
 
@@ -494,16 +481,17 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
       }
       const elapsed = now() - tStart;
       const sps = (step - startStep) / Math.max(1e-9, elapsed);
-      hooks.onProgress?.({
+      hooks.onEvent?.({
+        kind: 'progress',
         step,
-        maxSteps,
+        max_steps: maxSteps,
         epoch: epochAt(step),
-        loss: stepLoss,
-        learning_rate: lr,
-        grad_norm: lastGradNorm,
-        samples_per_second: recentSamples / Math.max(1e-9, recentTime),
-        steps_per_second: sps,
-        eta_seconds: (maxSteps - step) / Math.max(1e-9, sps),
+        loss: finite(stepLoss),
+        learning_rate: finite(lr),
+        grad_norm: finite(lastGradNorm),
+        samples_per_second: finite(recentSamples / Math.max(1e-9, recentTime)),
+        steps_per_second: finite(sps),
+        eta_seconds: finite((maxSteps - step) / Math.max(1e-9, sps)),
         elapsed_seconds: elapsed,
       });
 
@@ -544,6 +532,7 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
       const t0 = now();
       metrics = await evaluateModel(model, inp.eval, evalSpec);
       timings.evaluation += now() - t0;
+      if (lastEval?.step !== step) hooks.onEvent?.(evalEvent(step, epochAt(step), scalarMetrics(metrics)));
     }
     // The final model goes into output_dir itself (HF trainer.save_model()), file by file atomically.
     const t0 = now();
@@ -562,7 +551,7 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
   if (heap) say(`WASM heap: ${(heap / 2 ** 30).toFixed(2)} GiB at its peak (limit 4 GiB)`);
   const elapsed = now() - tStart;
   if (finalModelSaved) say(`final model saved to ${outputDir}`);
-  return {
+  const result: TrainResult = {
     status,
     globalStep: step,
     epoch: epochAt(step),
@@ -576,4 +565,9 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
     timings,
     model,
   };
+  hooks.onEvent?.({
+    kind: 'end', reason: status, step, epoch: epochAt(step), output_dir: outputDir, metrics: endMetrics({ ...result, metrics: metrics && scalarMetrics(metrics) }),
+    best_model_checkpoint: bestCheckpoint ?? null, last_checkpoint: lastCheckpoint ?? null,
+  });
+  return result;
 }

@@ -8,10 +8,13 @@ import { BertnbSerializer, NOTEBOOK_TYPE, toNotebookData } from './serializer';
 import { registerCellLanguage } from './language';
 import { BertnbController, type BackendFactory } from './controller';
 import { processBackendFactory } from './backend';
+import type { RunStore } from '../../engine/runs/store';
 
 export interface NotebookOptions {
   /** Where kernels come from; default: one training child process per notebook. */
   createBackend?: BackendFactory;
+  /** The window's run store: notebook trainings are runs in it (the monitor shows and stops them). */
+  store?: RunStore;
 }
 
 export function registerNotebook(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, opts: NotebookOptions = {}): void {
@@ -19,7 +22,7 @@ export function registerNotebook(context: vscode.ExtensionContext, log: vscode.L
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new BertnbSerializer(), { transientOutputs: false }),
   );
   registerCellLanguage(context);
-  const controller = new BertnbController(opts.createBackend ?? processBackendFactory(context, log), log);
+  const controller = new BertnbController(opts.createBackend ?? processBackendFactory(context, log), log, 4, opts.store);
   context.subscriptions.push(controller);
 
   const activeNotebook = () => {

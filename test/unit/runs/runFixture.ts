@@ -48,7 +48,7 @@ export function tinyRunConfig(files: { modelDir: string; trainCsv: string }, tra
 
 /** runTraining in this process; `messages` collects what the worker would send to the host. */
 export async function runInProcess(config: RunConfig, messages: WorkerToHost[] = [], signal = new AbortController().signal): Promise<RunOutcome> {
-  const outcome = await runTraining(structuredClone(config), { send: (m) => messages.push(m), signal, waitWhilePaused: async () => {} });
+  const outcome = await runTraining(structuredClone(config), { send: (m) => messages.push(m), signal, waitWhilePaused: async () => {}, state: {} });
   (outcome.result.model as { dispose?: () => void }).dispose?.();
   return outcome;
 }

@@ -9,6 +9,7 @@ import { TrainingProcess } from '../../worker/client';
 import { formatDuration, type RunEvent, type RunRecord } from '../../protocol';
 import { formatDataProgress } from '../../engine/data/progress';
 import { RunStore } from '../../engine/runs/store';
+import { feedStore } from '../../engine/runs/feed';
 
 const HELP = `usage: bertnb train CONFIG [--resume [CHECKPOINT]] [--backend auto|webgpu|wasm|cpu|tensorflow|tensorflow-gpu]
 
@@ -88,14 +89,13 @@ export async function run(argv: string[]): Promise<number> {
         log(formatDataProgress(m));
         break;
       case 'run':
-        store.apply(runId, m.event);
         say(m.event);
         break;
       case 'error':
         error = m.message;
-        store.fail(runId, m.message, m.lastCheckpoint);
         break;
     }
+    feedStore(store, runId, m);
   });
 
   let interrupts = 0;

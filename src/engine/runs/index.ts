@@ -11,3 +11,4 @@ export { LOCK_FILE, RunLockedError, acquireRunLock, type LockOwner, type RunLock
 export { RunStore, type BeginOptions, type RunStoreOptions } from './store';
 export { compactKeepingExtremes } from './compact';
 export { RateLimiter } from './rateLimit';
+export { feedStore } from './feed';

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { RunConfig } from '../../schema';
 import { toWorker, type WorkerToHost } from '../../protocol/worker';
 import { isEnded } from '../../protocol';
-import { formatDataProgress } from '../../engine/data/progress';
+import { feedStore } from '../../engine/runs/feed';
 import type { RunStore } from '../../engine/runs/store';
 import type { ExitInfo, TrainingProcess } from '../../worker/client';
 import { BackgroundTrainingProcess } from '../backend/backgroundProcess';
@@ -69,31 +69,13 @@ export class TrainingSession implements vscode.Disposable {
   }
 
   private onMessage(id: string, m: WorkerToHost): void {
-    switch (m.type) {
-      case 'ready':
-        this.store.note(id, `backend: ${m.backend.name}`);
-        break;
-      case 'state':
-        if (m.state === 'running' || m.state === 'paused' || m.state === 'stopping') this.store.setStatus(id, m.state);
-        break;
-      case 'dataProgress':
-        this.store.note(id, formatDataProgress(m));
-        break;
-      case 'run':
-        this.store.apply(id, m.event);
-        if (m.event.kind === 'log') this.log.info(`[train] ${m.event.message}`);
-        // The run is over: the child has nothing left to do.
-        if (m.event.kind === 'end') this.proc?.disconnect();
-        break;
-      case 'log':
-        this.log.info(`[train] ${m.message}`);
-        if (m.level === 'warn' || m.level === 'error') this.store.note(id, m.message);
-        break;
-      case 'error':
-        this.log.error(`[train] ${m.message}${m.stack ? `\n${m.stack}` : ''}`);
-        this.store.fail(id, m.message, m.lastCheckpoint);
-        break;
-    }
+    feedStore(this.store, id, m);
+    if (m.type === 'ready') this.store.note(id, `backend: ${m.backend.name}`);
+    if (m.type === 'log') this.log.info(`[train] ${m.message}`);
+    if (m.type === 'run' && m.event.kind === 'log') this.log.info(`[train] ${m.event.message}`);
+    if (m.type === 'error') this.log.error(`[train] ${m.message}${m.stack ? `\n${m.stack}` : ''}`);
+    // The run is over: the child has nothing left to do.
+    if (m.type === 'run' && m.event.kind === 'end') this.proc?.disconnect();
   }
 
   /**

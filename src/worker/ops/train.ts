@@ -46,7 +46,8 @@ export async function runTraining(rawConfig: unknown, ctx: OpContext, resumeFrom
   if (!v.ok || !v.config) throw new Error(`invalid run config:\n${v.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
   const config: RunConfig = v.config;
   if (resumeFromCheckpoint !== undefined) config.training.resume_from_checkpoint = resumeFromCheckpoint;
-  const info = (message: string) => ctx.send(toHost('run', { event: { kind: 'log', level: message.startsWith('warning') ? 'warn' : 'info', message } }));
+  // Before the trainer starts (the folder, the data): the worker's own log lines.
+  const info = (message: string) => ctx.send(toHost('log', { level: message.startsWith('warning') ? 'warn' : 'info', message }));
   // The folder is checked and locked before the data is read: a refused run says so at once.
   const release = claimOutputDir(resolve(config.training.output_dir), { overwrite: config.training.overwrite_output_dir, say: info });
   try {

@@ -13,7 +13,7 @@ import { listCheckpoints } from '../../../src/engine/train/trainer';
 import { TrainingProcess } from '../../../src/worker/client';
 import { RunStore } from '../../../src/engine/runs/store';
 import type { WorkerToHost } from '../../../src/protocol';
-import { runInProcess, tinyRunConfig, tinyRunFiles } from './runFixture';
+import { runInProcess, tinyRunConfig, tinyRunFiles, logMessage } from './runFixture';
 
 const root = mkdtempSync(join(tmpdir(), 'bertnb-lock-'));
 const workerPath = join(__dirname, '..', '..', '..', 'src', 'worker', 'main.ts');
@@ -176,6 +176,6 @@ test('SIGTERM releases the lock; a SIGKILLed run\'s lock is taken over by the ne
   const messages: WorkerToHost[] = [];
   const r = await runInProcess(tinyRunConfig(files, { output_dir: dir, max_steps: 2, resume_from_checkpoint: true }), messages);
   assert.ok(r.result.globalStep >= 2);
-  assert.ok(messages.some((m) => m.type === 'log' && /took over the lock of .* is no longer running/.test(m.message)), 'the next run says it took the stale lock over');
+  assert.ok(messages.some((m) => /took over the lock of .* is no longer running/.test(logMessage(m) ?? '')), 'the next run says it took the stale lock over');
   assert.ok(!existsSync(join(dir, LOCK_FILE)));
 });

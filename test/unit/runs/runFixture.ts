@@ -69,3 +69,10 @@ export function treeDigest(dir: string): Record<string, string> {
   walk(dir, '');
   return out;
 }
+
+/** The text of a log line the worker sent: its own (`log`) or the trainer's (a `run` event of kind log). */
+export function logMessage(m: WorkerToHost): string | undefined {
+  if (m.type === 'log') return m.message;
+  if (m.type === 'run' && m.event.kind === 'log') return m.event.message;
+  return undefined;
+}

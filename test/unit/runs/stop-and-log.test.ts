@@ -12,7 +12,7 @@ import { TrainingProcess } from '../../../src/worker/client';
 import { LOCK_FILE } from '../../../src/engine/runs/lock';
 import type { WorkerToHost } from '../../../src/protocol';
 import { useWasm, tinyConfig, sentimentExamples, loopArgs, saveFolder, loadFolder } from '../train/helpers';
-import { runInProcess, tinyRunConfig, tinyRunFiles } from './runFixture';
+import { runInProcess, tinyRunConfig, tinyRunFiles, logMessage } from './runFixture';
 
 const root = mkdtempSync(join(tmpdir(), 'bertnb-stop-'));
 const workerPath = join(__dirname, '..', '..', '..', 'src', 'worker', 'main.ts');
@@ -106,7 +106,7 @@ test('a torn last line of metrics.jsonl: resume works and says it dropped the li
   const messages: WorkerToHost[] = [];
   const r = await runInProcess(tinyRunConfig(files, { output_dir: dir, max_steps: 4, resume_from_checkpoint: true }), messages);
   assert.equal(r.result.globalStep, 4);
-  assert.ok(messages.some((m) => m.type === 'log' && /dropped a torn last line \(line \d+\) of .*metrics\.jsonl/.test(m.message)), 'the run says what it dropped');
+  assert.ok(messages.some((m) => /dropped a torn last line \(line \d+\) of .*metrics\.jsonl/.test(logMessage(m) ?? '')), 'the run says what it dropped');
   const steps = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
   assert.deepEqual(steps, [1, 2, 3, 4]);
   assert.ok(existsSync(join(dir, 'checkpoint-4')));

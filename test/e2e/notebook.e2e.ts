@@ -273,20 +273,20 @@ test('notebook: Stop leaves a checkpoint and resume_from_checkpoint: true contin
       assert.match((await frame.locator('.bn.training .message').first().textContent()) ?? '', new RegExp(`checkpoint.*checkpoint-${stoppedAt}`));
       assert.equal((await trainingViews(vs)).length, 1, 'the queued resume cell did not start after the stop');
 
-      // Run the resume cell only: its chart starts after the checkpoint (a run from scratch starts at step 1).
+      // Run the resume cell only: its chart continues the stopped run's curve (history from the run folder, from step 1).
       await focusCell(vs, 3);
       await vs.runCommand('Notebook: Execute Cell');
       const log = await vs.waitForOutput(/resumed from .*checkpoint-\d+ at step \d+/, undefined, 300_000);
       assert.match(log, new RegExp(`resumed from .*checkpoint-${stoppedAt} at step ${stoppedAt}`));
-      const resumed = await vs.waitFor('the resumed chart to run from after the checkpoint', () => view(3, (v) => v.status === 'running' && v.firstStep > stoppedAt), 300_000);
-      assert.equal(resumed.firstStep, stoppedAt + 1, 'the resumed run continues at the step after the checkpoint');
-      // A few more steps, so the picture shows lines rather than a first dot.
-      await vs.waitFor('the resumed chart to grow', () => view(3, (v) => v.firstStep > stoppedAt && (v.points >= 4 || v.status !== 'running')), 120_000);
+      const resumed = await vs.waitFor('the resumed chart to run past the checkpoint', () => view(3, (v) => v.status === 'running' && v.points > stoppedAt), 300_000);
+      assert.equal(resumed.firstStep, 1, 'the resumed run\'s chart holds its history from step 1');
+      // A few more steps, so the picture shows new lines after the history.
+      await vs.waitFor('the resumed chart to grow', () => view(3, (v) => v.points >= stoppedAt + 4 || v.status !== 'running'), 120_000);
       await vs.screenshot('notebook-resumed');
 
       // Interrupt the resumed run with VS Code's own Interrupt button: it stops cleanly with a newer checkpoint.
       await vs.page.locator('.notebook-toolbar-container .action-item', { hasText: /^\s*Interrupt\s*$/ }).first().click();
-      await vs.waitFor('the resumed run to show "stopped"', () => view(3, (v) => v.status === 'stopped' && v.firstStep > stoppedAt), 120_000);
+      await vs.waitFor('the resumed run to show "stopped"', () => view(3, (v) => v.status === 'stopped' && v.points > stoppedAt), 120_000);
       assert.ok(Math.max(...checkpoints()) > stoppedAt, `the interrupted resumed run saved a newer checkpoint (${checkpoints().join(', ')})`);
       assert.deepEqual(await vs.errorNotifications(), []);
     },

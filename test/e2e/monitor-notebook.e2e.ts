@@ -65,8 +65,16 @@ test('a notebook training shows in the monitor and the status bar, stops from th
       assert.equal(await ended.locator('.codicon-debug-stop').count(), 1, 'the stop icon');
       assert.equal(await ended.locator('.codicon-check, .codicon-pass').count(), 0, 'no check mark on a stopped run');
 
-      // The cell's own output agrees.
-      const cell = await vs.frameWith('.bn.training[data-status="stopped"]', 60_000);
+      // The cell's own output agrees (the notebook draws outputs of cells on screen only: scroll to it).
+      const list = vs.page.locator('.notebook-editor .monaco-list').first();
+      const cell = await until('the %train cell\'s output to show stopped', async () => {
+        const box = await list.boundingBox();
+        if (box) {
+          await vs.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+          await vs.page.mouse.wheel(0, 600);
+        }
+        return vs.frameWith('.bn.training[data-status="stopped"]', 1_000).catch(() => undefined);
+      }, 60_000);
       assert.equal(await cell.locator('.bn.training[data-status="stopped"]').count(), 1);
       await vs.screenshot('monitor-notebook-stopped');
       assert.deepEqual(await vs.errorNotifications(), []);

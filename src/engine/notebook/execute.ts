@@ -15,7 +15,6 @@ import { toPlainText } from './text';
 import { modelConfigOverrides } from './steps';
 import {
   NOTEBOOK_MIME,
-  type DataOutput,
   type MetricsOutput,
   type NotebookOutputKind,
   type NotebookOutputPayloads,
@@ -44,10 +43,6 @@ export function outputItems<K extends NotebookOutputKind>(kind: K, payload: Note
     { mime: NOTEBOOK_MIME[kind], data: payload },
     { mime: 'text/plain', data: toPlainText(kind, payload) },
   ];
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 const DATA_FILES = ['train', 'validation', 'test'] as const;

@@ -179,10 +179,11 @@ export async function train(inp: TrainerInputs): Promise<TrainResult> {
     return await trainLoop(inp, onFailure);
   } catch (e) {
     for (const f of onFailure) await f().catch(() => {});
-    inp.hooks?.onEvent?.(failedEnd(e, resolve(inp.args.output_dir), latestCheckpoint(resolve(inp.args.output_dir))));
+    const out = resolve(inp.args.output_dir);
     // Every checkpoint is built under a temporary name, so a full disk never leaves a half one behind.
-    if (isFullDiskError(e)) throw fullDiskError(e, resolve(inp.args.output_dir), latestCheckpoint(resolve(inp.args.output_dir)));
-    throw explainMemoryFailure(e);
+    const err = isFullDiskError(e) ? fullDiskError(e, out, latestCheckpoint(out)) : explainMemoryFailure(e);
+    inp.hooks?.onEvent?.(failedEnd(err, out, latestCheckpoint(out)));
+    throw err;
   }
 }
 

@@ -4,6 +4,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunConfig } from '../schema/types';
 import { parseWorkerToHost, toWorker, type HostToWorker, type KernelOp, type OpArgs, type OpRequest, type OpResult, type WorkerToHost, type WorkerToHostOf } from '../protocol';
 
 /** How long a request may take, and how to abandon it. */
@@ -176,8 +177,8 @@ export class TrainingProcess {
     return true;
   }
 
-  startTraining(config: unknown, resumeFromCheckpoint?: string | boolean): boolean {
-    return this.send(toWorker('start', { config: config as never, ...(resumeFromCheckpoint !== undefined ? { resumeFromCheckpoint } : {}) }));
+  startTraining(config: RunConfig, resumeFromCheckpoint?: string | boolean): boolean {
+    return this.send(toWorker('start', { config, ...(resumeFromCheckpoint !== undefined ? { resumeFromCheckpoint } : {}) }));
   }
 
   pause(): boolean {

@@ -140,7 +140,7 @@ test('SIGKILL at random moments, resume each time: same final model as an uninte
   });
   proc.startTraining(cfg);
   const d = await bounded(done, 'final run: done');
-  assert.equal(d.stopped, false);
+  assert.equal(d.reason, 'completed');
   const exit = await bounded(proc.stop(), 'final run: exit after stop');
   assert.equal(exit.code, 0);
   assertCheckpointsIntact(runDir);

@@ -202,7 +202,8 @@ export class RunStore {
   }
 
   private changed(entry: Entry, now: boolean): void {
-    entry.record.updated_at = Math.max(Date.now(), entry.record.updated_at);
+    // A run on disk keeps its folder's time (the newest run written first); a live run is newest now.
+    if (entry.record.source !== 'disk') entry.record.updated_at = Math.max(Date.now(), entry.record.updated_at);
     if (now) entry.limiter.flush();
     else entry.limiter.request();
   }

@@ -144,3 +144,24 @@ test('one duration format', () => {
   assert.equal(formatDuration(3725), '1h 02m');
   assert.equal(formatDuration(null), '–');
 });
+
+test('a run found on disk (bertnb or HF Trainer) is a record too: curve, evaluations, checkpoints, its own time', () => {
+  const store = new RunStore();
+  const base = {
+    kind: 'hf-trainer' as const, globalStep: 20, maxSteps: 20, epoch: 2, numTrainEpochs: 2, bestCheckpoint: null, bestMetric: null, hasLogs: false, source: 'x',
+    finalMetrics: { eval_accuracy: 0.9 }, points: [{ step: 10, loss: 0.5, learning_rate: 1e-5 }, { step: 10, eval_accuracy: 0.8 }, { step: 20, loss: 0.3, eval_accuracy: 0.9 }],
+  };
+  const done = store.addFromDisk({ ...base, id: '/r/a', dir: '/r/a', label: 'a', updatedAt: '2026-01-02T00:00:00.000Z', checkpoints: [{ step: 20, path: '/r/a/checkpoint-20' }], hasFinalModel: true });
+  const stopped = store.addFromDisk({ ...base, id: '/r/b', dir: '/r/b', label: 'b', updatedAt: '2026-01-03T00:00:00.000Z', checkpoints: [{ step: 10, path: '/r/b/checkpoint-10' }], hasFinalModel: false });
+  assert.equal(done.status, 'completed');
+  assert.equal(stopped.status, 'stopped');
+  assert.equal(done.format, 'hf-trainer');
+  assert.deepEqual(done.points.map((p) => p.step), [10, 20]);
+  assert.deepEqual(done.evals.map((e) => [e.step, e.metrics.eval_accuracy]), [[10, 0.8], [20, 0.9]]);
+  assert.equal(done.last_checkpoint, '/r/a/checkpoint-20');
+  assert.deepEqual(store.list('disk').map((r) => r.label), ['b', 'a'], 'newest folder first, by its own time');
+  assert.equal(store.current(), undefined, 'a run on disk is not the one the monitor shows live');
+  assert.equal(store.addFromDisk({ ...base, id: '/r/a', dir: '/r/a', label: 'a', updatedAt: '2026-01-04T00:00:00.000Z', checkpoints: [], hasFinalModel: true }).id, done.id);
+  assert.equal(store.list('disk').length, 2, 'found again: refreshed, not added twice');
+  store.dispose();
+});

@@ -21,7 +21,8 @@ function opsPerSecond(fn: () => void, minMs = 300): number {
 }
 
 export async function bench(): Promise<BenchRow[]> {
-  const msg = toHost('progress', { step: 120, maxSteps: 9000, epoch: 0.4, loss: 0.6931, learningRate: 4.9e-5, samplesPerSecond: 31.2, etaSeconds: 812, gradNorm: 1.3 });
+  const event = { kind: 'progress', step: 120, max_steps: 9000, epoch: 0.4, loss: 0.6931, learning_rate: 4.9e-5, grad_norm: 1.3, samples_per_second: 31.2, steps_per_second: 3.9, eta_seconds: 812, elapsed_seconds: 31 } as const;
+  const msg = toHost('run', { event });
   const wire = JSON.stringify(msg);
   const parsed = JSON.parse(wire);
   let sink = 0;
@@ -29,7 +30,7 @@ export async function bench(): Promise<BenchRow[]> {
     sink += parseWorkerToHost(parsed).ok ? 1 : 0;
   });
   const decode = opsPerSecond(() => {
-    sink += JSON.parse(wire).step;
+    sink += JSON.parse(wire).event.step;
   });
 
   const config = { data: { train: 'train.csv', validation: 'dev.csv' }, training: { learning_rate: 3e-5, num_train_epochs: 3, eval_strategy: 'epoch', save_strategy: 'epoch', load_best_model_at_end: true, early_stopping_patience: 2 } };

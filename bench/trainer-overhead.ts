@@ -75,7 +75,8 @@ export async function bench(): Promise<BenchRow[]> {
     saveModel: async () => {},
     loadModel: async () => model,
     hooks: {
-      onProgress: () => {
+      onEvent: (e) => {
+        if (e.kind !== 'progress') return;
         steps++;
         sample();
         if (steps === 1) firstStepDone = performance.now();

@@ -135,7 +135,8 @@ export async function trainerSteps(name: string, batch: number, seq: number, ste
     saveModel: async () => {},
     loadModel: async () => model,
     hooks: {
-      onProgress: () => {
+      onEvent: (e) => {
+        if (e.kind !== 'progress') return;
         stamps.push(ms());
         counts.push(tf.memory().numTensors);
       },

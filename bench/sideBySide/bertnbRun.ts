@@ -121,9 +121,9 @@ export async function runBertnb(spec: BertnbRunSpec): Promise<BertnbRunResult> {
       proc.onMessage((m) => {
         if (m.type === 'log') messages.push(m.message);
         if (m.type === 'error') error = m.message;
-        if (m.type !== 'progress') return;
+        if (m.type !== 'run' || m.event.kind !== 'progress') return;
         stamps.push(performance.now());
-        if (m.step >= totalSteps) {
+        if (m.event.step >= totalSteps) {
           clearTimeout(timer);
           done({ ok: true });
         }

@@ -1,42 +1,23 @@
 // A notebook kernel backend that runs the worker's ops in this process (no child): for `bertnb run
-// --in-process` and tests. Same ops, same protocol messages (translated to kernel events) as the child.
-import { ops, type OpContext } from '../worker/ops';
-import type { WorkerToHost } from '../protocol';
-import { formatDataProgress } from '../engine/data/progress';
-import { KernelOpError, type KernelBackend, type KernelEvent, type KernelOp } from '../engine/notebook/kernel';
+// --in-process` and tests. Same ops, same messages, same events (eventOf) as the child process.
+import { runOp, type KernelState, type OpContext } from '../worker/ops';
+import type { KernelOp, OpArgs, OpResult, WorkerToHost } from '../protocol';
+import { eventOf } from '../engine/notebook/processBackend';
+import { KernelOpError, type KernelBackend, type KernelEvent } from '../engine/notebook/kernel';
 
 export class InProcessKernelBackend implements KernelBackend {
   private abort: AbortController | undefined;
-  private lastEpoch = 0;
+  private readonly state: KernelState = {};
 
-  async request(op: KernelOp, args: Record<string, unknown>, onEvent: (e: KernelEvent) => void): Promise<unknown> {
-    const handler = ops[op];
-    if (!handler) throw new KernelOpError(`unknown op '${op}'`);
+  async request<K extends KernelOp>(op: K, args: OpArgs<K>, onEvent: (e: KernelEvent) => void): Promise<OpResult<K>> {
     this.abort = new AbortController();
-    this.lastEpoch = 0;
     const send = (m: WorkerToHost) => {
-      switch (m.type) {
-        case 'progress':
-          this.lastEpoch = m.epoch;
-          onEvent({ kind: 'progress', step: m.step, totalSteps: m.maxSteps, epoch: m.epoch, loss: m.loss ?? undefined, learningRate: m.learningRate ?? undefined, samplesPerSec: m.samplesPerSecond ?? undefined, etaSec: m.etaSeconds ?? undefined });
-          break;
-        case 'eval':
-          onEvent({ kind: 'eval', step: m.step, epoch: this.lastEpoch, metrics: Object.fromEntries(Object.entries(m.metrics).filter(([, v]) => typeof v === 'number')) as Record<string, number> });
-          break;
-        case 'checkpoint':
-          onEvent({ kind: 'checkpoint', step: m.step, path: m.path });
-          break;
-        case 'log':
-          if (m.level !== 'debug') onEvent({ kind: 'log', level: m.level, message: m.message });
-          break;
-        case 'dataProgress':
-          onEvent({ kind: 'log', level: 'info', message: formatDataProgress(m) });
-          break;
-      }
+      const e = eventOf(m);
+      if (e) onEvent(e);
     };
-    const ctx: OpContext = { send, signal: this.abort.signal, waitWhilePaused: async () => undefined };
+    const ctx: OpContext = { send, signal: this.abort.signal, waitWhilePaused: async () => undefined, state: this.state };
     try {
-      return await handler(args, ctx);
+      return await runOp(op, args, ctx);
     } catch (err) {
       throw new KernelOpError((err as Error).message);
     } finally {

@@ -2,9 +2,10 @@
 // them, the notebook file stores them, webview/renderer draws them. Versioned by the mime type name
 // (a breaking change gets a new mime, so old notebooks keep rendering). Owned by the notebook helper;
 // additive to src/protocol.
-import type { PlannedSchedule } from './runEvents';
 
 import type { EvalErrorRow, EvaluationReport, RunWarning } from './evaluation';
+
+import type { PlannedSchedule, RunStatus } from './runEvents';
 
 export const NOTEBOOK_MIME = {
   model: 'application/vnd.bertnb.model+json',
@@ -113,6 +114,8 @@ export interface TrainingOutput {
   pointsReceived: number;
   checkpoint?: string;
   message?: string;
+  /** The run's status in the run store's words (stopped and failed are not `done`); absent in older notebooks. */
+  runStatus?: RunStatus;
   /** The whole planned learning-rate schedule (re-planned on resume), drawn ahead of the steps. */
   schedule?: PlannedSchedule;
   /** Best checkpoint, early stop and the step a resumed run continued from. */

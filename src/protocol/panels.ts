@@ -99,16 +99,15 @@ export type HyperparamsToWebview =
   /** The answer to `check`: the schema's message (none: the text is fine) and whether the edit was made. */
   | { type: 'checked'; seq: number; path: string; text: string; message?: string; applied: boolean };
 
-export interface RunPoint {
-  step: number;
-  loss?: number;
-  learning_rate?: number;
-  [metric: string]: number | undefined;
-}
+import type { PlannedSchedule, RunPoint, RunStatus } from './runEvents';
+export type { RunPoint } from './runEvents';
+/** The monitor's running (or last) run: a view of its record in the run store. */
 export interface LiveRunView {
   id: string;
   label: string;
-  status: 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'failed' | 'stopped';
+  status: RunStatus;
+  /** notebook runs say so (their Stop stops the notebook's cell). */
+  source?: string;
   step: number;
   maxSteps: number;
   epoch: number;
@@ -117,6 +116,9 @@ export interface LiveRunView {
   message?: string;
   lastCheckpoint?: string;
   metrics: Record<string, number>;
+  /** The planned learning-rate schedule, to draw ahead of the steps. */
+  schedule?: PlannedSchedule;
+  resumedFromStep?: number;
 }
 export interface PastRunView {
   id: string;

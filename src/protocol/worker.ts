@@ -6,21 +6,27 @@
 // non-finite (loss, grad norm, ETA, metric values) are typed `number | null`.
 import type { RunConfig } from '../schema/types';
 import {
-  any, bool, checkShape, compileShape, int, nonNegInt, num, numberRecord, numOrNull, nullable, object, oneOf, opt, str,
+  any, bool, checkShape, compileShape, int, nonNegInt, nullable, numOrNull, object, oneOf, opt, str,
   type Check, type CompiledShape, type Optional, type ParseResult, type Shape,
 } from './check';
+import { KERNEL_OPS, type KernelOp, type OpArgs } from './kernelOps';
+import { runEventCheck } from './runEventCheck';
+import type { RunEvent } from './runEvents';
 import { PROTOCOL_VERSION } from './version';
+
+/** A kernel op request: the op's name and its arguments, typed together (src/protocol/kernelOps.ts). */
+export type OpRequest = { [K in KernelOp]: { id: number; op: K; args: OpArgs<K> } }[KernelOp];
 
 // ---------- host → worker ----------
 export interface HostToWorkerMap {
   /** Start a training run. `config` is validated again by the worker (validateRunConfig). */
   start: { config: RunConfig; resumeFromCheckpoint?: string | boolean; runId?: string };
-  /** Finish the current step, save a checkpoint, send `done` (stopped: true), exit 0. */
+  /** Finish the current step, save a checkpoint, send the run's `end` (reason stopped), exit 0. */
   stop: Record<string, never>;
   pause: Record<string, never>;
   resume: Record<string, never>;
-  /** A notebook kernel operation (train, evaluate, predict, model, tokenize, data, export…). */
-  request: { id: number; op: string; args: unknown };
+  /** A kernel operation (train, evaluate, predict, model, tokenize, data, export). */
+  request: OpRequest;
   /** Ask the worker to abandon request `id` (it still answers it, with ok: false). */
   cancel: { id: number };
 }
@@ -32,22 +38,11 @@ export type WorkerState = 'idle' | 'running' | 'paused' | 'stopping';
 export interface WorkerToHostMap {
   ready: { backend: { name: string; reason: string }; pid: number };
   state: { state: WorkerState };
-  progress: {
-    step: number;
-    maxSteps: number;
-    epoch: number;
-    loss: number | null;
-    learningRate: number | null;
-    samplesPerSecond: number | null;
-    etaSeconds: number | null;
-    gradNorm?: number | null;
-  };
+  /** One event of the running training (src/protocol/runEvents.ts), carried as the trainer made it. */
+  run: { event: RunEvent };
   log: { level: LogLevel; message: string };
   /** Reading the data before training: bytes of the file read so far, rows kept, seconds left (null until known). */
   dataProgress: { role: string; bytes: number; totalBytes: number; rows: number; etaSeconds: number | null };
-  eval: { step: number; epoch: number; metrics: Record<string, number | null> };
-  checkpoint: { step: number; path: string };
-  done: { outputDir: string; metrics: Record<string, number | null>; bestCheckpoint: string | null; stopped: boolean };
   error: { message: string; lastCheckpoint: string | null; stack?: string };
   /** Answer to `request` with the same id: ok with a result, or not ok with an error message. */
   response: { id: number; ok: boolean; result?: unknown; error?: string };
@@ -66,22 +61,16 @@ const HOST_TO_WORKER: { [K in keyof HostToWorkerMap]: Shape<HostToWorkerMap[K]> 
   stop: empty,
   pause: empty,
   resume: empty,
-  request: { id: nonNegInt, op: str, args: opt(any) },
+  request: { id: nonNegInt, op: oneOf(...KERNEL_OPS), args: object },
   cancel: { id: nonNegInt },
 };
 
 const WORKER_TO_HOST: { [K in keyof WorkerToHostMap]: Shape<WorkerToHostMap[K]> } = {
   ready: { backend: (v) => object(v) ?? checkShape(v as Record<string, unknown>, BACKEND_SHAPE), pid: int },
   state: { state: oneOf('idle', 'running', 'paused', 'stopping') },
-  progress: {
-    step: nonNegInt, maxSteps: int, epoch: num, loss: numOrNull, learningRate: numOrNull, samplesPerSecond: numOrNull,
-    etaSeconds: numOrNull, gradNorm: opt(numOrNull),
-  },
+  run: { event: runEventCheck },
   log: { level: oneOf('debug', 'info', 'warn', 'error'), message: str },
   dataProgress: { role: str, bytes: nonNegInt, totalBytes: nonNegInt, rows: nonNegInt, etaSeconds: numOrNull },
-  eval: { step: nonNegInt, epoch: num, metrics: numberRecord },
-  checkpoint: { step: nonNegInt, path: str },
-  done: { outputDir: str, metrics: numberRecord, bestCheckpoint: nullable(str), stopped: bool },
   error: { message: str, lastCheckpoint: nullable(str), stack: opt(str) },
   response: { id: nonNegInt, ok: bool, result: opt(any), error: opt(str) },
 };

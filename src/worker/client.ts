@@ -4,7 +4,16 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseWorkerToHost, toWorker, type HostToWorker, type WorkerToHost, type WorkerToHostOf } from '../protocol';
+import type { RunConfig } from '../schema/types';
+import { parseWorkerToHost, toWorker, type HostToWorker, type KernelOp, type OpArgs, type OpRequest, type OpResult, type WorkerToHost, type WorkerToHostOf } from '../protocol';
+
+/** How long a request may take, and how to abandon it. */
+export interface RequestOptions {
+  /** Rejects (and sends `cancel`) after this long; default: no limit (a training takes what it takes). */
+  timeoutMs?: number;
+  /** Aborting sends `cancel`: the worker stops the op (a training saves a checkpoint) and still answers. */
+  signal?: AbortSignal;
+}
 
 export interface StartOptions {
   /** Path of the worker script; default: dist/worker.js next to this bundle. */
@@ -52,8 +61,9 @@ export class TrainingProcess {
   private child: ChildProcess | undefined;
   private readonly messageListeners = new Set<Listener<WorkerToHost>>();
   private readonly exitListeners = new Set<Listener<ExitInfo>>();
+  /** Request ids: this client is the only one that makes them. */
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout }>();
   lastCheckpoint: string | null = null;
   private lastError: string | undefined;
   exitInfo: ExitInfo | undefined;
@@ -130,7 +140,7 @@ export class TrainingProcess {
     const r = parseWorkerToHost(raw);
     if (!r.ok) return; // a malformed message from the child is dropped, never acted on
     const m = r.message;
-    if (m.type === 'checkpoint') this.lastCheckpoint = m.path;
+    if (m.type === 'run' && m.event.kind === 'checkpoint') this.lastCheckpoint = m.event.path;
     if (m.type === 'error') {
       this.lastError = m.message;
       if (m.lastCheckpoint) this.lastCheckpoint = m.lastCheckpoint;
@@ -167,8 +177,8 @@ export class TrainingProcess {
     return true;
   }
 
-  startTraining(config: unknown, resumeFromCheckpoint?: string | boolean): boolean {
-    return this.send(toWorker('start', { config: config as never, ...(resumeFromCheckpoint !== undefined ? { resumeFromCheckpoint } : {}) }));
+  startTraining(config: RunConfig, resumeFromCheckpoint?: string | boolean): boolean {
+    return this.send(toWorker('start', { config, ...(resumeFromCheckpoint !== undefined ? { resumeFromCheckpoint } : {}) }));
   }
 
   pause(): boolean {
@@ -179,17 +189,32 @@ export class TrainingProcess {
     return this.send(toWorker('resume'));
   }
 
-  /** A kernel op; rejects on error, exit, or after timeoutMs (then sends `cancel`). */
-  request<T = unknown>(op: string, args?: unknown, timeoutMs = 600_000): Promise<T> {
+  /**
+   * Runs kernel op `op` in the child: resolves with its result, rejects with the child's error message,
+   * when the child exits first, or after `timeoutMs`. Events the op sends meanwhile reach onMessage.
+   */
+  request<K extends KernelOp>(op: K, args: OpArgs<K>, opts: RequestOptions = {}): Promise<OpResult<K>> {
     const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      if (!this.send(toWorker('request', { id, op, args }))) return reject(new Error('training process is not running'));
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        this.send(toWorker('cancel', { id }));
-        reject(new Error(`request '${op}' timed out after ${timeoutMs / 1000}s`));
-      }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+    return new Promise<OpResult<K>>((resolve, reject) => {
+      // The request is built per op so that its arguments are checked against that op's type.
+      const req = { id, op, args } as Extract<OpRequest, { op: K }>;
+      if (!this.send(toWorker('request', req))) return reject(new Error('training process is not running'));
+      const cancel = () => this.send(toWorker('cancel', { id }));
+      opts.signal?.addEventListener('abort', cancel, { once: true });
+      const timer =
+        opts.timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.pending.delete(id);
+              cancel();
+              reject(new Error(`request '${op}' timed out after ${opts.timeoutMs! / 1000}s`));
+            }, opts.timeoutMs);
+      const done = () => opts.signal?.removeEventListener('abort', cancel);
+      this.pending.set(id, {
+        resolve: (v) => (done(), resolve(v as OpResult<K>)),
+        reject: (e) => (done(), reject(e)),
+        timer,
+      });
     });
   }
 

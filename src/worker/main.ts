@@ -1,11 +1,10 @@
 // The training child process (forked by TrainingProcess in ./client.ts). Speaks src/protocol over
 // Node IPC; every incoming message is validated before use. `stop` (or SIGINT/SIGTERM, or the host
 // going away) stops before the next step or micro-batch, saves a checkpoint of the last complete
-// step, reports `done` and exits 0.
-import { parseHostToWorker, toHost, type WorkerToHost, type WorkerState } from '../protocol';
+// step, sends the run's `end` event (reason stopped) and exits 0.
+import { parseHostToWorker, toHost, type OpRequest, type TrainArgs, type WorkerToHost, type WorkerState } from '../protocol';
 import { initBackend } from '../engine/model';
-import { ops, type OpContext } from './ops';
-import { runTraining, doneMetrics } from './ops/train';
+import { runOp, type KernelState, type OpContext } from './ops';
 import { explainMemoryFailure } from '../engine/train/memoryErrors';
 
 if (!process.send) {
@@ -19,9 +18,11 @@ let running = 0;
 const stopController = new AbortController();
 const requests = new Map<number, AbortController>();
 let pauseGate: { promise: Promise<void>; release: () => void } | undefined;
+/** This process's kernel state (one per notebook): the %model cell's model for the cells after it. */
+const kernelState: KernelState = {};
 
 function send(msg: WorkerToHost): void {
-  if (msg.type === 'checkpoint') lastCheckpoint = msg.path;
+  if (msg.type === 'run' && msg.event.kind === 'checkpoint') lastCheckpoint = msg.event.path;
   // With a callback, a send that loses the race with the host's disconnect reports to it instead of
   // raising an 'error' event nobody handles (which, rethrown by emscripten's uncaughtException
   // handler, ended the worker with exit code 7).
@@ -47,7 +48,7 @@ function exitAfterFlush(code: number): void {
 const waitWhilePaused = (): Promise<void> => pauseGate?.promise ?? Promise.resolve();
 
 function context(signal: AbortSignal): OpContext {
-  return { send, signal, waitWhilePaused };
+  return { send, signal, waitWhilePaused, state: kernelState };
 }
 
 function requestStop(): void {
@@ -59,13 +60,13 @@ function requestStop(): void {
   else setState('stopping');
 }
 
-async function startRun(config: unknown, resume?: string | boolean): Promise<void> {
+/** The palette's `start`: the same train op a notebook's %train requests, answered by its run events. */
+async function startRun(args: TrainArgs): Promise<void> {
   running++;
   setState('running');
   try {
-    const { result, lastCheckpoint: last, testMetrics } = await runTraining(config, context(stopController.signal), resume);
-    send(toHost('done', { outputDir: result.outputDir, metrics: doneMetrics(result, testMetrics), bestCheckpoint: result.bestModelCheckpoint ?? null, stopped: result.status === 'stopped' }));
-    lastCheckpoint = last ?? lastCheckpoint;
+    const r = await runOp('train', args, context(stopController.signal));
+    lastCheckpoint = r.lastCheckpoint ?? lastCheckpoint;
     running--;
     if (stopController.signal.aborted) exitAfterFlush(0);
     else setState('idle');
@@ -78,19 +79,29 @@ async function startRun(config: unknown, resume?: string | boolean): Promise<voi
   }
 }
 
-async function answer(id: number, op: string, args: unknown): Promise<void> {
-  const handler = Object.prototype.hasOwnProperty.call(ops, op) ? ops[op] : undefined;
-  if (!handler) {
-    send(toHost('response', { id, ok: false, error: `unknown op '${op}' (known: ${Object.keys(ops).join(', ')})` }));
-    return;
+/** The op a request names, with its own arguments (a switch, so each pair is type-checked as it is). */
+function dispatch(req: OpRequest, ctx: OpContext): Promise<unknown> {
+  switch (req.op) {
+    case 'train': return runOp('train', req.args, ctx);
+    case 'evaluate': return runOp('evaluate', req.args, ctx);
+    case 'predict': return runOp('predict', req.args, ctx);
+    case 'predictFile': return runOp('predictFile', req.args, ctx);
+    case 'model': return runOp('model', req.args, ctx);
+    case 'tokenize': return runOp('tokenize', req.args, ctx);
+    case 'data': return runOp('data', req.args, ctx);
+    case 'export': return runOp('export', req.args, ctx);
   }
+}
+
+async function answer(req: OpRequest): Promise<void> {
+  const id = req.id;
   const ac = new AbortController();
   requests.set(id, ac);
   const onStop = () => ac.abort();
   stopController.signal.addEventListener('abort', onStop);
   running++;
   try {
-    const result = await handler(args, context(ac.signal));
+    const result = await dispatch(req, context(ac.signal));
     send(toHost('response', { id, ok: true, result }));
   } catch (e) {
     const x = explainMemoryFailure(e);
@@ -113,7 +124,7 @@ process.on('message', (raw: unknown) => {
   switch (m.type) {
     case 'start':
       if (running > 0) send(toHost('log', { level: 'warn', message: 'a run is already in progress; start ignored' }));
-      else void startRun(m.config, m.resumeFromCheckpoint);
+      else void startRun({ config: m.config, ...(m.resumeFromCheckpoint !== undefined ? { resumeFromCheckpoint: m.resumeFromCheckpoint } : {}) });
       break;
     case 'stop':
       requestStop();
@@ -134,7 +145,7 @@ process.on('message', (raw: unknown) => {
       }
       break;
     case 'request':
-      void answer(m.id, m.op, m.args);
+      void answer(m);
       break;
     case 'cancel':
       requests.get(m.id)?.abort();

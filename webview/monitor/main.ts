@@ -5,6 +5,7 @@ import '../shared/chart.css';
 import '../panelkit/panel.css';
 import './monitor.css';
 import type { LiveRunView, MonitorToWebview, PastRunView, RunPoint } from '../../src/protocol/panels';
+import { statusLook } from '../../src/protocol/runEvents';
 import { clear, el } from '../panelkit/dom';
 import { onMessage, post } from '../panelkit/host';
 import { registerToolkit } from '../panelkit/toolkit';
@@ -58,8 +59,11 @@ function drawLive(): void {
     v.samplesPerSecond !== undefined ? `${formatNumber(v.samplesPerSecond, 3)} samples/s` : '',
   ].filter(Boolean);
   const active = v.status === 'running' || v.status === 'paused' || v.status === 'starting';
+  // Finished, stopped and failed each have their own word and colour (a stopped run is not a success).
+  const look = statusLook(v.status);
+  const status = el('span', { 'data-testid': 'live-status', 'data-status': v.status, class: `tag status-${v.status} tone-${look.tone}` }, look.word);
   liveBox.append(
-    el('div', { class: 'row spread' }, el('strong', { 'data-testid': 'live-label' }, v.label), el('span', { 'data-testid': 'live-status', class: `tag status-${v.status}` }, v.status)),
+    el('div', { class: 'row spread' }, el('strong', { 'data-testid': 'live-label' }, v.label), status),
     progress,
     el('p', { class: 'facts', 'data-testid': 'live-facts' }, facts.join(' · ')),
     v.message ? el('p', { class: v.status === 'failed' ? 'error' : 'muted', 'data-testid': 'live-message' }, v.message) : '',
@@ -68,7 +72,7 @@ function drawLive(): void {
       'div',
       { class: 'row' },
       active ? button('Stop', 'stop', () => post({ type: 'stop' }), 'primary') : '',
-      v.status === 'running' ? button('Pause', 'pause', () => post({ type: 'pause' })) : '',
+      v.status === 'running' && v.source !== 'notebook' ? button('Pause', 'pause', () => post({ type: 'pause' })) : '',
       v.status === 'paused' ? button('Resume', 'resume', () => post({ type: 'resume' })) : '',
       !active && trusted ? button('Start Training…', 'start', () => post({ type: 'start' })) : '',
     ),

@@ -13,10 +13,5 @@ export function formatCount(n: number): string {
   return String(n);
 }
 
-export function formatDuration(sec: number | null | undefined): string {
-  if (sec === null || sec === undefined || !Number.isFinite(sec)) return '–';
-  const t = Math.max(0, Math.round(sec));
-  if (t >= 3600) return `${Math.floor(t / 3600)}h ${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}m`;
-  if (t >= 60) return `${Math.floor(t / 60)}m ${String(t % 60).padStart(2, '0')}s`;
-  return `${t}s`;
-}
+/** The one duration format (src/protocol/runEvents.ts), shared with the status bar and the CLI. */
+export { formatDuration } from '../../src/protocol/runEvents';

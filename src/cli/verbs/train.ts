@@ -6,8 +6,10 @@ import { explainMemoryFailure, MEMORY_ADVICE } from '../../engine/train/memoryEr
 import { parseVerbFlagsAndFile } from '../args';
 import { loadRunConfigWithWarnings, ConfigError } from '../../schema/load';
 import { TrainingProcess } from '../../worker/client';
-import type { WorkerToHost } from '../../protocol';
+import { formatDuration, type RunEvent, type RunRecord } from '../../protocol';
 import { formatDataProgress } from '../../engine/data/progress';
+import { RunStore } from '../../engine/runs/store';
+import { feedStore } from '../../engine/runs/feed';
 
 const HELP = `usage: bertnb train CONFIG [--resume [CHECKPOINT]] [--backend auto|webgpu|wasm|cpu|tensorflow|tensorflow-gpu]
 
@@ -17,10 +19,11 @@ Trains as the YAML/JSON run config says (task, model, data, training: Hugging Fa
   --plain            plain log lines even on a terminal`;
 
 const fmt = (x: number | null | undefined, digits = 4) => (x === null || x === undefined ? '-' : Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(2) : x.toFixed(digits));
-function duration(s: number | null): string {
-  if (s === null || !Number.isFinite(s)) return '?';
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = Math.floor(s % 60);
-  return h ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(sec).padStart(2, '0')}s`;
+
+/** The progress line's values: a view of the run's record. */
+function lineValues(r: RunRecord) {
+  const last = r.points.at(-1);
+  return { loss: fmt(last?.loss), lr: fmt(last?.learning_rate, 6), sps: fmt(r.samples_per_second, 1), eta: formatDuration(r.eta_seconds), epoch: r.epoch.toFixed(2) };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -46,10 +49,36 @@ export async function run(argv: string[]): Promise<number> {
   const proc = new TrainingProcess();
   let bar: import('cli-progress').SingleBar | undefined;
   let lastPlain = 0;
-  let done: WorkerToHost | undefined;
+  let lastStep = 0;
   let error: string | undefined;
   // With a bar on screen: clear its line, print, and let the next update redraw it.
   const log = (text: string) => (bar ? process.stderr.write(`\r\x1b[2K${text}\n`) : console.error(text));
+  // The progress line is a view of the run's record in a run store, as the editor's views are.
+  const store = new RunStore({ updatesPerSecond: tty ? 4 : 1 });
+  const runId = store.begin({ label: file, source: 'cli', output_dir: config.training.output_dir, stop: () => void proc.stop() }).id;
+  store.onChange((r) => {
+    if (r.step === 0 || r.status === 'failed' || r.step === lastStep) return;
+    lastStep = r.step;
+    const v = lineValues(r);
+    if (tty) {
+      if (!bar) {
+        const { SingleBar, Presets } = require('cli-progress') as typeof import('cli-progress');
+        bar = new SingleBar(
+          { format: 'train |{bar}| {value}/{total} steps | epoch {epoch} | loss {loss} | lr {lr} | {sps} samples/s | ETA {eta}', hideCursor: true, stream: process.stderr, etaBuffer: 20 },
+          Presets.shades_classic,
+        );
+        bar.start(r.max_steps, r.step, v);
+      } else bar.update(r.step, v);
+    } else if (Date.now() - lastPlain > 10_000 || r.step === r.max_steps || r.step === 1) {
+      lastPlain = Date.now();
+      console.error(`step ${r.step}/${r.max_steps} epoch ${v.epoch} loss ${v.loss} lr ${v.lr} ${v.sps} samples/s ETA ${v.eta}`);
+    }
+  });
+  const say = (e: RunEvent) => {
+    if (e.kind === 'log') log(e.level === 'warn' || e.level === 'error' ? `${e.level}: ${e.message.replace(/^warning: /, '')}` : e.message);
+    if (e.kind === 'eval') log(`eval @ step ${e.step}: ${Object.entries(e.metrics).map(([k, v]) => `${k}=${fmt(v)}`).join(' ')}`);
+    if (e.kind === 'checkpoint') log(`checkpoint saved: ${e.path}`);
+  };
 
   proc.onMessage((m) => {
     switch (m.type) {
@@ -59,36 +88,14 @@ export async function run(argv: string[]): Promise<number> {
       case 'dataProgress':
         log(formatDataProgress(m));
         break;
-      case 'progress': {
-        const payload = { loss: fmt(m.loss), lr: fmt(m.learningRate, 6), sps: fmt(m.samplesPerSecond, 1), eta: duration(m.etaSeconds), epoch: m.epoch.toFixed(2) };
-        if (tty) {
-          if (!bar) {
-            const { SingleBar, Presets } = require('cli-progress') as typeof import('cli-progress');
-            bar = new SingleBar(
-              { format: 'train |{bar}| {value}/{total} steps | epoch {epoch} | loss {loss} | lr {lr} | {sps} samples/s | ETA {eta}', hideCursor: true, stream: process.stderr, etaBuffer: 20 },
-              Presets.shades_classic,
-            );
-            bar.start(m.maxSteps, m.step, payload);
-          } else bar.update(m.step, payload);
-        } else if (Date.now() - lastPlain > 10_000 || m.step === m.maxSteps || m.step === 1) {
-          lastPlain = Date.now();
-          console.error(`step ${m.step}/${m.maxSteps} epoch ${payload.epoch} loss ${payload.loss} lr ${payload.lr} ${payload.sps} samples/s ETA ${payload.eta}`);
-        }
-        break;
-      }
-      case 'eval':
-        log(`eval @ step ${m.step}: ${Object.entries(m.metrics).map(([k, v]) => `${k}=${fmt(v)}`).join(' ')}`);
-        break;
-      case 'checkpoint':
-        log(`checkpoint saved: ${m.path}`);
-        break;
-      case 'done':
-        done = m;
+      case 'run':
+        say(m.event);
         break;
       case 'error':
         error = m.message;
         break;
     }
+    feedStore(store, runId, m);
   });
 
   let interrupts = 0;
@@ -96,33 +103,37 @@ export async function run(argv: string[]): Promise<number> {
     interrupts++;
     if (interrupts === 1) {
       log('stopping: saving a checkpoint of the last complete step (Ctrl-C again to kill)');
-      void proc.stop();
+      store.stop(runId);
     } else proc.kill('SIGKILL');
   };
   process.on('SIGINT', onSigint);
   try {
     await proc.start({ backend: config.training.backend });
     proc.startTraining(config, resume);
-    // The run ends with `done` (then we close the channel) or `error` (the child exits by itself).
+    // The run ends with its `end` event (then we close the channel) or `error` (the child exits by itself).
+    let end: Extract<RunEvent, { kind: 'end' }> | undefined;
     await new Promise<void>((resolve) => {
       const off = proc.onMessage((m) => {
-        if (m.type === 'done') {
+        if (m.type === 'run' && m.event.kind === 'end') {
+          end = m.event;
           off();
           resolve();
         }
       });
       proc.onExit(() => resolve());
     });
-    if (done) proc.disconnect();
+    if (end) proc.disconnect();
     const exit = await proc.waitForExit();
+    store.dispose();
     bar?.stop();
-    if (done && done.type === 'done') {
-      const entries = Object.entries(done.metrics);
-      console.error(done.stopped ? `stopped; resume with: bertnb train ${file} --resume` : `done: model saved in ${done.outputDir}`);
-      if (done.bestCheckpoint) console.error(`best checkpoint: ${done.bestCheckpoint}`);
+    if (end && end.reason !== 'failed') {
+      const entries = Object.entries(end.metrics);
+      console.error(end.reason === 'stopped' ? `stopped; resume with: bertnb train ${file} --resume` : `done: model saved in ${end.output_dir}`);
+      if (end.best_model_checkpoint) console.error(`best checkpoint: ${end.best_model_checkpoint}`);
       console.log(`final metrics:\n${entries.map(([k, v]) => `  ${k.padEnd(28)}${fmt(v)}`).join('\n')}`);
       return 0;
     }
+    if (end?.error) error ??= end.error;
     const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
     const last = exit.lastCheckpoint ? `; last good checkpoint: ${exit.lastCheckpoint}` : '';
     throw new CliError(error ? `${explainedText(error)}${last}` : `training process ended unexpectedly (${how}${exit.signal === 'SIGKILL' ? `; on Linux usually the kernel's out-of-memory killer: ${MEMORY_ADVICE}` : ''})${last}`, 1);

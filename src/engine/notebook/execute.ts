@@ -8,14 +8,15 @@ import { existsSync } from 'node:fs';
 import { CellConfigError, parseCell, textsOf } from './cells';
 import type { NotebookCell, OutputItem } from './format';
 import { KernelOpError, type KernelBackend, type KernelEvent } from './kernel';
-import { RateLimiter, TrainingSeries } from './series';
-import { TrainingChartData } from './chartData';
+import { trainingOutputOf } from './series';
+import { RunStore } from '../runs/store';
+import { ChartExtras } from './chartData';
+import type { KernelOp, OpArgs, RunRecord } from '../../protocol';
 import { toPlainText } from './text';
 import { modelConfigOverrides } from './steps';
 import { afterCell, composeRunConfig, dataSection, type NotebookChoices, type TrainingStep } from './compose';
 import {
   NOTEBOOK_MIME,
-  type DataOutput,
   type MetricsOutput,
   type NotebookOutputKind,
   type NotebookOutputPayloads,
@@ -29,6 +30,8 @@ export interface CellRunOptions {
   onLog?: (message: string) => void;
   /** Every cell of the notebook as it is now, for `%export format: trainer` (the notebook's whole run). */
   notebookCells?: Array<Pick<NotebookCell, 'kind' | 'source'>>;
+  /** How the run store (the monitor's Stop) stops this cell's training; default: the backend's interrupt. */
+  stop?: () => void;
 }
 
 export interface CellRunResult {
@@ -44,9 +47,6 @@ export function outputItems<K extends NotebookOutputKind>(kind: K, payload: Note
   ];
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export interface KernelOptions {
   /** Folder that relative paths in cells are resolved against (the notebook's folder). */
@@ -55,7 +55,17 @@ export interface KernelOptions {
   liveRate?: number;
   /** Points kept in the live chart payload. */
   maxChartPoints?: number;
+  /** The host's run store, where this notebook's trainings are runs like any other; default: one of its own. */
+  store?: RunStore;
+  /** The runs' label in the store (the notebook's name). */
+  label?: string;
 }
+
+/**
+ * A cell's values as op `K`'s arguments. parseCell has checked them against the cell's schema, and the
+ * worker checks what it acts on again: the one place cell values take their op's type.
+ */
+const cellArgs = <K extends KernelOp>(_op: K, values: Record<string, unknown>): OpArgs<K> => values as OpArgs<K>;
 
 export class NotebookKernel {
   /**
@@ -67,10 +77,14 @@ export class NotebookKernel {
   /** The folder holding the current weights, for %evaluate/%predict/%export (trained output_dir or a model folder). */
   private modelDir: string | undefined;
 
+  readonly store: RunStore;
+
   constructor(
     readonly backend: KernelBackend,
     private readonly opts: KernelOptions,
-  ) {}
+  ) {
+    this.store = opts.store ?? new RunStore({ maxPoints: opts.maxChartPoints, updatesPerSecond: opts.liveRate });
+  }
 
   private abs(p: unknown): string | undefined {
     return typeof p === 'string' && p ? (isAbsolute(p) ? p : resolve(this.opts.cwd, p)) : undefined;
@@ -92,20 +106,20 @@ export class NotebookKernel {
     const log = (e: KernelEvent) => e.kind === 'log' && run.onLog?.(e.message);
     switch (parsed.step) {
       case 'model': {
-        const r = await this.backend.request('model', { cwd, ...c }, log);
+        const r = await this.backend.request('model', cellArgs('model', { cwd, ...c }), log);
         const local = this.abs(c.name);
         this.choices = afterCell(this.choices, 'model', { ...c, name: local && existsSync(local) ? local : c.name });
         // A folder with config.json is already a usable model for %evaluate/%predict.
         this.modelDir = local && existsSync(resolve(local, 'config.json')) ? local : undefined;
         if (Array.isArray(c.labels)) this.labels = c.labels.map(String);
-        return { items: outputItems('model', r as NotebookOutputPayloads['model']), completed: true };
+        return { items: outputItems('model', r), completed: true };
       }
       case 'tokenize': {
-        const r = await this.backend.request('tokenize', { texts: textsOf(c.text, c.pair), max_length: c.max_length ?? this.data?.max_length ?? null, truncation: c.truncation }, log);
-        return { items: outputItems('tokens', r as NotebookOutputPayloads['tokens']), completed: true };
+        const r = await this.backend.request('tokenize', cellArgs('tokenize', { texts: textsOf(c.text, c.pair), max_length: c.max_length ?? this.data?.max_length ?? null, truncation: c.truncation }), log);
+        return { items: outputItems('tokens', r), completed: true };
       }
       case 'data': {
-        const r = (await this.backend.request('data', { cwd, ...c }, log)) as DataOutput;
+        const r = await this.backend.request('data', cellArgs('data', { cwd, ...c }), log);
         this.choices = afterCell(this.choices, 'data', c);
         if (r.labels.length) this.labels = r.labels;
         return { items: outputItems('data', r), completed: true };
@@ -118,11 +132,11 @@ export class NotebookKernel {
       case 'predict': {
         const dir = this.requireModelDir('%predict');
         const texts = textsOf(c.text);
-        const r = (await this.backend.request(
+        const r = await this.backend.request(
           'predict',
-          { model: dir, inputs: texts.map(([a, b]) => (b === undefined ? a : [a, b])), maxLength: this.data?.max_length ?? 128 },
+          cellArgs('predict', { model: dir, inputs: texts.map(([a, b]) => (b === undefined ? a : [a, b])), maxLength: this.data?.max_length ?? 128 }),
           log,
-        )) as Array<{ label: string; score: number; scores?: Record<string, number> }>;
+        );
         const labels = r[0]?.scores ? Object.keys(r[0].scores) : this.labels;
         const out: PredictionsOutput = {
           labels,
@@ -132,8 +146,8 @@ export class NotebookKernel {
         return { items: outputItems('predictions', out), completed: true };
       }
       case 'export': {
-        const r = await this.backend.request('export', { cwd, ...c, modelDir: this.modelDir ?? null, cells: run.notebookCells }, log);
-        return { items: outputItems('export', r as NotebookOutputPayloads['export']), completed: true };
+        const r = await this.backend.request('export', cellArgs('export', { cwd, ...c, modelDir: this.modelDir ?? null, cells: run.notebookCells }), log);
+        return { items: outputItems('export', r), completed: true };
       }
     }
   }
@@ -152,82 +166,40 @@ export class NotebookKernel {
 
   private async train(step: TrainingStep, cell: Record<string, unknown>, run: CellRunOptions): Promise<CellRunResult> {
     const config = this.runConfig(step, cell);
-    const series = new TrainingSeries(step === 'pretrain' ? 'pretraining' : 'sequence-classification', this.opts.maxChartPoints ?? 400);
-    const epochs = (config.training as Record<string, unknown>).num_train_epochs;
-    series.update({ totalEpochs: typeof epochs === 'number' ? epochs : 3 });
-    const chart = await TrainingChartData.start(config, series);
-    const started = Date.now();
-    const live = new RateLimiter(1000 / (this.opts.liveRate ?? 4), () => run.onLiveOutput?.(outputItems('training', series.payload())));
-    let lastCheckpoint: string | undefined;
+    const training = config.training as Record<string, unknown>;
+    const task = step === 'pretrain' ? 'pretraining' : 'sequence-classification';
+    const record = this.store.begin({
+      label: `${this.opts.label ?? 'notebook'} %${step}`, source: 'notebook', task, output_dir: String(training.output_dir), stop: run.stop ?? (() => this.backend.interrupt()),
+    });
+    const extras = await ChartExtras.start(config);
+    const output = (r: RunRecord) => outputItems('training', extras.apply(trainingOutputOf(r, this.store.maxPoints), r));
+    const live = (r: RunRecord) => r.id === record.id && run.onLiveOutput?.(output(r));
+    const offLive = this.store.onChange(live);
     const onEvent = (e: KernelEvent) => {
-      switch (e.kind) {
-        case 'progress':
-          if (e.loss !== undefined || e.learningRate !== undefined)
-            series.add({ step: e.step, loss: e.loss, learningRate: e.learningRate, samplesPerSec: e.samplesPerSec });
-          series.update({
-            status: 'running',
-            step: e.step,
-            totalSteps: e.totalSteps,
-            epoch: e.epoch,
-            // max_steps may end training part-way through an epoch: extrapolate where it ends.
-            totalEpochs: e.totalEpochs ?? (e.step > 0 && e.epoch > 0 ? Math.round((100 * e.epoch * e.totalSteps) / e.step) / 100 : undefined),
-            elapsedSec: e.elapsedSec ?? (Date.now() - started) / 1000,
-            etaSec: e.etaSec,
-            samplesPerSec: e.samplesPerSec,
-          });
-          chart.progress(series, e.totalSteps, e.step, e.epoch);
-          break;
-        case 'eval':
-          series.addEval(e.step, e.epoch, e.metrics);
-          break;
-        case 'checkpoint':
-          lastCheckpoint = e.path;
-          series.update({ checkpoint: e.path });
-          run.onLog?.(`checkpoint ${e.path}`);
-          break;
-        case 'log':
-          run.onLog?.(e.message);
-          break;
-      }
-      live.request();
+      this.store.apply(record.id, e);
+      if (e.kind === 'log') run.onLog?.(e.message);
+      if (e.kind === 'checkpoint') run.onLog?.(`checkpoint ${e.path}`);
     };
     try {
       if (step === 'train' && config.model === this.choices.pretrained) run.onLog?.(`starting from the %pretrain result in ${this.choices.pretrained}`);
       // The %model cell's dropout shapes the model %train builds, as it did the one %model showed.
-      const result = await this.backend.request('train', { config, modelOverrides: modelConfigOverrides(this.choices.model) }, onEvent);
-      live.dispose();
-      const r = isRecord(result) ? result : {};
+      const r = await this.backend.request('train', { config, modelOverrides: modelConfigOverrides(this.choices.model) }, onEvent);
+      offLive();
       const stopped = r.status === 'stopped';
-      const checkpoint = (typeof r.lastCheckpoint === 'string' ? r.lastCheckpoint : undefined) ?? lastCheckpoint;
-      if (!stopped && typeof r.outputDir === 'string') {
+      if (!stopped) {
         this.modelDir = r.outputDir;
         if (step === 'pretrain') this.choices = afterCell(this.choices, 'pretrain', cell, this.path);
       }
-      const metrics = isRecord(r.metrics) ? r.metrics : {};
-      const evalMetrics = Object.fromEntries(
-        Object.entries(metrics)
-          .filter(([k, v]) => k.startsWith('eval_') && typeof v === 'number')
-          .map(([k, v]) => [k.slice(5), v as number]),
-      );
-      const p = series.payload();
-      if (!stopped && Object.keys(evalMetrics).length && !p.evals.some((ev) => ev.step === p.step)) series.addEval(p.step, p.epoch, evalMetrics);
-      chart.finish(series, r, p.step);
-      series.update({
-        status: stopped ? 'stopped' : 'done',
-        elapsedSec: (Date.now() - started) / 1000,
-        etaSec: 0,
-        checkpoint,
-        message: stopped
-          ? `Stopped at step ${p.step}; checkpoint ${checkpoint ?? '(none yet)'}. Run %train again with resume_from_checkpoint: true to continue.`
-          : `${r.status === 'early_stopped' ? 'Stopped early (no improvement). ' : ''}Model saved to ${String(r.outputDir ?? (config.training as Record<string, unknown>).output_dir)}`,
-      });
-      return { items: outputItems('training', series.payload()), completed: !stopped };
+      if (stopped) this.store.note(record.id, `Stopped at step ${record.step}; checkpoint ${r.lastCheckpoint ?? '(none yet)'}. Run %train again with resume_from_checkpoint: true to continue.`);
+      return { items: output(record), completed: !stopped };
     } catch (err) {
-      live.dispose();
-      series.update({ status: 'failed', message: (err as Error).message, checkpoint: (err as { lastCheckpoint?: string }).lastCheckpoint ?? lastCheckpoint });
+      offLive();
+      this.store.fail(record.id, (err as Error).message, (err as { lastCheckpoint?: string }).lastCheckpoint);
       // The partial chart is still worth keeping next to the error.
-      (err as { partialOutput?: OutputItem[] }).partialOutput = outputItems('training', series.payload());
+      (err as { partialOutput?: OutputItem[] }).partialOutput = output(record);
       throw err;
+    } finally {
+      this.store.flush(record.id);
     }
   }
 
@@ -240,9 +212,9 @@ export class NotebookKernel {
         this.data ? `%evaluate: the %data cell has no ${split} file; set ${split}: there or file: here` : '%evaluate needs data: run a %data cell first or give file:',
       );
     const d = this.data ?? {};
-    const r = (await this.backend.request(
+    const r = await this.backend.request(
       'evaluate',
-      {
+      cellArgs('evaluate', {
         model: dir,
         data: file,
         text_column: d.text_column,
@@ -251,9 +223,9 @@ export class NotebookKernel {
         maxLength: d.max_length ?? 128,
         batchSize: c.per_device_eval_batch_size ?? 64,
         errorLimit: 100,
-      },
+      }),
       log,
-    )) as Record<string, unknown>;
+    );
     const metrics = Object.fromEntries(Object.entries(r).filter(([k, v]) => typeof v === 'number' && k !== 'examples' && k !== 'errorCount')) as Record<string, number>;
     const out: MetricsOutput = {
       split: c.file ? String(c.file) : split,

@@ -3,41 +3,15 @@
 // (src/worker, reached through TrainingProcess); `bertnb run` may also run the same ops in-process.
 // Nothing here touches child_process or vscode.
 
-export interface ProgressEvent {
-  kind: 'progress';
-  step: number;
-  totalSteps: number;
-  epoch: number;
-  totalEpochs?: number;
-  loss?: number;
-  learningRate?: number;
-  samplesPerSec?: number;
-  etaSec?: number;
-  elapsedSec?: number;
-}
-export interface EvalEvent {
-  kind: 'eval';
-  step: number;
-  epoch: number;
-  metrics: Record<string, number>;
-}
-export interface CheckpointEvent {
-  kind: 'checkpoint';
-  path: string;
-  step: number;
-}
-export interface LogEvent {
-  kind: 'log';
-  level: 'info' | 'warn' | 'error';
-  message: string;
-}
-export type KernelEvent = ProgressEvent | EvalEvent | CheckpointEvent | LogEvent;
+import type { KernelOp, OpArgs, OpResult, RunEvent } from '../../protocol';
 
-export type KernelOp = 'model' | 'tokenize' | 'data' | 'train' | 'evaluate' | 'predict' | 'export';
+/** What a kernel op reports while it runs: the run's events (a training), as the trainer made them. */
+export type KernelEvent = RunEvent;
+export type { KernelOp };
 
 export interface KernelBackend {
   /** Run one op in the kernel; events arrive while it runs. Rejects with KernelDiedError if the kernel dies. */
-  request(op: KernelOp, params: Record<string, unknown>, onEvent: (e: KernelEvent) => void): Promise<unknown>;
+  request<K extends KernelOp>(op: K, args: OpArgs<K>, onEvent: (e: KernelEvent) => void): Promise<OpResult<K>>;
   /** Ask a running training to stop cleanly (finish the step, save a checkpoint, resolve). */
   interrupt(): void;
   /** Kill the kernel and free its memory (state is lost). */

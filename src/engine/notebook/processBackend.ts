@@ -2,31 +2,43 @@
 // the engine does not depend on the worker). The child is started on the first op; its state (model,
 // tokenizer) lives until dispose. Interrupt cancels the running op: training finishes its step, saves
 // a checkpoint and answers `stopped`, and the child stays alive. If the child dies, the running op
-// fails with KernelDiedError (exit reason + last checkpoint) and this backend is done.
-import { toWorker, type HostToWorker, type WorkerToHost } from '../../protocol';
-import { KernelDiedError, KernelOpError, type KernelBackend, type KernelEvent, type KernelOp } from './kernel';
+// fails with KernelDiedError (exit reason + last checkpoint) and this backend is done. Run events reach
+// the cell as the child sent them; the child's own log lines and data progress become `log` events.
+import type { KernelOp, OpArgs, OpResult, WorkerToHost } from '../../protocol';
+import { KernelDiedError, KernelOpError, type KernelBackend, type KernelEvent } from './kernel';
 import { formatDataProgress } from '../data/progress';
 
 /** The parts of TrainingProcess this backend uses. */
 export interface ProcessLike {
   start(opts?: Record<string, unknown>): Promise<unknown>;
-  send(msg: HostToWorker): boolean;
+  request<K extends KernelOp>(op: K, args: OpArgs<K>, opts?: { signal?: AbortSignal }): Promise<OpResult<K>>;
   onMessage(l: (m: WorkerToHost) => void): () => void;
   onExit(l: (e: { code: number | null; signal: string | null; lastCheckpoint: string | null; error?: string }) => void): () => void;
   kill(signal?: NodeJS.Signals): void;
   waitForExit(): Promise<unknown>;
   readonly lastCheckpoint: string | null;
+  readonly running: boolean;
 }
 
-// Ids far above TrainingProcess's own counter, so our requests never collide with its request().
-let nextId = 1_000_000_000;
+/** The event a worker message means for the running op, if any. */
+export function eventOf(m: WorkerToHost): KernelEvent | undefined {
+  switch (m.type) {
+    case 'run':
+      return m.event;
+    case 'log':
+      return m.level === 'debug' ? undefined : { kind: 'log', level: m.level, message: m.message };
+    case 'dataProgress':
+      return { kind: 'log', level: 'info', message: formatDataProgress(m) };
+    default:
+      return undefined;
+  }
+}
 
 export class ProcessKernelBackend implements KernelBackend {
   private proc: ProcessLike | undefined;
   private starting: Promise<ProcessLike> | undefined;
   private dead: KernelDiedError | undefined;
-  private active: { id: number; reject: (e: Error) => void } | undefined;
-  private lastEpoch = 0;
+  private active: { abort: AbortController; reject: (e: Error) => void } | undefined;
 
   constructor(
     private readonly makeProcess: () => ProcessLike,
@@ -55,68 +67,30 @@ export class ProcessKernelBackend implements KernelBackend {
     return this.starting;
   }
 
-  async request(op: KernelOp, args: Record<string, unknown>, onEvent: (e: KernelEvent) => void): Promise<unknown> {
+  async request<K extends KernelOp>(op: K, args: OpArgs<K>, onEvent: (e: KernelEvent) => void): Promise<OpResult<K>> {
     const proc = await this.ensure();
     if (this.active) throw new KernelOpError('the kernel is busy with another cell');
-    const id = nextId++;
-    return new Promise<unknown>((resolve, reject) => {
-      const off = proc.onMessage((m) => {
-        switch (m.type) {
-          case 'response':
-            if (m.id !== id) return;
-            off();
-            this.active = undefined;
-            if (m.ok) resolve(m.result);
-            else reject(new KernelOpError(m.error ?? `${op} failed`));
-            return;
-          case 'progress':
-            this.lastEpoch = m.epoch;
-            onEvent({
-              kind: 'progress',
-              step: m.step,
-              totalSteps: m.maxSteps,
-              epoch: m.epoch,
-              loss: m.loss ?? undefined,
-              learningRate: m.learningRate ?? undefined,
-              samplesPerSec: m.samplesPerSecond ?? undefined,
-              etaSec: m.etaSeconds ?? undefined,
-            });
-            return;
-          case 'eval': {
-            const metrics = Object.fromEntries(Object.entries(m.metrics).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
-            // The epoch of an evaluation is the epoch training had reached at that step.
-            onEvent({ kind: 'eval', step: m.step, epoch: this.lastEpoch, metrics });
-            return;
-          }
-          case 'checkpoint':
-            onEvent({ kind: 'checkpoint', step: m.step, path: m.path });
-            return;
-          case 'log':
-            if (m.level !== 'debug') onEvent({ kind: 'log', level: m.level, message: m.message });
-            return;
-          case 'dataProgress':
-            onEvent({ kind: 'log', level: 'info', message: formatDataProgress(m) });
-            return;
-        }
-      });
-      this.active = {
-        id,
-        reject: (e) => {
-          off();
-          reject(e);
-        },
-      };
-      this.lastEpoch = 0;
-      if (!proc.send(toWorker('request', { id, op, args }))) {
-        off();
-        this.active = undefined;
-        reject(this.dead ?? new KernelDiedError('the kernel process is not connected', proc.lastCheckpoint ?? undefined));
-      }
+    const abort = new AbortController();
+    const off = proc.onMessage((m) => {
+      const e = eventOf(m);
+      if (e) onEvent(e);
     });
+    try {
+      return await new Promise<OpResult<K>>((resolve, reject) => {
+        this.active = { abort, reject };
+        proc.request(op, args, { signal: abort.signal }).then(resolve, (e: Error) => {
+          const gone = !proc.running && new KernelDiedError('the kernel process is not connected', proc.lastCheckpoint ?? undefined);
+          reject(this.dead ?? (gone || new KernelOpError(e.message || `${op} failed`)));
+        });
+      });
+    } finally {
+      off();
+      this.active = undefined;
+    }
   }
 
   interrupt(): void {
-    if (this.proc && this.active) this.proc.send(toWorker('cancel', { id: this.active.id }));
+    this.active?.abort.abort();
   }
 
   async dispose(): Promise<void> {

@@ -2,14 +2,10 @@
 // and screen readers.
 import { formatReport } from '../train/report';
 import type { NotebookOutputKind, NotebookOutputPayloads } from '../../protocol/notebook-outputs';
+import { formatDuration, statusLook } from '../../protocol/runEvents';
 
 const fmt = (n: number | undefined, digits = 4) => (n === undefined || n === null || Number.isNaN(n) ? '-' : Number(n.toPrecision(digits)).toString());
 const human = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n));
-export const duration = (s: number | undefined) => {
-  if (s === undefined || !Number.isFinite(s)) return '-';
-  const t = Math.round(s);
-  return t >= 3600 ? `${Math.floor(t / 3600)}h${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}m` : t >= 60 ? `${Math.floor(t / 60)}m${String(t % 60).padStart(2, '0')}s` : `${t}s`;
-};
 
 export function toPlainText<K extends NotebookOutputKind>(kind: K, payload: NotebookOutputPayloads[K]): string {
   const p = payload as NotebookOutputPayloads[NotebookOutputKind];
@@ -43,8 +39,8 @@ export function toPlainText<K extends NotebookOutputKind>(kind: K, payload: Note
       const t = p as NotebookOutputPayloads['training'];
       const loss = t.series.loss.filter((v) => v !== null && !Number.isNaN(v));
       const lines = [
-        `${t.status}: step ${t.step}/${t.totalSteps}, epoch ${fmt(t.epoch, 3)}/${t.totalEpochs}, loss ${fmt(loss.at(-1))}, ` +
-          `${fmt(t.samplesPerSec, 3)} samples/s, elapsed ${duration(t.elapsedSec)}${t.status === 'running' ? `, ETA ${duration(t.etaSec)}` : ''}`,
+        `${t.runStatus ? statusLook(t.runStatus).word : t.status}: step ${t.step}/${t.totalSteps}, epoch ${fmt(t.epoch, 3)}/${t.totalEpochs}, loss ${fmt(loss.at(-1))}, ` +
+          `${fmt(t.samplesPerSec, 3)} samples/s, elapsed ${formatDuration(t.elapsedSec)}${t.status === 'running' ? `, ETA ${formatDuration(t.etaSec)}` : ''}`,
       ];
       const last = t.evals.at(-1);
       if (last) lines.push(`eval @${last.step}: ${Object.entries(last.metrics).map(([k, v]) => `${k}=${fmt(v)}`).join(' ')}`);

@@ -2,21 +2,17 @@
 // same way, from trainer_state.json (in the run folder or its newest checkpoint-N/) — with their
 // curves from log_history, for the monitor's past-runs list and run comparison.
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { LogEntry } from '../train/trainerState';
+import type { RunPoint } from '../../protocol/runEvents';
+import { readMetricsLog } from './metricsLog';
 import { readTrainerState, TRAINER_STATE_FILE, type TrainerStateRead } from './trainerState';
 
 const CHECKPOINT_RE = /^checkpoint-(\d+)$/;
 
 /** One merged point per logged step: train loss/learning_rate/grad_norm and eval_* metrics. */
-export interface RunPoint {
-  step: number;
-  epoch?: number;
-  loss?: number;
-  learning_rate?: number;
-  [metric: string]: number | undefined;
-}
+export type { RunPoint };
 
 export interface RunInfo {
   /** Absolute path of the run folder; stable id for the monitor. */
@@ -101,7 +97,7 @@ export async function readRun(dir: string): Promise<RunInfo | undefined> {
     }
   }
   const metricsFile = join(abs, 'metrics.jsonl');
-  const jsonl = names.includes('metrics.jsonl') ? await readMetricsJsonl(metricsFile) : undefined;
+  const jsonl = names.includes('metrics.jsonl') ? readMetricsLog(metricsFile) : undefined;
   if (!state && !jsonl?.length) return undefined;
 
   // A live bertnb run logs to metrics.jsonl before (and between) checkpoints: use it when it is ahead.
@@ -131,26 +127,6 @@ export async function readRun(dir: string): Promise<RunInfo | undefined> {
     points: pointsOf(history),
     source: statFile,
   };
-}
-
-/** metrics.jsonl: one log_history entry per line (a torn last line from a kill is ignored). */
-async function readMetricsJsonl(file: string): Promise<LogEntry[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  const out: LogEntry[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const o = JSON.parse(line) as Record<string, unknown>;
-      if (typeof o.step !== 'number') continue;
-      const e: Record<string, number> = {};
-      for (const [k, v] of Object.entries(o)) if (typeof v === 'number' && k !== 'time') e[k] = v;
-      e.epoch ??= 0;
-      out.push(e as LogEntry);
-    } catch {
-      // torn line
-    }
-  }
-  return out;
 }
 
 /** Merges entries of the same step (HF logs train and eval at one step as separate entries). */

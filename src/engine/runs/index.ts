@@ -8,3 +8,7 @@ export { listRuns, pointsOf, readRun, type RunInfo, type RunPoint } from './disc
 export { bertnbResumeFromHf, hfResumeState, isHfTrainerCheckpoint, type HfResumeState } from './resume';
 export { checkResumeIdentity, checkpointIdentity, currentIdentity, identityDifferences, type RunIdentity } from './identity';
 export { LOCK_FILE, RunLockedError, acquireRunLock, type LockOwner, type RunLock } from './lock';
+export { RunStore, type BeginOptions, type RunStoreOptions } from './store';
+export { compactKeepingExtremes } from './compact';
+export { RateLimiter } from './rateLimit';
+export { feedStore } from './feed';

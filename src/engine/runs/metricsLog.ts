@@ -4,6 +4,7 @@
 // or unreadable lines are dropped and the run says so.
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../train/atomic';
+import type { LogEntry } from '../train/trainerState';
 
 /** Rewrites `file` keeping the entries with step <= `keepUpTo` (none when undefined). */
 export function trimMetricsLog(file: string, keepUpTo: number | undefined, say: (text: string) => void = () => {}): void {
@@ -32,4 +33,25 @@ export function trimMetricsLog(file: string, keepUpTo: number | undefined, say: 
     );
   }
   writeFileAtomic(file, keep.map((l) => l + '\n').join(''));
+}
+
+/** The entries of metrics.jsonl with step <= `upTo` (all when undefined), oldest first; torn lines are skipped. */
+export function readMetricsLog(file: string, upTo?: number): LogEntry[] {
+  if (!existsSync(file)) return [];
+  const out: LogEntry[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    if (typeof o.step !== 'number' || (upTo !== undefined && o.step > upTo)) continue;
+    const e: Record<string, number> = {};
+    for (const [k, v] of Object.entries(o)) if (typeof v === 'number' && k !== 'time') e[k] = v;
+    e.epoch ??= 0;
+    out.push(e as LogEntry);
+  }
+  return out;
 }

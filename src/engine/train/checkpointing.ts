@@ -39,7 +39,7 @@ export async function saveCheckpoint(run: TrainingRun, shouldTrainingStop: boole
   rotateCheckpoints(run.outputDir, run.args.save_total_limit, [s.bestCheckpoint, s.lastCheckpoint]);
   run.tensorboard?.flush();
   run.timings.checkpoint += now() - t0;
-  run.hooks.onCheckpoint?.({ step: s.step, path: dir });
+  run.hooks.onEvent?.({ kind: 'checkpoint', step: s.step, path: dir });
   return dir;
 }
 

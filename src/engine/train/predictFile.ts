@@ -7,6 +7,7 @@ import { loadData, DataError, type DataOptions } from '../data';
 import { csvLine } from '../../protocol/evaluation';
 import { predictTexts } from './inference';
 import { refuseOverwrite, writeOwnedFile } from './ownedFile';
+import type { PredictFileResult } from '../../protocol/kernelOps';
 
 export interface PredictFileOptions extends Pick<DataOptions, 'text_column' | 'text_pair_column' | 'format'> {
   maxLength?: number;
@@ -14,12 +15,6 @@ export interface PredictFileOptions extends Pick<DataOptions, 'text_column' | 't
   backend?: string;
 }
 
-export interface PredictFileResult {
-  rows: number;
-  output: string;
-  /** Rows per predicted label. */
-  counts: Record<string, number>;
-}
 
 export async function predictFile(modelDir: string, input: string, output: string, opts: PredictFileOptions = {}): Promise<PredictFileResult> {
   if (resolve(input) === resolve(output)) throw new DataError(`predict: --output ${output} is the input file; choose another name`);

@@ -1,9 +1,10 @@
 // What a run reports while it trains: log entries (trainer_state's log_history, metrics.jsonl,
-// TensorBoard and hooks.onLog), progress after every step (hooks.onProgress), and the evaluations
-// during training (hooks.onEval), which also feed early stopping.
+// TensorBoard), progress after every step and the evaluations during training (hooks.onEvent), which
+// also feed early stopping.
 import { appendFileSync } from 'node:fs';
 import { evaluateModel, scalarMetrics, type EvalMetrics, type EvalSpec } from './evaluate';
 import { epochAt, noteEvaluation } from './flow';
+import { evalEvent, finite } from './runEvents';
 import type { TrainingRun } from './loopState';
 import type { LogEntry } from './trainerState';
 
@@ -38,7 +39,6 @@ function recordLog(run: TrainingRun, entry: LogEntry, tensorboardScalars: Record
   run.state.logHistory.push(entry);
   appendFileSync(run.metricsFile, JSON.stringify({ ...entry, time: Date.now() / 1000 }) + '\n');
   run.tensorboard?.scalars(entry.step, tensorboardScalars);
-  run.hooks.onLog?.(entry);
   run.timings.logging += now() - t0;
 }
 
@@ -56,16 +56,17 @@ export function reportProgress(run: TrainingRun, r: StepReport, speed: Speed): v
   const maxSteps = run.plan.maxSteps;
   const elapsed = now() - speed.startTime;
   const sps = (step - speed.startStep) / Math.max(1e-9, elapsed);
-  run.hooks.onProgress?.({
+  run.hooks.onEvent?.({
+    kind: 'progress',
     step,
-    maxSteps,
+    max_steps: maxSteps,
     epoch: epochAt(run.plan, step),
-    loss: r.loss,
-    learning_rate: r.learningRate,
-    grad_norm: r.gradNorm,
-    samples_per_second: samplesPerSecond(speed),
-    steps_per_second: sps,
-    eta_seconds: (maxSteps - step) / Math.max(1e-9, sps),
+    loss: finite(r.loss),
+    learning_rate: finite(r.learningRate),
+    grad_norm: finite(r.gradNorm),
+    samples_per_second: finite(samplesPerSecond(speed)),
+    steps_per_second: finite(sps),
+    eta_seconds: finite((maxSteps - step) / Math.max(1e-9, sps)),
     elapsed_seconds: elapsed,
   });
 }
@@ -87,7 +88,7 @@ export async function evaluateDuringTraining(run: TrainingRun): Promise<void> {
   for (const [k, v] of Object.entries(scalars)) entry[`eval_${k}`] = v;
   entry.eval_runtime = now() - t0;
   recordLog(run, entry, Object.fromEntries(Object.entries(scalars).map(([k, v]) => [`eval/${k}`, v])));
-  run.hooks.onEval?.(step, m, epochAt(run.plan, step));
+  run.hooks.onEvent?.(evalEvent(step, epochAt(run.plan, step), scalars));
   run.state.lastEval = { step, metrics: scalars };
   noteEvaluation(run.args, run.plan, run.state.earlyStopping, scalars);
 }
@@ -98,5 +99,8 @@ export async function finalEvaluation(run: TrainingRun): Promise<EvalMetrics | u
   const t0 = now();
   const metrics = await evaluateModel(run.model, run.inp.eval, evalSpecOf(run));
   run.timings.evaluation += now() - t0;
+  const step = run.state.step;
+  // An evaluation the loop already made at this step is not announced twice.
+  if (run.state.lastEval?.step !== step) run.hooks.onEvent?.(evalEvent(step, epochAt(run.plan, step), scalarMetrics(metrics)));
   return metrics;
 }

@@ -24,13 +24,15 @@ import { Rng, mixSeed } from './rng';
 import { LrSchedule } from './schedule';
 import { pollStop } from './stopPoll';
 import { EventFileWriter } from './tensorboard';
+import { endMetrics, failedEnd, logEvent, startEvent } from './runEvents';
+import { scalarMetrics } from './evaluate';
 import { collateHost } from './tensors';
 import { wasmHeapBytes } from './hostTensors';
 import { createTrainStep } from './trainStep';
 import type { TrainableModel, TrainerInputs, TrainResult } from './trainerTypes';
 
 export { CHECKPOINT_PREFIX, latestCheckpoint, listCheckpoints } from './checkpointDirs';
-export type { LoopArguments, ProgressInfo, Timings, TrainableModel, TrainerHooks, TrainerInputs, TrainResult } from './trainerTypes';
+export type { LoopArguments, Timings, TrainableModel, TrainerHooks, TrainerInputs, TrainResult } from './trainerTypes';
 
 const now = () => performance.now() / 1000;
 
@@ -41,9 +43,11 @@ export async function train(inp: TrainerInputs): Promise<TrainResult> {
     return await trainLoop(inp, onFailure);
   } catch (e) {
     for (const f of onFailure) await f().catch(() => {});
+    const out = resolve(inp.args.output_dir);
     // Every checkpoint is built under a temporary name, so a full disk never leaves a half one behind.
-    if (isFullDiskError(e)) throw fullDiskError(e, resolve(inp.args.output_dir), latestCheckpoint(resolve(inp.args.output_dir)));
-    throw explainMemoryFailure(e);
+    const err = isFullDiskError(e) ? fullDiskError(e, out, latestCheckpoint(out)) : explainMemoryFailure(e);
+    inp.hooks?.onEvent?.(failedEnd(err, out, latestCheckpoint(out)));
+    throw err;
   }
 }
 
@@ -80,7 +84,7 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
 async function setUpRun(inp: TrainerInputs, onFailure: Array<() => Promise<void>>): Promise<TrainingRun> {
   const a = inp.args;
   const hooks = inp.hooks ?? {};
-  const say = (t: string) => hooks.onMessage?.(t);
+  const say = (t: string) => hooks.onEvent?.(logEvent(t));
   const outputDir = resolve(a.output_dir);
   checkRun(inp, outputDir);
   const plan = planTraining(a, inp.train.length);
@@ -104,6 +108,8 @@ async function setUpRun(inp: TrainerInputs, onFailure: Array<() => Promise<void>
   if (resumeDir) say(`resumed from ${resumeDir} at step ${state.step}`);
   const metricsFile = join(outputDir, 'metrics.jsonl');
   trimMetricsLog(metricsFile, resumeDir ? state.step : undefined, say);
+  const schedule = new LrSchedule(a.lr_scheduler_type, a.learning_rate, plan.maxSteps, a.warmup_steps, a.warmup_ratio);
+  hooks.onEvent?.(startEvent({ outputDir, maxSteps: plan.maxSteps, numTrainEpochs: plan.numEpochs, resumedFrom: state.step, schedule, metricsFile }));
   const tensorboardOn = a.report_to.some((r) => r === 'all' || r === 'tensorboard');
   return {
     inp,
@@ -111,7 +117,7 @@ async function setUpRun(inp: TrainerInputs, onFailure: Array<() => Promise<void>
     plan,
     lengths,
     outputDir,
-    schedule: new LrSchedule(a.lr_scheduler_type, a.learning_rate, plan.maxSteps, a.warmup_steps, a.warmup_ratio),
+    schedule,
     hooks,
     say,
     timings: { data: 0, forwardBackward: 0, optimizer: 0, logging: 0, evaluation: 0, checkpoint: 0 },
@@ -236,7 +242,7 @@ async function finishRun(run: TrainingRun, status: TrainResult['status'], speed:
   if (heap) run.say(`WASM heap: ${(heap / 2 ** 30).toFixed(2)} GiB at its peak (limit 4 GiB)`);
   const elapsed = now() - speed.startTime;
   if (status !== 'stopped') run.say(`final model saved to ${run.outputDir}`);
-  return {
+  const result: TrainResult = {
     status,
     globalStep: state.step,
     epoch: state.step / run.plan.updatesPerEpoch,
@@ -250,4 +256,15 @@ async function finishRun(run: TrainingRun, status: TrainResult['status'], speed:
     timings: run.timings,
     model: run.model,
   };
+  run.hooks.onEvent?.({
+    kind: 'end',
+    reason: status,
+    step: state.step,
+    epoch: result.epoch,
+    output_dir: run.outputDir,
+    metrics: endMetrics({ ...result, metrics: metrics && scalarMetrics(metrics) }),
+    best_model_checkpoint: state.bestCheckpoint ?? null,
+    last_checkpoint: state.lastCheckpoint ?? null,
+  });
+  return result;
 }

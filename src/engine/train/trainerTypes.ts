@@ -6,7 +6,7 @@ import type { NamedVariable } from './adamw';
 import type { ModelShape } from './memoryPlan';
 import type { MaskingSpec, TrainKind } from './tensors';
 import type { EvalMetrics, EvalModel } from './evaluate';
-import type { LogEntry } from './trainerState';
+import type { RunEvent } from '../../protocol/runEvents';
 
 /** The TrainingArguments fields the loop reads (HF names, typed by the schema). */
 export type LoopArguments = Pick<
@@ -56,25 +56,9 @@ export interface TrainableModel extends EvalModel {
   readonly config?: ModelShape;
 }
 
-export interface ProgressInfo {
-  step: number;
-  maxSteps: number;
-  epoch: number;
-  loss: number;
-  learning_rate: number;
-  grad_norm: number;
-  samples_per_second: number;
-  steps_per_second: number;
-  eta_seconds: number;
-  elapsed_seconds: number;
-}
-
 export interface TrainerHooks {
-  onProgress?(p: ProgressInfo): void;
-  onLog?(entry: LogEntry): void;
-  onEval?(step: number, metrics: EvalMetrics, epoch: number): void;
-  onCheckpoint?(info: { step: number; path: string }): void;
-  onMessage?(text: string): void;
+  /** The run's events (src/protocol/runEvents.ts): start, progress, eval, checkpoint, log, and end last. */
+  onEvent?(e: RunEvent): void;
   /** Polled after every optimizer step: true → save a checkpoint and return. */
   shouldStop?(): boolean;
   /** Awaited between steps (pause). */

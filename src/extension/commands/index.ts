@@ -34,11 +34,13 @@ export function registerCommands(ctx: PanelContext, session: TrainingSession): v
     reg('bertnb.editHyperparameters', (a) => editHyperparameters(ctx, uriArg(a))),
     reg('bertnb.startTraining', (a) => startTraining(session, log, uriArg(a))),
     reg('bertnb.stopTraining', async () => {
-      if (session.stop()) {
+      // The run the monitor and the status bar show, whether the palette or a notebook cell started it.
+      const current = session.store.current();
+      if (current && session.store.stop(current.id)) {
         void vscode.window.setStatusBarMessage('$(debug-stop) Stopping: finishing the step and saving a checkpoint…', 5000);
         return;
       }
-      void vscode.window.showInformationMessage('No training started from the palette or the monitor is running. A notebook training stops with its cell\'s Stop button.');
+      void vscode.window.showInformationMessage('No training is running.');
     }),
     reg('bertnb.pauseTraining', () => {
       if (session.pause() || session.resume()) return;

@@ -75,7 +75,7 @@ export async function predictFileCommand(context: vscode.ExtensionContext, log: 
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Predicting ${basename(input.fsPath)} with ${basename(dir)}…` }, async () => {
     try {
       await proc.start({ workerPath: join(context.extensionPath, 'dist', 'worker.js'), execArgv: spawn.execArgv, env: spawn.env, backend: spawn.backend === 'auto' ? undefined : spawn.backend, detached: true, readyTimeoutMs: 120_000 });
-      const r = (await proc.request('predictFile', { model: dir, input: input.fsPath, output: output.fsPath })) as { rows: number; counts: Record<string, number> };
+      const r = await proc.request('predictFile', { model: dir, input: input.fsPath, output: output.fsPath });
       const counts = Object.entries(r.counts).map(([l, n]) => `${l}: ${n}`).join(', ');
       const open = await vscode.window.showInformationMessage(`${r.rows} rows predicted into ${basename(output.fsPath)} (${counts}).`, 'Open');
       if (open) await vscode.window.showTextDocument(output);

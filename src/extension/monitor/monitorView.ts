@@ -1,11 +1,15 @@
-// The sidebar WebviewView: live training (from TrainingSession) and past runs (from the output
-// folders). Chart points are batched and sent at bertnb.chart.updateRateHz, whatever the step rate.
+// The sidebar WebviewView: a view of the run store. The current run (started from the palette or a
+// notebook cell) with its curves, and the past runs found in the output folders. The store rate-limits
+// its changes (bertnb.chart.updateRateHz); every change of the current run sends its view and its
+// (compacted) points whole.
 import * as vscode from 'vscode';
 import type { MonitorToHost, MonitorToWebview } from '../../protocol/panels';
+import type { RunRecord } from '../../protocol';
 import type { PanelContext } from '../panels/context';
 import { gate } from '../panels/messageGate';
 import { setWebviewContent } from '../panels/webviewSetup';
 import { chartUpdateHz, defaultOutputRoots } from '../settings/settings';
+import { chartPoints, liveView } from './views';
 import { isTrusted, manageTrust } from '../trust/trust';
 import { listPastRuns, type PastRun } from './pastRuns';
 import type { TrainingSession } from './trainingSession';
@@ -14,8 +18,6 @@ export const MONITOR_VIEW_ID = 'bertnb.monitor';
 
 export class MonitorViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
-  private flushTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastFlush = 0;
   private runs: PastRun[] = [];
   private readonly subs: vscode.Disposable[] = [];
 
@@ -23,10 +25,8 @@ export class MonitorViewProvider implements vscode.WebviewViewProvider, vscode.D
     private readonly ctx: PanelContext,
     private readonly session: TrainingSession,
   ) {
-    this.subs.push(
-      session.onDidChange(() => this.scheduleFlush()),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.sendAll()),
-    );
+    const offStore = session.store.onChange((r) => this.changed(r));
+    this.subs.push({ dispose: offStore }, vscode.workspace.onDidGrantWorkspaceTrust(() => this.sendAll()));
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -43,33 +43,19 @@ export class MonitorViewProvider implements vscode.WebviewViewProvider, vscode.D
 
   private sendAll(): void {
     this.post({ type: 'init', trusted: isTrusted(), chartHz: chartUpdateHz() });
-    const run = this.session.run;
-    this.post({ type: 'live', run: run ? run.view() : null });
-    if (run) this.post({ type: 'points', runId: run.id, points: run.allPoints(), reset: true });
+    const run = this.session.store.current();
+    this.post({ type: 'live', run: run ? liveView(run) : null });
+    if (run) this.post({ type: 'points', runId: run.id, points: chartPoints(run), reset: true });
     void this.refreshRuns();
   }
 
-  /** Coalesces bursts of progress into at most chartHz messages per second. */
-  private scheduleFlush(): void {
-    if (this.flushTimer) return;
-    const interval = 1000 / chartUpdateHz();
-    const wait = Math.max(0, this.lastFlush + interval - Date.now());
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      this.lastFlush = Date.now();
-      this.flush();
-    }, wait);
-  }
-
-  private flush(): void {
-    const run = this.session.run;
-    if (!run) return;
-    const view = run.view();
-    this.post({ type: 'live', run: view });
-    const pts = run.takePoints();
-    if (pts.length) this.post({ type: 'points', runId: run.id, points: pts });
+  /** A run changed (at most chartHz times a second each): redraw it when it is the one shown. */
+  private changed(r: RunRecord): void {
+    if (r.source === 'disk' || this.session.store.current()?.id !== r.id) return;
+    this.post({ type: 'live', run: liveView(r) });
+    this.post({ type: 'points', runId: r.id, points: chartPoints(r), reset: true });
     // A run that just ended becomes a past run with its checkpoints.
-    if (!run.active) void this.refreshRuns();
+    if (r.status !== 'running' && r.status !== 'starting' && r.status !== 'paused' && r.status !== 'stopping') void this.refreshRuns();
   }
 
   async refreshRuns(): Promise<void> {
@@ -79,7 +65,7 @@ export class MonitorViewProvider implements vscode.WebviewViewProvider, vscode.D
     }
     const roots = [...new Set([...defaultOutputRoots(), ...this.session.outputDirs])];
     try {
-      this.runs = await listPastRuns(roots);
+      this.runs = await listPastRuns(roots, this.session.store);
     } catch (e) {
       this.ctx.log.warn(`monitor: listing runs failed: ${(e as Error).message}`);
       this.runs = [];
@@ -100,9 +86,12 @@ export class MonitorViewProvider implements vscode.WebviewViewProvider, vscode.D
       case 'start':
         await vscode.commands.executeCommand('bertnb.startTraining');
         return;
-      case 'stop':
-        await vscode.commands.executeCommand('bertnb.stopTraining');
+      case 'stop': {
+        // The run shown: a palette run or a notebook cell's, both stop the same way (checkpoint, then end).
+        const run = this.session.store.current();
+        if (run) this.session.store.stop(run.id);
         return;
+      }
       case 'pause':
         this.session.pause();
         return;
@@ -148,7 +137,6 @@ export class MonitorViewProvider implements vscode.WebviewViewProvider, vscode.D
   }
 
   dispose(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
     this.subs.forEach((s) => s.dispose());
   }
 }

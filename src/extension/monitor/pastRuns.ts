@@ -1,20 +1,26 @@
 // Past runs for the monitor, from src/engine/runs (bertnb's and HF Trainer's output folders alike).
+// Each one found is also a record of the run store (source 'disk'), read like every other run.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { listRuns, type RunInfo } from '../../engine/runs';
-import type { PastRunView, RunPoint } from '../../protocol/panels';
+import type { RunStore } from '../../engine/runs/store';
+import type { PastRunView, RunPoint, RunRecord } from '../../protocol';
+import { chartPoints } from './views';
 
 export interface PastRun {
   view: PastRunView;
   info: RunInfo;
+  /** The run store's record of it, when a store was given. */
+  record?: RunRecord;
   /** TensorBoard folder (output_dir/runs) or the run folder holding metrics.jsonl. */
   logsDir?: string;
 }
 
-export async function listPastRuns(roots: readonly string[]): Promise<PastRun[]> {
+export async function listPastRuns(roots: readonly string[], store?: RunStore): Promise<PastRun[]> {
   const runs = await listRuns(roots.filter((r) => existsSync(r)));
   return runs.map((info) => ({
     info,
+    record: store?.addFromDisk(info),
     logsDir: info.hasLogs ? (existsSync(join(info.dir, 'runs')) ? join(info.dir, 'runs') : info.dir) : undefined,
     view: {
       id: info.id,
@@ -29,5 +35,5 @@ export async function listPastRuns(roots: readonly string[]): Promise<PastRun[]>
 }
 
 export async function runCurve(r: PastRun): Promise<RunPoint[]> {
-  return r.info.points.map((p) => ({ ...p }));
+  return r.record ? chartPoints(r.record) : r.info.points.map((p) => ({ ...p }));
 }

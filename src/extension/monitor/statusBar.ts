@@ -1,7 +1,14 @@
-// The status bar item of the running training: step and ETA, a click opens the monitor.
+// The status bar item of the current training (palette or notebook): a view of the run store's current
+// record. Step and ETA while it runs; how it ended afterwards, with its own icon, word and colour (a
+// stopped run is not a success). A click opens the monitor.
 import * as vscode from 'vscode';
-import type { LiveRunView } from '../../protocol/panels';
-import { statusText } from './runState';
+import { isEnded, statusLook, type RunRecord } from '../../protocol';
+import { statusText } from './views';
+
+const BACKGROUND: Partial<Record<ReturnType<typeof statusLook>['tone'], string>> = {
+  error: 'statusBarItem.errorBackground',
+  stopped: 'statusBarItem.warningBackground',
+};
 
 export class TrainingStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('bertnb.training', vscode.StatusBarAlignment.Left, 50);
@@ -12,18 +19,20 @@ export class TrainingStatusBar implements vscode.Disposable {
     this.item.command = 'bertnb.showMonitor';
   }
 
-  show(v: LiveRunView | null): void {
+  show(r: RunRecord | undefined): void {
     if (this.hideTimer) clearTimeout(this.hideTimer);
-    if (!v) {
+    if (!r) {
       this.item.hide();
       return;
     }
-    this.item.text = statusText(v);
-    this.item.tooltip = `${v.label}: ${v.status}${v.message ? ` — ${v.message}` : ''}\nClick to open the training monitor.`;
-    this.item.backgroundColor = v.status === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    const look = statusLook(r.status);
+    this.item.text = statusText(r);
+    this.item.tooltip = `${r.label}: ${look.word}${r.message ? ` — ${r.message}` : ''}\nClick to open the training monitor.`;
+    const bg = BACKGROUND[look.tone];
+    this.item.backgroundColor = bg ? new vscode.ThemeColor(bg) : undefined;
     this.item.show();
-    // A finished run stays visible for a while, then gets out of the way.
-    if (v.status === 'finished' || v.status === 'stopped' || v.status === 'failed') this.hideTimer = setTimeout(() => this.item.hide(), 30_000);
+    // An ended run stays visible for a while, then gets out of the way.
+    if (isEnded(r.status)) this.hideTimer = setTimeout(() => this.item.hide(), 30_000);
   }
 
   dispose(): void {

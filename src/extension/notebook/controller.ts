@@ -3,12 +3,13 @@
 // asked. All heavy work happens in the child: this adapter only forwards ops and replaces outputs
 // (at most `liveRate` times a second while training).
 import * as vscode from 'vscode';
-import { dirname } from 'node:path';
 import { cellErrorWords } from '../../engine/notebook/errorWords';
+import { basename, dirname } from 'node:path';
 import { NotebookKernel } from '../../engine/notebook/execute';
 import { isJsonMime, type OutputItem } from '../../engine/notebook/format';
 import { KernelDiedError, type KernelBackend } from '../../engine/notebook/kernel';
 import { CELL_LANGUAGE, NOTEBOOK_TYPE } from './serializer';
+import type { RunStore } from '../../engine/runs/store';
 
 export type BackendFactory = (notebook: vscode.NotebookDocument) => KernelBackend;
 
@@ -46,6 +47,7 @@ export class BertnbController implements vscode.Disposable {
     private readonly createBackend: BackendFactory,
     private readonly log: vscode.LogOutputChannel,
     private readonly liveRate = 4,
+    private readonly store?: RunStore,
   ) {
     this.controller = vscode.notebooks.createNotebookController('bertnb-kernel', NOTEBOOK_TYPE, 'BERT (TensorFlow.js)');
     this.controller.supportedLanguages = [CELL_LANGUAGE];
@@ -69,7 +71,8 @@ export class BertnbController implements vscode.Disposable {
     if (!s) {
       const backend = this.createBackend(notebook);
       const cwd = notebook.uri.scheme === 'file' ? dirname(notebook.uri.fsPath) : (vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd());
-      s = { kernel: new NotebookKernel(backend, { cwd, liveRate: this.liveRate }), backend, order: 0, queue: Promise.resolve(), generation: 0 };
+      const label = basename(notebook.uri.path);
+      s = { kernel: new NotebookKernel(backend, { cwd, liveRate: this.liveRate, store: this.store, label }), backend, order: 0, queue: Promise.resolve(), generation: 0 };
       this.sessions.set(key, s);
       this.log.info(`kernel started for ${notebook.uri.fsPath}`);
     }
@@ -127,6 +130,8 @@ export class BertnbController implements vscode.Disposable {
         // The document as it is now, unsaved edits included (%export format: trainer exports its run).
         notebookCells: cell.notebook.getCells().map((c) => ({ kind: c.kind === vscode.NotebookCellKind.Code ? 'code' : 'markdown', source: c.document.getText() })),
         onLog: (m) => this.log.info(m),
+        // The monitor's Stop does what the cell's does: stop the training and drop the queued cells.
+        stop: () => this.interrupt(notebook),
         onLiveOutput: (items) => {
           if (writing) return;
           writing = true;

@@ -8,10 +8,13 @@ import { BertnbSerializer, NOTEBOOK_TYPE, toNotebookData } from './serializer';
 import { registerCellLanguage } from './language';
 import { BertnbController, type BackendFactory } from './controller';
 import { processBackendFactory } from './backend';
+import type { RunStore } from '../../engine/runs/store';
 
 export interface NotebookOptions {
   /** Where kernels come from; default: one training child process per notebook. */
   createBackend?: BackendFactory;
+  /** The window's run store: notebook trainings are runs in it (the monitor shows and stops them). */
+  store?: RunStore;
 }
 
 /** The error table's "Export CSV": the user picks the file (the dialog asks before replacing one). */
@@ -28,7 +31,7 @@ export function registerNotebook(context: vscode.ExtensionContext, log: vscode.L
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new BertnbSerializer(), { transientOutputs: false }),
   );
   registerCellLanguage(context);
-  const controller = new BertnbController(opts.createBackend ?? processBackendFactory(context), log);
+  const controller = new BertnbController(opts.createBackend ?? processBackendFactory(context), log, 4, opts.store);
   context.subscriptions.push(controller);
 
   const activeNotebook = () => {

@@ -3,25 +3,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { prepareData, formatOf, summarizeSplit, rowFullLength, type DataOptions, type ExampleSet } from '../../engine/data';
 import type { DataOutput, SplitSummary } from '../../protocol/notebook-outputs';
-import { currentTokenizer, notebookState } from './model';
-import type { OpHandler } from './index';
-
-export interface DataArgs {
-  cwd?: string;
-  train?: string | null;
-  validation?: string | null;
-  test?: string | null;
-  text_column?: string;
-  text_pair_column?: string | null;
-  label_column?: string;
-  label_list?: string[] | null;
-  problem_type?: DataOptions['problem_type'] | null;
-  format?: string;
-  max_length?: number;
-  clean_text?: boolean;
-  skip_bad_rows?: boolean;
-  split?: { validation?: number; seed?: number | null } | null;
-}
+import { currentTokenizer, type OpHandler } from './context';
 
 /** Histogram of token lengths with about `bins` integer-width bins covering max(maxLength, longest). */
 export function lengthHistogram(lengths: number[], maxLength: number, bins = 24): { edges: number[]; counts: number[] } {
@@ -47,8 +29,7 @@ function summary(name: string, file: string, enc: ExampleSet, maxLength: number,
   };
 }
 
-export const dataOp: OpHandler = async (args) => {
-  const a = (args ?? {}) as DataArgs;
+export const dataOp: OpHandler<'data'> = async (a, { state }) => {
   const cwd = a.cwd ?? process.cwd();
   const path = (p: string | null | undefined) => (p ? (isAbsolute(p) ? p : resolve(cwd, p)) : undefined);
   if (!a.train) throw new Error('%data needs train: the training file');
@@ -69,8 +50,8 @@ export const dataOp: OpHandler = async (args) => {
     skip_bad_rows: a.skip_bad_rows ?? false,
   };
   // Raw text (a .txt corpus, or format: text) has no labels: it is pretraining data whatever %model says.
-  const pretraining = notebookState.model?.task === 'pretraining' || (opts.format ?? formatOf(opts.train!)) === 'text';
-  const tok = await currentTokenizer();
+  const pretraining = state.model?.task === 'pretraining' || (opts.format ?? formatOf(opts.train!)) === 'text';
+  const tok = await currentTokenizer(state);
   const data = await prepareData(opts, tok, maxLength, !pretraining);
   const splits: SplitSummary[] = [summary('train', a.train, data.train, maxLength, data.labels)];
   if (data.validation) splits.push(summary('validation', a.validation ?? `${Math.round((opts.validation_split ?? 0) * 100)}% of ${a.train}`, data.validation, maxLength, data.labels));

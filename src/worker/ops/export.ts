@@ -6,29 +6,15 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { savePretrained } from '../../engine/model';
 import type { ExportOutput } from '../../protocol/notebook-outputs';
 import { exportTrainer } from '../../engine/export';
-import { runConfigFromCells, type NotebookCellText } from '../../engine/export/notebook';
-import { notebookState } from './model';
+import { runConfigFromCells } from '../../engine/export/notebook';
 import { claimExportDir } from '../../engine/train/outputDir';
 import { copyModelCard, MODEL_CARD } from '../../engine/train/modelCard';
-import type { OpHandler } from './index';
+import type { ExportArgs } from '../../protocol/kernelOps';
+import type { OpHandler } from './context';
 
 /** The files that make a Hugging Face model folder (checkpoints, logs and optimizer state stay behind). */
 const MODEL_FILES = /^(config\.json|model\.safetensors|vocab\.txt|tokenizer\.json|tokenizer_config\.json|special_tokens_map\.json)$/;
 const MODEL_FILE_NAMES = 'config.json, model.safetensors, vocab.txt, tokenizer.json, tokenizer_config.json and special_tokens_map.json';
-
-interface ExportArgs {
-  cwd?: string;
-  output_dir?: string;
-  modelDir?: string | null;
-  format?: 'hf' | 'trainer';
-  /** format 'trainer': the notebook's cells, whose %model/%data/%train make the run. */
-  cells?: NotebookCellText[];
-  processes_per_machine?: number;
-  machines?: number;
-  mixed_precision?: 'no' | 'fp16' | 'bf16';
-  copy_data?: boolean;
-  overwrite_output_dir?: boolean;
-}
 
 /** How a refusal names the cell's folder and its way out. */
 const cellOwnership = (a: ExportArgs) => ({ overwrite: a.overwrite_output_dir === true, use: '%export output_dir' as const, wayOut: 'add overwrite_output_dir: true to the %export cell' });
@@ -58,15 +44,14 @@ function fileSizes(dir: string, names: string[]): ExportOutput['files'] {
   });
 }
 
-export const exportOp: OpHandler = async (args) => {
-  const a = (args ?? {}) as ExportArgs;
+export const exportOp: OpHandler<'export'> = async (a, { state }) => {
   if (!a.output_dir) throw new Error('%export needs output_dir');
   const cwd = a.cwd ?? process.cwd();
   const out = isAbsolute(a.output_dir) ? a.output_dir : resolve(cwd, a.output_dir);
   if (a.format === 'trainer') return exportTrainerRun(a, cwd, out);
   // The trained folder itself needs no copy (and is bertnb's); any other folder must be ours to write.
   const modelDir = a.modelDir && existsSync(join(a.modelDir, 'config.json')) ? a.modelDir : undefined;
-  if (!modelDir && !notebookState.model) throw new Error('nothing to export: run a %model (and %train) cell first');
+  if (!modelDir && !state.model) throw new Error('nothing to export: run a %model (and %train) cell first');
   const intoModelDir = !!a.modelDir && resolve(a.modelDir) === resolve(out);
   const notice = intoModelDir ? undefined : claimExportDir(out, { ...cellOwnership(a), writes: MODEL_FILE_NAMES, what: 'Hugging Face model export' });
   const warnings = notice ? { warnings: [notice] } : {};
@@ -77,7 +62,7 @@ export const exportOp: OpHandler = async (args) => {
       copyModelCard(modelDir, out);
     }
   } else {
-    await savePretrained(notebookState.model!.model, notebookState.model!.tokenizer, out);
+    await savePretrained(state.model!.model, state.model!.tokenizer, out);
   }
   return { path: out, files: fileSizes(out, readdirSync(out).filter((f) => MODEL_FILES.test(f) || f === MODEL_CARD)), ...warnings } satisfies ExportOutput;
 };

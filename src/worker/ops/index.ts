@@ -1,6 +1,7 @@
-// Kernel operations the worker answers (`request` → `response`). One file per op; to add one,
-// add one line to `ops`.
-import type { WorkerToHost } from '../../protocol';
+// Kernel operations the worker answers (`request` → `response`), one file per op, typed by the op map
+// in src/protocol/kernelOps.ts. To add one, add it there and one line here.
+import type { KernelOp, OpArgs, OpResult } from '../../protocol';
+import type { OpContext, OpHandler } from './context';
 import { trainOp } from './train';
 import { evaluateOp } from './evaluate';
 import { predictOp } from './predict';
@@ -10,18 +11,9 @@ import { dataOp } from './data';
 import { exportOp } from './export';
 import { predictFileOp } from './predictFile';
 
-export interface OpContext {
-  /** Sends a protocol message to the host (progress, log, eval, checkpoint …). */
-  send(msg: WorkerToHost): void;
-  /** Aborted when the host cancels the request or asks the worker to stop. */
-  signal: AbortSignal;
-  /** Resolves while the host has paused the worker. */
-  waitWhilePaused(): Promise<void>;
-}
+export { type KernelState, type OpContext, type OpHandler } from './context';
 
-export type OpHandler = (args: unknown, ctx: OpContext) => Promise<unknown>;
-
-export const ops: Record<string, OpHandler> = {
+export const ops: { [K in KernelOp]: OpHandler<K> } = {
   train: trainOp,
   evaluate: evaluateOp,
   predict: predictOp,
@@ -31,3 +23,11 @@ export const ops: Record<string, OpHandler> = {
   export: exportOp,
   predictFile: predictFileOp,
 };
+
+export const isKernelOp = (op: string): op is KernelOp => Object.prototype.hasOwnProperty.call(ops, op);
+
+/** Runs op `op` with its arguments. */
+export function runOp<K extends KernelOp>(op: K, args: OpArgs<K>, ctx: OpContext): Promise<OpResult<K>> {
+  const handler: OpHandler<K> = ops[op];
+  return handler(args, ctx);
+}

@@ -2,32 +2,16 @@
 // with its tokenizer, in this child process for the cells that follow (%tokenize, %data, %export).
 import { isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { initBackend, isBuiltinName, loadPretrained, type AnyBertModel, type BackendReport, type BertConfig } from '../../engine/model';
-import { BertTokenizer, bundledVocabPath } from '../../engine/tokenizer';
+import { initBackend, isBuiltinName, loadPretrained, type BertConfig } from '../../engine/model';
+import { BertTokenizer } from '../../engine/tokenizer';
 import type { ModelOutput } from '../../protocol/notebook-outputs';
-import type { OpHandler } from './index';
-
-export interface NotebookModel {
-  model: AnyBertModel;
-  tokenizer: BertTokenizer;
-  name: string;
-  task: string;
-  backend: BackendReport;
-}
-
-/** The kernel's state: one per child process, i.e. one per notebook. */
-export const notebookState: { model?: NotebookModel } = {};
+import type { NotebookModel, OpHandler } from './context';
 
 /** A path relative to the notebook's folder, or a hub id / built-in name left as it is. */
 export function resolveSource(cwd: string, name: string): string {
   if (isBuiltinName(name)) return name;
   const local = isAbsolute(name) ? name : resolve(cwd, name);
   return existsSync(local) ? local : name;
-}
-
-/** The current tokenizer, or the bundled bert-base-uncased vocabulary before any %model cell. */
-export async function currentTokenizer(): Promise<BertTokenizer> {
-  return notebookState.model?.tokenizer ?? (await BertTokenizer.load(bundledVocabPath()));
 }
 
 function moduleOf(name: string): string {
@@ -64,11 +48,7 @@ export function summarize(m: NotebookModel, source: string, report?: ModelOutput
   };
 }
 
-export const modelOp: OpHandler = async (args) => {
-  const a = (args ?? {}) as {
-    cwd?: string; name?: string; task?: string; tokenizer?: string | null; num_labels?: number | null; labels?: string[] | null;
-    backend?: string; hidden_dropout_prob?: number; attention_probs_dropout_prob?: number; seed?: number;
-  };
+export const modelOp: OpHandler<'model'> = async (a, { state }) => {
   if (typeof a.name !== 'string') throw new Error('%model needs name: a built-in size, a model folder or a hub id');
   const cwd = a.cwd ?? process.cwd();
   const backend = await initBackend(a.backend ?? 'auto');
@@ -90,10 +70,10 @@ export const modelOp: OpHandler = async (args) => {
     tokenizer,
   });
   // Free the previous model's weights before keeping the new one.
-  notebookState.model?.model.dispose();
-  notebookState.model = { model: loaded.model, tokenizer: tokenizer ?? loaded.tokenizer, name: a.name, task, backend };
+  state.model?.model.dispose();
+  state.model = { model: loaded.model, tokenizer: tokenizer ?? loaded.tokenizer, name: a.name, task, backend };
   const from = loaded.dir ? loaded.dir : isBuiltinName(source) ? `random initialisation (${source}, seed ${a.seed ?? 42})` : source;
   const r = loaded.report;
   // A random built-in model is all "newly initialised": only a loaded checkpoint's report says something.
-  return summarize(notebookState.model, from, loaded.dir ? { missing: r.missing, unexpected: r.unexpected, newlyInitialized: r.newlyInitialized } : undefined);
+  return summarize(state.model, from, loaded.dir ? { missing: r.missing, unexpected: r.unexpected, newlyInitialized: r.newlyInitialized } : undefined);
 };

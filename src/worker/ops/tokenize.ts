@@ -1,12 +1,10 @@
 // `tokenize` op (notebook %tokenize cell): token chips for texts or pairs with the current tokenizer.
 import type { TokenChip, TokensOutput } from '../../protocol/notebook-outputs';
-import { currentTokenizer } from './model';
-import type { OpHandler } from './index';
+import { currentTokenizer, type OpHandler } from './context';
 
-export const tokenizeOp: OpHandler = async (args) => {
-  const a = (args ?? {}) as { texts?: Array<[string, string | undefined | null]>; max_length?: number | null; truncation?: string };
+export const tokenizeOp: OpHandler<'tokenize'> = async (a, { state }) => {
   if (!Array.isArray(a.texts) || a.texts.length === 0) throw new Error('%tokenize needs text: a text or a list of texts');
-  const tok = await currentTokenizer();
+  const tok = await currentTokenizer(state);
   const maxLength = a.max_length ?? 512;
   const truncation = (a.truncation ?? 'longest_first') as 'longest_first';
   const items = a.texts.map(([text, pair]) => {

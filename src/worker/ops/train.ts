@@ -1,7 +1,8 @@
-// `train` op and the `start` message: one training run from a RunConfig, reporting progress, logs,
-// evaluations and checkpoints as protocol messages.
+// `train` op (the notebook's %train and the palette's `start` message alike): one training run from a
+// RunConfig. The trainer's run events go to the host unchanged as `run` messages; only the `end` is held
+// back until the test split is evaluated, so that it carries the test_* metrics too.
 import { validateRunConfig, type RunConfig } from '../../schema';
-import { toHost } from '../../protocol';
+import { toHost, type RunEndEvent, type RunEvent, type TrainOpResult } from '../../protocol';
 import { MODEL_OVERRIDE_KEYS, prepareRun, type PrepareOptions } from '../../engine/train/setup';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,19 +12,14 @@ import { checkResumeIdentity, currentIdentity } from '../../engine/runs/identity
 import { formatSummary, rowLabel, ExampleSubset, type DataProgress, type ExampleSet } from '../../engine/data';
 import { evaluateModel, scalarMetrics, type EvalMetrics } from '../../engine/train/evaluate';
 import { writeRunCard } from '../../engine/train/runCard';
-import type { OpContext, OpHandler } from './index';
-
-const finite = (x: number | undefined): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
-const nullable = (m: Record<string, number>): Record<string, number | null> => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, finite(v)]));
+import { finite } from '../../engine/train/runEvents';
+import type { OpContext, OpHandler } from './context';
 
 export interface RunOutcome {
   result: TrainResult;
-  lastCheckpoint: string | null;
-  /** Metrics on data.test (when it has labels), of the final (or best) model. */
-  testMetrics?: Record<string, number>;
+  /** The run's last event, test_* metrics included. */
+  end: RunEndEvent;
 }
-
-/** Validates the config (again: the host is trusted, its files are not), prepares data and trains. */
 
 /** The %model cell's dropout values, checked again here (the host is trusted, what it forwards is not). */
 export function parseModelOverrides(v: unknown): PrepareOptions['modelOverrides'] {
@@ -45,11 +41,13 @@ function labelledRows(set: ExampleSet): ExampleSet {
   return keep.length === set.length ? set : new ExampleSubset(set, Uint32Array.from(keep));
 }
 
+/** Validates the config (again: the host is trusted, its files are not), prepares data and trains. */
 export async function runTraining(rawConfig: unknown, ctx: OpContext, resumeFromCheckpoint?: string | boolean, prep: PrepareOptions = {}): Promise<RunOutcome> {
   const v = validateRunConfig(rawConfig);
   if (!v.ok || !v.config) throw new Error(`invalid run config:\n${v.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
   const config: RunConfig = v.config;
   if (resumeFromCheckpoint !== undefined) config.training.resume_from_checkpoint = resumeFromCheckpoint;
+  // Before the trainer starts (the folder, the data): the worker's own log lines.
   const info = (message: string) => ctx.send(toHost('log', { level: message.startsWith('warning') ? 'warn' : 'info', message }));
   // The folder is checked and locked before the data is read: a refused run says so at once.
   const release = claimOutputDir(resolve(config.training.output_dir), { overwrite: config.training.overwrite_output_dir, say: info });
@@ -82,29 +80,15 @@ async function trainClaimed(config: RunConfig, ctx: OpContext, info: (message: s
     (prepared.inputs.model as { dispose?: () => void }).dispose?.();
     throw e;
   }
-  let lastCheckpoint: string | null = null;
+  let end: RunEndEvent | undefined;
+  const onEvent = (event: RunEvent): void => {
+    if (event.kind === 'end' && event.reason !== 'failed') end = event;
+    else ctx.send(toHost('run', { event }));
+  };
   const result = await train({
     ...prepared.inputs,
     hooks: {
-      onMessage: info,
-      onProgress: (p) =>
-        ctx.send(
-          toHost('progress', {
-            step: p.step,
-            maxSteps: p.maxSteps,
-            epoch: p.epoch,
-            loss: finite(p.loss),
-            learningRate: finite(p.learning_rate),
-            samplesPerSecond: finite(p.samples_per_second),
-            etaSeconds: finite(p.eta_seconds),
-            gradNorm: finite(p.grad_norm),
-          }),
-        ),
-      onEval: (step, m, epoch) => ctx.send(toHost("eval", { step, epoch, metrics: nullable(scalarMetrics(m)) })),
-      onCheckpoint: ({ step, path }) => {
-        lastCheckpoint = path;
-        ctx.send(toHost('checkpoint', { step, path }));
-      },
+      onEvent,
       shouldStop: () => ctx.signal.aborted,
       waitWhilePaused: () => ctx.waitWhilePaused(),
     },
@@ -127,18 +111,13 @@ async function trainClaimed(config: RunConfig, ctx: OpContext, info: (message: s
     if (card.notice) info(card.notice);
     for (const w of card.warnings) info(`warning: ${w.message}`);
   }
-  return { result, lastCheckpoint: result.lastCheckpoint ?? lastCheckpoint, testMetrics };
+  if (!end) throw new Error('the trainer returned without its end event');
+  for (const [k, v] of Object.entries(testMetrics ?? {})) end.metrics[`test_${k}`] = finite(v);
+  ctx.send(toHost('run', { event: end }));
+  return { result, end };
 }
 
-export function doneMetrics(r: TrainResult, test?: Record<string, number>): Record<string, number | null> {
-  const m: Record<string, number> = { train_loss: r.trainLoss, global_step: r.globalStep, epoch: r.epoch, train_samples_per_second: r.samplesPerSecond };
-  for (const [k, v] of Object.entries(scalarMetrics(r.metrics ?? {}))) m[`eval_${k}`] = v;
-  for (const [k, v] of Object.entries(test ?? {})) m[`test_${k}`] = v;
-  return nullable(m);
-}
-
-export const trainOp: OpHandler = async (args, ctx) => {
-  const a = (args ?? {}) as { config?: unknown; resumeFromCheckpoint?: string | boolean; modelOverrides?: unknown };
-  const { result, testMetrics } = await runTraining(a.config, ctx, a.resumeFromCheckpoint, { modelOverrides: parseModelOverrides(a.modelOverrides) });
-  return { status: result.status, outputDir: result.outputDir, metrics: doneMetrics(result, testMetrics), bestCheckpoint: result.bestModelCheckpoint ?? null, lastCheckpoint: result.lastCheckpoint ?? null };
+export const trainOp: OpHandler<'train'> = async (a, ctx) => {
+  const { result, end } = await runTraining(a.config, ctx, a.resumeFromCheckpoint, { modelOverrides: parseModelOverrides(a.modelOverrides) });
+  return { status: result.status, outputDir: result.outputDir, metrics: end.metrics, bestCheckpoint: end.best_model_checkpoint, lastCheckpoint: end.last_checkpoint } satisfies TrainOpResult;
 };

@@ -30,7 +30,7 @@ test('a Hugging Face Trainer checkpoint resumes: training continues from its ste
   await useWasm();
   const out = mkdtempSync(join(tmpdir(), 'bertnb-hf-resume-'));
   let steps = 0;
-  const first = await train(inputs(out, {}, { hooks: { onProgress: () => steps++, shouldStop: () => steps >= 4 } }));
+  const first = await train(inputs(out, {}, { hooks: { onEvent: (e) => e.kind === 'progress' && steps++, shouldStop: () => steps >= 4 } }));
   assert.equal(first.globalStep, 4);
   // Make checkpoint-4 look exactly like Trainer's: PyTorch state files instead of bertnb's.
   const ck = join(out, 'checkpoint-4');
@@ -43,7 +43,7 @@ test('a Hugging Face Trainer checkpoint resumes: training continues from its ste
   assert.ok(isHfTrainerCheckpoint(ck));
 
   const messages: string[] = [];
-  const resumed = await train(inputs(out, { resume_from_checkpoint: ck }, { hooks: { onMessage: (m) => messages.push(m) } }));
+  const resumed = await train(inputs(out, { resume_from_checkpoint: ck }, { hooks: { onEvent: (e) => e.kind === 'log' && messages.push(e.message) } }));
   assert.equal(resumed.status, 'completed');
   assert.equal(resumed.globalStep, 8);
   assert.ok(messages.some((m) => /Hugging Face Trainer checkpoint/.test(m)), messages.join('\n'));

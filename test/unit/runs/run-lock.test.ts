@@ -11,9 +11,9 @@ import { loadPretrained } from '../../../src/engine/model';
 import { LOCK_FILE, RunLockedError, acquireRunLock, processStamp } from '../../../src/engine/runs/lock';
 import { listCheckpoints } from '../../../src/engine/train/trainer';
 import { TrainingProcess } from '../../../src/worker/client';
-import { RunState } from '../../../src/extension/monitor/runState';
+import { RunStore } from '../../../src/engine/runs/store';
 import type { WorkerToHost } from '../../../src/protocol';
-import { runInProcess, tinyRunConfig, tinyRunFiles } from './runFixture';
+import { runInProcess, tinyRunConfig, tinyRunFiles, logMessage } from './runFixture';
 
 const root = mkdtempSync(join(tmpdir(), 'bertnb-lock-'));
 const workerPath = join(__dirname, '..', '..', '..', 'src', 'worker', 'main.ts');
@@ -103,23 +103,24 @@ test('a second training process on the same output_dir is refused at once; the f
   const a = await worker();
   let paused = false;
   a.onMessage((m) => {
-    if (m.type === 'progress' && m.step === 2 && !paused) {
+    if (m.type === 'run' && m.event.kind === 'progress' && m.event.step === 2 && !paused) {
       paused = true;
       a.pause();
     }
   });
   const aPaused = first(a, (m) => (m.type === 'state' && m.state === 'paused') || m.type === 'error');
-  const aDone = first(a, (m) => m.type === 'done' || m.type === 'error');
+  const aDone = first(a, (m) => (m.type === 'run' && m.event.kind === 'end') || m.type === 'error');
   a.startTraining(cfg);
   const p = await bounded(aPaused, 'first run: paused');
   assert.equal(p.type, 'state', JSON.stringify(p));
 
   // The second run, in its own process, while the first holds the folder.
   const b = await worker();
-  // What the editor's monitor shows: its RunState folds the same messages the sidebar session gets.
-  const editorView = new RunState('second', 'second run');
-  b.onMessage((m) => editorView.apply(m));
-  const bEnd = first(b, (m) => m.type === 'done' || m.type === 'error' || m.type === 'progress');
+  // What the editor's monitor shows: the run store's record, fed as the sidebar session feeds it.
+  const store = new RunStore();
+  const editorView = store.begin({ label: 'second run', source: 'palette' });
+  b.onMessage((m) => (m.type === 'run' ? store.apply(editorView.id, m.event) : m.type === 'error' ? store.fail(editorView.id, m.message, m.lastCheckpoint) : undefined));
+  const bEnd = first(b, (m) => (m.type === 'run' && m.event.kind !== 'log') || m.type === 'error');
   b.startTraining(cfg);
   const refused = await bounded(bEnd, 'second run: answer');
   assert.equal(refused.type, 'error', `the second run must be refused, got ${JSON.stringify(refused)}`);
@@ -128,13 +129,13 @@ test('a second training process on the same output_dir is refused at once; the f
   assert.match(msg, new RegExp(runDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   const bExit = await bounded(b.waitForExit(), 'second run: exit');
   assert.equal(bExit.code, 1);
-  editorView.exited(bExit.code, bExit.signal, bExit.error);
-  assert.equal(editorView.view().status, 'failed');
-  assert.equal(editorView.view().message, msg, 'the editor shows the same message');
+  assert.equal(store.get(editorView.id)?.status, 'failed');
+  assert.equal(store.get(editorView.id)?.message, msg, 'the editor shows the same message');
+  store.dispose();
 
   a.resume();
   const d = await bounded(aDone, 'first run: done');
-  assert.equal(d.type, 'done', JSON.stringify(d));
+  assert.ok(d.type === 'run' && d.event.kind === 'end' && d.event.reason === 'completed', JSON.stringify(d));
   await bounded(a.stop(), 'first run: exit');
   assert.ok(!existsSync(join(runDir, LOCK_FILE)), 'the lock is released when the run is done');
 
@@ -157,10 +158,10 @@ test('SIGTERM releases the lock; a SIGKILLed run\'s lock is taken over by the ne
 
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     const proc = await worker();
-    const started = first(proc, (m) => m.type === 'progress' || m.type === 'error');
+    const started = first(proc, (m) => (m.type === 'run' && m.event.kind === 'progress') || m.type === 'error');
     proc.startTraining(cfg);
     const s = await bounded(started, `${signal}: first step`);
-    assert.equal(s.type, 'progress', JSON.stringify(s));
+    assert.equal(s.type, 'run', JSON.stringify(s));
     assert.ok(existsSync(join(dir, LOCK_FILE)), 'a running run holds the lock');
     proc.kill(signal);
     const exit = await bounded(proc.waitForExit(), `${signal}: exit`);
@@ -175,6 +176,6 @@ test('SIGTERM releases the lock; a SIGKILLed run\'s lock is taken over by the ne
   const messages: WorkerToHost[] = [];
   const r = await runInProcess(tinyRunConfig(files, { output_dir: dir, max_steps: 2, resume_from_checkpoint: true }), messages);
   assert.ok(r.result.globalStep >= 2);
-  assert.ok(messages.some((m) => m.type === 'log' && /took over the lock of .* is no longer running/.test(m.message)), 'the next run says it took the stale lock over');
+  assert.ok(messages.some((m) => /took over the lock of .* is no longer running/.test(logMessage(m) ?? '')), 'the next run says it took the stale lock over');
   assert.ok(!existsSync(join(dir, LOCK_FILE)));
 });

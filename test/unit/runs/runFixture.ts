@@ -48,7 +48,7 @@ export function tinyRunConfig(files: { modelDir: string; trainCsv: string }, tra
 
 /** runTraining in this process; `messages` collects what the worker would send to the host. */
 export async function runInProcess(config: RunConfig, messages: WorkerToHost[] = [], signal = new AbortController().signal): Promise<RunOutcome> {
-  const outcome = await runTraining(structuredClone(config), { send: (m) => messages.push(m), signal, waitWhilePaused: async () => {} });
+  const outcome = await runTraining(structuredClone(config), { send: (m) => messages.push(m), signal, waitWhilePaused: async () => {}, state: {} });
   (outcome.result.model as { dispose?: () => void }).dispose?.();
   return outcome;
 }
@@ -68,4 +68,11 @@ export function treeDigest(dir: string): Record<string, string> {
   };
   walk(dir, '');
   return out;
+}
+
+/** The text of a log line the worker sent: its own (`log`) or the trainer's (a `run` event of kind log). */
+export function logMessage(m: WorkerToHost): string | undefined {
+  if (m.type === 'log') return m.message;
+  if (m.type === 'run' && m.event.kind === 'log') return m.event.message;
+  return undefined;
 }

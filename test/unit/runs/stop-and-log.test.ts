@@ -12,7 +12,7 @@ import { TrainingProcess } from '../../../src/worker/client';
 import { LOCK_FILE } from '../../../src/engine/runs/lock';
 import type { WorkerToHost } from '../../../src/protocol';
 import { useWasm, tinyConfig, sentimentExamples, loopArgs, saveFolder, loadFolder } from '../train/helpers';
-import { runInProcess, tinyRunConfig, tinyRunFiles } from './runFixture';
+import { runInProcess, tinyRunConfig, tinyRunFiles, logMessage } from './runFixture';
 
 const root = mkdtempSync(join(tmpdir(), 'bertnb-stop-'));
 const workerPath = join(__dirname, '..', '..', '..', 'src', 'worker', 'main.ts');
@@ -77,21 +77,21 @@ test('stop while paused (the editor\'s Pause, then Stop) runs no further step', 
   // that step finishes, then nothing runs. The stop comes once the paused worker has been quiet a while.
   let stepsWhenStopped = -1;
   proc.onMessage((m) => {
-    if (m.type === 'progress') {
-      steps.push(m.step);
-      if (m.step === 2) proc.pause();
+    if (m.type === 'run' && m.event.kind === 'progress') {
+      steps.push(m.event.step);
+      if (m.event.step === 2) proc.pause();
     }
     if (m.type === 'state' && m.state === 'paused')
       setTimeout(() => {
         stepsWhenStopped = steps.length;
         void proc.stop();
       }, 1_500);
-    if (m.type === 'done' || m.type === 'error') done = m;
+    if ((m.type === 'run' && m.event.kind === 'end') || m.type === 'error') done = m;
   });
   proc.startTraining(tinyRunConfig(files, { output_dir: dir, max_steps: 50, save_steps: 100 }));
   const exit = await proc.waitForExit();
   assert.equal(exit.code, 0, JSON.stringify(done));
-  assert.equal(done?.type, 'done');
+  assert.ok(done?.type === 'run' && done.event.kind === 'end' && done.event.reason === 'stopped', JSON.stringify(done));
   assert.ok(steps.length <= 3, `the pause held (steps ${steps.join(', ')})`);
   assert.equal(steps.length, stepsWhenStopped, `no step after the stop (steps ${steps.join(', ')})`);
   assert.deepEqual(listCheckpoints(dir).map((c) => c.step), [steps.at(-1)]);
@@ -106,7 +106,7 @@ test('a torn last line of metrics.jsonl: resume works and says it dropped the li
   const messages: WorkerToHost[] = [];
   const r = await runInProcess(tinyRunConfig(files, { output_dir: dir, max_steps: 4, resume_from_checkpoint: true }), messages);
   assert.equal(r.result.globalStep, 4);
-  assert.ok(messages.some((m) => m.type === 'log' && /dropped a torn last line \(line \d+\) of .*metrics\.jsonl/.test(m.message)), 'the run says what it dropped');
+  assert.ok(messages.some((m) => /dropped a torn last line \(line \d+\) of .*metrics\.jsonl/.test(logMessage(m) ?? '')), 'the run says what it dropped');
   const steps = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
   assert.deepEqual(steps, [1, 2, 3, 4]);
   assert.ok(existsSync(join(dir, 'checkpoint-4')));

@@ -34,7 +34,8 @@ test('a %train cell with such a max_steps is refused the same way', () => {
 });
 
 test('why: a progress message counting past 2^53 - 1 is not a valid protocol message', () => {
-  const progress = (maxSteps: number) => parseWorkerToHost(toHost('progress', { step: 1, maxSteps, epoch: 0, loss: 1, learningRate: 0.1, samplesPerSecond: 1, etaSeconds: 1, gradNorm: 1 }));
+  const progress = (maxSteps: number) =>
+    parseWorkerToHost(toHost('run', { event: { kind: 'progress', step: 1, max_steps: maxSteps, epoch: 0, loss: 1, learning_rate: 0.1, grad_norm: 1, samples_per_second: 1, steps_per_second: 1, eta_seconds: 1, elapsed_seconds: 1 } }));
   assert.equal(progress(100).ok, true);
   assert.equal(progress(2 ** 53 + 2).ok, false);
 });

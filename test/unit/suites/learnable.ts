@@ -31,9 +31,10 @@ export function learnableSuite(backend: SuiteBackend): void {
       saveModel: (m, d) => saveFolder(m as never, d),
       loadModel: (d) => loadFolder(d),
       hooks: {
-        onProgress: (p) => {
+        onEvent: (e) => {
+          if (e.kind !== 'progress') return;
           counts.push(tf.memory().numTensors);
-          losses.push(p.loss);
+          losses.push(e.loss ?? NaN);
         },
       },
     });

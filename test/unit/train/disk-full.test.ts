@@ -55,7 +55,7 @@ test('an output_dir too small for one checkpoint fails before the first step', a
   const ran = await withTmpfs(256 * 1024, '', async (dir) => {
     let steps = 0;
     await assert.rejects(
-      train(inputs(join(dir, 'out'), {}, { hooks: { onProgress: () => steps++ } })),
+      train(inputs(join(dir, 'out'), {}, { hooks: { onEvent: (e) => e.kind === 'progress' && steps++ } })),
       /training\.output_dir: not enough free space on .*out: \d+ KB free, one checkpoint \(weights \+ optimizer state\) needs about [\d.]+ MB/,
     );
     assert.equal(steps, 0, 'no training step ran');
@@ -81,7 +81,7 @@ test('a disk that fills up mid-run: clear error, no half checkpoint, the last on
   const ran = await withTmpfs(size, '', async (dir) => {
     const out = join(dir, 'out');
     let steps = 0;
-    const err = await train(inputs(out, {}, { hooks: { onProgress: () => steps++ } })).then(
+    const err = await train(inputs(out, {}, { hooks: { onEvent: (e) => e.kind === 'progress' && steps++ } })).then(
       () => assert.fail('training should have hit the full disk'),
       (e: Error) => e,
     );

@@ -22,7 +22,7 @@ async function run(shuffle: boolean, counts: number[] = []) {
     args: loopArgs({ output_dir: out, num_train_epochs: 4, learning_rate: 2e-3, warmup_ratio: 0.1 }),
     saveModel: (m, d) => saveFolder(m as never, d),
     loadModel: (d) => loadFolder(d),
-    hooks: { onProgress: () => counts.push(tf.memory().numTensors) },
+    hooks: { onEvent: (e) => e.kind === 'progress' && counts.push(tf.memory().numTensors) },
   });
   return r;
 }

@@ -24,7 +24,8 @@ test('a WASM allocation failure inside the training loop comes out as "out of me
       saveModel: async () => {}, loadModel: async () => model,
       hooks: {
         // A real WASM failure, as a too-big step causes: a 4.4 GB tensor in the 4 GiB heap.
-        onProgress: () => {
+        onEvent: (e) => {
+          if (e.kind !== 'progress') return;
           try {
             tf.tile(tf.ones([10000]), [110000]);
           } catch (e) {

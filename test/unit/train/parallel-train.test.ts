@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { createModel, type BertConfig } from '../../../src/engine/model';
 import { train, type TrainableModel } from '../../../src/engine/train/trainer';
 import type { LogEntry } from '../../../src/engine/train/trainerState';
+import { readMetricsLog } from '../../../src/engine/runs/metricsLog';
 import { useWasm, tinyConfig, sentimentExamples, loopArgs, saveFolder, loadFolder } from './helpers';
 
 async function run(threads: number) {
   const config: BertConfig = { ...tinyConfig(), hidden_dropout_prob: 0.1, attention_probs_dropout_prob: 0.1 };
   const model = createModel('sequence-classification', config, { seed: 1 }) as unknown as TrainableModel;
   const out = mkdtempSync(join(tmpdir(), 'bertnb-par-'));
-  const logs: LogEntry[] = [];
   const messages: string[] = [];
   const r = await train({
     kind: 'classification',
@@ -29,8 +29,10 @@ async function run(threads: number) {
     args: loopArgs({ output_dir: out, per_device_train_batch_size: 15, gradient_accumulation_steps: 2, max_steps: 6, learning_rate: 3e-3, logging_steps: 1, save_strategy: 'no', num_threads: threads, eval_strategy: 'steps', eval_steps: 3, per_device_eval_batch_size: 8 }),
     saveModel: (m, d) => saveFolder(m as never, d),
     loadModel: (d) => loadFolder(d),
-    hooks: { onLog: (e) => logs.push(e), onMessage: (t) => messages.push(t) },
+    hooks: { onEvent: (e) => e.kind === 'log' && messages.push(e.message) },
   });
+  // The logged entries, as written for a resume (metrics.jsonl: HF's log_history lines).
+  const logs: LogEntry[] = readMetricsLog(join(out, 'metrics.jsonl'));
   const weights = await Promise.all(r.model.variables.map(async (v) => (await v.variable.data()) as Float32Array));
   (r.model as unknown as { dispose(): void }).dispose();
   const evals = logs.filter((e) => e.eval_loss !== undefined).map((e) => [e.eval_loss as number, e.eval_accuracy as number]);

@@ -56,7 +56,8 @@ test('MLM+NSP pretraining lowers the MLM loss; the pretrained model then fine-tu
   const i = prepared.inputs;
   const before = (await evaluateModel(i.model, i.eval!, { kind: i.kind, padId: i.padId, problemType: '', numLabels: 0, batchSize: 64, mask: i.mask, seed: 42 })) as Record<string, number>;
   const evals: Array<Record<string, number>> = [];
-  const r = await train({ ...prepared.inputs, hooks: { onEval: (_s, mm) => evals.push(mm as Record<string, number>) } });
+  const unprefixed = (m: Record<string, number | null>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k.replace(/^eval_/, ''), v ?? NaN]));
+  const r = await train({ ...prepared.inputs, hooks: { onEvent: (e) => e.kind === 'eval' && evals.push(unprefixed(e.metrics)) } });
   assert.equal(r.status, 'completed');
   const metrics = r.metrics as Record<string, number>;
   assert.ok(metrics.perplexity > 0 && metrics.nsp_accuracy >= 0 && metrics.nsp_accuracy <= 1);

@@ -35,7 +35,7 @@ test('stop → checkpoint → resume gives the same losses and final weights as 
 
   const b = mkdtempSync(join(tmpdir(), 'bertnb-resume-b-'));
   let steps = 0;
-  const first = await train(inputs(b, { hooks: { onProgress: () => steps++, shouldStop: () => steps >= 6 } }));
+  const first = await train(inputs(b, { hooks: { onEvent: (e) => e.kind === 'progress' && steps++, shouldStop: () => steps >= 6 } }));
   assert.equal(first.status, 'stopped');
   assert.equal(first.globalStep, 6);
   assert.ok(existsSync(join(b, 'checkpoint-6', 'optimizer.safetensors')));

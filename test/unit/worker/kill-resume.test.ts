@@ -87,21 +87,21 @@ test('SIGKILL at random moments, resume each time: same final model as an uninte
   const cfg = config(modelDir, trainCsv, runDir);
   const rng = new Rng(2024);
 
-  // A graceful stop first: the step finishes, a checkpoint is written, `done` says stopped, exit 0.
+  // A graceful stop first: the step finishes, a checkpoint is written, `end` says stopped, exit 0.
   {
     const proc = new TrainingProcess();
     await proc.start({ workerPath, execArgv: ['--import', 'tsx'], stdio: 'ignore', readyTimeoutMs: 300_000 });
-    let done: { stopped?: boolean } | undefined;
+    let end: { reason?: string } | undefined;
     const said: string[] = [];
     proc.onMessage((m) => {
-      if (m.type === 'progress' && m.step === 3) void proc.stop();
-      if (m.type === 'done') done = m;
+      if (m.type === 'run' && m.event.kind === 'progress' && m.event.step === 3) void proc.stop();
+      if (m.type === 'run' && m.event.kind === 'end') end = m.event;
       if (m.type === 'error' || (m.type === 'log' && m.level !== 'info')) said.push(`${m.type}: ${m.message}`);
     });
     proc.startTraining(cfg);
     const exit = await bounded(proc.waitForExit(), 'graceful stop: exit');
     assert.equal(exit.code, 0, `graceful stop exits 0 (the worker said: ${said.join(' | ') || 'nothing'}; signal ${exit.signal})`);
-    assert.equal(done?.stopped, true);
+    assert.equal(end?.reason, 'stopped');
     assert.ok(exit.lastCheckpoint && existsSync(exit.lastCheckpoint), 'stop wrote a checkpoint');
   }
   let lastGood = assertCheckpointsIntact(runDir);
@@ -115,7 +115,7 @@ test('SIGKILL at random moments, resume each time: same final model as an uninte
     const delayMs = rng.int(30);
     let armed = false;
     proc.onMessage((m) => {
-      if (m.type === 'progress' && m.step >= target && !armed) {
+      if (m.type === 'run' && m.event.kind === 'progress' && m.event.step >= target && !armed) {
         armed = true;
         setTimeout(() => proc.kill('SIGKILL'), delayMs);
       }
@@ -134,13 +134,13 @@ test('SIGKILL at random moments, resume each time: same final model as an uninte
   await proc.start({ workerPath, execArgv: ['--import', 'tsx'], stdio: 'ignore', readyTimeoutMs: 300_000 });
   const done = new Promise<Record<string, unknown>>((resolve, reject) => {
     proc.onMessage((m) => {
-      if (m.type === 'done') resolve(m as never);
+      if (m.type === 'run' && m.event.kind === 'end') resolve({ ...m.event });
       if (m.type === 'error') reject(new Error(m.message));
     });
   });
   proc.startTraining(cfg);
   const d = await bounded(done, 'final run: done');
-  assert.equal(d.stopped, false);
+  assert.equal(d.reason, 'completed');
   const exit = await bounded(proc.stop(), 'final run: exit after stop');
   assert.equal(exit.code, 0);
   assertCheckpointsIntact(runDir);

@@ -67,9 +67,10 @@ test('a palette training and a notebook training are records of one store, read 
     // Same model, data, seed and arguments: the same run, step for step, whichever way it was started.
     assert.deepEqual(nb.points.map((p) => p.loss), pal.points.map((p) => p.loss));
     assert.deepEqual(nb.schedule, pal.schedule);
-    // The cell's output is a view of the record.
-    const out = cell.items.find((i) => i.mime === NOTEBOOK_MIME.training)!.data as TrainingOutput;
+    // The cell's output is a view of the record (plus the chart's own extras: eval plan, markers).
+    const { evalPlan, markers, scheduleNote, ...out } = cell.items.find((i) => i.mime === NOTEBOOK_MIME.training)!.data as TrainingOutput;
     assert.deepEqual(out, trainingOutputOf(store.get(nb.id)!, store.maxPoints));
+    assert.deepEqual({ evalPlan, markers, scheduleNote }, { evalPlan: { strategy: 'no' }, markers: undefined, scheduleNote: undefined });
 
     // The monitor's Stop on a notebook training: the store asks the cell's run to stop.
     let stopAsked = false;

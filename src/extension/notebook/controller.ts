@@ -3,11 +3,13 @@
 // asked. All heavy work happens in the child: this adapter only forwards ops and replaces outputs
 // (at most `liveRate` times a second while training).
 import * as vscode from 'vscode';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { CellConfigError } from '../../engine/notebook/cells';
+import { factsOfTraining, stoppedWords, trainingPayload, type EndFacts, type TrainingEnd } from '../../engine/notebook/outcome';
 import { NotebookKernel } from '../../engine/notebook/execute';
 import { isJsonMime, type OutputItem } from '../../engine/notebook/format';
 import { KernelDiedError, type KernelBackend } from '../../engine/notebook/kernel';
+import { notifyTrainingEnd } from '../notify/trainingEnd';
 import { CELL_LANGUAGE, NOTEBOOK_TYPE } from './serializer';
 
 export type BackendFactory = (notebook: vscode.NotebookDocument) => KernelBackend;
@@ -36,6 +38,10 @@ function errorOutput(name: string, message: string): vscode.NotebookCellOutput {
   err.name = name;
   err.stack = ''; // the message says it all; a host stack trace would only confuse
   return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(err)]);
+}
+
+function textOutput(text: string): vscode.NotebookCellOutput {
+  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.text(text, 'text/plain')]);
 }
 
 export class BertnbController implements vscode.Disposable {
@@ -140,8 +146,17 @@ export class BertnbController implements vscode.Disposable {
         },
       });
       await lastWrite;
-      await write(result.items);
-      exec.end(true, Date.now());
+      const training = trainingPayload(result.items);
+      if (result.completed) {
+        await write(result.items);
+        exec.end(true, Date.now());
+      } else {
+        // A stopped training is neither a success (✓) nor a failure (✗): VS Code's end() has only
+        // true/false/undefined, so it ends with no verdict (undefined) and the output says what happened.
+        await exec.replaceOutput([toVscodeItems(result.items), textOutput(stoppedWords(factsOfTraining(training)))]);
+        exec.end(undefined, Date.now());
+      }
+      if (training) this.notifyEnd(result.completed ? 'finished' : 'stopped', notebook, factsOfTraining(training));
       return true;
     } catch (err) {
       await lastWrite;
@@ -155,11 +170,20 @@ export class BertnbController implements vscode.Disposable {
       if (partial) outputs.push(toVscodeItems(partial));
       await exec.replaceOutput(outputs);
       exec.end(false, Date.now());
+      const training = trainingPayload(partial);
+      if (training) this.notifyEnd('failed', notebook, factsOfTraining(training, (err as Error).message));
       return false;
     } finally {
       cancel.dispose();
       if (s.running === exec) s.running = undefined;
     }
+  }
+
+  private notifyEnd(end: TrainingEnd, notebook: vscode.NotebookDocument, facts: EndFacts): void {
+    notifyTrainingEnd(end, basename(notebook.uri.path), facts, {
+      label: 'Show Notebook',
+      run: () => vscode.window.showNotebookDocument(notebook),
+    });
   }
 
   private forget(notebook: vscode.NotebookDocument, s: Session): void {

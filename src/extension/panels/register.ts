@@ -5,6 +5,7 @@ import { registerCommands } from '../commands';
 import { MONITOR_VIEW_ID, MonitorViewProvider } from '../monitor/monitorView';
 import { TrainingStatusBar } from '../monitor/statusBar';
 import { TrainingSession } from '../monitor/trainingSession';
+import { watchSessionEnd } from '../notify/trainingEnd';
 import type { PanelContext } from './context';
 
 export function registerPanels(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
@@ -18,6 +19,7 @@ export function registerPanels(context: vscode.ExtensionContext, log: vscode.Log
     statusBar,
     monitor,
     session.onDidChange(() => statusBar.show(session.run?.view() ?? null)),
+    watchSessionEnd(session),
     vscode.window.registerWebviewViewProvider(MONITOR_VIEW_ID, monitor, { webviewOptions: { retainContextWhenHidden: true } }),
     ...registerCommands(ctx, session),
   );

@@ -56,7 +56,8 @@ async function trainingState(vs: VSCode, index: number): Promise<{ status: strin
 
 /** The notebook editor alone (no side bar): the pictures for the Marketplace page. */
 async function editorShot(vs: VSCode, name: string): Promise<void> {
-  await vs.page.locator('.notebook-editor').first().screenshot({ path: join(RESULTS_DIR, `${name}.png`), timeout: 15_000 });
+  const box = await vs.page.locator('.part.editor').first().boundingBox();
+  await vs.page.screenshot({ path: join(RESULTS_DIR, `${name}.png`), timeout: 15_000, ...(box ? { clip: box } : {}) });
 }
 
 /** The run-state icon VS Code shows in a cell's status bar: success ✓, error ✗, or none. */
@@ -149,11 +150,12 @@ test('first hour: New Training Notebook → Run All learns (accuracy ≥ 0.9, fa
       const words = await cellOutput(vs, train, 'text=/Stopped at step \\d+ of \\d+ — checkpoint .*checkpoint-\\d+/', 30_000);
       assert.ok(words, 'the stopped cell says where it stopped and the checkpoint');
       assert.equal(await cellVerdict(vs, train), 'none', 'a stopped training is neither ✓ nor ✗');
-      // The end of the stopped output, where its words are.
+      // The end of the stopped output, where its words are: the next cell at the top, then back up a little.
+      await revealCell(vs, train + 1);
       const box = await vs.page.locator('.notebook-editor .monaco-list').first().boundingBox();
       if (box) {
         await vs.page.mouse.move(box.x + box.width / 2, box.y + 200);
-        await vs.page.mouse.wheel(0, 450);
+        await vs.page.mouse.wheel(0, -box.height / 2);
       }
       await sleep(500);
       await vs.screenshot('first-hour-stopped');

@@ -33,13 +33,13 @@ function stepWords(f: EndFacts): string {
   return `step ${f.step}${f.totalSteps ? ` of ${f.totalSteps}` : ''}`;
 }
 
-/** "⏹ Stopped at step 45 of 100 — checkpoint results/demo/checkpoint-45. Run the cell again …" */
+/** "Stopped at step 45 of 100 — checkpoint results/demo/checkpoint-45.\nRun the cell again …" */
 export function stoppedWords(f: EndFacts, resumeHint = 'Run the cell again with resume_from_checkpoint: true to continue.'): string {
   const at = stepWords(f);
   const checkpoint = f.checkpoint
-    ? `checkpoint ${f.checkpoint}. ${resumeHint}`
+    ? `checkpoint ${f.checkpoint}.\n${resumeHint}`
     : 'no checkpoint was saved yet (the first one is written at the first save step).';
-  return `⏹ Stopped${at ? ` at ${at}` : ''} — ${checkpoint}`;
+  return `Stopped${at ? ` at ${at}` : ''} — ${checkpoint}`;
 }
 
 /** The last evaluation's headline metric, e.g. "accuracy 0.96"; undefined before any evaluation. */
@@ -59,7 +59,7 @@ export function headlineMetric(metrics: Record<string, number> | undefined): str
 export function trainingEndNotice(end: TrainingEnd, where: string, f: EndFacts): string {
   const at = stepWords(f);
   if (end === 'failed') return `Training in ${where} failed${at ? ` at ${at}` : ''}: ${(f.error ?? 'unknown error').split('\n')[0]}`;
-  if (end === 'stopped') return `Training in ${where} ${stoppedWords(f, 'Resume from it to continue.').replace('⏹ Stopped', 'stopped')}`;
+  if (end === 'stopped') return `Training in ${where} ${stoppedWords(f, 'Resume from it to continue.').replace('Stopped', 'stopped').replace('\n', ' ')}`;
   const metric = headlineMetric(f.metrics);
   const tail = [at, metric].filter(Boolean).join(', ');
   return `Training in ${where} finished${tail ? `: ${tail}` : ''}.`;

@@ -3,7 +3,7 @@
 // asked. All heavy work happens in the child: this adapter only forwards ops and replaces outputs
 // (at most `liveRate` times a second while training).
 import * as vscode from 'vscode';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, relative } from 'node:path';
 import { CellConfigError } from '../../engine/notebook/cells';
 import { factsOfTraining, stoppedWords, trainingPayload, type EndFacts, type TrainingEnd } from '../../engine/notebook/outcome';
 import { NotebookKernel } from '../../engine/notebook/execute';
@@ -17,6 +17,8 @@ export type BackendFactory = (notebook: vscode.NotebookDocument) => KernelBacken
 interface Session {
   kernel: NotebookKernel;
   backend: KernelBackend;
+  /** The notebook's folder: cells' relative paths start there. */
+  cwd: string;
   order: number;
   /** Cells run strictly one after another per notebook. */
   queue: Promise<void>;
@@ -75,7 +77,7 @@ export class BertnbController implements vscode.Disposable {
     if (!s) {
       const backend = this.createBackend(notebook);
       const cwd = notebook.uri.scheme === 'file' ? dirname(notebook.uri.fsPath) : (vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd());
-      s = { kernel: new NotebookKernel(backend, { cwd, liveRate: this.liveRate }), backend, order: 0, queue: Promise.resolve(), generation: 0 };
+      s = { kernel: new NotebookKernel(backend, { cwd, liveRate: this.liveRate }), backend, cwd, order: 0, queue: Promise.resolve(), generation: 0 };
       this.sessions.set(key, s);
       this.log.info(`kernel started for ${notebook.uri.fsPath}`);
     }
@@ -153,7 +155,10 @@ export class BertnbController implements vscode.Disposable {
       } else {
         // A stopped training is neither a success (✓) nor a failure (✗): VS Code's end() has only
         // true/false/undefined, so it ends with no verdict (undefined) and the output says what happened.
-        await exec.replaceOutput([toVscodeItems(result.items), textOutput(stoppedWords(factsOfTraining(training)))]);
+        const facts = factsOfTraining(training);
+        // The notebook's folder is where its paths start: a checkpoint inside it reads shorter from there.
+        if (facts.checkpoint && !relative(s.cwd, facts.checkpoint).startsWith('..')) facts.checkpoint = relative(s.cwd, facts.checkpoint);
+        await exec.replaceOutput([toVscodeItems(result.items), textOutput(stoppedWords(facts))]);
         exec.end(undefined, Date.now());
       }
       if (training) this.notifyEnd(result.completed ? 'finished' : 'stopped', notebook, factsOfTraining(training));

@@ -18,7 +18,7 @@ test('a stopped training says the step it stopped at and its checkpoint', () => 
   const items = outputItems('training', t);
   assert.equal(trainingPayload(items), t, 'the training payload is found among the output items');
   const words = stoppedWords(factsOfTraining(trainingPayload(items)));
-  assert.match(words, /^⏹ Stopped at step 45 of 200 — checkpoint results\/demo\/checkpoint-45\./);
+  assert.match(words, /^Stopped at step 45 of 200 — checkpoint results\/demo\/checkpoint-45\.\n/);
   assert.match(words, /resume_from_checkpoint: true/);
 });
 

@@ -107,7 +107,7 @@ test('first hour: New Training Notebook → Run All learns (accuracy ≥ 0.9, fa
       await editorShot(vs, 'first-hour-trained-editor');
       await cellOutput(vs, exported, '.bn.export', 120_000);
       const runAllSeconds = (Date.now() - tRunAll) / 1000;
-      console.log(`New Training Notebook → Run All: ${runAllSeconds.toFixed(1)} s wall time (model, data, 100-step training, evaluate, predict, export)`);
+      console.log(`New Training Notebook → Run All: ${runAllSeconds.toFixed(1)} s wall time (model, data, 200-step training, evaluate, predict, export)`);
       await cellOutput(vs, evaluate, '.bn.metrics .cm', 30_000);
       await vs.screenshot('first-hour-metrics');
       assert.equal(await cellVerdict(vs, train), 'success', 'a finished training shows ✓');
@@ -119,6 +119,8 @@ test('first hour: New Training Notebook → Run All learns (accuracy ≥ 0.9, fa
       const metrics = saved[evaluate].outputs[0].items.find((i) => i.mime === 'application/vnd.bertnb.metrics+json')!.data as { split: string; metrics: Record<string, number> };
       assert.equal(metrics.split, 'test');
       assert.ok(metrics.metrics.accuracy >= 0.9, `test accuracy ${metrics.metrics.accuracy} ≥ 0.9`);
+      const predictions = saved[index('%predict')].outputs[0].items.find((i) => i.mime === 'application/vnd.bertnb.predictions+json')!.data as { rows: Array<{ text: string; label: string }> };
+      assert.deepEqual(predictions.rows.slice(0, 2).map((r) => r.label), ['positive', 'negative'], `the obvious reviews are classified right: ${JSON.stringify(predictions.rows)}`);
       const loss = (saved[train].outputs[0].items.find((i) => i.mime === 'application/vnd.bertnb.training+json')!.data as { series: { step: number[]; loss: number[] } }).series;
       const early = loss.loss.slice(0, 2);
       const late = loss.loss.slice(-4);

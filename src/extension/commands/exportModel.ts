@@ -1,5 +1,5 @@
 // "BERT: Export Model": copies a finished model or a checkpoint as a clean Hugging Face folder
-// (config.json, model.safetensors, vocab/tokenizer files) to a folder the person picks.
+// (config.json, model.safetensors, vocab/tokenizer files) to a new folder the person names.
 import * as vscode from 'vscode';
 import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,7 +7,9 @@ import { defaultOutputRoots } from '../settings/settings';
 import { requireTrust } from '../trust/trust';
 import { listPastRuns } from '../monitor/pastRuns';
 import type { TrainingSession } from '../monitor/trainingSession';
-import { exportableFiles, looksLikeModelFolder } from './exportFiles';
+import { defaultExportFolder, exportableFiles, exportDestProblem, looksLikeModelFolder } from './exportFiles';
+import { freeName } from '../../engine/notebook/newNotebook';
+import { markOwned, ownershipOf } from '../../engine/train/outputDir';
 
 export async function exportModel(session: TrainingSession, log: vscode.LogOutputChannel): Promise<void> {
   if (!(await requireTrust('Exporting a model'))) return;
@@ -32,12 +34,49 @@ export async function exportModel(session: TrainingSession, log: vscode.LogOutpu
     void vscode.window.showErrorMessage(`${src} is not a model folder: it needs config.json and model.safetensors (or pytorch_model.bin).`);
     return;
   }
-  const dest = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Export Here', title: 'Export Model: destination folder' });
-  if (!dest?.[0]) return;
+  const dest = await pickDestination(src);
+  if (!dest) return;
   const files = exportableFiles(names);
-  await mkdir(dest[0].fsPath, { recursive: true });
-  for (const f of files) if ((await stat(join(src, f))).isFile()) await copyFile(join(src, f), join(dest[0].fsPath, f));
-  log.info(`exported ${src} → ${dest[0].fsPath}: ${files.join(', ')}`);
-  const a = await vscode.window.showInformationMessage(`Exported a Hugging Face model folder to ${dest[0].fsPath} (${files.join(', ')}).`, 'Reveal');
-  if (a) await vscode.commands.executeCommand('revealFileInOS', dest[0]);
+  await mkdir(dest, { recursive: true });
+  for (const f of files) if ((await stat(join(src, f))).isFile()) await copyFile(join(src, f), join(dest, f));
+  markOwned(dest, 'model export');
+  log.info(`exported ${src} → ${dest}: ${files.join(', ')}`);
+  const a = await vscode.window.showInformationMessage(`Exported a Hugging Face model folder to ${dest} (${files.join(', ')}).`, 'Reveal');
+  if (a) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(dest));
+}
+
+/**
+ * A save dialog, so a new folder can be named (an open dialog only takes folders that exist), starting
+ * at a free name next to the run, never inside a checkpoint. A folder of the person's own files is
+ * written into only after they say so, as for runs (src/engine/train/outputDir.ts).
+ */
+async function pickDestination(src: string): Promise<string | undefined> {
+  const suggested = defaultExportFolder(src, (dir, base) => freeName(dir, base));
+  const picked = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.file(suggested),
+    saveLabel: 'Export Here',
+    title: 'Export Model: name a new folder for the Hugging Face model',
+  });
+  if (!picked) return undefined;
+  const dest = picked.fsPath;
+  const problem = exportDestProblem(src, dest);
+  if (problem) {
+    void vscode.window.showErrorMessage(`Nothing was exported: ${problem}.`);
+    return undefined;
+  }
+  const owner = ownershipOf(dest);
+  if (owner.kind === 'foreign') {
+    if (!owner.entries.length) {
+      void vscode.window.showErrorMessage(`Nothing was exported: ${dest} is a file, not a folder.`);
+      return undefined;
+    }
+    const shown = owner.entries.slice(0, 5).join(', ') + (owner.entries.length > 5 ? ', …' : '');
+    const choice = await vscode.window.showWarningMessage(
+      `${dest} already holds files bertnb did not write (${shown}). Export into it anyway? Files with the model's names (config.json, model.safetensors, vocab and tokenizer files) are replaced; every other file stays.`,
+      { modal: true },
+      'Export Anyway',
+    );
+    if (choice !== 'Export Anyway') return undefined;
+  }
+  return dest;
 }

@@ -4,10 +4,12 @@
 // (at most `liveRate` times a second while training).
 import * as vscode from 'vscode';
 import { cellErrorWords } from '../../engine/notebook/errorWords';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, relative } from 'node:path';
+import { factsOfTraining, stoppedWords, trainingPayload, type EndFacts, type TrainingEnd } from '../../engine/notebook/outcome';
 import { NotebookKernel } from '../../engine/notebook/execute';
 import { isJsonMime, type OutputItem } from '../../engine/notebook/format';
 import { KernelDiedError, type KernelBackend } from '../../engine/notebook/kernel';
+import { notifyTrainingEnd } from '../notify/trainingEnd';
 import { CELL_LANGUAGE, NOTEBOOK_TYPE } from './serializer';
 import type { RunStore } from '../../engine/runs/store';
 
@@ -16,6 +18,8 @@ export type BackendFactory = (notebook: vscode.NotebookDocument) => KernelBacken
 interface Session {
   kernel: NotebookKernel;
   backend: KernelBackend;
+  /** The notebook's folder: cells' relative paths start there. */
+  cwd: string;
   order: number;
   /** Cells run strictly one after another per notebook. */
   queue: Promise<void>;
@@ -37,6 +41,10 @@ function errorOutput(name: string, message: string): vscode.NotebookCellOutput {
   err.name = name;
   err.stack = ''; // the message says it all; a host stack trace would only confuse
   return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(err)]);
+}
+
+function textOutput(text: string): vscode.NotebookCellOutput {
+  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.text(text, 'text/plain')]);
 }
 
 export class BertnbController implements vscode.Disposable {
@@ -72,7 +80,7 @@ export class BertnbController implements vscode.Disposable {
       const backend = this.createBackend(notebook);
       const cwd = notebook.uri.scheme === 'file' ? dirname(notebook.uri.fsPath) : (vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd());
       const label = basename(notebook.uri.path);
-      s = { kernel: new NotebookKernel(backend, { cwd, liveRate: this.liveRate, store: this.store, label }), backend, order: 0, queue: Promise.resolve(), generation: 0 };
+      s = { kernel: new NotebookKernel(backend, { cwd, liveRate: this.liveRate, store: this.store, label }), backend, cwd, order: 0, queue: Promise.resolve(), generation: 0 };
       this.sessions.set(key, s);
       this.log.info(`kernel started for ${notebook.uri.fsPath}`);
     }
@@ -145,8 +153,20 @@ export class BertnbController implements vscode.Disposable {
         },
       });
       await lastWrite;
-      await write(result.items);
-      exec.end(true, Date.now());
+      const training = trainingPayload(result.items);
+      if (result.completed) {
+        await write(result.items);
+        exec.end(true, Date.now());
+      } else {
+        // A stopped training is neither a success (✓) nor a failure (✗): VS Code's end() has only
+        // true/false/undefined, so it ends with no verdict (undefined) and the output says what happened.
+        const facts = factsOfTraining(training);
+        // The notebook's folder is where its paths start: a checkpoint inside it reads shorter from there.
+        if (facts.checkpoint && !relative(s.cwd, facts.checkpoint).startsWith('..')) facts.checkpoint = relative(s.cwd, facts.checkpoint);
+        await exec.replaceOutput([toVscodeItems(result.items), textOutput(stoppedWords(facts))]);
+        exec.end(undefined, Date.now());
+      }
+      if (training) this.notifyEnd(result.completed ? 'finished' : 'stopped', notebook, factsOfTraining(training));
       return true;
     } catch (err) {
       await lastWrite;
@@ -158,11 +178,20 @@ export class BertnbController implements vscode.Disposable {
       if (partial) outputs.push(toVscodeItems(partial));
       await exec.replaceOutput(outputs);
       exec.end(false, Date.now());
+      const training = trainingPayload(partial);
+      if (training) this.notifyEnd('failed', notebook, factsOfTraining(training, (err as Error).message));
       return false;
     } finally {
       cancel.dispose();
       if (s.running === exec) s.running = undefined;
     }
+  }
+
+  private notifyEnd(end: TrainingEnd, notebook: vscode.NotebookDocument, facts: EndFacts): void {
+    notifyTrainingEnd(end, basename(notebook.uri.path), facts, {
+      label: 'Show Notebook',
+      run: () => vscode.window.showNotebookDocument(notebook),
+    });
   }
 
   private forget(notebook: vscode.NotebookDocument, s: Session): void {

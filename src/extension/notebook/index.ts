@@ -1,10 +1,9 @@
 // Wires the notebook feature: serializer, cell language, kernel controller, renderer messaging and the
 // notebook commands. extension.ts calls registerNotebook once.
 import * as vscode from 'vscode';
-import { readFile } from 'node:fs/promises';
 import { parseRendererToHostMessage } from '../../protocol/notebook-outputs';
-import { parseNotebook } from '../../engine/notebook/format';
-import { BertnbSerializer, NOTEBOOK_TYPE, toNotebookData } from './serializer';
+import { BertnbSerializer, NOTEBOOK_TYPE } from './serializer';
+import { newTrainingNotebook } from './newNotebook';
 import { registerCellLanguage } from './language';
 import { BertnbController, type BackendFactory } from './controller';
 import { processBackendFactory } from './backend';
@@ -55,14 +54,13 @@ export function registerNotebook(context: vscode.ExtensionContext, log: vscode.L
       await controller.restart(nb);
       vscode.window.setStatusBarMessage('BERT kernel restarted: run %model and %data again', 4000);
     }),
-    vscode.commands.registerCommand('bertnb.newNotebook', async () => {
-      const template = vscode.Uri.joinPath(context.extensionUri, 'media', 'notebook', 'demo.bertnb');
-      const demoDir = vscode.Uri.joinPath(context.extensionUri, 'media', 'demo').fsPath;
-      const nb = parseNotebook(await readFile(template.fsPath, 'utf8'));
-      // The template points at the demo data next to it; an untitled notebook needs absolute paths.
-      for (const c of nb.cells) if (c.kind === 'code') c.source = c.source.replaceAll('../demo/', `${demoDir}/`);
-      const doc = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, toNotebookData(nb));
-      await vscode.window.showNotebookDocument(doc);
+    vscode.commands.registerCommand('bertnb.newNotebook', async (data?: unknown) => {
+      try {
+        await newTrainingNotebook(context, data === 'demo' || data === 'own' ? data : undefined);
+      } catch (e) {
+        log.error(`new notebook: ${(e as Error).stack ?? e}`);
+        void vscode.window.showErrorMessage(`New Training Notebook: ${(e as Error).message}`);
+      }
     }),
   );
 }

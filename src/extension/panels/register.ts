@@ -5,6 +5,7 @@ import { registerCommands } from '../commands';
 import { MONITOR_VIEW_ID, MonitorViewProvider } from '../monitor/monitorView';
 import { TrainingStatusBar } from '../monitor/statusBar';
 import { TrainingSession } from '../monitor/trainingSession';
+import { watchPaletteRunEnds } from '../notify/trainingEnd';
 import type { PanelContext } from './context';
 import type { RunStore } from '../../engine/runs/store';
 
@@ -19,6 +20,7 @@ export function registerPanels(context: vscode.ExtensionContext, log: vscode.Log
     statusBar,
     monitor,
     { dispose: store.onChange(() => statusBar.show(store.current())) },
+    watchPaletteRunEnds(store),
     vscode.window.registerWebviewViewProvider(MONITOR_VIEW_ID, monitor, { webviewOptions: { retainContextWhenHidden: true } }),
     ...registerCommands(ctx, session),
   );

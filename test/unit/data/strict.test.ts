@@ -99,7 +99,7 @@ test('skip_bad_rows: bad rows are skipped and counted with their first lines; go
 test('the %data summary stops at a bad row by default and, with skip_bad_rows, reports what it skipped', async () => {
   const { dataOp } = await import('../../../src/worker/ops/data');
   const f = file('cell.csv', 'text,label\ngood,pos\nlove it, item,99\nbad,neg\nok,pos\n');
-  const ctx = {} as Parameters<typeof dataOp>[1];
+  const ctx = { state: {} } as Parameters<typeof dataOp>[1];
   await assert.rejects(Promise.resolve(dataOp({ train: f, split: { validation: 0 } }, ctx)), /cell\.csv:3: 3 fields but the header has 2/);
   const out = (await dataOp({ train: f, split: { validation: 0 }, skip_bad_rows: true }, ctx)) as { labels: string[]; splits: Array<{ rows: number }>; skippedBadRows?: unknown };
   assert.deepEqual(out.labels, ['neg', 'pos']);

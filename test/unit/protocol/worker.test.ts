@@ -85,7 +85,7 @@ test('bad shapes are refused with a reason naming the problem', () => {
     [{ v: 1, type: 'start', config: {}, resumeFromCheckpoint: 3 }, /resumeFromCheckpoint must be a path or a boolean/],
     [{ v: 1, type: 'request', id: -1, op: 'x' }, /id must be >= 0/],
     [{ v: 1, type: 'request', id: 1.5, op: 'x' }, /id must be an integer/],
-    [{ v: 1, type: 'request', id: 1, op: 'rm', args: {} }, /op must be one of model, tokenize, data, train, evaluate, predict, export/],
+    [{ v: 1, type: 'request', id: 1, op: 'rm', args: {} }, /op must be one of model, tokenize, data, train, evaluate, predict, predictFile, export/],
   ];
   for (const [raw, reason] of cases) {
     const r = parseHostToWorker(raw);

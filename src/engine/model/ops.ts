@@ -8,6 +8,7 @@ import type { HiddenAct } from './config';
 import { extractBlocks, type Block } from '../backend/blocks';
 import { dropoutMaskTensor, embeddingSumKernel, mix32, jsKernelsAvailable, layerNormGradKernel, layerNormKernel } from '../backend/jsKernels';
 import { geluErfGradKernel, geluErfKernel } from '../backend/geluKernels';
+import { scatterRowsKernel } from '../backend/sparseRows';
 
 type Grad = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
 type Save = (tensors: tf.Tensor[]) => void;
@@ -65,7 +66,10 @@ export function embeddingSum(tables: tf.Tensor2D[], ids: tf.Tensor1D[]): tf.Tens
       : (tf.addN(ts.map((t, i) => tf.gather(t, ids[i]))) as tf.Tensor2D);
     return {
       value,
-      gradFunc: (dy, saved) => saved.map((id, i) => tf.scatterND(tf.reshape(id, [-1, 1]), dy, shapes[i])),
+      // On wasm/cpu the scatter remembers its rows, so only those are added into the host gradient
+      // (backend/sparseRows.ts): most of a small BERT's weights are the word-embedding table.
+      gradFunc: (dy, saved) =>
+        saved.map((id, i) => (jsKernelsAvailable() && dy.dtype === 'float32' ? scatterRowsKernel(dy as tf.Tensor2D, id as tf.Tensor1D, shapes[i][0]) : tf.scatterND(tf.reshape(id, [-1, 1]), dy, shapes[i]))),
     };
   }) as tf.Tensor2D;
 }

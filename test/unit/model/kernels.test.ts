@@ -135,3 +135,30 @@ for (const backend of ['cpu', 'wasm'] as const) {
     tf.dispose([x, dy]);
   });
 }
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  test(`an embedding table's gradient names the rows it touched, and addInto adds exactly its values (${backend})`, async () => {
+    await initBackend(backend);
+    const { touchedRows } = await import('../../../src/engine/backend/sparseRows');
+    const { addInto } = await import('../../../src/engine/train/hostTensors');
+    const table = random([40, 6], 3) as tf.Tensor2D;
+    const idList = [7, 3, 7, 39, 0, 3];
+    const ids = tf.tensor1d(idList, 'int32');
+    const w = random([6, 6], 4);
+    let seen: ReturnType<typeof touchedRows>;
+    const into = Float32Array.from({ length: 240 }, (_, i) => i / 7);
+    const expected = into.slice();
+    tf.tidy(() => {
+      const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(embeddingSum([t as tf.Tensor2D], [ids]), w)))(table);
+      seen = touchedRows(g);
+      const dense = tf.scatterND(tf.reshape(ids, [-1, 1]), w, [40, 6]).dataSync();
+      assert.ok(maxDiff(g, tf.tensor2d(dense, [40, 6])) < 1e-6);
+      dense.forEach((v, i) => (expected[i] += v));
+      addInto(into, g);
+    });
+    assert.deepEqual([...seen!.rows], [0, 3, 7, 39]);
+    assert.equal(seen!.width, 6);
+    into.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-6, `value ${i}: ${v} vs ${expected[i]}`));
+    tf.dispose([table, ids, w]);
+  });
+}

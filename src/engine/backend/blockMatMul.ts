@@ -51,7 +51,14 @@ function layout(grid: BlockProduct[][]): { shapes: [number, number][][]; rows: n
 
 type Attrs = { grid: BlockProduct[][] };
 const matmulFns = new WeakMap<object, (...args: unknown[]) => void>();
-const shapeBytes = (shape: number[]) => new Uint8Array(new Int32Array(shape).buffer);
+// [1, rows, cols] as the bytes BatchMatMul's shape argument takes; a grid repeats a few shapes.
+const shapeCache = new Map<number, Uint8Array>();
+function shapeBytes([rows, cols]: [number, number]): Uint8Array {
+  const key = rows * 65536 + cols;
+  let bytes = shapeCache.get(key);
+  if (!bytes) shapeCache.set(key, (bytes = new Uint8Array(new Int32Array([1, rows, cols]).buffer)));
+  return bytes;
+}
 
 function wasmKernel(args: KernelArgs): Info {
   const backend = args.backend as WasmBackendLike;
@@ -93,9 +100,9 @@ function wasmKernel(args: KernelArgs): Info {
       // A product filling whole rows of the output is written in place too.
       const to = n === cols ? { t: alias(out, row0 * cols, [m, n]), owned: false } : { t: backend.makeOutput([m, n], 'float32'), owned: true };
       // Views only after allocating: growing the heap detaches them.
-      for (const [ref, op] of [[a, ta], [b, tb]] as const)
-        if (op.owned) copyBlock(backend.typedArrayFromHeap(sources[ref.src]), sources[ref.src].shape[1], ref, backend.typedArrayFromHeap(op.t));
-      fn!(id(ta.t), shapeBytes([1, ...blockShape(a)]), 3, id(tb.t), shapeBytes([1, ...blockShape(b)]), 3, 0, 0, id(to.t));
+      if (ta.owned) copyBlock(backend.typedArrayFromHeap(sources[a.src]), sources[a.src].shape[1], a, backend.typedArrayFromHeap(ta.t));
+      if (tb.owned) copyBlock(backend.typedArrayFromHeap(sources[b.src]), sources[b.src].shape[1], b, backend.typedArrayFromHeap(tb.t));
+      fn!(id(ta.t), shapeBytes(blockShape(a)), 3, id(tb.t), shapeBytes(blockShape(b)), 3, 0, 0, id(to.t));
       // ...and again after the matmul, which allocates XNNPACK's packed weights.
       if (to.owned) copyBlock(backend.typedArrayFromHeap(to.t), n, { row: 0, col: 0, rows: m, cols: n }, backend.typedArrayFromHeap(out), { row: row0, col: col0, cols });
       [ta, tb, to].forEach(release);

@@ -149,32 +149,6 @@ export function layerNormGradKernel(dy: tf.Tensor2D, xhat: tf.Tensor2D, inv: tf.
   return run(LN_BWD, [dy, xhat, inv, gamma]) as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
 }
 
-// ---- exact GELU backward: dy · (Φ(x) + x·φ(x)) ------------------------------------------------------
-
-const GELU_BWD = 'BertnbGeluErfGrad';
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-function geluErfGrad(x: Float32Array, dy: Float32Array, dx: Float32Array): void {
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    // One exp serves both φ(v) = e^{−v²/2}/√(2π) and erf(|v|/√2) (Abramowitz–Stegun 7.1.26,
-    // |error| ≤ 1.5e-7, below float32 resolution of Φ).
-    const e = Math.exp(-0.5 * v * v);
-    const t = 1 / (1 + 0.3275911 * Math.SQRT1_2 * Math.abs(v));
-    const erfAbs = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * e;
-    const cdf = 0.5 * (1 + (v < 0 ? -erfAbs : erfAbs));
-    dx[i] = dy[i] * (cdf + v * e * INV_SQRT_2PI);
-  }
-}
-const geluErfBwd: JsKernel = {
-  outputs: ([x]) => [x.shape],
-  run: (ins, outs) => geluErfGrad(ins[0] as Float32Array, ins[1] as Float32Array, outs[0]),
-};
-
-/** dy · GELU'(x) for exact (erf) GELU. */
-export function geluErfGradKernel(x: tf.Tensor, dy: tf.Tensor): tf.Tensor {
-  return run(GELU_BWD, [x, dy])[0];
-}
-
 // ---- dropout masks, generated in place ---------------------------------------------------------
 
 const DROPOUT = 'BertnbDropoutMask';
@@ -237,5 +211,4 @@ function ensureRegistered(): void {
   register(EMBED, embeddingSum);
   register(LN_FWD, layerNormFwd);
   register(LN_BWD, layerNormBwd);
-  register(GELU_BWD, geluErfBwd);
 }

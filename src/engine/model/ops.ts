@@ -6,7 +6,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { HiddenAct } from './config';
 import { extractBlocks, type Block } from '../backend/blocks';
-import { dropoutMaskTensor, embeddingSumKernel, mix32, geluErfGradKernel, jsKernelsAvailable, layerNormGradKernel, layerNormKernel } from '../backend/jsKernels';
+import { dropoutMaskTensor, embeddingSumKernel, mix32, jsKernelsAvailable, layerNormGradKernel, layerNormKernel } from '../backend/jsKernels';
+import { geluErfGradKernel, geluErfKernel } from '../backend/geluKernels';
+import { scatterRowsKernel } from '../backend/sparseRows';
 
 type Grad = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
 type Save = (tensors: tf.Tensor[]) => void;
@@ -64,7 +66,10 @@ export function embeddingSum(tables: tf.Tensor2D[], ids: tf.Tensor1D[]): tf.Tens
       : (tf.addN(ts.map((t, i) => tf.gather(t, ids[i]))) as tf.Tensor2D);
     return {
       value,
-      gradFunc: (dy, saved) => saved.map((id, i) => tf.scatterND(tf.reshape(id, [-1, 1]), dy, shapes[i])),
+      // On wasm/cpu the scatter remembers its rows, so only those are added into the host gradient
+      // (backend/sparseRows.ts): most of a small BERT's weights are the word-embedding table.
+      gradFunc: (dy, saved) =>
+        saved.map((id, i) => (jsKernelsAvailable() && dy.dtype === 'float32' ? scatterRowsKernel(dy as tf.Tensor2D, id as tf.Tensor1D, shapes[i][0]) : tf.scatterND(tf.reshape(id, [-1, 1]), dy, shapes[i]))),
     };
   }) as tf.Tensor2D;
 }
@@ -250,14 +255,15 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 export function geluErf(x: tf.Tensor): tf.Tensor {
   // Only x is saved (Φ is recomputed in the backward pass): these are the largest activations, and
   // the WASM heap is capped at 4 GiB.
+  // On wasm/cpu one JS pass each way (backend/geluKernels.ts) replaces 5 forward and 11 backward ops.
+  const js = jsKernelsAvailable() && x.dtype === 'float32';
   const cdfOf = (t: tf.Tensor) => tf.mul(tf.add(tf.erf(tf.mul(t, SQRT1_2)), 1), 0.5);
   return withGrad([x], ([xIn], save) => {
     save([xIn]);
     return {
-      value: tf.mul(xIn, cdfOf(xIn)),
+      value: js ? geluErfKernel(xIn) : tf.mul(xIn, cdfOf(xIn)),
       gradFunc: (dy, [xs]) => {
-        // One JS pass beats 11 tf ops on the cpu backend; on WASM its Exp/Erf kernels are faster than JS's Math.exp.
-        if (tf.getBackend() === 'cpu') return geluErfGradKernel(xs, dy);
+        if (js) return geluErfGradKernel(xs, dy);
         const pdf = tf.mul(tf.exp(tf.mul(tf.square(xs), -0.5)), INV_SQRT_2PI);
         return tf.mul(dy, tf.add(cdfOf(xs), tf.mul(xs, pdf)));
       },

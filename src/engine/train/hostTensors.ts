@@ -2,6 +2,7 @@
 // cpu), where a tensor's values can be read in place without a copy.
 import * as tf from '@tensorflow/tfjs-core';
 import type { CpuBackendInternals, WasmBackendInternals } from '../backend/internals';
+import { addTouchedRows, touchedRows } from '../backend/sparseRows';
 import type { NamedVariable } from './adamw';
 
 /** Backends whose tensors live in this process's memory: the loop keeps optimizer state in JS for them. */
@@ -24,6 +25,9 @@ export function floatsInPlace(t: tf.Tensor): Float32Array {
 export function addInto(into: Float32Array, t: tf.Tensor): void {
   const src = floatsInPlace(t);
   if (src.length !== into.length) throw new Error(`gradient of ${src.length} values for a weight of ${into.length}`);
+  // An embedding table's gradient adds only the rows the batch touched (backend/sparseRows.ts).
+  const touched = touchedRows(t);
+  if (touched) return addTouchedRows(into, src, touched);
   for (let i = 0; i < src.length; i++) into[i] += src[i];
 }
 

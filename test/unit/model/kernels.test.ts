@@ -97,3 +97,68 @@ for (const backend of ['cpu', 'wasm'] as const) {
     });
   });
 }
+
+/** erf in float64 by its Taylor series (|z| ≤ 4.5: accurate to ~1e-9, ample for float32 checks). */
+function erf64(z: number): number {
+  let term = z, sum = z;
+  for (let n = 1; n < 200; n++) {
+    term *= (-z * z) / n;
+    sum += term / (2 * n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}
+
+test('expNonPositive matches Math.exp to 1e-9 relative on (−110, 0]', async () => {
+  const { expNonPositive } = await import('../../../src/engine/backend/geluKernels');
+  for (let a = 0; a > -110; a -= 0.0137) assert.ok(Math.abs(expNonPositive(a) - Math.exp(a)) <= 1e-9 * Math.exp(a), `e^${a}`);
+  assert.equal(expNonPositive(-1e6), 0);
+  assert.ok(Number.isNaN(expNonPositive(NaN)));
+});
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  test(`the fused exact-GELU kernels equal x·Φ(x) and Φ(x) + x·φ(x) in float64 (${backend})`, async () => {
+    await initBackend(backend);
+    const { geluErfKernel, geluErfGradKernel } = await import('../../../src/engine/backend/geluKernels');
+    // Both signs, 0, the tails (|v| up to 6), and values where Φ is exactly 0 or 1 in float32.
+    const xs = [...Array.from({ length: 2401 }, (_, i) => (i - 1200) / 200), -30, 30];
+    const dys = xs.map((_, i) => 0.5 + (i % 7) / 7);
+    const x = tf.tensor1d(xs), dy = tf.tensor1d(dys);
+    const y = geluErfKernel(x).dataSync(), dx = geluErfGradKernel(x, dy).dataSync();
+    xs.forEach((v0, i) => {
+      const v = Math.fround(v0);
+      const cdf = Math.abs(v) > 8 ? (v > 0 ? 1 : 0) : 0.5 * (1 + erf64(v / Math.SQRT2));
+      const pdf = Math.exp(-0.5 * v * v) / Math.sqrt(2 * Math.PI);
+      const refY = v * cdf, refDx = dys[i] * (cdf + v * pdf);
+      assert.ok(Math.abs(y[i] - refY) <= 1e-6 * Math.max(1, Math.abs(refY)), `gelu(${v}) = ${y[i]}, float64 ${refY}`);
+      assert.ok(Math.abs(dx[i] - refDx) <= 1e-6 * Math.max(1, Math.abs(refDx)), `gelu'(${v})·${dys[i]} = ${dx[i]}, float64 ${refDx}`);
+    });
+    tf.dispose([x, dy]);
+  });
+}
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  test(`an embedding table's gradient names the rows it touched, and addInto adds exactly its values (${backend})`, async () => {
+    await initBackend(backend);
+    const { touchedRows } = await import('../../../src/engine/backend/sparseRows');
+    const { addInto } = await import('../../../src/engine/train/hostTensors');
+    const table = random([40, 6], 3) as tf.Tensor2D;
+    const idList = [7, 3, 7, 39, 0, 3];
+    const ids = tf.tensor1d(idList, 'int32');
+    const w = random([6, 6], 4);
+    let seen: ReturnType<typeof touchedRows>;
+    const into = Float32Array.from({ length: 240 }, (_, i) => i / 7);
+    const expected = into.slice();
+    tf.tidy(() => {
+      const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(embeddingSum([t as tf.Tensor2D], [ids]), w)))(table);
+      seen = touchedRows(g);
+      const dense = tf.scatterND(tf.reshape(ids, [-1, 1]), w, [40, 6]).dataSync();
+      assert.ok(maxDiff(g, tf.tensor2d(dense, [40, 6])) < 1e-6);
+      dense.forEach((v, i) => (expected[i] += v));
+      addInto(into, g);
+    });
+    assert.deepEqual([...seen!.rows], [0, 3, 7, 39]);
+    assert.equal(seen!.width, 6);
+    into.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-6, `value ${i}: ${v} vs ${expected[i]}`));
+    tf.dispose([table, ids, w]);
+  });
+}

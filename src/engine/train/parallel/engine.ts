@@ -14,6 +14,7 @@ import { readWeights, writeWeights } from '../hostTensors';
 import { adamwUpdate, clipFromSquares, sumOfSquares, type HostAdamW } from '../hostAdamW';
 import { splitBatch } from './shares';
 import { shareGradient } from './shareGradient';
+import { addTouchedRows, type TouchedRows } from '../../backend/sparseRows';
 import { evalBatch, type EvalBatchOutput, type EvalModel } from '../evaluate';
 import type { ModelBatch } from '../tensors';
 import { views, type FromThread, type ThreadInit, type ToThread } from './messages';
@@ -148,7 +149,7 @@ export class ParallelGradientEngine implements GradientEngine {
     // Collect failures now so that one thread's error does not go unhandled while this one computes.
     const settled = Promise.allSettled(replies);
     const t0 = performance.now();
-    let loss = shareGradient(this.opts.model, job(0), into);
+    let loss = shareGradient(this.opts.model, job(0), into).loss;
     const t1 = performance.now();
     const results = await settled;
     const t2 = performance.now();
@@ -160,7 +161,7 @@ export class ParallelGradientEngine implements GradientEngine {
       if (m.type !== 'grad-done') throw new Error(`training thread answered ${m.type} to a gradient job`);
       loss += m.loss;
       slowest = Math.max(slowest, m.seconds);
-      addAll(into, this.threads[i].grads);
+      addAll(into, this.threads[i].grads, new Map(m.touched));
     }
     const p = this.profile;
     p.ownShare += (t1 - t0) / 1000;
@@ -238,10 +239,19 @@ export class ParallelGradientEngine implements GradientEngine {
   }
 }
 
-/** into += parts, clearing parts on the way (a worker's buffer must be zero for its next job). */
-function addAll(into: Float32Array[], parts: Float32Array[]): void {
+/**
+ * into += parts, clearing parts on the way (a worker's buffer must be zero for its next job); a
+ * weight the worker gave a gradient in some rows only is summed and cleared in those rows.
+ */
+function addAll(into: Float32Array[], parts: Float32Array[], touched: Map<number, TouchedRows>): void {
   for (let i = 0; i < into.length; i++) {
     const dst = into[i], src = parts[i];
+    const rows = touched.get(i);
+    if (rows) {
+      addTouchedRows(dst, src, rows);
+      for (let k = 0; k < rows.rows.length; k++) src.fill(0, rows.rows[k] * rows.width, (rows.rows[k] + 1) * rows.width);
+      continue;
+    }
     for (let j = 0; j < dst.length; j++) {
       dst[j] += src[j];
       src[j] = 0;

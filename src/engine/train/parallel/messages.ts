@@ -5,6 +5,7 @@ import type { TrainKind } from '../tensors';
 import type { Share } from './shares';
 import type { AdamWArrays, AdamWUpdate } from '../hostAdamW';
 import type { EvalBatchOutput } from '../evaluate';
+import type { TouchedRows } from '../../backend/sparseRows';
 import type { ModelBatch } from '../tensors';
 
 export interface ThreadInit {
@@ -34,7 +35,8 @@ export type ToThread =
 export type FromThread =
   | { type: 'ready'; backend: string }
   | { type: 'params-loaded' }
-  | { type: 'grad-done'; id: number; loss: number; seconds: number }
+  /** touched: weights whose gradient is in these rows only (the rest of the buffer stayed zero). */
+  | { type: 'grad-done'; id: number; loss: number; seconds: number; touched: Array<[number, TouchedRows]> }
   | { type: 'optimizer-ready' }
   | { type: 'sum-squares-done'; sq: number }
   | { type: 'adamw-done' }

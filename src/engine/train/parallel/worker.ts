@@ -41,8 +41,8 @@ async function main(): Promise<void> {
         } else {
           const t0 = performance.now();
           // The buffer is all zeros here: the calling thread clears it as it sums it.
-          const loss = shareGradient(model, m, grads);
-          send({ type: 'grad-done', id: m.id, loss, seconds: (performance.now() - t0) / 1000 });
+          const { loss, touched } = shareGradient(model, m, grads);
+          send({ type: 'grad-done', id: m.id, loss, seconds: (performance.now() - t0) / 1000, touched });
         }
       } catch (e) {
         fail(e);

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, clipByGlobalNorm, type AdamWState } from './adamw';
 import { HostAdamW } from './hostAdamW';
-import { isHostBackend, readWeights } from './hostTensors';
+import { isHostBackend, weightViews } from './hostTensors';
 import { lossAndGradients, type LossModel } from './backward';
 import type { GradientEngine, MicroBatch } from './gradientEngine';
 import type { EvalBatchRunner } from './evaluate';
@@ -48,23 +48,22 @@ export async function createTrainStep(model: LossModel, o: TrainStepOptions): Pr
   if ((o.place ?? (isHostBackend() ? 'host' : 'device')) === 'device') return new DeviceTrainStep(model, o);
   const threads = o.threads ?? 1;
   const parallel = threads > 1 ? await parallelEngine(model, o.kind, threads, o.gradientCheckpointing) : undefined;
+  // Every copy of the weights already equals the model's: this thread's are its variables, and the
+  // parallel engine's threads loaded them when they started.
   const engine: GradientEngine = parallel ?? new LocalGradientEngine(model, o.kind, o.gradientCheckpointing);
-  const weights = readWeights(model.variables);
-  await engine.loadParameters(weights);
-  return new HostTrainStep(model, engine, weights, o, parallel?.threadCount ?? 1);
+  return new HostTrainStep(model, engine, o, parallel?.threadCount ?? 1);
 }
 
 class HostTrainStep implements TrainStep {
   private readonly opt: HostAdamW;
   constructor(
-    model: LossModel,
+    private readonly model: LossModel,
     private readonly engine: GradientEngine,
-    weights: Float32Array[],
     private readonly o: TrainStepOptions,
     readonly threads: number,
   ) {
     const params = model.variables.map((v) => ({ name: v.name, shape: v.variable.shape }));
-    this.opt = new HostAdamW(params, weights, { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay });
+    this.opt = new HostAdamW(params, { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay });
   }
   get size(): number {
     return this.opt.size;
@@ -81,11 +80,12 @@ class HostTrainStep implements TrainStep {
     if (this.engine.optimizerStep) norm = await this.engine.optimizerStep(this.opt, lr, this.o.maxGradNorm);
     else {
       const clip = this.opt.clipFactor(this.o.maxGradNorm);
-      this.opt.apply(lr, clip.scale);
-      this.opt.zeroGrads();
+      this.opt.apply(lr, clip.scale, weightViews(this.model.variables));
       norm = clip.norm;
     }
-    await this.engine.loadParameters(this.opt.weights);
+    // The sums now hold the new weights (hostAdamW.ts): into every copy, then a fresh sum.
+    await this.engine.loadParameters(this.opt.grads);
+    this.opt.zeroGrads();
     return norm;
   }
   async getState(): Promise<AdamWState> {

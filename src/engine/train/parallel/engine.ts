@@ -10,7 +10,7 @@ import type { GradientEngine, MicroBatch } from '../gradientEngine';
 import type { BertConfig } from '../../model';
 import type { TrainKind } from '../tensors';
 import type { LossModel } from '../backward';
-import { readWeights, writeWeights } from '../hostTensors';
+import { readWeights, weightViews, writeWeights } from '../hostTensors';
 import { adamwUpdate, clipFromSquares, sumOfSquares, type HostAdamW } from '../hostAdamW';
 import { splitBatch } from './shares';
 import { shareGradient } from './shareGradient';
@@ -185,12 +185,15 @@ export class ParallelGradientEngine implements GradientEngine {
     this.profile.upload += (performance.now() - t0) / 1000;
   }
 
-  /** Σ g², then AdamW, each thread taking an equal run of the values (the gradient sums are zeroed on the way). */
+  /**
+   * Σ g², then AdamW, each thread taking an equal run of the values and reading the old weights from
+   * its own heap (all copies are equal); the new weights replace the gradient sums (hostAdamW.ts).
+   */
   async optimizerStep(opt: HostAdamW, lr: number, maxGradNorm: number): Promise<number> {
     const t0 = performance.now();
     if (this.sharedOptimizer !== opt) {
-      const arrays = opt.arrays;
-      if (![...arrays.weights, ...arrays.grads, ...arrays.m, ...arrays.v].every((a) => a.buffer instanceof SharedArrayBuffer)) throw new Error('the optimizer state must be on shared memory to be updated by several threads');
+      const arrays = opt.state;
+      if (![...arrays.grads, ...arrays.m, ...arrays.v].every((a) => a.buffer instanceof SharedArrayBuffer)) throw new Error('the optimizer state must be on shared memory to be updated by several threads');
       for (const m of await Promise.all(this.threads.map((t) => t.request({ type: 'optimizer', arrays }))))
         if (m.type !== 'optimizer-ready') throw new Error(`training thread answered ${m.type} to the optimizer state`);
       this.sharedOptimizer = opt;
@@ -206,7 +209,7 @@ export class ParallelGradientEngine implements GradientEngine {
     const { norm, scale } = clipFromSquares(sq, maxGradNorm);
     const update = opt.nextUpdate(lr, scale);
     const updated = this.threads.map((t, i) => t.request({ type: 'adamw', update, ...span(i + 1) }));
-    adamwUpdate(update, opt.arrays, span(0).from, span(0).to, true);
+    adamwUpdate(update, opt.arrays(weightViews(this.opts.model.variables)), span(0).from, span(0).to);
     for (const m of await Promise.all(updated)) if (m.type !== 'adamw-done') throw new Error(`training thread answered ${m.type} to an update`);
     this.profile.optimizer += (performance.now() - t0) / 1000;
     return norm;

@@ -3,7 +3,7 @@
 import type { BertConfig } from '../../model';
 import type { TrainKind } from '../tensors';
 import type { Share } from './shares';
-import type { AdamWArrays, AdamWUpdate } from '../hostAdamW';
+import type { OptimizerArrays, AdamWUpdate } from '../hostAdamW';
 import type { EvalBatchOutput } from '../evaluate';
 import type { ModelBatch } from '../tensors';
 
@@ -25,7 +25,7 @@ export type ToThread =
   | { type: 'params'; arrays?: Float32Array[] }
   | { type: 'grad'; id: number; share: Share; kind: TrainKind; scale: number; dropoutSeed: number; gradientCheckpointing: boolean }
   /** The optimizer's arrays (shared memory), sent once; then Σ g² and AdamW over weights [from, to). */
-  | { type: 'optimizer'; arrays: AdamWArrays }
+  | { type: 'optimizer'; arrays: OptimizerArrays }
   | { type: 'sum-squares'; from: number; to: number }
   | { type: 'adamw'; update: AdamWUpdate; from: number; to: number }
   /** Evaluation batches, computed with the weights last loaded. */

@@ -4,8 +4,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { createModel, initBackend } from '../../model';
 import type { LossModel } from '../backward';
-import { writeWeights } from '../hostTensors';
-import { adamwUpdate, sumOfSquares, type AdamWArrays } from '../hostAdamW';
+import { weightViews, writeWeights } from '../hostTensors';
+import { adamwUpdate, sumOfSquares, type OptimizerArrays } from '../hostAdamW';
 import { shareGradient } from './shareGradient';
 import { evalBatch, type EvalModel } from '../evaluate';
 import { views, type FromThread, type ThreadInit, type ToThread } from './messages';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     const model = createModel(init.task, init.config) as unknown as LossModel;
     const params = views(init.params, init.sizes);
     const grads = views(init.grads, init.sizes);
-    let opt: AdamWArrays | undefined;
+    let opt: OptimizerArrays | undefined;
     port.on('message', async (m: ToThread) => {
       try {
         if (m.type === 'optimizer') {
@@ -29,7 +29,8 @@ async function main(): Promise<void> {
         } else if (m.type === 'sum-squares') {
           send({ type: 'sum-squares-done', sq: sumOfSquares(opt!.grads, m.from, m.to) });
         } else if (m.type === 'adamw') {
-          adamwUpdate(m.update, opt!, m.from, m.to, true);
+          // The old weights from this thread's own copy, equal to every other.
+          adamwUpdate(m.update, { ...opt!, weights: weightViews(model.variables) }, m.from, m.to);
           send({ type: 'adamw-done' });
         } else if (m.type === 'eval') {
           const outputs = [];

@@ -26,6 +26,8 @@ export interface MicroBatch {
   scale: number;
   /** Dropout seed of this micro-batch; the masks must not depend on how the rows are split. */
   dropoutSeed: number;
+  /** Rows per forward + backward pass in a thread (memoryPlan.ts rowsPerPass); undefined: a thread's rows in one pass. */
+  rowsPerPass?: number;
 }
 
 export interface GradientEngine {

@@ -13,6 +13,7 @@ import type { EvalBatchRunner } from './evaluate';
 import { LocalGradientEngine } from './localEngine';
 import { parallelEngine } from './parallel';
 import type { TrainKind } from './tensors';
+import { rowsPerPass, type ModelShape } from './memoryPlan';
 
 export interface TrainStep {
   /** Number of trained parameters. */
@@ -56,6 +57,8 @@ export async function createTrainStep(model: LossModel, o: TrainStepOptions): Pr
 
 class HostTrainStep implements TrainStep {
   private readonly opt: HostAdamW;
+  /** Rows per pass by batch shape (batches are padded to their longest row, so shapes repeat). */
+  private readonly passes = new Map<string, number>();
   constructor(
     private readonly model: LossModel,
     private readonly engine: GradientEngine,
@@ -73,7 +76,21 @@ class HostTrainStep implements TrainStep {
     return e.evaluateBatches ? (hosts, kind) => e.evaluateBatches!(hosts, kind) : undefined;
   }
   accumulate(batch: MicroBatch): Promise<number> {
-    return this.engine.accumulate(batch, this.opt.grads);
+    return this.engine.accumulate({ ...batch, rowsPerPass: batch.rowsPerPass ?? this.passRows(batch) }, this.opt.grads);
+  }
+
+  /** The memory plan's rows per pass for this batch's shape (undefined for a model without a config). */
+  private passRows(batch: MicroBatch): number | undefined {
+    const config = (this.model as { config?: ModelShape }).config;
+    if (!config || this.threads === 1) return undefined;
+    const { batchSize, seqLen } = batch.host.batch;
+    const key = `${batchSize}x${seqLen}`;
+    let rows = this.passes.get(key);
+    if (rows === undefined) {
+      rows = rowsPerPass(config, { kind: this.o.kind, batch: batchSize, seqLen, gradientCheckpointing: this.o.gradientCheckpointing }, this.threads);
+      this.passes.set(key, rows);
+    }
+    return rows;
   }
   async update(lr: number): Promise<number> {
     let norm: number;

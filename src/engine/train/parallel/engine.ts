@@ -143,7 +143,7 @@ export class ParallelGradientEngine implements GradientEngine {
 
   async accumulate(batch: MicroBatch, into: Float32Array[]): Promise<number> {
     const shares = splitBatch(batch.host, this.opts.kind, this.threadCount);
-    const job = (i: number) => ({ share: shares[i], kind: this.opts.kind, scale: batch.scale, dropoutSeed: batch.dropoutSeed, gradientCheckpointing: !!this.opts.gradientCheckpointing });
+    const job = (i: number) => ({ share: shares[i], kind: this.opts.kind, scale: batch.scale, dropoutSeed: batch.dropoutSeed, gradientCheckpointing: !!this.opts.gradientCheckpointing, rowsPerPass: batch.rowsPerPass });
     const replies = shares.slice(1).map((_, i) => this.threads[i].request({ type: 'grad', id: this.nextId++, ...job(i + 1) }));
     // Collect failures now so that one thread's error does not go unhandled while this one computes.
     const settled = Promise.allSettled(replies);

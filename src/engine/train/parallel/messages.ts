@@ -23,7 +23,7 @@ export interface ThreadInit {
 export type ToThread =
   /** New weights: `arrays` when they are on shared memory (no copy), else the init's `params`. */
   | { type: 'params'; arrays?: Float32Array[] }
-  | { type: 'grad'; id: number; share: Share; kind: TrainKind; scale: number; dropoutSeed: number; gradientCheckpointing: boolean }
+  | { type: 'grad'; id: number; share: Share; kind: TrainKind; scale: number; dropoutSeed: number; gradientCheckpointing: boolean; rowsPerPass?: number }
   /** The optimizer's arrays (shared memory), sent once; then Σ g² and AdamW over weights [from, to). */
   | { type: 'optimizer'; arrays: OptimizerArrays }
   | { type: 'sum-squares'; from: number; to: number }

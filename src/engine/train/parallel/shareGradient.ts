@@ -13,13 +13,15 @@ export interface ShareJob {
   scale: number;
   dropoutSeed: number;
   gradientCheckpointing: boolean;
+  /** Rows per forward + backward pass (backward.ts); undefined: the share in one pass. */
+  rowsPerPass?: number;
 }
 
 /** Adds d(scale · Σ_term weight·loss_term)/dθ of the share into `into`; returns the share's part of scale·loss. */
 export function shareGradient(model: LossModel, job: ShareJob, into: Float32Array[]): number {
-  const { share, kind, scale, dropoutSeed, gradientCheckpointing } = job;
+  const { share, kind, scale, dropoutSeed, gradientCheckpointing, rowsPerPass } = job;
   const terms = lossTerms(kind).map((output, i) => ({ output, weight: share.weights[i] }));
-  const spec = { kind, scale, dropoutSeed, gradientCheckpointing, share: { exampleOffset: share.offset, terms } };
+  const spec = { kind, scale, dropoutSeed, gradientCheckpointing, rowsPerPass, share: { exampleOffset: share.offset, terms } };
   const value = lossAndGradients(model, share.host, spec, (i, g) => addInto(into[i], g));
   const loss = value.dataSync()[0];
   value.dispose();

@@ -109,19 +109,21 @@ export interface FitCheck {
 
 /**
  * With T threads each heap holds the weights and the activations of one pass over its share of the
- * batch (at most ceil(B / T) rows, or rowsPerPass); RAM holds T heaps, the host optimizer state and
- * one gradient buffer per extra thread.
+ * batch (at most ceil(B / T) rows, or rowsPerPass); RAM holds T heaps and the host optimizer state
+ * (the threads add into one gradient sum: parallel/sumOrder.ts).
  */
 function need(m: ModelShape, s: StepShape, c: FitCheck): { est: MemoryEstimate; ram: number; threads: number; rows: number } {
   const threads = Math.max(1, Math.min(c.threads ?? 1, s.batch));
   const share = Math.ceil(s.batch / threads);
   const rows = Math.min(share, s.rowsPerPass ?? share);
   const est = estimateTrainingMemory(m, { ...s, batch: rows }, true);
-  return { est, threads, rows, ram: threads * est.heap + est.host + (threads - 1) * est.weights + BASELINE_RAM };
+  return { est, threads, rows, ram: threads * est.heap + est.host + BASELINE_RAM };
 }
 
 /** Passes cost time (smaller matmuls, one embedding-gradient scatter each): only worth it when they save this much. */
 const MIN_PASS_SAVING = 256e6;
+/** Nor with fewer tokens than this per pass, where matmuls get too small to run at speed. */
+const MIN_PASS_TOKENS = 512;
 
 /**
  * Rows per forward + backward pass in each of `threads` threads. Every thread holds a copy of the
@@ -129,8 +131,9 @@ const MIN_PASS_SAVING = 256e6;
  * batch in passes (gradient accumulation inside the thread, backward.ts) small enough that the whole
  * step needs no more RAM than one copy of the model taking the whole batch in one pass without
  * checkpointing (what a one-process framework such as PyTorch holds). The most rows that do so,
- * since fewer rows per pass run slower; a share in one pass when nothing does, or when passes would
- * save less than MIN_PASS_SAVING (small models, whose copies cost little).
+ * since fewer rows per pass run slower, and never fewer than MIN_PASS_TOKENS tokens' worth (the
+ * closest to the limit that allows when none reaches it); a share in one pass when passes would save
+ * less than MIN_PASS_SAVING (small models, whose copies cost little).
  */
 export function rowsPerPass(m: ModelShape, s: StepShape, threads: number): number {
   const t = Math.max(1, Math.min(threads, s.batch));
@@ -140,11 +143,10 @@ export function rowsPerPass(m: ModelShape, s: StepShape, threads: number): numbe
   const limit = ram(s.batch, 1, false);
   const whole = ram(share, t, s.gradientCheckpointing);
   if (whole <= limit) return share;
-  for (let r = share - 1; r >= 1; r--) {
-    const used = ram(r, t, s.gradientCheckpointing);
-    if (used <= limit) return whole - used >= MIN_PASS_SAVING ? r : share;
-  }
-  return share;
+  const fewest = Math.min(share, Math.ceil(MIN_PASS_TOKENS / s.seqLen));
+  let r = share - 1;
+  while (r > fewest && ram(r, t, s.gradientCheckpointing) > limit) r--;
+  return r >= fewest && whole - ram(r, t, s.gradientCheckpointing) >= MIN_PASS_SAVING ? r : share;
 }
 
 /**

@@ -10,7 +10,8 @@ import type { GradientEngine, MicroBatch } from '../gradientEngine';
 import type { BertConfig } from '../../model';
 import type { TrainKind } from '../tensors';
 import type { LossModel } from '../backward';
-import { readWeights, weightViews, writeWeights } from '../hostTensors';
+import { addInto, readWeights, sharedFloats, weightViews, writeWeights } from '../hostTensors';
+import { SumOrder, sumOrderBuffer } from './sumOrder';
 import { adamwUpdate, clipFromSquares, sumOfSquares, type HostAdamW } from '../hostAdamW';
 import { splitBatch } from './shares';
 import { shareGradient } from './shareGradient';
@@ -50,14 +51,7 @@ class Thread {
   /** Messages that arrived before anyone asked for them (a thread may be ready before it is awaited). */
   private inbox: FromThread[] = [];
   private failure?: Error;
-  readonly grads: Float32Array[];
-
-  constructor(
-    readonly worker: Worker,
-    gradBuffer: SharedArrayBuffer,
-    sizes: number[],
-  ) {
-    this.grads = views(gradBuffer, sizes);
+  constructor(readonly worker: Worker) {
     worker.on('message', (m: FromThread) => {
       if (m.type === 'error') return this.fail(new Error(`training thread failed: ${m.message}`));
       const w = this.waiting.shift();
@@ -99,11 +93,14 @@ export class ParallelGradientEngine implements GradientEngine {
   private nextId = 0;
   /** The optimizer whose arrays the threads hold. */
   private sharedOptimizer?: HostAdamW;
+  /** A shared sum for callers whose own is not on shared memory (workers add into it directly). */
+  private staging?: Float32Array[];
 
   private constructor(
     private readonly opts: ParallelOptions,
     private readonly threads: Thread[],
     private readonly params: Float32Array[],
+    private readonly order: SumOrder,
   ) {}
 
   /** Starts threads − 1 worker threads and loads the model's current weights into them. */
@@ -112,15 +109,13 @@ export class ParallelGradientEngine implements GradientEngine {
     const sizes = model.variables.map((v) => v.variable.size);
     const total = sizes.reduce((a, b) => a + b, 0);
     const paramBuffer = new SharedArrayBuffer(total * 4);
+    const order = sumOrderBuffer(opts.threads);
     const script = workerScript();
     const threads: Thread[] = [];
     try {
       for (let i = 1; i < opts.threads; i++) {
-        const gradBuffer = new SharedArrayBuffer(total * 4);
-        const init: ThreadInit = { task: model.task, config: model.config, backend: tf.getBackend(), sizes, params: paramBuffer, grads: gradBuffer };
-        const worker = new Worker(script.code, { eval: script.eval, workerData: init });
-        const t = new Thread(worker, gradBuffer, sizes);
-        threads.push(t);
+        const init: ThreadInit = { task: model.task, config: model.config, backend: tf.getBackend(), sizes, params: paramBuffer, index: i, threads: opts.threads, order };
+        threads.push(new Thread(new Worker(script.code, { eval: script.eval, workerData: init })));
       }
       for (const t of threads) {
         const m = await t.next();
@@ -132,7 +127,7 @@ export class ParallelGradientEngine implements GradientEngine {
       await Promise.all(threads.map((t) => t.worker.terminate()));
       throw e;
     }
-    const engine = new ParallelGradientEngine(opts, threads, views(paramBuffer, sizes));
+    const engine = new ParallelGradientEngine(opts, threads, views(paramBuffer, sizes), new SumOrder(order, opts.threads));
     if (threads.length) await engine.loadParameters(readWeights(model.variables), false);
     return engine;
   }
@@ -142,13 +137,26 @@ export class ParallelGradientEngine implements GradientEngine {
   }
 
   async accumulate(batch: MicroBatch, into: Float32Array[]): Promise<number> {
+    const shared = into.every((a) => a.buffer instanceof SharedArrayBuffer);
+    if (!shared) {
+      this.staging ??= into.map((a) => sharedFloats(a.length));
+      for (const s of this.staging) s.fill(0);
+    }
+    const sum = shared ? into : this.staging!;
     const shares = splitBatch(batch.host, this.opts.kind, this.threadCount);
     const job = (i: number) => ({ share: shares[i], kind: this.opts.kind, scale: batch.scale, dropoutSeed: batch.dropoutSeed, gradientCheckpointing: !!this.opts.gradientCheckpointing, rowsPerPass: batch.rowsPerPass });
-    const replies = shares.slice(1).map((_, i) => this.threads[i].request({ type: 'grad', id: this.nextId++, ...job(i + 1) }));
+    // Every thread adds into the one sum, in turn (sumOrder.ts); this thread goes first.
+    this.order.reset();
+    const replies = shares.slice(1).map((_, i) => this.threads[i].request({ type: 'grad', id: this.nextId++, ...job(i + 1), into: sum }));
     // Collect failures now so that one thread's error does not go unhandled while this one computes.
     const settled = Promise.allSettled(replies);
     const t0 = performance.now();
-    let loss = shareGradient(this.opts.model, job(0), into);
+    let loss: number;
+    try {
+      loss = shareGradient(this.opts.model, job(0), this.order.sink(0, (i, g) => addInto(sum[i], g)));
+    } finally {
+      this.order.finish(0);
+    }
     const t1 = performance.now();
     const results = await settled;
     const t2 = performance.now();
@@ -160,8 +168,8 @@ export class ParallelGradientEngine implements GradientEngine {
       if (m.type !== 'grad-done') throw new Error(`training thread answered ${m.type} to a gradient job`);
       loss += m.loss;
       slowest = Math.max(slowest, m.seconds);
-      addAll(into, this.threads[i].grads);
     }
+    if (!shared) into.forEach((a, i) => addAll(a, this.staging![i]));
     const p = this.profile;
     p.ownShare += (t1 - t0) / 1000;
     p.workerShare += slowest;
@@ -241,13 +249,7 @@ export class ParallelGradientEngine implements GradientEngine {
   }
 }
 
-/** into += parts, clearing parts on the way (a worker's buffer must be zero for its next job). */
-function addAll(into: Float32Array[], parts: Float32Array[]): void {
-  for (let i = 0; i < into.length; i++) {
-    const dst = into[i], src = parts[i];
-    for (let j = 0; j < dst.length; j++) {
-      dst[j] += src[j];
-      src[j] = 0;
-    }
-  }
+/** into += part, elementwise. */
+function addAll(into: Float32Array, part: Float32Array): void {
+  for (let j = 0; j < into.length; j++) into[j] += part[j];
 }

@@ -16,14 +16,17 @@ export interface ThreadInit {
   sizes: number[];
   /** Weights written here by the calling thread when its own arrays are not on shared memory. */
   params: SharedArrayBuffer;
-  /** This thread's gradient: the thread adds a job's into it, the calling thread sums and clears it. */
-  grads: SharedArrayBuffer;
+  /** This thread's index (the calling thread is 0) and the threads' turns at the shared sum (sumOrder.ts). */
+  index: number;
+  threads: number;
+  order: SharedArrayBuffer;
 }
 
 export type ToThread =
   /** New weights: `arrays` when they are on shared memory (no copy), else the init's `params`. */
   | { type: 'params'; arrays?: Float32Array[] }
-  | { type: 'grad'; id: number; share: Share; kind: TrainKind; scale: number; dropoutSeed: number; gradientCheckpointing: boolean; rowsPerPass?: number }
+  /** A share's gradient, added in turn into `into` (the shared sum, one array per variable). */
+  | { type: 'grad'; id: number; share: Share; kind: TrainKind; scale: number; dropoutSeed: number; gradientCheckpointing: boolean; rowsPerPass?: number; into: Float32Array[] }
   /** The optimizer's arrays (shared memory), sent once; then Σ g² and AdamW over weights [from, to). */
   | { type: 'optimizer'; arrays: OptimizerArrays }
   | { type: 'sum-squares'; from: number; to: number }

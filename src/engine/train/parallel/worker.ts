@@ -4,9 +4,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { createModel, initBackend } from '../../model';
 import type { LossModel } from '../backward';
-import { weightViews, writeWeights } from '../hostTensors';
+import { addInto, weightViews, writeWeights } from '../hostTensors';
 import { adamwUpdate, sumOfSquares, type OptimizerArrays } from '../hostAdamW';
 import { shareGradient } from './shareGradient';
+import { SumOrder } from './sumOrder';
 import { evalBatch, type EvalModel } from '../evaluate';
 import { views, type FromThread, type ThreadInit, type ToThread } from './messages';
 
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
     await initBackend(init.backend);
     const model = createModel(init.task, init.config) as unknown as LossModel;
     const params = views(init.params, init.sizes);
-    const grads = views(init.grads, init.sizes);
+    const order = new SumOrder(init.order, init.threads);
     let opt: OptimizerArrays | undefined;
     port.on('message', async (m: ToThread) => {
       try {
@@ -41,8 +42,12 @@ async function main(): Promise<void> {
           send({ type: 'params-loaded' });
         } else {
           const t0 = performance.now();
-          // The buffer is all zeros here: the calling thread clears it as it sums it.
-          const loss = shareGradient(model, m, grads);
+          let loss: number;
+          try {
+            loss = shareGradient(model, m, order.sink(init.index, (i, g) => addInto(m.into[i], g)));
+          } finally {
+            order.finish(init.index);
+          }
           send({ type: 'grad-done', id: m.id, loss, seconds: (performance.now() - t0) / 1000 });
         }
       } catch (e) {

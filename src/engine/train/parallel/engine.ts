@@ -1,6 +1,7 @@
 // Data parallelism across worker_threads: each micro-batch is cut into row shares, this thread
 // computes the first share on its own model while each worker thread (own tfjs WASM instance, own
-// copy of the model) computes one of the others; the gradients are summed into the host buffers.
+// copy of the model) computes one of the others; every thread adds its gradients into the one host
+// sum, in turn (sumOrder.ts).
 // Shares keep the batch's padded length, weigh their losses by their part of the batch's loss
 // denominator and draw dropout per example, so the sum equals the whole batch's gradient (to float
 // rounding) whatever the number of threads.
@@ -37,7 +38,7 @@ export interface ParallelProfile {
   workerShare: number;
   /** Waiting for the workers after this thread's share was done. */
   wait: number;
-  /** Adding the workers' gradients into the host buffers. */
+  /** Adding the shared sum into a caller's sum that is not on shared memory (0 in training). */
   sum: number;
   /** Making every copy of the weights equal the host parameters. */
   upload: number;

@@ -11,7 +11,7 @@ import { lossAndGradients, type LossModel } from './backward';
 import type { GradientEngine, MicroBatch } from './gradientEngine';
 import type { EvalBatchRunner } from './evaluate';
 import { LocalGradientEngine } from './localEngine';
-import { parallelEngine } from './parallel';
+import { parallelEngine, type ParallelGradientEngine } from './parallel';
 import type { TrainKind } from './tensors';
 import { rowsPerPass, type ModelShape } from './memoryPlan';
 
@@ -48,11 +48,14 @@ export interface TrainStepOptions {
 export async function createTrainStep(model: LossModel, o: TrainStepOptions): Promise<TrainStep> {
   if ((o.place ?? (isHostBackend() ? 'host' : 'device')) === 'device') return new DeviceTrainStep(model, o);
   const threads = o.threads ?? 1;
-  const parallel = threads > 1 ? await parallelEngine(model, o.kind, threads, o.gradientCheckpointing) : undefined;
-  // Every copy of the weights already equals the model's: this thread's are its variables, and the
-  // parallel engine's threads loaded them when they started.
+  const parallel = threads > 1 ? await parallelEngine(model, o.kind, threads, o.gradientCheckpointing, false) : undefined;
   const engine: GradientEngine = parallel ?? new LocalGradientEngine(model, o.kind, o.gradientCheckpointing);
-  return new HostTrainStep(model, engine, o, parallel?.threadCount ?? 1);
+  const step = new HostTrainStep(model, engine, o, parallel?.threadCount ?? 1);
+  // This thread's copy of the weights is the model's variables. The other threads' copies load
+  // through the gradient sums (zero until the first step), so no temporary host copy of the weights
+  // lingers until the garbage collector finds it.
+  if (parallel) await step.loadThreads(parallel);
+  return step;
 }
 
 class HostTrainStep implements TrainStep {
@@ -70,6 +73,11 @@ class HostTrainStep implements TrainStep {
   }
   get size(): number {
     return this.opt.size;
+  }
+  async loadThreads(parallel: ParallelGradientEngine): Promise<void> {
+    weightViews(this.model.variables).forEach((w, i) => this.opt.grads[i].set(w));
+    await parallel.loadParameters(this.opt.grads, false);
+    this.opt.zeroGrads();
   }
   get evalRunner(): EvalBatchRunner | undefined {
     const e = this.engine;

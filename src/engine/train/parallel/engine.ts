@@ -28,6 +28,8 @@ export interface ParallelOptions {
   /** Threads in all, this one included (≥ 1). */
   threads: number;
   gradientCheckpointing?: boolean;
+  /** false: the caller loads the threads' weights itself (loadParameters) from arrays it already holds. */
+  loadWeights?: boolean;
 }
 
 /** Seconds spent in each part of the work since the engine started (for profiles and benches). */
@@ -129,7 +131,7 @@ export class ParallelGradientEngine implements GradientEngine {
       throw e;
     }
     const engine = new ParallelGradientEngine(opts, threads, views(paramBuffer, sizes), new SumOrder(order, opts.threads));
-    if (threads.length) await engine.loadParameters(readWeights(model.variables), false);
+    if (threads.length && opts.loadWeights !== false) await engine.loadParameters(readWeights(model.variables), false);
     return engine;
   }
 

@@ -84,6 +84,9 @@ function rowsOf(shape: Shape, label: string, threads: number, b: BertnbRunResult
     // With data-parallel worker threads each thread has a heap of its own (about this one's size): the
     // 4 GiB cap holds per thread, and this is the main thread's.
     { area, figure: `${label} peak WASM heap${threads > 1 ? ' (main thread)' : ''}${b.ok ? '' : ' (at the failure)'}`, value: b.peakWasmHeapBytes / MiB, unit: 'MiB', peer: 'WASM heap cap MiB', peerValue: HEAP_CAP / MiB, ratio: b.peakWasmHeapBytes / HEAP_CAP },
+    // Where the peak RSS goes: every thread's heap (resident), against the whole; the rest is the
+    // optimizer's arrays in JS memory (gradient sum, two moments) and Node.
+    { area, figure: `${label} WASM heaps of all threads, resident${b.ok ? '' : ' (at the failure)'}`, value: b.peakAllHeapsRssBytes / MiB, unit: 'MiB', peer: 'peak RSS MiB', peerValue: rss, ratio: b.peakAllHeapsRssBytes / MiB / rss },
   ];
 }
 

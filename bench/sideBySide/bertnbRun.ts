@@ -40,6 +40,8 @@ export interface BertnbRunResult {
   stepTimes?: number[];
   peakRssBytes: number;
   peakWasmHeapBytes: number;
+  /** Resident bytes of every thread's WASM heap together, at their peak (probe.cjs). */
+  peakAllHeapsRssBytes: number;
   /** Every log message of the run (the bench reads the thread count and backend from them). */
   messages: string[];
   /** Which worker script ran. */
@@ -99,12 +101,12 @@ export async function runBertnb(spec: BertnbRunSpec): Promise<BertnbRunResult> {
   const worker = workerScript();
   const messages: string[] = [];
   const stamps: number[] = [];
-  const memory = (): { peakRssBytes: number; peakWasmHeapBytes: number } => {
+  const memory = (): { peakRssBytes: number; peakWasmHeapBytes: number; peakAllHeapsRssBytes: number } => {
     try {
-      const p = JSON.parse(readFileSync(probeFile, 'utf8')) as { peakRssBytes: number; peakWasmHeapBytes: number };
-      return { peakRssBytes: p.peakRssBytes, peakWasmHeapBytes: p.peakWasmHeapBytes };
+      const p = JSON.parse(readFileSync(probeFile, 'utf8')) as { peakRssBytes: number; peakWasmHeapBytes: number; peakAllHeapsRssBytes?: number };
+      return { peakRssBytes: p.peakRssBytes, peakWasmHeapBytes: p.peakWasmHeapBytes, peakAllHeapsRssBytes: p.peakAllHeapsRssBytes ?? NaN };
     } catch {
-      return { peakRssBytes: NaN, peakWasmHeapBytes: NaN }; // the child ended before its first report
+      return { peakRssBytes: NaN, peakWasmHeapBytes: NaN, peakAllHeapsRssBytes: NaN }; // the child ended before its first report
     }
   };
   const proc = new TrainingProcess();

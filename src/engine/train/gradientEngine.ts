@@ -8,10 +8,11 @@
 // - createTrainStep() in trainStep.ts is the one place an engine is chosen;
 // - `into` is HostAdamW.grads: one SharedArrayBuffer-backed Float32Array per variable, zeroed by the
 //   loop after each update; several accumulate() calls (gradient accumulation) add into it;
-// - `params` given to loadParameters are HostAdamW.weights (shared too), updated in place by AdamW;
-//   the loop calls loadParameters once before the first step and after every update. The engine
-//   must leave this thread's model variables equal to them as well: evaluation and checkpoints
-//   read the variables.
+// - there is no host master copy of the weights: every engine starts with its copies equal to the
+//   model's variables; after an update `params` given to loadParameters are HostAdamW.grads, which
+//   then hold the new weights (shared too). The engine must leave this thread's model variables
+//   equal to them as well: the next update reads the old weights there, and evaluation and
+//   checkpoints read the variables.
 // - the single-thread engine (localEngine.ts) gets each weight's gradient from backward.ts, whose
 //   parameter taps hand it over the moment the backward pass produces it (no heap copy of all of them).
 import type { ModelBatch } from './tensors';
@@ -25,6 +26,8 @@ export interface MicroBatch {
   scale: number;
   /** Dropout seed of this micro-batch; the masks must not depend on how the rows are split. */
   dropoutSeed: number;
+  /** Rows per forward + backward pass in a thread (memoryPlan.ts rowsPerPass); undefined: a thread's rows in one pass. */
+  rowsPerPass?: number;
 }
 
 export interface GradientEngine {
@@ -36,9 +39,9 @@ export interface GradientEngine {
   /** Makes every compute copy of the weights equal `params` (model.variables order). */
   loadParameters(params: Float32Array[]): Promise<void>;
   /**
-   * Optional: clips the summed gradients (max_grad_norm), applies AdamW at `lr` and zeroes the sums,
-   * with the work shared among the engine's threads; resolves to the norm before clipping. Without
-   * it the loop does the same on its own thread.
+   * Optional: clips the summed gradients (max_grad_norm) and applies AdamW at `lr` (the new weights
+   * replace the sums), with the work shared among the engine's threads; resolves to the norm before
+   * clipping. Without it the loop does the same on its own thread.
    */
   optimizerStep?(opt: HostAdamW, lr: number, maxGradNorm: number): Promise<number>;
   /** Optional: evaluation batches shared among the engine's threads, with the weights last loaded. */

@@ -36,6 +36,14 @@ export function sharedFloats(n: number): Float32Array {
   return new Float32Array(new SharedArrayBuffer(n * 4));
 }
 
+/**
+ * Every weight's values in place (views of this thread's heap on wasm), in model.variables order:
+ * read them at once, before any other tensor work (see floatsInPlace).
+ */
+export function weightViews(vars: ReadonlyArray<NamedVariable>): Float32Array[] {
+  return vars.map((v) => floatsInPlace(v.variable));
+}
+
 /** Copies of every weight, in model.variables order, on shared memory. */
 export function readWeights(vars: ReadonlyArray<NamedVariable>): Float32Array[] {
   return vars.map((v) => {

@@ -24,6 +24,8 @@ export interface StepShape {
   gradientCheckpointing: boolean;
   /** Share of tokens the MLM head decodes (mlm_probability). */
   mlmProbability?: number;
+  /** Rows per forward + backward pass in a thread (rowsPerPass below); default: a thread's share in one pass. */
+  rowsPerPass?: number;
 }
 
 /** Emscripten's cap on a 32-bit WASM memory (4 GiB − 64 KiB). */
@@ -39,7 +41,7 @@ const BASELINE_RAM = 400e6;
 export interface MemoryEstimate {
   /** Bytes the backend's heap must hold at the step's peak (WASM: ≤ WASM_HEAP_LIMIT). */
   heap: number;
-  /** Bytes of JS memory for the optimizer: master weights, summed gradient, two AdamW moments. */
+  /** Bytes of JS memory for the optimizer: the summed gradient and two AdamW moments (no master copy of the weights: hostAdamW.ts). */
   host: number;
   weights: number;
   activations: number;
@@ -82,7 +84,7 @@ export function estimateTrainingMemory(m: ModelShape, s: StepShape, hostOptimize
   const deviceState = hostOptimizer ? 0 : 3 * weights;
   return {
     heap: FRAGMENTATION * (weights + deviceState + activations + backward),
-    host: hostOptimizer ? 4 * weights : 0,
+    host: hostOptimizer ? 3 * weights : 0,
     weights,
     activations,
     backward,
@@ -106,39 +108,78 @@ export interface FitCheck {
 }
 
 /**
- * With T threads each heap holds the weights and the activations of its share of the batch (at most
- * ceil(B / T) rows); RAM holds T heaps, the host optimizer state and one gradient buffer per extra thread.
+ * With T threads each heap holds the weights and the activations of one pass over its share of the
+ * batch (at most ceil(B / T) rows, or rowsPerPass); RAM holds T heaps and the host optimizer state
+ * (the threads add into one gradient sum: parallel/sumOrder.ts). Checked on bert-base 16 × 128,
+ * 2 threads, 4 rows per pass: 1.44 GB per heap and 4.60 GB of RAM estimated; 1.44 / 1.33 GB and a
+ * peak RSS of 4.33 GB measured (with checkpointing: 4.09 GB estimated, 4.09 GB measured before the
+ * threads stopped loading through a temporary copy of the weights, 0.27 GB less since).
  */
-function need(m: ModelShape, s: StepShape, c: FitCheck): { est: MemoryEstimate; ram: number; threads: number } {
+function need(m: ModelShape, s: StepShape, c: FitCheck): { est: MemoryEstimate; ram: number; threads: number; rows: number } {
   const threads = Math.max(1, Math.min(c.threads ?? 1, s.batch));
-  const est = estimateTrainingMemory(m, { ...s, batch: Math.ceil(s.batch / threads) }, true);
-  return { est, threads, ram: threads * est.heap + est.host + (threads - 1) * est.weights + BASELINE_RAM };
+  const share = Math.ceil(s.batch / threads);
+  const rows = Math.min(share, s.rowsPerPass ?? share);
+  const est = estimateTrainingMemory(m, { ...s, batch: rows }, true);
+  return { est, threads, rows, ram: threads * est.heap + est.host + BASELINE_RAM };
+}
+
+/** Passes cost time (smaller matmuls, one embedding-gradient scatter each): only worth it when they save this much. */
+const MIN_PASS_SAVING = 256e6;
+/** Nor with fewer tokens than this per pass, where matmuls get too small to run at speed. */
+const MIN_PASS_TOKENS = 512;
+
+/**
+ * Rows per forward + backward pass in each of `threads` threads. Every thread holds a copy of the
+ * model, so threads would multiply the weights' memory; each thread instead takes its share of the
+ * batch in passes (gradient accumulation inside the thread, backward.ts) small enough that the whole
+ * step needs no more RAM than one copy of the model taking the whole batch in one pass without
+ * checkpointing (what a one-process framework such as PyTorch holds). The most rows that do so,
+ * since fewer rows per pass run slower, and never fewer than MIN_PASS_TOKENS tokens' worth (the
+ * closest to the limit that allows when none reaches it); a share in one pass when passes would save
+ * less than MIN_PASS_SAVING (small models, whose copies cost little).
+ */
+export function rowsPerPass(m: ModelShape, s: StepShape, threads: number): number {
+  const t = Math.max(1, Math.min(threads, s.batch));
+  const share = Math.ceil(s.batch / t);
+  if (t === 1) return share;
+  const ram = (rows: number, th: number, checkpointing: boolean) => need(m, { ...s, gradientCheckpointing: checkpointing, rowsPerPass: rows }, { backend: 'wasm', accumulation: 1, threads: th }).ram;
+  const limit = ram(s.batch, 1, false);
+  const whole = ram(share, t, s.gradientCheckpointing);
+  if (whole <= limit) return share;
+  const fewest = Math.min(share, Math.ceil(MIN_PASS_TOKENS / s.seqLen));
+  let r = share - 1;
+  while (r > fewest && ram(r, t, s.gradientCheckpointing) > limit) r--;
+  return r >= fewest && whole - ram(r, t, s.gradientCheckpointing) >= MIN_PASS_SAVING ? r : share;
 }
 
 /**
  * Throws MemoryPlanError when the step cannot fit: in the WASM heap (wasm backend) or in RAM
  * (wasm, cpu). Returns the estimate and, when RAM is tight but may do, a warning.
  */
-export function checkTrainingFits(m: ModelShape, s: StepShape, c: FitCheck): { estimate: MemoryEstimate; warning?: string } {
-  if (c.backend !== 'wasm' && c.backend !== 'cpu') return { estimate: estimateTrainingMemory(m, s, false) };
-  const { est, ram: needRam, threads } = need(m, s, c);
+export function checkTrainingFits(m: ModelShape, step: StepShape, c: FitCheck): { estimate: MemoryEstimate; rowsPerPass: number; warning?: string } {
+  if (c.backend !== 'wasm' && c.backend !== 'cpu') return { estimate: estimateTrainingMemory(m, step, false), rowsPerPass: step.batch };
+  // The training step takes each thread's share in passes of this many rows (trainStep.ts).
+  const s = { ...step, rowsPerPass: step.rowsPerPass ?? rowsPerPass(m, step, c.threads ?? 1) };
+  const { est, ram: needRam, threads, rows } = need(m, s, c);
   const ram = c.totalRam ?? os.totalmem();
   const heapOver = c.backend === 'wasm' && est.heap > WASM_HEAP_LIMIT;
   if (heapOver || needRam > ram) {
     const where = heapOver ? `the WebAssembly heap holds at most 4 GiB` : `this machine has ${gb(ram)} of RAM`;
     const what =
       `this training needs about ${gb(heapOver ? est.heap : needRam)} of ${heapOver ? 'WASM memory' : 'RAM'} ` +
-      `(weights ${gb(est.weights)}, activations ${gb(est.activations)} for ${threads > 1 ? `${Math.ceil(s.batch / threads)} rows of the batch of ${s.batch}` : `batch ${s.batch}`} × ${s.seqLen} tokens × ${m.num_hidden_layers} layers` +
+      `(weights ${gb(est.weights)}, activations ${gb(est.activations)} for ${threads > 1 || rows < s.batch ? `${rows} rows of the batch of ${s.batch}` : `batch ${s.batch}`} × ${s.seqLen} tokens × ${m.num_hidden_layers} layers` +
       `${s.gradientCheckpointing ? ' with gradient checkpointing' : ''}, backward pass ${gb(est.backward)}` +
       `${heapOver ? '' : `, optimizer state in JS memory ${gb(est.host)}`}${threads > 1 ? `; weights and activations are per thread, and ${threads} threads train` : ''}); ${where}.`;
     throw new MemoryPlanError(`${what} ${advice(m, s, c, ram)}`);
   }
   const free = os.freemem();
   const warning = c.totalRam === undefined && needRam > free ? `training may need about ${gb(needRam)} of RAM and ${gb(free)} is free now: close other programs if it slows down or stops` : undefined;
-  return { estimate: est, warning };
+  return { estimate: est, rowsPerPass: rows, warning };
 }
 
-function fits(m: ModelShape, s: StepShape, c: FitCheck, ram: number): boolean {
+function fits(m: ModelShape, step: StepShape, c: FitCheck, ram: number): boolean {
+  // Each alternative gets the rows per pass the training step would choose for it.
+  const s = { ...step, rowsPerPass: rowsPerPass(m, { ...step, rowsPerPass: undefined }, c.threads ?? 1) };
   const n = need(m, s, c);
   return (c.backend !== 'wasm' || n.est.heap <= WASM_HEAP_LIMIT) && n.ram <= ram;
 }

@@ -6,13 +6,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, clipByGlobalNorm, type AdamWState } from './adamw';
 import { HostAdamW } from './hostAdamW';
-import { isHostBackend, readWeights } from './hostTensors';
+import { isHostBackend, weightViews } from './hostTensors';
 import { lossAndGradients, type LossModel } from './backward';
 import type { GradientEngine, MicroBatch } from './gradientEngine';
 import type { EvalBatchRunner } from './evaluate';
 import { LocalGradientEngine } from './localEngine';
-import { parallelEngine } from './parallel';
+import { parallelEngine, type ParallelGradientEngine } from './parallel';
 import type { TrainKind } from './tensors';
+import { rowsPerPass, type ModelShape } from './memoryPlan';
 
 export interface TrainStep {
   /** Number of trained parameters. */
@@ -47,45 +48,69 @@ export interface TrainStepOptions {
 export async function createTrainStep(model: LossModel, o: TrainStepOptions): Promise<TrainStep> {
   if ((o.place ?? (isHostBackend() ? 'host' : 'device')) === 'device') return new DeviceTrainStep(model, o);
   const threads = o.threads ?? 1;
-  const parallel = threads > 1 ? await parallelEngine(model, o.kind, threads, o.gradientCheckpointing) : undefined;
+  const parallel = threads > 1 ? await parallelEngine(model, o.kind, threads, o.gradientCheckpointing, false) : undefined;
   const engine: GradientEngine = parallel ?? new LocalGradientEngine(model, o.kind, o.gradientCheckpointing);
-  const weights = readWeights(model.variables);
-  await engine.loadParameters(weights);
-  return new HostTrainStep(model, engine, weights, o, parallel?.threadCount ?? 1);
+  const step = new HostTrainStep(model, engine, o, parallel?.threadCount ?? 1);
+  // This thread's copy of the weights is the model's variables. The other threads' copies load
+  // through the gradient sums (zero until the first step), so no temporary host copy of the weights
+  // lingers until the garbage collector finds it.
+  if (parallel) await step.loadThreads(parallel);
+  return step;
 }
 
 class HostTrainStep implements TrainStep {
   private readonly opt: HostAdamW;
+  /** Rows per pass by batch shape (batches are padded to their longest row, so shapes repeat). */
+  private readonly passes = new Map<string, number>();
   constructor(
-    model: LossModel,
+    private readonly model: LossModel,
     private readonly engine: GradientEngine,
-    weights: Float32Array[],
     private readonly o: TrainStepOptions,
     readonly threads: number,
   ) {
     const params = model.variables.map((v) => ({ name: v.name, shape: v.variable.shape }));
-    this.opt = new HostAdamW(params, weights, { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay });
+    this.opt = new HostAdamW(params, { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay });
   }
   get size(): number {
     return this.opt.size;
+  }
+  async loadThreads(parallel: ParallelGradientEngine): Promise<void> {
+    weightViews(this.model.variables).forEach((w, i) => this.opt.grads[i].set(w));
+    await parallel.loadParameters(this.opt.grads, false);
+    this.opt.zeroGrads();
   }
   get evalRunner(): EvalBatchRunner | undefined {
     const e = this.engine;
     return e.evaluateBatches ? (hosts, kind) => e.evaluateBatches!(hosts, kind) : undefined;
   }
   accumulate(batch: MicroBatch): Promise<number> {
-    return this.engine.accumulate(batch, this.opt.grads);
+    return this.engine.accumulate({ ...batch, rowsPerPass: batch.rowsPerPass ?? this.passRows(batch) }, this.opt.grads);
+  }
+
+  /** The memory plan's rows per pass for this batch's shape (undefined for a model without a config). */
+  private passRows(batch: MicroBatch): number | undefined {
+    const config = (this.model as { config?: ModelShape }).config;
+    if (!config || this.threads === 1) return undefined;
+    const { batchSize, seqLen } = batch.host.batch;
+    const key = `${batchSize}x${seqLen}`;
+    let rows = this.passes.get(key);
+    if (rows === undefined) {
+      rows = rowsPerPass(config, { kind: this.o.kind, batch: batchSize, seqLen, gradientCheckpointing: this.o.gradientCheckpointing }, this.threads);
+      this.passes.set(key, rows);
+    }
+    return rows;
   }
   async update(lr: number): Promise<number> {
     let norm: number;
     if (this.engine.optimizerStep) norm = await this.engine.optimizerStep(this.opt, lr, this.o.maxGradNorm);
     else {
       const clip = this.opt.clipFactor(this.o.maxGradNorm);
-      this.opt.apply(lr, clip.scale);
-      this.opt.zeroGrads();
+      this.opt.apply(lr, clip.scale, weightViews(this.model.variables));
       norm = clip.norm;
     }
-    await this.engine.loadParameters(this.opt.weights);
+    // The sums now hold the new weights (hostAdamW.ts): into every copy, then a fresh sum.
+    await this.engine.loadParameters(this.opt.grads);
+    this.opt.zeroGrads();
     return norm;
   }
   async getState(): Promise<AdamWState> {

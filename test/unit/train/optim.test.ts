@@ -97,7 +97,7 @@ test('HostAdamW (wasm/cpu: state in JS memory) matches the same torch.optim.Adam
   const w0 = [0.5, -1.2, 2.0, 0.1, 0.3, -0.7];
   const b0 = [0.2, -0.4];
   const weights = [Float32Array.from(w0), Float32Array.from(b0)];
-  const opt = new HostAdamW([{ name: 'dense.weight', shape: [3, 2] }, { name: 'dense.bias', shape: [2] }], weights, { weightDecay: 0.01 });
+  const opt = new HostAdamW([{ name: 'dense.weight', shape: [3, 2] }, { name: 'dense.bias', shape: [2] }], { weightDecay: 0.01 });
   const ref = { p: [...w0, ...b0], m: new Array(8).fill(0), v: new Array(8).fill(0) };
   const decay = [1, 1, 1, 1, 1, 1, 0, 0];
   for (let t = 1; t <= 5; t++) {
@@ -109,7 +109,11 @@ test('HostAdamW (wasm/cpu: state in JS memory) matches the same torch.optim.Adam
     const { norm: got, scale } = opt.clipFactor(1);
     assert.ok(Math.abs(got - norm) < 1e-5 && Math.abs(scale - clip) < 1e-7, `norm ${got} vs ${norm}`);
     const lr = 0.1 / t;
-    opt.apply(lr, scale);
+    const before = weights.map((w) => w.slice());
+    opt.apply(lr, scale, weights);
+    // The new weights come back over the gradient sums, and the old weights are left alone.
+    assert.deepEqual(weights, before, 'the old weights are read only');
+    weights.forEach((w, k) => w.set(opt.grads[k]));
     opt.zeroGrads();
     for (let i = 0; i < 8; i++) {
       const gi = Math.fround(g[i]) * clip;
@@ -126,7 +130,7 @@ test('HostAdamW (wasm/cpu: state in JS memory) matches the same torch.optim.Adam
   const st = opt.getState();
   assert.equal(st.step, 5);
   assert.deepEqual(Object.keys(st.tensors).sort(), ['exp_avg.dense.bias', 'exp_avg.dense.weight', 'exp_avg_sq.dense.bias', 'exp_avg_sq.dense.weight']);
-  const opt2 = new HostAdamW([{ name: 'dense.weight', shape: [3, 2] }, { name: 'dense.bias', shape: [2] }], [new Float32Array(6), new Float32Array(2)], {});
+  const opt2 = new HostAdamW([{ name: 'dense.weight', shape: [3, 2] }, { name: 'dense.bias', shape: [2] }], {});
   opt2.setState(st);
   assert.deepEqual([...opt2.getState().tensors['exp_avg_sq.dense.weight'].data], [...st.tensors['exp_avg_sq.dense.weight'].data]);
   assert.throws(() => opt2.setState({ step: 1, tensors: {} }), /no moments for 'dense.weight'/);

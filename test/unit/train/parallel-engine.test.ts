@@ -124,30 +124,35 @@ test('new weights reach every thread: after loadParameters all copies compute th
   await engine.dispose();
 });
 
-test('the optimizer step shared among threads equals HostAdamW on one thread (norm, weights, moments; sums zeroed)', { timeout: 120_000 }, async () => {
+test('the optimizer step shared among threads equals HostAdamW on one thread (norm, new weights over the sums, moments), each thread reading its own copy of the weights', { timeout: 120_000 }, async () => {
   await useWasm();
   const model = createModel('sequence-classification', tinyConfig(), { seed: 5 }) as unknown as Model;
   const engine = await ParallelGradientEngine.create({ model, kind: 'classification', threads: 2 });
   engines.push(engine);
   const params = model.variables.map((v) => ({ name: v.name, shape: v.variable.shape }));
   const make = () => {
-    const opt = new HostAdamW(params, readWeights(model.variables), { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 });
+    const opt = new HostAdamW(params, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 });
     const rng = new Rng(4);
     opt.grads.forEach((g) => g.forEach((_, i) => (g[i] = rng.next() - 0.5)));
     return opt;
   };
   const one = make(), two = make();
+  // This thread's reference keeps its own host copy of the weights; the engine's threads read theirs.
+  const weights = readWeights(model.variables);
   for (let step = 0; step < 2; step++) {
     const clip = one.clipFactor(1);
-    one.apply(1e-3, clip.scale);
+    one.apply(1e-3, clip.scale, weights);
     const norm = await engine.optimizerStep(two, 1e-3, 1);
     assert.ok(Math.abs(norm - clip.norm) <= 1e-6 * clip.norm, `norm ${norm} vs ${clip.norm}`);
-    assert.ok(two.grads.every((g) => g.every((x) => x === 0)), 'gradient sums zeroed');
-    one.zeroGrads();
     const a = one.getState().tensors, b = two.getState().tensors;
     for (const k of Object.keys(a)) assert.deepEqual(b[k].data, a[k].data, k);
-    one.weights.forEach((w, i) => assert.deepEqual(two.weights[i], w, params[i].name));
-    // Next step: same gradients again on both.
+    one.grads.forEach((w, i) => assert.deepEqual(two.grads[i], w, `new ${params[i].name}`));
+    assert.ok(!one.grads.every((w, i) => w.every((x, j) => x === weights[i][j])), 'the weights changed');
+    // What the training step does next: every copy takes the new weights, then fresh sums.
+    await engine.loadParameters(two.grads);
+    weights.forEach((w, i) => w.set(one.grads[i]));
+    one.zeroGrads();
+    two.zeroGrads();
     const rng = new Rng(5 + step);
     one.grads.forEach((g, k) => g.forEach((_, i) => (g[i] = two.grads[k][i] = rng.next() - 0.5)));
   }

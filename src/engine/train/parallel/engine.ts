@@ -1,6 +1,7 @@
 // Data parallelism across worker_threads: each micro-batch is cut into row shares, this thread
 // computes the first share on its own model while each worker thread (own tfjs WASM instance, own
-// copy of the model) computes one of the others; the gradients are summed into the host buffers.
+// copy of the model) computes one of the others; every thread adds its gradients into the one host
+// sum, in turn (sumOrder.ts).
 // Shares keep the batch's padded length, weigh their losses by their part of the batch's loss
 // denominator and draw dropout per example, so the sum equals the whole batch's gradient (to float
 // rounding) whatever the number of threads.
@@ -10,11 +11,11 @@ import type { GradientEngine, MicroBatch } from '../gradientEngine';
 import type { BertConfig } from '../../model';
 import type { TrainKind } from '../tensors';
 import type { LossModel } from '../backward';
-import { readWeights, writeWeights } from '../hostTensors';
+import { addInto, readWeights, sharedFloats, weightViews, writeWeights } from '../hostTensors';
+import { SumOrder, sumOrderBuffer } from './sumOrder';
 import { adamwUpdate, clipFromSquares, sumOfSquares, type HostAdamW } from '../hostAdamW';
 import { splitBatch } from './shares';
 import { shareGradient } from './shareGradient';
-import { addTouchedRows, type TouchedRows } from '../../backend/sparseRows';
 import { evalBatch, type EvalBatchOutput, type EvalModel } from '../evaluate';
 import type { ModelBatch } from '../tensors';
 import { views, type FromThread, type ThreadInit, type ToThread } from './messages';
@@ -27,6 +28,8 @@ export interface ParallelOptions {
   /** Threads in all, this one included (≥ 1). */
   threads: number;
   gradientCheckpointing?: boolean;
+  /** false: the caller loads the threads' weights itself (loadParameters) from arrays it already holds. */
+  loadWeights?: boolean;
 }
 
 /** Seconds spent in each part of the work since the engine started (for profiles and benches). */
@@ -37,7 +40,7 @@ export interface ParallelProfile {
   workerShare: number;
   /** Waiting for the workers after this thread's share was done. */
   wait: number;
-  /** Adding the workers' gradients into the host buffers. */
+  /** Adding the shared sum into a caller's sum that is not on shared memory (0 in training). */
   sum: number;
   /** Making every copy of the weights equal the host parameters. */
   upload: number;
@@ -51,14 +54,7 @@ class Thread {
   /** Messages that arrived before anyone asked for them (a thread may be ready before it is awaited). */
   private inbox: FromThread[] = [];
   private failure?: Error;
-  readonly grads: Float32Array[];
-
-  constructor(
-    readonly worker: Worker,
-    gradBuffer: SharedArrayBuffer,
-    sizes: number[],
-  ) {
-    this.grads = views(gradBuffer, sizes);
+  constructor(readonly worker: Worker) {
     worker.on('message', (m: FromThread) => {
       if (m.type === 'error') return this.fail(new Error(`training thread failed: ${m.message}`));
       const w = this.waiting.shift();
@@ -100,11 +96,14 @@ export class ParallelGradientEngine implements GradientEngine {
   private nextId = 0;
   /** The optimizer whose arrays the threads hold. */
   private sharedOptimizer?: HostAdamW;
+  /** A shared sum for callers whose own is not on shared memory (workers add into it directly). */
+  private staging?: Float32Array[];
 
   private constructor(
     private readonly opts: ParallelOptions,
     private readonly threads: Thread[],
     private readonly params: Float32Array[],
+    private readonly order: SumOrder,
   ) {}
 
   /** Starts threads − 1 worker threads and loads the model's current weights into them. */
@@ -113,15 +112,13 @@ export class ParallelGradientEngine implements GradientEngine {
     const sizes = model.variables.map((v) => v.variable.size);
     const total = sizes.reduce((a, b) => a + b, 0);
     const paramBuffer = new SharedArrayBuffer(total * 4);
+    const order = sumOrderBuffer(opts.threads);
     const script = workerScript();
     const threads: Thread[] = [];
     try {
       for (let i = 1; i < opts.threads; i++) {
-        const gradBuffer = new SharedArrayBuffer(total * 4);
-        const init: ThreadInit = { task: model.task, config: model.config, backend: tf.getBackend(), sizes, params: paramBuffer, grads: gradBuffer };
-        const worker = new Worker(script.code, { eval: script.eval, workerData: init });
-        const t = new Thread(worker, gradBuffer, sizes);
-        threads.push(t);
+        const init: ThreadInit = { task: model.task, config: model.config, backend: tf.getBackend(), sizes, params: paramBuffer, index: i, threads: opts.threads, order };
+        threads.push(new Thread(new Worker(script.code, { eval: script.eval, workerData: init })));
       }
       for (const t of threads) {
         const m = await t.next();
@@ -133,8 +130,8 @@ export class ParallelGradientEngine implements GradientEngine {
       await Promise.all(threads.map((t) => t.worker.terminate()));
       throw e;
     }
-    const engine = new ParallelGradientEngine(opts, threads, views(paramBuffer, sizes));
-    if (threads.length) await engine.loadParameters(readWeights(model.variables), false);
+    const engine = new ParallelGradientEngine(opts, threads, views(paramBuffer, sizes), new SumOrder(order, opts.threads));
+    if (threads.length && opts.loadWeights !== false) await engine.loadParameters(readWeights(model.variables), false);
     return engine;
   }
 
@@ -143,13 +140,26 @@ export class ParallelGradientEngine implements GradientEngine {
   }
 
   async accumulate(batch: MicroBatch, into: Float32Array[]): Promise<number> {
+    const shared = into.every((a) => a.buffer instanceof SharedArrayBuffer);
+    if (!shared) {
+      this.staging ??= into.map((a) => sharedFloats(a.length));
+      for (const s of this.staging) s.fill(0);
+    }
+    const sum = shared ? into : this.staging!;
     const shares = splitBatch(batch.host, this.opts.kind, this.threadCount);
-    const job = (i: number) => ({ share: shares[i], kind: this.opts.kind, scale: batch.scale, dropoutSeed: batch.dropoutSeed, gradientCheckpointing: !!this.opts.gradientCheckpointing });
-    const replies = shares.slice(1).map((_, i) => this.threads[i].request({ type: 'grad', id: this.nextId++, ...job(i + 1) }));
+    const job = (i: number) => ({ share: shares[i], kind: this.opts.kind, scale: batch.scale, dropoutSeed: batch.dropoutSeed, gradientCheckpointing: !!this.opts.gradientCheckpointing, rowsPerPass: batch.rowsPerPass });
+    // Every thread adds into the one sum, in turn (sumOrder.ts); this thread goes first.
+    this.order.reset();
+    const replies = shares.slice(1).map((_, i) => this.threads[i].request({ type: 'grad', id: this.nextId++, ...job(i + 1), into: sum }));
     // Collect failures now so that one thread's error does not go unhandled while this one computes.
     const settled = Promise.allSettled(replies);
     const t0 = performance.now();
-    let loss = shareGradient(this.opts.model, job(0), into).loss;
+    let loss: number;
+    try {
+      loss = shareGradient(this.opts.model, job(0), this.order.sink(0, (i, g) => addInto(sum[i], g)));
+    } finally {
+      this.order.finish(0);
+    }
     const t1 = performance.now();
     const results = await settled;
     const t2 = performance.now();
@@ -161,8 +171,8 @@ export class ParallelGradientEngine implements GradientEngine {
       if (m.type !== 'grad-done') throw new Error(`training thread answered ${m.type} to a gradient job`);
       loss += m.loss;
       slowest = Math.max(slowest, m.seconds);
-      addAll(into, this.threads[i].grads, new Map(m.touched));
     }
+    if (!shared) into.forEach((a, i) => addAll(a, this.staging![i]));
     const p = this.profile;
     p.ownShare += (t1 - t0) / 1000;
     p.workerShare += slowest;
@@ -186,12 +196,15 @@ export class ParallelGradientEngine implements GradientEngine {
     this.profile.upload += (performance.now() - t0) / 1000;
   }
 
-  /** Σ g², then AdamW, each thread taking an equal run of the values (the gradient sums are zeroed on the way). */
+  /**
+   * Σ g², then AdamW, each thread taking an equal run of the values and reading the old weights from
+   * its own heap (all copies are equal); the new weights replace the gradient sums (hostAdamW.ts).
+   */
   async optimizerStep(opt: HostAdamW, lr: number, maxGradNorm: number): Promise<number> {
     const t0 = performance.now();
     if (this.sharedOptimizer !== opt) {
-      const arrays = opt.arrays;
-      if (![...arrays.weights, ...arrays.grads, ...arrays.m, ...arrays.v].every((a) => a.buffer instanceof SharedArrayBuffer)) throw new Error('the optimizer state must be on shared memory to be updated by several threads');
+      const arrays = opt.state;
+      if (![...arrays.grads, ...arrays.m, ...arrays.v].every((a) => a.buffer instanceof SharedArrayBuffer)) throw new Error('the optimizer state must be on shared memory to be updated by several threads');
       for (const m of await Promise.all(this.threads.map((t) => t.request({ type: 'optimizer', arrays }))))
         if (m.type !== 'optimizer-ready') throw new Error(`training thread answered ${m.type} to the optimizer state`);
       this.sharedOptimizer = opt;
@@ -207,7 +220,7 @@ export class ParallelGradientEngine implements GradientEngine {
     const { norm, scale } = clipFromSquares(sq, maxGradNorm);
     const update = opt.nextUpdate(lr, scale);
     const updated = this.threads.map((t, i) => t.request({ type: 'adamw', update, ...span(i + 1) }));
-    adamwUpdate(update, opt.arrays, span(0).from, span(0).to, true);
+    adamwUpdate(update, opt.arrays(weightViews(this.opts.model.variables)), span(0).from, span(0).to);
     for (const m of await Promise.all(updated)) if (m.type !== 'adamw-done') throw new Error(`training thread answered ${m.type} to an update`);
     this.profile.optimizer += (performance.now() - t0) / 1000;
     return norm;
@@ -239,22 +252,7 @@ export class ParallelGradientEngine implements GradientEngine {
   }
 }
 
-/**
- * into += parts, clearing parts on the way (a worker's buffer must be zero for its next job); a
- * weight the worker gave a gradient in some rows only is summed and cleared in those rows.
- */
-function addAll(into: Float32Array[], parts: Float32Array[], touched: Map<number, TouchedRows>): void {
-  for (let i = 0; i < into.length; i++) {
-    const dst = into[i], src = parts[i];
-    const rows = touched.get(i);
-    if (rows) {
-      addTouchedRows(dst, src, rows);
-      for (let k = 0; k < rows.rows.length; k++) src.fill(0, rows.rows[k] * rows.width, (rows.rows[k] + 1) * rows.width);
-      continue;
-    }
-    for (let j = 0; j < dst.length; j++) {
-      dst[j] += src[j];
-      src[j] = 0;
-    }
-  }
+/** into += part, elementwise. */
+function addAll(into: Float32Array, part: Float32Array): void {
+  for (let j = 0; j < into.length; j++) into[j] += part[j];
 }

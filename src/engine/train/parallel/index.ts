@@ -18,8 +18,8 @@ export function trainingThreads(setting: number | null | undefined, batchSize: n
 }
 
 /** A data-parallel engine for `model`, or undefined when the model cannot be rebuilt in a thread. */
-export async function parallelEngine(model: LossModel, kind: TrainKind, threads: number, gradientCheckpointing: boolean): Promise<ParallelGradientEngine | undefined> {
+export async function parallelEngine(model: LossModel, kind: TrainKind, threads: number, gradientCheckpointing: boolean, loadWeights = true): Promise<ParallelGradientEngine | undefined> {
   const m = model as LossModel & { task?: string; config?: BertConfig };
   if (typeof m.task !== 'string' || !m.config) return undefined;
-  return ParallelGradientEngine.create({ model: m as LossModel & { task: string; config: BertConfig }, kind, threads, gradientCheckpointing });
+  return ParallelGradientEngine.create({ model: m as LossModel & { task: string; config: BertConfig }, kind, threads, gradientCheckpointing, loadWeights });
 }

@@ -3,9 +3,8 @@
 import type { BertConfig } from '../../model';
 import type { TrainKind } from '../tensors';
 import type { Share } from './shares';
-import type { AdamWArrays, AdamWUpdate } from '../hostAdamW';
+import type { OptimizerArrays, AdamWUpdate } from '../hostAdamW';
 import type { EvalBatchOutput } from '../evaluate';
-import type { TouchedRows } from '../../backend/sparseRows';
 import type { ModelBatch } from '../tensors';
 
 export interface ThreadInit {
@@ -17,16 +16,19 @@ export interface ThreadInit {
   sizes: number[];
   /** Weights written here by the calling thread when its own arrays are not on shared memory. */
   params: SharedArrayBuffer;
-  /** This thread's gradient: the thread adds a job's into it, the calling thread sums and clears it. */
-  grads: SharedArrayBuffer;
+  /** This thread's index (the calling thread is 0) and the threads' turns at the shared sum (sumOrder.ts). */
+  index: number;
+  threads: number;
+  order: SharedArrayBuffer;
 }
 
 export type ToThread =
   /** New weights: `arrays` when they are on shared memory (no copy), else the init's `params`. */
   | { type: 'params'; arrays?: Float32Array[] }
-  | { type: 'grad'; id: number; share: Share; kind: TrainKind; scale: number; dropoutSeed: number; gradientCheckpointing: boolean }
+  /** A share's gradient, added in turn into `into` (the shared sum, one array per variable). */
+  | { type: 'grad'; id: number; share: Share; kind: TrainKind; scale: number; dropoutSeed: number; gradientCheckpointing: boolean; rowsPerPass?: number; into: Float32Array[] }
   /** The optimizer's arrays (shared memory), sent once; then Σ g² and AdamW over weights [from, to). */
-  | { type: 'optimizer'; arrays: AdamWArrays }
+  | { type: 'optimizer'; arrays: OptimizerArrays }
   | { type: 'sum-squares'; from: number; to: number }
   | { type: 'adamw'; update: AdamWUpdate; from: number; to: number }
   /** Evaluation batches, computed with the weights last loaded. */
@@ -35,8 +37,7 @@ export type ToThread =
 export type FromThread =
   | { type: 'ready'; backend: string }
   | { type: 'params-loaded' }
-  /** touched: weights whose gradient is in these rows only (the rest of the buffer stayed zero). */
-  | { type: 'grad-done'; id: number; loss: number; seconds: number; touched: Array<[number, TouchedRows]> }
+  | { type: 'grad-done'; id: number; loss: number; seconds: number }
   | { type: 'optimizer-ready' }
   | { type: 'sum-squares-done'; sq: number }
   | { type: 'adamw-done' }

@@ -4,9 +4,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { createModel, initBackend } from '../../model';
 import type { LossModel } from '../backward';
-import { writeWeights } from '../hostTensors';
-import { adamwUpdate, sumOfSquares, type AdamWArrays } from '../hostAdamW';
+import { addInto, weightViews, writeWeights } from '../hostTensors';
+import { adamwUpdate, sumOfSquares, type OptimizerArrays } from '../hostAdamW';
 import { shareGradient } from './shareGradient';
+import { SumOrder } from './sumOrder';
 import { evalBatch, type EvalModel } from '../evaluate';
 import { views, type FromThread, type ThreadInit, type ToThread } from './messages';
 
@@ -19,8 +20,8 @@ async function main(): Promise<void> {
     await initBackend(init.backend);
     const model = createModel(init.task, init.config) as unknown as LossModel;
     const params = views(init.params, init.sizes);
-    const grads = views(init.grads, init.sizes);
-    let opt: AdamWArrays | undefined;
+    const order = new SumOrder(init.order, init.threads);
+    let opt: OptimizerArrays | undefined;
     port.on('message', async (m: ToThread) => {
       try {
         if (m.type === 'optimizer') {
@@ -29,7 +30,8 @@ async function main(): Promise<void> {
         } else if (m.type === 'sum-squares') {
           send({ type: 'sum-squares-done', sq: sumOfSquares(opt!.grads, m.from, m.to) });
         } else if (m.type === 'adamw') {
-          adamwUpdate(m.update, opt!, m.from, m.to, true);
+          // The old weights from this thread's own copy, equal to every other.
+          adamwUpdate(m.update, { ...opt!, weights: weightViews(model.variables) }, m.from, m.to);
           send({ type: 'adamw-done' });
         } else if (m.type === 'eval') {
           const outputs = [];
@@ -40,9 +42,13 @@ async function main(): Promise<void> {
           send({ type: 'params-loaded' });
         } else {
           const t0 = performance.now();
-          // The buffer is all zeros here: the calling thread clears it as it sums it.
-          const { loss, touched } = shareGradient(model, m, grads);
-          send({ type: 'grad-done', id: m.id, loss, seconds: (performance.now() - t0) / 1000, touched });
+          let loss: number;
+          try {
+            loss = shareGradient(model, m, order.sink(init.index, (i, g) => addInto(m.into[i], g)));
+          } finally {
+            order.finish(init.index);
+          }
+          send({ type: 'grad-done', id: m.id, loss, seconds: (performance.now() - t0) / 1000 });
         }
       } catch (e) {
         fail(e);

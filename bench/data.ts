@@ -47,7 +47,11 @@ export function makeFiles(csv: string, txt: string, bytes: number, vocab: readon
     };
     for (let k = 0; size < bytes; k++) {
       // Review-sized texts: one English prose line, cut to at most 300 characters.
-      const text = corpusLine(r, src, [0, 1, 3][k % 3]).replace(/[\r\n]/g, ' ').slice(0, 300).trim() || 'empty';
+      const text =
+        corpusLine(r, src, [0, 1, 3][k % 3])
+          .replace(/[\r\n]/g, ' ')
+          .slice(0, 300)
+          .trim() || 'empty';
       // Quoted only when it must be, as pandas' to_csv and most exports write CSV.
       const field = /[",]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
       const row = `${field},${LABELS[k % 3]}\n`;
@@ -64,7 +68,10 @@ export function makeFiles(csv: string, txt: string, bytes: number, vocab: readon
 }
 
 function runJob(kind: 'prepare' | 'tokenize', file: string): JobResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--job', kind, file], { encoding: 'utf8', maxBuffer: 1 << 22 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--job', kind, file], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 22,
+  });
   if (r.status !== 0) throw new Error(`${kind} job failed: ${r.stderr}`);
   return JSON.parse(r.stderr.trim().split('\n').pop()!) as JobResult;
 }
@@ -77,7 +84,14 @@ async function prepareJob(file: string): Promise<JobResult> {
   const d = await prepareData({ train: file, text_column: 'text', label_column: 'label' }, tok, MAX_LENGTH, true);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const c = process.cpuUsage(c0);
-  return { seconds, cpuSeconds: (c.user + c.system) / 1e6, tokens: d.tokens, idBytes: d.idBytes, rows: d.train.length, maxRssMB: process.resourceUsage().maxRSS / 1024 };
+  return {
+    seconds,
+    cpuSeconds: (c.user + c.system) / 1e6,
+    tokens: d.tokens,
+    idBytes: d.idBytes,
+    rows: d.train.length,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+  };
 }
 
 /** Child: the tokenizer alone over the same texts (read as lines), same truncation and special tokens. */
@@ -98,7 +112,13 @@ async function tokenizeJob(file: string): Promise<JobResult> {
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const c = process.cpuUsage(c0);
-  return { seconds, cpuSeconds: (c.user + c.system) / 1e6, tokens, rows, maxRssMB: process.resourceUsage().maxRSS / 1024 };
+  return {
+    seconds,
+    cpuSeconds: (c.user + c.system) / 1e6,
+    tokens,
+    rows,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+  };
 }
 
 export async function bench(): Promise<BenchRow[]> {
@@ -164,5 +184,14 @@ if (process.argv[2] === '--job') {
     },
   );
 } else if (require.main === module) {
-  bench().then((rows) => console.table(rows.map((r) => ({ ...r, value: +r.value.toFixed(0), peerValue: +r.peerValue.toFixed(0), ratio: +r.ratio.toFixed(2) }))));
+  bench().then((rows) =>
+    console.table(
+      rows.map((r) => ({
+        ...r,
+        value: +r.value.toFixed(0),
+        peerValue: +r.peerValue.toFixed(0),
+        ratio: +r.ratio.toFixed(2),
+      })),
+    ),
+  );
 }

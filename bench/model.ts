@@ -12,7 +12,8 @@ const T = 128;
 
 /** Analytic matmul FLOPs of one forward pass (embedding gathers, norms and softmax left out). */
 export function forwardFlops(c: BertConfig, batch: number, seq: number): number {
-  const H = c.hidden_size, I = c.intermediate_size;
+  const H = c.hidden_size,
+    I = c.intermediate_size;
   const perTokenPerLayer = 8 * H * H + 4 * H * I + 4 * seq * H;
   return batch * seq * c.num_hidden_layers * perTokenPerLayer + 2 * batch * H * H + 2 * batch * H * c.num_labels;
 }
@@ -48,7 +49,13 @@ function matmulTrial(): { run: () => void; dispose: () => void } {
  * moments makes a noisy neighbour (CPU steal on this VM swings step times by 30%) weigh on the figure
  * and on its peak alike; the budget gives cheap models (bert-tiny, ~0.6 s a step) enough samples.
  */
-function timePaired(f: () => void, g: () => void, reps: number, budgetMs: number, maxReps = 8): { f: number; g: number } {
+function timePaired(
+  f: () => void,
+  g: () => void,
+  reps: number,
+  budgetMs: number,
+  maxReps = 8,
+): { f: number; g: number } {
   f();
   g();
   let bestF = Infinity;
@@ -79,24 +86,46 @@ export interface ModelTiming {
 export function timeModel(name: string, batch = B, seq = T, reps = 2): ModelTiming {
   const config = builtinConfig(name, { num_labels: 2 });
   const model = new BertForSequenceClassification(config, { seed: 1 });
-  const ids = tf.tensor2d(Array.from({ length: batch }, (_, b) => Array.from({ length: seq }, (_, t) => (b * 131 + t * 7) % config.vocab_size)), undefined, 'int32');
+  const ids = tf.tensor2d(
+    Array.from({ length: batch }, (_, b) =>
+      Array.from({ length: seq }, (_, t) => (b * 131 + t * 7) % config.vocab_size),
+    ),
+    undefined,
+    'int32',
+  );
   const mask = tf.ones([batch, seq], 'int32') as tf.Tensor2D;
   const types = tf.zeros([batch, seq], 'int32') as tf.Tensor2D;
-  const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 2), 'int32');
+  const labels = tf.tensor1d(
+    Array.from({ length: batch }, (_, i) => i % 2),
+    'int32',
+  );
   const inputs = { input_ids: ids, attention_mask: mask, token_type_ids: types };
   const vars = model.variables.map((v) => v.variable);
   const peak = matmulTrial();
-  const fwd = timePaired(() => tf.tidy(() => model.forward(inputs, { training: false }).logits.dataSync()), peak.run, reps, 3000);
+  const fwd = timePaired(
+    () => tf.tidy(() => model.forward(inputs, { training: false }).logits.dataSync()),
+    peak.run,
+    reps,
+    3000,
+  );
   let seed = 0;
-  const trn = timePaired(() => {
-    const { value, grads } = tf.variableGrads(() => model.loss(inputs, labels, { training: true, seed: seed++ }).loss, vars);
-    // One scalar that depends on every gradient: it waits for all of them on any backend, without
-    // copying every gradient out to JS (training never does; AdamW reads them on the backend).
-    const all = Object.values(grads);
-    const probe = tf.tidy(() => tf.addN([value, ...all.map((g) => tf.sum(g))]));
-    probe.dataSync();
-    tf.dispose([probe, value, ...all]);
-  }, peak.run, reps, 10000);
+  const trn = timePaired(
+    () => {
+      const { value, grads } = tf.variableGrads(
+        () => model.loss(inputs, labels, { training: true, seed: seed++ }).loss,
+        vars,
+      );
+      // One scalar that depends on every gradient: it waits for all of them on any backend, without
+      // copying every gradient out to JS (training never does; AdamW reads them on the backend).
+      const all = Object.values(grads);
+      const probe = tf.tidy(() => tf.addN([value, ...all.map((g) => tf.sum(g))]));
+      probe.dataSync();
+      tf.dispose([probe, value, ...all]);
+    },
+    peak.run,
+    reps,
+    10000,
+  );
   peak.dispose();
   tf.dispose([ids, mask, types, labels]);
   model.dispose();
@@ -104,7 +133,13 @@ export function timeModel(name: string, batch = B, seq = T, reps = 2): ModelTimi
   const forwardMs = fwd.f;
   const trainMs = trn.f;
   const peakGflops = matmulFlops / (Math.min(fwd.g, trn.g) / 1000) / 1e9;
-  return { forwardMs, trainMs, forwardGflops: f / (forwardMs / 1000) / 1e9, trainGflops: (3 * f) / (trainMs / 1000) / 1e9, peakGflops };
+  return {
+    forwardMs,
+    trainMs,
+    forwardGflops: f / (forwardMs / 1000) / 1e9,
+    trainGflops: (3 * f) / (trainMs / 1000) / 1e9,
+    peakGflops,
+  };
 }
 
 export async function bench(): Promise<BenchRow[]> {
@@ -134,8 +169,25 @@ export async function bench(): Promise<BenchRow[]> {
     for (const { name, t } of timings) {
       const shape = `${p.batch}×${T}`;
       rows.push(
-        { area: 'model', figure: `${name} forward ms/batch ${shape} (${p.backend})`, value: t.forwardMs, unit: 'ms', peer: 'achieved GFLOP/s', peerValue: t.forwardGflops, ratio: t.forwardGflops / t.peakGflops },
-        { area: 'model', figure: `${name} forward+backward GFLOP/s ${shape} (${p.backend}; ${t.trainMs.toFixed(0)} ms/batch)`, value: t.trainGflops, unit: 'GFLOP/s', peer, peerValue: t.peakGflops, ratio: t.trainGflops / t.peakGflops, target: p.target },
+        {
+          area: 'model',
+          figure: `${name} forward ms/batch ${shape} (${p.backend})`,
+          value: t.forwardMs,
+          unit: 'ms',
+          peer: 'achieved GFLOP/s',
+          peerValue: t.forwardGflops,
+          ratio: t.forwardGflops / t.peakGflops,
+        },
+        {
+          area: 'model',
+          figure: `${name} forward+backward GFLOP/s ${shape} (${p.backend}; ${t.trainMs.toFixed(0)} ms/batch)`,
+          value: t.trainGflops,
+          unit: 'GFLOP/s',
+          peer,
+          peerValue: t.peakGflops,
+          ratio: t.trainGflops / t.peakGflops,
+          target: p.target,
+        },
       );
     }
   }
@@ -145,6 +197,9 @@ export async function bench(): Promise<BenchRow[]> {
 // `node --import tsx bench/model.ts` prints the rows on their own.
 if (require.main === module) {
   bench().then((rows) => {
-    for (const r of rows) console.log(`${r.figure.padEnd(64)} ${r.value.toFixed(1).padStart(9)} ${r.unit.padEnd(8)} | ${r.peer}: ${r.peerValue.toFixed(1)} | ratio ${r.ratio.toFixed(2)}${r.target ? ` (target ${r.target})` : ''}`);
+    for (const r of rows)
+      console.log(
+        `${r.figure.padEnd(64)} ${r.value.toFixed(1).padStart(9)} ${r.unit.padEnd(8)} | ${r.peer}: ${r.peerValue.toFixed(1)} | ratio ${r.ratio.toFixed(2)}${r.target ? ` (target ${r.target})` : ''}`,
+      );
   });
 }

@@ -41,14 +41,27 @@ async function main(): Promise<void> {
     }
   }
   const header = ['area', 'figure', 'value', 'unit', 'peer / limit', 'peer value', 'ratio', 'target', 'met'];
-  const body = rows.map((r) => [r.area, r.figure, fmt(r.value), r.unit, r.peer, fmt(r.peerValue), r.ratio.toFixed(2), r.target ?? '', meets(r.ratio, r.target)]);
+  const body = rows.map((r) => [
+    r.area,
+    r.figure,
+    fmt(r.value),
+    r.unit,
+    r.peer,
+    fmt(r.peerValue),
+    r.ratio.toFixed(2),
+    r.target ?? '',
+    meets(r.ratio, r.target),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
   console.log(line(header));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const b of body) console.log(line(b));
   mkdirSync('bench-results', { recursive: true });
-  writeFileSync(join('bench-results', 'latest.json'), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));
+  writeFileSync(
+    join('bench-results', 'latest.json'),
+    JSON.stringify({ date: new Date().toISOString(), rows }, null, 2),
+  );
 }
 
 void main();

@@ -4,7 +4,16 @@
 // input (the job streams, so memory must not grow with input size).
 // Each run is a child process (this file with --job) so that its peak memory is its own.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  createReadStream,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -24,14 +33,22 @@ interface Run {
 }
 
 const SELF = __filename;
-const NAMES: Record<Impl, string> = { ours: 'bertnb', rust: 'HF tokenizers (Rust)', hfjs: '@huggingface/tokenizers (JS)' };
+const NAMES: Record<Impl, string> = {
+  ours: 'bertnb',
+  rust: 'HF tokenizers (Rust)',
+  hfjs: '@huggingface/tokenizers (JS)',
+};
 
 function job(impl: Impl, vocab: string, input: string, dir: string): Run {
   // The JSONL goes to stdout redirected to a file, as `bertnb tokenize > out.jsonl` runs: Node writes
   // to a file descriptor synchronously, so no implementation's memory includes a write queue.
   const fd = openSync(join(dir, `${impl}.jsonl`), 'w');
   try {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--job', impl, vocab, input], { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', fd, 'pipe'] });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--job', impl, vocab, input], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+      stdio: ['ignore', fd, 'pipe'],
+    });
     if (r.status !== 0) throw new Error(`${impl} job failed: ${r.stderr}`);
     return JSON.parse(r.stderr.trim().split('\n').pop()!) as Run;
   } finally {
@@ -47,7 +64,10 @@ function cliJob(vocab: string, input: string, dir: string): { maxRssMB: number }
   const outFd = openSync(join(dir, 'cli.jsonl'), 'w');
   try {
     const report = `process.on('exit', () => console.error(JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024 }))); process.argv.splice(1, 0, ${JSON.stringify(CLI)}); require(${JSON.stringify(CLI)});`;
-    const r = spawnSync(process.execPath, ['-e', report, 'tokenize', '--vocab', vocab], { encoding: 'utf8', stdio: [inFd, outFd, 'pipe'] });
+    const r = spawnSync(process.execPath, ['-e', report, 'tokenize', '--vocab', vocab], {
+      encoding: 'utf8',
+      stdio: [inFd, outFd, 'pipe'],
+    });
     if (r.status !== 0) throw new Error(`bertnb tokenize failed: ${r.stderr}`);
     return JSON.parse(r.stderr.trim().split('\n').pop()!) as { maxRssMB: number };
   } finally {
@@ -56,7 +76,13 @@ function cliJob(vocab: string, input: string, dir: string): { maxRssMB: number }
   }
 }
 
-function makeCorpus(file: string, bytes: number, flavours: number[] | undefined, seed: number, vocab: readonly string[]): void {
+function makeCorpus(
+  file: string,
+  bytes: number,
+  flavours: number[] | undefined,
+  seed: number,
+  vocab: readonly string[],
+): void {
   const src = corpusSources(vocab);
   const r = rng(seed);
   const lines: string[] = [];
@@ -77,7 +103,11 @@ export async function bench(): Promise<BenchRow[]> {
   try {
     const corpora = [
       { name: 'English prose', file: join(dir, 'english.txt'), flavours: [0, 1, 3] },
-      { name: 'mixed corpus (code, URLs, CJK, emoji, random Unicode)', file: join(dir, 'mixed.txt'), flavours: undefined },
+      {
+        name: 'mixed corpus (code, URLs, CJK, emoji, random Unicode)',
+        file: join(dir, 'mixed.txt'),
+        flavours: undefined,
+      },
     ];
     for (const c of corpora) {
       makeCorpus(c.file, 3_000_000, c.flavours, 42, tokens);
@@ -92,7 +122,8 @@ export async function bench(): Promise<BenchRow[]> {
       }
       // Same input, same token count (ours, checked equal to the Rust oracle's): rate = tokens / seconds.
       const rate = (r: Run) => runs.ours.tokens / r.seconds;
-      if (runs.rust.tokens !== runs.ours.tokens) throw new Error(`token counts differ: ours ${runs.ours.tokens}, Rust ${runs.rust.tokens}`);
+      if (runs.rust.tokens !== runs.ours.tokens)
+        throw new Error(`token counts differ: ours ${runs.ours.tokens}, Rust ${runs.rust.tokens}`);
       const faster: Impl = rate(runs.rust) >= rate(runs.hfjs) ? 'rust' : 'hfjs';
       rows.push({
         area: 'tokenizer',
@@ -105,7 +136,15 @@ export async function bench(): Promise<BenchRow[]> {
         target: '>= 3',
       });
       for (const impl of ['rust', 'hfjs'] as const) {
-        rows.push({ area: 'tokenizer', figure: `  same job vs ${NAMES[impl]} (${c.name.split(' (')[0]})`, value: rate(runs.ours), unit: 'tokens/s', peer: NAMES[impl], peerValue: rate(runs[impl]), ratio: rate(runs.ours) / rate(runs[impl]) });
+        rows.push({
+          area: 'tokenizer',
+          figure: `  same job vs ${NAMES[impl]} (${c.name.split(' (')[0]})`,
+          value: rate(runs.ours),
+          unit: 'tokens/s',
+          peer: NAMES[impl],
+          peerValue: rate(runs[impl]),
+          ratio: rate(runs.ours) / rate(runs[impl]),
+        });
       }
       for (const impl of ['rust', 'hfjs'] as const) {
         rows.push({
@@ -172,12 +211,22 @@ async function rust(vocab: string, input: string, out: Writable): Promise<number
     for (const e of encodings) {
       const ids = e.getIds();
       tokens += ids.length;
-      s += JSON.stringify({ input_ids: ids, token_type_ids: e.getTypeIds(), attention_mask: e.getAttentionMask(), tokens: e.getTokens(), offsets: e.getOffsets() }) + '\n';
+      s +=
+        JSON.stringify({
+          input_ids: ids,
+          token_type_ids: e.getTypeIds(),
+          attention_mask: e.getAttentionMask(),
+          tokens: e.getTokens(),
+          offsets: e.getOffsets(),
+        }) + '\n';
     }
     await write(out, s);
     batch = [];
   };
-  for await (const line of createInterface({ input: createReadStream(input, { highWaterMark: 1 << 20 }), crlfDelay: Infinity })) {
+  for await (const line of createInterface({
+    input: createReadStream(input, { highWaterMark: 1 << 20 }),
+    crlfDelay: Infinity,
+  })) {
     batch.push(line);
     if (batch.length === 4096) await flush();
   }
@@ -190,14 +239,26 @@ async function hfjs(vocab: string, input: string, out: Writable): Promise<number
   const dir = mkdtempSync(join(tmpdir(), 'bertnb-bench-'));
   await (await BertTokenizer.load(vocab)).save(dir);
   const { Tokenizer } = await import('@huggingface/tokenizers');
-  const tok = new Tokenizer(JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')), JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8')));
+  const tok = new Tokenizer(
+    JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')),
+    JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8')),
+  );
   const start = startClock();
   let tokens = 0;
   let s = '';
-  for await (const line of createInterface({ input: createReadStream(input, { highWaterMark: 1 << 20 }), crlfDelay: Infinity })) {
+  for await (const line of createInterface({
+    input: createReadStream(input, { highWaterMark: 1 << 20 }),
+    crlfDelay: Infinity,
+  })) {
     const e = tok.encode(line, { return_token_type_ids: true });
     tokens += e.ids.length;
-    s += JSON.stringify({ input_ids: e.ids, token_type_ids: e.token_type_ids, attention_mask: e.attention_mask, tokens: e.tokens }) + '\n';
+    s +=
+      JSON.stringify({
+        input_ids: e.ids,
+        token_type_ids: e.token_type_ids,
+        attention_mask: e.attention_mask,
+        tokens: e.tokens,
+      }) + '\n';
     if (s.length >= 1 << 20) {
       await write(out, s);
       s = '';
@@ -220,7 +281,14 @@ async function finish(out: Writable, start: bigint, tokens: number): Promise<num
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuAtStart);
-  console.error(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, tokens, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+  console.error(
+    JSON.stringify({
+      seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      tokens,
+      maxRssMB: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
   return tokens;
 }
 
@@ -228,7 +296,16 @@ if (require.main === module) {
   const [flag, which, vocab, input] = process.argv.slice(2);
   const impl = { ours, rust, hfjs }[which as Impl];
   if (flag !== '--job' || !impl || !vocab || !input) {
-    bench().then((rows) => console.table(rows.map((r) => ({ ...r, value: +r.value.toFixed(0), peerValue: +r.peerValue.toFixed(0), ratio: +r.ratio.toFixed(2) }))));
+    bench().then((rows) =>
+      console.table(
+        rows.map((r) => ({
+          ...r,
+          value: +r.value.toFixed(0),
+          peerValue: +r.peerValue.toFixed(0),
+          ratio: +r.ratio.toFixed(2),
+        })),
+      ),
+    );
   } else {
     impl(vocab, input, process.stdout).catch((e) => {
       console.error(e);

@@ -15,12 +15,16 @@ import { wasmHeapBytes } from '../src/engine/train/hostTensors';
 import type { EncodedExample } from '../src/engine/data';
 import type { BenchRow } from './types';
 
-const B = 32, T = 128, STEPS = Number(process.env.BENCH_TRAIN_STEPS ?? 4);
+const B = 32,
+  T = 128,
+  STEPS = Number(process.env.BENCH_TRAIN_STEPS ?? 4);
 
 function examples(n: number, vocab: number): EncodedExample[] {
   const rng = new Rng(7);
   return Array.from({ length: n }, () => {
-    const ids = Int32Array.from({ length: T }, (_, i) => (i === 0 ? 101 : i === T - 1 ? 102 : 1000 + rng.int(vocab - 1000)));
+    const ids = Int32Array.from({ length: T }, (_, i) =>
+      i === 0 ? 101 : i === T - 1 ? 102 : 1000 + rng.int(vocab - 1000),
+    );
     return { input_ids: ids, token_type_ids: new Int32Array(T), label: rng.int(2), fullLength: T };
   });
 }
@@ -44,9 +48,19 @@ export async function bench(): Promise<BenchRow[]> {
   data.slice(0, B).forEach((e, i) => ids.set(e.input_ids, i * T));
   const bare = () =>
     tf.tidy(() => {
-      const inputs = { input_ids: tf.tensor2d(ids, shape, 'int32'), attention_mask: tf.ones(shape, 'int32') as tf.Tensor2D, token_type_ids: tf.zeros(shape, 'int32') as tf.Tensor2D };
-      const labels = tf.tensor1d(Array.from({ length: B }, (_, i) => i % 2), 'int32');
-      const { value } = tf.variableGrads(() => model.loss(inputs as never, labels as never, { training: true, seed: 1 }).loss, vars);
+      const inputs = {
+        input_ids: tf.tensor2d(ids, shape, 'int32'),
+        attention_mask: tf.ones(shape, 'int32') as tf.Tensor2D,
+        token_type_ids: tf.zeros(shape, 'int32') as tf.Tensor2D,
+      };
+      const labels = tf.tensor1d(
+        Array.from({ length: B }, (_, i) => i % 2),
+        'int32',
+      );
+      const { value } = tf.variableGrads(
+        () => model.loss(inputs as never, labels as never, { training: true, seed: 1 }).loss,
+        vars,
+      );
       value.dataSync();
     });
   bare();
@@ -68,11 +82,41 @@ export async function bench(): Promise<BenchRow[]> {
     problemType: 'single_label_classification',
     numLabels: 2,
     args: {
-      output_dir: out, per_device_train_batch_size: B, per_device_eval_batch_size: 64, gradient_accumulation_steps: 1, dataloader_drop_last: false,
-      learning_rate: 5e-5, weight_decay: 0.01, adam_beta1: 0.9, adam_beta2: 0.999, adam_epsilon: 1e-8, max_grad_norm: 1, num_train_epochs: 1, max_steps: STEPS + 1,
-      lr_scheduler_type: 'linear', warmup_ratio: 0, warmup_steps: 0, eval_strategy: 'no', eval_steps: null, eval_delay: 0, save_strategy: 'no', save_steps: 500,
-      save_total_limit: null, load_best_model_at_end: false, metric_for_best_model: null, greater_is_better: null, resume_from_checkpoint: null, logging_dir: null,
-      logging_strategy: 'steps', logging_steps: 1, logging_first_step: false, report_to: ['tensorboard'], seed: 42, data_seed: null, early_stopping_patience: null, early_stopping_threshold: 0,
+      output_dir: out,
+      per_device_train_batch_size: B,
+      per_device_eval_batch_size: 64,
+      gradient_accumulation_steps: 1,
+      dataloader_drop_last: false,
+      learning_rate: 5e-5,
+      weight_decay: 0.01,
+      adam_beta1: 0.9,
+      adam_beta2: 0.999,
+      adam_epsilon: 1e-8,
+      max_grad_norm: 1,
+      num_train_epochs: 1,
+      max_steps: STEPS + 1,
+      lr_scheduler_type: 'linear',
+      warmup_ratio: 0,
+      warmup_steps: 0,
+      eval_strategy: 'no',
+      eval_steps: null,
+      eval_delay: 0,
+      save_strategy: 'no',
+      save_steps: 500,
+      save_total_limit: null,
+      load_best_model_at_end: false,
+      metric_for_best_model: null,
+      greater_is_better: null,
+      resume_from_checkpoint: null,
+      logging_dir: null,
+      logging_strategy: 'steps',
+      logging_steps: 1,
+      logging_first_step: false,
+      report_to: ['tensorboard'],
+      seed: 42,
+      data_seed: null,
+      early_stopping_patience: null,
+      early_stopping_threshold: 0,
       num_threads: 1,
     },
     saveModel: async () => {},
@@ -95,15 +139,92 @@ export async function bench(): Promise<BenchRow[]> {
   const area = 'trainer-overhead';
   const peer = `bare fwd+bwd (${backend.name})`;
   return [
-    { area, figure: `bert-mini ${B}×${T} samples/s (${backend.name}, 1 thread)`, value: B / stepTime, unit: 'samples/s', peer: `${peer} samples/s`, peerValue: B / bareStep, ratio: bareStep / stepTime, target: '>= 0.8' },
-    { area, figure: 'step time', value: stepTime * 1000, unit: 'ms', peer: `${peer} ms`, peerValue: bareStep * 1000, ratio: bareStep / stepTime },
-    { area, figure: 'share: data (collate)', value: share(t.data) * 100, unit: '%', peer: 'step', peerValue: 100, ratio: share(t.data) },
-    { area, figure: 'share: forward+backward', value: share(t.forwardBackward) * 100, unit: '%', peer: 'step', peerValue: 100, ratio: share(t.forwardBackward) },
-    { area, figure: 'share: optimizer (clip+AdamW)', value: share(t.optimizer) * 100, unit: '%', peer: 'step', peerValue: 100, ratio: share(t.optimizer) },
-    { area, figure: 'share: logging (jsonl+tensorboard)', value: share(t.logging) * 100, unit: '%', peer: 'step', peerValue: 100, ratio: share(t.logging) },
-    { area, figure: 'peak RSS', value: peakRss / 2 ** 20, unit: 'MiB', peer: 'weights+grads+Adam (4×params×4B)', peerValue: (4 * 4 * 11_171_074) / 2 ** 20, ratio: (4 * 4 * 11_171_074) / peakRss },
-    { area, figure: 'peak WASM heap', value: peakHeap / 2 ** 20, unit: 'MiB', peer: 'heap cap', peerValue: 4096, ratio: peakHeap / 2 ** 32 },
+    {
+      area,
+      figure: `bert-mini ${B}×${T} samples/s (${backend.name}, 1 thread)`,
+      value: B / stepTime,
+      unit: 'samples/s',
+      peer: `${peer} samples/s`,
+      peerValue: B / bareStep,
+      ratio: bareStep / stepTime,
+      target: '>= 0.8',
+    },
+    {
+      area,
+      figure: 'step time',
+      value: stepTime * 1000,
+      unit: 'ms',
+      peer: `${peer} ms`,
+      peerValue: bareStep * 1000,
+      ratio: bareStep / stepTime,
+    },
+    {
+      area,
+      figure: 'share: data (collate)',
+      value: share(t.data) * 100,
+      unit: '%',
+      peer: 'step',
+      peerValue: 100,
+      ratio: share(t.data),
+    },
+    {
+      area,
+      figure: 'share: forward+backward',
+      value: share(t.forwardBackward) * 100,
+      unit: '%',
+      peer: 'step',
+      peerValue: 100,
+      ratio: share(t.forwardBackward),
+    },
+    {
+      area,
+      figure: 'share: optimizer (clip+AdamW)',
+      value: share(t.optimizer) * 100,
+      unit: '%',
+      peer: 'step',
+      peerValue: 100,
+      ratio: share(t.optimizer),
+    },
+    {
+      area,
+      figure: 'share: logging (jsonl+tensorboard)',
+      value: share(t.logging) * 100,
+      unit: '%',
+      peer: 'step',
+      peerValue: 100,
+      ratio: share(t.logging),
+    },
+    {
+      area,
+      figure: 'peak RSS',
+      value: peakRss / 2 ** 20,
+      unit: 'MiB',
+      peer: 'weights+grads+Adam (4×params×4B)',
+      peerValue: (4 * 4 * 11_171_074) / 2 ** 20,
+      ratio: (4 * 4 * 11_171_074) / peakRss,
+    },
+    {
+      area,
+      figure: 'peak WASM heap',
+      value: peakHeap / 2 ** 20,
+      unit: 'MiB',
+      peer: 'heap cap',
+      peerValue: 4096,
+      ratio: peakHeap / 2 ** 32,
+    },
   ];
 }
 
-if (require.main === module) bench().then((rows) => console.table(rows.map((r) => ({ figure: r.figure, value: +r.value.toFixed(2), unit: r.unit, peer: r.peer, peerValue: +r.peerValue.toFixed(2), ratio: +r.ratio.toFixed(3) }))));
+if (require.main === module)
+  bench().then((rows) =>
+    console.table(
+      rows.map((r) => ({
+        figure: r.figure,
+        value: +r.value.toFixed(2),
+        unit: r.unit,
+        peer: r.peer,
+        peerValue: +r.peerValue.toFixed(2),
+        ratio: +r.ratio.toFixed(3),
+      })),
+    ),
+  );

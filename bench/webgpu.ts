@@ -19,8 +19,28 @@ import type { BenchRow } from './types';
 /** BERTNB_GPU_BENCH_SMALL=1: sizes a software adapter finishes in seconds (to test the script). */
 export function gpuSizes(small = process.env.BERTNB_GPU_BENCH_SMALL === '1') {
   return small
-    ? { matmulN: 256, models: ['bert-tiny'], batch: 4, seq: 32, reps: 1, baseModel: 'bert-tiny', baseBatch: 4, baseSeq: 32, baseSteps: 2 }
-    : { matmulN: 4096, models: ['bert-tiny', 'bert-mini'], batch: 32, seq: 128, reps: 3, baseModel: 'bert-base', baseBatch: 16, baseSeq: 128, baseSteps: 4 };
+    ? {
+        matmulN: 256,
+        models: ['bert-tiny'],
+        batch: 4,
+        seq: 32,
+        reps: 1,
+        baseModel: 'bert-tiny',
+        baseBatch: 4,
+        baseSeq: 32,
+        baseSteps: 2,
+      }
+    : {
+        matmulN: 4096,
+        models: ['bert-tiny', 'bert-mini'],
+        batch: 32,
+        seq: 128,
+        reps: 3,
+        baseModel: 'bert-base',
+        baseBatch: 16,
+        baseSeq: 128,
+        baseSteps: 4,
+      };
 }
 
 export async function startWebGpu(): Promise<BackendReport> {
@@ -63,9 +83,22 @@ export interface GpuModelTiming {
 export async function timeModelGpu(name: string, batch: number, seq: number, reps: number): Promise<GpuModelTiming> {
   const config = builtinConfig(name, { num_labels: 2 });
   const model = new BertForSequenceClassification(config, { seed: 1 });
-  const ids = tf.tensor2d(Array.from({ length: batch }, (_, b) => Array.from({ length: seq }, (_, t) => (b * 131 + t * 7) % config.vocab_size)), undefined, 'int32');
-  const inputs = { input_ids: ids, attention_mask: tf.ones([batch, seq], 'int32') as tf.Tensor2D, token_type_ids: tf.zeros([batch, seq], 'int32') as tf.Tensor2D };
-  const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 2), 'int32');
+  const ids = tf.tensor2d(
+    Array.from({ length: batch }, (_, b) =>
+      Array.from({ length: seq }, (_, t) => (b * 131 + t * 7) % config.vocab_size),
+    ),
+    undefined,
+    'int32',
+  );
+  const inputs = {
+    input_ids: ids,
+    attention_mask: tf.ones([batch, seq], 'int32') as tf.Tensor2D,
+    token_type_ids: tf.zeros([batch, seq], 'int32') as tf.Tensor2D,
+  };
+  const labels = tf.tensor1d(
+    Array.from({ length: batch }, (_, i) => i % 2),
+    'int32',
+  );
   const vars = model.variables.map((v) => v.variable);
   const forward = async () => {
     const probe = tf.tidy(() => tf.sum(model.forward(inputs, { training: false }).logits));
@@ -74,7 +107,10 @@ export async function timeModelGpu(name: string, batch: number, seq: number, rep
   };
   let seed = 0;
   const step = async () => {
-    const { value, grads } = tf.variableGrads(() => model.loss(inputs, labels, { training: true, seed: seed++ }).loss, vars);
+    const { value, grads } = tf.variableGrads(
+      () => model.loss(inputs, labels, { training: true, seed: seed++ }).loss,
+      vars,
+    );
     // One scalar that depends on every gradient waits for all of them without copying them out.
     const all = Object.values(grads);
     const probe = tf.tidy(() => tf.addN([value, ...all.map((g) => tf.sum(g))]));
@@ -99,19 +135,43 @@ export async function timeModelGpu(name: string, batch: number, seq: number, rep
   tf.dispose([ids, inputs.attention_mask, inputs.token_type_ids, labels]);
   model.dispose();
   const f = forwardFlops(config, batch, seq);
-  return { model: name, batch, seq, forwardMs, trainMs, forwardGflops: f / (forwardMs / 1000) / 1e9, trainGflops: (3 * f) / (trainMs / 1000) / 1e9, leakedPerStep };
+  return {
+    model: name,
+    batch,
+    seq,
+    forwardMs,
+    trainMs,
+    forwardGflops: f / (forwardMs / 1000) / 1e9,
+    trainGflops: (3 * f) / (trainMs / 1000) / 1e9,
+    leakedPerStep,
+  };
 }
 
 function examples(n: number, seq: number, vocab: number): EncodedExample[] {
   const rng = new Rng(7);
   return Array.from({ length: n }, () => {
-    const ids = Int32Array.from({ length: seq }, (_, i) => (i === 0 ? 101 : i === seq - 1 ? 102 : 1000 + rng.int(vocab - 1000)));
+    const ids = Int32Array.from({ length: seq }, (_, i) =>
+      i === 0 ? 101 : i === seq - 1 ? 102 : 1000 + rng.int(vocab - 1000),
+    );
     return { input_ids: ids, token_type_ids: new Int32Array(seq), label: rng.int(2), fullLength: seq };
   });
 }
 
 /** Full trainer steps (data, forward+backward, clipping, AdamW): mean time of steps 2..N+1. */
-export async function trainerSteps(name: string, batch: number, seq: number, steps: number): Promise<{ model: string; batch: number; seq: number; steps: number; firstStepMs: number; stepMs: number; numTensorsPerStep: number[] }> {
+export async function trainerSteps(
+  name: string,
+  batch: number,
+  seq: number,
+  steps: number,
+): Promise<{
+  model: string;
+  batch: number;
+  seq: number;
+  steps: number;
+  firstStepMs: number;
+  stepMs: number;
+  numTensorsPerStep: number[];
+}> {
   const config = builtinConfig(name, { num_labels: 2 });
   const model = createModel('sequence-classification', config, { seed: 1 }) as unknown as TrainableModel;
   const out = mkdtempSync(join(tmpdir(), 'bertnb-gpu-bench-'));
@@ -126,11 +186,41 @@ export async function trainerSteps(name: string, batch: number, seq: number, ste
     problemType: 'single_label_classification',
     numLabels: 2,
     args: {
-      output_dir: out, per_device_train_batch_size: batch, per_device_eval_batch_size: batch, gradient_accumulation_steps: 1, dataloader_drop_last: false,
-      learning_rate: 5e-5, weight_decay: 0.01, adam_beta1: 0.9, adam_beta2: 0.999, adam_epsilon: 1e-8, max_grad_norm: 1, num_train_epochs: 1, max_steps: steps + 1,
-      lr_scheduler_type: 'linear', warmup_ratio: 0, warmup_steps: 0, eval_strategy: 'no', eval_steps: null, eval_delay: 0, save_strategy: 'no', save_steps: 500,
-      save_total_limit: null, load_best_model_at_end: false, metric_for_best_model: null, greater_is_better: null, resume_from_checkpoint: null, logging_dir: null,
-      logging_strategy: 'steps', logging_steps: 1, logging_first_step: false, report_to: ['none'], seed: 42, data_seed: null, early_stopping_patience: null, early_stopping_threshold: 0,
+      output_dir: out,
+      per_device_train_batch_size: batch,
+      per_device_eval_batch_size: batch,
+      gradient_accumulation_steps: 1,
+      dataloader_drop_last: false,
+      learning_rate: 5e-5,
+      weight_decay: 0.01,
+      adam_beta1: 0.9,
+      adam_beta2: 0.999,
+      adam_epsilon: 1e-8,
+      max_grad_norm: 1,
+      num_train_epochs: 1,
+      max_steps: steps + 1,
+      lr_scheduler_type: 'linear',
+      warmup_ratio: 0,
+      warmup_steps: 0,
+      eval_strategy: 'no',
+      eval_steps: null,
+      eval_delay: 0,
+      save_strategy: 'no',
+      save_steps: 500,
+      save_total_limit: null,
+      load_best_model_at_end: false,
+      metric_for_best_model: null,
+      greater_is_better: null,
+      resume_from_checkpoint: null,
+      logging_dir: null,
+      logging_strategy: 'steps',
+      logging_steps: 1,
+      logging_first_step: false,
+      report_to: ['none'],
+      seed: 42,
+      data_seed: null,
+      early_stopping_patience: null,
+      early_stopping_threshold: 0,
     },
     saveModel: async () => {},
     loadModel: async () => model,
@@ -169,9 +259,34 @@ export async function bench(): Promise<BenchRow[]> {
     const t = await timeModelGpu(name, s.batch, s.seq, reps);
     const shape = `${t.batch}×${t.seq}`;
     rows.push(
-      { area: 'webgpu', figure: `${name} forward GFLOP/s ${shape} (${where}; ${t.forwardMs.toFixed(0)} ms/batch)`, value: t.forwardGflops, unit: 'GFLOP/s', peer, peerValue: peak.gflops, ratio: t.forwardGflops / peak.gflops },
-      { area: 'webgpu', figure: `${name} forward+backward GFLOP/s ${shape} (${where}; ${t.trainMs.toFixed(0)} ms/batch)`, value: t.trainGflops, unit: 'GFLOP/s', peer, peerValue: peak.gflops, ratio: t.trainGflops / peak.gflops },
-      { area: 'webgpu', figure: `${name} tensors left per fwd+bwd step (${where})`, value: t.leakedPerStep, unit: 'tensors', peer: 'no leak', peerValue: 0, ratio: t.leakedPerStep === 0 ? 1 : 0, target: '>= 1' },
+      {
+        area: 'webgpu',
+        figure: `${name} forward GFLOP/s ${shape} (${where}; ${t.forwardMs.toFixed(0)} ms/batch)`,
+        value: t.forwardGflops,
+        unit: 'GFLOP/s',
+        peer,
+        peerValue: peak.gflops,
+        ratio: t.forwardGflops / peak.gflops,
+      },
+      {
+        area: 'webgpu',
+        figure: `${name} forward+backward GFLOP/s ${shape} (${where}; ${t.trainMs.toFixed(0)} ms/batch)`,
+        value: t.trainGflops,
+        unit: 'GFLOP/s',
+        peer,
+        peerValue: peak.gflops,
+        ratio: t.trainGflops / peak.gflops,
+      },
+      {
+        area: 'webgpu',
+        figure: `${name} tensors left per fwd+bwd step (${where})`,
+        value: t.leakedPerStep,
+        unit: 'tensors',
+        peer: 'no leak',
+        peerValue: 0,
+        ratio: t.leakedPerStep === 0 ? 1 : 0,
+        target: '>= 1',
+      },
     );
   }
   await initBackend('wasm');
@@ -179,4 +294,16 @@ export async function bench(): Promise<BenchRow[]> {
 }
 
 // Not when bundled into the device bench (there require.main is the bundle).
-if (require.main === module && /bench[\\/]webgpu\.ts$/.test(__filename)) bench().then((rows) => console.table(rows.map((r) => ({ figure: r.figure, value: +r.value.toFixed(2), unit: r.unit, peer: r.peer, peerValue: +r.peerValue.toFixed(2), ratio: +r.ratio.toFixed(3) }))));
+if (require.main === module && /bench[\\/]webgpu\.ts$/.test(__filename))
+  bench().then((rows) =>
+    console.table(
+      rows.map((r) => ({
+        figure: r.figure,
+        value: +r.value.toFixed(2),
+        unit: r.unit,
+        peer: r.peer,
+        peerValue: +r.peerValue.toFixed(2),
+        ratio: +r.ratio.toFixed(3),
+      })),
+    ),
+  );

@@ -27,7 +27,11 @@ function nameOf(node: ts.Node, sf: ts.SourceFile): string {
   if (ts.isConstructorDeclaration(node)) return 'constructor';
   // `const f = () => …` / `x: () => …`: the name it is bound to.
   const parent = node.parent;
-  if (parent && (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent))) return parent.name.getText(sf);
+  if (
+    parent &&
+    (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent))
+  )
+    return parent.name.getText(sf);
   return '(anonymous)';
 }
 

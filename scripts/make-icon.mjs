@@ -11,7 +11,11 @@ const browser = await chromium.launch({ executablePath: process.env.BERTNB_CHROM
 try {
   const page = await browser.newPage({ viewport: { width: 128, height: 128 }, deviceScaleFactor: 1 });
   await page.setContent(`<html><body style="margin:0;background:transparent">${svg}</body></html>`);
-  await page.screenshot({ path: join(dir, 'icon.png'), omitBackground: true, clip: { x: 0, y: 0, width: 128, height: 128 } });
+  await page.screenshot({
+    path: join(dir, 'icon.png'),
+    omitBackground: true,
+    clip: { x: 0, y: 0, width: 128, height: 128 },
+  });
 } finally {
   await browser.close();
 }

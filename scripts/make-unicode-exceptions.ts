@@ -33,7 +33,12 @@ for (let cp = 0x80; cp <= 0x10ffff; cp++) {
     lowered: U.isRemovedByCleanText(cp) || U.isBertWhitespace(cp) ? '' : U.lowercaseStripAccents(cp),
   };
   if (theirs.space) theirs.lowered = '';
-  const same = theirs.removed === ours.removed && theirs.space === ours.space && theirs.cjk === ours.cjk && theirs.punct === ours.punct && theirs.lowered === ours.lowered;
+  const same =
+    theirs.removed === ours.removed &&
+    theirs.space === ours.space &&
+    theirs.cjk === ours.cjk &&
+    theirs.punct === ours.punct &&
+    theirs.lowered === ours.lowered;
   if (same) continue;
   const flags = (theirs.removed ? 1 : 0) | (theirs.space ? 2 : 0) | (theirs.cjk ? 4 : 0) | (theirs.punct ? 8 : 0);
   rows.push(`[0x${cp.toString(16)},${flags},${JSON.stringify(theirs.lowered)}]`);

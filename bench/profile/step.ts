@@ -10,7 +10,8 @@ import { Rng } from '../../src/engine/train/rng';
 import type { EncodedExample } from '../../src/engine/data';
 
 const threads = Number(process.argv[2] ?? 1);
-const B = Number(process.env.BENCH_PROFILE_BATCH ?? 32), T = Number(process.env.BENCH_PROFILE_SEQ ?? 64);
+const B = Number(process.env.BENCH_PROFILE_BATCH ?? 32),
+  T = Number(process.env.BENCH_PROFILE_SEQ ?? 64);
 const STEPS = Number(process.env.BENCH_PROFILE_STEPS ?? 3);
 
 const kernelMs = new Map<string, { ms: number; calls: number }>();
@@ -34,11 +35,25 @@ async function main(): Promise<void> {
   const config = builtinConfig(process.env.BENCH_PROFILE_MODEL ?? 'bert-mini', { num_labels: 2 });
   const model = createModel('sequence-classification', config, { seed: 1 }) as unknown as LossModel;
   const rng = new Rng(7);
-  const rows = (): EncodedExample[] => Array.from({ length: B }, () => ({
-    input_ids: Int32Array.from({ length: T }, (_, i) => (i === 0 ? 101 : i === T - 1 ? 102 : 1000 + rng.int(config.vocab_size - 1000))),
-    token_type_ids: new Int32Array(T), label: rng.int(2), fullLength: T,
-  }));
-  const step = await createTrainStep(model, { kind: 'classification', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1, gradientCheckpointing: false, threads });
+  const rows = (): EncodedExample[] =>
+    Array.from({ length: B }, () => ({
+      input_ids: Int32Array.from({ length: T }, (_, i) =>
+        i === 0 ? 101 : i === T - 1 ? 102 : 1000 + rng.int(config.vocab_size - 1000),
+      ),
+      token_type_ids: new Int32Array(T),
+      label: rng.int(2),
+      fullLength: T,
+    }));
+  const step = await createTrainStep(model, {
+    kind: 'classification',
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: 1e-8,
+    weightDecay: 0.01,
+    maxGradNorm: 1,
+    gradientCheckpointing: false,
+    threads,
+  });
   const one = async (seed: number) => {
     const host = collateHost(rows(), 'classification', 0, 'single_label_classification', 2);
     const t0 = performance.now();
@@ -51,7 +66,10 @@ async function main(): Promise<void> {
   timeKernels(backend.name);
   const prof = (step as unknown as { engine: { profile?: Record<string, number> } }).engine.profile;
   const before = prof ? { ...prof } : undefined;
-  let fb = 0, upd = 0, bestWall = Infinity, bestCpu = Infinity;
+  let fb = 0,
+    upd = 0,
+    bestWall = Infinity,
+    bestCpu = Infinity;
   const cpu0 = process.cpuUsage();
   for (let s = 0; s < STEPS; s++) {
     const c = process.cpuUsage();
@@ -66,12 +84,20 @@ async function main(): Promise<void> {
   console.log(`fastest step: ${bestWall.toFixed(3)} s wall, ${bestCpu.toFixed(3)} s CPU`);
   const cpu = process.cpuUsage(cpu0);
   console.log(`process CPU time ${((cpu.user + cpu.system) / 1e6 / STEPS).toFixed(3)} s/step (all threads)`);
-  console.log(`${config.hidden_size}H ${B}×${T}, ${threads} thread(s), ${backend.name}: step ${((fb + upd) / STEPS).toFixed(3)} s = accumulate ${(fb / STEPS).toFixed(3)} + update ${(upd / STEPS).toFixed(3)}`);
-  if (prof && before) console.log('parallel profile per step:', Object.fromEntries(Object.entries(prof).map(([k, v]) => [k, +((v - (before[k] ?? 0)) / STEPS).toFixed(4)])));
+  console.log(
+    `${config.hidden_size}H ${B}×${T}, ${threads} thread(s), ${backend.name}: step ${((fb + upd) / STEPS).toFixed(3)} s = accumulate ${(fb / STEPS).toFixed(3)} + update ${(upd / STEPS).toFixed(3)}`,
+  );
+  if (prof && before)
+    console.log(
+      'parallel profile per step:',
+      Object.fromEntries(Object.entries(prof).map(([k, v]) => [k, +((v - (before[k] ?? 0)) / STEPS).toFixed(4)])),
+    );
   const total = [...kernelMs.values()].reduce((a, b) => a + b.ms, 0);
   console.log(`kernels on this thread: ${(total / STEPS / 1000).toFixed(3)} s/step`);
   for (const [name, e] of [...kernelMs].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25))
-    console.log(`  ${name.padEnd(28)} ${(e.ms / STEPS).toFixed(1).padStart(8)} ms ${String(e.calls / STEPS).padStart(6)} calls`);
+    console.log(
+      `  ${name.padEnd(28)} ${(e.ms / STEPS).toFixed(1).padStart(8)} ms ${String(e.calls / STEPS).padStart(6)} calls`,
+    );
   await step.dispose();
 }
 

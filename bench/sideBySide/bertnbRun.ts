@@ -71,10 +71,24 @@ function writeConfig(dir: string, spec: BertnbRunSpec, totalSteps: number): stri
   const config = {
     task: 'sequence-classification',
     model: spec.model,
-    data: { train: 'train.csv', text_column: 'text', label_column: 'label', max_length: spec.seq, split: { validation: 0 } },
+    data: {
+      train: 'train.csv',
+      text_column: 'text',
+      label_column: 'label',
+      max_length: spec.seq,
+      split: { validation: 0 },
+    },
     training: {
-      output_dir: 'out', per_device_train_batch_size: spec.batch, num_train_epochs: 1, max_steps: totalSteps,
-      learning_rate: 5e-5, weight_decay: 0.01, eval_strategy: 'no', save_strategy: 'no', seed: 42, backend: spec.backend,
+      output_dir: 'out',
+      per_device_train_batch_size: spec.batch,
+      num_train_epochs: 1,
+      max_steps: totalSteps,
+      learning_rate: 5e-5,
+      weight_decay: 0.01,
+      eval_strategy: 'no',
+      save_strategy: 'no',
+      seed: 42,
+      backend: spec.backend,
       ...spec.training,
     },
   };
@@ -103,8 +117,16 @@ export async function runBertnb(spec: BertnbRunSpec): Promise<BertnbRunResult> {
   const stamps: number[] = [];
   const memory = (): { peakRssBytes: number; peakWasmHeapBytes: number; peakAllHeapsRssBytes: number } => {
     try {
-      const p = JSON.parse(readFileSync(probeFile, 'utf8')) as { peakRssBytes: number; peakWasmHeapBytes: number; peakAllHeapsRssBytes?: number };
-      return { peakRssBytes: p.peakRssBytes, peakWasmHeapBytes: p.peakWasmHeapBytes, peakAllHeapsRssBytes: p.peakAllHeapsRssBytes ?? NaN };
+      const p = JSON.parse(readFileSync(probeFile, 'utf8')) as {
+        peakRssBytes: number;
+        peakWasmHeapBytes: number;
+        peakAllHeapsRssBytes?: number;
+      };
+      return {
+        peakRssBytes: p.peakRssBytes,
+        peakWasmHeapBytes: p.peakWasmHeapBytes,
+        peakAllHeapsRssBytes: p.peakAllHeapsRssBytes ?? NaN,
+      };
     } catch {
       return { peakRssBytes: NaN, peakWasmHeapBytes: NaN, peakAllHeapsRssBytes: NaN }; // the child ended before its first report
     }
@@ -132,21 +154,41 @@ export async function runBertnb(spec: BertnbRunSpec): Promise<BertnbRunResult> {
       });
       proc.onExit((e) => {
         clearTimeout(timer);
-        done({ ok: false, error: error ?? `the training process ended after ${stamps.length} of ${totalSteps} steps (${e.signal ? `killed by ${e.signal}` : `exit code ${e.code}`})` });
+        done({
+          ok: false,
+          error:
+            error ??
+            `the training process ended after ${stamps.length} of ${totalSteps} steps (${e.signal ? `killed by ${e.signal}` : `exit code ${e.code}`})`,
+        });
       });
       const execArgv = [...worker.execArgv, '--require', join(__dirname, 'probe.cjs')];
       const stdio = process.env.BENCH_VERBOSE ? 'inherit' : 'ignore';
-      proc.start({ workerPath: worker.path, execArgv, backend: spec.backend, env: { BENCH_PROBE_FILE: probeFile }, stdio, readyTimeoutMs: 120_000 }).then(
-        () => proc.startTraining(config),
-        (e: unknown) => done({ ok: false, error: e instanceof Error ? e.message : String(e) }),
-      );
+      proc
+        .start({
+          workerPath: worker.path,
+          execArgv,
+          backend: spec.backend,
+          env: { BENCH_PROBE_FILE: probeFile },
+          stdio,
+          readyTimeoutMs: 120_000,
+        })
+        .then(
+          () => proc.startTraining(config),
+          (e: unknown) => done({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+        );
     });
     const mem = memory();
     if (!outcome.ok) return { ok: false, error: outcome.error, ...base, stepsDone: stamps.length, ...mem };
     const times = stamps.slice(1).map((t, i) => (t - stamps[i]) / 1000);
     return { ok: true, ...base, stepsDone: stamps.length, sPerStep: median(times), stepTimes: times, ...mem };
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e), ...base, stepsDone: stamps.length, ...memory() };
+    return {
+      ok: false,
+      error: e instanceof Error ? e.message : String(e),
+      ...base,
+      stepsDone: stamps.length,
+      ...memory(),
+    };
   } finally {
     proc.kill();
     await proc.waitForExit();

@@ -41,8 +41,17 @@ export function runChild<T>(command: string, args: string[], opts: ChildOptions)
         resolvePromise({ ok: true, result: JSON.parse(line.slice(RESULT_PREFIX.length)) as T });
         return;
       }
-      const tail = stderr.trim().split('\n').filter(Boolean).slice(-(opts.keepStderrLines ?? 1)).join(' / ');
-      const how = timedOut ? `ran past the bench's limit of ${Math.round(opts.timeoutMs / 1000)} s` : signal ? `killed by ${signal}` : `exit code ${code}`;
+      const tail = stderr
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .slice(-(opts.keepStderrLines ?? 1))
+        .join(' / ');
+      const how = timedOut
+        ? `ran past the bench's limit of ${Math.round(opts.timeoutMs / 1000)} s`
+        : signal
+          ? `killed by ${signal}`
+          : `exit code ${code}`;
       resolvePromise({ ok: false, reason: `${how}${tail ? `: ${tail}` : ''}` });
     });
   });
@@ -50,6 +59,10 @@ export function runChild<T>(command: string, args: string[], opts: ChildOptions)
 
 /** A failure reason short enough for a table cell: first line, at most `max` characters. */
 export function shortReason(text: string, max = 110): string {
-  const first = text.split('\n').map((l) => l.trim()).find(Boolean) ?? text;
+  const first =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean) ?? text;
   return first.length > max ? `${first.slice(0, max - 1)}…` : first;
 }

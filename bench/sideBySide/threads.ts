@@ -47,5 +47,8 @@ export function resolveThreads(messages: string[], configured?: number): ThreadC
     return { threads: d, source: `training.${field.name}'s default` };
   }
   const saysOne = messages.some((m) => /\bone thread\b|\bsingle[- ]thread/i.test(m));
-  return { threads: 1, source: saysOne ? 'as the run reported (one thread)' : 'no thread setting in the schema: one thread' };
+  return {
+    threads: 1,
+    source: saysOne ? 'as the run reported (one thread)' : 'no thread setting in the schema: one thread',
+  };
 }

@@ -32,12 +32,36 @@ export function torchMissing(): string | null {
   return null;
 }
 
-export function runTorchStep(config: BertConfig, batch: number, seq: number, threads: number, warmup: number, steps: number, timeoutMs: number): Promise<ChildOutcome<TorchStepResult>> {
+export function runTorchStep(
+  config: BertConfig,
+  batch: number,
+  seq: number,
+  threads: number,
+  warmup: number,
+  steps: number,
+  timeoutMs: number,
+): Promise<ChildOutcome<TorchStepResult>> {
   const script = join(__dirname, 'bert_train_step.py');
-  const args = [script, '--config', JSON.stringify(config), '--batch', String(batch), '--seq', String(seq), '--threads', String(threads), '--warmup', String(warmup), '--steps', String(steps)];
+  const args = [
+    script,
+    '--config',
+    JSON.stringify(config),
+    '--batch',
+    String(batch),
+    '--seq',
+    String(seq),
+    '--threads',
+    String(threads),
+    '--warmup',
+    String(warmup),
+    '--steps',
+    String(steps),
+  ];
   // torch.set_num_threads covers its own and OpenMP's pools; the BLAS (OpenBLAS' pthread build) has a
   // pool of its own that only these variables size.
   const n = String(threads);
   const env = { OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n };
-  return runChild<TorchStepResult>(torchPython(), args, { env, timeoutMs, keepStderrLines: 1 }).then((o) => (o.ok ? o : { ok: false, reason: shortReason(o.reason) }));
+  return runChild<TorchStepResult>(torchPython(), args, { env, timeoutMs, keepStderrLines: 1 }).then((o) =>
+    o.ok ? o : { ok: false, reason: shortReason(o.reason) },
+  );
 }

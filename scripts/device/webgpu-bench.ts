@@ -14,7 +14,13 @@ async function part(name: string): Promise<unknown> {
   switch (name) {
     case 'adapter': {
       const limits = (tf.backend() as unknown as { device: { limits: Record<string, number> } }).device.limits;
-      const pick = ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage'];
+      const pick = [
+        'maxBufferSize',
+        'maxStorageBufferBindingSize',
+        'maxComputeWorkgroupStorageSize',
+        'maxComputeInvocationsPerWorkgroup',
+        'maxStorageBuffersPerShaderStage',
+      ];
       return { adapter, limits: Object.fromEntries(pick.map((k) => [k, limits[k]])), node: process.version };
     }
     case 'matmul': {

@@ -3,10 +3,18 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError } from './errors';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
-type Flags<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; strict: true; allowPositionals: true; options: O }>>['values'];
+type Flags<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; strict: true; allowPositionals: true; options: O }>
+>['values'];
 
 /** Flags and positionals, or undefined when `--help`/`-h` was asked for (the help text is then printed). */
-function parseOrHelp<O extends Options>(verb: string, argv: string[], options: O, help: string, positionals: boolean): { values: Flags<O>; positionals: string[] } | undefined {
+function parseOrHelp<O extends Options>(
+  verb: string,
+  argv: string[],
+  options: O,
+  help: string,
+  positionals: boolean,
+): { values: Flags<O>; positionals: string[] } | undefined {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, strict: true, allowPositionals: positionals, options });
@@ -22,12 +30,23 @@ function parseOrHelp<O extends Options>(verb: string, argv: string[], options: O
 }
 
 /** The verb's flags (no positional arguments), or undefined after `--help`. */
-export function parseVerbFlags<O extends Options>(verb: string, argv: string[], options: O, help: string): Flags<O> | undefined {
+export function parseVerbFlags<O extends Options>(
+  verb: string,
+  argv: string[],
+  options: O,
+  help: string,
+): Flags<O> | undefined {
   return parseOrHelp(verb, argv, options, help, false)?.values;
 }
 
 /** Flags plus exactly one positional argument (`what` names it in the error), or undefined after `--help`. */
-export function parseVerbFlagsAndFile<O extends Options>(verb: string, argv: string[], options: O, help: string, what: string): { values: Flags<O>; file: string } | undefined {
+export function parseVerbFlagsAndFile<O extends Options>(
+  verb: string,
+  argv: string[],
+  options: O,
+  help: string,
+  what: string,
+): { values: Flags<O>; file: string } | undefined {
   const parsed = parseOrHelp(verb, argv, options, help, true);
   if (!parsed) return undefined;
   if (parsed.positionals.length !== 1) throw new CliError(`${verb}: expected one ${what}\n${help}`);

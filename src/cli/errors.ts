@@ -10,7 +10,15 @@ export class CliError extends Error {
 }
 
 /** JavaScript's own error types: thrown by a bug, so their stack is worth printing. */
-const BUG_TYPES = new Set(['TypeError', 'ReferenceError', 'RangeError', 'SyntaxError', 'EvalError', 'URIError', 'AggregateError']);
+const BUG_TYPES = new Set([
+  'TypeError',
+  'ReferenceError',
+  'RangeError',
+  'SyntaxError',
+  'EvalError',
+  'URIError',
+  'AggregateError',
+]);
 
 /**
  * What the CLI prints for an error that ended a verb. Expected failures (CliError, and the engine's

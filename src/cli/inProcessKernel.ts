@@ -15,7 +15,12 @@ export class InProcessKernelBackend implements KernelBackend {
       const e = eventOf(m);
       if (e) onEvent(e);
     };
-    const ctx: OpContext = { send, signal: this.abort.signal, waitWhilePaused: async () => undefined, state: this.state };
+    const ctx: OpContext = {
+      send,
+      signal: this.abort.signal,
+      waitWhilePaused: async () => undefined,
+      state: this.state,
+    };
     try {
       return await runOp(op, args, ctx);
     } catch (err) {

@@ -5,13 +5,25 @@ import { CliError, failureText } from './errors';
 type Verb = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number | void> }> };
 
 const verbs: Record<string, Verb> = {
-  train: { summary: 'Train (fine-tune or pretrain) as a YAML/JSON run config says', load: () => import('./verbs/train') },
+  train: {
+    summary: 'Train (fine-tune or pretrain) as a YAML/JSON run config says',
+    load: () => import('./verbs/train'),
+  },
   evaluate: { summary: 'Metrics of a saved model on a labelled file (JSON)', load: () => import('./verbs/evaluate') },
   tokenize: { summary: 'WordPiece-tokenize lines from stdin to JSONL', load: () => import('./verbs/tokenize') },
-  predict: { summary: 'Classify lines from stdin with a model folder or hub id (JSONL)', load: () => import('./verbs/predict') },
-  run: { summary: 'Run a .bertnb notebook\'s cells in order and save their outputs (like papermill)', load: () => import('./verbs/run') },
+  predict: {
+    summary: 'Classify lines from stdin with a model folder or hub id (JSONL)',
+    load: () => import('./verbs/predict'),
+  },
+  run: {
+    summary: "Run a .bertnb notebook's cells in order and save their outputs (like papermill)",
+    load: () => import('./verbs/run'),
+  },
   init: { summary: 'Write a randomly initialised Hugging Face model folder', load: () => import('./verbs/init') },
-  'export-trainer': { summary: 'Write the same run as a Hugging Face Trainer folder (accelerate/torchrun/SLURM)', load: () => import('./verbs/export-trainer') },
+  'export-trainer': {
+    summary: 'Write the same run as a Hugging Face Trainer folder (accelerate/torchrun/SLURM)',
+    load: () => import('./verbs/export-trainer'),
+  },
 };
 
 function usage(): string {

@@ -13,7 +13,8 @@ export const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be
 export const num: Check = (v) => (typeof v === 'number' && Number.isFinite(v) ? undefined : 'must be a finite number');
 export const int: Check = (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? undefined : 'must be an integer');
 export const nonNegInt: Check = (v) => int(v) ?? ((v as number) < 0 ? 'must be >= 0' : undefined);
-export const object: Check = (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? undefined : 'must be an object');
+export const object: Check = (v) =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? undefined : 'must be an object';
 export const oneOf =
   (...values: readonly unknown[]): Check =>
   (v) =>
@@ -37,7 +38,8 @@ export const arrayOf =
 /** A string-keyed record of numbers (null for non-finite values), e.g. eval metrics. */
 export const numberRecord: Check = (v) => {
   if (object(v)) return 'must be an object of numbers';
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (x !== null && num(x)) return `.${k} must be a number`;
+  for (const [k, x] of Object.entries(v as Record<string, unknown>))
+    if (x !== null && num(x)) return `.${k} must be a number`;
   return undefined;
 };
 
@@ -57,13 +59,22 @@ export interface CompiledShape {
 }
 
 export function compileShape(shape: Record<string, Check | Optional>, fixed: readonly string[] = []): CompiledShape {
-  const fields = Object.entries(shape).map(([key, c]) => (typeof c === 'function' ? { key, check: c, optional: false } : { key, check: c.optional, optional: true }));
+  const fields = Object.entries(shape).map(([key, c]) =>
+    typeof c === 'function' ? { key, check: c, optional: false } : { key, check: c.optional, optional: true },
+  );
   return { fields, allowed: new Set([...fixed, ...Object.keys(shape)]) };
 }
 
 /** Checks `obj` against a shape: no missing, no extra fields. */
-export function checkShape(obj: Record<string, unknown>, shape: Record<string, Check | Optional> | CompiledShape, fixed: readonly string[] = []): string | undefined {
-  const s = 'allowed' in shape && shape.allowed instanceof Set ? (shape as CompiledShape) : compileShape(shape as Record<string, Check | Optional>, fixed);
+export function checkShape(
+  obj: Record<string, unknown>,
+  shape: Record<string, Check | Optional> | CompiledShape,
+  fixed: readonly string[] = [],
+): string | undefined {
+  const s =
+    'allowed' in shape && shape.allowed instanceof Set
+      ? (shape as CompiledShape)
+      : compileShape(shape as Record<string, Check | Optional>, fixed);
   for (const key in obj) {
     if (!s.allowed.has(key)) return `unexpected field "${key.slice(0, 40)}"`;
   }

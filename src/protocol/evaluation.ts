@@ -80,5 +80,9 @@ export interface RunWarning {
  * by `bertnb predict --output` and the error table's export so both write the same dialect.
  */
 export function csvLine(cells: ReadonlyArray<string | number>): string {
-  return cells.map((c) => (typeof c === 'number' ? String(c) : /[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',') + '\r\n';
+  return (
+    cells
+      .map((c) => (typeof c === 'number' ? String(c) : /[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c))
+      .join(',') + '\r\n'
+  );
 }

@@ -10,9 +10,21 @@
 export { PROTOCOL_VERSION } from './version';
 export type { ParseResult, Check } from './check';
 export {
-  parseHostToWorker, parseWorkerToHost, toHost, toWorker, HOST_TO_WORKER_TYPES, WORKER_TO_HOST_TYPES,
-  type HostToWorker, type HostToWorkerMap, type HostToWorkerOf, type LogLevel, type OpRequest, type WorkerState,
-  type WorkerToHost, type WorkerToHostMap, type WorkerToHostOf,
+  parseHostToWorker,
+  parseWorkerToHost,
+  toHost,
+  toWorker,
+  HOST_TO_WORKER_TYPES,
+  WORKER_TO_HOST_TYPES,
+  type HostToWorker,
+  type HostToWorkerMap,
+  type HostToWorkerOf,
+  type LogLevel,
+  type OpRequest,
+  type WorkerState,
+  type WorkerToHost,
+  type WorkerToHostMap,
+  type WorkerToHostOf,
 } from './worker';
 export * from './panels';
 export * from './notebook-outputs';

@@ -150,4 +150,13 @@ export interface KernelOpMap {
 export type KernelOp = keyof KernelOpMap;
 export type OpArgs<K extends KernelOp> = KernelOpMap[K]['args'];
 export type OpResult<K extends KernelOp> = KernelOpMap[K]['result'];
-export const KERNEL_OPS: readonly KernelOp[] = ['model', 'tokenize', 'data', 'train', 'evaluate', 'predict', 'predictFile', 'export'];
+export const KERNEL_OPS: readonly KernelOp[] = [
+  'model',
+  'tokenize',
+  'data',
+  'train',
+  'evaluate',
+  'predict',
+  'predictFile',
+  'export',
+];

@@ -169,12 +169,15 @@ export interface NotebookOutputPayloads {
 }
 
 /** Renderer → host messages (postMessage from an output). */
-export type RendererToHostMessage = { type: 'stopTraining'; notebookUri?: string } | { type: 'saveCsv'; suggestedName: string; csv: string };
+export type RendererToHostMessage =
+  { type: 'stopTraining'; notebookUri?: string } | { type: 'saveCsv'; suggestedName: string; csv: string };
 
 export function parseRendererToHostMessage(v: unknown): RendererToHostMessage | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const m = v as Record<string, unknown>;
-  if (m.type === 'stopTraining' && (m.notebookUri === undefined || typeof m.notebookUri === 'string')) return { type: 'stopTraining', notebookUri: m.notebookUri as string | undefined };
-  if (m.type === 'saveCsv' && typeof m.suggestedName === 'string' && typeof m.csv === 'string') return { type: 'saveCsv', suggestedName: m.suggestedName, csv: m.csv };
+  if (m.type === 'stopTraining' && (m.notebookUri === undefined || typeof m.notebookUri === 'string'))
+    return { type: 'stopTraining', notebookUri: m.notebookUri as string | undefined };
+  if (m.type === 'saveCsv' && typeof m.suggestedName === 'string' && typeof m.csv === 'string')
+    return { type: 'saveCsv', suggestedName: m.suggestedName, csv: m.csv };
   return undefined;
 }

@@ -67,9 +67,24 @@ export interface PreviewEncodingPayload {
   kept: boolean[];
 }
 export type PreviewToWebview =
-  | { type: 'init'; trusted: boolean; text: string; pair: string; maxLength: number; vocabs: VocabChoice[]; vocab: string }
+  | {
+      type: 'init';
+      trusted: boolean;
+      text: string;
+      pair: string;
+      maxLength: number;
+      vocabs: VocabChoice[];
+      vocab: string;
+    }
   | { type: 'vocabs'; vocabs: VocabChoice[]; vocab: string }
-  | { type: 'result'; seq: number; encoding: PreviewEncodingPayload; unkId: number; maxLength: number; lowerCase: boolean }
+  | {
+      type: 'result';
+      seq: number;
+      encoding: PreviewEncodingPayload;
+      unkId: number;
+      maxLength: number;
+      lowerCase: boolean;
+    }
   | { type: 'error'; seq: number; message: string };
 
 export interface FormField {
@@ -142,27 +157,50 @@ export type ParseResult<T> = { ok: true; message: T } | { ok: false; reason: str
 type Check = (v: unknown) => string | undefined;
 const MAX_TEXT = 200_000;
 
-const str = (max: number): Check => (v) => (typeof v !== 'string' ? 'must be a string' : v.length > max ? `must be at most ${max} characters` : undefined);
-const int = (min: number, max: number): Check => (v) =>
-  typeof v !== 'number' || !Number.isInteger(v) ? 'must be an integer' : v < min || v > max ? `must be in ${min}..${max}` : undefined;
+const str =
+  (max: number): Check =>
+  (v) =>
+    typeof v !== 'string' ? 'must be a string' : v.length > max ? `must be at most ${max} characters` : undefined;
+const int =
+  (min: number, max: number): Check =>
+  (v) =>
+    typeof v !== 'number' || !Number.isInteger(v)
+      ? 'must be an integer'
+      : v < min || v > max
+        ? `must be in ${min}..${max}`
+        : undefined;
 const dottedPath: Check = (v) =>
-  typeof v !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,3}$/.test(v) || v.split('.').some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype')
+  typeof v !== 'string' ||
+  !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,3}$/.test(v) ||
+  v.split('.').some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype')
     ? 'must be a dotted key path'
     : undefined;
 const fieldValue: Check = (v) => {
   if (v === null || typeof v === 'boolean') return undefined;
   if (typeof v === 'number') return Number.isFinite(v) ? undefined : 'must be a finite number';
   if (typeof v === 'string') return v.length > 4096 ? 'must be at most 4096 characters' : undefined;
-  if (Array.isArray(v)) return v.length <= 64 && v.every((x) => typeof x === 'string' && x.length <= 256) ? undefined : 'must be a short list of strings';
+  if (Array.isArray(v))
+    return v.length <= 64 && v.every((x) => typeof x === 'string' && x.length <= 256)
+      ? undefined
+      : 'must be a short list of strings';
   return 'must be a string, number, boolean, null or list of strings';
 };
-const runList: Check = (v) => (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string' && x.length > 0 && x.length <= 4096) ? undefined : 'must be two run ids');
+const runList: Check = (v) =>
+  Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string' && x.length > 0 && x.length <= 4096)
+    ? undefined
+    : 'must be two run ids';
 
 type Shape = Record<string, Check>;
 const SHAPES: { [P in PanelName]: Record<string, Shape> } = {
   preview: {
     ready: {},
-    encode: { seq: int(0, Number.MAX_SAFE_INTEGER), text: str(MAX_TEXT), pair: str(MAX_TEXT), vocab: str(4096), maxLength: int(-1_000_000_000, 1_000_000_000) },
+    encode: {
+      seq: int(0, Number.MAX_SAFE_INTEGER),
+      text: str(MAX_TEXT),
+      pair: str(MAX_TEXT),
+      vocab: str(4096),
+      maxLength: int(-1_000_000_000, 1_000_000_000),
+    },
     browseVocab: {},
     manageTrust: {},
   },
@@ -170,7 +208,12 @@ const SHAPES: { [P in PanelName]: Record<string, Shape> } = {
     ready: {},
     set: { path: dottedPath, value: fieldValue },
     unset: { path: dottedPath },
-    check: { seq: int(0, Number.MAX_SAFE_INTEGER), path: dottedPath, text: str(4096), apply: (v) => (typeof v === 'boolean' ? undefined : 'must be true or false') },
+    check: {
+      seq: int(0, Number.MAX_SAFE_INTEGER),
+      path: dottedPath,
+      text: str(4096),
+      apply: (v) => (typeof v === 'boolean' ? undefined : 'must be true or false'),
+    },
     showText: {},
     manageTrust: {},
   },
@@ -198,10 +241,12 @@ export function parsePanelMessage<P extends PanelName>(panel: P, raw: unknown): 
   const type = obj.type;
   if (typeof type !== 'string') return { ok: false, reason: 'no string "type"' };
   const shapes = SHAPES[panel];
-  if (!Object.prototype.hasOwnProperty.call(shapes, type)) return { ok: false, reason: `unknown type "${type.slice(0, 40)}" for the ${panel} panel` };
+  if (!Object.prototype.hasOwnProperty.call(shapes, type))
+    return { ok: false, reason: `unknown type "${type.slice(0, 40)}" for the ${panel} panel` };
   const shape = shapes[type];
   for (const key of Object.keys(obj)) {
-    if (key !== 'type' && !Object.prototype.hasOwnProperty.call(shape, key)) return { ok: false, reason: `${type}: unexpected field "${key.slice(0, 40)}"` };
+    if (key !== 'type' && !Object.prototype.hasOwnProperty.call(shape, key))
+      return { ok: false, reason: `${type}: unexpected field "${key.slice(0, 40)}"` };
   }
   for (const [key, check] of Object.entries(shape)) {
     if (!(key in obj)) return { ok: false, reason: `${type}: missing field "${key}"` };

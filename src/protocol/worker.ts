@@ -6,8 +6,23 @@
 // non-finite (loss, grad norm, ETA, metric values) are typed `number | null`.
 import type { RunConfig } from '../schema/types';
 import {
-  any, bool, checkShape, compileShape, int, nonNegInt, nullable, numOrNull, object, oneOf, opt, str,
-  type Check, type CompiledShape, type Optional, type ParseResult, type Shape,
+  any,
+  bool,
+  checkShape,
+  compileShape,
+  int,
+  nonNegInt,
+  nullable,
+  numOrNull,
+  object,
+  oneOf,
+  opt,
+  str,
+  type Check,
+  type CompiledShape,
+  type Optional,
+  type ParseResult,
+  type Shape,
 } from './check';
 import { KERNEL_OPS, type KernelOp, type OpArgs } from './kernelOps';
 import { runEventCheck } from './runEventCheck';
@@ -57,7 +72,13 @@ export type WorkerToHostOf<K extends keyof WorkerToHostMap> = Extract<WorkerToHo
 const empty = {};
 const BACKEND_SHAPE = compileShape({ name: str, reason: str });
 const HOST_TO_WORKER: { [K in keyof HostToWorkerMap]: Shape<HostToWorkerMap[K]> } = {
-  start: { config: object, resumeFromCheckpoint: opt((v) => (typeof v === 'string' || typeof v === 'boolean' ? undefined : 'must be a path or a boolean')), runId: opt(str) },
+  start: {
+    config: object,
+    resumeFromCheckpoint: opt((v) =>
+      typeof v === 'string' || typeof v === 'boolean' ? undefined : 'must be a path or a boolean',
+    ),
+    runId: opt(str),
+  },
   stop: empty,
   pause: empty,
   resume: empty,
@@ -77,7 +98,8 @@ const WORKER_TO_HOST: { [K in keyof WorkerToHostMap]: Shape<WorkerToHostMap[K]> 
 
 // Rules across fields, beyond each field's own check.
 const REFINE: Partial<Record<string, (m: Record<string, unknown>) => string | undefined>> = {
-  response: (m) => (m.ok === false && typeof m.error !== 'string' ? 'a failed response needs an error message' : undefined),
+  response: (m) =>
+    m.ok === false && typeof m.error !== 'string' ? 'a failed response needs an error message' : undefined,
 };
 
 type Compiled = Map<string, CompiledShape>;
@@ -87,9 +109,11 @@ const HOST_TO_WORKER_C = compileTable(HOST_TO_WORKER);
 const WORKER_TO_HOST_C = compileTable(WORKER_TO_HOST);
 
 function parseWith<T>(table: Compiled, raw: unknown, channel: string): ParseResult<T> {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, reason: `${channel}: not an object` };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    return { ok: false, reason: `${channel}: not an object` };
   const m = raw as Record<string, unknown>;
-  if (m.v !== PROTOCOL_VERSION) return { ok: false, reason: `${channel}: protocol version ${JSON.stringify(m.v)}, expected ${PROTOCOL_VERSION}` };
+  if (m.v !== PROTOCOL_VERSION)
+    return { ok: false, reason: `${channel}: protocol version ${JSON.stringify(m.v)}, expected ${PROTOCOL_VERSION}` };
   if (typeof m.type !== 'string') return { ok: false, reason: `${channel}: no string "type"` };
   const shape = table.get(m.type);
   if (!shape) return { ok: false, reason: `${channel}: unknown type "${m.type.slice(0, 40)}"` };

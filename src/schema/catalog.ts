@@ -71,12 +71,20 @@ export function schemaFields(): SchemaField[] {
   flatten(topFields, '', false, out);
   for (const [name, table] of Object.entries(nestedTables)) flatten(table, name, name === 'training', out);
   const rank = (s: Section) => SECTIONS.indexOf(s);
-  return out.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f.section) - rank(b.f.section) || a.i - b.i).map(({ f }) => f);
+  return out
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => rank(a.f.section) - rank(b.f.section) || a.i - b.i)
+    .map(({ f }) => f);
 }
 
 /** The configuration with nothing set: every default, as validateRunConfig would fill it in. */
 export function defaultValues(): Record<string, unknown> {
   const build = (table: FieldTable): Record<string, unknown> =>
-    Object.fromEntries(Object.entries(table).map(([k, s]) => [k, s.kind === 'object' ? build(s.fields ?? {}) : structuredClone(s.default)]));
+    Object.fromEntries(
+      Object.entries(table).map(([k, s]) => [
+        k,
+        s.kind === 'object' ? build(s.fields ?? {}) : structuredClone(s.default),
+      ]),
+    );
   return { ...build(topFields), ...Object.fromEntries(Object.entries(nestedTables).map(([n, t]) => [n, build(t)])) };
 }

@@ -17,7 +17,10 @@ export function fieldInputValue(f: { kind: FieldKind; nullable?: boolean }, raw:
     case 'string|boolean':
       return s === 'true' ? true : s === 'false' ? false : s;
     case 'string[]':
-      return s.split(',').map((x) => x.trim()).filter(Boolean);
+      return s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
     default:
       return s;
   }

@@ -12,8 +12,12 @@ export function describeValue(v: unknown): string {
  * `train is required: the training file`. `where` names the place for unknown keys (`for %train`).
  */
 export function issueText(i: Pick<ConfigIssue, 'path' | 'value' | 'message' | 'kind'>, where = ''): string {
-  const key = i.path.split('.').filter((p) => p !== '' && !/^\d+$/.test(p)).at(-1);
-  if (i.kind === 'unknown-key') return where ? i.message.replace(/^unknown key '([^']+)'/, `unknown key '$1' ${where}`) : i.message;
+  const key = i.path
+    .split('.')
+    .filter((p) => p !== '' && !/^\d+$/.test(p))
+    .at(-1);
+  if (i.kind === 'unknown-key')
+    return where ? i.message.replace(/^unknown key '([^']+)'/, `unknown key '$1' ${where}`) : i.message;
   if (i.kind === 'syntax' || !key) return i.message;
   if (i.kind === 'missing' || i.value === undefined) return `${key} ${i.message}`;
   return `${key}: ${describeValue(i.value)} ${i.message}`;

@@ -54,13 +54,17 @@ export function runConfigJsonSchema(): JsonSchema {
   const root = tableSchema(topFields);
   const props = root.properties as Record<string, JsonSchema>;
   for (const [name, table] of Object.entries(nestedTables)) {
-    props[name] = { ...tableSchema(table), description: SECTION_DESCRIPTIONS[name as keyof typeof nestedTables], default: {} };
+    props[name] = {
+      ...tableSchema(table),
+      description: SECTION_DESCRIPTIONS[name as keyof typeof nestedTables],
+      default: {},
+    };
   }
   return { $schema: 'http://json-schema.org/draft-07/schema#', title: 'bertnb run configuration', ...root };
 }
 
 const SECTION_DESCRIPTIONS = {
   data: 'Where the examples come from and how they become model inputs.',
-  training: "Hugging Face TrainingArguments: same names, same defaults; plus early stopping and the compute backend.",
+  training: 'Hugging Face TrainingArguments: same names, same defaults; plus early stopping and the compute backend.',
   pretraining: 'Masked-language-model and next-sentence-prediction options (task: pretraining).',
 };

@@ -22,7 +22,8 @@ export class ConfigError extends Error {
 
 function formatLocated(file: string, text: string, i: LocatedIssue): string {
   const { line, column } = lineColumnOf(text, i.range[0]);
-  const shown = i.value === undefined || i.kind === 'unknown-key' || i.kind === 'syntax' ? '' : ` (got ${JSON.stringify(i.value)})`;
+  const shown =
+    i.value === undefined || i.kind === 'unknown-key' || i.kind === 'syntax' ? '' : ` (got ${JSON.stringify(i.value)})`;
   return `${file}:${line}:${column}: ${i.path ? `${i.path}: ` : ''}${i.message}${shown}`;
 }
 
@@ -62,7 +63,8 @@ export function resolveRunConfigPaths(config: RunConfig, baseDir: string): RunCo
   c.data.test = absOrNull(c.data.test);
   c.training.output_dir = abs(c.training.output_dir);
   c.training.logging_dir = absOrNull(c.training.logging_dir);
-  if (typeof c.training.resume_from_checkpoint === 'string') c.training.resume_from_checkpoint = abs(c.training.resume_from_checkpoint);
+  if (typeof c.training.resume_from_checkpoint === 'string')
+    c.training.resume_from_checkpoint = abs(c.training.resume_from_checkpoint);
   c.tokenizer = absOrNull(c.tokenizer);
   if (isLocalModelPath(c.model, baseDir)) c.model = abs(c.model);
   return c;

@@ -2,8 +2,23 @@
 // (which checks metric_for_best_model) and the Trainer export (whose compute_metrics returns the
 // same keys). Reported with an "eval_" prefix in logs, as Hugging Face Trainer does.
 
-export const CLASSIFICATION_METRICS = ['loss', 'accuracy', 'f1_macro', 'f1_micro', 'precision_macro', 'recall_macro', 'mcc'] as const;
-export const MULTI_LABEL_METRICS = ['loss', 'accuracy', 'f1_macro', 'f1_micro', 'precision_micro', 'recall_micro'] as const;
+export const CLASSIFICATION_METRICS = [
+  'loss',
+  'accuracy',
+  'f1_macro',
+  'f1_micro',
+  'precision_macro',
+  'recall_macro',
+  'mcc',
+] as const;
+export const MULTI_LABEL_METRICS = [
+  'loss',
+  'accuracy',
+  'f1_macro',
+  'f1_micro',
+  'precision_micro',
+  'recall_micro',
+] as const;
 export const REGRESSION_METRICS = ['loss', 'mse', 'mae', 'pearson'] as const;
 export const PRETRAINING_METRICS = ['loss', 'mlm_loss', 'perplexity', 'nsp_accuracy'] as const;
 

@@ -18,7 +18,11 @@ export interface TextValidationResult extends Omit<ValidationResult, 'errors' | 
   raw?: unknown;
 }
 
-export function parseRunConfigText(text: string, language: 'yaml' | 'json' = 'yaml', opts: ValidateOptions = {}): TextValidationResult {
+export function parseRunConfigText(
+  text: string,
+  language: 'yaml' | 'json' = 'yaml',
+  opts: ValidateOptions = {},
+): TextValidationResult {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
     const errors = doc.errors.map((e) => ({
@@ -31,7 +35,20 @@ export function parseRunConfigText(text: string, language: 'yaml' | 'json' = 'ya
     return { ok: false, errors, warnings: [] };
   }
   const js = yamlValue(doc);
-  if (!js.ok) return { ok: false, errors: [{ path: '', value: undefined, message: `${language === 'json' ? 'JSON' : 'YAML'}: ${js.message}`, kind: 'syntax', range: js.range }], warnings: [] };
+  if (!js.ok)
+    return {
+      ok: false,
+      errors: [
+        {
+          path: '',
+          value: undefined,
+          message: `${language === 'json' ? 'JSON' : 'YAML'}: ${js.message}`,
+          kind: 'syntax',
+          range: js.range,
+        },
+      ],
+      warnings: [],
+    };
   const raw = js.value;
   const r = validateRunConfig(raw, opts);
   const locate = (i: ConfigIssue): LocatedIssue => ({ ...i, range: rangeOf(doc, i) });
@@ -53,9 +70,13 @@ function rangeOf(doc: Document, issue: ConfigIssue): [number, number] {
     const seg = parts[i];
     const last = i === parts.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg) ??
+      const pair =
+        node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg) ??
         // Errors about a renamed alias carry the new name; the text has the old one.
-        node.items.find((p) => isPair(p) && isScalar(p.key) && (aliasesOf(parts.slice(0, i + 1).join('.')).includes(String(p.key.value))));
+        node.items.find(
+          (p) =>
+            isPair(p) && isScalar(p.key) && aliasesOf(parts.slice(0, i + 1).join('.')).includes(String(p.key.value)),
+        );
       if (!pair) return (issue.kind === 'missing' && lastKey) || best;
       const keyRange = rangeOfNode(pair.key) ?? best;
       lastKey = keyRange;

@@ -13,7 +13,9 @@ import { INEXACT_INTEGER_MESSAGE, MAX_EXACT_INTEGER } from './spec';
 let compiled: ValidateFunction | undefined;
 // Compiled on first use: importing the schema (e.g. from a webview, whose CSP forbids eval) costs nothing.
 function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, useDefaults: true }).compile(runConfigJsonSchema());
+  compiled ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, useDefaults: true }).compile(
+    runConfigJsonSchema(),
+  );
   return compiled;
 }
 
@@ -27,7 +29,11 @@ export function validateRunConfig(input: unknown, opts: ValidateOptions = {}): V
   const warnings: ConfigIssue[] = [];
   if (input === null || input === undefined) input = {};
   if (typeof input !== 'object' || Array.isArray(input)) {
-    return { ok: false, errors: [{ path: '', value: input, message: 'must be a mapping of keys to values', kind: 'value' }], warnings };
+    return {
+      ok: false,
+      errors: [{ path: '', value: input, message: 'must be a mapping of keys to values', kind: 'value' }],
+      warnings,
+    };
   }
   const obj = normalise(structuredClone(input) as Record<string, unknown>, warnings);
   const draft: Record<string, unknown> = obj; // ajv's type guard would narrow `obj` to never below
@@ -37,15 +43,26 @@ export function validateRunConfig(input: unknown, opts: ValidateOptions = {}): V
     const errors = reword(validate.errors ?? [], input, draft);
     // Cross-field rules need a well-typed config, but a missing training file is worth saying now too.
     const data = draft.data as { train?: unknown } | undefined;
-    if ((opts.requireData ?? true) && !data?.train && !errors.some((e) => e.path === 'data' || e.path === 'data.train')) {
-      errors.push({ path: 'data.train', value: data?.train, message: 'is required: the training file', kind: 'missing' });
+    if (
+      (opts.requireData ?? true) &&
+      !data?.train &&
+      !errors.some((e) => e.path === 'data' || e.path === 'data.train')
+    ) {
+      errors.push({
+        path: 'data.train',
+        value: data?.train,
+        message: 'is required: the training file',
+        kind: 'missing',
+      });
     }
     return { ok: false, errors, warnings };
   }
   const config = obj as unknown as RunConfig;
   const rules = checkRules(config, { requireData: opts.requireData ?? true });
   warnings.push(...rules.warnings);
-  return rules.errors.length ? { ok: false, errors: rules.errors, warnings } : { ok: true, config, errors: [], warnings };
+  return rules.errors.length
+    ? { ok: false, errors: rules.errors, warnings }
+    : { ok: true, config, errors: [], warnings };
 }
 
 /** Before validation: empty sections become {}, aliases are renamed, single strings become lists. */
@@ -61,7 +78,13 @@ function normalise(obj: Record<string, unknown>, warnings: ConfigIssue[]): Recor
       for (const alias of 'aliases' in spec ? spec.aliases : []) {
         if (!(alias in s)) continue;
         if (key in s && s[key] !== s[alias]) continue; // both given and different: ajv reports the alias as unknown
-        warnings.push({ path: `${name}.${alias}`, value: s[alias], message: `'${alias}' is the old name of '${key}'`, kind: 'unknown-key', suggestion: key });
+        warnings.push({
+          path: `${name}.${alias}`,
+          value: s[alias],
+          message: `'${alias}' is the old name of '${key}'`,
+          kind: 'unknown-key',
+          suggestion: key,
+        });
         s[key] = s[alias];
         delete s[alias];
       }
@@ -92,9 +115,17 @@ function reword(raw: ErrorObject[], original: unknown, normalised: unknown): Con
   const out: ConfigIssue[] = [];
   const seen = new Set<string>();
   for (const e of raw) {
-    let parts = e.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    let parts = e.instancePath
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     // A single string written for a list was wrapped before validation: report it where it was written.
-    if (parts.length > 1 && parts[parts.length - 1] === '0' && typeof valueAt(original, parts.slice(0, -1)) === 'string') parts = parts.slice(0, -1);
+    if (
+      parts.length > 1 &&
+      parts[parts.length - 1] === '0' &&
+      typeof valueAt(original, parts.slice(0, -1)) === 'string'
+    )
+      parts = parts.slice(0, -1);
     const issue = rewordOne(e, parts, original, normalised);
     if (!issue) continue;
     // One message per path: a wrong type also fails the enum/minimum checks of the same value.
@@ -122,12 +153,25 @@ function rewordOne(e: ErrorObject, parts: string[], original: unknown, normalise
       return { path: path ? `${path}.${key}` : key, value: undefined, message: 'is required', kind: 'missing' };
     }
     case 'type':
-      return { path, value, message: `must be ${KIND_WORDS[spec?.kind ?? 'object'] ?? e.message}${nullable}`, kind: 'value' };
+      return {
+        path,
+        value,
+        message: `must be ${KIND_WORDS[spec?.kind ?? 'object'] ?? e.message}${nullable}`,
+        kind: 'value',
+      };
     case 'enum': {
-      const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).filter((v) => v !== null).map(String);
+      const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? [])
+        .filter((v) => v !== null)
+        .map(String);
       const suggestion = typeof value === 'string' ? closest(value, allowed) : undefined;
       const hint = suggestion ? ` (did you mean '${suggestion}'?)` : '';
-      return { path, value, message: `must be one of ${allowed.join(', ')}${nullable}${hint}`, kind: 'value', ...(suggestion ? { suggestion } : {}) };
+      return {
+        path,
+        value,
+        message: `must be one of ${allowed.join(', ')}${nullable}${hint}`,
+        kind: 'value',
+        ...(suggestion ? { suggestion } : {}),
+      };
     }
     case 'minimum':
     case 'maximum':
@@ -135,7 +179,8 @@ function rewordOne(e: ErrorObject, parts: string[], original: unknown, normalise
     case 'exclusiveMaximum': {
       const { comparison, limit } = e.params as { comparison: string; limit: number };
       if (limit === MAX_EXACT_INTEGER) return { path, value, message: INEXACT_INTEGER_MESSAGE, kind: 'value' };
-      if (limit === -MAX_EXACT_INTEGER) return { path, value, message: INEXACT_INTEGER_MESSAGE.replace('at most', 'at least -'), kind: 'value' };
+      if (limit === -MAX_EXACT_INTEGER)
+        return { path, value, message: INEXACT_INTEGER_MESSAGE.replace('at most', 'at least -'), kind: 'value' };
       return { path, value, message: `must be ${comparison} ${limit}`, kind: 'value' };
     }
     default:
@@ -146,12 +191,25 @@ function rewordOne(e: ErrorObject, parts: string[], original: unknown, normalise
 function unknownKey(parent: string, key: string, value: unknown): ConfigIssue {
   const path = parent ? `${parent}.${key}` : key;
   const here = keysAt(parent);
-  const aliases: string[] = parent === 'training' ? Object.values(trainingFields).flatMap((s) => ('aliases' in s ? [...s.aliases] : [])) : [];
+  const aliases: string[] =
+    parent === 'training' ? Object.values(trainingFields).flatMap((s) => ('aliases' in s ? [...s.aliases] : [])) : [];
   if (aliases.includes(key)) {
-    return { path, value, message: `'${key}' is the old name of a key also given under its new name; keep one`, kind: 'unknown-key' };
+    return {
+      path,
+      value,
+      message: `'${key}' is the old name of a key also given under its new name; keep one`,
+      kind: 'unknown-key',
+    };
   }
   const suggestion = closest(key, here);
-  if (suggestion) return { path, value, message: `unknown key '${key}' (did you mean '${suggestion}'?)`, kind: 'unknown-key', suggestion };
+  if (suggestion)
+    return {
+      path,
+      value,
+      message: `unknown key '${key}' (did you mean '${suggestion}'?)`,
+      kind: 'unknown-key',
+      suggestion,
+    };
   // A right key in the wrong place: say where it belongs.
   for (const section of ['', ...Object.keys(nestedTables)]) {
     if (section !== parent && keysAt(section).includes(key)) {

@@ -5,7 +5,17 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../schema/types';
-import { parseWorkerToHost, toWorker, type HostToWorker, type KernelOp, type OpArgs, type OpRequest, type OpResult, type WorkerToHost, type WorkerToHostOf } from '../protocol';
+import {
+  parseWorkerToHost,
+  toWorker,
+  type HostToWorker,
+  type KernelOp,
+  type OpArgs,
+  type OpRequest,
+  type OpResult,
+  type WorkerToHost,
+  type WorkerToHostOf,
+} from '../protocol';
 
 /** How long a request may take, and how to abandon it. */
 export interface RequestOptions {
@@ -63,7 +73,10 @@ export class TrainingProcess {
   private readonly exitListeners = new Set<Listener<ExitInfo>>();
   /** Request ids: this client is the only one that makes them. */
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout }
+  >();
   lastCheckpoint: string | null = null;
   private lastError: string | undefined;
   exitInfo: ExitInfo | undefined;
@@ -126,7 +139,11 @@ export class TrainingProcess {
       });
       const offExit = this.onExit((e) => {
         off();
-        reject(new Error(`training process exited before it was ready (${e.signal ?? `code ${e.code}`})${e.error ? `: ${e.error}` : ''}`));
+        reject(
+          new Error(
+            `training process exited before it was ready (${e.signal ?? `code ${e.code}`})${e.error ? `: ${e.error}` : ''}`,
+          ),
+        );
       });
       const off = () => {
         clearTimeout(timeout);
@@ -178,7 +195,9 @@ export class TrainingProcess {
   }
 
   startTraining(config: RunConfig, resumeFromCheckpoint?: string | boolean): boolean {
-    return this.send(toWorker('start', { config, ...(resumeFromCheckpoint !== undefined ? { resumeFromCheckpoint } : {}) }));
+    return this.send(
+      toWorker('start', { config, ...(resumeFromCheckpoint !== undefined ? { resumeFromCheckpoint } : {}) }),
+    );
   }
 
   pause(): boolean {

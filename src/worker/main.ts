@@ -2,7 +2,14 @@
 // Node IPC; every incoming message is validated before use. `stop` (or SIGINT/SIGTERM, or the host
 // going away) stops before the next step or micro-batch, saves a checkpoint of the last complete
 // step, sends the run's `end` event (reason stopped) and exits 0.
-import { parseHostToWorker, toHost, type OpRequest, type TrainArgs, type WorkerToHost, type WorkerState } from '../protocol';
+import {
+  parseHostToWorker,
+  toHost,
+  type OpRequest,
+  type TrainArgs,
+  type WorkerToHost,
+  type WorkerState,
+} from '../protocol';
 import { initBackend } from '../engine/model';
 import { runOp, type KernelState, type OpContext } from './ops';
 import { explainMemoryFailure } from '../engine/train/memoryErrors';
@@ -82,14 +89,22 @@ async function startRun(args: TrainArgs): Promise<void> {
 /** The op a request names, with its own arguments (a switch, so each pair is type-checked as it is). */
 function dispatch(req: OpRequest, ctx: OpContext): Promise<unknown> {
   switch (req.op) {
-    case 'train': return runOp('train', req.args, ctx);
-    case 'evaluate': return runOp('evaluate', req.args, ctx);
-    case 'predict': return runOp('predict', req.args, ctx);
-    case 'predictFile': return runOp('predictFile', req.args, ctx);
-    case 'model': return runOp('model', req.args, ctx);
-    case 'tokenize': return runOp('tokenize', req.args, ctx);
-    case 'data': return runOp('data', req.args, ctx);
-    case 'export': return runOp('export', req.args, ctx);
+    case 'train':
+      return runOp('train', req.args, ctx);
+    case 'evaluate':
+      return runOp('evaluate', req.args, ctx);
+    case 'predict':
+      return runOp('predict', req.args, ctx);
+    case 'predictFile':
+      return runOp('predictFile', req.args, ctx);
+    case 'model':
+      return runOp('model', req.args, ctx);
+    case 'tokenize':
+      return runOp('tokenize', req.args, ctx);
+    case 'data':
+      return runOp('data', req.args, ctx);
+    case 'export':
+      return runOp('export', req.args, ctx);
   }
 }
 
@@ -124,7 +139,11 @@ process.on('message', (raw: unknown) => {
   switch (m.type) {
     case 'start':
       if (running > 0) send(toHost('log', { level: 'warn', message: 'a run is already in progress; start ignored' }));
-      else void startRun({ config: m.config, ...(m.resumeFromCheckpoint !== undefined ? { resumeFromCheckpoint: m.resumeFromCheckpoint } : {}) });
+      else
+        void startRun({
+          config: m.config,
+          ...(m.resumeFromCheckpoint !== undefined ? { resumeFromCheckpoint: m.resumeFromCheckpoint } : {}),
+        });
       break;
     case 'stop':
       requestStop();
@@ -161,7 +180,9 @@ process.on('disconnect', requestStop);
 initBackend(process.env.BERTNB_BACKEND ?? 'auto').then(
   (b) => send(toHost('ready', { backend: { name: b.name, reason: b.reason }, pid: process.pid })),
   (e: unknown) => {
-    send(toHost('error', { message: `no backend: ${e instanceof Error ? e.message : String(e)}`, lastCheckpoint: null }));
+    send(
+      toHost('error', { message: `no backend: ${e instanceof Error ? e.message : String(e)}`, lastCheckpoint: null }),
+    );
     exitAfterFlush(1);
   },
 );

@@ -10,7 +10,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame, Locator } from 'playwright-core';
 import { withVSCode, type Theme, type VSCode } from './harness';
-import { QUIET, cellOutput, code, demoSlice, notebook, openNotebook, revealCell, sleep, trainingViews } from './notebook-util';
+import {
+  QUIET,
+  cellOutput,
+  code,
+  demoSlice,
+  notebook,
+  openNotebook,
+  revealCell,
+  sleep,
+  trainingViews,
+} from './notebook-util';
 import { FAINT_CONTRAST, LINE_CONTRAST, contrastRatio, luminance, parseColor } from '../../webview/shared/contrast';
 
 const STEPS = 30;
@@ -32,10 +42,16 @@ const CELL = { train: 2, resumed: 3 } as const;
 
 const attr = (l: Locator, name: string) => l.getAttribute(name, { timeout: 5_000 }).then((v) => v ?? '');
 /** The chart with one of these titles. */
-const chart = (view: Locator, ...titles: string[]) => view.locator(`.chart:is(${titles.map((t) => `[data-title="${t}"]`).join(', ')})`).first();
+const chart = (view: Locator, ...titles: string[]) =>
+  view.locator(`.chart:is(${titles.map((t) => `[data-title="${t}"]`).join(', ')})`).first();
 
 /** The training view of a cell (its output scrolled into view) once it shows `status`. */
-async function viewOf(vs: VSCode, cell: number, status: string, resumed: boolean): Promise<{ frame: Frame; view: Locator }> {
+async function viewOf(
+  vs: VSCode,
+  cell: number,
+  status: string,
+  resumed: boolean,
+): Promise<{ frame: Frame; view: Locator }> {
   const sel = `.bn.training[data-status="${status}"]${resumed ? ':not([data-resumed-from=""])' : '[data-resumed-from=""]'}`;
   const frame = await cellOutput(vs, cell, sel, 60_000);
   return { frame, view: frame.locator(sel).first() };
@@ -53,12 +69,18 @@ async function checkContrast(view: Locator, theme: Theme): Promise<string> {
     const bg = parseColor(await attr(c, 'data-background'));
     assert.ok(bg, `${title}: background read from the theme`);
     const dark = theme !== 'light' && theme !== 'hc-light';
-    assert.ok(dark ? luminance(bg) < 0.2 : luminance(bg) > 0.8, `${title}: the ${theme} theme's background (${await attr(c, 'data-background')})`);
+    assert.ok(
+      dark ? luminance(bg) < 0.2 : luminance(bg) > 0.8,
+      `${title}: the ${theme} theme's background (${await attr(c, 'data-background')})`,
+    );
     const colours = JSON.parse(await attr(c, 'data-colors')) as string[];
     const markers = JSON.parse(await attr(c, 'data-marker-colors')) as string[];
     for (const col of [...colours, ...markers]) {
       const ratio = contrastRatio(parseColor(col)!, bg);
-      assert.ok(ratio >= FAINT_CONTRAST, `${title}: ${col} on ${await attr(c, 'data-background')} has contrast ${ratio.toFixed(2)} (< ${FAINT_CONTRAST})`);
+      assert.ok(
+        ratio >= FAINT_CONTRAST,
+        `${title}: ${col} on ${await attr(c, 'data-background')} has contrast ${ratio.toFixed(2)} (< ${FAINT_CONTRAST})`,
+      );
       lines.push(`${title}:${col}=${ratio.toFixed(1)}`);
     }
   }
@@ -74,16 +96,29 @@ async function checkContrast(view: Locator, theme: Theme): Promise<string> {
 /** Hover the loss chart: its legend shows values on one line above the plot, never under it. */
 async function hoverLoss(view: Locator): Promise<void> {
   const loss = chart(view, 'Training loss');
-  await loss.locator('.u-over').evaluate((el: { getBoundingClientRect(): { left: number; top: number; width: number; height: number }; dispatchEvent(e: unknown): boolean }) => {
-    const r = el.getBoundingClientRect();
-    const Mouse = (globalThis as unknown as { MouseEvent: new (type: string, init: object) => unknown }).MouseEvent;
-    for (const type of ['mouseenter', 'mousemove']) el.dispatchEvent(new Mouse(type, { clientX: r.left + r.width * 0.6, clientY: r.top + r.height / 2, bubbles: true }));
-  });
+  await loss
+    .locator('.u-over')
+    .evaluate(
+      (el: {
+        getBoundingClientRect(): { left: number; top: number; width: number; height: number };
+        dispatchEvent(e: unknown): boolean;
+      }) => {
+        const r = el.getBoundingClientRect();
+        const Mouse = (globalThis as unknown as { MouseEvent: new (type: string, init: object) => unknown }).MouseEvent;
+        for (const type of ['mouseenter', 'mousemove'])
+          el.dispatchEvent(
+            new Mouse(type, { clientX: r.left + r.width * 0.6, clientY: r.top + r.height / 2, bubbles: true }),
+          );
+      },
+    );
   await sleep(200);
   const legend = await loss.locator('.chart-legend').boundingBox();
   const plot = await loss.locator('canvas').first().boundingBox();
   assert.ok(legend && plot, 'legend and plot are on screen');
-  assert.ok(legend.y + legend.height <= plot.y + 1, `the legend (y ${legend.y}, h ${legend.height}) sits above the plot (y ${plot.y})`);
+  assert.ok(
+    legend.y + legend.height <= plot.y + 1,
+    `the legend (y ${legend.y}, h ${legend.height}) sits above the plot (y ${plot.y})`,
+  );
   assert.ok(legend.height <= 30, `the legend is one line (${legend.height} px)`);
   assert.match(await loss.locator('.chart-legend').innerText(), /step\s*:?\s*\d+/, 'the legend shows the hovered step');
 }
@@ -99,16 +134,31 @@ async function checkFinishedRun(view: Locator): Promise<void> {
   const evalLoss = chart(view, 'Evaluation loss');
   const scores = chart(view, 'Evaluation scores', 'Evaluation accuracy');
   assert.equal(await attr(evalLoss, 'data-points'), String(STEPS / EVERY), 'one point per evaluation');
-  assert.equal(await attr(evalLoss, 'data-x-range'), `0,${STEPS}`, 'the evaluation axis spans the run, not 1.25 for a point');
-  assert.match(await evalLoss.locator('.chart-foot').innerText(), new RegExp(`step ${STEPS}: loss \\d`), 'final eval numbers printed under the chart');
+  assert.equal(
+    await attr(evalLoss, 'data-x-range'),
+    `0,${STEPS}`,
+    'the evaluation axis spans the run, not 1.25 for a point',
+  );
+  assert.match(
+    await evalLoss.locator('.chart-foot').innerText(),
+    new RegExp(`step ${STEPS}: loss \\d`),
+    'final eval numbers printed under the chart',
+  );
   assert.match(await scores.locator('.chart-foot').innerText(), new RegExp(`step ${STEPS}: accuracy \\d`));
   // Axis titles are drawn on the canvas: uPlot lays out a label box for each titled axis.
   assert.ok((await chart(view, 'Training loss').locator('.u-axis').count()) >= 2);
   const markers = await attr(chart(view, 'Training loss'), 'data-markers');
-  for (let s = EVERY; s <= STEPS; s += EVERY) assert.match(markers, new RegExp(`eval@${s}\\b`), `evaluation at step ${s} marked`);
+  for (let s = EVERY; s <= STEPS; s += EVERY)
+    assert.match(markers, new RegExp(`eval@${s}\\b`), `evaluation at step ${s} marked`);
   assert.match(markers, /best@\d+/, 'the best checkpoint is marked');
-  assert.match(await chart(view, 'Learning rate').locator('.chart-foot').innerText(), new RegExp(`linear, warmup 3 steps, ${STEPS} steps planned`));
-  assert.match(await chart(view, 'Training loss').locator('.chart-foot').innerText(), new RegExp(`step ${STEPS}: loss \\d`));
+  assert.match(
+    await chart(view, 'Learning rate').locator('.chart-foot').innerText(),
+    new RegExp(`linear, warmup 3 steps, ${STEPS} steps planned`),
+  );
+  assert.match(
+    await chart(view, 'Training loss').locator('.chart-foot').innerText(),
+    new RegExp(`step ${STEPS}: loss \\d`),
+  );
 }
 
 test('charts: readable in light, dark and high contrast; a resumed run continues from step 1', async () => {
@@ -137,27 +187,50 @@ test('charts: readable in light, dark and high contrast; a resumed run continues
         }
         await sleep(200);
       }
-      console.log(`placeholder before the first evaluation ${waitingSeen ? 'seen' : 'not caught (the machine trained past it between polls)'}`);
+      console.log(
+        `placeholder before the first evaluation ${waitingSeen ? 'seen' : 'not caught (the machine trained past it between polls)'}`,
+      );
 
       // The resumed run: the same curves from step 1, the resume marked, the schedule re-planned.
-      await vs.waitFor('the resumed training to finish', async () => {
-        await revealCell(vs, CELL.resumed);
-        return (await trainingViews(vs)).find((v) => v.resumedFrom > 0 && (v.status === 'done' || v.status === 'failed'));
-      }, 420_000);
+      await vs.waitFor(
+        'the resumed training to finish',
+        async () => {
+          await revealCell(vs, CELL.resumed);
+          return (await trainingViews(vs)).find(
+            (v) => v.resumedFrom > 0 && (v.status === 'done' || v.status === 'failed'),
+          );
+        },
+        420_000,
+      );
       const resumed = await viewOf(vs, CELL.resumed, 'done', true);
       assert.equal(await attr(resumed.view, 'data-first-step'), '1', 'the resumed chart starts at step 1');
       assert.equal(await attr(resumed.view, 'data-resumed-from'), String(STEPS));
-      assert.equal(await attr(resumed.view, 'data-points'), String(RESUMED_STEPS), 'every step, before and after the resume');
+      assert.equal(
+        await attr(resumed.view, 'data-points'),
+        String(RESUMED_STEPS),
+        'every step, before and after the resume',
+      );
       const rLoss = chart(resumed.view, 'Training loss');
       assert.equal(await attr(rLoss, 'data-x-range'), `0,${RESUMED_STEPS}`);
       assert.match(await attr(rLoss, 'data-markers'), new RegExp(`resume@${STEPS}\\b`));
-      assert.match(await chart(resumed.view, 'Learning rate').locator('.chart-foot').innerText(), new RegExp(`re-planned for ${RESUMED_STEPS} steps on resume \\(the checkpoint was trained toward ${STEPS}\\)`));
-      assert.equal(await attr(chart(resumed.view, 'Evaluation loss'), 'data-points'), String(RESUMED_STEPS / EVERY), 'evaluations before and after the resume');
+      assert.match(
+        await chart(resumed.view, 'Learning rate').locator('.chart-foot').innerText(),
+        new RegExp(`re-planned for ${RESUMED_STEPS} steps on resume \\(the checkpoint was trained toward ${STEPS}\\)`),
+      );
+      assert.equal(
+        await attr(chart(resumed.view, 'Evaluation loss'), 'data-points'),
+        String(RESUMED_STEPS / EVERY),
+        'evaluations before and after the resume',
+      );
       await sleep(300);
       await vs.screenshot('chart-resumed');
 
       // The first run's charts in three themes.
-      const themes: Array<[Theme, string]> = [['light', 'chart-light'], ['dark', 'chart-dark'], ['hc-dark', 'chart-hc']];
+      const themes: Array<[Theme, string]> = [
+        ['light', 'chart-light'],
+        ['dark', 'chart-dark'],
+        ['hc-dark', 'chart-hc'],
+      ];
       for (const [theme, shot] of themes) {
         if (theme !== 'light') await vs.setTheme(theme);
         const { view } = await viewOf(vs, CELL.train, 'done', false);
@@ -168,7 +241,11 @@ test('charts: readable in light, dark and high contrast; a resumed run continues
         await vs.screenshot(shot);
       }
       assert.deepEqual(await vs.errorNotifications(), []);
-      assert.deepEqual(vs.consoleErrors.filter((e) => /bertnb|uplot|chart/i.test(e)), [], 'no renderer errors in the console');
+      assert.deepEqual(
+        vs.consoleErrors.filter((e) => /bertnb|uplot|chart/i.test(e)),
+        [],
+        'no renderer errors in the console',
+      );
     },
     570_000,
   );

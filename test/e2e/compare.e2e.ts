@@ -17,7 +17,17 @@ async function twoRuns(workspace: string): Promise<void> {
     const v = validateRunConfig({
       ...base,
       data: { train: files.trainCsv, max_length: 16, split: { validation: 0.25 } },
-      training: { ...base.training, output_dir: join(workspace, 'results', `lr-${lr}`), learning_rate: lr, max_steps: 8, eval_strategy: 'steps', eval_steps: 2, save_steps: 4, load_best_model_at_end: true, metric_for_best_model: 'accuracy' },
+      training: {
+        ...base.training,
+        output_dir: join(workspace, 'results', `lr-${lr}`),
+        learning_rate: lr,
+        max_steps: 8,
+        eval_strategy: 'steps',
+        eval_steps: 2,
+        save_steps: 4,
+        load_best_model_at_end: true,
+        metric_for_best_model: 'accuracy',
+      },
     });
     assert.ok(v.ok, JSON.stringify(v.errors));
     await runInProcess(v.config!);
@@ -35,21 +45,41 @@ test('Compare Runs: eval curves overlaid, learning_rate highlighted, checkpoints
       await vs.waitFor('both runs in the pick list', async () => (await rows.count()) === 2, 30_000);
       await rows.nth(0).click();
       await rows.nth(1).click();
-      await vs.waitFor('two runs ticked', async () => /2 Selected/.test((await vs.page.locator('.quick-input-widget').first().textContent()) ?? ''), 10_000);
+      await vs.waitFor(
+        'two runs ticked',
+        async () => /2 Selected/.test((await vs.page.locator('.quick-input-widget').first().textContent()) ?? ''),
+        10_000,
+      );
       await vs.page.keyboard.press('Enter');
       const frame = await vs.frameWith('[data-testid="runs-table"]', 60_000);
       const differs = await frame.locator('.runs-table th.differs').allTextContents();
-      assert.deepEqual(differs.map((t) => t.replace(/[▲▼]/g, '').trim()), ['learning_rate']);
+      assert.deepEqual(
+        differs.map((t) => t.replace(/[▲▼]/g, '').trim()),
+        ['learning_rate'],
+      );
       assert.equal(await frame.locator('.runs-table tr[data-run]').count(), 2);
       assert.equal(await frame.locator('[data-testid="chart-1"]').getAttribute('data-metric'), 'eval_loss');
-      assert.equal(await frame.locator('[data-testid="chart-1"] .chart').getAttribute('data-points'), '4', 'eval at steps 2, 4, 6, 8');
-      assert.ok(Number(await frame.locator('[data-testid="chart-0"] .chart').getAttribute('data-points')) >= 8, 'training loss at every step');
+      assert.equal(
+        await frame.locator('[data-testid="chart-1"] .chart').getAttribute('data-points'),
+        '4',
+        'eval at steps 2, 4, 6, 8',
+      );
+      assert.ok(
+        Number(await frame.locator('[data-testid="chart-0"] .chart').getAttribute('data-points')) >= 8,
+        'training loss at every step',
+      );
       assert.equal(await frame.locator('.checkpoints li.best').count(), 2, 'one best checkpoint per run');
-      assert.match((await frame.locator('.checkpoints').first().textContent()) ?? '', /checkpoint-4.*step 4 · loss [\d.]+ · accuracy/);
+      assert.match(
+        (await frame.locator('.checkpoints').first().textContent()) ?? '',
+        /checkpoint-4.*step 4 · loss [\d.]+ · accuracy/,
+      );
       // Sorting by learning_rate descending puts the 5e-3 run first.
       await frame.locator('.runs-table th[data-key="hp:learning_rate"]').click();
       await frame.locator('.runs-table th[data-key="hp:learning_rate"]').click();
-      assert.match((await frame.locator('.runs-table tr[data-run]').first().getAttribute('data-run')) ?? '', /lr-0\.005$/);
+      assert.match(
+        (await frame.locator('.runs-table tr[data-run]').first().getAttribute('data-run')) ?? '',
+        /lr-0\.005$/,
+      );
       await sleep(400);
       await vs.screenshot('compare-light');
       await vs.setTheme('dark');

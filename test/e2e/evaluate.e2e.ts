@@ -27,7 +27,9 @@ const files = {
     cells: [
       code('%model\nname: bert-tiny\nlabels: [negative, positive]\nbackend: wasm'),
       code('%data\ntrain: data/train.csv\ntest: data/test.csv\nmax_length: 24'),
-      code('%train\noutput_dir: results/run\nmax_steps: 24\nper_device_train_batch_size: 8\nlearning_rate: 1.0e-3\nlogging_steps: 4\nseed: 3\nsave_strategy: "no"'),
+      code(
+        '%train\noutput_dir: results/run\nmax_steps: 24\nper_device_train_batch_size: 8\nlearning_rate: 1.0e-3\nlogging_steps: 4\nseed: 3\nsave_strategy: "no"',
+      ),
       code('%evaluate\nsplit: test'),
     ],
   }),
@@ -47,7 +49,10 @@ async function cellOutput(vs: VSCode, index: number, selector: string, timeoutMs
     }
     const found = await vs.frameWith(selector, 1_000).catch(() => undefined);
     if (found) return found;
-    if (Date.now() > deadline) throw new Error(`cell ${index}'s output does not show ${selector} within ${timeoutMs} ms (console: ${vs.consoleErrors.join(' | ')})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `cell ${index}'s output does not show ${selector} within ${timeoutMs} ms (console: ${vs.consoleErrors.join(' | ')})`,
+      );
     await sleep(300);
   }
 }
@@ -62,7 +67,9 @@ async function scrollCellToTop(vs: VSCode, index: number): Promise<void> {
     if (top !== null && (Math.abs(top) < 30 || top === last)) return;
     last = top;
     const box = await vs.page.locator('.notebook-editor .monaco-list').first().boundingBox();
-    if (box) (await vs.page.mouse.move(box.x + box.width / 2, box.y + 200), await vs.page.mouse.wheel(0, top === null ? 800 : top - 10));
+    if (box)
+      (await vs.page.mouse.move(box.x + box.width / 2, box.y + 200),
+        await vs.page.mouse.wheel(0, top === null ? 800 : top - 10));
     await sleep(150);
   }
 }
@@ -71,41 +78,66 @@ async function scrollCellToTop(vs: VSCode, index: number): Promise<void> {
 async function tableRows(frame: Frame): Promise<Array<[string, string]>> {
   const rows = frame.locator('.error-table tr.error-row');
   const out: Array<[string, string]> = [];
-  for (let i = 0; i < (await rows.count()); i++) out.push([(await rows.nth(i).locator('td.truth').textContent()) ?? '', (await rows.nth(i).locator('td.predicted').textContent()) ?? '']);
+  for (let i = 0; i < (await rows.count()); i++)
+    out.push([
+      (await rows.nth(i).locator('td.truth').textContent()) ?? '',
+      (await rows.nth(i).locator('td.predicted').textContent()) ?? '',
+    ]);
   return out;
 }
 
 test('notebook %evaluate: report, confusion matrix, error table filtered by a cell, CSV export', async () => {
   await withVSCode(
-    { label: 'evaluate', theme: 'light', files, settings: { 'remote.autoForwardPorts': false }, viewport: { width: 1400, height: 1300 } },
+    {
+      label: 'evaluate',
+      theme: 'light',
+      files,
+      settings: { 'remote.autoForwardPorts': false },
+      viewport: { width: 1400, height: 1300 },
+    },
     async (vs) => {
       await vs.openFile('eval.bertnb');
       await vs.page.locator('.notebook-editor .monaco-list-row.code-cell-row').first().waitFor({ timeout: 60_000 });
       await vs.runCommand('Notebook: Run All');
       const frame = await cellOutput(vs, EVALUATE, '.bn.metrics .error-table, .bn.metrics .errors', 420_000);
       const out = frame.locator('.bn.metrics').first();
-      assert.match((await out.locator('table.report').textContent()) ?? '', /negative[\s\S]*positive[\s\S]*macro avg[\s\S]*weighted avg/);
+      assert.match(
+        (await out.locator('table.report').textContent()) ?? '',
+        /negative[\s\S]*positive[\s\S]*macro avg[\s\S]*weighted avg/,
+      );
       assert.equal(await out.locator('.cm td.cell .rate').count(), 4, 'each cell shows its row rate');
 
       // The off-diagonal cell with the most errors: the table filtered to it lists exactly its rows.
       const cells = out.locator('.cm td.cell:not(.diag)');
-      let pick = 0, most = -1;
+      let pick = 0,
+        most = -1;
       for (let i = 0; i < (await cells.count()); i++) {
         const n = Number((await cells.nth(i).locator('span').first().textContent()) ?? '0');
-        if (n > most) (most = n), (pick = i);
+        if (n > most) ((most = n), (pick = i));
       }
       assert.ok(most > 0, 'the briefly trained model makes mistakes to look at');
       const all = await tableRows(frame);
       assert.ok(all.length > 0 && all.every(([t, p]) => t !== p), 'the table lists wrong predictions only');
       const cell = cells.nth(pick);
-      const truth = (await cell.getAttribute('data-true'))!, predicted = (await cell.getAttribute('data-pred'))!;
+      const truth = (await cell.getAttribute('data-true'))!,
+        predicted = (await cell.getAttribute('data-pred'))!;
       await cell.dispatchEvent('click');
-      await vs.waitFor('the table to be filtered', async () => (await frame.locator('.errors .clear-filter').count()) === 1, 10_000);
+      await vs.waitFor(
+        'the table to be filtered',
+        async () => (await frame.locator('.errors .clear-filter').count()) === 1,
+        10_000,
+      );
       const filtered = await tableRows(frame);
-      assert.ok(filtered.length > 0 && filtered.every(([t, p]) => t === truth && p === predicted), `only true ${truth} → predicted ${predicted}: ${JSON.stringify(filtered)}`);
+      assert.ok(
+        filtered.length > 0 && filtered.every(([t, p]) => t === truth && p === predicted),
+        `only true ${truth} → predicted ${predicted}: ${JSON.stringify(filtered)}`,
+      );
       assert.equal(filtered.length, Math.min(most, 20), 'every error of that cell is listed (the first 20 drawn)');
       assert.equal(await out.locator('.cm td.cell.selected').count(), 1, 'the picked cell is marked');
-      assert.ok((await frame.locator('.error-table .chips .chip.special').count()) >= 2, 'each row shows its tokens as chips');
+      assert.ok(
+        (await frame.locator('.error-table .chips .chip.special').count()) >= 2,
+        'each row shows its tokens as chips',
+      );
       await scrollCellToTop(vs, EVALUATE);
       await sleep(500);
       await vs.screenshot('evaluate-filtered-light');
@@ -118,8 +150,13 @@ test('notebook %evaluate: report, confusion matrix, error table filtered by a ce
       await vs.page.keyboard.press('Enter');
       const csv = join(vs.workspace, 'errors-test.csv');
       await vs.waitFor('the exported CSV on disk', () => existsSync(csv), 20_000);
-      const lines = readFileSync(csv, 'utf8').trim().split(/\r\n(?=[^,]*\.csv:\d+,)/);
-      assert.match(lines[0], /^source,text,true_label,predicted_label,confidence,p_negative,p_positive,tokens,truncated_tokens/);
+      const lines = readFileSync(csv, 'utf8')
+        .trim()
+        .split(/\r\n(?=[^,]*\.csv:\d+,)/);
+      assert.match(
+        lines[0],
+        /^source,text,true_label,predicted_label,confidence,p_negative,p_positive,tokens,truncated_tokens/,
+      );
       assert.equal(lines.length - 1, filtered.length, 'the export holds the filtered rows');
 
       await vs.setTheme('dark');
@@ -128,8 +165,16 @@ test('notebook %evaluate: report, confusion matrix, error table filtered by a ce
       await sleep(500);
       await vs.screenshot('evaluate-filtered-dark');
       // A second click on the same cell shows every error again.
-      await (await cellOutput(vs, EVALUATE, '.cm td.cell.selected', 10_000)).locator('.cm td.cell.selected').dispatchEvent('click');
-      await vs.waitFor('the filter to be cleared', async () => (await frame.locator('.errors .clear-filter').count()) === 0, 10_000);
+      await (
+        await cellOutput(vs, EVALUATE, '.cm td.cell.selected', 10_000)
+      )
+        .locator('.cm td.cell.selected')
+        .dispatchEvent('click');
+      await vs.waitFor(
+        'the filter to be cleared',
+        async () => (await frame.locator('.errors .clear-filter').count()) === 0,
+        10_000,
+      );
       assert.equal((await tableRows(frame)).length, all.length);
       assert.deepEqual(await vs.errorNotifications(), []);
     },

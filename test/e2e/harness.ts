@@ -2,11 +2,29 @@
 // Debian's Chromium with playwright-core. One `VSCode` = one server + one browser + temp folders.
 // Usage (see test/e2e/README.md):
 //   await withVSCode({ theme: 'dark', files: { 'a.txt': 'hi' } }, async (vs) => { await vs.runCommand('BERT: …'); });
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readdirSync, statSync, readFileSync, existsSync, cpSync } from 'node:fs';
+import {
+  mkdtempSync,
+  mkdirSync,
+  writeFileSync,
+  rmSync,
+  readdirSync,
+  statSync,
+  readFileSync,
+  existsSync,
+  cpSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { chromium, type Browser, type BrowserServer, type Page, type Frame, type Locator } from 'playwright-core';
-import { REPO_ROOT, assertInstalled, installExtension, killGroup, startServer, type RunningServer, type ServerDirs } from './lib/codeServer';
+import {
+  REPO_ROOT,
+  assertInstalled,
+  installExtension,
+  killGroup,
+  startServer,
+  type RunningServer,
+  type ServerDirs,
+} from './lib/codeServer';
 import { lagStats, readLagLines, type LagStats } from './lib/lag';
 
 export { REPO_ROOT };
@@ -46,7 +64,11 @@ export interface VSCodeOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs fn against a fresh VS Code and always tears it down, also when fn throws or times out. */
-export async function withVSCode<T>(opts: VSCodeOptions, fn: (vs: VSCode) => Promise<T>, timeoutMs = 300_000): Promise<T> {
+export async function withVSCode<T>(
+  opts: VSCodeOptions,
+  fn: (vs: VSCode) => Promise<T>,
+  timeoutMs = 300_000,
+): Promise<T> {
   const vs = await VSCode.launch(opts);
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -111,14 +133,20 @@ export class VSCode {
 
   static async launch(opts: VSCodeOptions = {}): Promise<VSCode> {
     assertInstalled();
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/setup-e2e.sh (apt-get install chromium)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: run scripts/setup-e2e.sh (apt-get install chromium)`);
     const vsix = opts.vsix ?? DEFAULT_VSIX;
     if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run npm run package`);
     const label = opts.label ?? 'vscode';
     const root = mkdtempSync(join(tmpdir(), `bertnb-e2e-${label}-`));
-    const dirs: ServerDirs = { userDataDir: join(root, 'user-data'), extensionsDir: join(root, 'extensions'), configHome: join(root, 'home') };
+    const dirs: ServerDirs = {
+      userDataDir: join(root, 'user-data'),
+      extensionsDir: join(root, 'extensions'),
+      configHome: join(root, 'home'),
+    };
     const workspace = join(root, 'workspace');
-    for (const d of [dirs.userDataDir, dirs.extensionsDir, dirs.configHome, workspace]) mkdirSync(d, { recursive: true });
+    for (const d of [dirs.userDataDir, dirs.extensionsDir, dirs.configHome, workspace])
+      mkdirSync(d, { recursive: true });
     for (const [rel, content] of Object.entries(opts.files ?? {})) {
       mkdirSync(dirname(join(workspace, rel)), { recursive: true });
       writeFileSync(join(workspace, rel), content);
@@ -135,7 +163,12 @@ export class VSCode {
 
     const lagFile = join(root, 'lag.jsonl');
     const serverLog = join(root, 'code-server.log');
-    const server = await startServer({ dirs, workspace, logFile: serverLog, env: { BERTNB_LAG_PROBE: lagFile, ...(opts.env ?? {}) } });
+    const server = await startServer({
+      dirs,
+      workspace,
+      logFile: serverLog,
+      env: { BERTNB_LAG_PROBE: lagFile, ...(opts.env ?? {}) },
+    });
     const tServer = Date.now();
     let browserServer: BrowserServer | undefined;
     try {
@@ -144,8 +177,22 @@ export class VSCode {
         headless: true,
         timeout: 30_000,
         // Chromium's profile/crash folders go to the session's temp home, not the real one.
-        env: { ...process.env, HOME: dirs.configHome, XDG_CONFIG_HOME: dirs.configHome, XDG_CACHE_HOME: join(dirs.configHome, 'cache') },
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+        env: {
+          ...process.env,
+          HOME: dirs.configHome,
+          XDG_CONFIG_HOME: dirs.configHome,
+          XDG_CACHE_HOME: join(dirs.configHome, 'cache'),
+        },
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--disable-dev-shm-usage',
+        ],
       });
       const browser = await chromium.connect(browserServer.wsEndpoint(), { timeout: 30_000 });
       const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 900 } });
@@ -164,9 +211,17 @@ export class VSCode {
       // The status bar is among the last parts to appear: after it, commands and editors respond.
       await page.locator('#workbench\\.parts\\.statusbar').waitFor({ timeout: 30_000 });
       // Ready when the extension host has started its extensions (status bar items, commands exist).
-      await vs.waitFor('the extension host to start', () => /Eager extensions activated/.test(vs.extensionHostLog()), 120_000);
+      await vs.waitFor(
+        'the extension host to start',
+        () => /Eager extensions activated/.test(vs.extensionHostLog()),
+        120_000,
+      );
       vs.watcher = setInterval(() => void vs.collectNotifications(), 500);
-      Object.assign(vs.timings, { installExtension: tInstalled - t0, startServer: tServer - tInstalled, workbenchReady: Date.now() - tServer });
+      Object.assign(vs.timings, {
+        installExtension: tInstalled - t0,
+        startServer: tServer - tInstalled,
+        workbenchReady: Date.now() - tServer,
+      });
       return vs;
     } catch (e) {
       await killGroup(browserServer?.process().pid ?? -1, 0).catch(() => undefined);
@@ -188,7 +243,8 @@ export class VSCode {
       } catch (e) {
         last = e;
       }
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
       await sleep(250);
     }
   }
@@ -205,7 +261,12 @@ export class VSCode {
       const input = await this.openQuickInput('>');
       await input.fill(`>${title}`);
       const row = this.quickPickRow(title).first();
-      if (await row.waitFor({ timeout: 5_000 }).then(() => true, () => false)) {
+      if (
+        await row.waitFor({ timeout: 5_000 }).then(
+          () => true,
+          () => false,
+        )
+      ) {
         await row.click();
         return;
       }
@@ -221,7 +282,9 @@ export class VSCode {
       const input = await this.openQuickInput('>');
       await input.fill(`>${filter}`);
       await sleep(500); // the list filters incrementally; let it settle
-      const labels = (await rows.allTextContents()).map((l) => l.trim()).filter((l) => l.toLowerCase().includes(filter.toLowerCase()));
+      const labels = (await rows.allTextContents())
+        .map((l) => l.trim())
+        .filter((l) => l.toLowerCase().includes(filter.toLowerCase()));
       if (labels.length > 0 || Date.now() > deadline) {
         await this.page.keyboard.press('Escape');
         return labels;
@@ -245,10 +308,15 @@ export class VSCode {
     const input = await this.openQuickInput('');
     await input.fill(rel);
     const base = rel.split('/').pop() ?? rel;
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { has: this.page.locator('.label-name', { hasText: base }) });
+    const row = this.page.locator('.quick-input-list .monaco-list-row', {
+      has: this.page.locator('.label-name', { hasText: base }),
+    });
     await row.first().waitFor({ timeout: 15_000 });
     await this.page.keyboard.press('Enter');
-    await this.page.locator(`.tab[data-resource-name="${base}"], .tab:has-text("${base}")`).first().waitFor({ timeout: 20_000 });
+    await this.page
+      .locator(`.tab[data-resource-name="${base}"], .tab:has-text("${base}")`)
+      .first()
+      .waitFor({ timeout: 20_000 });
   }
 
   private async openQuickInput(prefix: string): Promise<Locator> {
@@ -258,7 +326,13 @@ export class VSCode {
     for (let attempt = 0; attempt < 3; attempt++) {
       await this.page.keyboard.press('Escape');
       await this.page.keyboard.press('F1');
-      if (await input.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+      if (
+        await input.waitFor({ timeout: 5_000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
     }
     await input.waitFor({ timeout: 1_000 });
     await input.fill(prefix);
@@ -267,7 +341,9 @@ export class VSCode {
 
   private quickPickRow(label: string): Locator {
     const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-    return this.page.locator('.quick-input-list .monaco-list-row', { has: this.page.locator('.label-name', { hasText: exact }) });
+    return this.page.locator('.quick-input-list .monaco-list-row', {
+      has: this.page.locator('.label-name', { hasText: exact }),
+    });
   }
 
   /** false in restricted mode (Workspace Trust on, folder not trusted): its status bar item shows. */
@@ -318,7 +394,10 @@ export class VSCode {
     while (Date.now() < deadline) {
       for (const f of this.page.frames()) {
         if (f === this.page.mainFrame()) continue;
-        const n = await f.locator(selector).count().catch(() => 0);
+        const n = await f
+          .locator(selector)
+          .count()
+          .catch(() => 0);
         if (n > 0) return f;
       }
       await sleep(250);
@@ -388,7 +467,9 @@ export class VSCode {
       if (typeof text === 'string' ? log.includes(text) : text.test(log)) return log;
       await sleep(250);
     }
-    throw new Error(`output channel "${name}" did not show ${text} within ${timeoutMs} ms; it has:\n${this.outputChannel(name)}`);
+    throw new Error(
+      `output channel "${name}" did not show ${text} within ${timeoutMs} ms; it has:\n${this.outputChannel(name)}`,
+    );
   }
 
   // ---------- extension host responsiveness ----------

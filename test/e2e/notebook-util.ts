@@ -38,11 +38,15 @@ export async function revealCell(vs: VSCode, index: number, timeoutMs = 30_000):
   const deadline = Date.now() + timeoutMs;
   let lastTop: number | undefined;
   for (;;) {
-    const { rows } = JSON.parse(await vs.page.evaluate<string>(ROWS)) as { height: number; rows: Array<{ i: number; top: number }> };
+    const { rows } = JSON.parse(await vs.page.evaluate<string>(ROWS)) as {
+      height: number;
+      rows: Array<{ i: number; top: number }>;
+    };
     const row = rows.find((r) => r.i === index);
     // Near the top, or as far as the list scrolls (the last cells cannot reach the top).
     if (row && (Math.abs(row.top) < 40 || row.top === lastTop)) return;
-    if (Date.now() > deadline) throw new Error(`cannot scroll notebook cell ${index} into view (rows on screen: ${JSON.stringify(rows)})`);
+    if (Date.now() > deadline)
+      throw new Error(`cannot scroll notebook cell ${index} into view (rows on screen: ${JSON.stringify(rows)})`);
     lastTop = row?.top;
     const delta = row ? row.top - 10 : rows.length && index < Math.min(...rows.map((r) => r.i)) ? -800 : 800;
     const box = await list.boundingBox();
@@ -61,7 +65,8 @@ export async function cellOutput(vs: VSCode, index: number, selector: string, ti
     await revealCell(vs, index);
     const found = await vs.frameWith(selector, 1_000).catch(() => undefined);
     if (found) return found;
-    if (Date.now() > deadline) throw new Error(`cell ${index}'s output does not show ${selector} within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`cell ${index}'s output does not show ${selector} within ${timeoutMs} ms`);
   }
 }
 
@@ -82,7 +87,11 @@ export async function trainingViews(vs: VSCode): Promise<TrainingViewState[]> {
     const views = f.locator('.bn.training');
     const n = await views.count().catch(() => 0);
     for (let i = 0; i < n; i++) {
-      const get = (name: string) => views.nth(i).getAttribute(name, { timeout: 2_000 }).catch(() => null);
+      const get = (name: string) =>
+        views
+          .nth(i)
+          .getAttribute(name, { timeout: 2_000 })
+          .catch(() => null);
       out.push({
         status: (await get('data-status')) ?? '',
         points: Number((await get('data-points')) ?? -1),
@@ -102,7 +111,10 @@ export async function openNotebook(vs: VSCode, rel: string): Promise<void> {
 /** Clicks into cell `index`'s editor (the cell scrolled into view first). */
 export async function focusCell(vs: VSCode, index: number): Promise<void> {
   await revealCell(vs, index);
-  await vs.page.locator(`.notebook-editor .monaco-list-row[data-index="${index}"] .monaco-editor .view-lines`).first().click();
+  await vs.page
+    .locator(`.notebook-editor .monaco-list-row[data-index="${index}"] .monaco-editor .view-lines`)
+    .first()
+    .click();
 }
 
 // code-server's extension host looks for ports to forward every few seconds: it spawns `ls -l` over
@@ -110,4 +122,3 @@ export async function focusCell(vs: VSCode, index: number): Promise<void> {
 // 50-200 ms (seen in a CPU profile of the extension host during Run All), which the lag check would
 // charge to our extension. Desktop VS Code has no such scan: turn it off here.
 export const QUIET = { 'remote.autoForwardPorts': false };
-

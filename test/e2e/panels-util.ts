@@ -76,7 +76,6 @@ export async function forge(frame: Frame, message: unknown): Promise<void> {
   assert.equal(r, 'sent');
 }
 
-
 /** Our webviews' strict CSP must never have to block anything we ship (a blocked script or style is a bug). */
 export function assertNoCspViolations(consoleErrors: readonly string[]): void {
   const blocked = consoleErrors.filter((e) => /Content Security Policy|Refused to (load|execute|apply)/.test(e));

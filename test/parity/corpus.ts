@@ -32,7 +32,10 @@ export function shippedLines(kind: 'prose' | 'code', maxFiles: number): string[]
   let files = 0;
   for (const dir of packages) {
     if (files >= maxFiles) break;
-    const candidates = kind === 'prose' ? ['README.md', 'LICENSE', 'LICENSE.md', 'CHANGELOG.md'] : ['index.js', 'lib/index.js', 'dist/index.js'];
+    const candidates =
+      kind === 'prose'
+        ? ['README.md', 'LICENSE', 'LICENSE.md', 'CHANGELOG.md']
+        : ['index.js', 'lib/index.js', 'dist/index.js'];
     for (const c of candidates) {
       const f = join(dir, c);
       if (!existsSync(f) || !statSync(f).isFile() || statSync(f).size > 400_000) continue;
@@ -43,9 +46,44 @@ export function shippedLines(kind: 'prose' | 'code', maxFiles: number): string[]
   return lines;
 }
 
-const SPACES = ['\u00a0', '\u1680', '\u2000', '\u2003', '\u2009', '\u200a', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\t', '\r', '\v', '\f', '\u0085'];
-const INVISIBLE = ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\u0000', '\u0001', '\u001b', '\u007f', '\ufffd', '\u200e', '\u202e', '\u0300', '\u0301', '\u0308'];
-const ACCENTED = 'àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćčďđēėęěğīįıķĺľłńňōőœřśşšťūůűųźżžǅǆǈǉǌșțΆΈΉΊΌΎΏΐάέήίαβγδεζηθικλμνξοπρσςτυφχψωЀЁЂЃЄЅІЇЈЉЊЋЌЍЎЏАБВГДЕЖЗИЙКЛМНОПабвгдежзийклмнопрстуфхцчшщъыьэюяİŞĞÇÖÜẞßﬁﬂ';
+const SPACES = [
+  '\u00a0',
+  '\u1680',
+  '\u2000',
+  '\u2003',
+  '\u2009',
+  '\u200a',
+  '\u2028',
+  '\u2029',
+  '\u202f',
+  '\u205f',
+  '\u3000',
+  '\t',
+  '\r',
+  '\v',
+  '\f',
+  '\u0085',
+];
+const INVISIBLE = [
+  '\u200b',
+  '\u200c',
+  '\u200d',
+  '\u2060',
+  '\ufeff',
+  '\u00ad',
+  '\u0000',
+  '\u0001',
+  '\u001b',
+  '\u007f',
+  '\ufffd',
+  '\u200e',
+  '\u202e',
+  '\u0300',
+  '\u0301',
+  '\u0308',
+];
+const ACCENTED =
+  'àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćčďđēėęěğīįıķĺľłńňōőœřśşšťūůűųźżžǅǆǈǉǌșțΆΈΉΊΌΎΏΐάέήίαβγδεζηθικλμνξοπρσςτυφχψωЀЁЂЃЄЅІЇЈЉЊЋЌЍЎЏАБВГДЕЖЗИЙКЛМНОПабвгдежзийклмнопрстуфхцчшщъыьэюяİŞĞÇÖÜẞßﬁﬂ';
 const PUNCT = '.,;:!?"\'()[]{}<>-_=+*&^%$#@~`|\\/…—–«»¡¿·•§¶†‡‰′″‹›⁂※';
 const EMOJI = ['😀', '🤗', '👍🏽', '👨‍👩‍👧', '🏳️‍🌈', '❤️', '🇫🇷', '☃', '✨', '🧪', '1️⃣'];
 
@@ -56,11 +94,16 @@ function pick<T>(r: () => number, xs: readonly T[]): T {
 function randomCodePoint(r: () => number): string {
   const bucket = r();
   let cp: number;
-  if (bucket < 0.3) cp = 0x80 + Math.floor(r() * 0x780); // Latin, Greek, Cyrillic, Hebrew, Arabic...
-  else if (bucket < 0.5) cp = 0x800 + Math.floor(r() * 0x2800); // Indic, SE Asian, symbols
-  else if (bucket < 0.65) cp = 0x3000 + Math.floor(r() * 0x7000); // CJK & kana & Hangul
-  else if (bucket < 0.8) cp = 0xa000 + Math.floor(r() * 0x6000); // Hangul syllables, private use, compat
-  else if (bucket < 0.97) cp = 0x10000 + Math.floor(r() * 0x20000); // supplementary planes
+  if (bucket < 0.3)
+    cp = 0x80 + Math.floor(r() * 0x780); // Latin, Greek, Cyrillic, Hebrew, Arabic...
+  else if (bucket < 0.5)
+    cp = 0x800 + Math.floor(r() * 0x2800); // Indic, SE Asian, symbols
+  else if (bucket < 0.65)
+    cp = 0x3000 + Math.floor(r() * 0x7000); // CJK & kana & Hangul
+  else if (bucket < 0.8)
+    cp = 0xa000 + Math.floor(r() * 0x6000); // Hangul syllables, private use, compat
+  else if (bucket < 0.97)
+    cp = 0x10000 + Math.floor(r() * 0x20000); // supplementary planes
   else cp = 0xd800 + Math.floor(r() * 0x800); // lone surrogates
   return cp >= 0xd800 && cp <= 0xdfff ? String.fromCharCode(cp) : String.fromCodePoint(cp);
 }
@@ -116,7 +159,18 @@ export function corpusLine(r: () => number, src: CorpusSources, flavour = Math.f
       let s = '';
       for (let k = 0; k < 5 + r() * 30; k++) {
         const x = r();
-        s += x < 0.4 ? String.fromCodePoint(0x4e00 + Math.floor(r() * 0x5200)) : x < 0.55 ? String.fromCodePoint(0x3041 + Math.floor(r() * 0xb0)) : x < 0.7 ? String.fromCodePoint(0xac00 + Math.floor(r() * 0x2ba4)) : x < 0.8 ? '。' : x < 0.9 ? ' ' + word() + ' ' : String.fromCodePoint(0x20000 + Math.floor(r() * 0xb000));
+        s +=
+          x < 0.4
+            ? String.fromCodePoint(0x4e00 + Math.floor(r() * 0x5200))
+            : x < 0.55
+              ? String.fromCodePoint(0x3041 + Math.floor(r() * 0xb0))
+              : x < 0.7
+                ? String.fromCodePoint(0xac00 + Math.floor(r() * 0x2ba4))
+                : x < 0.8
+                  ? '。'
+                  : x < 0.9
+                    ? ' ' + word() + ' '
+                    : String.fromCodePoint(0x20000 + Math.floor(r() * 0xb000));
       }
       return s;
     }
@@ -126,7 +180,10 @@ export function corpusLine(r: () => number, src: CorpusSources, flavour = Math.f
       for (let k = 0; k < 4 + r() * 15; k++) {
         const w = word();
         const cut = Math.floor(r() * w.length);
-        s += (r() < 0.5 ? w.slice(0, cut) + pick(r, INVISIBLE) + w.slice(cut) : w) + (r() < 0.3 ? pick(r, EMOJI) : '') + ' ';
+        s +=
+          (r() < 0.5 ? w.slice(0, cut) + pick(r, INVISIBLE) + w.slice(cut) : w) +
+          (r() < 0.3 ? pick(r, EMOJI) : '') +
+          ' ';
       }
       return s;
     }
@@ -145,7 +202,13 @@ export function corpusLine(r: () => number, src: CorpusSources, flavour = Math.f
     case 10: {
       // punctuation soup and special tokens written in the text
       let s = '';
-      for (let k = 0; k < 5 + r() * 20; k++) s += r() < 0.5 ? pick(r, [...PUNCT]) : r() < 0.7 ? word() : pick(r, ['[MASK]', '[CLS]', '[SEP]', '[PAD]', '[UNK]', '[MAS', '[mask]', ' ']);
+      for (let k = 0; k < 5 + r() * 20; k++)
+        s +=
+          r() < 0.5
+            ? pick(r, [...PUNCT])
+            : r() < 0.7
+              ? word()
+              : pick(r, ['[MASK]', '[CLS]', '[SEP]', '[PAD]', '[UNK]', '[MAS', '[mask]', ' ']);
       return s;
     }
     default: {

@@ -22,9 +22,20 @@ export function buildOracle(vocabPath: string, opts: OracleOptions) {
   if (tokens[tokens.length - 1] === '') tokens.pop();
   const vocab: Record<string, number> = {};
   tokens.forEach((tok, i) => (vocab[tok] = i));
-  const model = t.WordPiece.init(vocab, { unkToken: '[UNK]', continuingSubwordPrefix: '##', maxInputCharsPerWord: 100 });
+  const model = t.WordPiece.init(vocab, {
+    unkToken: '[UNK]',
+    continuingSubwordPrefix: '##',
+    maxInputCharsPerWord: 100,
+  });
   const tok = new t.Tokenizer(model);
-  tok.setNormalizer(t.bertNormalizer({ cleanText: true, handleChineseChars: true, stripAccents: opts.lowercase, lowercase: opts.lowercase }));
+  tok.setNormalizer(
+    t.bertNormalizer({
+      cleanText: true,
+      handleChineseChars: true,
+      stripAccents: opts.lowercase,
+      lowercase: opts.lowercase,
+    }),
+  );
   tok.setPreTokenizer(t.bertPreTokenizer());
   tok.setPostProcessor(
     t.templateProcessing('[CLS] $A [SEP]', '[CLS] $A [SEP] $B:1 [SEP]:1', [
@@ -36,7 +47,9 @@ export function buildOracle(vocabPath: string, opts: OracleOptions) {
   // BertTokenizerFast's tokenizer.json lists these as added special tokens: matched verbatim in text.
   tok.addSpecialTokens(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].filter((s) => s in vocab));
   if (opts.maxLength !== undefined) {
-    const strategy = { longest_first: 'LongestFirst', only_first: 'OnlyFirst', only_second: 'OnlySecond' }[opts.truncation ?? 'longest_first'];
+    const strategy = { longest_first: 'LongestFirst', only_first: 'OnlyFirst', only_second: 'OnlySecond' }[
+      opts.truncation ?? 'longest_first'
+    ];
     tok.setTruncation(opts.maxLength, { strategy: strategy as never });
   }
   return tok;

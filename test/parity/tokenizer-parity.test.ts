@@ -6,7 +6,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildOracle, loadOracleModule } from './oracle';
 import { corpus, corpusSources, rng, type CorpusSources } from './corpus';
-import { BertTokenizer, bundledVocabPath, TruncationError, type Encoding, type EncodeOptions } from '../../src/engine/tokenizer';
+import {
+  BertTokenizer,
+  bundledVocabPath,
+  TruncationError,
+  type Encoding,
+  type EncodeOptions,
+} from '../../src/engine/tokenizer';
 
 type OracleEncoding = Awaited<ReturnType<ReturnType<typeof buildOracle>['encode']>>;
 
@@ -31,10 +37,15 @@ function toUtf16(text: string, offsets: number[][]): [number, number][] {
 }
 
 /** Pairs (and anything that may fail) one by one, many in flight: encodeBatch only takes single strings. */
-async function encodeMany(oracle: ReturnType<typeof buildOracle>, inputs: Array<string | [string, string]>): Promise<Array<OracleEncoding | undefined>> {
+async function encodeMany(
+  oracle: ReturnType<typeof buildOracle>,
+  inputs: Array<string | [string, string]>,
+): Promise<Array<OracleEncoding | undefined>> {
   const out: Array<OracleEncoding | undefined> = [];
   for (let k = 0; k < inputs.length; k += 256) {
-    const settled = await Promise.allSettled(inputs.slice(k, k + 256).map((i) => (typeof i === 'string' ? oracle.encode(i) : oracle.encode(i[0], i[1]))));
+    const settled = await Promise.allSettled(
+      inputs.slice(k, k + 256).map((i) => (typeof i === 'string' ? oracle.encode(i) : oracle.encode(i[0], i[1]))),
+    );
     for (const r of settled) out.push(r.status === 'fulfilled' ? r.value : undefined);
   }
   return out;
@@ -46,7 +57,11 @@ function describe(input: string | [string, string]): string {
 
 function assertSame(ours: Encoding, theirs: OracleEncoding, input: string | [string, string], context: string) {
   const where = `${context}: ${describe(input)}`;
-  assert.deepEqual(ours.input_ids, theirs.getIds(), `input_ids differ for ${where}\nours:   ${ours.tokens.join(' ')}\ntheirs: ${theirs.getTokens().join(' ')}`);
+  assert.deepEqual(
+    ours.input_ids,
+    theirs.getIds(),
+    `input_ids differ for ${where}\nours:   ${ours.tokens.join(' ')}\ntheirs: ${theirs.getTokens().join(' ')}`,
+  );
   assert.deepEqual(ours.token_type_ids, theirs.getTypeIds(), `token_type_ids differ for ${where}`);
   assert.deepEqual(ours.attention_mask, theirs.getAttentionMask(), `attention_mask differ for ${where}`);
   assert.deepEqual(ours.special_tokens_mask, theirs.getSpecialTokensMask(), `special_tokens_mask differ for ${where}`);
@@ -65,12 +80,19 @@ function assertSame(ours: Encoding, theirs: OracleEncoding, input: string | [str
 function assertOffsetsPointAtText(e: Encoding, text: string, normalize: (s: string) => string, context: string) {
   let i = 0;
   while (i < e.input_ids.length) {
-    if (e.special_tokens_mask[i] === 1 || e.tokens[i] === '[UNK]' || /^\[(MASK|CLS|SEP|PAD|UNK)\]$/.test(text.slice(...e.offsets[i]))) {
+    if (
+      e.special_tokens_mask[i] === 1 ||
+      e.tokens[i] === '[UNK]' ||
+      /^\[(MASK|CLS|SEP|PAD|UNK)\]$/.test(text.slice(...e.offsets[i]))
+    ) {
       i++;
       continue;
     }
     const [s, end] = e.offsets[i];
-    assert.ok(s < end && end <= text.length, `${context}: bad offsets [${s}, ${end}] for token '${e.tokens[i]}' in ${describe(text)}`);
+    assert.ok(
+      s < end && end <= text.length,
+      `${context}: bad offsets [${s}, ${end}] for token '${e.tokens[i]}' in ${describe(text)}`,
+    );
     // Pieces of one original character (e.g. a Hangul syllable NFD-split) share its offsets.
     let pieces = '';
     let j = i;
@@ -78,7 +100,11 @@ function assertOffsetsPointAtText(e: Encoding, text: string, normalize: (s: stri
       pieces += j === i ? e.tokens[j].replace(/^##/, '') : e.tokens[j].replace(/^##/, '');
       j++;
     }
-    assert.equal(normalize(text.slice(s, end)).trim(), pieces, `${context}: offsets [${s}, ${end}] of '${pieces}' slice ${JSON.stringify(text.slice(s, end))} in ${describe(text)}`);
+    assert.equal(
+      normalize(text.slice(s, end)).trim(),
+      pieces,
+      `${context}: offsets [${s}, ${end}] of '${pieces}' slice ${JSON.stringify(text.slice(s, end))} in ${describe(text)}`,
+    );
     i = j;
   }
 }
@@ -86,13 +112,19 @@ function assertOffsetsPointAtText(e: Encoding, text: string, normalize: (s: stri
 async function compareSingles(lowercase: boolean, seed: number, count: number, checkText: boolean) {
   const { ours, src } = await setup(lowercase);
   const oracle = buildOracle(vocabPath, { lowercase });
-  const normalizer = loadOracleModule().bertNormalizer({ cleanText: true, handleChineseChars: true, stripAccents: lowercase, lowercase });
+  const normalizer = loadOracleModule().bertNormalizer({
+    cleanText: true,
+    handleChineseChars: true,
+    stripAccents: lowercase,
+    lowercase,
+  });
   const lines = corpus(seed, count, src);
   const theirs = await oracle.encodeBatch(lines);
   lines.forEach((line, k) => {
     const e = ours.encode(line);
     assertSame(e, theirs[k], line, `single lowercase=${lowercase}`);
-    if (checkText) assertOffsetsPointAtText(e, line, (s) => normalizer.normalizeString(s), `single lowercase=${lowercase}`);
+    if (checkText)
+      assertOffsetsPointAtText(e, line, (s) => normalizer.normalizeString(s), `single lowercase=${lowercase}`);
   });
   return lines.length;
 }
@@ -113,7 +145,10 @@ test('single texts, cased: identical to the Rust oracle', async () => {
 });
 
 test('pairs, lowercased and cased: identical to the Rust oracle', async () => {
-  for (const [lowercase, count] of [[true, 8000], [false, 3000]] as const) {
+  for (const [lowercase, count] of [
+    [true, 8000],
+    [false, 3000],
+  ] as const) {
     const { ours, src } = await setup(lowercase);
     const oracle = buildOracle(vocabPath, { lowercase });
     const inputs = pairs(lowercase ? 3 : 4, count, src);
@@ -127,7 +162,8 @@ test('truncation: longest_first, only_first, only_second at several max lengths,
   const inputs: Array<string | [string, string]> = [...corpus(5, 600, src), ...pairs(6, 900, src)];
   // Short texts too, so that some sequences are too short for only_first / only_second.
   const r = rng(7);
-  for (let k = 0; k < 300; k++) inputs.push(r() < 0.5 ? ['a b', corpus(100 + k, 1, src)[0]] : [corpus(100 + k, 1, src)[0], 'c']);
+  for (let k = 0; k < 300; k++)
+    inputs.push(r() < 0.5 ? ['a b', corpus(100 + k, 1, src)[0]] : [corpus(100 + k, 1, src)[0], 'c']);
   let compared = 0;
   let tooShort = 0;
   for (const truncation of ['longest_first', 'only_first', 'only_second'] as const) {
@@ -140,7 +176,11 @@ test('truncation: longest_first, only_first, only_second at several max lengths,
         const [a, b] = typeof input === 'string' ? [input, undefined] : input;
         const theirs = results[k];
         if (theirs === undefined) {
-          assert.throws(() => ours.encode(a, b, opts), TruncationError, `expected a truncation error like the oracle: ${truncation} ${maxLength} ${describe(input)}`);
+          assert.throws(
+            () => ours.encode(a, b, opts),
+            TruncationError,
+            `expected a truncation error like the oracle: ${truncation} ${maxLength} ${describe(input)}`,
+          );
           tooShort++;
           continue;
         }
@@ -161,14 +201,23 @@ test('padding to max_length and to the longest of a batch', async () => {
   const fixed = buildOracle(vocabPath, { lowercase: true, maxLength: 48 });
   fixed.setPadding({ maxLength: 48, padId: ours.padId, padToken: '[PAD]' });
   const theirs = await fixed.encodeBatch(lines);
-  lines.forEach((line, k) => assertSame(ours.encode(line, undefined, { maxLength: 48, padding: 'max_length' }), theirs[k], line, 'padding max_length'));
+  lines.forEach((line, k) =>
+    assertSame(
+      ours.encode(line, undefined, { maxLength: 48, padding: 'max_length' }),
+      theirs[k],
+      line,
+      'padding max_length',
+    ),
+  );
 
   const longest = buildOracle(vocabPath, { lowercase: true });
   longest.setPadding({ padId: ours.padId, padToken: '[PAD]' });
   for (let k = 0; k < lines.length; k += 16) {
     const batch = lines.slice(k, k + 16);
     const expected = await longest.encodeBatch(batch);
-    ours.encodeBatch(batch, { padding: 'longest' }).forEach((e, i) => assertSame(e, expected[i], batch[i], 'padding longest'));
+    ours
+      .encodeBatch(batch, { padding: 'longest' })
+      .forEach((e, i) => assertSame(e, expected[i], batch[i], 'padding longest'));
   }
 });
 

@@ -13,10 +13,22 @@ import { onThemeChange } from '../shared/theme';
 import { alignSeries, hasTime, metricNames, sortRows, type Cell, type XAxis } from './model';
 
 const app = document.getElementById('app')!;
-const state = { runs: [] as CompareRun[], differing: [] as string[], x: 'step' as XAxis, metrics: ['loss', 'eval_loss'], sort: { key: 'name', desc: false }, allSettings: false };
+const state = {
+  runs: [] as CompareRun[],
+  differing: [] as string[],
+  x: 'step' as XAxis,
+  metrics: ['loss', 'eval_loss'],
+  sort: { key: 'name', desc: false },
+  allSettings: false,
+};
 let charts: LineChart[] = [];
 
-function select(testid: string, options: Array<[string, string]>, value: string, onChange: (v: string) => void): HTMLSelectElement {
+function select(
+  testid: string,
+  options: Array<[string, string]>,
+  value: string,
+  onChange: (v: string) => void,
+): HTMLSelectElement {
   const s = el('select', { 'data-testid': testid }) as HTMLSelectElement;
   for (const [v, label] of options) s.append(el('option', { value: v }, label));
   s.value = value;
@@ -31,12 +43,24 @@ function drawCharts(box: HTMLElement): void {
   const names = metricNames(state.runs);
   state.metrics.forEach((metric, slot) => {
     const cell = el('div', { class: 'chart-cell', 'data-testid': `chart-${slot}`, 'data-metric': metric });
-    const pick = select(`metric-${slot}`, names.map((n) => [n, n]), metric, (v) => ((state.metrics[slot] = v), draw()));
+    const pick = select(
+      `metric-${slot}`,
+      names.map((n) => [n, n]),
+      metric,
+      (v) => ((state.metrics[slot] = v), draw()),
+    );
     cell.append(el('div', { class: 'row' }, el('label', {}, 'metric ', pick)));
     box.append(cell);
     const { x, values } = alignSeries(state.runs, metric, state.x);
-    const chart = new LineChart(cell, { title: metric, xLabel: state.x === 'time' ? 'seconds since start' : state.x, height: 240 });
-    chart.update(x, state.runs.map((r, i) => ({ label: r.name, values: values[i], color: i, points: metric.startsWith('eval_') })));
+    const chart = new LineChart(cell, {
+      title: metric,
+      xLabel: state.x === 'time' ? 'seconds since start' : state.x,
+      height: 240,
+    });
+    chart.update(
+      x,
+      state.runs.map((r, i) => ({ label: r.name, values: values[i], color: i, points: metric.startsWith('eval_') })),
+    );
     charts.push(chart);
   });
 }
@@ -49,13 +73,30 @@ function fmt(v: Cell): string {
 
 function drawTable(box: HTMLElement): void {
   clear(box);
-  const settings = state.allSettings ? [...new Set(state.runs.flatMap((r) => Object.keys(r.hyperparameters)))].sort() : state.differing;
+  const settings = state.allSettings
+    ? [...new Set(state.runs.flatMap((r) => Object.keys(r.hyperparameters)))].sort()
+    : state.differing;
   // The headline metrics; every logged one with "show every setting".
-  const headline = new Set(['loss', 'eval_loss', 'eval_accuracy', 'eval_f1_macro', 'eval_mcc', 'eval_mae', 'eval_perplexity']);
-  const finals = metricNames(state.runs).filter((k) => (state.allSettings ? k === 'loss' || k.startsWith('eval_') : headline.has(k)) && k !== 'eval_runtime');
+  const headline = new Set([
+    'loss',
+    'eval_loss',
+    'eval_accuracy',
+    'eval_f1_macro',
+    'eval_mcc',
+    'eval_mae',
+    'eval_perplexity',
+  ]);
+  const finals = metricNames(state.runs).filter(
+    (k) => (state.allSettings ? k === 'loss' || k.startsWith('eval_') : headline.has(k)) && k !== 'eval_runtime',
+  );
   const rows: Row[] = state.runs.map((run) => ({
     run,
-    cells: { name: run.name, ...Object.fromEntries(settings.map((k) => [`hp:${k}`, run.hyperparameters[k] ?? null])), ...Object.fromEntries(finals.map((k) => [`m:${k}`, run.final[k]])), best: run.best?.value ?? null },
+    cells: {
+      name: run.name,
+      ...Object.fromEntries(settings.map((k) => [`hp:${k}`, run.hyperparameters[k] ?? null])),
+      ...Object.fromEntries(finals.map((k) => [`m:${k}`, run.final[k]])),
+      best: run.best?.value ?? null,
+    },
   }));
   const cols: Array<{ key: string; label: string; cls: string }> = [
     { key: 'name', label: 'run', cls: '' },
@@ -66,18 +107,39 @@ function drawTable(box: HTMLElement): void {
   const head = el('tr', {});
   for (const c of cols) {
     const arrow = state.sort.key === c.key ? (state.sort.desc ? ' ▼' : ' ▲') : '';
-    const th = el('th', { class: `${c.cls} sortable`, 'data-key': c.key, title: 'sort by this column' }, c.label + arrow);
-    th.addEventListener('click', () => ((state.sort = { key: c.key, desc: state.sort.key === c.key ? !state.sort.desc : false }), draw()));
+    const th = el(
+      'th',
+      { class: `${c.cls} sortable`, 'data-key': c.key, title: 'sort by this column' },
+      c.label + arrow,
+    );
+    th.addEventListener(
+      'click',
+      () => ((state.sort = { key: c.key, desc: state.sort.key === c.key ? !state.sort.desc : false }), draw()),
+    );
     head.append(th);
   }
   const table = el('table', { class: 'runs-table', 'data-testid': 'runs-table' }, head);
   for (const r of sortRows(rows, (x) => x.cells[state.sort.key], state.sort.desc)) {
-    table.append(el('tr', { 'data-run': r.run.dir }, ...cols.map((c) => el('td', { class: c.cls }, fmt(r.cells[c.key])))));
+    table.append(
+      el('tr', { 'data-run': r.run.dir }, ...cols.map((c) => el('td', { class: c.cls }, fmt(r.cells[c.key])))),
+    );
   }
-  const toggle = el('label', {}, el('input', { type: 'checkbox', 'data-testid': 'all-settings', ...(state.allSettings ? { checked: true } : {}) }), ' show every setting and metric');
-  toggle.querySelector('input')!.addEventListener('change', (ev) => ((state.allSettings = (ev.target as HTMLInputElement).checked), draw()));
-  const note = state.differing.length ? `Highlighted: the settings that differ (${state.differing.join(', ')}).` : 'The runs have the same settings.';
-  box.append(el('div', { class: 'row spread' }, el('span', { class: 'muted' }, note), toggle), el('div', { class: 'table-scroll' }, table));
+  const toggle = el(
+    'label',
+    {},
+    el('input', { type: 'checkbox', 'data-testid': 'all-settings', ...(state.allSettings ? { checked: true } : {}) }),
+    ' show every setting and metric',
+  );
+  toggle
+    .querySelector('input')!
+    .addEventListener('change', (ev) => ((state.allSettings = (ev.target as HTMLInputElement).checked), draw()));
+  const note = state.differing.length
+    ? `Highlighted: the settings that differ (${state.differing.join(', ')}).`
+    : 'The runs have the same settings.';
+  box.append(
+    el('div', { class: 'row spread' }, el('span', { class: 'muted' }, note), toggle),
+    el('div', { class: 'table-scroll' }, table),
+  );
 }
 
 function drawCheckpoints(box: HTMLElement): void {
@@ -85,10 +147,22 @@ function drawCheckpoints(box: HTMLElement): void {
   for (const r of state.runs) {
     const list = el('ul', { class: 'checkpoints' });
     for (const c of r.checkpoints) {
-      const metrics = Object.entries(c.metrics).filter(([k]) => k !== 'eval_runtime').map(([k, v]) => `${k.replace(/^eval_/, '')} ${formatNumber(v)}`).join(' · ');
+      const metrics = Object.entries(c.metrics)
+        .filter(([k]) => k !== 'eval_runtime')
+        .map(([k, v]) => `${k.replace(/^eval_/, '')} ${formatNumber(v)}`)
+        .join(' · ');
       const open = el('a', { href: '#', 'data-testid': 'checkpoint' }, `checkpoint-${c.step}`);
       open.addEventListener('click', (ev) => (ev.preventDefault(), post({ type: 'openCheckpoint', path: c.path })));
-      list.append(el('li', { class: c.best ? 'best' : '' }, open, c.best ? el('span', { class: 'tag' }, 'best') : '', c.last ? el('span', { class: 'tag last' }, 'last') : '', el('span', { class: 'muted' }, `  step ${c.step}${metrics ? ` · ${metrics}` : ' · not evaluated'}`)));
+      list.append(
+        el(
+          'li',
+          { class: c.best ? 'best' : '' },
+          open,
+          c.best ? el('span', { class: 'tag' }, 'best') : '',
+          c.last ? el('span', { class: 'tag last' }, 'last') : '',
+          el('span', { class: 'muted' }, `  step ${c.step}${metrics ? ` · ${metrics}` : ' · not evaluated'}`),
+        ),
+      );
     }
     box.append(el('h3', {}, r.name), r.checkpoints.length ? list : el('p', { class: 'muted' }, 'no checkpoints'));
   }
@@ -100,11 +174,25 @@ function draw(): void {
     app.append(el('p', { class: 'muted' }, 'No runs to compare.'));
     return;
   }
-  const axes: Array<[string, string]> = [['step', 'step'], ['epoch', 'epoch'], ...(hasTime(state.runs) ? ([['time', 'wall time']] as Array<[string, string]>) : [])];
+  const axes: Array<[string, string]> = [
+    ['step', 'step'],
+    ['epoch', 'epoch'],
+    ...(hasTime(state.runs) ? ([['time', 'wall time']] as Array<[string, string]>) : []),
+  ];
   const longest = Math.max(...state.runs.map((r) => r.points.at(-1)?.time ?? 0));
   app.append(
     el('h1', {}, `Compare ${state.runs.length} runs`),
-    el('div', { class: 'row' }, el('label', {}, 'x axis ', select('x-axis', axes, state.x, (v) => ((state.x = v as XAxis), draw()))), longest ? el('span', { class: 'muted' }, `longest run ${formatDuration(longest)}`) : ''),
+    el(
+      'div',
+      { class: 'row' },
+      el(
+        'label',
+        {},
+        'x axis ',
+        select('x-axis', axes, state.x, (v) => ((state.x = v as XAxis), draw())),
+      ),
+      longest ? el('span', { class: 'muted' }, `longest run ${formatDuration(longest)}`) : '',
+    ),
   );
   const chartsBox = el('div', { class: 'chart-grid' });
   const tableBox = el('section', {});

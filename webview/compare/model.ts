@@ -7,13 +7,19 @@ const NOT_METRICS = new Set(['step', 'epoch', 'time']);
 
 /** Every logged metric of any run: training loss first, then eval_*, then the rest (learning_rate, grad_norm, …). */
 export function metricNames(runs: readonly CompareRun[]): string[] {
-  const names = [...new Set(runs.flatMap((r) => r.points.flatMap((p) => Object.keys(p))))].filter((k) => !NOT_METRICS.has(k));
+  const names = [...new Set(runs.flatMap((r) => r.points.flatMap((p) => Object.keys(p))))].filter(
+    (k) => !NOT_METRICS.has(k),
+  );
   const rank = (k: string) => (k === 'loss' ? 0 : k === 'eval_loss' ? 1 : k.startsWith('eval_') ? 2 : 3);
   return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 /** The union of the runs' x values for `metric`, and each run's value there (null where it logged none). */
-export function alignSeries(runs: readonly CompareRun[], metric: string, x: XAxis): { x: number[]; values: Array<Array<number | null>> } {
+export function alignSeries(
+  runs: readonly CompareRun[],
+  metric: string,
+  x: XAxis,
+): { x: number[]; values: Array<Array<number | null>> } {
   const logged = runs.map((r) => r.points.filter((p) => p[metric] !== undefined && p[x] !== undefined));
   const xs = [...new Set(logged.flatMap((ps) => ps.map((p) => p[x])))].sort((a, b) => a - b);
   const values = logged.map((ps) => {

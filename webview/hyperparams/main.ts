@@ -28,7 +28,10 @@ const targetLabel = el('span', { class: 'muted', 'data-testid': 'target' });
 const showText = el('vscode-button', { appearance: 'secondary', 'data-testid': 'show-text' }, 'Show text');
 const banner = el('div');
 const syntax = el('p', { class: 'error', role: 'alert', 'data-testid': 'syntax-error', hidden: true });
-const filter = el('vscode-text-field', { placeholder: 'Filter fields (name or description)', 'data-testid': 'filter' }) as Control;
+const filter = el('vscode-text-field', {
+  placeholder: 'Filter fields (name or description)',
+  'data-testid': 'filter',
+}) as Control;
 const chartBox = el('div', { class: 'chart', 'data-testid': 'schedule' });
 const chartNote = el('p', { class: 'muted', 'data-testid': 'schedule-note' });
 const sections = el('div', { class: 'sections' });
@@ -38,7 +41,13 @@ app.append(
   el('div', { class: 'row spread' }, targetLabel, showText),
   banner,
   syntax,
-  el('details', { open: true, class: 'schedule-box' }, el('summary', {}, 'Learning-rate schedule'), chartBox, chartNote),
+  el(
+    'details',
+    { open: true, class: 'schedule-box' },
+    el('summary', {}, 'Learning-rate schedule'),
+    chartBox,
+    chartNote,
+  ),
   el('div', { class: 'row' }, filter),
   issueCount,
   sections,
@@ -57,7 +66,10 @@ function control(f: FormField): Control {
     for (const v of f.enum ?? []) dd.append(el('vscode-option', { value: v }, v));
     return dd;
   }
-  return el('vscode-text-field', { ...attrs, placeholder: f.default === null ? 'unset' : showValue(f.default) }) as Control;
+  return el('vscode-text-field', {
+    ...attrs,
+    placeholder: f.default === null ? 'unset' : showValue(f.default),
+  }) as Control;
 }
 
 function commit(row: Row): void {
@@ -92,7 +104,10 @@ function askHost(row: Row, text: string, apply: boolean): void {
 
 function onTyping(row: Row): void {
   clearTimeout(typingTimers.get(row.field.path));
-  typingTimers.set(row.field.path, setTimeout(() => askHost(row, row.control.value, false), 120));
+  typingTimers.set(
+    row.field.path,
+    setTimeout(() => askHost(row, row.control.value, false), 120),
+  );
 }
 
 function showChecked(m: Extract<HyperparamsToWebview, { type: 'checked' }>): void {
@@ -139,13 +154,28 @@ function build(fields: FormField[]): void {
     for (const f of list) {
       const c = control(f);
       const error = el('div', { class: 'error field-error', 'aria-live': 'polite' });
-      const reset = el('vscode-button', { appearance: 'icon', title: `Remove ${f.key} (use the default ${showValue(f.default)})`, 'aria-label': `reset ${f.key}`, class: 'reset' }, '↺');
+      const reset = el(
+        'vscode-button',
+        {
+          appearance: 'icon',
+          title: `Remove ${f.key} (use the default ${showValue(f.default)})`,
+          'aria-label': `reset ${f.key}`,
+          class: 'reset',
+        },
+        '↺',
+      );
       const root = el(
         'div',
         { class: 'field', 'data-field': f.path },
         el('label', { class: 'key' }, el('code', {}, f.key), el('span', { class: 'type muted' }, ` ${f.type}`)),
         el('div', { class: 'control' }, c, reset),
-        el('div', { class: 'desc muted' }, f.description, ' ', el('span', { class: 'default' }, `Default: ${f.default === null ? 'unset' : showValue(f.default)}.`)),
+        el(
+          'div',
+          { class: 'desc muted' },
+          f.description,
+          ' ',
+          el('span', { class: 'default' }, `Default: ${f.default === null ? 'unset' : showValue(f.default)}.`),
+        ),
         error,
       );
       const row: Row = { field: f, root, control: c, error, reset };
@@ -161,15 +191,19 @@ function build(fields: FormField[]): void {
       rows.set(f.path, row);
       body.append(root);
     }
-    sections.append(el('details', { open: true, class: 'section', 'data-section': section }, el('summary', {}, section), body));
+    sections.append(
+      el('details', { open: true, class: 'section', 'data-section': section }, el('summary', {}, section), body),
+    );
   }
   applyFilter();
 }
 
 function applyFilter(): void {
   const q = (filter.value ?? '').trim().toLowerCase();
-  for (const r of rows.values()) r.root.hidden = !!q && !`${r.field.path} ${r.field.description}`.toLowerCase().includes(q);
-  for (const d of sections.querySelectorAll<HTMLElement>('details.section')) d.hidden = ![...d.querySelectorAll<HTMLElement>('.field')].some((x) => !x.hidden);
+  for (const r of rows.values())
+    r.root.hidden = !!q && !`${r.field.path} ${r.field.description}`.toLowerCase().includes(q);
+  for (const d of sections.querySelectorAll<HTMLElement>('details.section'))
+    d.hidden = ![...d.querySelectorAll<HTMLElement>('.field')].some((x) => !x.hidden);
 }
 filter.addEventListener('input', applyFilter);
 
@@ -198,10 +232,15 @@ function showValues(v: Record<string, unknown>, errors: FormIssue[]): void {
 
 /** Counts every problem on show (the text's and the typed ones), so it never says "No problems" beside a red field. */
 function renderHeader(): void {
-  const shown = [...hostErrors.filter((e) => !typed.has(e.path)), ...[...typed].filter(([, message]) => message).map(([path, message]) => ({ path, message }))];
+  const shown = [
+    ...hostErrors.filter((e) => !typed.has(e.path)),
+    ...[...typed].filter(([, message]) => message).map(([path, message]) => ({ path, message })),
+  ];
   const other = shown.filter((e) => !rows.has(e.path) && ![...rows.keys()].some((p) => e.path.startsWith(p + '.')));
   const n = shown.length;
-  issueCount.textContent = n ? `${n} problem${n > 1 ? 's' : ''}${other.length ? `: ${other.map((e) => e.message).join('; ')}` : ''}` : 'No problems.';
+  issueCount.textContent = n
+    ? `${n} problem${n > 1 ? 's' : ''}${other.length ? `: ${other.map((e) => e.message).join('; ')}` : ''}`
+    : 'No problems.';
   issueCount.classList.toggle('error', n > 0);
 }
 
@@ -211,12 +250,15 @@ onMessage((raw) => {
     case 'init':
       targetLabel.textContent = m.target.label;
       clear(banner);
-      if (!m.trusted) banner.append(trustBanner('start trainings or read your data files (the form still edits the text)'));
+      if (!m.trusted)
+        banner.append(trustBanner('start trainings or read your data files (the form still edits the text)'));
       build(m.fields);
       break;
     case 'values':
       syntax.hidden = !m.syntaxError;
-      syntax.textContent = m.syntaxError ? `The text does not parse (${m.syntaxError}); fix it in the editor, the form waits.` : '';
+      syntax.textContent = m.syntaxError
+        ? `The text does not parse (${m.syntaxError}); fix it in the editor, the form waits.`
+        : '';
       sections.classList.toggle('disabled', !!m.syntaxError);
       if (!m.syntaxError) showValues(m.values, m.errors);
       break;

@@ -34,7 +34,12 @@ const liveCharts = new MonitorCharts(chartsBox);
 let compareChart: LineChart | undefined;
 const selected = new Set<string>();
 
-function button(label: string, testid: string, onClick: () => void, appearance = 'secondary'): HTMLElement & { disabled: boolean } {
+function button(
+  label: string,
+  testid: string,
+  onClick: () => void,
+  appearance = 'secondary',
+): HTMLElement & { disabled: boolean } {
   const b = el('vscode-button', { appearance, 'data-testid': testid }, label) as HTMLElement & { disabled: boolean };
   b.addEventListener('click', onClick);
   return b;
@@ -61,12 +66,18 @@ function drawLive(): void {
   const active = v.status === 'running' || v.status === 'paused' || v.status === 'starting';
   // Finished, stopped and failed each have their own word and colour (a stopped run is not a success).
   const look = statusLook(v.status);
-  const status = el('span', { 'data-testid': 'live-status', 'data-status': v.status, class: `tag status-${v.status} tone-${look.tone}` }, look.word);
+  const status = el(
+    'span',
+    { 'data-testid': 'live-status', 'data-status': v.status, class: `tag status-${v.status} tone-${look.tone}` },
+    look.word,
+  );
   liveBox.append(
     el('div', { class: 'row spread' }, el('strong', { 'data-testid': 'live-label' }, v.label), status),
     progress,
     el('p', { class: 'facts', 'data-testid': 'live-facts' }, facts.join(' · ')),
-    v.message ? el('p', { class: v.status === 'failed' ? 'error' : 'muted', 'data-testid': 'live-message' }, v.message) : '',
+    v.message
+      ? el('p', { class: v.status === 'failed' ? 'error' : 'muted', 'data-testid': 'live-message' }, v.message)
+      : '',
     Object.keys(v.metrics).length ? metricsTable(v.metrics) : '',
     el(
       'div',
@@ -76,7 +87,9 @@ function drawLive(): void {
       v.status === 'paused' ? button('Resume', 'resume', () => post({ type: 'resume' })) : '',
       !active && trusted ? button('Start Training…', 'start', () => post({ type: 'start' })) : '',
     ),
-    v.lastCheckpoint ? el('p', { class: 'muted', 'data-testid': 'live-checkpoint' }, `Last checkpoint: ${v.lastCheckpoint}`) : '',
+    v.lastCheckpoint
+      ? el('p', { class: 'muted', 'data-testid': 'live-checkpoint' }, `Last checkpoint: ${v.lastCheckpoint}`)
+      : '',
   );
 }
 
@@ -93,30 +106,56 @@ function drawCharts(): void {
 function drawRuns(runs: PastRunView[], roots: string[]): void {
   clear(runsBox);
   if (!runs.length) {
-    const why = !trusted ? 'Runs of this folder are listed once you trust it.' : roots.length ? `No runs in ${roots.join(', ')} yet.` : 'Open a folder to see its runs.';
+    const why = !trusted
+      ? 'Runs of this folder are listed once you trust it.'
+      : roots.length
+        ? `No runs in ${roots.join(', ')} yet.`
+        : 'Open a folder to see its runs.';
     runsBox.append(el('p', { class: 'muted', 'data-testid': 'no-runs' }, why));
     return;
   }
   for (const r of runs) {
-    const check = el('vscode-checkbox', { 'data-testid': 'compare-pick', title: 'Pick two runs to compare their loss curves' }) as HTMLElement & { checked: boolean };
+    const check = el('vscode-checkbox', {
+      'data-testid': 'compare-pick',
+      title: 'Pick two runs to compare their loss curves',
+    }) as HTMLElement & { checked: boolean };
     check.checked = selected.has(r.id);
     check.addEventListener('change', () => {
       if (check.checked) selected.add(r.id);
       else selected.delete(r.id);
       compareButton.disabled = selected.size !== 2;
     });
-    const top = Object.entries(r.finalMetrics).filter(([k]) => /accuracy|f1|loss|perplexity/.test(k)).slice(0, 4);
+    const top = Object.entries(r.finalMetrics)
+      .filter(([k]) => /accuracy|f1|loss|perplexity/.test(k))
+      .slice(0, 4);
     runsBox.append(
       el(
         'div',
         { class: 'run', 'data-testid': 'run', 'data-run': r.id },
-        el('div', { class: 'row spread' }, el('span', {}, check, el('strong', {}, r.label)), el('span', { class: 'muted' }, r.when ?? '')),
-        el('div', { class: 'muted' }, top.length ? top.map(([k, v]) => `${k} ${formatNumber(v)}`).join(' · ') : 'no final metrics'),
-        el('div', { class: 'muted', 'data-testid': 'run-checkpoints' }, r.checkpoints.length ? `${r.checkpoints.length} checkpoint${r.checkpoints.length > 1 ? 's' : ''}: ${r.checkpoints.map((c) => c.split(/[\\/]/).pop()).join(', ')}` : 'no checkpoints'),
+        el(
+          'div',
+          { class: 'row spread' },
+          el('span', {}, check, el('strong', {}, r.label)),
+          el('span', { class: 'muted' }, r.when ?? ''),
+        ),
+        el(
+          'div',
+          { class: 'muted' },
+          top.length ? top.map(([k, v]) => `${k} ${formatNumber(v)}`).join(' · ') : 'no final metrics',
+        ),
+        el(
+          'div',
+          { class: 'muted', 'data-testid': 'run-checkpoints' },
+          r.checkpoints.length
+            ? `${r.checkpoints.length} checkpoint${r.checkpoints.length > 1 ? 's' : ''}: ${r.checkpoints.map((c) => c.split(/[\\/]/).pop()).join(', ')}`
+            : 'no checkpoints',
+        ),
         el(
           'div',
           { class: 'row' },
-          r.checkpoints.length ? button('Open checkpoint', 'open-checkpoint', () => post({ type: 'openCheckpoint', run: r.id })) : '',
+          r.checkpoints.length
+            ? button('Open checkpoint', 'open-checkpoint', () => post({ type: 'openCheckpoint', run: r.id }))
+            : '',
           r.hasLogs ? button('Open logs', 'open-logs', () => post({ type: 'openLogs', run: r.id })) : '',
         ),
       ),
@@ -124,7 +163,14 @@ function drawRuns(runs: PastRunView[], roots: string[]): void {
   }
   const compareButton = button('Compare selected', 'compare', () => post({ type: 'compare', runs: [...selected] }));
   compareButton.disabled = selected.size !== 2;
-  runsBox.append(el('div', { class: 'row' }, compareButton, button('Refresh', 'refresh', () => post({ type: 'refresh' }))));
+  runsBox.append(
+    el(
+      'div',
+      { class: 'row' },
+      compareButton,
+      button('Refresh', 'refresh', () => post({ type: 'refresh' })),
+    ),
+  );
 }
 
 function drawCompare(s: { id: string; label: string; points: RunPoint[] }[]): void {
@@ -134,10 +180,30 @@ function drawCompare(s: { id: string; label: string; points: RunPoint[] }[]): vo
   if (s.length < 2) return;
   compareBox.append(el('h2', {}, `Loss: ${s.map((x) => x.label).join(' vs ')}`));
   // Align both runs on the union of their steps.
-  const steps = [...new Set(s.flatMap((r) => r.points.filter((p) => p.loss !== undefined).map((p) => p.step)))].sort((a, b) => a - b);
-  const byRun = s.map((r) => new Map(r.points.filter((p) => p.loss !== undefined).map((p) => [p.step, p.loss as number])));
-  compareChart = new LineChart(compareBox, { title: 'Training loss (smoothed)', xLabel: 'step', yLabel: 'loss', height: 230, formatY: (v) => formatNumber(v, 3) });
-  compareChart.update(steps, s.map((r, i) => ({ label: r.label, values: smooth(steps.map((st) => byRun[i].get(st) ?? null), 0.6), color: i })));
+  const steps = [...new Set(s.flatMap((r) => r.points.filter((p) => p.loss !== undefined).map((p) => p.step)))].sort(
+    (a, b) => a - b,
+  );
+  const byRun = s.map(
+    (r) => new Map(r.points.filter((p) => p.loss !== undefined).map((p) => [p.step, p.loss as number])),
+  );
+  compareChart = new LineChart(compareBox, {
+    title: 'Training loss (smoothed)',
+    xLabel: 'step',
+    yLabel: 'loss',
+    height: 230,
+    formatY: (v) => formatNumber(v, 3),
+  });
+  compareChart.update(
+    steps,
+    s.map((r, i) => ({
+      label: r.label,
+      values: smooth(
+        steps.map((st) => byRun[i].get(st) ?? null),
+        0.6,
+      ),
+      color: i,
+    })),
+  );
 }
 
 onThemeChange(() => {

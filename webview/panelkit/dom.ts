@@ -2,7 +2,11 @@
 // from the user or a file can never become markup.
 type Attrs = Record<string, string | number | boolean | undefined>;
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs, ...children: (Node | string | undefined | false)[]): HTMLElementTagNameMap[K];
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs,
+  ...children: (Node | string | undefined | false)[]
+): HTMLElementTagNameMap[K];
 export function el(tag: string, attrs?: Attrs, ...children: (Node | string | undefined | false)[]): HTMLElement;
 export function el(tag: string, attrs: Attrs = {}, ...children: (Node | string | undefined | false)[]): HTMLElement {
   const e = document.createElement(tag);

@@ -22,7 +22,8 @@ export function onMessage(handler: (msg: { type: string } & Record<string, unkno
   window.addEventListener('message', (ev: MessageEvent) => {
     const m = ev.data as unknown;
     // The host is trusted, but a stray message from elsewhere in the page must not crash the panel.
-    if (m && typeof m === 'object' && typeof (m as { type?: unknown }).type === 'string') handler(m as { type: string } & Record<string, unknown>);
+    if (m && typeof m === 'object' && typeof (m as { type?: unknown }).type === 'string')
+      handler(m as { type: string } & Record<string, unknown>);
   });
 }
 

@@ -36,7 +36,18 @@ export function tokenViews(enc: PreviewEncoding, unkId: number): TokenView[] {
       w = word;
     }
     const [start, end] = enc.offsets[i] ?? [0, 0];
-    return { index: i, token, id: enc.ids[i], start, end, segment, special, unk: enc.ids[i] === unkId && !special, cut: enc.kept[i] === false, word: w };
+    return {
+      index: i,
+      token,
+      id: enc.ids[i],
+      start,
+      end,
+      segment,
+      special,
+      unk: enc.ids[i] === unkId && !special,
+      cut: enc.kept[i] === false,
+      word: w,
+    };
   });
 }
 

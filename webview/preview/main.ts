@@ -20,11 +20,23 @@ interface Saved {
 
 type Field = HTMLElement & { value: string };
 const app = document.getElementById('app')!;
-const textBox = el('vscode-text-area', { rows: 4, resize: 'vertical', placeholder: 'Type or paste text…', 'data-testid': 'text' }, 'Text') as Field;
-const pairBox = el('vscode-text-area', { rows: 2, resize: 'vertical', placeholder: 'Second text of a pair (optional)', 'data-testid': 'pair' }, 'Pair (optional)') as Field;
+const textBox = el(
+  'vscode-text-area',
+  { rows: 4, resize: 'vertical', placeholder: 'Type or paste text…', 'data-testid': 'text' },
+  'Text',
+) as Field;
+const pairBox = el(
+  'vscode-text-area',
+  { rows: 2, resize: 'vertical', placeholder: 'Second text of a pair (optional)', 'data-testid': 'pair' },
+  'Pair (optional)',
+) as Field;
 const vocabPick = el('vscode-dropdown', { 'data-testid': 'vocab' }) as Field;
 const browse = el('vscode-button', { appearance: 'secondary', 'data-testid': 'browse' }, 'Browse…');
-const maxLen = el('vscode-text-field', { type: 'number', min: 1, size: 6, 'data-testid': 'max-length' }, 'max_length') as Field;
+const maxLen = el(
+  'vscode-text-field',
+  { type: 'number', min: 1, size: 6, 'data-testid': 'max-length' },
+  'max_length',
+) as Field;
 const status = el('p', { class: 'muted', 'data-testid': 'summary', 'aria-live': 'polite' });
 const banner = el('div');
 const sourceA = el('div', { class: 'source', 'data-testid': 'source-a' });
@@ -33,10 +45,15 @@ const chips = el('div', { class: 'chips', 'data-testid': 'chips', role: 'list' }
 const legend = el(
   'p',
   { class: 'legend muted' },
-  el('span', { class: 'chip special' }, '[CLS]'), ' special ',
-  el('span', { class: 'chip w0' }, 'word'), el('span', { class: 'chip w0' }, '##piece'), ' one word ',
-  el('span', { class: 'chip unk' }, '[UNK]'), ' not in the vocabulary ',
-  el('span', { class: 'chip w1 cut' }, 'cut'), ' removed by max_length',
+  el('span', { class: 'chip special' }, '[CLS]'),
+  ' special ',
+  el('span', { class: 'chip w0' }, 'word'),
+  el('span', { class: 'chip w0' }, '##piece'),
+  ' one word ',
+  el('span', { class: 'chip unk' }, '[UNK]'),
+  ' not in the vocabulary ',
+  el('span', { class: 'chip w1 cut' }, 'cut'),
+  ' removed by max_length',
 );
 
 app.append(
@@ -59,7 +76,12 @@ let current: { text: string; pair: string } = { text: '', pair: '' };
 function state(): Saved {
   // As typed: an empty or 0 field is a length of 0 that the host refuses in words, never a silent 128.
   const n = Math.round(Number(maxLen.value));
-  return { text: textBox.value, pair: pairBox.value, maxLength: Number.isFinite(n) ? Math.max(-1e9, Math.min(1e9, n)) : 0, vocab: vocabPick.value };
+  return {
+    text: textBox.value,
+    pair: pairBox.value,
+    maxLength: Number.isFinite(n) ? Math.max(-1e9, Math.min(1e9, n)) : 0,
+    vocab: vocabPick.value,
+  };
 }
 
 function request(): void {
@@ -87,12 +109,20 @@ function setVocabs(vocabs: VocabChoice[], selected: string): void {
 function drawSource(target: HTMLElement, text: string, views: TokenView[], segment: number): void {
   clear(target);
   if (!text) return;
-  const mine = views.filter((v) => v.segment === segment && !v.special && v.end > v.start).sort((a, b) => a.start - b.start);
+  const mine = views
+    .filter((v) => v.segment === segment && !v.special && v.end > v.start)
+    .sort((a, b) => a.start - b.start);
   let at = 0;
   for (const v of mine) {
     if (v.start < at) continue;
     if (v.start > at) target.append(text.slice(at, v.start));
-    target.append(el('span', { class: `src ${wordColour(v)}${v.cut ? ' cut' : ''}`, 'data-token': v.index }, text.slice(v.start, v.end)));
+    target.append(
+      el(
+        'span',
+        { class: `src ${wordColour(v)}${v.cut ? ' cut' : ''}`, 'data-token': v.index },
+        text.slice(v.start, v.end),
+      ),
+    );
     at = v.end;
   }
   if (at < text.length) target.append(text.slice(at));
@@ -116,11 +146,19 @@ function drawResult(m: Extract<PreviewToWebview, { type: 'result' }>): void {
   sourceB.hidden = !current.pair;
   clear(chips);
   for (const v of views) {
-    const surface = v.special ? '' : ` · “${(v.segment ? current.pair : current.text).slice(v.start, v.end)}” chars ${v.start}–${v.end}`;
+    const surface = v.special
+      ? ''
+      : ` · “${(v.segment ? current.pair : current.text).slice(v.start, v.end)}” chars ${v.start}–${v.end}`;
     const why = v.unk ? ' · not in the vocabulary' : v.cut ? ` · removed: beyond max_length ${m.maxLength}` : '';
     const chip = el(
       'span',
-      { class: `chip ${wordColour(v)}${v.unk ? ' unk' : ''}${v.cut ? ' cut' : ''}${v.segment ? ' pair' : ''}`, role: 'listitem', 'data-token': v.index, title: `id ${v.id}${surface}${why}`, tabindex: 0 },
+      {
+        class: `chip ${wordColour(v)}${v.unk ? ' unk' : ''}${v.cut ? ' cut' : ''}${v.segment ? ' pair' : ''}`,
+        role: 'listitem',
+        'data-token': v.index,
+        title: `id ${v.id}${surface}${why}`,
+        tabindex: 0,
+      },
       el('span', { class: 'tok' }, v.token),
       el('span', { class: 'id' }, String(v.id)),
     );

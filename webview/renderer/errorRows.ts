@@ -16,10 +16,30 @@ export function filterErrors(errors: readonly EvalErrorRow[], f: CellFilter | un
 export function errorsCsv(errors: readonly EvalErrorRow[], labels: readonly string[]): string {
   const pairs = errors.some((e) => e.pair !== undefined);
   const probs = errors.some((e) => e.probs.length) ? labels.map((l) => `p_${l}`) : [];
-  let out = csvLine(['source', 'text', ...(pairs ? ['text_pair'] : []), 'true_label', 'predicted_label', 'confidence', ...probs, 'tokens', 'truncated_tokens']);
+  let out = csvLine([
+    'source',
+    'text',
+    ...(pairs ? ['text_pair'] : []),
+    'true_label',
+    'predicted_label',
+    'confidence',
+    ...probs,
+    'tokens',
+    'truncated_tokens',
+  ]);
   for (const e of errors) {
     const p = probs.length ? labels.map((_, k) => e.probs[k] ?? '') : [];
-    out += csvLine([e.source, e.text, ...(pairs ? [e.pair ?? ''] : []), e.truth, e.predicted, e.confidence, ...p, e.tokens.join(' '), e.truncated]);
+    out += csvLine([
+      e.source,
+      e.text,
+      ...(pairs ? [e.pair ?? ''] : []),
+      e.truth,
+      e.predicted,
+      e.confidence,
+      ...p,
+      e.tokens.join(' '),
+      e.truncated,
+    ]);
   }
   return out;
 }

@@ -7,7 +7,12 @@ import { onThemeChange } from '../shared/theme';
 import { TrainingView } from './training';
 import { dataView, exportView, modelView, predictionsView, tokensView } from './views';
 import { evaluationView, type SaveCsv } from './evaluation';
-import { NOTEBOOK_MIME, type MetricsOutput, type RendererToHostMessage, type TrainingOutput } from '../../src/protocol/notebook-outputs';
+import {
+  NOTEBOOK_MIME,
+  type MetricsOutput,
+  type RendererToHostMessage,
+  type TrainingOutput,
+} from '../../src/protocol/notebook-outputs';
 
 // The parts of VS Code's renderer API we use (vscode-notebook-renderer), declared here to avoid a dependency.
 interface OutputItem {
@@ -70,8 +75,12 @@ function errorView(message: string): HTMLElement {
 export function activate(ctx: RendererContext) {
   const trainingViews = new Set<TrainingView>();
   onThemeChange(() => trainingViews.forEach((v) => v.retheme()));
-  const stop = ctx.postMessage ? () => ctx.postMessage!({ type: 'stopTraining' } satisfies RendererToHostMessage) : undefined;
-  saveCsv = ctx.postMessage ? (suggestedName, csv) => ctx.postMessage!({ type: 'saveCsv', suggestedName, csv } satisfies RendererToHostMessage) : undefined;
+  const stop = ctx.postMessage
+    ? () => ctx.postMessage!({ type: 'stopTraining' } satisfies RendererToHostMessage)
+    : undefined;
+  saveCsv = ctx.postMessage
+    ? (suggestedName, csv) => ctx.postMessage!({ type: 'saveCsv', suggestedName, csv } satisfies RendererToHostMessage)
+    : undefined;
 
   return {
     renderOutputItem(item: OutputItem, element: HTMLElement): void {
@@ -112,7 +121,11 @@ export function activate(ctx: RendererContext) {
           console.error('bertnb renderer: training view failed', err);
           root.append(errorView(`cannot draw the chart (${(err as Error).message})`));
         }
-        const m: Mounted = { mime: item.mime, training: view, dispose: () => (view.dispose(), view.root.remove(), trainingViews.delete(view)) };
+        const m: Mounted = {
+          mime: item.mime,
+          training: view,
+          dispose: () => (view.dispose(), view.root.remove(), trainingViews.delete(view)),
+        };
         mounted.set(item.id, m);
         byElement.set(element, m);
         return;

@@ -21,14 +21,25 @@ export class TrainingView {
   constructor(onStop: (() => void) | undefined) {
     const charts = el('div', { class: 'chart-area' });
     this.charts = new TrainingCharts(charts);
-    this.slider = el('input', { type: 'range', min: 0, max: 0.99, step: 0.01, value: this.charts.smoothing, 'aria-label': 'loss smoothing' }) as HTMLInputElement;
+    this.slider = el('input', {
+      type: 'range',
+      min: 0,
+      max: 0.99,
+      step: 0.01,
+      value: this.charts.smoothing,
+      'aria-label': 'loss smoothing',
+    }) as HTMLInputElement;
     const sliderValue = el('span', { class: 'muted' }, String(this.charts.smoothing));
     this.slider.addEventListener('input', () => {
       this.charts.smoothing = Number(this.slider.value);
       sliderValue.textContent = this.slider.value;
       if (this.last) this.charts.update(this.last);
     });
-    this.stop = el('button', { title: 'Stop training after this step and save a checkpoint' }, 'Stop') as HTMLButtonElement;
+    this.stop = el(
+      'button',
+      { title: 'Stop training after this step and save a checkpoint' },
+      'Stop',
+    ) as HTMLButtonElement;
     this.stop.addEventListener('click', () => {
       this.stop.disabled = true;
       this.stop.textContent = 'Stopping…';
@@ -36,13 +47,25 @@ export class TrainingView {
     });
     this.controls.append(el('label', { class: 'muted' }, 'smoothing '), this.slider, sliderValue);
     if (onStop) this.controls.append(this.stop);
-    this.root = el('div', { class: 'bn training' }, this.header, this.stats, el('div', { class: 'progress-wrap' }, this.bar), this.controls, charts, this.message);
+    this.root = el(
+      'div',
+      { class: 'bn training' },
+      this.header,
+      this.stats,
+      el('div', { class: 'progress-wrap' }, this.bar),
+      this.controls,
+      charts,
+      this.message,
+    );
   }
 
   update(t: TrainingOutput): void {
     this.last = t;
     clear(this.header);
-    this.header.append(`${t.task === 'pretraining' ? 'Pretraining' : 'Fine-tuning'}`, el('span', { class: `badge status-${t.status}` }, t.status));
+    this.header.append(
+      `${t.task === 'pretraining' ? 'Pretraining' : 'Fine-tuning'}`,
+      el('span', { class: `badge status-${t.status}` }, t.status),
+    );
     const pct = t.totalSteps > 0 ? Math.min(100, (100 * t.step) / t.totalSteps) : 0;
     this.bar.style.width = `${pct}%`;
     clear(this.stats);

@@ -8,7 +8,17 @@ import { el } from '../panelkit/dom';
 import { LineChart, type ChartMarker } from '../shared/lineChart';
 import { smooth } from '../shared/smoothing';
 import { formatNumber } from '../shared/format';
-import { alignOnX, bestValue, evalPlaceholder, groupMetrics, isLossLike, lastValue, progressRange, stepRange, type MetricGroup } from '../shared/chartMath';
+import {
+  alignOnX,
+  bestValue,
+  evalPlaceholder,
+  groupMetrics,
+  isLossLike,
+  lastValue,
+  progressRange,
+  stepRange,
+  type MetricGroup,
+} from '../shared/chartMath';
 import type { TrainingOutput } from '../../src/protocol/notebook-outputs';
 
 /** Chart height in px, axes included (the x axis and its title take ~50 of it). */
@@ -27,7 +37,12 @@ function facts(parts: Fact[]): Node[] {
     if (i && !(typeof parts[i - 1] === 'string' && i === 1)) out.push(document.createTextNode(' · '));
     else if (i) out.push(document.createTextNode(' '));
     if (typeof p === 'string') out.push(document.createTextNode(p));
-    else out.push(document.createTextNode(`${p[0]} `), el('b', {}, p[1]), ...(p[2] ? [document.createTextNode(` ${p[2]}`)] : []));
+    else
+      out.push(
+        document.createTextNode(`${p[0]} `),
+        el('b', {}, p[1]),
+        ...(p[2] ? [document.createTextNode(` ${p[2]}`)] : []),
+      );
   });
   return out;
 }
@@ -59,9 +74,29 @@ export class TrainingCharts {
     const speedCell = el('div', {});
     grid.append(lrCell, this.evalBox, speedCell);
     parent.append(main, grid);
-    this.loss = new LineChart(main, { title: 'Training loss', xLabel: 'step', yLabel: 'loss', height: MAIN_HEIGHT, formatY: fmt3 });
-    this.lr = new LineChart(lrCell, { title: 'Learning rate', xLabel: 'step', yLabel: 'learning rate', height: SMALL_HEIGHT, yFromZero: true, formatY: fmtLr });
-    this.speed = new LineChart(speedCell, { title: 'Throughput', xLabel: 'step', yLabel: 'samples / s', height: SMALL_HEIGHT, yFromZero: true, formatY: fmt3 });
+    this.loss = new LineChart(main, {
+      title: 'Training loss',
+      xLabel: 'step',
+      yLabel: 'loss',
+      height: MAIN_HEIGHT,
+      formatY: fmt3,
+    });
+    this.lr = new LineChart(lrCell, {
+      title: 'Learning rate',
+      xLabel: 'step',
+      yLabel: 'learning rate',
+      height: SMALL_HEIGHT,
+      yFromZero: true,
+      formatY: fmtLr,
+    });
+    this.speed = new LineChart(speedCell, {
+      title: 'Throughput',
+      xLabel: 'step',
+      yLabel: 'samples / s',
+      height: SMALL_HEIGHT,
+      yFromZero: true,
+      formatY: fmt3,
+    });
   }
 
   update(t: TrainingOutput): void {
@@ -80,7 +115,12 @@ export class TrainingCharts {
       xRange,
       markers: resumeOnly,
       placeholder: 'Waiting for the first logged step.',
-      footer: lastSps ? facts([['now', `${fmt3(lastSps.value)} samples/s`], ['mean', fmt3(known.reduce((a, b) => a + b, 0) / known.length)]]) : '',
+      footer: lastSps
+        ? facts([
+            ['now', `${fmt3(lastSps.value)} samples/s`],
+            ['mean', fmt3(known.reduce((a, b) => a + b, 0) / known.length)],
+          ])
+        : '',
     });
     this.drawEvals(t, xRange, markers);
   }
@@ -122,7 +162,9 @@ export class TrainingCharts {
       { x: t.series.step, y: logged },
     ]);
     const now = lastValue(logged);
-    const planWords = plan ? `${plan.lr_scheduler_type}${plan.warmup_steps ? `, warmup ${plan.warmup_steps} steps` : ''}, ${plan.max_steps} steps planned` : '';
+    const planWords = plan
+      ? `${plan.lr_scheduler_type}${plan.warmup_steps ? `, warmup ${plan.warmup_steps} steps` : ''}, ${plan.max_steps} steps planned`
+      : '';
     this.lr.update(
       x,
       [
@@ -133,7 +175,11 @@ export class TrainingCharts {
         xRange,
         markers,
         placeholder: 'Waiting for the first logged step.',
-        footer: facts([...(now ? [['now', fmtLr(now.value)] as [string, string]] : []), ...(plan ? [['peak', fmtLr(plan.learning_rate)] as [string, string], planWords] : []), ...(t.scheduleNote ? [t.scheduleNote] : [])]),
+        footer: facts([
+          ...(now ? [['now', fmtLr(now.value)] as [string, string]] : []),
+          ...(plan ? [['peak', fmtLr(plan.learning_rate)] as [string, string], planWords] : []),
+          ...(t.scheduleNote ? [t.scheduleNote] : []),
+        ]),
       },
     );
   }
@@ -150,14 +196,31 @@ export class TrainingCharts {
     if (key !== this.evalKey) {
       for (const c of this.evals.values()) c.destroy();
       this.evalBox.replaceChildren();
-      this.evals = new Map(groups.map((g) => [g.title, new LineChart(this.evalBox.appendChild(el('div', {})), { title: g.title, xLabel: 'step', yLabel: g.yLabel, height: SMALL_HEIGHT, yUnit: g.unit, formatY: fmt3 })]));
+      this.evals = new Map(
+        groups.map((g) => [
+          g.title,
+          new LineChart(this.evalBox.appendChild(el('div', {})), {
+            title: g.title,
+            xLabel: 'step',
+            yLabel: g.yLabel,
+            height: SMALL_HEIGHT,
+            yUnit: g.unit,
+            formatY: fmt3,
+          }),
+        ]),
+      );
       this.evalKey = key;
     }
     const x = t.evals.map((e) => e.step);
     const finished = !(t.status === 'running' || t.status === 'starting');
     const placeholder = evalPlaceholder(t.evalPlan, t.step, t.totalSteps, finished);
     for (const g of groups) {
-      const series = g.metrics.map((n, i) => ({ label: n, values: t.evals.map((e) => e.metrics[n] ?? null), color: (g.unit ? 2 : 0) + i, points: true }));
+      const series = g.metrics.map((n, i) => ({
+        label: n,
+        values: t.evals.map((e) => e.metrics[n] ?? null),
+        color: (g.unit ? 2 : 0) + i,
+        points: true,
+      }));
       const lastEval = t.evals.at(-1);
       const best = g.metrics.length === 1 ? bestValue(series[0].values, !isLossLike(g.metrics[0])) : undefined;
       const footer = lastEval

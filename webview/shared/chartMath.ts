@@ -37,7 +37,10 @@ export function progressRange(current: number, steps: number[], planned?: number
  * A y range with a little room around the values. Values all in [0, 1] (accuracy, F1) get the full
  * 0..1 so two charts of scores compare at a glance; a single value is padded so it is not a flat edge.
  */
-export function valueRange(values: Array<number | null | undefined>, opts: { unit?: boolean; fromZero?: boolean } = {}): Range {
+export function valueRange(
+  values: Array<number | null | undefined>,
+  opts: { unit?: boolean; fromZero?: boolean } = {},
+): Range {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {
@@ -57,7 +60,10 @@ export function valueRange(values: Array<number | null | undefined>, opts: { uni
  * Series logged at different x values (the planned schedule every few steps, the logged learning rate
  * every logging step) on one sorted x array, with null where a series has no value: what uPlot draws.
  */
-export function alignOnX(sets: Array<{ x: number[]; y: Array<number | null> }>): { x: number[]; ys: Array<Array<number | null>> } {
+export function alignOnX(sets: Array<{ x: number[]; y: Array<number | null> }>): {
+  x: number[];
+  ys: Array<Array<number | null>>;
+} {
   const xs = [...new Set(sets.flatMap((s) => s.x.filter(Number.isFinite)))].sort((a, b) => a - b);
   const index = new Map(xs.map((x, i) => [x, i]));
   const ys = sets.map((s) => {
@@ -95,8 +101,20 @@ export function groupMetrics(names: string[], max = 4): MetricGroup[] {
   const scores = plotted.filter((n) => !isLossLike(n) && /accuracy|f1|precision|recall|exact|auc/.test(n));
   const other = plotted.filter((n) => !loss.includes(n) && !scores.includes(n));
   const groups: MetricGroup[] = [];
-  if (loss.length) groups.push({ title: loss.length === 1 ? `Evaluation ${loss[0]}` : 'Evaluation loss', yLabel: loss.length === 1 ? loss[0] : 'loss', metrics: loss, unit: false });
-  if (scores.length) groups.push({ title: scores.length === 1 ? `Evaluation ${scores[0]}` : 'Evaluation scores', yLabel: scores.length === 1 ? `${scores[0]} (0–1)` : 'score (0–1)', metrics: scores.slice(0, 4), unit: true });
+  if (loss.length)
+    groups.push({
+      title: loss.length === 1 ? `Evaluation ${loss[0]}` : 'Evaluation loss',
+      yLabel: loss.length === 1 ? loss[0] : 'loss',
+      metrics: loss,
+      unit: false,
+    });
+  if (scores.length)
+    groups.push({
+      title: scores.length === 1 ? `Evaluation ${scores[0]}` : 'Evaluation scores',
+      yLabel: scores.length === 1 ? `${scores[0]} (0–1)` : 'score (0–1)',
+      metrics: scores.slice(0, 4),
+      unit: true,
+    });
   for (const n of other) groups.push({ title: `Evaluation ${n}`, yLabel: n, metrics: [n], unit: false });
   return groups.slice(0, max);
 }
@@ -119,12 +137,19 @@ export function nextEvalStep(plan: EvalPlan | undefined, lastStep: number, total
 }
 
 /** What an empty evaluation chart says before its first point. */
-export function evalPlaceholder(plan: EvalPlan | undefined, step: number, totalSteps: number, finished: boolean): string {
+export function evalPlaceholder(
+  plan: EvalPlan | undefined,
+  step: number,
+  totalSteps: number,
+  finished: boolean,
+): string {
   if (plan?.strategy === 'no') return 'No evaluation during training (eval_strategy: no).';
   const next = nextEvalStep(plan, step, totalSteps);
   if (finished || (plan && next === undefined)) return 'No evaluation was made.';
   if (next === undefined) return 'Waiting for the first evaluation.';
-  return plan?.strategy === 'epoch' ? `Waiting for the first evaluation at the end of epoch 1 (step ${next}).` : `Waiting for the first evaluation at step ${next}.`;
+  return plan?.strategy === 'epoch'
+    ? `Waiting for the first evaluation at the end of epoch 1 (step ${next}).`
+    : `Waiting for the first evaluation at step ${next}.`;
 }
 
 /**

@@ -27,7 +27,8 @@ export function parseColor(css: string): Rgba | undefined {
     const parts = fn[1].split(/[\s,/]+/).filter(Boolean);
     if (parts.length < 3) return undefined;
     const ch = (p: string) => (p.endsWith('%') ? (parseFloat(p) * 255) / 100 : parseFloat(p));
-    const alpha = parts[3] === undefined ? 1 : parts[3].endsWith('%') ? parseFloat(parts[3]) / 100 : parseFloat(parts[3]);
+    const alpha =
+      parts[3] === undefined ? 1 : parts[3].endsWith('%') ? parseFloat(parts[3]) / 100 : parseFloat(parts[3]);
     const c = { r: ch(parts[0]), g: ch(parts[1]), b: ch(parts[2]), a: alpha };
     return [c.r, c.g, c.b, c.a].every(Number.isFinite) ? c : undefined;
   }
@@ -36,7 +37,9 @@ export function parseColor(css: string): Rgba | undefined {
 
 export function toCss(c: Rgba): string {
   const r = (v: number) => Math.round(Math.min(255, Math.max(0, v)));
-  return c.a >= 1 ? `rgb(${r(c.r)},${r(c.g)},${r(c.b)})` : `rgba(${r(c.r)},${r(c.g)},${r(c.b)},${Number(c.a.toFixed(3))})`;
+  return c.a >= 1
+    ? `rgb(${r(c.r)},${r(c.g)},${r(c.b)})`
+    : `rgba(${r(c.r)},${r(c.g)},${r(c.b)},${Number(c.a.toFixed(3))})`;
 }
 
 /** A translucent colour as it looks drawn over an opaque background. */
@@ -124,4 +127,3 @@ export function readableColors(colors: string[], bg: Rgba): { solid: string[]; f
     faint: parsed.map((c) => toCss(faintest(c, bg, FAINT_CONTRAST * MARGIN))),
   };
 }
-

@@ -56,7 +56,10 @@ export interface LineChartOptions {
 }
 
 /** Nice step-axis increments: whole steps only. */
-const STEP_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 25000, 50000, 100000, 200000, 500000, 1e6];
+const STEP_INCRS = [
+  1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 25000, 50000, 100000, 200000,
+  500000, 1e6,
+];
 
 /** Room above the values for marker labels (the top 12 % of the plot). */
 function headroom(r: Range, labels: boolean): Range {
@@ -115,7 +118,8 @@ export class LineChart {
     this.box.append(head, this.placeholder, this.foot);
     parent.append(this.box);
     this.resize = new ResizeObserver(() => {
-      if (this.plot && this.plot.width !== this.width()) this.plot.setSize({ width: this.width(), height: this.opts.height ?? 180 });
+      if (this.plot && this.plot.width !== this.width())
+        this.plot.setSize({ width: this.width(), height: this.opts.height ?? 180 });
     });
     this.resize.observe(parent);
   }
@@ -145,7 +149,15 @@ export class LineChart {
     this.box.dataset.xRange = frame.xRange ? frame.xRange.join(',') : '';
     this.box.dataset.markers = (frame.markers ?? []).map((m) => `${m.kind}@${m.step}`).join(' ');
     this.foot.replaceChildren(...(typeof frame.footer === 'string' ? [frame.footer] : (frame.footer ?? [])));
-    this.yr = this.opts.yLog ? undefined : headroom(valueRange(series.flatMap((s) => s.values), { unit: this.opts.yUnit, fromZero: this.opts.yFromZero }), (frame.markers ?? []).some((m) => m.label));
+    this.yr = this.opts.yLog
+      ? undefined
+      : headroom(
+          valueRange(
+            series.flatMap((s) => s.values),
+            { unit: this.opts.yUnit, fromZero: this.opts.yFromZero },
+          ),
+          (frame.markers ?? []).some((m) => m.label),
+        );
     this.lastIdx = lastDrawnIndex(series);
     const key = series.map((s) => `${s.label}/${s.color}/${s.faint}/${s.dash}/${s.points}`).join('|');
     const data = [x, ...series.map((s) => s.values)] as uPlot.AlignedData;
@@ -161,13 +173,30 @@ export class LineChart {
 
   /** Theme changed: colours are baked into the canvas, so draw again. */
   retheme(): void {
-    if (this.last) this.rebuild([this.last.x, ...this.last.series.map((s) => s.values)] as uPlot.AlignedData, this.last.series, this.key);
+    if (this.last)
+      this.rebuild(
+        [this.last.x, ...this.last.series.map((s) => s.values)] as uPlot.AlignedData,
+        this.last.series,
+        this.key,
+      );
   }
 
-  private axis(t: ChartTheme, label: string | undefined, fmt?: (v: number) => string, size?: number, steps = false): uPlot.Axis {
+  private axis(
+    t: ChartTheme,
+    label: string | undefined,
+    fmt?: (v: number) => string,
+    size?: number,
+    steps = false,
+  ): uPlot.Axis {
     // uPlot copies option keys even when undefined (`size: undefined` left the x axis no room, so no
     // tick labels): only set what is given.
-    const a: uPlot.Axis = { stroke: t.muted, grid: { stroke: t.grid, width: 1 }, ticks: { stroke: t.grid, width: 1 }, font: t.font, labelFont: t.font };
+    const a: uPlot.Axis = {
+      stroke: t.muted,
+      grid: { stroke: t.grid, width: 1 },
+      ticks: { stroke: t.grid, width: 1 },
+      font: t.font,
+      labelFont: t.font,
+    };
     if (size !== undefined) a.size = size;
     if (label !== undefined) a.label = label;
     if (steps) a.incrs = STEP_INCRS;
@@ -197,7 +226,16 @@ export class LineChart {
           x: { time: false, range: (_u, min, max) => this.frame.xRange ?? [min, max] },
           y: this.opts.yLog ? { distr: 3 } : { range: (_u, min, max) => this.yr ?? [min, max] },
         },
-        axes: [this.axis(t, this.opts.xLabel, this.opts.xLabel === 'step' ? stepTick : undefined, undefined, this.opts.xLabel === 'step'), this.axis(t, this.opts.yLabel, fmtY, 70)],
+        axes: [
+          this.axis(
+            t,
+            this.opts.xLabel,
+            this.opts.xLabel === 'step' ? stepTick : undefined,
+            undefined,
+            this.opts.xLabel === 'step',
+          ),
+          this.axis(t, this.opts.yLabel, fmtY, 70),
+        ],
         legend: { show: true, live: true, mount: (_u, el) => this.legendBox.append(el) },
         cursor: { drag: { x: true, y: false } },
         hooks: { draw: [(u) => this.drawMarkers(u)], setCursor: [(u) => this.showLatest(u)] },
@@ -211,7 +249,14 @@ export class LineChart {
               dash: s.dash ? [6, 4] : undefined,
               spanGaps: true,
               // A lone value draws no line: show it as a dot (e.g. the first step logged after a resume).
-              points: { show: s.points ? true : (u, si) => Array.from(u.data[si] as ArrayLike<number | null>).filter((v) => v !== null && v !== undefined).length === 1, size: 6 },
+              points: {
+                show: s.points
+                  ? true
+                  : (u, si) =>
+                      Array.from(u.data[si] as ArrayLike<number | null>).filter((v) => v !== null && v !== undefined)
+                        .length === 1,
+                size: 6,
+              },
               value: (_u, v) => (v === null ? '–' : fmtY ? fmtY(v) : String(v)),
             };
           }),
@@ -236,7 +281,9 @@ export class LineChart {
     ctx.save();
     ctx.font = `${Math.round(11 * px)}px ${t.font.split(' ').slice(1).join(' ') || 'sans-serif'}`;
     ctx.textBaseline = 'top';
-    const shown = markers.map((m) => ({ m, x: u.valToPos(m.step, 'x', true) })).filter(({ x }) => x >= left - 1 && x <= left + width + 1);
+    const shown = markers
+      .map((m) => ({ m, x: u.valToPos(m.step, 'x', true) }))
+      .filter(({ x }) => x >= left - 1 && x <= left + width + 1);
     const labelled = shown.filter(({ m }) => m.label);
     const rows = labelRows(labelled.map(({ m, x }) => ({ x, width: ctx.measureText(m.label!).width + 6 * px })));
     for (const { m, x } of shown) {

@@ -2,7 +2,16 @@
 // canvas (uPlot) needs concrete colours: read them from the element's computed style and redraw when
 // the theme changes (VS Code swaps body classes and rewrites the variables). Every line colour is
 // checked against the background the chart sits on and moved until it is readable (contrast.ts).
-import { FAINT_CONTRAST, LINE_CONTRAST, MARGIN, chartBackground, ensureContrast, parseColor, readableColors, toCss } from './contrast';
+import {
+  FAINT_CONTRAST,
+  LINE_CONTRAST,
+  MARGIN,
+  chartBackground,
+  ensureContrast,
+  parseColor,
+  readableColors,
+  toCss,
+} from './contrast';
 
 export interface ChartTheme {
   kind: 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
@@ -19,7 +28,14 @@ export interface ChartTheme {
   font: string;
 }
 
-const SERIES_VARS = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
+const SERIES_VARS = [
+  '--vscode-charts-blue',
+  '--vscode-charts-orange',
+  '--vscode-charts-green',
+  '--vscode-charts-purple',
+  '--vscode-charts-red',
+  '--vscode-charts-yellow',
+];
 const SERIES_FALLBACK = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'];
 
 function themeKind(): ChartTheme['kind'] {
@@ -37,15 +53,33 @@ export function readTheme(el: Element = document.body): ChartTheme {
   const light = kind === 'light' || kind === 'high-contrast-light';
   const hc = kind.startsWith('high-contrast');
   const foreground = v('--vscode-editor-foreground', v('--vscode-foreground', light ? '#333333' : '#cccccc'));
-  const bg = chartBackground(cs.getPropertyValue('--vscode-editor-background').trim(), cs.getPropertyValue('--vscode-notebook-outputContainerBackgroundColor').trim(), light);
-  const { solid, faint } = readableColors(SERIES_VARS.map((name, i) => v(name, SERIES_FALLBACK[i])), bg);
-  const mark = (name: string, fallback: string) => toCss(ensureContrast(parseColor(v(name, fallback)) ?? parseColor(fallback)!, bg, FAINT_CONTRAST * MARGIN));
+  const bg = chartBackground(
+    cs.getPropertyValue('--vscode-editor-background').trim(),
+    cs.getPropertyValue('--vscode-notebook-outputContainerBackgroundColor').trim(),
+    light,
+  );
+  const { solid, faint } = readableColors(
+    SERIES_VARS.map((name, i) => v(name, SERIES_FALLBACK[i])),
+    bg,
+  );
+  const mark = (name: string, fallback: string) =>
+    toCss(ensureContrast(parseColor(v(name, fallback)) ?? parseColor(fallback)!, bg, FAINT_CONTRAST * MARGIN));
   return {
     kind,
     foreground,
-    muted: toCss(ensureContrast(parseColor(v('--vscode-descriptionForeground', light ? '#717171' : '#9d9d9d')) ?? parseColor(foreground)!, bg, LINE_CONTRAST * MARGIN)),
+    muted: toCss(
+      ensureContrast(
+        parseColor(v('--vscode-descriptionForeground', light ? '#717171' : '#9d9d9d')) ?? parseColor(foreground)!,
+        bg,
+        LINE_CONTRAST * MARGIN,
+      ),
+    ),
     // High contrast themes want visible structure, but grid lines as bright as the data compete with it.
-    grid: hc ? withAlpha(v('--vscode-contrastBorder', foreground), 0.35) : light ? 'rgba(0,0,0,0.08)' : 'rgba(255,255,255,0.08)',
+    grid: hc
+      ? withAlpha(v('--vscode-contrastBorder', foreground), 0.35)
+      : light
+        ? 'rgba(0,0,0,0.08)'
+        : 'rgba(255,255,255,0.08)',
     background: toCss(bg),
     series: solid,
     faintSeries: faint,

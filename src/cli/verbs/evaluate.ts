@@ -40,7 +40,8 @@ export async function run(argv: string[]): Promise<number> {
   const int = (name: string, v: string | undefined, def: number) => {
     if (v === undefined) return def;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < (name === 'errors' ? 0 : 1)) throw new CliError(`evaluate: --${name} must be a positive integer, got '${v}'`);
+    if (!Number.isInteger(n) || n < (name === 'errors' ? 0 : 1))
+      throw new CliError(`evaluate: --${name} must be a positive integer, got '${v}'`);
     return n;
   };
   try {

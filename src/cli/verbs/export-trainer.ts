@@ -23,7 +23,8 @@ Options the Trainer run cannot honour exactly are printed on stderr and listed i
 function positiveInt(v: string | undefined, name: string, dflt: number): number {
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`export-trainer: ${name} must be a positive integer, got '${v}'`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CliError(`export-trainer: ${name} must be a positive integer, got '${v}'`);
   return n;
 }
 
@@ -48,7 +49,8 @@ export async function run(argv: string[]): Promise<number> {
   const { values, file } = parsed;
   if (!values.out) throw new CliError('export-trainer: --out DIR is required');
   const mp = values['mixed-precision'] ?? 'no';
-  if (mp !== 'no' && mp !== 'fp16' && mp !== 'bf16') throw new CliError(`export-trainer: --mixed-precision must be fp16, bf16 or no, got '${mp}'`);
+  if (mp !== 'no' && mp !== 'fp16' && mp !== 'bf16')
+    throw new CliError(`export-trainer: --mixed-precision must be fp16, bf16 or no, got '${mp}'`);
 
   let result;
   try {
@@ -65,6 +67,8 @@ export async function run(argv: string[]): Promise<number> {
     throw e;
   }
   for (const w of result.warnings) console.error(`bertnb: warning: ${w}`);
-  console.log(`wrote ${result.files.length} files to ${result.outDir}: ${result.files.filter((f) => !f.includes('/')).join(', ')}`);
+  console.log(
+    `wrote ${result.files.length} files to ${result.outDir}: ${result.files.filter((f) => !f.includes('/')).join(', ')}`,
+  );
   return 0;
 }

@@ -4,7 +4,14 @@ import { CliError } from '../errors';
 import { parseVerbFlags } from '../args';
 import { initBackend, BACKEND_PREFERENCES } from '../../engine/backend';
 import { savePretrained } from '../../engine/checkpoint/pretrained';
-import { BUILTIN_NAMES, builtinConfig, isBuiltinName, parseBertConfig, withLabels, type BertConfig } from '../../engine/model/config';
+import {
+  BUILTIN_NAMES,
+  builtinConfig,
+  isBuiltinName,
+  parseBertConfig,
+  withLabels,
+  type BertConfig,
+} from '../../engine/model/config';
 import { ARCHITECTURE, createModel, normalizeTask } from '../../engine/model/models';
 import { BertTokenizer, bundledVocabPath } from '../../engine/tokenizer';
 
@@ -26,7 +33,8 @@ with random weights initialised as Hugging Face does (normal(0, initializer_rang
 function readConfigArg(arg: string): { config: BertConfig; builtin: boolean } {
   if (isBuiltinName(arg)) return { config: builtinConfig(arg), builtin: true };
   const text = arg.trim().startsWith('{') ? arg : existsSync(arg) ? readFileSync(arg, 'utf8') : undefined;
-  if (text === undefined) throw new CliError(`init: --config '${arg}' is not a built-in name (${BUILTIN_NAMES.join(', ')}), a file or JSON`);
+  if (text === undefined)
+    throw new CliError(`init: --config '${arg}' is not a built-in name (${BUILTIN_NAMES.join(', ')}), a file or JSON`);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -41,21 +49,27 @@ function readConfigArg(arg: string): { config: BertConfig; builtin: boolean } {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const values = parseVerbFlags('init', argv, {
-    config: { type: 'string' },
-    'num-labels': { type: 'string' },
-    labels: { type: 'string' },
-    task: { type: 'string' },
-    vocab: { type: 'string' },
-    seed: { type: 'string' },
-    out: { type: 'string' },
-    backend: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  }, HELP);
+  const values = parseVerbFlags(
+    'init',
+    argv,
+    {
+      config: { type: 'string' },
+      'num-labels': { type: 'string' },
+      labels: { type: 'string' },
+      task: { type: 'string' },
+      vocab: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      backend: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    HELP,
+  );
   if (!values) return 0;
   if (!values.config) throw new CliError('init: --config is required');
   if (!values.out) throw new CliError('init: --out is required');
-  if (existsSync(values.out) && readdirSync(values.out).length > 0) throw new CliError(`init: --out ${values.out} exists and is not empty`);
+  if (existsSync(values.out) && readdirSync(values.out).length > 0)
+    throw new CliError(`init: --out ${values.out} exists and is not empty`);
   let task;
   try {
     task = normalizeTask(values.task ?? 'sequence-classification');
@@ -72,16 +86,23 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     throw new CliError(`init: ${(e as Error).message}`);
   }
-  if (builtin && tokenizer.vocabSize !== config.vocab_size) config = parseBertConfig({ ...config, vocab_size: tokenizer.vocabSize }, 'config');
+  if (builtin && tokenizer.vocabSize !== config.vocab_size)
+    config = parseBertConfig({ ...config, vocab_size: tokenizer.vocabSize }, 'config');
   if (tokenizer.vocabSize !== config.vocab_size)
-    throw new CliError(`init: the vocabulary has ${tokenizer.vocabSize} tokens but the config says vocab_size ${config.vocab_size}`);
+    throw new CliError(
+      `init: the vocabulary has ${tokenizer.vocabSize} tokens but the config says vocab_size ${config.vocab_size}`,
+    );
 
   try {
     if (values.labels) {
-      const names = values.labels.split(',').map((s) => s.trim()).filter(Boolean);
+      const names = values.labels
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (names.length < 1) throw new Error('--labels needs at least one name');
       if (new Set(names).size !== names.length) throw new Error('--labels has duplicate names');
-      if (values['num-labels'] !== undefined && Number(values['num-labels']) !== names.length) throw new Error('--num-labels disagrees with --labels');
+      if (values['num-labels'] !== undefined && Number(values['num-labels']) !== names.length)
+        throw new Error('--num-labels disagrees with --labels');
       config = withLabels(config, names.length, Object.fromEntries(names.map((n, i) => [String(i), n])));
     } else if (values['num-labels'] !== undefined) {
       const n = values['num-labels'];
@@ -93,7 +114,8 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const backendPref = values.backend ?? 'auto';
-  if (!BACKEND_PREFERENCES.includes(backendPref as never)) throw new CliError(`init: --backend must be one of ${BACKEND_PREFERENCES.join(', ')}`);
+  if (!BACKEND_PREFERENCES.includes(backendPref as never))
+    throw new CliError(`init: --backend must be one of ${BACKEND_PREFERENCES.join(', ')}`);
   await initBackend(backendPref);
   const model = createModel(task, config, { seed });
   try {
@@ -102,6 +124,8 @@ export async function run(argv: string[]): Promise<number> {
     model.dispose();
   }
   const params = (model.numParameters / 1e6).toFixed(2);
-  process.stderr.write(`bertnb: wrote ${values.out} (${ARCHITECTURE[task]}, L${config.num_hidden_layers} H${config.hidden_size} A${config.num_attention_heads}, ${params}M parameters, ${config.num_labels} labels)\n`);
+  process.stderr.write(
+    `bertnb: wrote ${values.out} (${ARCHITECTURE[task]}, L${config.num_hidden_layers} H${config.hidden_size} A${config.num_attention_heads}, ${params}M parameters, ${config.num_labels} labels)\n`,
+  );
   return 0;
 }

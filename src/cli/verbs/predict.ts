@@ -44,7 +44,9 @@ async function predictToCsv(values: Record<string, string | boolean | undefined>
       batchSize: positiveInt('batch-size', s('batch-size'), 32),
       backend: s('backend') ?? 'auto',
     });
-    const counts = Object.entries(r.counts).map(([l, n]) => `${l}: ${n}`).join(', ');
+    const counts = Object.entries(r.counts)
+      .map(([l, n]) => `${l}: ${n}`)
+      .join(', ');
     process.stderr.write(`bertnb: ${r.rows} row(s) predicted into ${r.output} (${counts})\n`);
     return 0;
   } catch (e) {
@@ -55,28 +57,35 @@ async function predictToCsv(values: Record<string, string | boolean | undefined>
 
 function positiveInt(name: string, v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new CliError(`predict: --${name} must be a positive integer, got '${v}'`);
+  if (!/^\d+$/.test(v) || Number(v) < 1)
+    throw new CliError(`predict: --${name} must be a positive integer, got '${v}'`);
   return Number(v);
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const values = parseVerbFlags('predict', argv, {
-    model: { type: 'string' },
-    logits: { type: 'boolean' },
-    'max-length': { type: 'string' },
-    pair: { type: 'boolean' },
-    'batch-size': { type: 'string' },
-    backend: { type: 'string' },
-    input: { type: 'string' },
-    output: { type: 'string' },
-    'text-column': { type: 'string' },
-    'text-pair-column': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  }, HELP);
+  const values = parseVerbFlags(
+    'predict',
+    argv,
+    {
+      model: { type: 'string' },
+      logits: { type: 'boolean' },
+      'max-length': { type: 'string' },
+      pair: { type: 'boolean' },
+      'batch-size': { type: 'string' },
+      backend: { type: 'string' },
+      input: { type: 'string' },
+      output: { type: 'string' },
+      'text-column': { type: 'string' },
+      'text-pair-column': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    HELP,
+  );
   if (!values) return 0;
   if (!values.model) throw new CliError('predict: --model is required (a model folder, hub id or built-in name)');
   const backendPref = values.backend ?? 'auto';
-  if (!BACKEND_PREFERENCES.includes(backendPref as never)) throw new CliError(`predict: --backend must be one of ${BACKEND_PREFERENCES.join(', ')}`);
+  if (!BACKEND_PREFERENCES.includes(backendPref as never))
+    throw new CliError(`predict: --backend must be one of ${BACKEND_PREFERENCES.join(', ')}`);
   if (values.input) return predictToCsv(values);
   if (values.output) throw new CliError('predict: --output needs --input FILE (stdin predictions go to stdout)');
   const batchSize = positiveInt('batch-size', values['batch-size'], 32);
@@ -104,8 +113,12 @@ export async function run(argv: string[]): Promise<number> {
   const model = loaded.model as BertForSequenceClassification;
   for (const m of loaded.report.messages) process.stderr.write(`bertnb: ${m}\n`);
   const maxLength = positiveInt('max-length', values['max-length'], Math.min(512, config.max_position_embeddings));
-  if (maxLength > config.max_position_embeddings) throw new CliError(`predict: --max-length ${maxLength} exceeds the model's max_position_embeddings ${config.max_position_embeddings}`);
-  if (maxLength < (values.pair ? 3 : 2)) throw new CliError('predict: --max-length leaves no room for the special tokens');
+  if (maxLength > config.max_position_embeddings)
+    throw new CliError(
+      `predict: --max-length ${maxLength} exceeds the model's max_position_embeddings ${config.max_position_embeddings}`,
+    );
+  if (maxLength < (values.pair ? 3 : 2))
+    throw new CliError('predict: --max-length leaves no room for the special tokens');
 
   // The problem type decides how logits become probabilities (HF's pipeline does the same).
   const problem = config.problem_type ?? (config.num_labels === 1 ? 'regression' : 'single_label_classification');
@@ -116,15 +129,28 @@ export async function run(argv: string[]): Promise<number> {
   const flush = async () => {
     if (!pending.length) return;
     const enc = tokenizer.encodeBatch(pending, { maxLength, truncation: 'longest_first', padding: 'longest' });
-    const logitsT = tf.tidy(() =>
-      model.forward(
-        {
-          input_ids: tf.tensor2d(enc.map((e) => e.input_ids), undefined, 'int32'),
-          attention_mask: tf.tensor2d(enc.map((e) => e.attention_mask), undefined, 'int32'),
-          token_type_ids: tf.tensor2d(enc.map((e) => e.token_type_ids), undefined, 'int32'),
-        },
-        { training: false },
-      ).logits,
+    const logitsT = tf.tidy(
+      () =>
+        model.forward(
+          {
+            input_ids: tf.tensor2d(
+              enc.map((e) => e.input_ids),
+              undefined,
+              'int32',
+            ),
+            attention_mask: tf.tensor2d(
+              enc.map((e) => e.attention_mask),
+              undefined,
+              'int32',
+            ),
+            token_type_ids: tf.tensor2d(
+              enc.map((e) => e.token_type_ids),
+              undefined,
+              'int32',
+            ),
+          },
+          { training: false },
+        ).logits,
     );
     // Awaited: a GPU backend (webgpu) cannot read back synchronously.
     const logits = (await logitsT.array()) as number[][];
@@ -138,7 +164,12 @@ export async function run(argv: string[]): Promise<number> {
       } else if (problem === 'multi_label_classification') {
         const probs = row.map((z) => 1 / (1 + Math.exp(-z)));
         const best = probs.indexOf(Math.max(...probs));
-        Object.assign(rec, { label: labelOf(best), score: probs[best], probs, labels: probs.flatMap((p, i) => (p >= 0.5 ? [labelOf(i)] : [])) });
+        Object.assign(rec, {
+          label: labelOf(best),
+          score: probs[best],
+          probs,
+          labels: probs.flatMap((p, i) => (p >= 0.5 ? [labelOf(i)] : [])),
+        });
       } else {
         const max = Math.max(...row);
         const exps = row.map((z) => Math.exp(z - max));

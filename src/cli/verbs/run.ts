@@ -20,11 +20,20 @@ Runs every code cell of the notebook in order and writes the outputs into it (or
 
 function errorItem(err: unknown): OutputItem {
   const words = cellErrorWords(err); // the editor's wording: no internal class names
-  return { mime: 'application/vnd.code.notebook.error', data: JSON.stringify({ name: words.heading, message: words.message, stack: '' }) };
+  return {
+    mime: 'application/vnd.code.notebook.error',
+    data: JSON.stringify({ name: words.heading, message: words.message, stack: '' }),
+  };
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseVerbFlagsAndFile('run', argv, { out: { type: 'string' }, 'in-process': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, HELP, 'NOTEBOOK file');
+  const parsed = parseVerbFlagsAndFile(
+    'run',
+    argv,
+    { out: { type: 'string' }, 'in-process': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    HELP,
+    'NOTEBOOK file',
+  );
   if (!parsed) return 0;
   const { values } = parsed;
   const file = resolve(parsed.file);
@@ -85,7 +94,11 @@ export async function run(argv: string[]): Promise<number> {
         cell.outputs = [{ items: r.items }];
         cell.execution = { order: ++order, success: true };
         const plain = r.items.find((it) => it.mime === 'text/plain')?.data;
-        process.stderr.write(`    ${String(plain ?? '').split('\n').join('\n    ')}\n    (${((Date.now() - t0) / 1000).toFixed(1)}s)\n`);
+        process.stderr.write(
+          `    ${String(plain ?? '')
+            .split('\n')
+            .join('\n    ')}\n    (${((Date.now() - t0) / 1000).toFixed(1)}s)\n`,
+        );
         save();
         if (!r.completed) {
           process.stderr.write('bertnb run: stopped; the remaining cells were not run\n');

@@ -2,8 +2,17 @@
 import { isMainThread } from 'node:worker_threads';
 import { CliError } from '../errors';
 import { parseVerbFlags } from '../args';
-import { BertTokenizer, bundledVocabPath, InvalidUtf8Error, LineError, serveTokenizeWorker, tokenizeStream, tokenizeStreamParallel, VocabError, type EncodeOptions } from '../../engine/tokenizer';
-
+import {
+  BertTokenizer,
+  bundledVocabPath,
+  InvalidUtf8Error,
+  LineError,
+  serveTokenizeWorker,
+  tokenizeStream,
+  tokenizeStreamParallel,
+  VocabError,
+  type EncodeOptions,
+} from '../../engine/tokenizer';
 
 const HELP = `usage: bertnb tokenize [--vocab FILE|DIR] [--max-length N] [--truncation S] [--pad] [--pair] [--cased]
 
@@ -31,17 +40,22 @@ export async function run(argv: string[]): Promise<number> {
     serveTokenizeWorker();
     return 0;
   }
-  const values = parseVerbFlags('tokenize', argv, {
-    vocab: { type: 'string' },
-    'max-length': { type: 'string' },
-    truncation: { type: 'string' },
-    pad: { type: 'boolean' },
-    pair: { type: 'boolean' },
-    cased: { type: 'boolean' },
-    uncased: { type: 'boolean' },
-    threads: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  }, HELP);
+  const values = parseVerbFlags(
+    'tokenize',
+    argv,
+    {
+      vocab: { type: 'string' },
+      'max-length': { type: 'string' },
+      truncation: { type: 'string' },
+      pad: { type: 'boolean' },
+      pair: { type: 'boolean' },
+      cased: { type: 'boolean' },
+      uncased: { type: 'boolean' },
+      threads: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    HELP,
+  );
   if (!values) return 0;
   if (values.cased && values.uncased) throw new CliError('tokenize: --cased and --uncased exclude each other');
 
@@ -51,15 +65,20 @@ export async function run(argv: string[]): Promise<number> {
     if (!/^\d+$/.test(m)) throw new CliError(`tokenize: --max-length must be a positive integer, got '${m}'`);
     opts.maxLength = Number(m);
     const min = values.pair ? 3 : 2;
-    if (opts.maxLength < min) throw new CliError(`tokenize: --max-length must be at least ${min} (room for the special tokens)`);
+    if (opts.maxLength < min)
+      throw new CliError(`tokenize: --max-length must be at least ${min} (room for the special tokens)`);
   }
   const truncation = values.truncation;
   if (truncation !== undefined) {
     if (!['longest_first', 'only_first', 'only_second', 'none'].includes(truncation)) {
-      throw new CliError(`tokenize: --truncation must be longest_first, only_first, only_second or none, got '${truncation}'`);
+      throw new CliError(
+        `tokenize: --truncation must be longest_first, only_first, only_second or none, got '${truncation}'`,
+      );
     }
-    if (truncation !== 'none' && opts.maxLength === undefined) throw new CliError('tokenize: --truncation needs --max-length');
-    if (truncation === 'only_second' && !values.pair) throw new CliError('tokenize: --truncation only_second needs --pair');
+    if (truncation !== 'none' && opts.maxLength === undefined)
+      throw new CliError('tokenize: --truncation needs --max-length');
+    if (truncation === 'only_second' && !values.pair)
+      throw new CliError('tokenize: --truncation only_second needs --pair');
     opts.truncation = truncation === 'none' ? false : (truncation as EncodeOptions['truncation']);
   }
   if (values.pad && opts.maxLength === undefined) throw new CliError('tokenize: --pad needs --max-length');
@@ -76,14 +95,22 @@ export async function run(argv: string[]): Promise<number> {
 
   let threads = 1;
   if (values.threads !== undefined) {
-    if (!/^[1-9]\d*$/.test(values.threads)) throw new CliError(`tokenize: --threads must be a positive integer, got '${values.threads}'`);
+    if (!/^[1-9]\d*$/.test(values.threads))
+      throw new CliError(`tokenize: --threads must be a positive integer, got '${values.threads}'`);
     threads = Number(values.threads);
   }
 
   const streamOpts = { ...opts, pair: values.pair, padTo };
   try {
     if (threads > 1) {
-      await tokenizeStreamParallel(tokenizer, process.stdin, process.stdout, streamOpts, { script: process.argv[1], argv: ['tokenize', '--worker'] }, threads);
+      await tokenizeStreamParallel(
+        tokenizer,
+        process.stdin,
+        process.stdout,
+        streamOpts,
+        { script: process.argv[1], argv: ['tokenize', '--worker'] },
+        threads,
+      );
     } else await tokenizeStream(tokenizer, process.stdin, process.stdout, streamOpts);
   } catch (e) {
     if (e instanceof InvalidUtf8Error || e instanceof LineError) throw new CliError(`tokenize: stdin ${e.message}`);

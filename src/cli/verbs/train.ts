@@ -18,18 +18,38 @@ Trains as the YAML/JSON run config says (task, model, data, training: Hugging Fa
   --backend NAME     override training.backend
   --plain            plain log lines even on a terminal`;
 
-const fmt = (x: number | null | undefined, digits = 4) => (x === null || x === undefined ? '-' : Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(2) : x.toFixed(digits));
+const fmt = (x: number | null | undefined, digits = 4) =>
+  x === null || x === undefined ? '-' : Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(2) : x.toFixed(digits);
 
 /** The progress line's values: a view of the run's record. */
 function lineValues(r: RunRecord) {
   const last = r.points.at(-1);
-  return { loss: fmt(last?.loss), lr: fmt(last?.learning_rate, 6), sps: fmt(r.samples_per_second, 1), eta: formatDuration(r.eta_seconds), epoch: r.epoch.toFixed(2) };
+  return {
+    loss: fmt(last?.loss),
+    lr: fmt(last?.learning_rate, 6),
+    sps: fmt(r.samples_per_second, 1),
+    eta: formatDuration(r.eta_seconds),
+    epoch: r.epoch.toFixed(2),
+  };
 }
 
 export async function run(argv: string[]): Promise<number> {
   // A bare `--resume` (no checkpoint after it) means "the latest": give parseArgs the explicit value.
-  const args = argv.map((a, i) => (a === '--resume' && (i === argv.length - 1 || argv[i + 1].startsWith('--')) ? '--resume=true' : a));
-  const parsed = parseVerbFlagsAndFile('train', args, { resume: { type: 'string' }, backend: { type: 'string' }, plain: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, HELP, 'CONFIG file');
+  const args = argv.map((a, i) =>
+    a === '--resume' && (i === argv.length - 1 || argv[i + 1].startsWith('--')) ? '--resume=true' : a,
+  );
+  const parsed = parseVerbFlagsAndFile(
+    'train',
+    args,
+    {
+      resume: { type: 'string' },
+      backend: { type: 'string' },
+      plain: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    HELP,
+    'CONFIG file',
+  );
   if (!parsed) return 0;
   const { values, file } = parsed;
   let loaded;
@@ -55,7 +75,12 @@ export async function run(argv: string[]): Promise<number> {
   const log = (text: string) => (bar ? process.stderr.write(`\r\x1b[2K${text}\n`) : console.error(text));
   // The progress line is a view of the run's record in a run store, as the editor's views are.
   const store = new RunStore({ updatesPerSecond: tty ? 4 : 1 });
-  const runId = store.begin({ label: file, source: 'cli', output_dir: config.training.output_dir, stop: () => void proc.stop() }).id;
+  const runId = store.begin({
+    label: file,
+    source: 'cli',
+    output_dir: config.training.output_dir,
+    stop: () => void proc.stop(),
+  }).id;
   store.onChange((r) => {
     if (r.step === 0 || r.status === 'failed' || r.step === lastStep) return;
     lastStep = r.step;
@@ -64,26 +89,42 @@ export async function run(argv: string[]): Promise<number> {
       if (!bar) {
         const { SingleBar, Presets } = require('cli-progress') as typeof import('cli-progress');
         bar = new SingleBar(
-          { format: 'train |{bar}| {value}/{total} steps | epoch {epoch} | loss {loss} | lr {lr} | {sps} samples/s | ETA {eta}', hideCursor: true, stream: process.stderr, etaBuffer: 20 },
+          {
+            format:
+              'train |{bar}| {value}/{total} steps | epoch {epoch} | loss {loss} | lr {lr} | {sps} samples/s | ETA {eta}',
+            hideCursor: true,
+            stream: process.stderr,
+            etaBuffer: 20,
+          },
           Presets.shades_classic,
         );
         bar.start(r.max_steps, r.step, v);
       } else bar.update(r.step, v);
     } else if (Date.now() - lastPlain > 10_000 || r.step === r.max_steps || r.step === 1) {
       lastPlain = Date.now();
-      console.error(`step ${r.step}/${r.max_steps} epoch ${v.epoch} loss ${v.loss} lr ${v.lr} ${v.sps} samples/s ETA ${v.eta}`);
+      console.error(
+        `step ${r.step}/${r.max_steps} epoch ${v.epoch} loss ${v.loss} lr ${v.lr} ${v.sps} samples/s ETA ${v.eta}`,
+      );
     }
   });
   const say = (e: RunEvent) => {
-    if (e.kind === 'log') log(e.level === 'warn' || e.level === 'error' ? `${e.level}: ${e.message.replace(/^warning: /, '')}` : e.message);
-    if (e.kind === 'eval') log(`eval @ step ${e.step}: ${Object.entries(e.metrics).map(([k, v]) => `${k}=${fmt(v)}`).join(' ')}`);
+    if (e.kind === 'log')
+      log(e.level === 'warn' || e.level === 'error' ? `${e.level}: ${e.message.replace(/^warning: /, '')}` : e.message);
+    if (e.kind === 'eval')
+      log(
+        `eval @ step ${e.step}: ${Object.entries(e.metrics)
+          .map(([k, v]) => `${k}=${fmt(v)}`)
+          .join(' ')}`,
+      );
     if (e.kind === 'checkpoint') log(`checkpoint saved: ${e.path}`);
   };
 
   proc.onMessage((m) => {
     switch (m.type) {
       case 'log':
-        log(m.level === 'warn' || m.level === 'error' ? `${m.level}: ${m.message.replace(/^warning: /, '')}` : m.message);
+        log(
+          m.level === 'warn' || m.level === 'error' ? `${m.level}: ${m.message.replace(/^warning: /, '')}` : m.message,
+        );
         break;
       case 'dataProgress':
         log(formatDataProgress(m));
@@ -128,7 +169,11 @@ export async function run(argv: string[]): Promise<number> {
     bar?.stop();
     if (end && end.reason !== 'failed') {
       const entries = Object.entries(end.metrics);
-      console.error(end.reason === 'stopped' ? `stopped; resume with: bertnb train ${file} --resume` : `done: model saved in ${end.output_dir}`);
+      console.error(
+        end.reason === 'stopped'
+          ? `stopped; resume with: bertnb train ${file} --resume`
+          : `done: model saved in ${end.output_dir}`,
+      );
       if (end.best_model_checkpoint) console.error(`best checkpoint: ${end.best_model_checkpoint}`);
       console.log(`final metrics:\n${entries.map(([k, v]) => `  ${k.padEnd(28)}${fmt(v)}`).join('\n')}`);
       return 0;
@@ -136,7 +181,12 @@ export async function run(argv: string[]): Promise<number> {
     if (end?.error) error ??= end.error;
     const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
     const last = exit.lastCheckpoint ? `; last good checkpoint: ${exit.lastCheckpoint}` : '';
-    throw new CliError(error ? `${explainedText(error)}${last}` : `training process ended unexpectedly (${how}${exit.signal === 'SIGKILL' ? `; on Linux usually the kernel's out-of-memory killer: ${MEMORY_ADVICE}` : ''})${last}`, 1);
+    throw new CliError(
+      error
+        ? `${explainedText(error)}${last}`
+        : `training process ended unexpectedly (${how}${exit.signal === 'SIGKILL' ? `; on Linux usually the kernel's out-of-memory killer: ${MEMORY_ADVICE}` : ''})${last}`,
+      1,
+    );
   } finally {
     bar?.stop();
     process.off('SIGINT', onSigint);

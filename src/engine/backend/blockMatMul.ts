@@ -22,21 +22,27 @@ export const BLOCK_MATMUL_KERNEL = 'BertnbBlockMatMul';
 type Info = tf.TensorInfo;
 /** Beyond the common internals: the module's exports and the tensor table, to call XNNPACK directly. */
 interface WasmBackendLike extends WasmBackendInternals<Float32Array> {
-  wasm: { cwrap(name: string, ret: null, args: string[]): (...args: unknown[]) => void; tfjs: { disposeData(id: number): void } };
+  wasm: {
+    cwrap(name: string, ret: null, args: string[]): (...args: unknown[]) => void;
+    tfjs: { disposeData(id: number): void };
+  };
   dataIdMap: { get(id: unknown): { id: number; memoryOffset: number }; delete(id: unknown): void };
   disposeData(id: unknown): void;
 }
 
 /** Product shapes and output layout of a grid; throws on inconsistent blocks. */
 function layout(grid: BlockProduct[][]): { shapes: [number, number][][]; rows: number; cols: number } {
-  let rows = 0, cols = -1;
+  let rows = 0,
+    cols = -1;
   const shapes = grid.map((line) => {
-    let width = 0, height = -1;
+    let width = 0,
+      height = -1;
     const s = line.map(({ a, b }) => {
       const [m, k] = blockShape(a);
       const [k2, n] = blockShape(b);
       if (k !== k2) throw new Error(`blockMatMul: inner sizes ${k} and ${k2} differ`);
-      if (height >= 0 && m !== height) throw new Error('blockMatMul: products of one grid row must have the same height');
+      if (height >= 0 && m !== height)
+        throw new Error('blockMatMul: products of one grid row must have the same height');
       height = m;
       width += n;
       return [m, n] as [number, number];
@@ -66,7 +72,17 @@ function wasmKernel(args: KernelArgs): Info {
   if (!fn) {
     // The same entry point (and argument list) as tfjs-backend-wasm's BatchMatMul kernel: with batch 1
     // and no transposes it runs XNNPACK's fully-connected operator.
-    fn = backend.wasm.cwrap('BatchMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
+    fn = backend.wasm.cwrap('BatchMatMul', null, [
+      'number',
+      'array',
+      'number',
+      'number',
+      'array',
+      'number',
+      'number',
+      'number',
+      'number',
+    ]);
     matmulFns.set(backend.wasm, fn);
   }
   const sources = Object.keys(args.inputs)
@@ -79,7 +95,8 @@ function wasmKernel(args: KernelArgs): Info {
   // A block stored contiguously (whole rows, not transposed) is used in place: a tensor registered
   // over that memory, released without freeing it. Others are copied into scratch tensors.
   const contiguous = (b: Block, srcCols: number) => !b.transpose && b.cols === srcCols;
-  const alias = (t: Info, offset: number, shape: number[]) => backend.makeOutput(shape, 'float32', backend.dataIdMap.get(t.dataId).memoryOffset + 4 * offset);
+  const alias = (t: Info, offset: number, shape: number[]) =>
+    backend.makeOutput(shape, 'float32', backend.dataIdMap.get(t.dataId).memoryOffset + 4 * offset);
   const operand = (r: BlockRef): { t: Info; owned: boolean } => {
     const src = sources[r.src];
     if (contiguous(r, src.shape[1])) return { t: alias(src, r.row * src.shape[1], blockShape(r)), owned: false };
@@ -96,15 +113,38 @@ function wasmKernel(args: KernelArgs): Info {
     let col0 = 0;
     line.forEach(({ a, b }, c) => {
       const [m, n] = shapes[r][c];
-      const ta = operand(a), tb = operand(b);
+      const ta = operand(a),
+        tb = operand(b);
       // A product filling whole rows of the output is written in place too.
-      const to = n === cols ? { t: alias(out, row0 * cols, [m, n]), owned: false } : { t: backend.makeOutput([m, n], 'float32'), owned: true };
+      const to =
+        n === cols
+          ? { t: alias(out, row0 * cols, [m, n]), owned: false }
+          : { t: backend.makeOutput([m, n], 'float32'), owned: true };
       // Views only after allocating: growing the heap detaches them.
-      if (ta.owned) copyBlock(backend.typedArrayFromHeap(sources[a.src]), sources[a.src].shape[1], a, backend.typedArrayFromHeap(ta.t));
-      if (tb.owned) copyBlock(backend.typedArrayFromHeap(sources[b.src]), sources[b.src].shape[1], b, backend.typedArrayFromHeap(tb.t));
+      if (ta.owned)
+        copyBlock(
+          backend.typedArrayFromHeap(sources[a.src]),
+          sources[a.src].shape[1],
+          a,
+          backend.typedArrayFromHeap(ta.t),
+        );
+      if (tb.owned)
+        copyBlock(
+          backend.typedArrayFromHeap(sources[b.src]),
+          sources[b.src].shape[1],
+          b,
+          backend.typedArrayFromHeap(tb.t),
+        );
       fn!(id(ta.t), shapeBytes(blockShape(a)), 3, id(tb.t), shapeBytes(blockShape(b)), 3, 0, 0, id(to.t));
       // ...and again after the matmul, which allocates XNNPACK's packed weights.
-      if (to.owned) copyBlock(backend.typedArrayFromHeap(to.t), n, { row: 0, col: 0, rows: m, cols: n }, backend.typedArrayFromHeap(out), { row: row0, col: col0, cols });
+      if (to.owned)
+        copyBlock(
+          backend.typedArrayFromHeap(to.t),
+          n,
+          { row: 0, col: 0, rows: m, cols: n },
+          backend.typedArrayFromHeap(out),
+          { row: row0, col: col0, cols },
+        );
       [ta, tb, to].forEach(release);
       col0 += n;
     });
@@ -124,7 +164,12 @@ export function blockMatMul(sources: tf.Tensor2D[], grid: BlockProduct[][]): tf.
   if (tf.getBackend() === 'wasm' && sources.every((s) => s.dtype === 'float32')) {
     if (!registered) {
       registered = true;
-      if (!tf.getKernel(BLOCK_MATMUL_KERNEL, 'wasm')) tf.registerKernel({ kernelName: BLOCK_MATMUL_KERNEL, backendName: 'wasm', kernelFunc: wasmKernel as unknown as tf.KernelFunc });
+      if (!tf.getKernel(BLOCK_MATMUL_KERNEL, 'wasm'))
+        tf.registerKernel({
+          kernelName: BLOCK_MATMUL_KERNEL,
+          backendName: 'wasm',
+          kernelFunc: wasmKernel as unknown as tf.KernelFunc,
+        });
     }
     layout(grid); // validate before entering the kernel
     const named: tf.NamedTensorMap = {};
@@ -134,7 +179,9 @@ export function blockMatMul(sources: tf.Tensor2D[], grid: BlockProduct[][]): tf.
   // Elsewhere: the same products as separate ops.
   return tf.tidy(() => {
     const lines = grid.map((line) => {
-      const parts = line.map(({ a, b }) => tf.matMul(extractBlocks(sources[a.src], [a])[0], extractBlocks(sources[b.src], [b])[0]));
+      const parts = line.map(({ a, b }) =>
+        tf.matMul(extractBlocks(sources[a.src], [a])[0], extractBlocks(sources[b.src], [b])[0]),
+      );
       return parts.length === 1 ? parts[0] : tf.concat(parts, 1);
     });
     return (lines.length === 1 ? lines[0] : tf.concat(lines, 0)) as tf.Tensor2D;

@@ -18,8 +18,6 @@ export interface Block {
   ones?: boolean;
 }
 
-
-
 // Transposes go tile by tile, writing each output row in runs: a plain row-by-row loop writes with a
 // stride of `rows` floats and was ~8 ns/float; tiled ~1.5 (the WASM Transpose kernel: ~10 ns/float).
 const TILE = 32;
@@ -43,7 +41,16 @@ export function copyBlock(src: Float32Array, srcCols: number, b: Block, dst: Flo
 
 // The loops live in small functions of numbers only: inside copyBlock (object arguments, several
 // paths) V8 ran the same loops 3-4x slower (64x64 blocks: 14 µs against 4).
-function copyTransposed(src: Float32Array, srcCols: number, base: number, R: number, C: number, dst: Float32Array, d0: number, stride: number): void {
+function copyTransposed(
+  src: Float32Array,
+  srcCols: number,
+  base: number,
+  R: number,
+  C: number,
+  dst: Float32Array,
+  d0: number,
+  stride: number,
+): void {
   for (let c0 = 0; c0 < C; c0 += TILE) {
     const c1 = Math.min(c0 + TILE, C);
     for (let r0 = 0; r0 < R; r0 += TILE) {
@@ -57,7 +64,16 @@ function copyTransposed(src: Float32Array, srcCols: number, base: number, R: num
   }
 }
 
-function copyRows(src: Float32Array, srcCols: number, base: number, R: number, C: number, dst: Float32Array, d0: number, stride: number): void {
+function copyRows(
+  src: Float32Array,
+  srcCols: number,
+  base: number,
+  R: number,
+  C: number,
+  dst: Float32Array,
+  d0: number,
+  stride: number,
+): void {
   // Whole rows on both sides: one contiguous copy.
   if (C === srcCols && C === stride) {
     dst.set(src.subarray(base, base + R * C), d0);
@@ -69,24 +85,35 @@ function copyRows(src: Float32Array, srcCols: number, base: number, R: number, C
     return;
   }
   for (let r = 0; r < R; r++) {
-    const s = base + r * srcCols, d = d0 + r * stride;
+    const s = base + r * srcCols,
+      d = d0 + r * stride;
     for (let c = 0; c < C; c++) dst[d + c] = src[s + c];
   }
 }
 
 /** [rows, cols] of the copied block (transposed: [cols (+1 with ones), rows]). */
-export const blockShape = (b: Block): [number, number] => (b.transpose ? [b.cols + (b.ones ? 1 : 0), b.rows] : [b.rows, b.cols]);
+export const blockShape = (b: Block): [number, number] =>
+  b.transpose ? [b.cols + (b.ones ? 1 : 0), b.rows] : [b.rows, b.cols];
 const outShape = blockShape;
 
 function decode(flat: number[]): Block[] {
   const out: Block[] = [];
-  for (let i = 0; i < flat.length; i += 5) out.push({ row: flat[i], col: flat[i + 1], rows: flat[i + 2], cols: flat[i + 3], transpose: flat[i + 4] > 0, ones: flat[i + 4] === 2 });
+  for (let i = 0; i < flat.length; i += 5)
+    out.push({
+      row: flat[i],
+      col: flat[i + 1],
+      rows: flat[i + 2],
+      cols: flat[i + 3],
+      transpose: flat[i + 4] > 0,
+      ones: flat[i + 4] === 2,
+    });
   return out;
 }
 
 const blocksKernel: JsKernel = {
   outputs: (_inputs, attrs) => decode(attrs.blocks as number[]).map(outShape),
-  run: ([src], outs, [x], attrs) => decode(attrs.blocks as number[]).forEach((b, i) => copyBlock(src as Float32Array, x.shape[1], b, outs[i])),
+  run: ([src], outs, [x], attrs) =>
+    decode(attrs.blocks as number[]).forEach((b, i) => copyBlock(src as Float32Array, x.shape[1], b, outs[i])),
 };
 
 let registered = false;

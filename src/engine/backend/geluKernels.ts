@@ -42,7 +42,8 @@ function tailFrom(av: number, e: number): number {
 // v·Φ(v) = (v + |v|)/2 − |v|·h and Φ(v) = h + [v ≥ 0]·(1 − 2h).
 function geluRows(x: Float32Array, y: Float32Array): void {
   for (let i = 0; i < x.length; i++) {
-    const v = x[i], av = Math.abs(v);
+    const v = x[i],
+      av = Math.abs(v);
     y[i] = 0.5 * (v + av) - av * tailFrom(av, expNonPositive(-0.5 * v * v));
   }
 }

@@ -24,7 +24,10 @@ export function hostValues(t: tf.Tensor, what: string): Values {
   const known = remembered.get(id);
   if (known) return known;
   const values = backend.tensorMap?.has(id) ? backend.tensorMap.get(id).values : null;
-  if (!values) throw new Error(`${what} is only on the GPU: the model reads it on the host, so make it from host data (tf.tensor(...)), not from GPU ops`);
+  if (!values)
+    throw new Error(
+      `${what} is only on the GPU: the model reads it on the host, so make it from host data (tf.tensor(...)), not from GPU ops`,
+    );
   remembered.set(id, values);
   return values;
 }

@@ -13,7 +13,14 @@ import type { AdapterSummary } from './adapter';
 export { nativeModulePaths } from './optional';
 
 export type BackendPreference = 'auto' | 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = [
+  'auto',
+  'tensorflow-gpu',
+  'webgpu',
+  'tensorflow',
+  'wasm',
+  'cpu',
+];
 
 export interface BackendReport {
   /** The preference that won: 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu'. */
@@ -37,7 +44,10 @@ export function wasmBinaryDir(): string | undefined {
     /* not resolvable from here (e.g. a bundle without node_modules) */
   }
   candidates.push(join(process.cwd(), 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist'));
-  return candidates.find((d): d is string => !!d && existsSync(join(d, 'tfjs-backend-wasm-simd.wasm')) && existsSync(join(d, 'tfjs-backend-wasm.wasm')));
+  return candidates.find(
+    (d): d is string =>
+      !!d && existsSync(join(d, 'tfjs-backend-wasm-simd.wasm')) && existsSync(join(d, 'tfjs-backend-wasm.wasm')),
+  );
 }
 
 let wasmPathsSet = false;
@@ -51,14 +61,17 @@ async function tryOne(name: Exclude<BackendPreference, 'auto'>, forced: boolean)
       return startWebGpuBackend(forced);
     case 'tensorflow-gpu': {
       requireOptional('@tensorflow/tfjs-node-gpu');
-      if (!(await tf.setBackend('tensorflow'))) throw new Error('tfjs-node-gpu loaded but its backend failed to initialise');
+      if (!(await tf.setBackend('tensorflow')))
+        throw new Error('tfjs-node-gpu loaded but its backend failed to initialise');
       const b = tf.backend() as { isUsingGpuDevice?: boolean };
-      if (!b.isUsingGpuDevice) return 'tfjs-node-gpu loaded but found no CUDA device (it needs CUDA 11.2 + cuDNN 8.1); running its native CPU kernels';
+      if (!b.isUsingGpuDevice)
+        return 'tfjs-node-gpu loaded but found no CUDA device (it needs CUDA 11.2 + cuDNN 8.1); running its native CPU kernels';
       return 'native TensorFlow with a CUDA GPU';
     }
     case 'tensorflow': {
       if (!tf.findBackend('tensorflow')) requireOptional('@tensorflow/tfjs-node');
-      if (!(await tf.setBackend('tensorflow'))) throw new Error('tfjs-node loaded but its backend failed to initialise');
+      if (!(await tf.setBackend('tensorflow')))
+        throw new Error('tfjs-node loaded but its backend failed to initialise');
       return 'native TensorFlow (libtensorflow) CPU kernels';
     }
     case 'wasm': {
@@ -67,7 +80,8 @@ async function tryOne(name: Exclude<BackendPreference, 'auto'>, forced: boolean)
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       if (!wasmPathsSet) {
         const dir = wasmBinaryDir();
-        if (!dir) throw new Error('tfjs-backend-wasm .wasm files not found (looked next to the bundle and in node_modules)');
+        if (!dir)
+          throw new Error('tfjs-backend-wasm .wasm files not found (looked next to the bundle and in node_modules)');
         wasm.setWasmPaths(dir.endsWith('/') ? dir : `${dir}/`);
         wasmPathsSet = true;
       }
@@ -75,7 +89,9 @@ async function tryOne(name: Exclude<BackendPreference, 'auto'>, forced: boolean)
       if (!(await tf.setBackend('wasm'))) throw new Error('the WASM backend failed to initialise');
       const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
       // The single-threaded build: training parallelism comes from worker threads, each with its own instance.
-      return simd ? 'WebAssembly with SIMD (one instance per training thread)' : 'WebAssembly without SIMD (one instance per training thread)';
+      return simd
+        ? 'WebAssembly with SIMD (one instance per training thread)'
+        : 'WebAssembly without SIMD (one instance per training thread)';
     }
     case 'cpu': {
       await import('@tensorflow/tfjs-backend-cpu');
@@ -102,12 +118,32 @@ export async function initBackend(pref: BackendPreference | string = 'auto'): Pr
       const started = await tryOne(name, pref !== 'auto');
       const why = typeof started === 'string' ? started : started.reason;
       tried.push({ name });
-      const reason = pref === 'auto' ? `${why}; fastest available${tried.length > 1 ? ` (${tried.filter((t) => t.error).map((t) => `${t.name}: ${t.error}`).join('; ')})` : ''}` : `${why}; forced`;
-      return { name, tfBackend: tf.getBackend(), reason, tried, ...(typeof started === 'string' ? {} : { adapter: started.adapter }) };
+      const reason =
+        pref === 'auto'
+          ? `${why}; fastest available${
+              tried.length > 1
+                ? ` (${tried
+                    .filter((t) => t.error)
+                    .map((t) => `${t.name}: ${t.error}`)
+                    .join('; ')})`
+                : ''
+            }`
+          : `${why}; forced`;
+      return {
+        name,
+        tfBackend: tf.getBackend(),
+        reason,
+        tried,
+        ...(typeof started === 'string' ? {} : { adapter: started.adapter }),
+      };
     } catch (err) {
       tried.push({ name, error: err instanceof Error ? err.message : String(err) });
     }
   }
   const detail = tried.map((t) => `${t.name}: ${t.error}`).join('; ');
-  throw new Error(pref === 'auto' ? `no TensorFlow.js backend could start (${detail})` : `backend '${pref}' is not available: ${detail}`);
+  throw new Error(
+    pref === 'auto'
+      ? `no TensorFlow.js backend could start (${detail})`
+      : `backend '${pref}' is not available: ${detail}`,
+  );
 }

@@ -8,7 +8,6 @@ import type { CpuBackendInternals, KernelArgs, WasmBackendInternals } from './in
 type Info = tf.TensorInfo;
 type Arr = Float32Array | Int32Array;
 
-
 export interface JsKernel {
   /** float32 output shapes */
   outputs(inputs: Info[], attrs: Record<string, unknown>): number[][];
@@ -19,14 +18,22 @@ const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 /** Registers `k` for the wasm and cpu backends (outputs allocated first, then filled over backend memory). */
 export function register(name: string, k: JsKernel): void {
-  const ordered = (m: tf.NamedTensorInfoMap) => Object.keys(m).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))).map((key) => m[key] as Info);
+  const ordered = (m: tf.NamedTensorInfoMap) =>
+    Object.keys(m)
+      .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)))
+      .map((key) => m[key] as Info);
   const wasm = (args: KernelArgs) => {
     const b = args.backend as WasmBackendInternals<Arr>;
     const inputs = ordered(args.inputs);
     const attrs = (args.attrs ?? {}) as Record<string, unknown>;
     // Allocate first: growing the heap detaches earlier views.
     const outs = k.outputs(inputs, attrs).map((s) => b.makeOutput(s, 'float32'));
-    k.run(inputs.map((i) => b.typedArrayFromHeap(i)), outs.map((o) => b.typedArrayFromHeap(o) as Float32Array), inputs, attrs);
+    k.run(
+      inputs.map((i) => b.typedArrayFromHeap(i)),
+      outs.map((o) => b.typedArrayFromHeap(o) as Float32Array),
+      inputs,
+      attrs,
+    );
     return outs;
   };
   const cpu = (args: KernelArgs) => {
@@ -35,11 +42,20 @@ export function register(name: string, k: JsKernel): void {
     const attrs = (args.attrs ?? {}) as Record<string, unknown>;
     const shapes = k.outputs(inputs, attrs);
     const outs = shapes.map((s) => new Float32Array(size(s)));
-    k.run(inputs.map((i) => b.data.get(i.dataId).values), outs, inputs, attrs);
+    k.run(
+      inputs.map((i) => b.data.get(i.dataId).values),
+      outs,
+      inputs,
+      attrs,
+    );
     return outs.map((o, i) => b.makeTensorInfo(shapes[i], 'float32', o));
   };
-  for (const [backendName, kernelFunc] of [['wasm', wasm], ['cpu', cpu]] as const)
-    if (!tf.getKernel(name, backendName)) tf.registerKernel({ kernelName: name, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  for (const [backendName, kernelFunc] of [
+    ['wasm', wasm],
+    ['cpu', cpu],
+  ] as const)
+    if (!tf.getKernel(name, backendName))
+      tf.registerKernel({ kernelName: name, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
 }
 
 /** True when the fused JS kernels can run on the active backend. */
@@ -61,7 +77,8 @@ function run(name: string, inputs: tf.Tensor[], attrs: Record<string, unknown> =
 const EMBED = 'BertnbEmbeddingSum';
 function addRows(table: Float32Array, ids: Int32Array, out: Float32Array, N: number, H: number, first: boolean): void {
   for (let n = 0; n < N; n++) {
-    const src = ids[n] * H, dst = n * H;
+    const src = ids[n] * H,
+      dst = n * H;
     if (first) for (let j = 0; j < H; j++) out[dst + j] = table[src + j];
     else for (let j = 0; j < H; j++) out[dst + j] += table[src + j];
   }
@@ -70,7 +87,8 @@ const embeddingSum: JsKernel = {
   outputs: (inputs) => [[inputs[inputs.length / 2].shape[0], inputs[0].shape[1]]],
   run(ins, [out], inputs) {
     const k = inputs.length / 2;
-    for (let t = 0; t < k; t++) addRows(ins[t] as Float32Array, ins[k + t] as Int32Array, out, inputs[k].shape[0], inputs[0].shape[1], t === 0);
+    for (let t = 0; t < k; t++)
+      addRows(ins[t] as Float32Array, ins[k + t] as Int32Array, out, inputs[k].shape[0], inputs[0].shape[1], t === 0);
   },
 };
 
@@ -84,11 +102,22 @@ export function embeddingSumKernel(tables: tf.Tensor2D[], ids: tf.Tensor1D[]): t
 const LN_FWD = 'BertnbLayerNorm';
 // Plain functions with typed parameters: V8 optimises these loops ~2× better than the same code
 // inside the generic kernel wrapper.
-function layerNormRows(x: Float32Array, g: Float32Array, b: Float32Array, y: Float32Array, xhat: Float32Array, inv: Float32Array, N: number, M: number, eps: number): void {
+function layerNormRows(
+  x: Float32Array,
+  g: Float32Array,
+  b: Float32Array,
+  y: Float32Array,
+  xhat: Float32Array,
+  inv: Float32Array,
+  N: number,
+  M: number,
+  eps: number,
+): void {
   for (let n = 0; n < N; n++) {
     const o = n * M;
     // One pass for both moments, in float64.
-    let s = 0, s2 = 0;
+    let s = 0,
+      s2 = 0;
     for (let j = 0; j < M; j++) {
       const v = x[o + j];
       s += v;
@@ -107,29 +136,60 @@ function layerNormRows(x: Float32Array, g: Float32Array, b: Float32Array, y: Flo
 const layerNormFwd: JsKernel = {
   outputs: ([x]) => [x.shape, x.shape, [x.shape[0], 1]],
   run: (ins, outs, [xi], attrs) =>
-    layerNormRows(ins[0] as Float32Array, ins[1] as Float32Array, ins[2] as Float32Array, outs[0], outs[1], outs[2], xi.shape[0], xi.shape[1], attrs.eps as number),
+    layerNormRows(
+      ins[0] as Float32Array,
+      ins[1] as Float32Array,
+      ins[2] as Float32Array,
+      outs[0],
+      outs[1],
+      outs[2],
+      xi.shape[0],
+      xi.shape[1],
+      attrs.eps as number,
+    ),
 };
 
 /** → [y, xhat, inv] for x [N, M], gamma and beta [M]. */
-export function layerNormKernel(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D] {
+export function layerNormKernel(
+  x: tf.Tensor2D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  eps: number,
+): [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D] {
   return run(LN_FWD, [x, gamma, beta], { eps }) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
 }
 
 const LN_BWD = 'BertnbLayerNormGrad';
-function layerNormGradRows(dy: Float32Array, xhat: Float32Array, inv: Float32Array, g: Float32Array, dx: Float32Array, dg: Float32Array, db: Float32Array, N: number, M: number): void {
+function layerNormGradRows(
+  dy: Float32Array,
+  xhat: Float32Array,
+  inv: Float32Array,
+  g: Float32Array,
+  dx: Float32Array,
+  dg: Float32Array,
+  db: Float32Array,
+  N: number,
+  M: number,
+): void {
   // Parameter gradients sum over all rows: accumulate in float64.
-  const accG = new Float64Array(M), accB = new Float64Array(M);
+  const accG = new Float64Array(M),
+    accB = new Float64Array(M);
   for (let n = 0; n < N; n++) {
     const o = n * M;
-    let s1 = 0, s2 = 0;
+    let s1 = 0,
+      s2 = 0;
     for (let j = 0; j < M; j++) {
-      const d = dy[o + j], h = xhat[o + j], dh = d * g[j];
+      const d = dy[o + j],
+        h = xhat[o + j],
+        dh = d * g[j];
       s1 += dh;
       s2 += dh * h;
       accG[j] += d * h;
       accB[j] += d;
     }
-    const m1 = s1 / M, m2 = s2 / M, r = inv[n];
+    const m1 = s1 / M,
+      m2 = s2 / M,
+      r = inv[n];
     // dx = inv · (dxhat − mean(dxhat) − xhat · mean(dxhat · xhat))
     for (let j = 0; j < M; j++) dx[o + j] = r * (dy[o + j] * g[j] - m1 - xhat[o + j] * m2);
   }
@@ -141,11 +201,26 @@ function layerNormGradRows(dy: Float32Array, xhat: Float32Array, inv: Float32Arr
 const layerNormBwd: JsKernel = {
   outputs: ([dy, , , g]) => [dy.shape, g.shape, g.shape],
   run: (ins, outs, [dyi]) =>
-    layerNormGradRows(ins[0] as Float32Array, ins[1] as Float32Array, ins[2] as Float32Array, ins[3] as Float32Array, outs[0], outs[1], outs[2], dyi.shape[0], dyi.shape[1]),
+    layerNormGradRows(
+      ins[0] as Float32Array,
+      ins[1] as Float32Array,
+      ins[2] as Float32Array,
+      ins[3] as Float32Array,
+      outs[0],
+      outs[1],
+      outs[2],
+      dyi.shape[0],
+      dyi.shape[1],
+    ),
 };
 
 /** → [dx, dgamma, dbeta] from the saved xhat [N, M] and inv [N, 1]. */
-export function layerNormGradKernel(dy: tf.Tensor2D, xhat: tf.Tensor2D, inv: tf.Tensor2D, gamma: tf.Tensor1D): [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D] {
+export function layerNormGradKernel(
+  dy: tf.Tensor2D,
+  xhat: tf.Tensor2D,
+  inv: tf.Tensor2D,
+  gamma: tf.Tensor1D,
+): [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D] {
   return run(LN_BWD, [dy, xhat, inv, gamma]) as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
 }
 
@@ -164,7 +239,8 @@ export function fillDropoutMask(mask: Float32Array, rate: number, seed: number, 
   const keep16 = Math.round((1 - rate) * 65536);
   const scale = 1 / (1 - rate);
   const per = mask.length / blocks;
-  if (!Number.isInteger(per)) throw new Error(`dropout mask of ${mask.length} values does not split into ${blocks} examples`);
+  if (!Number.isInteger(per))
+    throw new Error(`dropout mask of ${mask.length} values does not split into ${blocks} examples`);
   for (let b = 0; b < blocks; b++) fillBlock(mask, b * per, (b + 1) * per, keep16, scale, mix32(seed, firstBlock + b));
 }
 
@@ -192,7 +268,14 @@ export function mix32(a: number, b: number): number {
 
 const dropoutMask: JsKernel = {
   outputs: (_inputs, attrs) => [attrs.shape as number[]],
-  run: (_ins, [out], _inputs, attrs) => fillDropoutMask(out, attrs.rate as number, attrs.seed as number, attrs.blocks as number, attrs.firstBlock as number),
+  run: (_ins, [out], _inputs, attrs) =>
+    fillDropoutMask(
+      out,
+      attrs.rate as number,
+      attrs.seed as number,
+      attrs.blocks as number,
+      attrs.firstBlock as number,
+    ),
 };
 
 /** A dropout mask tensor of `shape` (see fillDropoutMask). */

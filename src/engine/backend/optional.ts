@@ -4,7 +4,8 @@
 import { createRequire } from 'node:module';
 import { delimiter, join, resolve } from 'node:path';
 
-export const localRequire: NodeRequire = typeof require === 'function' ? require : createRequire(join(process.cwd(), 'noop.js'));
+export const localRequire: NodeRequire =
+  typeof require === 'function' ? require : createRequire(join(process.cwd(), 'noop.js'));
 
 /** Extra folders searched for optional packages (each may be a node_modules folder or its parent). */
 export function nativeModulePaths(): string[] {
@@ -16,7 +17,9 @@ export function nativeModulePaths(): string[] {
 /** The file `require(name)` would load, searching BERTNB_NATIVE_MODULES first. */
 export function resolveOptional(name: string): string {
   try {
-    return localRequire.resolve(name, { paths: [...nativeModulePaths(), ...(localRequire.resolve.paths(name) ?? []), join(process.cwd(), 'node_modules')] });
+    return localRequire.resolve(name, {
+      paths: [...nativeModulePaths(), ...(localRequire.resolve.paths(name) ?? []), join(process.cwd(), 'node_modules')],
+    });
   } catch {
     throw new Error(`${name} is not installed`);
   }

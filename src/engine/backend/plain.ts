@@ -16,12 +16,16 @@ function register(): void {
   for (const k of tf.getKernelsForBackend('cpu'))
     if (!OURS.test(k.kernelName)) tf.registerKernel({ ...k, backendName: PLAIN_BACKEND });
   // Priority 0: never tfjs's own default choice.
-  tf.registerBackend(PLAIN_BACKEND, () => {
-    const b = new MathBackendCPU();
-    // Its first upload prints an "install tfjs-node" banner.
-    (b as unknown as { firstUse: boolean }).firstUse = false;
-    return b;
-  }, 0);
+  tf.registerBackend(
+    PLAIN_BACKEND,
+    () => {
+      const b = new MathBackendCPU();
+      // Its first upload prints an "install tfjs-node" banner.
+      (b as unknown as { firstUse: boolean }).firstUse = false;
+      return b;
+    },
+    0,
+  );
 }
 
 /** Activates the plain backend (tests only: it is the cpu backend, minus the speed of our kernels). */

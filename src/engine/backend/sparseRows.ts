@@ -52,7 +52,8 @@ const SCATTER = 'BertnbScatterRows';
 function scatterRows(dy: Float32Array, ids: Int32Array, out: Float32Array, H: number): void {
   out.fill(0);
   for (let n = 0; n < ids.length; n++) {
-    const src = n * H, dst = ids[n] * H;
+    const src = n * H,
+      dst = ids[n] * H;
     for (let j = 0; j < H; j++) out[dst + j] += dy[src + j];
   }
 }

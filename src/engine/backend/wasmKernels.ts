@@ -3,7 +3,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelArgs, WasmBackendInternals } from './internals';
 
-
 /** out[s, ...] = Σ_{i: ids[i] = s} x[i, ...] (ids outside [0, numSegments) are dropped, as TF does). */
 function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
   const { x, segmentIds } = args.inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
@@ -20,7 +19,8 @@ function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
   for (let i = 0; i < idCount; i++) {
     const s = ids[i];
     if (s < 0 || s >= numSegments) continue;
-    const src = i * inner, dst = s * inner;
+    const src = i * inner,
+      dst = s * inner;
     for (let j = 0; j < inner; j++) vals[dst + j] += xs[src + j];
   }
   return out;
@@ -42,7 +42,15 @@ export function registerWasmTrainingKernels(): void {
   if (registered) return;
   registered = true;
   if (tf.getKernel('Identity', 'wasm')) tf.unregisterKernel('Identity', 'wasm');
-  tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: sharedIdentity as unknown as tf.KernelFunc });
+  tf.registerKernel({
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    kernelFunc: sharedIdentity as unknown as tf.KernelFunc,
+  });
   if (tf.getKernel('UnsortedSegmentSum', 'wasm')) return;
-  tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum as unknown as tf.KernelFunc });
+  tf.registerKernel({
+    kernelName: 'UnsortedSegmentSum',
+    backendName: 'wasm',
+    kernelFunc: unsortedSegmentSum as unknown as tf.KernelFunc,
+  });
 }

@@ -64,10 +64,17 @@ function installNavigator(gpu: Gpu, globals: Record<string, unknown>): void {
   try {
     nav = g.navigator as Record<string, unknown> | undefined;
   } catch (e) {
-    throw new Error(`navigator cannot be read in this process (${(e as Error).message}): WebGPU runs in the training child process or the CLI, not in the VS Code extension host (microsoft/vscode#252077)`);
+    throw new Error(
+      `navigator cannot be read in this process (${(e as Error).message}): WebGPU runs in the training child process or the CLI, not in the VS Code extension host (microsoft/vscode#252077)`,
+    );
   }
   if (nav && typeof nav === 'object') Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
-  else Object.defineProperty(g, 'navigator', { value: { gpu, userAgent: `Node.js/${process.version}` }, configurable: true, writable: true });
+  else
+    Object.defineProperty(g, 'navigator', {
+      value: { gpu, userAgent: `Node.js/${process.version}` },
+      configurable: true,
+      writable: true,
+    });
 }
 
 /** Loads Dawn once per process and asks it for the best adapter (throws with advice when none). */
@@ -112,7 +119,8 @@ function explainSyncReads(backend: tf.KernelBackend): void {
     try {
       return readSync(id);
     } catch (e) {
-      if (e instanceof ReferenceError && /OffscreenCanvas/.test(e.message)) throw new Error(`${SYNC_READ_HINT}${callerOf(new Error().stack)}`);
+      if (e instanceof ReferenceError && /OffscreenCanvas/.test(e.message))
+        throw new Error(`${SYNC_READ_HINT}${callerOf(new Error().stack)}`);
       throw e;
     }
   };
@@ -141,7 +149,10 @@ function failReadsAfterGpuErrors(backend: tf.KernelBackend, device: GpuDevice): 
 
 /** " (at <first frame outside tfjs and this file>)": which of our reads was synchronous. */
 function callerOf(stack: string | undefined): string {
-  const frame = (stack ?? '').split('\n').slice(1).find((l) => !/tfjs|[\\/]webgpu\.ts|explainSyncReads|readSync|dataSync|arraySync|node:internal/.test(l));
+  const frame = (stack ?? '')
+    .split('\n')
+    .slice(1)
+    .find((l) => !/tfjs|[\\/]webgpu\.ts|explainSyncReads|readSync|dataSync|arraySync|node:internal/.test(l));
   return frame ? ` (${frame.trim()})` : '';
 }
 
@@ -154,10 +165,13 @@ let registered: AdapterSummary | undefined;
 export async function startWebGpuBackend(allowSoftware: boolean): Promise<{ reason: string; adapter: AdapterSummary }> {
   const { adapter, summary } = await startDawn();
   if (summary.software && !allowSoftware)
-    throw new Error(`only a software adapter was found (${describeAdapter(summary)}), slower than WASM on the same CPU; set backend: webgpu to use it anyway`);
+    throw new Error(
+      `only a software adapter was found (${describeAdapter(summary)}), slower than WASM on the same CPU; set backend: webgpu to use it anyway`,
+    );
   if (!registered) {
     // Imported only now: it registers its kernels (and a backend of its own) when navigator.gpu exists.
-    const { WebGPUBackend } = (await import('@tensorflow/tfjs-backend-webgpu')) as typeof import('@tensorflow/tfjs-backend-webgpu');
+    const { WebGPUBackend } =
+      (await import('@tensorflow/tfjs-backend-webgpu')) as typeof import('@tensorflow/tfjs-backend-webgpu');
     // Our own factory replaces its one, which asks Dawn for an adapter again and requests the
     // feature 'bgra8unorm-storage' wrapped in an array: we use the adapter we report, and only the
     // limits the backend sizes its buffers and workgroups by.
@@ -167,7 +181,15 @@ export async function startWebGpuBackend(allowSoftware: boolean): Promise<{ reas
     const requiredLimits = Object.fromEntries(
       // The first six as tfjs asks for them; more storage buffers per shader let AddN and Concat bind
       // more inputs at once.
-      ['maxComputeWorkgroupStorageSize', 'maxComputeWorkgroupsPerDimension', 'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupSizeX', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage']
+      [
+        'maxComputeWorkgroupStorageSize',
+        'maxComputeWorkgroupsPerDimension',
+        'maxStorageBufferBindingSize',
+        'maxBufferSize',
+        'maxComputeWorkgroupSizeX',
+        'maxComputeInvocationsPerWorkgroup',
+        'maxStorageBuffersPerShaderStage',
+      ]
         .filter((k) => typeof limits[k] === 'number')
         .map((k) => [k, limits[k]]),
     );
@@ -189,6 +211,7 @@ export async function startWebGpuBackend(allowSoftware: boolean): Promise<{ reas
     );
     registered = summary;
   }
-  if (!(await tf.setBackend('webgpu'))) throw new Error(`the webgpu backend failed to initialise on ${describeAdapter(summary)}`);
+  if (!(await tf.setBackend('webgpu')))
+    throw new Error(`the webgpu backend failed to initialise on ${describeAdapter(summary)}`);
   return { reason: `WebGPU on ${describeAdapter(summary)}`, adapter: summary };
 }

@@ -18,7 +18,11 @@ export function registerWebGpuKernelFixes(): void {
   const original = tf.getKernel('AddN', 'webgpu');
   if (!original) return;
   wrapped = true;
-  const addN = original.kernelFunc as unknown as (a: { inputs: tf.TensorInfo[]; backend: unknown; attrs?: tf.NamedAttrMap }) => tf.TensorInfo;
+  const addN = original.kernelFunc as unknown as (a: {
+    inputs: tf.TensorInfo[];
+    backend: unknown;
+    attrs?: tf.NamedAttrMap;
+  }) => tf.TensorInfo;
   const chunked = (args: KernelArgs): tf.TensorInfo => {
     const backend = args.backend as WebGpuBackendLike;
     const max = Math.max(2, backend.device.limits.maxStorageBuffersPerShaderStage - 1);

@@ -59,7 +59,11 @@ export function repoCacheFolder(repoId: string, cacheDir = hubCacheDir()): strin
 }
 
 /** A cached snapshot for the revision (via refs/<revision> or a commit hash), if it has a config.json. */
-export async function cachedSnapshot(repoId: string, revision = 'main', cacheDir = hubCacheDir()): Promise<string | undefined> {
+export async function cachedSnapshot(
+  repoId: string,
+  revision = 'main',
+  cacheDir = hubCacheDir(),
+): Promise<string | undefined> {
   const storage = repoCacheFolder(repoId, cacheDir);
   let commit = COMMIT_RE.test(revision) ? revision : undefined;
   if (!commit) {
@@ -85,7 +89,7 @@ async function linkBlob(blob: string, pointer: string): Promise<void> {
 
 function isNetworkError(e: unknown): boolean {
   if (e instanceof NetworkTimeoutError) return true;
-  const msg = `${(e as Error)?.message ?? ''} ${((e as { cause?: Error })?.cause?.message) ?? ''} ${((e as { cause?: { code?: string } })?.cause?.code) ?? ''}`;
+  const msg = `${(e as Error)?.message ?? ''} ${(e as { cause?: Error })?.cause?.message ?? ''} ${(e as { cause?: { code?: string } })?.cause?.code ?? ''}`;
   return /fetch failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|ENETUNREACH|network/i.test(msg);
 }
 
@@ -105,20 +109,32 @@ export async function downloadSnapshot(repoId: string, opts: DownloadOptions = {
   const cached = await cachedSnapshot(repoId, revision, cacheDir);
   if (offline) {
     if (cached) return cached;
-    throw new Error(`HF_HUB_OFFLINE is set and ${repoId} (revision ${revision}) is not in the Hugging Face cache at ${cacheDir}`);
+    throw new Error(
+      `HF_HUB_OFFLINE is set and ${repoId} (revision ${revision}) is not in the Hugging Face cache at ${cacheDir}`,
+    );
   }
 
   let commit: string;
   let infos: Awaited<ReturnType<typeof pathsInfo>>;
   try {
-    const info = (await modelInfo({ name: repoId, revision, additionalFields: ['sha'], ...common })) as { sha?: string };
+    const info = (await modelInfo({ name: repoId, revision, additionalFields: ['sha'], ...common })) as {
+      sha?: string;
+    };
     commit = COMMIT_RE.test(revision) ? revision : (info.sha ?? '');
     if (!COMMIT_RE.test(commit)) throw new Error(`the hub did not give a commit hash for ${repoId}@${revision}`);
-    infos = await pathsInfo({ repo: { type: 'model', name: repoId }, paths: MODEL_FILES, revision: commit, expand: true, ...common });
+    infos = await pathsInfo({
+      repo: { type: 'model', name: repoId },
+      paths: MODEL_FILES,
+      revision: commit,
+      expand: true,
+      ...common,
+    });
   } catch (e) {
     if (cached && isNetworkError(e)) return cached;
     if (isNetworkError(e))
-      throw new Error(`cannot reach ${hubUrl} to download ${repoId} (${(e as Error).message}) and it is not in the Hugging Face cache at ${cacheDir}; connect to the network, or download the folder elsewhere and pass its path`);
+      throw new Error(
+        `cannot reach ${hubUrl} to download ${repoId} (${(e as Error).message}) and it is not in the Hugging Face cache at ${cacheDir}; connect to the network, or download the folder elsewhere and pass its path`,
+      );
     throw new Error(`cannot download ${repoId} from ${hubUrl}: ${(e as Error).message}`);
   }
   const storage = repoCacheFolder(repoId, cacheDir);
@@ -129,9 +145,12 @@ export async function downloadSnapshot(repoId: string, opts: DownloadOptions = {
     return { path: i.path, etag, size: i.size };
   };
   let files = infos.filter((i) => i.type === 'file').map(toFile);
-  if (!files.some((f) => f.path === 'config.json')) throw new Error(`${repoId}@${revision} on ${hubUrl} has no config.json: not a Transformers model`);
+  if (!files.some((f) => f.path === 'config.json'))
+    throw new Error(`${repoId}@${revision} on ${hubUrl} has no config.json: not a Transformers model`);
   if (!files.some((f) => f.path.startsWith('model.safetensors')))
-    throw new Error(`${repoId}@${revision} has no model.safetensors (only PyTorch/TensorFlow weights?); convert it to safetensors with Python: \`from transformers import AutoModel; AutoModel.from_pretrained(dir).save_pretrained(dir, safe_serialization=True)\``);
+    throw new Error(
+      `${repoId}@${revision} has no model.safetensors (only PyTorch/TensorFlow weights?); convert it to safetensors with Python: \`from transformers import AutoModel; AutoModel.from_pretrained(dir).save_pretrained(dir, safe_serialization=True)\``,
+    );
 
   const fetchOne = async (f: { path: string; etag: string; size: number }) => {
     const pointer = join(snapshot, f.path);
@@ -150,11 +169,20 @@ export async function downloadSnapshot(repoId: string, opts: DownloadOptions = {
   // Shards listed by an index file.
   const index = files.find((f) => f.path === 'model.safetensors.index.json');
   if (index) {
-    const map = (JSON.parse(await readFile(join(snapshot, index.path), 'utf8')) as { weight_map: Record<string, string> }).weight_map;
+    const map = (
+      JSON.parse(await readFile(join(snapshot, index.path), 'utf8')) as { weight_map: Record<string, string> }
+    ).weight_map;
     const shards = [...new Set(Object.values(map))];
     const outside = shards.find((f) => typeof f !== 'string' || !isInside(snapshot, f));
-    if (outside !== undefined) throw new Error(`${repoId}: model.safetensors.index.json names shard '${outside}', outside the model folder`);
-    const shardInfos = await pathsInfo({ repo: { type: 'model', name: repoId }, paths: shards, revision: commit, expand: true, ...common });
+    if (outside !== undefined)
+      throw new Error(`${repoId}: model.safetensors.index.json names shard '${outside}', outside the model folder`);
+    const shardInfos = await pathsInfo({
+      repo: { type: 'model', name: repoId },
+      paths: shards,
+      revision: commit,
+      expand: true,
+      ...common,
+    });
     files = shardInfos.map(toFile);
     for (const f of files) await fetchOne(f);
   }
@@ -186,7 +214,13 @@ async function downloadBlob(
     await rm(incomplete, { force: true });
     have = 0;
   }
-  const remote = await downloadFile({ repo: { type: 'model', name: repoId }, path, revision: commit, xet: false, ...common });
+  const remote = await downloadFile({
+    repo: { type: 'model', name: repoId },
+    path,
+    revision: commit,
+    xet: false,
+    ...common,
+  });
   if (!remote) throw new Error(`${repoId}: ${path} disappeared from the hub`);
   const total = remote.size;
   let loaded = have;
@@ -201,15 +235,22 @@ async function downloadBlob(
     });
     const body = remote.slice(have, total).stream();
     try {
-      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), counter, createWriteStream(incomplete, { flags: have ? 'a' : 'w' }));
+      await pipeline(
+        Readable.fromWeb(body as import('node:stream/web').ReadableStream),
+        counter,
+        createWriteStream(incomplete, { flags: have ? 'a' : 'w' }),
+      );
     } catch (e) {
       // The bytes received so far stay in the .incomplete file: the next run asks only for the rest.
       const kept = (await stat(incomplete).catch(() => ({ size: 0 }))).size;
-      throw new Error(`${repoId}: downloading ${path} stopped at ${kept} of ${total} bytes (${(e as Error)?.message ?? String(e)}); run again to resume`);
+      throw new Error(
+        `${repoId}: downloading ${path} stopped at ${kept} of ${total} bytes (${(e as Error)?.message ?? String(e)}); run again to resume`,
+      );
     }
   }
   const got = (await stat(incomplete).catch(() => ({ size: 0 }))).size;
-  if (got !== total) throw new Error(`${repoId}: ${path} is incomplete (${got} of ${total} bytes); run again to resume`);
+  if (got !== total)
+    throw new Error(`${repoId}: ${path} is incomplete (${got} of ${total} bytes); run again to resume`);
   await rename(incomplete, blobPath);
   onProgress?.({ file: path, loaded: total, total, state: 'done' });
 }

@@ -94,12 +94,23 @@ async function weightFiles(dir: string): Promise<string[]> {
     });
   }
   if (existsSync(join(dir, 'pytorch_model.bin')) || existsSync(join(dir, 'pytorch_model.bin.index.json')))
-    throw new Error(`${dir} has only pytorch_model.bin (a Python pickle, which bertnb does not load for safety); ${CONVERT_HINT}`);
-  if (existsSync(join(dir, 'tf_model.h5'))) throw new Error(`${dir} has only tf_model.h5; ${CONVERT_HINT.replace('AutoModel.from_pretrained(dir)', 'AutoModel.from_pretrained(dir, from_tf=True)')}`);
+    throw new Error(
+      `${dir} has only pytorch_model.bin (a Python pickle, which bertnb does not load for safety); ${CONVERT_HINT}`,
+    );
+  if (existsSync(join(dir, 'tf_model.h5')))
+    throw new Error(
+      `${dir} has only tf_model.h5; ${CONVERT_HINT.replace('AutoModel.from_pretrained(dir)', 'AutoModel.from_pretrained(dir, from_tf=True)')}`,
+    );
   throw new Error(`${dir} has no model.safetensors`);
 }
 
-function hfMessages(arch: string, source: string, unexpected: string[], newly: string[], mismatched: string[]): string[] {
+function hfMessages(
+  arch: string,
+  source: string,
+  unexpected: string[],
+  newly: string[],
+  mismatched: string[],
+): string[] {
   const out: string[] = [];
   if (unexpected.length)
     out.push(
@@ -112,7 +123,10 @@ function hfMessages(arch: string, source: string, unexpected: string[], newly: s
       `Some weights of ${arch} were not initialized from the model checkpoint at ${source} and are newly initialized: [${newly.join(', ')}]\n` +
         'You should probably TRAIN this model on a down-stream task to be able to use it for predictions and inference.',
     );
-  if (mismatched.length) out.push(`Some weights of ${arch} were not initialized from the model checkpoint at ${source} and are newly initialized because the shapes did not match: [${mismatched.join(', ')}]`);
+  if (mismatched.length)
+    out.push(
+      `Some weights of ${arch} were not initialized from the model checkpoint at ${source} and are newly initialized because the shapes did not match: [${mismatched.join(', ')}]`,
+    );
   return out;
 }
 
@@ -139,10 +153,14 @@ export async function loadWeightsInto(model: AnyBertModel, files: string[], sour
         const want = target.layout === 'linear' ? [...target.variable.shape].reverse() : target.variable.shape;
         if (entry.shape.length !== want.length || entry.shape.some((d, i) => d !== want[i])) {
           if (name.startsWith('classifier.') || name.startsWith('cls.seq_relationship')) {
-            mismatched.push(`${name}: found shape ${JSON.stringify(entry.shape)} in the checkpoint and ${JSON.stringify(want)} in the model instantiated`);
+            mismatched.push(
+              `${name}: found shape ${JSON.stringify(entry.shape)} in the checkpoint and ${JSON.stringify(want)} in the model instantiated`,
+            );
             continue;
           }
-          throw new Error(`${file}: tensor '${raw}' has shape ${JSON.stringify(entry.shape)} but ${model.architecture} expects ${JSON.stringify(want)} (does config.json match the weights?)`);
+          throw new Error(
+            `${file}: tensor '${raw}' has shape ${JSON.stringify(entry.shape)} but ${model.architecture} expects ${JSON.stringify(want)} (does config.json match the weights?)`,
+          );
         }
         const data = await st.readFloat32(raw);
         tf.tidy(() => {
@@ -156,11 +174,20 @@ export async function loadWeightsInto(model: AnyBertModel, files: string[], sour
     }
   }
   const missing = model.variables.map((v) => v.name).filter((n) => !loaded.has(n));
-  return { missing, unexpected, newlyInitialized: missing, mismatched, messages: hfMessages(model.architecture, source, unexpected, missing, mismatched) };
+  return {
+    missing,
+    unexpected,
+    newlyInitialized: missing,
+    mismatched,
+    messages: hfMessages(model.architecture, source, unexpected, missing, mismatched),
+  };
 }
 
 /** Resolves a source to a local folder: an existing folder as is, a hub id through the HF cache. */
-export async function resolveModelDir(source: string, opts: Pick<LoadOptions, 'onProgress' | 'revision'> = {}): Promise<string> {
+export async function resolveModelDir(
+  source: string,
+  opts: Pick<LoadOptions, 'onProgress' | 'revision'> = {},
+): Promise<string> {
   if (existsSync(source) && statSync(source).isDirectory()) return resolve(source);
   if (looksLikeHubId(source)) return downloadSnapshot(source, { revision: opts.revision, onProgress: opts.onProgress });
   throw new Error(`model '${source}' is neither a folder nor a Hugging Face hub id`);
@@ -175,14 +202,22 @@ export async function loadPretrained(source: string, opts: LoadOptions): Promise
   const seed = opts.seed ?? 42;
   if (isBuiltinName(source) && !existsSync(source)) {
     let config = builtinConfig(source, opts.configOverrides);
-    if (opts.numLabels !== undefined || opts.id2label) config = withLabels(config, opts.numLabels ?? Object.keys(opts.id2label!).length, opts.id2label);
+    if (opts.numLabels !== undefined || opts.id2label)
+      config = withLabels(config, opts.numLabels ?? Object.keys(opts.id2label!).length, opts.id2label);
     const tokenizer = opts.tokenizer ?? (await BertTokenizer.load(bundledVocabPath()));
     checkVocab(tokenizer, config, opts.tokenizer ? 'the configured vocabulary' : 'the bundled vocabulary');
     opts.beforeAllocate?.(config);
     const model = createModel(task, config, { seed });
     const names = model.variables.map((v) => v.name);
-    const messages = [`${source} is a built-in configuration: every weight of ${model.architecture} is newly initialized (random, seed ${seed})`];
-    return { model, tokenizer, config, report: { missing: names, unexpected: [], newlyInitialized: names, mismatched: [], messages } };
+    const messages = [
+      `${source} is a built-in configuration: every weight of ${model.architecture} is newly initialized (random, seed ${seed})`,
+    ];
+    return {
+      model,
+      tokenizer,
+      config,
+      report: { missing: names, unexpected: [], newlyInitialized: names, mismatched: [], messages },
+    };
   }
   const dir = await resolveModelDir(source, opts);
   let config = await readConfig(dir);
@@ -208,9 +243,13 @@ export async function loadPretrained(source: string, opts: LoadOptions): Promise
 
 function checkVocab(tokenizer: BertTokenizer, config: BertConfig, where: string): void {
   if (tokenizer.vocabSize < config.vocab_size)
-    throw new Error(`${where} has ${tokenizer.vocabSize} tokens but config.json says vocab_size ${config.vocab_size}: the vocabulary does not belong to this model`);
+    throw new Error(
+      `${where} has ${tokenizer.vocabSize} tokens but config.json says vocab_size ${config.vocab_size}: the vocabulary does not belong to this model`,
+    );
   if (tokenizer.vocabSize > config.vocab_size)
-    throw new Error(`${where} has ${tokenizer.vocabSize} tokens, more than the model's vocab_size ${config.vocab_size}: ids past ${config.vocab_size - 1} would have no embedding`);
+    throw new Error(
+      `${where} has ${tokenizer.vocabSize} tokens, more than the model's vocab_size ${config.vocab_size}: ids past ${config.vocab_size - 1} would have no embedding`,
+    );
 }
 
 /** The config.json we write: HF field names, architectures, torch_dtype. */
@@ -237,7 +276,11 @@ export async function exportTensors(model: AnyBertModel): Promise<TensorToWrite[
 }
 
 /** Writes a Hugging Face model folder that transformers' from_pretrained loads as is. */
-export async function savePretrained(model: AnyBertModel, tokenizer: Pick<BertTokenizer, 'save'>, dir: string): Promise<void> {
+export async function savePretrained(
+  model: AnyBertModel,
+  tokenizer: Pick<BertTokenizer, 'save'>,
+  dir: string,
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'config.json'), JSON.stringify(configJson(model), null, 2) + '\n');
   await writeSafetensors(join(dir, 'model.safetensors'), await exportTensors(model), { format: 'pt' });

@@ -6,10 +6,21 @@ import { open, rename, type FileHandle } from 'node:fs/promises';
 export const MAX_HEADER_BYTES = 100_000_000;
 
 const DTYPE_BYTES: Record<string, number> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E4M3: 1, F8_E5M2: 1,
-  I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4,
-  I64: 8, U64: 8, F64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E4M3: 1,
+  F8_E5M2: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  I64: 8,
+  U64: 8,
+  F64: 8,
 };
 /** dtypes we can turn into float32 weights. */
 const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16', 'F64']);
@@ -52,7 +63,8 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number, source: s
   const entries: TensorEntry[] = [];
   for (const [name, raw] of Object.entries(json as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('__metadata__ must be an object of strings');
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+        fail('__metadata__ must be an object of strings');
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
         if (typeof v !== 'string') fail(`__metadata__.${k} must be a string`);
         metadata[k] = v as string;
@@ -61,25 +73,38 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number, source: s
     }
     if (typeof raw !== 'object' || raw === null) fail(`entry '${name}' must be an object`);
     const { dtype, shape, data_offsets } = raw as Record<string, unknown>;
-    if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) fail(`tensor '${name}' has unknown dtype ${JSON.stringify(dtype)}`);
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
-    if (!Array.isArray(data_offsets) || data_offsets.length !== 2 || !data_offsets.every((d) => Number.isSafeInteger(d) && d >= 0))
+    if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES))
+      fail(`tensor '${name}' has unknown dtype ${JSON.stringify(dtype)}`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      fail(`tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
+    if (
+      !Array.isArray(data_offsets) ||
+      data_offsets.length !== 2 ||
+      !data_offsets.every((d) => Number.isSafeInteger(d) && d >= 0)
+    )
       fail(`tensor '${name}' has invalid data_offsets ${JSON.stringify(data_offsets)}`);
     const [b, e] = data_offsets as [number, number];
     if (e < b) fail(`tensor '${name}' ends before it begins (${b}..${e})`);
-    if (e > bufferSize) fail(`tensor '${name}' data (${b}..${e}) lies beyond the end of the file (buffer is ${bufferSize} bytes; truncated?)`);
+    if (e > bufferSize)
+      fail(
+        `tensor '${name}' data (${b}..${e}) lies beyond the end of the file (buffer is ${bufferSize} bytes; truncated?)`,
+      );
     const count = (shape as number[]).reduce((a, d) => a * d, 1);
     const expected = count * DTYPE_BYTES[dtype as string];
     if (!Number.isSafeInteger(expected) || expected !== e - b)
-      fail(`tensor '${name}': shape ${JSON.stringify(shape)} × ${dtype} is ${expected} bytes but data_offsets span ${e - b}`);
+      fail(
+        `tensor '${name}': shape ${JSON.stringify(shape)} × ${dtype} is ${expected} bytes but data_offsets span ${e - b}`,
+      );
     entries.push({ name, dtype: dtype as string, shape: shape as number[], begin: dataStart + b, end: dataStart + e });
   }
   // Offsets must tile the buffer: sorted, no gaps, no overlaps, reaching the end of the file.
   entries.sort((x, y) => x.begin - y.begin || x.end - y.end);
   let cursor = dataStart;
   for (const t of entries) {
-    if (t.begin < cursor) fail(`tensor '${t.name}' overlaps the previous tensor (offset ${t.begin - dataStart} < ${cursor - dataStart})`);
-    if (t.begin > cursor) fail(`gap before tensor '${t.name}' (offset ${t.begin - dataStart}, expected ${cursor - dataStart})`);
+    if (t.begin < cursor)
+      fail(`tensor '${t.name}' overlaps the previous tensor (offset ${t.begin - dataStart} < ${cursor - dataStart})`);
+    if (t.begin > cursor)
+      fail(`gap before tensor '${t.name}' (offset ${t.begin - dataStart}, expected ${cursor - dataStart})`);
     cursor = t.end;
   }
   if (cursor !== fileSize) fail(`tensor data ends at byte ${cursor} but the file has ${fileSize} bytes`);
@@ -98,12 +123,21 @@ export class SafetensorsFile {
     const fh = await open(path, 'r');
     try {
       const size = (await fh.stat()).size;
-      if (size < 8) throw new SafetensorsError(`${path}: invalid safetensors file: ${size} bytes is too short for the 8-byte header length (truncated?)`);
+      if (size < 8)
+        throw new SafetensorsError(
+          `${path}: invalid safetensors file: ${size} bytes is too short for the 8-byte header length (truncated?)`,
+        );
       const lenBuf = Buffer.alloc(8);
       await fh.read(lenBuf, 0, 8, 0);
       const n = lenBuf.readBigUInt64LE(0);
-      if (n > BigInt(MAX_HEADER_BYTES)) throw new SafetensorsError(`${path}: invalid safetensors file: header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
-      if (8n + n > BigInt(size)) throw new SafetensorsError(`${path}: invalid safetensors file: header length ${n} is larger than the file (${size} bytes; truncated?)`);
+      if (n > BigInt(MAX_HEADER_BYTES))
+        throw new SafetensorsError(
+          `${path}: invalid safetensors file: header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte limit`,
+        );
+      if (8n + n > BigInt(size))
+        throw new SafetensorsError(
+          `${path}: invalid safetensors file: header length ${n} is larger than the file (${size} bytes; truncated?)`,
+        );
       const headerBytes = Buffer.alloc(Number(n));
       await fh.read(headerBytes, 0, headerBytes.length, 8);
       return new SafetensorsFile(fh, parseHeader(headerBytes, size, path), path);
@@ -125,10 +159,14 @@ export class SafetensorsFile {
   async readFloat32(name: string): Promise<Float32Array> {
     const t = this.header.tensors.get(name);
     if (!t) throw new SafetensorsError(`${this.path}: no tensor '${name}'`);
-    if (!FLOAT_DTYPES.has(t.dtype)) throw new SafetensorsError(`${this.path}: tensor '${name}' has dtype ${t.dtype}; expected a floating-point weight (F32, F16, BF16 or F64)`);
+    if (!FLOAT_DTYPES.has(t.dtype))
+      throw new SafetensorsError(
+        `${this.path}: tensor '${name}' has dtype ${t.dtype}; expected a floating-point weight (F32, F16, BF16 or F64)`,
+      );
     const bytes = Buffer.alloc(t.end - t.begin);
     const { bytesRead } = await this.fh.read(bytes, 0, bytes.length, t.begin);
-    if (bytesRead !== bytes.length) throw new SafetensorsError(`${this.path}: short read of tensor '${name}' (file changed while reading?)`);
+    if (bytesRead !== bytes.length)
+      throw new SafetensorsError(`${this.path}: short read of tensor '${name}' (file changed while reading?)`);
     return toFloat32(bytes, t.dtype);
   }
 
@@ -182,7 +220,10 @@ export interface TensorToWrite {
 }
 
 /** The header bytes (length prefix included) for F32 tensors written in the given order. */
-export function buildHeader(tensors: ReadonlyArray<{ name: string; shape: number[] }>, metadata: Record<string, string>): Buffer {
+export function buildHeader(
+  tensors: ReadonlyArray<{ name: string; shape: number[] }>,
+  metadata: Record<string, string>,
+): Buffer {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   for (const t of tensors) {
@@ -200,11 +241,18 @@ export function buildHeader(tensors: ReadonlyArray<{ name: string; shape: number
 }
 
 /** Writes F32 tensors (sorted by name, as HF's writer) to `path` atomically (temp file + rename). */
-export async function writeSafetensors(path: string, tensors: TensorToWrite[], metadata: Record<string, string> = { format: 'pt' }): Promise<void> {
+export async function writeSafetensors(
+  path: string,
+  tensors: TensorToWrite[],
+  metadata: Record<string, string> = { format: 'pt' },
+): Promise<void> {
   const sorted = [...tensors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const t of sorted) {
     const n = t.shape.reduce((a, d) => a * d, 1);
-    if (n !== t.data.length) throw new Error(`tensor ${t.name}: shape ${JSON.stringify(t.shape)} has ${n} elements but data has ${t.data.length}`);
+    if (n !== t.data.length)
+      throw new Error(
+        `tensor ${t.name}: shape ${JSON.stringify(t.shape)} has ${n} elements but data has ${t.data.length}`,
+      );
   }
   const tmp = `${path}.tmp-${process.pid}`;
   const fh = await open(tmp, 'w');

@@ -43,10 +43,18 @@ export function timedFetch(base: typeof fetch, t: Timeouts): typeof fetch {
     const origin = originOf(input);
     const ctl = new AbortController();
     const outer = init.signal;
-    if (outer) outer.aborted ? ctl.abort(outer.reason) : outer.addEventListener('abort', () => ctl.abort(outer.reason), { once: true });
+    if (outer)
+      outer.aborted
+        ? ctl.abort(outer.reason)
+        : outer.addEventListener('abort', () => ctl.abort(outer.reason), { once: true });
     const ours = (e: unknown) => (ctl.signal.reason instanceof NetworkTimeoutError ? ctl.signal.reason : e);
     const connect = setTimeout(
-      () => ctl.abort(new NetworkTimeoutError(`no answer from ${origin} within ${secs(t.connectMs)} (set HF_HUB_ETAG_TIMEOUT, in seconds, to wait longer)`)),
+      () =>
+        ctl.abort(
+          new NetworkTimeoutError(
+            `no answer from ${origin} within ${secs(t.connectMs)} (set HF_HUB_ETAG_TIMEOUT, in seconds, to wait longer)`,
+          ),
+        ),
       t.connectMs,
     );
     let res: Response;
@@ -64,7 +72,12 @@ export function timedFetch(base: typeof fetch, t: Timeouts): typeof fetch {
       {
         async pull(c) {
           const idle = setTimeout(
-            () => ctl.abort(new NetworkTimeoutError(`${origin} stopped sending for ${secs(t.idleMs)} (set HF_HUB_DOWNLOAD_TIMEOUT, in seconds, to wait longer)`)),
+            () =>
+              ctl.abort(
+                new NetworkTimeoutError(
+                  `${origin} stopped sending for ${secs(t.idleMs)} (set HF_HUB_DOWNLOAD_TIMEOUT, in seconds, to wait longer)`,
+                ),
+              ),
             t.idleMs,
           );
           try {

@@ -4,7 +4,13 @@ import { Rng, mixSeed, epochPermutation } from '../train/rng';
 import type { EncodedExample } from './encode';
 
 /** Indices of each batch of an epoch. `groupByLength` = HF LengthGroupedSampler (megabatches of 50 batches sorted by length). */
-export function epochBatches(lengths: ArrayLike<number>, batchSize: number, seed: number, epoch: number, opts: { shuffle?: boolean; groupByLength?: boolean } = {}): number[][] {
+export function epochBatches(
+  lengths: ArrayLike<number>,
+  batchSize: number,
+  seed: number,
+  epoch: number,
+  opts: { shuffle?: boolean; groupByLength?: boolean } = {},
+): number[][] {
   const n = lengths.length;
   let order = opts.shuffle === false ? [...Array(n).keys()] : epochPermutation(n, seed, epoch);
   if (opts.groupByLength && opts.shuffle !== false) {
@@ -33,7 +39,11 @@ export interface PaddedBatch {
   labelShape?: number[];
 }
 
-export function padBatch(rows: Array<{ input_ids: Int32Array; token_type_ids: Int32Array }>, padId: number, padToMultipleOf = 1): PaddedBatch {
+export function padBatch(
+  rows: Array<{ input_ids: Int32Array; token_type_ids: Int32Array }>,
+  padId: number,
+  padToMultipleOf = 1,
+): PaddedBatch {
   const B = rows.length;
   let T = Math.max(1, ...rows.map((r) => r.input_ids.length));
   if (padToMultipleOf > 1) T = Math.ceil(T / padToMultipleOf) * padToMultipleOf;
@@ -49,7 +59,12 @@ export function padBatch(rows: Array<{ input_ids: Int32Array; token_type_ids: In
 }
 
 /** Pads a batch of labelled examples and packs their labels by problem type. */
-export function collateClassification(rows: EncodedExample[], padId: number, problemType: string, numLabels: number): PaddedBatch {
+export function collateClassification(
+  rows: EncodedExample[],
+  padId: number,
+  problemType: string,
+  numLabels: number,
+): PaddedBatch {
   const b = padBatch(rows, padId);
   if (rows.every((r) => r.label === undefined)) return b;
   if (problemType === 'multi_label_classification') {
@@ -57,6 +72,7 @@ export function collateClassification(rows: EncodedExample[], padId: number, pro
     rows.forEach((r, i) => y.set(r.label as number[], i * numLabels));
     return { ...b, labels: y, labelShape: [rows.length, numLabels] };
   }
-  if (problemType === 'regression') return { ...b, labels: Float32Array.from(rows, (r) => r.label as number), labelShape: [rows.length] };
+  if (problemType === 'regression')
+    return { ...b, labels: Float32Array.from(rows, (r) => r.label as number), labelShape: [rows.length] };
   return { ...b, labels: Int32Array.from(rows, (r) => r.label as number), labelShape: [rows.length] };
 }

@@ -23,7 +23,10 @@ export function unescapeEntities(s: string): string {
   });
 }
 
-export function cleanText(s: string, opts: { clean?: boolean; maxChars?: number } = {}): { text: string; capped: boolean } {
+export function cleanText(
+  s: string,
+  opts: { clean?: boolean; maxChars?: number } = {},
+): { text: string; capped: boolean } {
   const maxChars = opts.maxChars ?? MAX_TEXT_CHARS;
   const capped = s.length > maxChars;
   let t = capped ? s.slice(0, maxChars) : s;

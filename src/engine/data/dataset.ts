@@ -77,7 +77,9 @@ export async function loadData(opts: DataOptions, needLabels = true): Promise<Lo
     rawTrain.push(ex);
   }
   const resolved = resolveLabels(codes, opts);
-  const train: Example[] = rawTrain.map(({ code, ...ex }) => (code === undefined ? ex : { ...ex, label: resolved.ofCode(code) }));
+  const train: Example[] = rawTrain.map(({ code, ...ex }) =>
+    code === undefined ? ex : { ...ex, label: resolved.ofCode(code) },
+  );
 
   const readOther = async (file: string, role: string, labelled: boolean): Promise<Example[]> => {
     const out: Example[] = [];
@@ -95,5 +97,13 @@ export async function loadData(opts: DataOptions, needLabels = true): Promise<Lo
     validation = train.filter((_, i) => held[i]);
     trainRows = train.filter((_, i) => !held[i]);
   }
-  return { train: trainRows, validation, test, problemType: resolved.problemType, labels: resolved.labels, ...stats, skippedBad: { count: bad.count, first: bad.first } };
+  return {
+    train: trainRows,
+    validation,
+    test,
+    problemType: resolved.problemType,
+    labels: resolved.labels,
+    ...stats,
+    skippedBad: { count: bad.count, first: bad.first },
+  };
 }

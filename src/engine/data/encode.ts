@@ -22,7 +22,13 @@ export function lengthProbe(maxLength: number): number {
 }
 
 /** One row's ids written into `out` (at least maxLength long): [CLS] A [SEP] (B [SEP]), truncated longest-first. */
-export function encodeRow(tok: TokenizerLike, text: string, pair: string | undefined, maxLength: number, out: Int32Array): { n: number; typeStart: number; fullLength: number } {
+export function encodeRow(
+  tok: TokenizerLike,
+  text: string,
+  pair: string | undefined,
+  maxLength: number,
+  out: Int32Array,
+): { n: number; typeStart: number; fullLength: number } {
   const l = tok.layout(text, pair, { maxLength, truncation: 'longest_first', stopAfter: lengthProbe(maxLength) });
   let n = 0;
   if (l.special) out[n++] = tok.clsId;
@@ -110,7 +116,11 @@ export function formatSummary(s: DataSummary): string {
     const t = sp.tokens;
     lines.push(
       `${name}: ${sp.rows} rows; tokens p50=${t.p50} p90=${t.p90} p95=${t.p95} p99=${t.p99} max=${t.max}; truncated=${sp.truncated}` +
-        (sp.labelCounts ? `; labels ${Object.entries(sp.labelCounts).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''),
+        (sp.labelCounts
+          ? `; labels ${Object.entries(sp.labelCounts)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')}`
+          : ''),
     );
   }
   for (const w of s.warnings) lines.push(`warning: ${w}`);

@@ -3,7 +3,15 @@
 // afterwards each code, and each validation/test value, resolves to a class id, a multi-hot row or
 // a regression target.
 import { DataError } from './dataError';
-import { inferProblemType, labelName, labelNames, makeLabelMap, parseRegressionTarget, type LabelMap, type ProblemType } from './labels';
+import {
+  inferProblemType,
+  labelName,
+  labelNames,
+  makeLabelMap,
+  parseRegressionTarget,
+  type LabelMap,
+  type ProblemType,
+} from './labels';
 
 /** More distinct values than this is not a classification (and interning them would cost memory). */
 export const MAX_LABEL_VALUES = 100_000;
@@ -39,7 +47,9 @@ export class LabelCodes {
     let c = this.index.get(key);
     if (c === undefined) {
       if (this.values.length >= MAX_LABEL_VALUES)
-        throw new DataError(`${at(where)}: more than ${MAX_LABEL_VALUES} different label values; for numeric targets set data.problem_type: regression`);
+        throw new DataError(
+          `${at(where)}: more than ${MAX_LABEL_VALUES} different label values; for numeric targets set data.problem_type: regression`,
+        );
       c = this.values.length;
       this.index.set(key, c);
       this.values.push(value);
@@ -59,22 +69,31 @@ export interface ResolvedLabels {
 }
 
 export function resolveLabels(codes: LabelCodes, o: { problem_type?: ProblemType; labels?: string[] }): ResolvedLabels {
-  const problemType = o.problem_type ?? (codes.values.length ? inferProblemType(codes.values) : 'single_label_classification');
+  const problemType =
+    o.problem_type ?? (codes.values.length ? inferProblemType(codes.values) : 'single_label_classification');
   if (problemType === 'regression') {
     const targets = codes.values.map((v, c) => parseRegressionTarget(v, codes.sources[c]));
-    const target = (raw: unknown, where: Where) => (typeof raw === 'number' && Number.isFinite(raw) ? raw : parseRegressionTarget(raw, at(where)));
+    const target = (raw: unknown, where: Where) =>
+      typeof raw === 'number' && Number.isFinite(raw) ? raw : parseRegressionTarget(raw, at(where));
     return { problemType, ofCode: (c) => targets[c], of: target };
   }
   const multi = problemType === 'multi_label_classification';
   let labels: LabelMap | undefined;
   // A model's own label order wins (fine-tuning a classifier again); otherwise sorted names from train.
-  if (o.labels) labels = { id2label: Object.fromEntries(o.labels.map((n, i) => [String(i), n])), label2id: Object.fromEntries(o.labels.map((n, i) => [labelName(n), i])) };
+  if (o.labels)
+    labels = {
+      id2label: Object.fromEntries(o.labels.map((n, i) => [String(i), n])),
+      label2id: Object.fromEntries(o.labels.map((n, i) => [labelName(n), i])),
+    };
   else if (codes.values.length) labels = makeLabelMap(codes.values.flatMap((v) => labelNames(v, multi)));
   const known = labels?.label2id ?? {};
   const of = (raw: unknown, where: Where, role: string): Label => {
     const names = labelNames(raw, multi);
     for (const n of names)
-      if (!(n in known)) throw new DataError(`${at(where)}: label '${n}' in ${role} was not seen in training (known labels: ${Object.keys(known).join(', ')})`);
+      if (!(n in known))
+        throw new DataError(
+          `${at(where)}: label '${n}' in ${role} was not seen in training (known labels: ${Object.keys(known).join(', ')})`,
+        );
     if (!multi) return known[names[0]];
     const hot = new Array<number>(Object.keys(known).length).fill(0);
     for (const n of names) hot[known[n]] = 1;

@@ -38,7 +38,16 @@ const isLabelValue = (x: unknown) => typeof x === 'string' || (typeof x === 'num
 
 export function badLabel(raw: unknown): string | undefined {
   if (typeof raw === 'string' || isLabelValue(raw) || (Array.isArray(raw) && raw.every(isLabelValue))) return undefined;
-  const what = raw === null ? 'null' : Array.isArray(raw) ? 'a list with a value that is not text or a number' : typeof raw === 'object' ? 'an object' : typeof raw === 'number' ? 'not a finite number' : `a ${typeof raw}`;
+  const what =
+    raw === null
+      ? 'null'
+      : Array.isArray(raw)
+        ? 'a list with a value that is not text or a number'
+        : typeof raw === 'object'
+          ? 'an object'
+          : typeof raw === 'number'
+            ? 'not a finite number'
+            : `a ${typeof raw}`;
   return `label ${truncateJson(raw)} is ${what}; a label must be text or a number (or, for multi-label, a list of them)`;
 }
 
@@ -66,8 +75,11 @@ export function labelNames(raw: unknown, multi: boolean): string[] {
 
 /** Guess when problem_type is not configured: lists → multi-label, non-integer numbers → regression. */
 export function inferProblemType(rawLabels: unknown[]): ProblemType {
-  if (rawLabels.some((l) => Array.isArray(l) || (typeof l === 'string' && /^\s*\[.*\]\s*$/.test(l)))) return 'multi_label_classification';
-  const numeric = rawLabels.every((l) => (typeof l === 'number' || (typeof l === 'string' && l.trim() !== '')) && Number.isFinite(Number(l)));
+  if (rawLabels.some((l) => Array.isArray(l) || (typeof l === 'string' && /^\s*\[.*\]\s*$/.test(l))))
+    return 'multi_label_classification';
+  const numeric = rawLabels.every(
+    (l) => (typeof l === 'number' || (typeof l === 'string' && l.trim() !== '')) && Number.isFinite(Number(l)),
+  );
   if (numeric && rawLabels.some((l) => !Number.isInteger(Number(l)))) return 'regression';
   return 'single_label_classification';
 }

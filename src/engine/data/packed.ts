@@ -33,7 +33,9 @@ class Column<T extends Int32Array | Float32Array | Uint8Array> {
   }
 
   private grow(min: number): void {
-    const next = new (this.data.constructor as new (n: number) => T)(Math.max(min, Math.ceil(this.data.length * 1.5) + 16));
+    const next = new (this.data.constructor as new (n: number) => T)(
+      Math.max(min, Math.ceil(this.data.length * 1.5) + 16),
+    );
     next.set(this.data);
     this.data = next;
   }
@@ -82,7 +84,8 @@ export class PackedExamples implements ExampleSet {
     this.tokens += n;
     if (this.labelKind === 'none') return;
     // A row without a label in a labelled set (test data) keeps a marker: -1, NaN, or a row of 255s.
-    if (this.labelKind === 'multi') this.hot.pushAll(label === undefined ? new Uint8Array(this.numLabels).fill(NO_LABEL_BYTE) : (label as number[]));
+    if (this.labelKind === 'multi')
+      this.hot.pushAll(label === undefined ? new Uint8Array(this.numLabels).fill(NO_LABEL_BYTE) : (label as number[]));
     else if (this.labelKind === 'int') this.ints.push(label === undefined ? -1 : (label as number));
     else this.floats.push(label === undefined ? NaN : (label as number));
   }
@@ -143,7 +146,12 @@ export class PackedExamples implements ExampleSet {
     const o = this.offset.data[i];
     const token_type_ids = new Int32Array(n);
     token_type_ids.fill(1, this.typeStart.data[i]);
-    return { input_ids: this.chunks[this.chunkOf.data[i]].subarray(o, o + n), token_type_ids, label: this.labelOf(i), fullLength: this.full.data[i] };
+    return {
+      input_ids: this.chunks[this.chunkOf.data[i]].subarray(o, o + n),
+      token_type_ids,
+      label: this.labelOf(i),
+      fullLength: this.full.data[i],
+    };
   }
 }
 
@@ -176,7 +184,11 @@ export class ExampleSubset implements ExampleSet {
 }
 
 /** The per-row accessors a packed set offers beside `at` (no row view made). */
-type Fast = ExampleSet & { lengthOf?(i: number): number; fullLengthOf?(i: number): number; labelOf?(i: number): number | number[] | undefined };
+type Fast = ExampleSet & {
+  lengthOf?(i: number): number;
+  fullLengthOf?(i: number): number;
+  labelOf?(i: number): number | number[] | undefined;
+};
 
 export function rowLength(set: ExampleSet, i: number): number {
   const s = set as Fast;

@@ -38,7 +38,13 @@ function labelKindOf(problemType: ProblemType | undefined): LabelKind {
 }
 
 /** Reads, checks and tokenizes train (and validation/test) for training with `maxLength`. */
-export async function prepareData(opts: DataOptions, tok: TokenizerLike, maxLength: number, needLabels = true, po: PrepareDataOptions = {}): Promise<PreparedData> {
+export async function prepareData(
+  opts: DataOptions,
+  tok: TokenizerLike,
+  maxLength: number,
+  needLabels = true,
+  po: PrepareDataOptions = {},
+): Promise<PreparedData> {
   if (!opts.train) throw new DataError('data.train: no training file given');
   checkColumns(opts);
   const stats: ReadStats = { capped: 0, skippedEmpty: 0 };
@@ -47,7 +53,13 @@ export async function prepareData(opts: DataOptions, tok: TokenizerLike, maxLeng
   const every = po.progressEveryMs ?? 2000;
 
   /** Streams one file into `set`; `label(raw, row)` gives what to store for a labelled row. */
-  const scan = async (file: string, role: string, labelled: boolean, set: PackedExamples, label: (raw: unknown, row: Row) => number | number[]) => {
+  const scan = async (
+    file: string,
+    role: string,
+    labelled: boolean,
+    set: PackedExamples,
+    label: (raw: unknown, row: Row) => number | number[],
+  ) => {
     checkReadable(file, role);
     const totalBytes = statSync(file).size;
     const started = Date.now();
@@ -59,13 +71,23 @@ export async function prepareData(opts: DataOptions, tok: TokenizerLike, maxLeng
       if (!po.onProgress || (!force && now - last < every)) return;
       last = now;
       const rate = bytes / Math.max(1e-3, (now - started) / 1000);
-      po.onProgress({ role, file, bytes, totalBytes, rows, etaSeconds: bytes > 0 && now > started ? Math.max(0, (totalBytes - bytes) / rate) : undefined });
+      po.onProgress({
+        role,
+        file,
+        bytes,
+        totalBytes,
+        rows,
+        etaSeconds: bytes > 0 && now > started ? Math.max(0, (totalBytes - bytes) / rate) : undefined,
+      });
     };
     const ctx = { stats, bad, onBytes: (b: number) => ((bytes = b), report(false)) };
     for await (const batch of readRowBatches(file, role, opts, labelled, ctx)) {
       for (const r of batch) {
         const e = encodeRow(tok, r.text, r.text_pair, maxLength, scratch);
-        const unlabelled = r.rawLabel === undefined || r.rawLabel === null || (typeof r.rawLabel === 'string' && r.rawLabel.trim() === '');
+        const unlabelled =
+          r.rawLabel === undefined ||
+          r.rawLabel === null ||
+          (typeof r.rawLabel === 'string' && r.rawLabel.trim() === '');
         set.push(scratch.subarray(0, e.n), e.typeStart, e.fullLength, unlabelled ? undefined : label(r.rawLabel, r));
       }
       rows += batch.length;
@@ -78,12 +100,17 @@ export async function prepareData(opts: DataOptions, tok: TokenizerLike, maxLeng
   const regression = opts.problem_type === 'regression';
   const targets = regression ? resolveLabels(codes, opts) : undefined;
   const train = new PackedExamples(needLabels ? (regression ? 'float' : 'int') : 'none');
-  await scan(opts.train, 'data.train', needLabels, train, (raw, row) => (targets ? targets.of(raw, row, 'training') : codes.code(raw, row)));
+  await scan(opts.train, 'data.train', needLabels, train, (raw, row) =>
+    targets ? targets.of(raw, row, 'training') : codes.code(raw, row),
+  );
   const resolved: ResolvedLabels = targets ?? resolveLabels(codes, opts);
   if (!regression) train.relabel((c) => resolved.ofCode(c));
 
   const other = async (file: string, role: string, labelled: boolean): Promise<PackedExamples> => {
-    const set = new PackedExamples(labelKindOf(resolved.problemType), Object.keys(resolved.labels?.id2label ?? {}).length);
+    const set = new PackedExamples(
+      labelKindOf(resolved.problemType),
+      Object.keys(resolved.labels?.id2label ?? {}).length,
+    );
     await scan(file, `data.${role}`, labelled, set, (raw, row) => resolved.of(raw, row, role));
     return set;
   };

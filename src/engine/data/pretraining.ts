@@ -14,7 +14,11 @@ export interface MlmOptions {
 }
 
 /** Returns the masked input ids and the labels (original id where masked, -100 elsewhere). Padding is never masked. */
-export function maskTokens(batch: PaddedBatch, opts: MlmOptions, rng: Rng): { input_ids: Int32Array; labels: Int32Array } {
+export function maskTokens(
+  batch: PaddedBatch,
+  opts: MlmOptions,
+  rng: Rng,
+): { input_ids: Int32Array; labels: Int32Array } {
   const p = opts.mlmProbability ?? 0.15;
   const ids = Int32Array.from(batch.input_ids);
   const labels = new Int32Array(ids.length).fill(-100);
@@ -31,7 +35,8 @@ export function maskTokens(batch: PaddedBatch, opts: MlmOptions, rng: Rng): { in
         const i = r * T + t;
         if (!maskable(i)) continue;
         const tok = opts.idToToken(ids[i]);
-        if (tok.startsWith('##') && words.length && words[words.length - 1].at(-1) === i - 1) words[words.length - 1].push(i);
+        if (tok.startsWith('##') && words.length && words[words.length - 1].at(-1) === i - 1)
+          words[words.length - 1].push(i);
         else words.push([i]);
       }
       const nTokens = words.reduce((a, w) => a + w.length, 0);

@@ -13,9 +13,16 @@ export interface DataProgress {
 }
 
 /** One progress line for logs: "reading data.train: 45% (90 of 200 MB, 620,000 rows), about 25 s left". */
-export function formatDataProgress(p: Omit<DataProgress, 'file' | 'etaSeconds'> & { etaSeconds?: number | null }): string {
+export function formatDataProgress(
+  p: Omit<DataProgress, 'file' | 'etaSeconds'> & { etaSeconds?: number | null },
+): string {
   const mb = (b: number) => (b / 1e6).toFixed(b < 1e7 ? 1 : 0);
   const pct = p.totalBytes ? Math.floor((100 * p.bytes) / p.totalBytes) : 100;
-  const eta = p.bytes >= p.totalBytes ? 'done' : p.etaSeconds === undefined || p.etaSeconds === null ? '' : `about ${Math.ceil(p.etaSeconds)} s left`;
+  const eta =
+    p.bytes >= p.totalBytes
+      ? 'done'
+      : p.etaSeconds === undefined || p.etaSeconds === null
+        ? ''
+        : `about ${Math.ceil(p.etaSeconds)} s left`;
   return `reading ${p.role}: ${pct}% (${mb(p.bytes)} of ${mb(p.totalBytes)} MB, ${p.rows.toLocaleString('en-US')} rows)${eta ? `, ${eta}` : ''}`;
 }

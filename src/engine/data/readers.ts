@@ -59,7 +59,11 @@ async function* readCsv(file: string, delimiter: string, o: ReadOptions): AsyncG
         bad.report(
           `${file}:${r.line}`,
           `${n} field${n === 1 ? '' : 's'} but the header has ${header.length}` +
-            (n > header.length ? (tab ? ' (a tab inside a text?)' : ' (an unquoted comma inside a text? put such texts in double quotes)') : ' (a missing value?)'),
+            (n > header.length
+              ? tab
+                ? ' (a tab inside a text?)'
+                : ' (an unquoted comma inside a text? put such texts in double quotes)'
+              : ' (a missing value?)'),
         );
         continue;
       }
@@ -107,11 +111,18 @@ async function* readJsonl(file: string, o: ReadOptions): AsyncGenerator<RawRecor
 
 /** Plain text: one record per non-empty line in column `text`; blank lines yield `{ __blank: true }` (document breaks). */
 async function* readText(file: string, o: ReadOptions): AsyncGenerator<RawRecord[]> {
-  for await (const lines of readLines(file, o)) yield lines.map(({ text, line }) => (text.trim() ? { fields: { text }, line } : { fields: { __blank: true }, line }));
+  for await (const lines of readLines(file, o))
+    yield lines.map(({ text, line }) =>
+      text.trim() ? { fields: { text }, line } : { fields: { __blank: true }, line },
+    );
 }
 
 /** Records in batches (one per block of the file read): the fast way for large files. */
-export function readRecordBatches(file: string, format = formatOf(file), o: ReadOptions = {}): AsyncGenerator<RawRecord[]> {
+export function readRecordBatches(
+  file: string,
+  format = formatOf(file),
+  o: ReadOptions = {},
+): AsyncGenerator<RawRecord[]> {
   switch (format) {
     case 'csv':
       return readCsv(file, ',', o);
@@ -124,6 +135,10 @@ export function readRecordBatches(file: string, format = formatOf(file), o: Read
   }
 }
 
-export async function* readRecords(file: string, format = formatOf(file), o: ReadOptions = {}): AsyncGenerator<RawRecord> {
+export async function* readRecords(
+  file: string,
+  format = formatOf(file),
+  o: ReadOptions = {},
+): AsyncGenerator<RawRecord> {
   for await (const batch of readRecordBatches(file, format, o)) yield* batch;
 }

@@ -49,18 +49,33 @@ export interface RowContext {
 export function checkColumns(o: RowOptions): void {
   const text = o.text_column ?? 'text';
   const label = o.label_column ?? 'label';
-  if (text === label) throw new DataError(`data.text_column and data.label_column are both '${text}': the label would be part of the input; name the label column in data.label_column`);
-  if (o.text_pair_column === label) throw new DataError(`data.text_pair_column and data.label_column are both '${label}': the label would be part of the input`);
+  if (text === label)
+    throw new DataError(
+      `data.text_column and data.label_column are both '${text}': the label would be part of the input; name the label column in data.label_column`,
+    );
+  if (o.text_pair_column === label)
+    throw new DataError(
+      `data.text_pair_column and data.label_column are both '${label}': the label would be part of the input`,
+    );
 }
 
 const isText = (v: unknown) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
 
 /** The rows of a file in batches (one per block read). */
-export async function* readRowBatches(file: string, role: string, o: RowOptions, needLabel: boolean, ctx: RowContext): AsyncGenerator<Row[]> {
+export async function* readRowBatches(
+  file: string,
+  role: string,
+  o: RowOptions,
+  needLabel: boolean,
+  ctx: RowContext,
+): AsyncGenerator<Row[]> {
   checkReadable(file, role);
   const toRow = rowReader(file, o, needLabel, ctx);
   let rows = 0;
-  for await (const batch of readRecordBatches(file, o.format ?? formatOf(file), { bad: ctx.bad, onBytes: ctx.onBytes })) {
+  for await (const batch of readRecordBatches(file, o.format ?? formatOf(file), {
+    bad: ctx.bad,
+    onBytes: ctx.onBytes,
+  })) {
     const out: Row[] = [];
     for (const rec of batch) {
       const row = toRow(rec);
@@ -69,11 +84,19 @@ export async function* readRowBatches(file: string, role: string, o: RowOptions,
     rows += out.length;
     yield out;
   }
-  if (rows === 0) throw new DataError(`${role}: no rows with text in ${file}${ctx.bad.count ? ` (${ctx.bad.count} bad row(s) skipped)` : ''}`);
+  if (rows === 0)
+    throw new DataError(
+      `${role}: no rows with text in ${file}${ctx.bad.count ? ` (${ctx.bad.count} bad row(s) skipped)` : ''}`,
+    );
 }
 
 /** Record → row, or undefined for a row that is skipped (blank, empty text, or bad and skip_bad_rows). */
-function rowReader(file: string, o: RowOptions, needLabel: boolean, ctx: RowContext): (rec: RawRecord) => Row | undefined {
+function rowReader(
+  file: string,
+  o: RowOptions,
+  needLabel: boolean,
+  ctx: RowContext,
+): (rec: RawRecord) => Row | undefined {
   const textCol = o.text_column ?? 'text';
   const pairCol = o.text_pair_column;
   const labelCol = o.label_column ?? 'label';
@@ -83,18 +106,33 @@ function rowReader(file: string, o: RowOptions, needLabel: boolean, ctx: RowCont
     if (rec.fields.__blank) return undefined;
     if (!checked) {
       const cols = Object.keys(rec.fields);
-      const missing = [textCol, ...(pairCol ? [pairCol] : []), ...(needLabel ? [labelCol] : [])].filter((c) => !cols.includes(c));
+      const missing = [textCol, ...(pairCol ? [pairCol] : []), ...(needLabel ? [labelCol] : [])].filter(
+        (c) => !cols.includes(c),
+      );
       if (missing.length)
-        throw new DataError(`${file}: column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} not found (available: ${cols.join(', ')})`);
+        throw new DataError(
+          `${file}: column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} not found (available: ${cols.join(', ')})`,
+        );
       hasLabel = cols.includes(labelCol);
       checked = true;
     }
     const rawText = rec.fields[textCol];
     const rawPair = pairCol ? rec.fields[pairCol] : undefined;
-    if (rawText != null && !isText(rawText)) return ctx.bad.report(`${file}:${rec.line}`, `text column '${textCol}' holds ${JSON.stringify(rawText).slice(0, 60)}, not text`);
-    if (rawPair != null && !isText(rawPair)) return ctx.bad.report(`${file}:${rec.line}`, `text column '${pairCol}' holds ${JSON.stringify(rawPair).slice(0, 60)}, not text`);
+    if (rawText != null && !isText(rawText))
+      return ctx.bad.report(
+        `${file}:${rec.line}`,
+        `text column '${textCol}' holds ${JSON.stringify(rawText).slice(0, 60)}, not text`,
+      );
+    if (rawPair != null && !isText(rawPair))
+      return ctx.bad.report(
+        `${file}:${rec.line}`,
+        `text column '${pairCol}' holds ${JSON.stringify(rawPair).slice(0, 60)}, not text`,
+      );
     const rawLabel = hasLabel ? rec.fields[labelCol] : undefined;
-    if (needLabel && (rawLabel === undefined || rawLabel === null || (typeof rawLabel === 'string' && rawLabel.trim() === '')))
+    if (
+      needLabel &&
+      (rawLabel === undefined || rawLabel === null || (typeof rawLabel === 'string' && rawLabel.trim() === ''))
+    )
       return ctx.bad.report(`${file}:${rec.line}`, `empty value in label column '${labelCol}'`);
     const why = rawLabel === undefined || rawLabel === null ? undefined : badLabel(rawLabel);
     if (why) return ctx.bad.report(`${file}:${rec.line}`, why);
@@ -114,6 +152,12 @@ function rowReader(file: string, o: RowOptions, needLabel: boolean, ctx: RowCont
   };
 }
 
-export async function* readRows(file: string, role: string, o: RowOptions, needLabel: boolean, ctx: RowContext): AsyncGenerator<Row> {
+export async function* readRows(
+  file: string,
+  role: string,
+  o: RowOptions,
+  needLabel: boolean,
+  ctx: RowContext,
+): AsyncGenerator<Row> {
   for await (const batch of readRowBatches(file, role, o, needLabel, ctx)) yield* batch;
 }

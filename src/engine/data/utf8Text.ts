@@ -46,7 +46,11 @@ function decodeSkipping(bytes: Uint8Array, firstLine: number, file: string, bad:
 }
 
 /** `onBytes(n)` gets the bytes consumed so far (for progress). */
-export async function* utf8Pieces(file: string, bad: BadRows, onBytes?: (bytes: number) => void): AsyncGenerator<TextPiece> {
+export async function* utf8Pieces(
+  file: string,
+  bad: BadRows,
+  onBytes?: (bytes: number) => void,
+): AsyncGenerator<TextPiece> {
   let pending: Uint8Array[] = [];
   let line = 1;
   let bytes = 0;

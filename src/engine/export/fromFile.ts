@@ -15,7 +15,11 @@ export class ExportInputError extends Error {
   }
 }
 
-export async function exportTrainerFromFile(file: string, outDir: string, opts: Omit<ExportOptions, 'baseDir' | 'modelOverrides'> = {}): Promise<ExportResult> {
+export async function exportTrainerFromFile(
+  file: string,
+  outDir: string,
+  opts: Omit<ExportOptions, 'baseDir' | 'modelOverrides'> = {},
+): Promise<ExportResult> {
   const path = resolve(file);
   let text: string;
   try {
@@ -52,7 +56,12 @@ export async function exportTrainerFromFile(file: string, outDir: string, opts: 
     return await exportTrainer(config, outDir, { source: file, ...opts, baseDir: dirname(path), modelOverrides });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' || err.code === 'EACCES' || /^(data|model|tokenizer|processes|machines|export-trainer --out|export folder)/.test(err.message)) throw new ExportInputError(err.message);
+    if (
+      err.code === 'ENOENT' ||
+      err.code === 'EACCES' ||
+      /^(data|model|tokenizer|processes|machines|export-trainer --out|export folder)/.test(err.message)
+    )
+      throw new ExportInputError(err.message);
     throw e;
   }
 }

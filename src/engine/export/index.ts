@@ -51,7 +51,8 @@ export interface ExportOptions {
 }
 
 /** What an export writes, for the ownership message: everything else in the folder stays. */
-export const EXPORT_WRITES = 'train.py, bertnb_data.py, requirements.txt, accelerate_config.yaml, slurm.sbatch, run_config.yaml, README.md, tokenizer/ and data/';
+export const EXPORT_WRITES =
+  'train.py, bertnb_data.py, requirements.txt, accelerate_config.yaml, slurm.sbatch, run_config.yaml, README.md, tokenizer/ and data/';
 
 export interface ExportResult {
   outDir: string;
@@ -63,27 +64,56 @@ export interface ExportResult {
 /** Keys of the run configuration the Trainer run takes from somewhere other than TrainingArguments. */
 export function handledElsewhere(c: RunConfig): Array<{ key: string; where: string }> {
   return [
-    { key: 'training.early_stopping_patience', where: c.training.early_stopping_patience === null ? 'off (no EarlyStoppingCallback)' : 'EarlyStoppingCallback(early_stopping_patience=…) in train.py' },
-    { key: 'training.early_stopping_threshold', where: 'EarlyStoppingCallback(early_stopping_threshold=…) in train.py' },
-    { key: 'training.backend', where: 'not applicable: PyTorch chooses the device (CUDA when present); accelerate/torchrun place processes' },
-    { key: 'training.num_threads', where: "not applicable: bertnb's CPU training threads; PyTorch sizes its own thread pool (torch.set_num_threads), accelerate/torchrun place processes" },
+    {
+      key: 'training.early_stopping_patience',
+      where:
+        c.training.early_stopping_patience === null
+          ? 'off (no EarlyStoppingCallback)'
+          : 'EarlyStoppingCallback(early_stopping_patience=…) in train.py',
+    },
+    {
+      key: 'training.early_stopping_threshold',
+      where: 'EarlyStoppingCallback(early_stopping_threshold=…) in train.py',
+    },
+    {
+      key: 'training.backend',
+      where: 'not applicable: PyTorch chooses the device (CUDA when present); accelerate/torchrun place processes',
+    },
+    {
+      key: 'training.num_threads',
+      where:
+        "not applicable: bertnb's CPU training threads; PyTorch sizes its own thread pool (torch.set_num_threads), accelerate/torchrun place processes",
+    },
     { key: 'task', where: 'TASK in train.py (BertForSequenceClassification, or BertForPreTraining / BertForMaskedLM)' },
     { key: 'model', where: 'MODEL in train.py' },
-    { key: 'tokenizer', where: 'TOKENIZER in train.py (tokenizer/ folder of the export, or the model\'s own)' },
-    { key: 'data.*', where: 'DATA in train.py, read by bertnb_data.py (same readers, cleaning, labels and split as bertnb)' },
+    { key: 'tokenizer', where: "TOKENIZER in train.py (tokenizer/ folder of the export, or the model's own)" },
+    {
+      key: 'data.*',
+      where: 'DATA in train.py, read by bertnb_data.py (same readers, cleaning, labels and split as bertnb)',
+    },
     { key: 'data.bucket_by_length', where: 'TrainingArguments(group_by_length=…)' },
-    { key: 'pretraining.*', where: 'PRETRAINING in train.py: DataCollatorForLanguageModeling / whole-word masking collator, BertForPreTraining for NSP' },
+    {
+      key: 'pretraining.*',
+      where:
+        'PRETRAINING in train.py: DataCollatorForLanguageModeling / whole-word masking collator, BertForPreTraining for NSP',
+    },
   ];
 }
 
-export async function exportTrainer(config: RunConfig, outDir: string, opts: ExportOptions = {}): Promise<ExportResult> {
+export async function exportTrainer(
+  config: RunConfig,
+  outDir: string,
+  opts: ExportOptions = {},
+): Promise<ExportResult> {
   const baseDir = resolve(opts.baseDir ?? process.cwd());
   const out = resolve(outDir);
   const processes = opts.processesPerMachine ?? 1;
   const machines = opts.machines ?? 1;
   const mixedPrecision = opts.mixedPrecision ?? 'no';
-  if (!Number.isInteger(processes) || processes < 1) throw new Error(`processes per machine must be a positive integer, got ${processes}`);
-  if (!Number.isInteger(machines) || machines < 1) throw new Error(`machines must be a positive integer, got ${machines}`);
+  if (!Number.isInteger(processes) || processes < 1)
+    throw new Error(`processes per machine must be a positive integer, got ${processes}`);
+  if (!Number.isInteger(machines) || machines < 1)
+    throw new Error(`machines must be a positive integer, got ${machines}`);
   if (!config.data.train) throw new Error('data.train: the export needs the training file');
   const own = opts.ownership ?? { overwrite: false, use: 'export-trainer --out', wayOut: 'pass --overwrite' };
   const notice = claimExportDir(out, { ...own, writes: EXPORT_WRITES, what: 'Hugging Face Trainer export' });
@@ -112,24 +142,46 @@ export async function exportTrainer(config: RunConfig, outDir: string, opts: Exp
       data[role] = abs(p);
     }
   }
-  if (!opts.copyData) warnings.push('data files are referenced by absolute paths on this machine; pass --copy-data (or edit DATA in train.py) to run elsewhere');
+  if (!opts.copyData)
+    warnings.push(
+      'data files are referenced by absolute paths on this machine; pass --copy-data (or edit DATA in train.py) to run elsewhere',
+    );
 
   // Model and tokenizer.
-  const builtin = (BUILTIN_MODELS as readonly string[]).includes(c.model) ? (c.model as (typeof BUILTIN_MODELS)[number]) : undefined;
+  const builtin = (BUILTIN_MODELS as readonly string[]).includes(c.model)
+    ? (c.model as (typeof BUILTIN_MODELS)[number])
+    : undefined;
   let model: Parameters<typeof trainPy>[0]['model'];
   if (builtin && !opts.pretrainedWeights) {
     const full = builtinConfig(builtin) as unknown as Record<string, unknown>;
-    const keep = ['hidden_size', 'num_hidden_layers', 'num_attention_heads', 'intermediate_size', 'hidden_act', 'hidden_dropout_prob', 'attention_probs_dropout_prob', 'type_vocab_size', 'initializer_range', 'layer_norm_eps', 'pad_token_id'];
+    const keep = [
+      'hidden_size',
+      'num_hidden_layers',
+      'num_attention_heads',
+      'intermediate_size',
+      'hidden_act',
+      'hidden_dropout_prob',
+      'attention_probs_dropout_prob',
+      'type_vocab_size',
+      'initializer_range',
+      'layer_norm_eps',
+      'pad_token_id',
+    ];
     const cfg = Object.fromEntries(keep.filter((k) => k in full).map((k) => [k, full[k]]));
     model = { kind: 'builtin', name: builtin, config: cfg, hubEquivalent: HUB_EQUIVALENT[builtin] };
   } else if (builtin) {
     model = { kind: 'hub', path: HUB_EQUIVALENT[builtin] };
-    warnings.push(`model: starting from ${HUB_EQUIVALENT[builtin]} (pretrained weights), while bertnb's ${builtin} starts from random weights`);
+    warnings.push(
+      `model: starting from ${HUB_EQUIVALENT[builtin]} (pretrained weights), while bertnb's ${builtin} starts from random weights`,
+    );
   } else if (looksLocal(c.model, baseDir)) {
     const p = abs(c.model);
-    if (!existsSync(join(p, 'config.json'))) throw new Error(`model: ${p} is not a Hugging Face model folder (no config.json)`);
+    if (!existsSync(join(p, 'config.json')))
+      throw new Error(`model: ${p} is not a Hugging Face model folder (no config.json)`);
     model = { kind: 'folder', path: p };
-    warnings.push(`model: the local folder ${p} is referenced by its absolute path; copy it along (and edit MODEL in train.py) to run elsewhere`);
+    warnings.push(
+      `model: the local folder ${p} is referenced by its absolute path; copy it along (and edit MODEL in train.py) to run elsewhere`,
+    );
   } else {
     model = { kind: 'hub', path: c.model };
   }
@@ -145,13 +197,26 @@ export async function exportTrainer(config: RunConfig, outDir: string, opts: Exp
 
   // What cannot be the same on PyTorch.
   warnings.push(
-    'seed: the same seed drives PyTorch\'s generators, so initial weights, dropout masks, shuffling and MLM masks differ from the bertnb run; losses agree in distribution, not step for step',
+    "seed: the same seed drives PyTorch's generators, so initial weights, dropout masks, shuffling and MLM masks differ from the bertnb run; losses agree in distribution, not step for step",
   );
-  if (c.training.backend !== 'auto') warnings.push(`backend: '${c.training.backend}' has no PyTorch meaning and is ignored (PyTorch uses CUDA when present)`);
-  if (c.training.num_threads !== null) warnings.push(`num_threads: ${c.training.num_threads} is bertnb's own CPU thread count and is ignored (PyTorch sizes its own thread pool)`);
-  if (c.data.bucket_by_length) warnings.push("data.bucket_by_length: becomes group_by_length=True, whose megabatch grouping differs from bertnb's buckets");
-  if (c.task === 'pretraining' && c.pretraining.whole_word_masking) warnings.push("pretraining.whole_word_masking: uses Hugging Face's whole-word masking (same rule: all pieces of a chosen word; different random draws)");
-  if (mixedPrecision !== 'no') warnings.push(`mixed precision ${mixedPrecision}: bertnb trains in float32; numbers will differ slightly`);
+  if (c.training.backend !== 'auto')
+    warnings.push(
+      `backend: '${c.training.backend}' has no PyTorch meaning and is ignored (PyTorch uses CUDA when present)`,
+    );
+  if (c.training.num_threads !== null)
+    warnings.push(
+      `num_threads: ${c.training.num_threads} is bertnb's own CPU thread count and is ignored (PyTorch sizes its own thread pool)`,
+    );
+  if (c.data.bucket_by_length)
+    warnings.push(
+      "data.bucket_by_length: becomes group_by_length=True, whose megabatch grouping differs from bertnb's buckets",
+    );
+  if (c.task === 'pretraining' && c.pretraining.whole_word_masking)
+    warnings.push(
+      "pretraining.whole_word_masking: uses Hugging Face's whole-word masking (same rule: all pieces of a chosen word; different random draws)",
+    );
+  if (mixedPrecision !== 'no')
+    warnings.push(`mixed precision ${mixedPrecision}: bertnb trains in float32; numbers will differ slightly`);
   const world = processes * machines;
   if (world > 1) {
     const perStep = c.training.per_device_train_batch_size * c.training.gradient_accumulation_steps;
@@ -160,22 +225,56 @@ export async function exportTrainer(config: RunConfig, outDir: string, opts: Exp
     );
   }
   if (typeof c.training.resume_from_checkpoint === 'string') {
-    warnings.push('resume_from_checkpoint: a bertnb checkpoint resumes weights and step on Trainer, but not optimizer/scheduler/RNG state (Trainer expects optimizer.pt etc.)');
+    warnings.push(
+      'resume_from_checkpoint: a bertnb checkpoint resumes weights and step on Trainer, but not optimizer/scheduler/RNG state (Trainer expects optimizer.pt etc.)',
+    );
   }
-  if (c.training.label_smoothing_factor > 0 && c.data.problem_type !== null && c.data.problem_type !== 'single_label_classification') {
-    warnings.push(`label_smoothing_factor: Trainer applies it as for single-label classification even with problem_type ${c.data.problem_type}`);
+  if (
+    c.training.label_smoothing_factor > 0 &&
+    c.data.problem_type !== null &&
+    c.data.problem_type !== 'single_label_classification'
+  ) {
+    warnings.push(
+      `label_smoothing_factor: Trainer applies it as for single-label classification even with problem_type ${c.data.problem_type}`,
+    );
   }
 
   const dataSeed = c.data.split.seed ?? c.training.data_seed ?? c.training.seed;
   const source = opts.source ?? 'a bertnb run configuration';
-  write('train.py', trainPy({ config: c, source, model, tokenizerDir, data, dataSeed, modelOverrides: opts.modelOverrides ?? {}, mixedPrecision }));
+  write(
+    'train.py',
+    trainPy({
+      config: c,
+      source,
+      model,
+      tokenizerDir,
+      data,
+      dataSeed,
+      modelOverrides: opts.modelOverrides ?? {},
+      mixedPrecision,
+    }),
+  );
   write('bertnb_data.py', BERTNB_DATA_PY);
   write('requirements.txt', REQUIREMENTS);
   const plan = acceleratePlan({ processesPerMachine: processes, machines, mixedPrecision });
   write('accelerate_config.yaml', accelerateConfigYaml(plan));
   write('slurm.sbatch', slurmScript(plan, basename(out)));
-  write('run_config.yaml', `# The bertnb run configuration this folder was exported from (for reference).\n${yamlStringify(c)}`);
-  write('README.md', readme({ config: c, plan, warnings, handledElsewhere: handledElsewhere(c), source, model, files: [...files, 'README.md'] }));
+  write(
+    'run_config.yaml',
+    `# The bertnb run configuration this folder was exported from (for reference).\n${yamlStringify(c)}`,
+  );
+  write(
+    'README.md',
+    readme({
+      config: c,
+      plan,
+      warnings,
+      handledElsewhere: handledElsewhere(c),
+      source,
+      model,
+      files: [...files, 'README.md'],
+    }),
+  );
   // The folder notice is for the person exporting, not part of the README's list of differences.
   return { outDir: out, files, warnings: notice ? [notice, ...warnings] : warnings };
 }
@@ -191,8 +290,10 @@ function copyTokenizer(src: string, dest: string): string[] {
   mkdirSync(dest, { recursive: true });
   const copied: string[] = [];
   if (statSync(src).isDirectory()) {
-    for (const f of readdirSync(src)) if (TOKENIZER_FILES.includes(f)) (copyFileSync(join(src, f), join(dest, f)), copied.push(f));
-    if (!copied.includes('vocab.txt') && !copied.includes('tokenizer.json')) throw new Error(`tokenizer: no vocab.txt or tokenizer.json in ${src}`);
+    for (const f of readdirSync(src))
+      if (TOKENIZER_FILES.includes(f)) (copyFileSync(join(src, f), join(dest, f)), copied.push(f));
+    if (!copied.includes('vocab.txt') && !copied.includes('tokenizer.json'))
+      throw new Error(`tokenizer: no vocab.txt or tokenizer.json in ${src}`);
   } else {
     const name = basename(src).endsWith('.json') ? 'tokenizer.json' : 'vocab.txt';
     copyFileSync(src, join(dest, name));
@@ -202,7 +303,9 @@ function copyTokenizer(src: string, dest: string): string[] {
     let lower = true;
     if (copied.includes('tokenizer.json')) {
       // A tokenizer.json says whether it lowercases in its normalizer.
-      const tj = JSON.parse(readFileSync(join(dest, 'tokenizer.json'), 'utf8')) as { normalizer?: { lowercase?: boolean } };
+      const tj = JSON.parse(readFileSync(join(dest, 'tokenizer.json'), 'utf8')) as {
+        normalizer?: { lowercase?: boolean };
+      };
       lower = tj.normalizer?.lowercase ?? true;
     }
     const cfg = {
@@ -223,4 +326,3 @@ function copyTokenizer(src: string, dest: string): string[] {
   }
   return copied;
 }
-

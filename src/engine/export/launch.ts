@@ -9,7 +9,11 @@ export interface LaunchPlan {
   totalProcesses: number;
 }
 
-export function acceleratePlan(o: { processesPerMachine: number; machines: number; mixedPrecision: 'no' | 'fp16' | 'bf16' }): LaunchPlan {
+export function acceleratePlan(o: {
+  processesPerMachine: number;
+  machines: number;
+  mixedPrecision: 'no' | 'fp16' | 'bf16';
+}): LaunchPlan {
   return { ...o, totalProcesses: o.processesPerMachine * o.machines };
 }
 

@@ -38,7 +38,11 @@ const RUN_STEPS = ['model', 'data', 'pretrain', 'train'] as const;
 type RunStep = (typeof RUN_STEPS)[number];
 
 /** The run a notebook's cells compose (before validation), and the cells it came from. */
-export function composeNotebookRun(cells: readonly NotebookCellText[]): { input: Record<string, unknown>; choices: NotebookChoices; cells: NotebookRun['cells'] } {
+export function composeNotebookRun(cells: readonly NotebookCellText[]): {
+  input: Record<string, unknown>;
+  choices: NotebookChoices;
+  cells: NotebookRun['cells'];
+} {
   let choices: NotebookChoices = {};
   const at: NotebookRun['cells'] = {};
   let run: { input: Record<string, unknown>; choices: NotebookChoices; cells: NotebookRun['cells'] } | undefined;
@@ -48,10 +52,20 @@ export function composeNotebookRun(cells: readonly NotebookCellText[]): { input:
     const step = parsed.step as RunStep | undefined;
     if (!step || !RUN_STEPS.includes(step)) return;
     if (!parsed.ok) {
-      throw new NotebookRunError(`cell ${i + 1} (%${step}): ${parsed.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; ')}`);
+      throw new NotebookRunError(
+        `cell ${i + 1} (%${step}): ${parsed.diagnostics
+          .filter((d) => d.severity === 'error')
+          .map((d) => d.message)
+          .join('; ')}`,
+      );
     }
     if (step === 'train' || step === 'pretrain') {
-      const from = { model: at.model, data: at.data, pretrain: step === 'train' && choices.pretrained ? at.pretrain : undefined, [step]: i + 1 };
+      const from = {
+        model: at.model,
+        data: at.data,
+        pretrain: step === 'train' && choices.pretrained ? at.pretrain : undefined,
+        [step]: i + 1,
+      };
       run = { input: composeRunConfig(step, parsed.config, choices), choices, cells: definedOnly(from) };
     }
     // A %train after this %pretrain starts from its output folder: a local folder, even before it exists.
@@ -71,7 +85,10 @@ export function runConfigFromCells(cells: readonly NotebookCellText[]): Notebook
   const run = composeNotebookRun(cells);
   const r = validateRunConfig(run.input);
   if (!r.ok || !r.config) {
-    throw new NotebookRunError(`the notebook's cells do not make a valid run: ${r.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, r.errors);
+    throw new NotebookRunError(
+      `the notebook's cells do not make a valid run: ${r.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+      r.errors,
+    );
   }
   return { config: r.config, modelOverrides: modelConfigOverrides(run.choices.model), cells: run.cells };
 }

@@ -9,7 +9,9 @@ export interface TrainPyInput {
   config: RunConfig;
   source: string;
   /** How the model starts (see modelStart in index.ts). */
-  model: { kind: 'builtin'; name: string; config: Record<string, unknown>; hubEquivalent: string } | { kind: 'folder' | 'hub'; path: string };
+  model:
+    | { kind: 'builtin'; name: string; config: Record<string, unknown>; hubEquivalent: string }
+    | { kind: 'folder' | 'hub'; path: string };
   /** Tokenizer folder inside the export ('tokenizer'), or null for the model's own. */
   tokenizerDir: string | null;
   /** data section with file paths as train.py should see them (relative to train.py or absolute). */
@@ -20,7 +22,9 @@ export interface TrainPyInput {
 }
 
 /** The TrainingArguments keywords: every HF field of the schema, then what bertnb keeps elsewhere. */
-export function trainingArgumentKeywords(inp: Pick<TrainPyInput, 'config' | 'mixedPrecision'>): Array<[string, string]> {
+export function trainingArgumentKeywords(
+  inp: Pick<TrainPyInput, 'config' | 'mixedPrecision'>,
+): Array<[string, string]> {
   const t = inp.config.training as Record<string, unknown>;
   const kws: Array<[string, string]> = [];
   for (const [key, spec] of Object.entries(trainingFields)) {

@@ -21,13 +21,33 @@ export interface AttentionGeometry {
  * maskBias [B, 1, T] is added to the scores; dropMask (optional) [B·A·T, T] multiplies the
  * probabilities (already scaled by 1/(1−p)).
  */
-export function multiHeadAttention(qkv: tf.Tensor2D, maskBias: tf.Tensor, dropMask: tf.Tensor | null, g: AttentionGeometry): tf.Tensor2D {
+export function multiHeadAttention(
+  qkv: tf.Tensor2D,
+  maskBias: tf.Tensor,
+  dropMask: tf.Tensor | null,
+  g: AttentionGeometry,
+): tf.Tensor2D {
   const { B, T, heads: A, headSize: D } = g;
   const H = A * D;
   // Blocks of head a of sequence b. Source matrices are given by index into blockMatMul's list.
-  const cols = (src: number, offset: number, b: number, a: number): BlockRef => ({ src, row: b * T, col: offset + a * D, rows: T, cols: D }); // [T, D] of [B·T, ·]
-  const colsT = (src: number, offset: number, b: number, a: number): BlockRef => ({ ...cols(src, offset, b, a), transpose: true }); // [D, T]
-  const square = (src: number, b: number, a: number): BlockRef => ({ src, row: (b * A + a) * T, col: 0, rows: T, cols: T }); // [T, T] of [B·A·T, T]
+  const cols = (src: number, offset: number, b: number, a: number): BlockRef => ({
+    src,
+    row: b * T,
+    col: offset + a * D,
+    rows: T,
+    cols: D,
+  }); // [T, D] of [B·T, ·]
+  const colsT = (src: number, offset: number, b: number, a: number): BlockRef => ({
+    ...cols(src, offset, b, a),
+    transpose: true,
+  }); // [D, T]
+  const square = (src: number, b: number, a: number): BlockRef => ({
+    src,
+    row: (b * A + a) * T,
+    col: 0,
+    rows: T,
+    cols: T,
+  }); // [T, T] of [B·A·T, T]
   const squareT = (src: number, b: number, a: number): BlockRef => ({ ...square(src, b, a), transpose: true });
   // One product per (b, a), stacked as [B·A·T, ·] (b-major), or laid out per sequence as [B·T, A·(·)].
   const stacked = (f: (b: number, a: number) => BlockProduct): BlockProduct[][] => {
@@ -44,11 +64,20 @@ export function multiHeadAttention(qkv: tf.Tensor2D, maskBias: tf.Tensor, dropMa
   return withGrad([qkv], ([x], save) => {
     const qkv2 = x as tf.Tensor2D;
     // Q·Kᵀ → [B·A·T, T]
-    const scores = blockMatMul([qkv2], stacked((b, a) => ({ a: cols(0, 0, b, a), b: colsT(0, H, b, a) })));
-    const probs = tf.reshape(tf.softmax(tf.add(tf.reshape(scores, [B, A * T, T]), maskBias)), [B * A * T, T]) as tf.Tensor2D;
+    const scores = blockMatMul(
+      [qkv2],
+      stacked((b, a) => ({ a: cols(0, 0, b, a), b: colsT(0, H, b, a) })),
+    );
+    const probs = tf.reshape(tf.softmax(tf.add(tf.reshape(scores, [B, A * T, T]), maskBias)), [
+      B * A * T,
+      T,
+    ]) as tf.Tensor2D;
     const dropped = (dropMask ? tf.mul(probs, dropMask) : probs) as tf.Tensor2D;
     // P·V → [B·T, H]
-    const ctx = blockMatMul([dropped, qkv2], perSequence((b, a) => ({ a: square(0, b, a), b: cols(1, 2 * H, b, a) })));
+    const ctx = blockMatMul(
+      [dropped, qkv2],
+      perSequence((b, a) => ({ a: square(0, b, a), b: cols(1, 2 * H, b, a) })),
+    );
     // `dropped` is not saved (recomputed below): attention-sized tensors dominate the activations.
     save(dropMask ? [qkv2, probs, dropMask] : [qkv2, probs]);
     return {
@@ -58,7 +87,10 @@ export function multiHeadAttention(qkv: tf.Tensor2D, maskBias: tf.Tensor, dropMa
         const sDropped = (sMask ? tf.mul(sProbs, sMask) : sProbs) as tf.Tensor2D;
         const dC = dy as tf.Tensor2D; // [B·T, H]; block (b, a) is dC of head a
         // dDropped = dC · Vᵀ → [B·A·T, T]
-        const dDropped = blockMatMul([dC, sQkv], stacked((b, a) => ({ a: cols(0, 0, b, a), b: colsT(1, 2 * H, b, a) })));
+        const dDropped = blockMatMul(
+          [dC, sQkv],
+          stacked((b, a) => ({ a: cols(0, 0, b, a), b: colsT(1, 2 * H, b, a) })),
+        );
         const dProbs = sMask ? tf.mul(dDropped, sMask) : dDropped;
         // softmax backward: dS = P ⊙ (dP − Σ_j dP·P)
         const dScores = tf.mul(sProbs, tf.sub(dProbs, tf.sum(tf.mul(dProbs, sProbs), -1, true))) as tf.Tensor2D;

@@ -4,7 +4,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { hostValues } from '../backend/hostValues';
 import type { BertConfig } from './config';
-import { DropoutContext, activation, concat1d, concatColumns, embeddingSum, layerNorm, linear, pickRows, residualAdd } from './ops';
+import {
+  DropoutContext,
+  activation,
+  concat1d,
+  concatColumns,
+  embeddingSum,
+  layerNorm,
+  linear,
+  pickRows,
+  residualAdd,
+} from './ops';
 import { multiHeadAttention } from './attention';
 import { LayerNorm, Linear, ParamStore } from './params';
 import { param } from './paramReader';
@@ -45,7 +55,12 @@ export interface Ctx {
 export function makeCtx(batch: ModelInputs, opts: ForwardOptions): Ctx {
   const [B, T] = batch.input_ids.shape;
   const seed = opts.seed ?? Math.floor(Math.random() * 0x7fffffff);
-  return { B, T, drop: new DropoutContext(opts.training, seed, B, opts.exampleOffset ?? 0), checkpoint: opts.training && !!opts.gradientCheckpointing };
+  return {
+    B,
+    T,
+    drop: new DropoutContext(opts.training, seed, B, opts.exampleOffset ?? 0),
+    checkpoint: opts.training && !!opts.gradientCheckpointing,
+  };
 }
 
 /** Out-of-range ids would read past an embedding table (garbage on wasm): fail clearly instead. */
@@ -53,7 +68,10 @@ function checkIds(ids: tf.Tensor, limit: number, what: string, field: string): v
   if (ids.dtype !== 'int32') throw new Error(`${what} must be int32, got ${ids.dtype}`);
   const v = hostValues(ids, what);
   for (let i = 0; i < v.length; i++)
-    if (v[i] < 0 || v[i] >= limit) throw new Error(`${what} contains ${v[i]}, outside [0, ${limit}) (${field}); does the tokenizer match the model?`);
+    if (v[i] < 0 || v[i] >= limit)
+      throw new Error(
+        `${what} contains ${v[i]}, outside [0, ${limit}) (${field}); does the tokenizer match the model?`,
+      );
 }
 
 export class BertEmbeddings {
@@ -69,8 +87,16 @@ export class BertEmbeddings {
   ) {
     const H = config.hidden_size;
     this.word_embeddings = store.add(`${prefix}.word_embeddings.weight`, [config.vocab_size, H], 'normal');
-    this.position_embeddings = store.add(`${prefix}.position_embeddings.weight`, [config.max_position_embeddings, H], 'normal');
-    this.token_type_embeddings = store.add(`${prefix}.token_type_embeddings.weight`, [config.type_vocab_size, H], 'normal');
+    this.position_embeddings = store.add(
+      `${prefix}.position_embeddings.weight`,
+      [config.max_position_embeddings, H],
+      'normal',
+    );
+    this.token_type_embeddings = store.add(
+      `${prefix}.token_type_embeddings.weight`,
+      [config.type_vocab_size, H],
+      'normal',
+    );
     this.LayerNorm = new LayerNorm(store, `${prefix}.LayerNorm`, H, config.layer_norm_eps);
     // HF zeroes the padding row of the word embeddings at init.
     const pad = config.pad_token_id;
@@ -88,18 +114,30 @@ export class BertEmbeddings {
     if (T > this.config.max_position_embeddings)
       throw new Error(`sequence length ${T} exceeds max_position_embeddings ${this.config.max_position_embeddings}`);
     checkIds(batch.input_ids, this.config.vocab_size, 'input_ids', 'vocab_size');
-    if (batch.token_type_ids) checkIds(batch.token_type_ids, this.config.type_vocab_size, 'token_type_ids', 'type_vocab_size');
+    if (batch.token_type_ids)
+      checkIds(batch.token_type_ids, this.config.type_vocab_size, 'token_type_ids', 'type_vocab_size');
     // Word, position and token-type rows summed in one op. Positions are looked up like the other
     // two (ids 0..T−1 per sequence): their gradient is then a scatter, not a sum over the batch axis
     // (which WASM does with a transpose).
     const ids = tf.reshape(batch.input_ids, [B * T]) as tf.Tensor1D;
     const positionIds = tf.tile(tf.range(0, T, 1, 'int32'), [B]) as tf.Tensor1D;
-    const typeIds = (batch.token_type_ids ? tf.reshape(batch.token_type_ids, [B * T]) : tf.zeros([B * T], 'int32')) as tf.Tensor1D;
+    const typeIds = (
+      batch.token_type_ids ? tf.reshape(batch.token_type_ids, [B * T]) : tf.zeros([B * T], 'int32')
+    ) as tf.Tensor1D;
     const x = embeddingSum(
-      [param<tf.Tensor2D>(this.word_embeddings), param<tf.Tensor2D>(this.position_embeddings), param<tf.Tensor2D>(this.token_type_embeddings)],
+      [
+        param<tf.Tensor2D>(this.word_embeddings),
+        param<tf.Tensor2D>(this.position_embeddings),
+        param<tf.Tensor2D>(this.token_type_embeddings),
+      ],
       [ids, positionIds, typeIds],
     );
-    const normed = layerNorm(x, param<tf.Tensor1D>(this.LayerNorm.weight), param<tf.Tensor1D>(this.LayerNorm.bias), this.LayerNorm.eps);
+    const normed = layerNorm(
+      x,
+      param<tf.Tensor1D>(this.LayerNorm.weight),
+      param<tf.Tensor1D>(this.LayerNorm.bias),
+      this.LayerNorm.eps,
+    );
     return ctx.drop.apply(normed, this.config.hidden_dropout_prob);
   }
 }
@@ -127,12 +165,21 @@ export class BertSelfAttention {
   /** x [B·T, H], maskBias [B, 1, T] → context [B·T, H] */
   apply(x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx): tf.Tensor2D {
     const { B, T } = ctx;
-    const A = this.heads, D = this.headSize;
+    const A = this.heads,
+      D = this.headSize;
     // One [H, 3H] matmul instead of three; the 1/√D score scale is folded into the query weights
     // (H² multiplies instead of B·T·H).
     const scale = 1 / Math.sqrt(D);
-    const w = concatColumns([tf.mul(param(this.query.weight), scale) as tf.Tensor2D, param<tf.Tensor2D>(this.key.weight), param<tf.Tensor2D>(this.value.weight)]);
-    const b = concat1d([tf.mul(param(this.query.bias), scale) as tf.Tensor1D, param<tf.Tensor1D>(this.key.bias), param<tf.Tensor1D>(this.value.bias)]);
+    const w = concatColumns([
+      tf.mul(param(this.query.weight), scale) as tf.Tensor2D,
+      param<tf.Tensor2D>(this.key.weight),
+      param<tf.Tensor2D>(this.value.weight),
+    ]);
+    const b = concat1d([
+      tf.mul(param(this.query.bias), scale) as tf.Tensor1D,
+      param<tf.Tensor1D>(this.key.bias),
+      param<tf.Tensor1D>(this.value.bias),
+    ]);
     const qkv = linear(x, w, b);
     const dropMask = ctx.drop.mask([B * A * T, T], this.config.attention_probs_dropout_prob);
     return multiHeadAttention(qkv, maskBias, dropMask, { B, T, heads: A, headSize: D });
@@ -154,7 +201,12 @@ class DenseResidualNorm {
   }
   apply(h: tf.Tensor2D, residual: tf.Tensor2D, ctx: Ctx): tf.Tensor2D {
     const y = ctx.drop.apply(this.dense.apply(h), this.config.hidden_dropout_prob);
-    return layerNorm(residualAdd(y, residual), param<tf.Tensor1D>(this.LayerNorm.weight), param<tf.Tensor1D>(this.LayerNorm.bias), this.LayerNorm.eps);
+    return layerNorm(
+      residualAdd(y, residual),
+      param<tf.Tensor1D>(this.LayerNorm.weight),
+      param<tf.Tensor1D>(this.LayerNorm.bias),
+      this.LayerNorm.eps,
+    );
   }
 }
 
@@ -214,7 +266,8 @@ export class BertLayer {
 export class BertEncoder {
   readonly layer: BertLayer[] = [];
   constructor(store: ParamStore, prefix: string, config: BertConfig) {
-    for (let i = 0; i < config.num_hidden_layers; i++) this.layer.push(new BertLayer(store, `${prefix}.layer.${i}`, config));
+    for (let i = 0; i < config.num_hidden_layers; i++)
+      this.layer.push(new BertLayer(store, `${prefix}.layer.${i}`, config));
   }
   /** Returns the last hidden state and, when asked, every layer's output (embeddings first, as HF). */
   apply(x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx, collect?: tf.Tensor2D[]): tf.Tensor2D {
@@ -232,7 +285,12 @@ export class BertEncoder {
 
 function checkpointedLayer(l: BertLayer, x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx): tf.Tensor2D {
   const start = ctx.drop.position;
-  return recomputedInBackward((h, [bias]) => l.apply(h, bias, ctx), x, [maskBias], () => ctx.drop.seek(start));
+  return recomputedInBackward(
+    (h, [bias]) => l.apply(h, bias, ctx),
+    x,
+    [maskBias],
+    () => ctx.drop.seek(start),
+  );
 }
 
 export class BertPooler {

@@ -1,10 +1,26 @@
 // BertConfig with Hugging Face field names, the built-in compact sizes, and validation of config.json.
 
-export type HiddenAct = 'gelu' | 'gelu_new' | 'gelu_fast' | 'gelu_pytorch_tanh' | 'relu' | 'tanh' | 'sigmoid' | 'silu' | 'swish' | 'linear';
-export const HIDDEN_ACTS: readonly HiddenAct[] = ['gelu', 'gelu_new', 'gelu_fast', 'gelu_pytorch_tanh', 'relu', 'tanh', 'sigmoid', 'silu', 'swish', 'linear'];
+export type HiddenAct =
+  'gelu' | 'gelu_new' | 'gelu_fast' | 'gelu_pytorch_tanh' | 'relu' | 'tanh' | 'sigmoid' | 'silu' | 'swish' | 'linear';
+export const HIDDEN_ACTS: readonly HiddenAct[] = [
+  'gelu',
+  'gelu_new',
+  'gelu_fast',
+  'gelu_pytorch_tanh',
+  'relu',
+  'tanh',
+  'sigmoid',
+  'silu',
+  'swish',
+  'linear',
+];
 
 export type ProblemType = 'single_label_classification' | 'multi_label_classification' | 'regression';
-export const PROBLEM_TYPES: readonly ProblemType[] = ['single_label_classification', 'multi_label_classification', 'regression'];
+export const PROBLEM_TYPES: readonly ProblemType[] = [
+  'single_label_classification',
+  'multi_label_classification',
+  'regression',
+];
 
 export interface BertConfig {
   model_type: 'bert';
@@ -88,7 +104,14 @@ export function builtinConfig(name: string, overrides: Partial<BertConfig> = {})
   if (!isBuiltinName(name)) throw new Error(`unknown built-in model '${name}' (known: ${BUILTIN_NAMES.join(', ')})`);
   const [L, H, A] = SIZES[name];
   return parseBertConfig(
-    { ...defaultConfig(), num_hidden_layers: L, hidden_size: H, num_attention_heads: A, intermediate_size: 4 * H, ...overrides },
+    {
+      ...defaultConfig(),
+      num_hidden_layers: L,
+      hidden_size: H,
+      num_attention_heads: A,
+      intermediate_size: 4 * H,
+      ...overrides,
+    },
     `built-in ${name}`,
   );
 }
@@ -122,7 +145,8 @@ export function parseBertConfig(json: unknown, source = 'config'): BertConfig {
   };
   if (typeof json !== 'object' || json === null || Array.isArray(json)) fail('must be a JSON object');
   const raw = json as Record<string, unknown>;
-  if (raw.model_type !== undefined && raw.model_type !== 'bert') fail(`model_type '${String(raw.model_type)}' is not supported (only 'bert')`);
+  if (raw.model_type !== undefined && raw.model_type !== 'bert')
+    fail(`model_type '${String(raw.model_type)}' is not supported (only 'bert')`);
   for (const key of ['vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads'] as const) {
     if (raw[key] === undefined && source.endsWith('config.json')) fail(`missing required field '${key}'`);
   }
@@ -132,28 +156,35 @@ export function parseBertConfig(json: unknown, source = 'config'): BertConfig {
 
   for (const [key, lo, hi] of INT_LIMITS) {
     const v = cfg[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) fail(`${key} must be an integer in [${lo}, ${hi}], got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+      fail(`${key} must be an integer in [${lo}, ${hi}], got ${JSON.stringify(v)}`);
   }
   if (cfg.hidden_size % cfg.num_attention_heads !== 0)
     fail(`hidden_size (${cfg.hidden_size}) must be a multiple of num_attention_heads (${cfg.num_attention_heads})`);
   for (const key of ['hidden_dropout_prob', 'attention_probs_dropout_prob'] as const) {
     const v = cfg[key];
-    if (typeof v !== 'number' || !(v >= 0 && v < 1)) fail(`${key} must be a number in [0, 1), got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !(v >= 0 && v < 1))
+      fail(`${key} must be a number in [0, 1), got ${JSON.stringify(v)}`);
   }
-  if (cfg.classifier_dropout !== null && !(typeof cfg.classifier_dropout === 'number' && cfg.classifier_dropout >= 0 && cfg.classifier_dropout < 1))
+  if (
+    cfg.classifier_dropout !== null &&
+    !(typeof cfg.classifier_dropout === 'number' && cfg.classifier_dropout >= 0 && cfg.classifier_dropout < 1)
+  )
     fail(`classifier_dropout must be null or a number in [0, 1), got ${JSON.stringify(cfg.classifier_dropout)}`);
   if (typeof cfg.layer_norm_eps !== 'number' || !(cfg.layer_norm_eps > 0 && cfg.layer_norm_eps < 1))
     fail(`layer_norm_eps must be a number in (0, 1), got ${JSON.stringify(cfg.layer_norm_eps)}`);
   if (typeof cfg.initializer_range !== 'number' || !(cfg.initializer_range > 0 && cfg.initializer_range < 10))
     fail(`initializer_range must be a number in (0, 10), got ${JSON.stringify(cfg.initializer_range)}`);
-  if (!HIDDEN_ACTS.includes(cfg.hidden_act)) fail(`hidden_act '${String(cfg.hidden_act)}' is not supported (supported: ${HIDDEN_ACTS.join(', ')})`);
+  if (!HIDDEN_ACTS.includes(cfg.hidden_act))
+    fail(`hidden_act '${String(cfg.hidden_act)}' is not supported (supported: ${HIDDEN_ACTS.join(', ')})`);
   if (cfg.problem_type !== null && !PROBLEM_TYPES.includes(cfg.problem_type))
     fail(`problem_type '${String(cfg.problem_type)}' must be one of ${PROBLEM_TYPES.join(', ')} or null`);
   // Variants of BERT that compute a different function than ours: refuse rather than run wrongly.
   const pet = raw.position_embedding_type;
   if (pet !== undefined && pet !== null && pet !== 'absolute')
     fail(`position_embedding_type '${String(pet)}' is not supported (only 'absolute')`);
-  if (raw.is_decoder === true || raw.add_cross_attention === true) fail('decoder / cross-attention BERT variants are not supported');
+  if (raw.is_decoder === true || raw.add_cross_attention === true)
+    fail('decoder / cross-attention BERT variants are not supported');
   if (cfg.pad_token_id === null || cfg.pad_token_id === undefined) cfg.pad_token_id = 0;
   if (!Number.isInteger(cfg.pad_token_id) || cfg.pad_token_id < 0 || cfg.pad_token_id >= cfg.vocab_size)
     fail(`pad_token_id must be an integer in [0, vocab_size), got ${JSON.stringify(cfg.pad_token_id)}`);
@@ -168,7 +199,8 @@ export function parseBertConfig(json: unknown, source = 'config'): BertConfig {
     }
     const n = Object.keys(id2label).length;
     for (let i = 0; i < n; i++) if (!(String(i) in id2label)) fail(`id2label must have keys 0..${n - 1}`);
-    if (raw.num_labels !== undefined && raw.num_labels !== n) fail(`num_labels (${String(raw.num_labels)}) disagrees with id2label (${n} labels)`);
+    if (raw.num_labels !== undefined && raw.num_labels !== n)
+      fail(`num_labels (${String(raw.num_labels)}) disagrees with id2label (${n} labels)`);
     cfg.id2label = id2label;
     cfg.num_labels = n;
     cfg.label2id = {};
@@ -181,7 +213,8 @@ export function parseBertConfig(json: unknown, source = 'config'): BertConfig {
 
 /** Parameter count (encoder + embeddings + pooler), for reports and FLOP estimates. */
 export function countParameters(c: BertConfig): number {
-  const H = c.hidden_size, I = c.intermediate_size;
+  const H = c.hidden_size,
+    I = c.intermediate_size;
   const emb = (c.vocab_size + c.max_position_embeddings + c.type_vocab_size) * H + 2 * H;
   const layer = 4 * (H * H + H) + 2 * H + (H * I + I) + (I * H + H) + 2 * H;
   return emb + c.num_hidden_layers * layer + H * H + H;

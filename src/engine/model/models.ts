@@ -7,8 +7,15 @@ import { activation, gatherRows, layerNorm, matmul2d } from './ops';
 import { LayerNorm, Linear, NamedVariable, ParamStore } from './params';
 import { param } from './paramReader';
 
-export type Task = 'feature-extraction' | 'sequence-classification' | 'masked-lm' | 'next-sentence-prediction' | 'pretraining';
-export const TASKS: readonly Task[] = ['feature-extraction', 'sequence-classification', 'masked-lm', 'next-sentence-prediction', 'pretraining'];
+export type Task =
+  'feature-extraction' | 'sequence-classification' | 'masked-lm' | 'next-sentence-prediction' | 'pretraining';
+export const TASKS: readonly Task[] = [
+  'feature-extraction',
+  'sequence-classification',
+  'masked-lm',
+  'next-sentence-prediction',
+  'pretraining',
+];
 
 export const ARCHITECTURE: Record<Task, string> = {
   'feature-extraction': 'BertModel',
@@ -117,7 +124,9 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
 /** Mean binary cross-entropy with logits, the stable form max(x,0) − x·y + log(1 + e^−|x|). */
 export function bceWithLogits(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar {
   const y = tf.cast(targets, 'float32');
-  return tf.mean(tf.add(tf.sub(tf.relu(logits), tf.mul(logits, y)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))))) as tf.Scalar;
+  return tf.mean(
+    tf.add(tf.sub(tf.relu(logits), tf.mul(logits, y)), tf.log1p(tf.exp(tf.neg(tf.abs(logits))))),
+  ) as tf.Scalar;
 }
 
 export function mse(pred: tf.Tensor, target: tf.Tensor): tf.Scalar {
@@ -146,7 +155,8 @@ export class BertForSequenceClassification extends BertPreTrainedModel<tf.Tensor
     const pt = inferProblemType(this.config, labels);
     let loss: tf.Scalar;
     if (pt === 'regression') {
-      loss = this.config.num_labels === 1 ? mse(tf.reshape(logits, [-1]), tf.reshape(labels, [-1])) : mse(logits, labels);
+      loss =
+        this.config.num_labels === 1 ? mse(tf.reshape(logits, [-1]), tf.reshape(labels, [-1])) : mse(logits, labels);
     } else if (pt === 'single_label_classification') {
       loss = crossEntropy(logits, tf.reshape(labels, [-1]) as tf.Tensor1D);
     } else {
@@ -174,7 +184,12 @@ export class BertLMPredictionHead {
   /** rows [M, H] → vocabulary logits [M, V] */
   apply(rows: tf.Tensor2D): tf.Tensor2D {
     const h = activation(this.config.hidden_act, this.dense.apply(rows)) as tf.Tensor2D;
-    const t = layerNorm(h, param<tf.Tensor1D>(this.LayerNorm.weight), param<tf.Tensor1D>(this.LayerNorm.bias), this.LayerNorm.eps);
+    const t = layerNorm(
+      h,
+      param<tf.Tensor1D>(this.LayerNorm.weight),
+      param<tf.Tensor1D>(this.LayerNorm.bias),
+      this.LayerNorm.eps,
+    );
     // Explicit transpose + plain matmul: on wasm a transposed matmul takes the slow scalar path, and
     // its fused bias with transposeB is wrong (4.22).
     return tf.add(matmul2d(t, tf.transpose(param(this.wordEmbeddings)) as tf.Tensor2D), param(this.bias));
@@ -185,7 +200,11 @@ export class BertLMPredictionHead {
  * Masked-LM loss on the labelled positions only: the rows are selected before the head, so the
  * decoder costs 2·H·V per masked token instead of per token. labels int32 [B, T], -100 = ignore.
  */
-function maskedLmLoss(head: BertLMPredictionHead, sequence: tf.Tensor2D, labels: tf.Tensor): { loss: tf.Scalar; logits: tf.Tensor2D; positions: tf.Tensor1D } {
+function maskedLmLoss(
+  head: BertLMPredictionHead,
+  sequence: tf.Tensor2D,
+  labels: tf.Tensor,
+): { loss: tf.Scalar; logits: tf.Tensor2D; positions: tf.Tensor1D } {
   const flat = hostValues(labels, 'masked-LM labels');
   const rows: number[] = [];
   const targets: number[] = [];
@@ -196,7 +215,8 @@ function maskedLmLoss(head: BertLMPredictionHead, sequence: tf.Tensor2D, labels:
     }
   }
   const positions = tf.tensor1d(rows, 'int32');
-  if (rows.length === 0) return { loss: tf.scalar(0), logits: tf.zeros([0, head.bias.shape[0]]) as tf.Tensor2D, positions };
+  if (rows.length === 0)
+    return { loss: tf.scalar(0), logits: tf.zeros([0, head.bias.shape[0]]) as tf.Tensor2D, positions };
   const logits = head.apply(gatherRows(sequence, positions));
   return { loss: crossEntropy(logits, tf.tensor1d(targets, 'int32')), logits, positions };
 }
@@ -207,10 +227,18 @@ export class BertForMaskedLM extends BertPreTrainedModel<tf.Tensor> {
   constructor(config: BertConfig, opts: ModelOptions = {}) {
     // As HF: no pooler in the masked-LM model.
     super(config, opts, 'bert', false);
-    this.predictions = new BertLMPredictionHead(this.store, 'cls.predictions', config, this.bert.embeddings.word_embeddings);
+    this.predictions = new BertLMPredictionHead(
+      this.store,
+      'cls.predictions',
+      config,
+      this.bert.embeddings.word_embeddings,
+    );
   }
   override get tiedWeights(): Record<string, string> {
-    return { 'cls.predictions.decoder.weight': 'bert.embeddings.word_embeddings.weight', 'cls.predictions.decoder.bias': 'cls.predictions.bias' };
+    return {
+      'cls.predictions.decoder.weight': 'bert.embeddings.word_embeddings.weight',
+      'cls.predictions.decoder.bias': 'cls.predictions.bias',
+    };
   }
   /** Logits for every position, [B, T, V] (inference; training uses loss(), which decodes masked rows only). */
   forward(batch: ModelInputs, opts: ForwardOptions): { logits: tf.Tensor3D } {
@@ -261,13 +289,24 @@ export class BertForPreTraining extends BertPreTrainedModel<PreTrainingLabels> {
   readonly seq_relationship: Linear;
   constructor(config: BertConfig, opts: ModelOptions = {}) {
     super(config, opts, 'bert', true);
-    this.predictions = new BertLMPredictionHead(this.store, 'cls.predictions', config, this.bert.embeddings.word_embeddings);
+    this.predictions = new BertLMPredictionHead(
+      this.store,
+      'cls.predictions',
+      config,
+      this.bert.embeddings.word_embeddings,
+    );
     this.seq_relationship = new Linear(this.store, 'cls.seq_relationship', config.hidden_size, 2);
   }
   override get tiedWeights(): Record<string, string> {
-    return { 'cls.predictions.decoder.weight': 'bert.embeddings.word_embeddings.weight', 'cls.predictions.decoder.bias': 'cls.predictions.bias' };
+    return {
+      'cls.predictions.decoder.weight': 'bert.embeddings.word_embeddings.weight',
+      'cls.predictions.decoder.bias': 'cls.predictions.bias',
+    };
   }
-  forward(batch: ModelInputs, opts: ForwardOptions): { prediction_logits: tf.Tensor3D; seq_relationship_logits: tf.Tensor2D } {
+  forward(
+    batch: ModelInputs,
+    opts: ForwardOptions,
+  ): { prediction_logits: tf.Tensor3D; seq_relationship_logits: tf.Tensor2D } {
     const ctx = makeCtx(batch, opts);
     const { sequence, pooled } = this.bert.apply(batch, ctx);
     return {
@@ -293,7 +332,8 @@ export class BertForPreTraining extends BertPreTrainedModel<PreTrainingLabels> {
   }
 }
 
-export type AnyBertModel = BertModel | BertForSequenceClassification | BertForMaskedLM | BertForNextSentencePrediction | BertForPreTraining;
+export type AnyBertModel =
+  BertModel | BertForSequenceClassification | BertForMaskedLM | BertForNextSentencePrediction | BertForPreTraining;
 
 const TASK_ALIASES: Record<string, Task> = {
   'text-classification': 'sequence-classification',

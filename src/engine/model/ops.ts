@@ -6,7 +6,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { HiddenAct } from './config';
 import { extractBlocks, type Block } from '../backend/blocks';
-import { dropoutMaskTensor, embeddingSumKernel, mix32, jsKernelsAvailable, layerNormGradKernel, layerNormKernel } from '../backend/jsKernels';
+import {
+  dropoutMaskTensor,
+  embeddingSumKernel,
+  mix32,
+  jsKernelsAvailable,
+  layerNormGradKernel,
+  layerNormKernel,
+} from '../backend/jsKernels';
 import { geluErfGradKernel, geluErfKernel } from '../backend/geluKernels';
 import { scatterRowsKernel } from '../backend/sparseRows';
 
@@ -69,7 +76,11 @@ export function embeddingSum(tables: tf.Tensor2D[], ids: tf.Tensor1D[]): tf.Tens
       // On wasm/cpu the scatter remembers its rows, so only those are added into the host gradient
       // (backend/sparseRows.ts): most of a small BERT's weights are the word-embedding table.
       gradFunc: (dy, saved) =>
-        saved.map((id, i) => (jsKernelsAvailable() && dy.dtype === 'float32' ? scatterRowsKernel(dy as tf.Tensor2D, id as tf.Tensor1D, shapes[i][0]) : tf.scatterND(tf.reshape(id, [-1, 1]), dy, shapes[i]))),
+        saved.map((id, i) =>
+          jsKernelsAvailable() && dy.dtype === 'float32'
+            ? scatterRowsKernel(dy as tf.Tensor2D, id as tf.Tensor1D, shapes[i][0])
+            : tf.scatterND(tf.reshape(id, [-1, 1]), dy, shapes[i]),
+        ),
     };
   }) as tf.Tensor2D;
 }
@@ -91,7 +102,10 @@ export function concatColumns(parts: tf.Tensor2D[]): tf.Tensor2D {
 function splitColumns(dy: tf.Tensor2D, widths: number[]): tf.Tensor2D[] {
   let col = 0;
   const rows = dy.shape[0];
-  return extractBlocks(dy, widths.map((cols) => ({ row: 0, col: (col += cols) - cols, rows, cols })));
+  return extractBlocks(
+    dy,
+    widths.map((cols) => ({ row: 0, col: (col += cols) - cols, rows, cols })),
+  );
 }
 
 /** [a, b, …] of 1-D tensors, with the same one-kernel backward as concatColumns. */
@@ -190,7 +204,10 @@ export function matmul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
     save([aIn, bIn]);
     return {
       value: tf.matMul(aIn, bIn),
-      gradFunc: (dy, [as, bs]) => [tf.matMul(dy, transpose2d(bs as tf.Tensor2D)), weightGrad(as as tf.Tensor2D, dy as tf.Tensor2D, false)[0]],
+      gradFunc: (dy, [as, bs]) => [
+        tf.matMul(dy, transpose2d(bs as tf.Tensor2D)),
+        weightGrad(as as tf.Tensor2D, dy as tf.Tensor2D, false)[0],
+      ],
     };
   }) as tf.Tensor2D;
 }
@@ -219,7 +236,8 @@ export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D,
     return {
       value: y,
       gradFunc: (dy, [xhat, inv, g]) => {
-        if (jsBackward) return layerNormGradKernel(dy as tf.Tensor2D, xhat as tf.Tensor2D, inv as tf.Tensor2D, g as tf.Tensor1D);
+        if (jsBackward)
+          return layerNormGradKernel(dy as tf.Tensor2D, xhat as tf.Tensor2D, inv as tf.Tensor2D, g as tf.Tensor1D);
         const dxhat = tf.mul(dy, g);
         // dx = inv · (dxhat − mean(dxhat) − xhat · mean(dxhat · xhat))
         const m1 = tf.mean(dxhat, -1, true);
@@ -350,4 +368,3 @@ export class DropoutContext {
     return dropoutMaskTensor(shape, rate, mix32(this.seed, this.counter++), this.rows, this.rowOffset);
   }
 }
-

@@ -32,7 +32,11 @@ export class ParamStore {
   add(name: string, shape: number[], init: Init, layout: 'linear' | 'plain' = 'plain'): tf.Variable {
     const seed = this.seed * 7919 + this.index++;
     const value = tf.tidy(() =>
-      init === 'normal' ? tf.randomNormal(shape, 0, this.std, 'float32', seed) : init === 'ones' ? tf.ones(shape) : tf.zeros(shape),
+      init === 'normal'
+        ? tf.randomNormal(shape, 0, this.std, 'float32', seed)
+        : init === 'ones'
+          ? tf.ones(shape)
+          : tf.zeros(shape),
     );
     const variable = tf.variable(value, true, `${this.uid}/${name}`);
     value.dispose();
@@ -63,7 +67,12 @@ export class Linear {
 export class LayerNorm {
   readonly weight: tf.Variable;
   readonly bias: tf.Variable;
-  constructor(store: ParamStore, prefix: string, size: number, readonly eps: number) {
+  constructor(
+    store: ParamStore,
+    prefix: string,
+    size: number,
+    readonly eps: number,
+  ) {
     this.weight = store.add(`${prefix}.weight`, [size], 'ones');
     this.bias = store.add(`${prefix}.bias`, [size], 'zeros');
   }

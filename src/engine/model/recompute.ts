@@ -11,7 +11,12 @@ import { activeTaps } from './paramReader';
  * The layer's weight gradients leave through the trainer's parameter taps, which must be active;
  * without them (a plain tf.variableGrads) the layer runs normally, its activations kept.
  */
-export function recomputedInBackward(layer: (x: tf.Tensor2D, kept: tf.Tensor[]) => tf.Tensor2D, x: tf.Tensor2D, keep: tf.Tensor[], rewind: () => void): tf.Tensor2D {
+export function recomputedInBackward(
+  layer: (x: tf.Tensor2D, kept: tf.Tensor[]) => tf.Tensor2D,
+  x: tf.Tensor2D,
+  keep: tf.Tensor[],
+  rewind: () => void,
+): tf.Tensor2D {
   const taps = activeTaps();
   if (!taps) return layer(x, keep);
   const out = withGrad([x], ([xIn], save) => {
@@ -22,7 +27,9 @@ export function recomputedInBackward(layer: (x: tf.Tensor2D, kept: tf.Tensor[]) 
       gradFunc: (dy, [xs, ...kept]) => {
         rewind();
         // With respect to the anchor too, so that the taps inside the layer pass on its weight gradients.
-        const { grads } = underOwnTape(() => tf.valueAndGrads((h: tf.Tensor) => layer(h as tf.Tensor2D, kept))([xs, taps.anchor], dy as tf.Tensor2D));
+        const { grads } = underOwnTape(() =>
+          tf.valueAndGrads((h: tf.Tensor) => layer(h as tf.Tensor2D, kept))([xs, taps.anchor], dy as tf.Tensor2D),
+        );
         return grads[0];
       },
     };

@@ -49,13 +49,19 @@ function tableAt(lines: string[], line: number, step: Step): { table: FieldTable
  * run resolves them against the notebook's folder, so its help says that instead.
  */
 export function inNotebook(description: string): string {
-  return description.replace(/\(?relative to the config file\)?/g, (m) => (m.startsWith('(') ? "(relative to the notebook's folder)" : "relative to the notebook's folder"));
+  return description.replace(/\(?relative to the config file\)?/g, (m) =>
+    m.startsWith('(') ? "(relative to the notebook's folder)" : "relative to the notebook's folder",
+  );
 }
 
 export function describeField(_key: string, f: FieldSpec): string {
   const type = f.kind === 'enum' ? f.enum!.join(' | ') : f.kind === 'texts' ? 'text | list of texts' : f.kind;
   const parts = [inNotebook(f.description), '', `type: ${type}`];
-  if (f.default !== null && f.default !== undefined && !(typeof f.default === 'object' && Object.keys(f.default as object).length === 0))
+  if (
+    f.default !== null &&
+    f.default !== undefined &&
+    !(typeof f.default === 'object' && Object.keys(f.default as object).length === 0)
+  )
     parts.push(`default: ${JSON.stringify(f.default)}`);
   const bounds: string[] = [];
   if (f.minimum !== undefined) bounds.push(`>= ${f.minimum}`);
@@ -85,7 +91,13 @@ export function completionsAt(text: string, line: number, character: number): Su
     // A step already written in full has nothing left to complete: offering it would make Enter
     // accept it (a no-op) instead of starting the next line.
     if (STEPS.some((s) => before.trim() === `%${s}`)) return [];
-    return STEPS.map((s) => ({ label: `%${s}`, insert: `%${s}`, detail: 'bertnb step', documentation: inNotebook(STEP_DOCS[s]), kind: 'step' }));
+    return STEPS.map((s) => ({
+      label: `%${s}`,
+      insert: `%${s}`,
+      detail: 'bertnb step',
+      documentation: inNotebook(STEP_DOCS[s]),
+      kind: 'step',
+    }));
   }
   const step = stepOf(lines);
   if (!step) return [];
@@ -97,7 +109,13 @@ export function completionsAt(text: string, line: number, character: number): Su
     const typed = before.slice(before.indexOf(':') + 1).trim();
     // Same as for steps: a value typed in full is not offered again, so Enter ends the line.
     if (valueSuggestions(f).includes(typed)) return [];
-    return valueSuggestions(f).map((v) => ({ label: v, insert: v, detail: valueMatch[1], documentation: inNotebook(f.description), kind: 'value' }));
+    return valueSuggestions(f).map((v) => ({
+      label: v,
+      insert: v,
+      detail: valueMatch[1],
+      documentation: inNotebook(f.description),
+      kind: 'value',
+    }));
   }
   if (!/^\s*[\w-]*$/.test(before)) return [];
   // Offer keys not yet written at this level.
@@ -140,6 +158,13 @@ export function hoverAt(text: string, line: number, character: number): HoverInf
   const name = [...parents, m[2]].join('.');
   const onKey = character >= start && character <= end;
   const value = l.slice(l.indexOf(':') + 1).trim();
-  const enumDoc = !onKey && f.enum && f.enum.includes(value) ? `\n\n\`${value}\` is one of ${f.enum.map((e) => `\`${e}\``).join(', ')}` : '';
-  return { markdown: `**${name}** (%${step})\n\n${describeField(m[2], f).replace(/\n/g, '  \n')}${enumDoc}`, start, end };
+  const enumDoc =
+    !onKey && f.enum && f.enum.includes(value)
+      ? `\n\n\`${value}\` is one of ${f.enum.map((e) => `\`${e}\``).join(', ')}`
+      : '';
+  return {
+    markdown: `**${name}** (%${step})\n\n${describeField(m[2], f).replace(/\n/g, '  \n')}${enumDoc}`,
+    start,
+    end,
+  };
 }

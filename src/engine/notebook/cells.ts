@@ -3,7 +3,14 @@
 // or value before the cell runs and the headless runner refuses the same cells with the same messages.
 import { parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
 import { STEPS, STEP_FIELDS, isStep, type FieldSpec, type FieldTable, type Step } from './steps';
-import { validateRunConfig, pretrainingFields, yamlValue, describeValue, issueText, type ConfigIssue } from '../../schema';
+import {
+  validateRunConfig,
+  pretrainingFields,
+  yamlValue,
+  describeValue,
+  issueText,
+  type ConfigIssue,
+} from '../../schema';
 import { closest, editDistance } from '../../schema/suggest';
 import { INEXACT_INTEGER_MESSAGE } from '../../schema/spec';
 
@@ -36,7 +43,12 @@ export interface ParsedCell {
 /** Error thrown by a runner when a cell cannot run; carries every diagnostic. */
 export class CellConfigError extends Error {
   constructor(readonly diagnostics: CellDiagnostic[]) {
-    super(diagnostics.filter((d) => d.severity === 'error').map((d) => `line ${d.range.start.line + 1}: ${d.message}`).join('\n'));
+    super(
+      diagnostics
+        .filter((d) => d.severity === 'error')
+        .map((d) => `line ${d.range.start.line + 1}: ${d.message}`)
+        .join('\n'),
+    );
     this.name = 'CellConfigError';
   }
 }
@@ -101,10 +113,18 @@ export function parseCell(source: string): ParsedCell {
   }
 
   if (step && doc.errors.length === 0 && diagnostics.length === 0) {
-    const problems = SCHEMA_STEPS.includes(step) ? schemaProblems(step, config) : validateFields(STEP_FIELDS[step], config, `%${step}`);
+    const problems = SCHEMA_STEPS.includes(step)
+      ? schemaProblems(step, config)
+      : validateFields(STEP_FIELDS[step], config, `%${step}`);
     for (const p of problems) {
       const [start, end] = rangeOfPath(doc, p.path, p.on ?? 'value', firstLineEnd);
-      diagnostics.push({ message: p.message, severity: p.severity ?? 'error', range: lines.range(start, end), path: p.path, ...(p.suggestion ? { suggestion: p.suggestion } : {}) });
+      diagnostics.push({
+        message: p.message,
+        severity: p.severity ?? 'error',
+        range: lines.range(start, end),
+        path: p.path,
+        ...(p.suggestion ? { suggestion: p.suggestion } : {}),
+      });
     }
   }
   return { step, config, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };
@@ -125,14 +145,22 @@ function schemaProblems(step: Step, config: Record<string, unknown>): FieldProbl
     input = { task: 'pretraining', training, pretraining };
   }
   const result = validateRunConfig(input, { requireData: step === 'data' });
-  const toProblem = (severity: 'error' | 'warning') => (i: ConfigIssue): FieldProblem => {
-    const path = i.path.split('.').slice(1).filter((p) => p !== '');
-    const key = path.at(-1);
-    // The schema's own words (issueText), as the form and YAML configs show them.
-    const message = i.kind === 'missing' || !key ? `%${step}: ${key ?? ''} ${i.message}`.replace(/\s+/g, ' ') : issueText({ ...i, path: path.join('.') }, `for %${step}`);
-    const on = i.kind === 'unknown-key' || i.kind === 'missing' ? 'key' : 'value';
-    return { path, message, severity, on, ...(i.suggestion ? { suggestion: i.suggestion } : {}) };
-  };
+  const toProblem =
+    (severity: 'error' | 'warning') =>
+    (i: ConfigIssue): FieldProblem => {
+      const path = i.path
+        .split('.')
+        .slice(1)
+        .filter((p) => p !== '');
+      const key = path.at(-1);
+      // The schema's own words (issueText), as the form and YAML configs show them.
+      const message =
+        i.kind === 'missing' || !key
+          ? `%${step}: ${key ?? ''} ${i.message}`.replace(/\s+/g, ' ')
+          : issueText({ ...i, path: path.join('.') }, `for %${step}`);
+      const on = i.kind === 'unknown-key' || i.kind === 'missing' ? 'key' : 'value';
+      return { path, message, severity, on, ...(i.suggestion ? { suggestion: i.suggestion } : {}) };
+    };
   return [...result.errors.map(toProblem('error')), ...result.warnings.map(toProblem('warning'))];
 }
 
@@ -176,7 +204,12 @@ export function suggest(word: string, candidates: readonly string[]): string | u
 }
 
 /** Validate a config object against a field table: unknown keys, types, ranges, required keys. */
-export function validateFields(fields: FieldTable, config: Record<string, unknown>, where: string, prefix: string[] = []): FieldProblem[] {
+export function validateFields(
+  fields: FieldTable,
+  config: Record<string, unknown>,
+  where: string,
+  prefix: string[] = [],
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const known = Object.keys(fields);
   const aliasOf = new Map<string, string>();
@@ -184,7 +217,12 @@ export function validateFields(fields: FieldTable, config: Record<string, unknow
   for (const key of Object.keys(config)) {
     if (known.includes(key)) continue;
     if (aliasOf.has(key)) {
-      problems.push({ path: [...prefix, key], on: 'key', severity: 'warning', message: `'${key}' is an old name of '${aliasOf.get(key)}'` });
+      problems.push({
+        path: [...prefix, key],
+        on: 'key',
+        severity: 'warning',
+        message: `'${key}' is an old name of '${aliasOf.get(key)}'`,
+      });
       continue;
     }
     const near = suggest(key, known);
@@ -200,7 +238,8 @@ export function validateFields(fields: FieldTable, config: Record<string, unknow
     const k = config[key] === undefined && alias ? alias : key;
     const v = config[k];
     if (v === undefined || (v === null && f.nullable)) {
-      if (f.required && v === undefined) problems.push({ path: prefix, on: 'key', message: `${where} needs '${key}': ${f.description}` });
+      if (f.required && v === undefined)
+        problems.push({ path: prefix, on: 'key', message: `${where} needs '${key}': ${f.description}` });
       continue;
     }
     if (f.kind === 'object' && f.fields && v !== null && typeof v === 'object' && !Array.isArray(v)) {
@@ -209,7 +248,12 @@ export function validateFields(fields: FieldTable, config: Record<string, unknow
     }
     const msg = checkValue(f, v);
     const near = msg && f.kind === 'enum' && typeof v === 'string' ? closest(v, f.enum!) : undefined;
-    if (msg) problems.push({ path: [...prefix, k], message: `${k}: ${describeValue(v)} ${msg}${near ? ` (did you mean '${near}'?)` : ''}`, ...(near ? { suggestion: near } : {}) });
+    if (msg)
+      problems.push({
+        path: [...prefix, k],
+        message: `${k}: ${describeValue(v)} ${msg}${near ? ` (did you mean '${near}'?)` : ''}`,
+        ...(near ? { suggestion: near } : {}),
+      });
   }
   return problems;
 }
@@ -217,7 +261,8 @@ export function validateFields(fields: FieldTable, config: Record<string, unknow
 function checkNumber(f: FieldSpec, v: unknown): string | undefined {
   if (typeof v !== 'number' || !Number.isFinite(v)) return 'must be a number';
   if (f.kind === 'integer' && !Number.isInteger(v)) return 'must be an integer';
-  if (f.kind === 'integer' && !Number.isSafeInteger(v)) return v > 0 ? INEXACT_INTEGER_MESSAGE : INEXACT_INTEGER_MESSAGE.replace('at most', 'at least -');
+  if (f.kind === 'integer' && !Number.isSafeInteger(v))
+    return v > 0 ? INEXACT_INTEGER_MESSAGE : INEXACT_INTEGER_MESSAGE.replace('at most', 'at least -');
   if (f.minimum !== undefined && v < f.minimum) return `must be >= ${f.minimum}`;
   if (f.exclusiveMinimum !== undefined && v <= f.exclusiveMinimum) return `must be > ${f.exclusiveMinimum}`;
   if (f.maximum !== undefined && v > f.maximum) return `must be <= ${f.maximum}`;
@@ -238,7 +283,8 @@ function checkValue(f: FieldSpec, v: unknown): string | undefined {
       return typeof v === 'string' && f.enum!.includes(v) ? undefined : `must be one of ${f.enum!.join(', ')}`;
     case 'string[]': {
       const list = typeof v === 'string' ? [v] : v;
-      if (!Array.isArray(list) || !list.every((x) => typeof x === 'string' || typeof x === 'number')) return 'must be a list of strings';
+      if (!Array.isArray(list) || !list.every((x) => typeof x === 'string' || typeof x === 'number'))
+        return 'must be a list of strings';
       const bad = f.items ? list.find((x) => !f.items!.includes(String(x))) : undefined;
       return bad === undefined ? undefined : `has '${bad}', allowed: ${f.items!.join(', ')}`;
     }
@@ -246,7 +292,9 @@ function checkValue(f: FieldSpec, v: unknown): string | undefined {
       const okItem = (x: unknown) =>
         typeof x === 'string' || (Array.isArray(x) && x.length === 2 && x.every((y) => typeof y === 'string'));
       if (typeof v === 'string') return undefined;
-      return Array.isArray(v) && v.length > 0 && v.every(okItem) ? undefined : 'must be a text or a non-empty list of texts (a pair is a list of two texts)';
+      return Array.isArray(v) && v.length > 0 && v.every(okItem)
+        ? undefined
+        : 'must be a text or a non-empty list of texts (a pair is a list of two texts)';
     }
     case 'object':
       return typeof v === 'object' && !Array.isArray(v) ? undefined : 'must be a mapping (key: value lines)';

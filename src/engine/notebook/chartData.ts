@@ -17,19 +17,32 @@ type ScheduleArgs = Pick<TrainingArguments, 'lr_scheduler_type' | 'learning_rate
 
 /** The planned schedule over `maxSteps` updates (train/runEvents.ts samples it, as the trainer's start event does). */
 export function plannedSchedule(t: ScheduleArgs, maxSteps: number, samples?: number): PlannedSchedule {
-  return plannedScheduleOf(new LrSchedule(t.lr_scheduler_type, t.learning_rate, maxSteps, t.warmup_steps, t.warmup_ratio), samples);
+  return plannedScheduleOf(
+    new LrSchedule(t.lr_scheduler_type, t.learning_rate, maxSteps, t.warmup_steps, t.warmup_ratio),
+    samples,
+  );
 }
 
 /** When evaluations happen (the trainer's rules): every eval_steps, or at each epoch's end. */
-export function evalPlanOf(t: Pick<TrainingArguments, 'eval_strategy' | 'eval_steps' | 'logging_steps'>, maxSteps: number, stepsPerEpoch: number | undefined): TrainingEvalPlan {
-  if (t.eval_strategy === 'steps') return { strategy: 'steps', everySteps: stepInterval(t.eval_steps ?? t.logging_steps, maxSteps) };
-  if (t.eval_strategy === 'epoch') return { strategy: 'epoch', stepsPerEpoch: stepsPerEpoch && stepsPerEpoch > 0 ? Math.max(1, Math.round(stepsPerEpoch)) : undefined };
+export function evalPlanOf(
+  t: Pick<TrainingArguments, 'eval_strategy' | 'eval_steps' | 'logging_steps'>,
+  maxSteps: number,
+  stepsPerEpoch: number | undefined,
+): TrainingEvalPlan {
+  if (t.eval_strategy === 'steps')
+    return { strategy: 'steps', everySteps: stepInterval(t.eval_steps ?? t.logging_steps, maxSteps) };
+  if (t.eval_strategy === 'epoch')
+    return {
+      strategy: 'epoch',
+      stepsPerEpoch: stepsPerEpoch && stepsPerEpoch > 0 ? Math.max(1, Math.round(stepsPerEpoch)) : undefined,
+    };
   return { strategy: 'no' };
 }
 
 /** The checkpoint `resume_from_checkpoint` names: true = the newest complete one in output_dir. */
 export function resumeCheckpoint(outputDir: string, resume: unknown): string | undefined {
-  if (typeof resume === 'string' && resume && resume !== 'true' && resume !== 'false') return isAbsolute(resume) ? resume : resolve(outputDir, resume);
+  if (typeof resume === 'string' && resume && resume !== 'true' && resume !== 'false')
+    return isAbsolute(resume) ? resume : resolve(outputDir, resume);
   if (resume !== true && resume !== 'true') return undefined;
   if (!existsSync(outputDir)) return undefined;
   const found = readdirSync(outputDir)
@@ -68,7 +81,9 @@ export class ChartExtras {
   static async start(config: Record<string, unknown>): Promise<ChartExtras> {
     const v = validateRunConfig(config);
     const training = v.ok ? v.config?.training : undefined;
-    const before = training ? await plannedMaxStepsOf(resumeCheckpoint(resolve(training.output_dir), training.resume_from_checkpoint)) : undefined;
+    const before = training
+      ? await plannedMaxStepsOf(resumeCheckpoint(resolve(training.output_dir), training.resume_from_checkpoint))
+      : undefined;
     return new ChartExtras(training, before);
   }
 
@@ -83,7 +98,9 @@ export class ChartExtras {
     return {
       ...out,
       ...(markers.length ? { markers } : {}),
-      ...(this.training && planned ? { evalPlan: evalPlanOf(this.training, planned, r.epoch > 0 ? r.step / r.epoch : undefined) } : {}),
+      ...(this.training && planned
+        ? { evalPlan: evalPlanOf(this.training, planned, r.epoch > 0 ? r.step / r.epoch : undefined) }
+        : {}),
       ...(before && planned && r.resumed_from_step > 0 && before !== planned
         ? { scheduleNote: `re-planned for ${planned} steps on resume (the checkpoint was trained toward ${before})` }
         : {}),

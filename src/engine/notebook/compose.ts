@@ -29,7 +29,12 @@ export type PathMap = (p: string) => string;
 const asIs: PathMap = (p) => p;
 
 /** The session's memory after `step` ran with `config` (for %pretrain: and finished, writing its output_dir). */
-export function afterCell(choices: NotebookChoices, step: Step, config: CellConfig, path: PathMap = asIs): NotebookChoices {
+export function afterCell(
+  choices: NotebookChoices,
+  step: Step,
+  config: CellConfig,
+  path: PathMap = asIs,
+): NotebookChoices {
   switch (step) {
     case 'model':
       // A new %model cell starts over from its own weights.
@@ -50,18 +55,25 @@ function outputDirOf(cell: CellConfig): string {
 /** A %data cell's keys with its file paths mapped. */
 export function dataSection(data: CellConfig, path: PathMap = asIs): CellConfig {
   const out: CellConfig = { ...data };
-  for (const k of ['train', 'validation', 'test'] as const) if (typeof out[k] === 'string' && out[k]) out[k] = path(out[k] as string);
+  for (const k of ['train', 'validation', 'test'] as const)
+    if (typeof out[k] === 'string' && out[k]) out[k] = path(out[k] as string);
   return out;
 }
 
 /** The run configuration (before validation) that a %train/%pretrain cell means after `choices`. */
-export function composeRunConfig(step: TrainingStep, cell: CellConfig, choices: NotebookChoices, path: PathMap = asIs): CellConfig {
+export function composeRunConfig(
+  step: TrainingStep,
+  cell: CellConfig,
+  choices: NotebookChoices,
+  path: PathMap = asIs,
+): CellConfig {
   const model = choices.model ?? {};
   const pretraining: CellConfig = {};
   const training: CellConfig = {};
   for (const [k, v] of Object.entries(cell)) (k in pretrainingFields ? pretraining : training)[k] = v;
   training.output_dir = path(outputDirOf(cell));
-  if (typeof training.logging_dir === 'string' && training.logging_dir) training.logging_dir = path(training.logging_dir);
+  if (typeof training.logging_dir === 'string' && training.logging_dir)
+    training.logging_dir = path(training.logging_dir);
   const resume = training.resume_from_checkpoint;
   if (typeof resume === 'string') training.resume_from_checkpoint = resume ? path(resume) : undefined;
   if (training.backend === undefined && model.backend !== undefined) training.backend = model.backend;

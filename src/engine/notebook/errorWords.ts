@@ -25,10 +25,14 @@ export function cellErrorWords(err: unknown): CellErrorWords {
   const message = withoutClassName(raw);
   if (err instanceof CellConfigError) return { heading: 'Invalid cell', message };
   if (err instanceof KernelDiedError) {
-    return { heading: 'Kernel died', message: `${message}. The next cell you run starts a fresh kernel (re-run %model and %data first).` };
+    return {
+      heading: 'Kernel died',
+      message: `${message}. The next cell you run starts a fresh kernel (re-run %model and %data first).`,
+    };
   }
   if (err instanceof KernelOpError) return { heading: 'Cell failed', message };
-  if ((err as Error)?.name === 'OutOfMemoryError') return { heading: 'Out of memory', message: message.replace(/^out of memory:\s*/, '') };
+  if ((err as Error)?.name === 'OutOfMemoryError')
+    return { heading: 'Out of memory', message: message.replace(/^out of memory:\s*/, '') };
   // Anything else is a bug or an unexpected condition: still no class name, but say it was unexpected.
   return { heading: 'Unexpected error', message };
 }

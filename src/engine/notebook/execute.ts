@@ -47,7 +47,6 @@ export function outputItems<K extends NotebookOutputKind>(kind: K, payload: Note
   ];
 }
 
-
 export interface KernelOptions {
   /** Folder that relative paths in cells are resolved against (the notebook's folder). */
   cwd: string;
@@ -115,7 +114,15 @@ export class NotebookKernel {
         return { items: outputItems('model', r), completed: true };
       }
       case 'tokenize': {
-        const r = await this.backend.request('tokenize', cellArgs('tokenize', { texts: textsOf(c.text, c.pair), max_length: c.max_length ?? this.data?.max_length ?? null, truncation: c.truncation }), log);
+        const r = await this.backend.request(
+          'tokenize',
+          cellArgs('tokenize', {
+            texts: textsOf(c.text, c.pair),
+            max_length: c.max_length ?? this.data?.max_length ?? null,
+            truncation: c.truncation,
+          }),
+          log,
+        );
         return { items: outputItems('tokens', r), completed: true };
       }
       case 'data': {
@@ -134,26 +141,41 @@ export class NotebookKernel {
         const texts = textsOf(c.text);
         const r = await this.backend.request(
           'predict',
-          cellArgs('predict', { model: dir, inputs: texts.map(([a, b]) => (b === undefined ? a : [a, b])), maxLength: this.data?.max_length ?? 128 }),
+          cellArgs('predict', {
+            model: dir,
+            inputs: texts.map(([a, b]) => (b === undefined ? a : [a, b])),
+            maxLength: this.data?.max_length ?? 128,
+          }),
           log,
         );
         const labels = r[0]?.scores ? Object.keys(r[0].scores) : this.labels;
         const out: PredictionsOutput = {
           labels,
           topK: typeof c.top_k === 'number' ? c.top_k : undefined,
-          rows: r.map((p, i) => ({ text: texts[i][0], pair: texts[i][1], label: p.label, score: p.score, probs: labels.map((l) => p.scores?.[l] ?? 0) })),
+          rows: r.map((p, i) => ({
+            text: texts[i][0],
+            pair: texts[i][1],
+            label: p.label,
+            score: p.score,
+            probs: labels.map((l) => p.scores?.[l] ?? 0),
+          })),
         };
         return { items: outputItems('predictions', out), completed: true };
       }
       case 'export': {
-        const r = await this.backend.request('export', cellArgs('export', { cwd, ...c, modelDir: this.modelDir ?? null, cells: run.notebookCells }), log);
+        const r = await this.backend.request(
+          'export',
+          cellArgs('export', { cwd, ...c, modelDir: this.modelDir ?? null, cells: run.notebookCells }),
+          log,
+        );
         return { items: outputItems('export', r), completed: true };
       }
     }
   }
 
   private requireModelDir(step: string): string {
-    if (!this.modelDir) throw new KernelOpError(`${step} needs a trained model: run a %train cell first (or %model with a model folder)`);
+    if (!this.modelDir)
+      throw new KernelOpError(`${step} needs a trained model: run a %train cell first (or %model with a model folder)`);
     return this.modelDir;
   }
 
@@ -169,10 +191,15 @@ export class NotebookKernel {
     const training = config.training as Record<string, unknown>;
     const task = step === 'pretrain' ? 'pretraining' : 'sequence-classification';
     const record = this.store.begin({
-      label: `${this.opts.label ?? 'notebook'} %${step}`, source: 'notebook', task, output_dir: String(training.output_dir), stop: run.stop ?? (() => this.backend.interrupt()),
+      label: `${this.opts.label ?? 'notebook'} %${step}`,
+      source: 'notebook',
+      task,
+      output_dir: String(training.output_dir),
+      stop: run.stop ?? (() => this.backend.interrupt()),
     });
     const extras = await ChartExtras.start(config);
-    const output = (r: RunRecord) => outputItems('training', extras.apply(trainingOutputOf(r, this.store.maxPoints), r));
+    const output = (r: RunRecord) =>
+      outputItems('training', extras.apply(trainingOutputOf(r, this.store.maxPoints), r));
     const live = (r: RunRecord) => r.id === record.id && run.onLiveOutput?.(output(r));
     const offLive = this.store.onChange(live);
     const onEvent = (e: KernelEvent) => {
@@ -181,16 +208,25 @@ export class NotebookKernel {
       if (e.kind === 'checkpoint') run.onLog?.(`checkpoint ${e.path}`);
     };
     try {
-      if (step === 'train' && config.model === this.choices.pretrained) run.onLog?.(`starting from the %pretrain result in ${this.choices.pretrained}`);
+      if (step === 'train' && config.model === this.choices.pretrained)
+        run.onLog?.(`starting from the %pretrain result in ${this.choices.pretrained}`);
       // The %model cell's dropout shapes the model %train builds, as it did the one %model showed.
-      const r = await this.backend.request('train', { config, modelOverrides: modelConfigOverrides(this.choices.model) }, onEvent);
+      const r = await this.backend.request(
+        'train',
+        { config, modelOverrides: modelConfigOverrides(this.choices.model) },
+        onEvent,
+      );
       offLive();
       const stopped = r.status === 'stopped';
       if (!stopped) {
         this.modelDir = r.outputDir;
         if (step === 'pretrain') this.choices = afterCell(this.choices, 'pretrain', cell, this.path);
       }
-      if (stopped) this.store.note(record.id, `Stopped at step ${record.step}; checkpoint ${r.lastCheckpoint ?? '(none yet)'}. Run %train again with resume_from_checkpoint: true to continue.`);
+      if (stopped)
+        this.store.note(
+          record.id,
+          `Stopped at step ${record.step}; checkpoint ${r.lastCheckpoint ?? '(none yet)'}. Run %train again with resume_from_checkpoint: true to continue.`,
+        );
       return { items: output(record), completed: !stopped };
     } catch (err) {
       offLive();
@@ -209,7 +245,9 @@ export class NotebookKernel {
     const file = this.abs(c.file) ?? (this.data?.[split] as string | undefined);
     if (!file)
       throw new KernelOpError(
-        this.data ? `%evaluate: the %data cell has no ${split} file; set ${split}: there or file: here` : '%evaluate needs data: run a %data cell first or give file:',
+        this.data
+          ? `%evaluate: the %data cell has no ${split} file; set ${split}: there or file: here`
+          : '%evaluate needs data: run a %data cell first or give file:',
       );
     const d = this.data ?? {};
     const r = await this.backend.request(
@@ -226,7 +264,9 @@ export class NotebookKernel {
       }),
       log,
     );
-    const metrics = Object.fromEntries(Object.entries(r).filter(([k, v]) => typeof v === 'number' && k !== 'examples' && k !== 'errorCount')) as Record<string, number>;
+    const metrics = Object.fromEntries(
+      Object.entries(r).filter(([k, v]) => typeof v === 'number' && k !== 'examples' && k !== 'errorCount'),
+    ) as Record<string, number>;
     const out: MetricsOutput = {
       split: c.file ? String(c.file) : split,
       rows: typeof r.examples === 'number' ? r.examples : 0,

@@ -139,7 +139,11 @@ function parseCell(raw: unknown, where: string): NotebookCell {
   };
   if (raw.execution !== undefined) {
     const e = raw.execution;
-    if (!isPlainObject(e) || (e.order !== undefined && !Number.isInteger(e.order)) || (e.success !== undefined && typeof e.success !== 'boolean'))
+    if (
+      !isPlainObject(e) ||
+      (e.order !== undefined && !Number.isInteger(e.order)) ||
+      (e.success !== undefined && typeof e.success !== 'boolean')
+    )
       throw new NotebookFormatError('"execution" must be { "order"?: integer, "success"?: boolean }', where);
     cell.execution = { order: e.order as number | undefined, success: e.success as boolean | undefined };
   }
@@ -157,16 +161,19 @@ export function parseNotebook(text: string): Notebook {
   } catch (err) {
     throw new NotebookFormatError(`not valid JSON: ${describeJsonError(text, err as Error)}`);
   }
-  if (!isPlainObject(raw)) throw new NotebookFormatError('the file must hold a JSON object with "bertnb", "metadata" and "cells"');
+  if (!isPlainObject(raw))
+    throw new NotebookFormatError('the file must hold a JSON object with "bertnb", "metadata" and "cells"');
   const version = raw.bertnb;
-  if (version === undefined) throw new NotebookFormatError('missing the "bertnb" format version field: is this a .bertnb notebook?');
+  if (version === undefined)
+    throw new NotebookFormatError('missing the "bertnb" format version field: is this a .bertnb notebook?');
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
     throw new NotebookFormatError(`"bertnb" must be a positive integer format version, got ${JSON.stringify(version)}`);
   if (version > BERTNB_FORMAT_VERSION)
     throw new NotebookFormatError(
       `this notebook uses format version ${version}, newer than the ${BERTNB_FORMAT_VERSION} this bertnb understands; update the extension to open it`,
     );
-  if (raw.metadata !== undefined && !isPlainObject(raw.metadata)) throw new NotebookFormatError('"metadata" must be an object');
+  if (raw.metadata !== undefined && !isPlainObject(raw.metadata))
+    throw new NotebookFormatError('"metadata" must be an object');
   if (!Array.isArray(raw.cells)) throw new NotebookFormatError('"cells" must be an array');
   const nb: Notebook = {
     version,
@@ -199,7 +206,11 @@ function outputForDisk(o: CellOutput): Record<string, unknown> {
 }
 
 function cellForDisk(c: NotebookCell): Record<string, unknown> {
-  const out: Record<string, unknown> = { kind: c.kind, source: sourceForDisk(c.source), metadata: sortKeys(c.metadata) };
+  const out: Record<string, unknown> = {
+    kind: c.kind,
+    source: sourceForDisk(c.source),
+    metadata: sortKeys(c.metadata),
+  };
   if (c.kind === 'code') out.outputs = c.outputs.map(outputForDisk);
   if (c.execution && (c.execution.order !== undefined || c.execution.success !== undefined)) {
     const e: Record<string, unknown> = {};

@@ -23,7 +23,9 @@ export class KernelDiedError extends Error {
     readonly reason: string,
     readonly lastCheckpoint?: string,
   ) {
-    super(`the kernel process died (${reason})${lastCheckpoint ? `; last checkpoint: ${lastCheckpoint}` : '; no checkpoint was written'}`);
+    super(
+      `the kernel process died (${reason})${lastCheckpoint ? `; last checkpoint: ${lastCheckpoint}` : '; no checkpoint was written'}`,
+    );
     this.name = 'KernelDiedError';
   }
 }

@@ -79,23 +79,43 @@ async function sampleColumns(file: string): Promise<{ stats: ColumnStats[]; rows
 export async function detectColumns(file: string): Promise<DetectedColumns> {
   const { stats, rows } = await sampleColumns(file);
   const columns = stats.map((s) => s.name);
-  if (rows.length < 2) throw new Error(`${basename(file)} has ${rows.length} data row(s); a training file needs labelled rows`);
+  if (rows.length < 2)
+    throw new Error(`${basename(file)} has ${rows.length} data row(s); a training file needs labelled rows`);
   const meanChars = (s: ColumnStats) => (s.filled ? s.chars / s.filled : 0);
-  const labelLike = stats.filter((s) => s.distinct.size >= 2 && s.distinct.size <= Math.min(MAX_CLASSES, Math.max(2, rows.length / 2)));
-  const label = labelLike.find((s) => LABEL_NAMES.test(s.name)) ?? [...labelLike].sort((a, b) => a.distinct.size - b.distinct.size)[0];
+  const labelLike = stats.filter(
+    (s) => s.distinct.size >= 2 && s.distinct.size <= Math.min(MAX_CLASSES, Math.max(2, rows.length / 2)),
+  );
+  const label =
+    labelLike.find((s) => LABEL_NAMES.test(s.name)) ??
+    [...labelLike].sort((a, b) => a.distinct.size - b.distinct.size)[0];
   const textLike = stats.filter((s) => s !== label && meanChars(s) > 0);
-  const text = textLike.find((s) => TEXT_NAMES.test(s.name)) ?? [...textLike].sort((a, b) => meanChars(b) - meanChars(a))[0];
+  const text =
+    textLike.find((s) => TEXT_NAMES.test(s.name)) ?? [...textLike].sort((a, b) => meanChars(b) - meanChars(a))[0];
   if (!label || !text)
-    throw new Error(`cannot tell the ${!text ? 'text' : 'label'} column of ${basename(file)} (columns: ${columns.join(', ') || 'none'})`);
+    throw new Error(
+      `cannot tell the ${!text ? 'text' : 'label'} column of ${basename(file)} (columns: ${columns.join(', ') || 'none'})`,
+    );
   const examples = rows
     .map((r) => String(r[text.name] ?? '').trim())
     .filter((t) => t.length > 0 && t.length < 200)
     .slice(0, 3);
-  return { columns, textColumn: text.name, labelColumn: label.name, labels: [...label.distinct].sort(), rows: rows.length, examples };
+  return {
+    columns,
+    textColumn: text.name,
+    labelColumn: label.name,
+    labels: [...label.distinct].sort(),
+    rows: rows.length,
+    examples,
+  };
 }
 
 /** A WordPiece vocabulary of the file's own texts, for a model trained from scratch on it. */
-export async function trainVocabulary(file: string, textColumn: string, vocabSize = 4000, maxRows = 50_000): Promise<string[]> {
+export async function trainVocabulary(
+  file: string,
+  textColumn: string,
+  vocabSize = 4000,
+  maxRows = 50_000,
+): Promise<string[]> {
   async function* texts(): AsyncGenerator<string> {
     let n = 0;
     for await (const r of readRecords(file, formatOf(file))) {
@@ -126,12 +146,28 @@ export function ownDataNotebookText(template: string, o: OwnDataOptions): string
   const step = (cell: NotebookCell) => (cell.kind === 'code' ? cell.source.split('\n')[0].trim() : '');
   for (const cell of nb.cells) {
     const first = step(cell);
-    if (first === '%model') cell.source = ['%model', 'name: bert-tiny', 'task: sequence-classification', `tokenizer: ${yamlString(o.vocab)}`, 'backend: auto'].join('\n');
+    if (first === '%model')
+      cell.source = [
+        '%model',
+        'name: bert-tiny',
+        'task: sequence-classification',
+        `tokenizer: ${yamlString(o.vocab)}`,
+        'backend: auto',
+      ].join('\n');
     if (first === '%data')
-      cell.source = ['%data', `train: ${yamlString(o.train)}`, `text_column: ${yamlString(c.textColumn)}`, `label_column: ${yamlString(c.labelColumn)}`, 'max_length: 128', 'clean_text: true'].join('\n');
+      cell.source = [
+        '%data',
+        `train: ${yamlString(o.train)}`,
+        `text_column: ${yamlString(c.textColumn)}`,
+        `label_column: ${yamlString(c.labelColumn)}`,
+        'max_length: 128',
+        'clean_text: true',
+      ].join('\n');
     if (first === '%evaluate') cell.source = '%evaluate\nsplit: validation';
-    if (first === '%predict' && c.examples.length) cell.source = ['%predict', 'text:', ...c.examples.map((t) => `  - ${yamlString(t)}`)].join('\n');
-    if (first.startsWith('%train') || first.startsWith('%export')) cell.source = cell.source.replaceAll('/demo', `/${basename(o.train, extname(o.train))}`);
+    if (first === '%predict' && c.examples.length)
+      cell.source = ['%predict', 'text:', ...c.examples.map((t) => `  - ${yamlString(t)}`)].join('\n');
+    if (first.startsWith('%train') || first.startsWith('%export'))
+      cell.source = cell.source.replaceAll('/demo', `/${basename(o.train, extname(o.train))}`);
   }
   nb.metadata.title = `Train a BERT classifier on ${basename(o.train)}`;
   nb.cells.unshift({
@@ -142,7 +178,7 @@ export function ownDataNotebookText(template: string, o: OwnDataOptions): string
       `Detected from its first ${c.rows} rows: text in \`${c.textColumn}\`, labels in \`${c.labelColumn}\` (${c.labels.length} classes: ${c.labels.slice(0, 8).join(', ')}${c.labels.length > 8 ? ', …' : ''}).`,
       'Change them in the `%data` cell if that is wrong. 10% of the rows are held out for validation (the `split` key);',
       `\`${o.vocab}\` is a WordPiece vocabulary trained on your texts for the model trained from scratch below.`,
-      'The rest of this notebook is the demo\'s, explained on the demo data; its timings are for the demo.',
+      "The rest of this notebook is the demo's, explained on the demo data; its timings are for the demo.",
     ].join('\n'),
     metadata: {},
     outputs: [],
@@ -161,7 +197,12 @@ export interface PretrainedSectionOptions {
   labels?: string[];
 }
 
-const markdown = (lines: string[]): NotebookCell => ({ kind: 'markdown', source: lines.join('\n'), metadata: {}, outputs: [] });
+const markdown = (lines: string[]): NotebookCell => ({
+  kind: 'markdown',
+  source: lines.join('\n'),
+  metadata: {},
+  outputs: [],
+});
 const code = (lines: string[]): NotebookCell => ({ kind: 'code', source: lines.join('\n'), metadata: {}, outputs: [] });
 
 /**
@@ -173,9 +214,26 @@ const code = (lines: string[]): NotebookCell => ({ kind: 'code', source: lines.j
 export function pretrainedSection(o: PretrainedSectionOptions): NotebookCell[] {
   const mb = Math.round((PRETRAINED.parameters * 4) / 1e6);
   const cells = [
-    ['%model', `name: ${PRETRAINED.hubId}`, 'task: sequence-classification', ...(o.labels ? [`labels: [${o.labels.join(', ')}]`] : [])],
+    [
+      '%model',
+      `name: ${PRETRAINED.hubId}`,
+      'task: sequence-classification',
+      ...(o.labels ? [`labels: [${o.labels.join(', ')}]`] : []),
+    ],
     o.dataCell.split('\n'),
-    ['%train', 'output_dir: ./results/pretrained', 'num_train_epochs: 2', 'per_device_train_batch_size: 16', 'learning_rate: 5.0e-5', 'warmup_ratio: 0.1', 'weight_decay: 0.01', 'eval_strategy: epoch', 'save_strategy: epoch', 'logging_steps: 5', 'seed: 42'],
+    [
+      '%train',
+      'output_dir: ./results/pretrained',
+      'num_train_epochs: 2',
+      'per_device_train_batch_size: 16',
+      'learning_rate: 5.0e-5',
+      'warmup_ratio: 0.1',
+      'weight_decay: 0.01',
+      'eval_strategy: epoch',
+      'save_strategy: epoch',
+      'logging_steps: 5',
+      'seed: 42',
+    ],
     ['%evaluate', 'split: validation'],
   ];
   const intro = [
@@ -189,7 +247,10 @@ export function pretrainedSection(o: PretrainedSectionOptions): NotebookCell[] {
     `**Download: about ${mb} MB** (${(PRETRAINED.parameters / 1e6).toFixed(1)} M float32 weights), once, into the Hugging Face cache.`,
   ];
   if (o.cached)
-    return [markdown([...intro, '', 'It is already in your Hugging Face cache, so these cells run offline.']), ...cells.map(code)];
+    return [
+      markdown([...intro, '', 'It is already in your Hugging Face cache, so these cells run offline.']),
+      ...cells.map(code),
+    ];
   return [
     markdown([
       ...intro,

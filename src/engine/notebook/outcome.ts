@@ -25,7 +25,13 @@ export function trainingPayload(items: readonly OutputItem[] | undefined): Train
 }
 
 export function factsOfTraining(t: TrainingOutput | undefined, error?: string): EndFacts {
-  return { step: t?.step, totalSteps: t?.totalSteps, checkpoint: t?.checkpoint, metrics: t?.evals.at(-1)?.metrics, error };
+  return {
+    step: t?.step,
+    totalSteps: t?.totalSteps,
+    checkpoint: t?.checkpoint,
+    metrics: t?.evals.at(-1)?.metrics,
+    error,
+  };
 }
 
 function stepWords(f: EndFacts): string {
@@ -34,7 +40,10 @@ function stepWords(f: EndFacts): string {
 }
 
 /** "Stopped at step 45 of 100 — checkpoint results/demo/checkpoint-45.\nRun the cell again …" */
-export function stoppedWords(f: EndFacts, resumeHint = 'Run the cell again with resume_from_checkpoint: true to continue.'): string {
+export function stoppedWords(
+  f: EndFacts,
+  resumeHint = 'Run the cell again with resume_from_checkpoint: true to continue.',
+): string {
   const at = stepWords(f);
   const checkpoint = f.checkpoint
     ? `checkpoint ${f.checkpoint}.\n${resumeHint}`
@@ -58,8 +67,10 @@ export function headlineMetric(metrics: Record<string, number> | undefined): str
  */
 export function trainingEndNotice(end: TrainingEnd, where: string, f: EndFacts): string {
   const at = stepWords(f);
-  if (end === 'failed') return `Training in ${where} failed${at ? ` at ${at}` : ''}: ${(f.error ?? 'unknown error').split('\n')[0]}`;
-  if (end === 'stopped') return `Training in ${where} ${stoppedWords(f, 'Resume from it to continue.').replace('Stopped', 'stopped').replace('\n', ' ')}`;
+  if (end === 'failed')
+    return `Training in ${where} failed${at ? ` at ${at}` : ''}: ${(f.error ?? 'unknown error').split('\n')[0]}`;
+  if (end === 'stopped')
+    return `Training in ${where} ${stoppedWords(f, 'Resume from it to continue.').replace('Stopped', 'stopped').replace('\n', ' ')}`;
   const metric = headlineMetric(f.metrics);
   const tail = [at, metric].filter(Boolean).join(', ');
   return `Training in ${where} finished${tail ? `: ${tail}` : ''}.`;

@@ -13,7 +13,9 @@ export interface ProcessLike {
   start(opts?: Record<string, unknown>): Promise<unknown>;
   request<K extends KernelOp>(op: K, args: OpArgs<K>, opts?: { signal?: AbortSignal }): Promise<OpResult<K>>;
   onMessage(l: (m: WorkerToHost) => void): () => void;
-  onExit(l: (e: { code: number | null; signal: string | null; lastCheckpoint: string | null; error?: string }) => void): () => void;
+  onExit(
+    l: (e: { code: number | null; signal: string | null; lastCheckpoint: string | null; error?: string }) => void,
+  ): () => void;
   kill(signal?: NodeJS.Signals): void;
   waitForExit(): Promise<unknown>;
   readonly lastCheckpoint: string | null;
@@ -79,7 +81,9 @@ export class ProcessKernelBackend implements KernelBackend {
       return await new Promise<OpResult<K>>((resolve, reject) => {
         this.active = { abort, reject };
         proc.request(op, args, { signal: abort.signal }).then(resolve, (e: Error) => {
-          const gone = !proc.running && new KernelDiedError('the kernel process is not connected', proc.lastCheckpoint ?? undefined);
+          const gone =
+            !proc.running &&
+            new KernelDiedError('the kernel process is not connected', proc.lastCheckpoint ?? undefined);
           reject(this.dead ?? (gone || new KernelOpError(e.message || `${op} failed`)));
         });
       });

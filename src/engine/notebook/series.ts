@@ -40,7 +40,9 @@ export function trainingOutputOf(r: RunRecord, maxPoints = 400): TrainingOutput 
     evals: r.evals.map((e) => ({
       step: e.step,
       epoch: e.epoch,
-      metrics: Object.fromEntries(Object.entries(e.metrics).flatMap(([k, v]) => (v === null ? [] : [[k.replace(/^eval_/, ''), v]]))),
+      metrics: Object.fromEntries(
+        Object.entries(e.metrics).flatMap(([k, v]) => (v === null ? [] : [[k.replace(/^eval_/, ''), v]])),
+      ),
     })),
     pointsReceived: r.points_received,
     checkpoint: r.last_checkpoint ?? undefined,

@@ -4,8 +4,10 @@ import { formatReport } from '../train/report';
 import type { NotebookOutputKind, NotebookOutputPayloads } from '../../protocol/notebook-outputs';
 import { formatDuration, statusLook } from '../../protocol/runEvents';
 
-const fmt = (n: number | undefined, digits = 4) => (n === undefined || n === null || Number.isNaN(n) ? '-' : Number(n.toPrecision(digits)).toString());
-const human = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n));
+const fmt = (n: number | undefined, digits = 4) =>
+  n === undefined || n === null || Number.isNaN(n) ? '-' : Number(n.toPrecision(digits)).toString();
+const human = (n: number) =>
+  n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
 
 export function toPlainText<K extends NotebookOutputKind>(kind: K, payload: NotebookOutputPayloads[K]): string {
   const p = payload as NotebookOutputPayloads[NotebookOutputKind];
@@ -22,7 +24,10 @@ export function toPlainText<K extends NotebookOutputKind>(kind: K, payload: Note
     case 'tokens': {
       const t = p as NotebookOutputPayloads['tokens'];
       return t.items
-        .map((it) => `${it.tokens.map((c) => `${c.token}(${c.id})`).join(' ')}${it.truncated ? `  [truncated from ${it.fullLength} to ${it.tokens.length}]` : ''}`)
+        .map(
+          (it) =>
+            `${it.tokens.map((c) => `${c.token}(${c.id})`).join(' ')}${it.truncated ? `  [truncated from ${it.fullLength} to ${it.tokens.length}]` : ''}`,
+        )
         .join('\n');
     }
     case 'data': {
@@ -30,7 +35,9 @@ export function toPlainText<K extends NotebookOutputKind>(kind: K, payload: Note
       return d.splits
         .map(
           (s) =>
-            `${s.name}: ${s.rows} rows from ${s.file}; labels ${Object.entries(s.labelCounts).map(([k, v]) => `${k}=${v}`).join(' ')}; ` +
+            `${s.name}: ${s.rows} rows from ${s.file}; labels ${Object.entries(s.labelCounts)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')}; ` +
             `tokens p50 ${s.lengths.p50}, p90 ${s.lengths.p90}, max ${s.lengths.max}; ${s.truncated} longer than ${d.maxLength}`,
         )
         .join('\n');
@@ -43,7 +50,12 @@ export function toPlainText<K extends NotebookOutputKind>(kind: K, payload: Note
           `${fmt(t.samplesPerSec, 3)} samples/s, elapsed ${formatDuration(t.elapsedSec)}${t.status === 'running' ? `, ETA ${formatDuration(t.etaSec)}` : ''}`,
       ];
       const last = t.evals.at(-1);
-      if (last) lines.push(`eval @${last.step}: ${Object.entries(last.metrics).map(([k, v]) => `${k}=${fmt(v)}`).join(' ')}`);
+      if (last)
+        lines.push(
+          `eval @${last.step}: ${Object.entries(last.metrics)
+            .map(([k, v]) => `${k}=${fmt(v)}`)
+            .join(' ')}`,
+        );
       if (t.checkpoint) lines.push(`checkpoint: ${t.checkpoint}`);
       if (t.message) lines.push(t.message);
       return lines.join('\n');
@@ -52,7 +64,12 @@ export function toPlainText<K extends NotebookOutputKind>(kind: K, payload: Note
       const m = p as NotebookOutputPayloads['metrics'];
       const report = m.report ? ['', formatReport(m.report)] : [];
       const warnings = (m.warnings ?? []).map((w) => `warning: ${w.message}`);
-      return [`${m.split} (${m.rows} rows)`, ...Object.entries(m.metrics).map(([k, v]) => `  ${k}: ${fmt(v)}`), ...report, ...warnings].join('\n');
+      return [
+        `${m.split} (${m.rows} rows)`,
+        ...Object.entries(m.metrics).map(([k, v]) => `  ${k}: ${fmt(v)}`),
+        ...report,
+        ...warnings,
+      ].join('\n');
     }
     case 'predictions': {
       const r = p as NotebookOutputPayloads['predictions'];
@@ -60,8 +77,15 @@ export function toPlainText<K extends NotebookOutputKind>(kind: K, payload: Note
     }
     case 'export': {
       const e = p as NotebookOutputPayloads['export'];
-      const head = e.format === 'trainer' ? `Hugging Face Trainer run written to ${e.path} (see its README.md for accelerate launch / torchrun / sbatch)` : `saved to ${e.path}`;
-      return [head, ...e.files.map((f) => `  ${f.name} (${human(f.bytes)}B)`), ...(e.warnings ?? []).map((w) => `  note: ${w}`)].join('\n');
+      const head =
+        e.format === 'trainer'
+          ? `Hugging Face Trainer run written to ${e.path} (see its README.md for accelerate launch / torchrun / sbatch)`
+          : `saved to ${e.path}`;
+      return [
+        head,
+        ...e.files.map((f) => `  ${f.name} (${human(f.bytes)}B)`),
+        ...(e.warnings ?? []).map((w) => `  note: ${w}`),
+      ].join('\n');
     }
   }
   return '';

@@ -4,7 +4,11 @@
 // compactions (an average would smooth them away), and kept points are real points, never blends.
 
 /** At most `max` of `items` (in order), keeping the extremes of `value` in every older stretch. */
-export function compactKeepingExtremes<T>(items: readonly T[], max: number, value: (t: T) => number | null | undefined): T[] {
+export function compactKeepingExtremes<T>(
+  items: readonly T[],
+  max: number,
+  value: (t: T) => number | null | undefined,
+): T[] {
   if (items.length <= max) return items.slice();
   const keepRecent = Math.max(1, Math.floor(max / 2));
   const old = items.length - keepRecent;
@@ -14,7 +18,8 @@ export function compactKeepingExtremes<T>(items: readonly T[], max: number, valu
     const i0 = Math.floor((b * old) / stretches);
     const i1 = Math.floor(((b + 1) * old) / stretches);
     if (i1 <= i0) continue;
-    let lo = -1, hi = -1;
+    let lo = -1,
+      hi = -1;
     for (let i = i0; i < i1; i++) {
       const v = value(items[i]);
       if (v === null || v === undefined || !Number.isFinite(v)) continue;

@@ -33,7 +33,12 @@ function metricsJsonl(dir: string): Array<Record<string, number>> {
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     try {
       const o = JSON.parse(line) as Record<string, unknown>;
-      if (typeof o.step === 'number') out.push(Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v === 'number' && Number.isFinite(v))) as Record<string, number>);
+      if (typeof o.step === 'number')
+        out.push(
+          Object.fromEntries(
+            Object.entries(o).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)),
+          ) as Record<string, number>,
+        );
     } catch {
       // a torn or empty line
     }
@@ -55,13 +60,24 @@ export function mergePoints(entries: ReadonlyArray<Record<string, number>>): Arr
 }
 
 /** Each checkpoint's step and the eval_* metrics logged at that step; best = trainer_state's best_model_checkpoint. */
-export function checkpointsWithMetrics(dir: string, history: ReadonlyArray<Record<string, number>>, bestCheckpoint: string | null | undefined): CheckpointInfo[] {
+export function checkpointsWithMetrics(
+  dir: string,
+  history: ReadonlyArray<Record<string, number>>,
+  bestCheckpoint: string | null | undefined,
+): CheckpointInfo[] {
   const cks = checkpointDirs(dir);
   const last = cks.at(-1)?.step;
   return cks.map(({ step, path }) => {
     const metrics: Record<string, number> = {};
-    for (const e of history) if (e.step === step) for (const [k, v] of Object.entries(e)) if (k.startsWith('eval_')) metrics[k] = v;
-    return { step, path, metrics, best: !!bestCheckpoint && basename(bestCheckpoint) === basename(path), last: step === last };
+    for (const e of history)
+      if (e.step === step) for (const [k, v] of Object.entries(e)) if (k.startsWith('eval_')) metrics[k] = v;
+    return {
+      step,
+      path,
+      metrics,
+      best: !!bestCheckpoint && basename(bestCheckpoint) === basename(path),
+      last: step === last,
+    };
   });
 }
 
@@ -73,7 +89,8 @@ function settingsOf(config: Record<string, unknown> | undefined): CompareRun['hy
   for (const k of ['task', 'model', 'tokenizer']) if (scalar(config[k])) out[k] = config[k] as string;
   const data = (config.data ?? {}) as Record<string, unknown>;
   for (const k of ['train', 'max_length']) if (scalar(data[k])) out[k] = data[k] as string;
-  for (const [k, v] of Object.entries((config.training ?? {}) as Record<string, unknown>)) if (scalar(v) && k !== 'output_dir') out[k] = v as string;
+  for (const [k, v] of Object.entries((config.training ?? {}) as Record<string, unknown>))
+    if (scalar(v) && k !== 'output_dir') out[k] = v as string;
   return out;
 }
 
@@ -101,17 +118,33 @@ export function readCompareRun(dirIn: string): CompareRun {
   const newest = checkpointDirs(dir).at(-1);
   const state = tryState(dir) ?? (newest ? tryState(newest.path) : undefined);
   const jsonl = metricsJsonl(dir);
-  const history = jsonl.length >= (state?.log_history.length ?? 0) ? jsonl : ((state?.log_history ?? []) as Array<Record<string, number>>);
+  const history =
+    jsonl.length >= (state?.log_history.length ?? 0)
+      ? jsonl
+      : ((state?.log_history ?? []) as Array<Record<string, number>>);
   const points = mergePoints(history);
   const config = runConfig(dir);
   const training = (config?.training ?? {}) as Record<string, unknown>;
   const firstTime = jsonl.find((e) => e.time)?.time;
-  const name = typeof training.run_name === 'string' && training.run_name ? training.run_name : defaultRunName(dir, firstTime ? new Date(firstTime * 1000) : undefined);
+  const name =
+    typeof training.run_name === 'string' && training.run_name
+      ? training.run_name
+      : defaultRunName(dir, firstTime ? new Date(firstTime * 1000) : undefined);
   const final: Record<string, number> = {};
   for (const p of points) for (const [k, v] of Object.entries(p)) if (k !== 'step' && k !== 'time') final[k] = v;
   const metric = typeof training.metric_for_best_model === 'string' ? training.metric_for_best_model : 'loss';
-  const best = state?.best_model_checkpoint ? { metric, value: state.best_metric ?? null, checkpoint: state.best_model_checkpoint } : null;
-  return { dir, name, points, hyperparameters: settingsOf(config), final, best, checkpoints: checkpointsWithMetrics(dir, history, state?.best_model_checkpoint) };
+  const best = state?.best_model_checkpoint
+    ? { metric, value: state.best_metric ?? null, checkpoint: state.best_model_checkpoint }
+    : null;
+  return {
+    dir,
+    name,
+    points,
+    hyperparameters: settingsOf(config),
+    final,
+    best,
+    checkpoints: checkpointsWithMetrics(dir, history, state?.best_model_checkpoint),
+  };
 }
 
 /** Settings whose values are not the same in every run (a setting one run lacks counts as differing). */

@@ -61,7 +61,8 @@ export async function listRuns(outputDirs: readonly string[]): Promise<RunInfo[]
     if (depth === 0) return;
     const entries = await readdir(abs, { withFileTypes: true }).catch(() => []);
     for (const e of entries) {
-      if (e.isDirectory() && !e.name.startsWith('.') && !CHECKPOINT_RE.test(e.name) && e.name !== 'node_modules') await visit(join(abs, e.name), depth - 1);
+      if (e.isDirectory() && !e.name.startsWith('.') && !CHECKPOINT_RE.test(e.name) && e.name !== 'node_modules')
+        await visit(join(abs, e.name), depth - 1);
     }
   };
   for (const d of outputDirs) await visit(d, 2);
@@ -77,9 +78,10 @@ export async function readRun(dir: string): Promise<RunInfo | undefined> {
     .filter((x) => x.m && existsSync(join(abs, x.n, TRAINER_STATE_FILE)))
     .map((x) => ({ step: Number(x.m![1]), path: join(abs, x.n) }))
     .sort((a, b) => a.step - b.step);
-  const candidates = [names.includes(TRAINER_STATE_FILE) ? abs : undefined, ...checkpoints.map((c) => c.path).reverse()].filter(
-    (x): x is string => !!x,
-  );
+  const candidates = [
+    names.includes(TRAINER_STATE_FILE) ? abs : undefined,
+    ...checkpoints.map((c) => c.path).reverse(),
+  ].filter((x): x is string => !!x);
   // The root state (HF trainer.save_state() at the end) or the newest checkpoint's, whichever is further along.
   let state: TrainerStateRead | undefined;
   let stateDir = '';
@@ -112,7 +114,10 @@ export async function readRun(dir: string): Promise<RunInfo | undefined> {
     id: abs,
     dir: abs,
     label: basename(abs),
-    kind: names.includes('metrics.jsonl') || checkpoints.some((c) => existsSync(join(c.path, 'bertnb_state.json'))) ? 'bertnb' : 'hf-trainer',
+    kind:
+      names.includes('metrics.jsonl') || checkpoints.some((c) => existsSync(join(c.path, 'bertnb_state.json')))
+        ? 'bertnb'
+        : 'hf-trainer',
     updatedAt,
     globalStep: Math.max(state?.global_step ?? 0, lastStep(history)),
     maxSteps: state?.max_steps ?? null,
@@ -121,8 +126,13 @@ export async function readRun(dir: string): Promise<RunInfo | undefined> {
     checkpoints,
     bestCheckpoint: state?.best_model_checkpoint ?? null,
     bestMetric: state?.best_metric ?? null,
-    hasFinalModel: names.includes('config.json') && names.some((n) => /^(model\.safetensors|pytorch_model\.bin|model\.safetensors\.index\.json)$/.test(n)),
-    hasLogs: names.includes('metrics.jsonl') || names.includes('runs') || names.some((n) => n.startsWith('events.out.tfevents')),
+    hasFinalModel:
+      names.includes('config.json') &&
+      names.some((n) => /^(model\.safetensors|pytorch_model\.bin|model\.safetensors\.index\.json)$/.test(n)),
+    hasLogs:
+      names.includes('metrics.jsonl') ||
+      names.includes('runs') ||
+      names.some((n) => n.startsWith('events.out.tfevents')),
     finalMetrics: finalMetricsOf(history),
     points: pointsOf(history),
     source: statFile,

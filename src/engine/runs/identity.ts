@@ -21,7 +21,17 @@ export interface RunIdentity {
 }
 
 /** The BertConfig fields that decide the weights' shapes and meaning (dropout may change on resume). */
-const SHAPE_FIELDS = ['vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'intermediate_size', 'max_position_embeddings', 'type_vocab_size', 'hidden_act', 'num_labels'] as const;
+const SHAPE_FIELDS = [
+  'vocab_size',
+  'hidden_size',
+  'num_hidden_layers',
+  'num_attention_heads',
+  'intermediate_size',
+  'max_position_embeddings',
+  'type_vocab_size',
+  'hidden_act',
+  'num_labels',
+] as const;
 
 const ARCH_TASK: Record<string, string> = {
   BertForSequenceClassification: 'sequence-classification',
@@ -47,7 +57,11 @@ function shapeOf(config: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The identity of the run about to start: its config, the model it built, its tokenizer's tokens. */
-export function currentIdentity(run: { task: string; data: RunIdentity['columns'] }, modelConfig: Record<string, unknown>, tokens: readonly string[]): RunIdentity {
+export function currentIdentity(
+  run: { task: string; data: RunIdentity['columns'] },
+  modelConfig: Record<string, unknown>,
+  tokens: readonly string[],
+): RunIdentity {
   const classification = run.task !== 'pretraining';
   return {
     task: run.task,
@@ -55,7 +69,11 @@ export function currentIdentity(run: { task: string; data: RunIdentity['columns'
     problem_type: classification ? ((modelConfig.problem_type as string | null | undefined) ?? null) : undefined,
     vocabulary: vocabularyHash(tokens),
     model: shapeOf(modelConfig),
-    columns: run.data && { text_column: run.data.text_column ?? null, text_pair_column: run.data.text_pair_column ?? null, label_column: run.data.label_column ?? null },
+    columns: run.data && {
+      text_column: run.data.text_column ?? null,
+      text_pair_column: run.data.text_pair_column ?? null,
+      label_column: run.data.label_column ?? null,
+    },
   };
 }
 
@@ -70,7 +88,10 @@ function readJson(file: string): Record<string, unknown> | undefined {
 
 function checkpointTokens(dir: string): string[] | undefined {
   const txt = join(dir, 'vocab.txt');
-  if (existsSync(txt)) return readFileSync(txt, 'utf8').replace(/\r?\n$/, '').split(/\r?\n/);
+  if (existsSync(txt))
+    return readFileSync(txt, 'utf8')
+      .replace(/\r?\n$/, '')
+      .split(/\r?\n/);
   const vocab = (readJson(join(dir, 'tokenizer.json'))?.model as { vocab?: Record<string, number> } | undefined)?.vocab;
   if (!vocab) return undefined;
   const tokens: string[] = [];
@@ -90,10 +111,15 @@ export function checkpointIdentity(dir: string): RunIdentity {
   return {
     task,
     labels: classification ? labelsOf(config.id2label, config.num_labels) : undefined,
-    problem_type: classification && 'problem_type' in config ? ((config.problem_type as string | null) ?? null) : undefined,
+    problem_type:
+      classification && 'problem_type' in config ? ((config.problem_type as string | null) ?? null) : undefined,
     vocabulary: tokens && vocabularyHash(tokens),
     model: shapeOf(config),
-    columns: data && { text_column: data.text_column ?? null, text_pair_column: data.text_pair_column ?? null, label_column: data.label_column ?? null },
+    columns: data && {
+      text_column: data.text_column ?? null,
+      text_pair_column: data.text_pair_column ?? null,
+      label_column: data.label_column ?? null,
+    },
   };
 }
 
@@ -112,13 +138,15 @@ export function identityDifferences(checkpoint: RunIdentity, current: RunIdentit
   };
   cmp('task', checkpoint.task, current.task);
   cmp('labels', checkpoint.labels, current.labels);
-  if (checkpoint.problem_type !== null && current.problem_type !== null) cmp('problem_type', checkpoint.problem_type, current.problem_type);
+  if (checkpoint.problem_type !== null && current.problem_type !== null)
+    cmp('problem_type', checkpoint.problem_type, current.problem_type);
   if (checkpoint.vocabulary && current.vocabulary && checkpoint.vocabulary.sha256 !== current.vocabulary.sha256) {
     const v = (x: { size: number; sha256: string }) => `${x.size} tokens (sha256 ${x.sha256.slice(0, 12)})`;
     out.push(`vocabulary: checkpoint ${v(checkpoint.vocabulary)}, config ${v(current.vocabulary)}`);
   }
   for (const k of SHAPE_FIELDS) cmp(`model.${k}`, checkpoint.model[k], current.model[k]);
-  for (const k of ['text_column', 'text_pair_column', 'label_column'] as const) cmp(`data.${k}`, checkpoint.columns?.[k], current.columns?.[k]);
+  for (const k of ['text_column', 'text_pair_column', 'label_column'] as const)
+    cmp(`data.${k}`, checkpoint.columns?.[k], current.columns?.[k]);
   return out;
 }
 

@@ -42,7 +42,9 @@ export class RunLockedError extends Error {
     readonly dir: string,
     readonly owner: LockOwner | undefined,
   ) {
-    const who = owner ? `pid ${owner.pid} on host ${owner.host}, since ${owner.since}` : 'a run that is starting right now';
+    const who = owner
+      ? `pid ${owner.pid} on host ${owner.host}, since ${owner.since}`
+      : 'a run that is starting right now';
     super(
       `training.output_dir: ${dir} is in use by another training run (${who}). ` +
         `Wait for it to finish or stop it, or choose another output_dir. ` +
@@ -113,7 +115,9 @@ function staleReason(file: string, owner: LockOwner | undefined): string | undef
   if (owner.pid === process.pid) return held.has(owner.token) ? undefined : gone;
   if (!processAlive(owner.pid)) return gone;
   const now = processStamp(owner.pid);
-  return owner.stamp && now && now !== owner.stamp ? `${gone} (pid ${owner.pid} now belongs to another process)` : undefined;
+  return owner.stamp && now && now !== owner.stamp
+    ? `${gone} (pid ${owner.pid} now belongs to another process)`
+    : undefined;
 }
 
 /**
@@ -123,7 +127,13 @@ function staleReason(file: string, owner: LockOwner | undefined): string | undef
  */
 export function acquireRunLock(dir: string, say: (text: string) => void = () => {}): RunLock {
   const file = join(dir, LOCK_FILE);
-  const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), token: randomBytes(8).toString('hex'), stamp: processStamp(process.pid) };
+  const owner: LockOwner = {
+    pid: process.pid,
+    host: hostname(),
+    since: new Date().toISOString(),
+    token: randomBytes(8).toString('hex'),
+    stamp: processStamp(process.pid),
+  };
   const text = JSON.stringify(owner) + '\n';
   if (!createExclusive(file, text)) {
     const held = readOwner(file);

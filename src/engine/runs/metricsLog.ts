@@ -7,7 +7,11 @@ import { writeFileAtomic } from '../train/atomic';
 import type { LogEntry } from '../train/trainerState';
 
 /** Rewrites `file` keeping the entries with step <= `keepUpTo` (none when undefined). */
-export function trimMetricsLog(file: string, keepUpTo: number | undefined, say: (text: string) => void = () => {}): void {
+export function trimMetricsLog(
+  file: string,
+  keepUpTo: number | undefined,
+  say: (text: string) => void = () => {},
+): void {
   if (!existsSync(file)) return;
   const lines = readFileSync(file, 'utf8').split('\n');
   const keep: string[] = [];

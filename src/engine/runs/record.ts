@@ -1,5 +1,13 @@
 // How one event changes a run record (the run store's folds, kept apart so each is short and pure).
-import type { RunEndEvent, RunEvalEvent, RunPoint, RunProgressEvent, RunRecord, RunStartEvent, RunStatus } from '../../protocol/runEvents';
+import type {
+  RunEndEvent,
+  RunEvalEvent,
+  RunPoint,
+  RunProgressEvent,
+  RunRecord,
+  RunStartEvent,
+  RunStatus,
+} from '../../protocol/runEvents';
 import type { RunInfo } from './discover';
 
 /** The curve point of a progress event: its non-null values under their HF names. */
@@ -43,7 +51,8 @@ export function applyProgress(r: RunRecord, e: RunProgressEvent): void {
 const END_MESSAGE: Record<RunEndEvent['reason'], (e: RunEndEvent) => string> = {
   completed: (e) => `Finished; model saved to ${e.output_dir}`,
   early_stopped: (e) => `Stopped early (no improvement); model saved to ${e.output_dir}`,
-  stopped: (e) => `Stopped at step ${e.step}; ${e.last_checkpoint ? `checkpoint saved: ${e.last_checkpoint}` : 'no checkpoint was written'}`,
+  stopped: (e) =>
+    `Stopped at step ${e.step}; ${e.last_checkpoint ? `checkpoint saved: ${e.last_checkpoint}` : 'no checkpoint was written'}`,
   failed: (e) => e.error ?? 'Failed.',
 };
 

@@ -52,7 +52,9 @@ export function bertnbResumeFromHf(
 ) {
   const s = readTrainerStateSync(dir);
   const es = s.stateful_callbacks?.EarlyStoppingCallback?.attributes?.early_stopping_patience_counter;
-  const losses = s.log_history.filter((e) => e.step <= s.global_step && typeof e.loss === 'number').map((e) => e.loss as number);
+  const losses = s.log_history
+    .filter((e) => e.step <= s.global_step && typeof e.loss === 'number')
+    .map((e) => e.loss as number);
   const meanLoss = losses.length ? losses.reduce((a, b) => a + b, 0) / losses.length : 0;
   return {
     version: 1 as const,

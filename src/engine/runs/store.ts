@@ -134,7 +134,15 @@ export class RunStore {
     r.best_model_checkpoint = info.bestCheckpoint;
     r.metrics = { ...info.finalMetrics };
     const train = info.points.filter((p) => p.loss !== undefined || p.learning_rate !== undefined);
-    r.points = this.compact(train.map((p) => ({ step: p.step, epoch: p.epoch, loss: p.loss, learning_rate: p.learning_rate, grad_norm: p.grad_norm })));
+    r.points = this.compact(
+      train.map((p) => ({
+        step: p.step,
+        epoch: p.epoch,
+        loss: p.loss,
+        learning_rate: p.learning_rate,
+        grad_norm: p.grad_norm,
+      })),
+    );
     r.points_received = train.length;
     r.evals = evalsOfPoints(info.points);
     r.updated_at = Date.parse(info.updatedAt) || Date.now();
@@ -215,8 +223,28 @@ export class RunStore {
 
 function emptyRecord(id: string, label: string, source: RunSource): RunRecord {
   return {
-    id, label, source, status: 'starting', step: 0, max_steps: 0, epoch: 0, num_train_epochs: 0, elapsed_seconds: 0, eta_seconds: null,
-    samples_per_second: null, resumed_from_step: 0, output_dir: null, last_checkpoint: null, best_model_checkpoint: null, checkpoints: [],
-    schedule: null, metrics: {}, points: [], evals: [] as RunEvalEvent[], points_received: 0, message: null, updated_at: Date.now(),
+    id,
+    label,
+    source,
+    status: 'starting',
+    step: 0,
+    max_steps: 0,
+    epoch: 0,
+    num_train_epochs: 0,
+    elapsed_seconds: 0,
+    eta_seconds: null,
+    samples_per_second: null,
+    resumed_from_step: 0,
+    output_dir: null,
+    last_checkpoint: null,
+    best_model_checkpoint: null,
+    checkpoints: [],
+    schedule: null,
+    metrics: {},
+    points: [],
+    evals: [] as RunEvalEvent[],
+    points_received: 0,
+    message: null,
+    updated_at: Date.now(),
   };
 }

@@ -14,7 +14,11 @@ export { makeTrainerState } from '../train/trainerState';
 export const TRAINER_STATE_FILE = 'trainer_state.json';
 
 /** What a reader can count on: HF's fields, all optional but global_step and log_history. */
-export type TrainerStateRead = Partial<HfTrainerState> & { global_step: number; log_history: LogEntry[]; best_global_step?: number | null };
+export type TrainerStateRead = Partial<HfTrainerState> & {
+  global_step: number;
+  log_history: LogEntry[];
+  best_global_step?: number | null;
+};
 
 export class TrainerStateError extends Error {
   constructor(
@@ -28,7 +32,8 @@ export class TrainerStateError extends Error {
 
 /** Checks and normalises parsed JSON (log entries keep only numeric fields; HF writes nothing else there). */
 export function parseTrainerState(json: unknown, file = TRAINER_STATE_FILE): TrainerStateRead {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new TrainerStateError(file, 'not a JSON object');
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new TrainerStateError(file, 'not a JSON object');
   const s = json as Record<string, unknown>;
   if (typeof s.global_step !== 'number' || !Number.isInteger(s.global_step) || s.global_step < 0) {
     throw new TrainerStateError(file, 'global_step must be a non-negative integer');
@@ -36,17 +41,32 @@ export function parseTrainerState(json: unknown, file = TRAINER_STATE_FILE): Tra
   if (!Array.isArray(s.log_history)) throw new TrainerStateError(file, 'log_history must be a list');
   const log_history: LogEntry[] = [];
   for (const [i, e] of s.log_history.entries()) {
-    if (e === null || typeof e !== 'object' || Array.isArray(e)) throw new TrainerStateError(file, `log_history[${i}] is not an object`);
+    if (e === null || typeof e !== 'object' || Array.isArray(e))
+      throw new TrainerStateError(file, `log_history[${i}] is not an object`);
     const entry: Record<string, number> = {};
     for (const [k, v] of Object.entries(e as Record<string, unknown>)) if (typeof v === 'number') entry[k] = v;
     if (typeof entry.step !== 'number') throw new TrainerStateError(file, `log_history[${i}] has no step`);
     entry.epoch ??= 0;
     log_history.push(entry as LogEntry);
   }
-  for (const k of ['epoch', 'max_steps', 'num_train_epochs', 'logging_steps', 'eval_steps', 'save_steps', 'train_batch_size', 'best_metric'] as const) {
-    if (s[k] !== undefined && s[k] !== null && typeof s[k] !== 'number') throw new TrainerStateError(file, `${k} must be a number`);
+  for (const k of [
+    'epoch',
+    'max_steps',
+    'num_train_epochs',
+    'logging_steps',
+    'eval_steps',
+    'save_steps',
+    'train_batch_size',
+    'best_metric',
+  ] as const) {
+    if (s[k] !== undefined && s[k] !== null && typeof s[k] !== 'number')
+      throw new TrainerStateError(file, `${k} must be a number`);
   }
-  if (s.best_model_checkpoint !== undefined && s.best_model_checkpoint !== null && typeof s.best_model_checkpoint !== 'string') {
+  if (
+    s.best_model_checkpoint !== undefined &&
+    s.best_model_checkpoint !== null &&
+    typeof s.best_model_checkpoint !== 'string'
+  ) {
     throw new TrainerStateError(file, 'best_model_checkpoint must be a string');
   }
   return { ...(s as Partial<HfTrainerState>), global_step: s.global_step, log_history };
@@ -95,7 +115,11 @@ export function stateJson(state: HfTrainerState | TrainerStateRead): string {
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    );
   }
   return v;
 }

@@ -82,7 +82,8 @@ export class JsonlWriter {
 
   /** Gives back a chunk from take() once it has been written, to be reused (bounded pool). */
   recycle(chunk: Uint8Array): void {
-    if (this.spare.length < 4 && chunk.buffer.byteLength >= this.chunkSize && chunk.byteOffset === 0) this.spare.push(new Uint8Array(chunk.buffer));
+    if (this.spare.length < 4 && chunk.buffer.byteLength >= this.chunkSize && chunk.byteOffset === 0)
+      this.spare.push(new Uint8Array(chunk.buffer));
   }
 
   /** Appends one line for a layout from tokenizer.layout(); padTo > length adds [PAD] tokens. Returns the token count. */
@@ -207,7 +208,14 @@ export class JsonlWriter {
 }
 
 /** Entry i of `table`, for each of the n ids, comma-separated. */
-function copyEach(buf: Uint8Array, p: number, ids: Int32Array, n: number, bytes: Uint8Array, offsets: Int32Array): number {
+function copyEach(
+  buf: Uint8Array,
+  p: number,
+  ids: Int32Array,
+  n: number,
+  bytes: Uint8Array,
+  offsets: Int32Array,
+): number {
   for (let i = 0; i < n; i++) {
     const id = ids[i];
     for (let q = offsets[id], e = offsets[id + 1]; q < e; q++) buf[p++] = bytes[q];

@@ -70,7 +70,7 @@ export class BertNormalizer {
   normalize(text: string): { normalized: string; alignments: [number, number][] } {
     let normalized = '';
     const alignments: [number, number][] = [];
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       const cp = text.codePointAt(i)!;
       const width = cp > 0xffff ? 2 : 1;
       const info = this.info(cp);

@@ -61,10 +61,15 @@ export function serveTokenizeWorker(): void {
         }
       }
       const out = writer.take();
-      port.postMessage({ seq: job.seq, out, lines: lines.length, tokens } satisfies Result, [out.buffer as ArrayBuffer]);
+      port.postMessage({ seq: job.seq, out, lines: lines.length, tokens } satisfies Result, [
+        out.buffer as ArrayBuffer,
+      ]);
     } catch (e) {
       writer.take();
-      const error = e instanceof InvalidUtf8Error ? { kind: 'utf8' as const, line: e.line, message: e.message } : { kind: 'line' as const, line: (e as LineError).line ?? lineNo, message: (e as Error).message };
+      const error =
+        e instanceof InvalidUtf8Error
+          ? { kind: 'utf8' as const, line: e.line, message: e.message }
+          : { kind: 'line' as const, line: (e as LineError).line ?? lineNo, message: (e as Error).message };
       port.postMessage({ seq: job.seq, error } satisfies Result);
     }
   });
@@ -92,7 +97,10 @@ export async function tokenizeStreamParallel(
   threads: number,
 ): Promise<{ lines: number; tokens: number }> {
   const setup: Setup = { tokens: tokenizer.tokens, doLowerCase: tokenizer.doLowerCase, opts };
-  const workers = Array.from({ length: threads }, () => new Worker(entry.script, { argv: entry.argv, workerData: setup }));
+  const workers = Array.from(
+    { length: threads },
+    () => new Worker(entry.script, { argv: entry.argv, workerData: setup }),
+  );
   const results = new Map<number, Result>();
   let waiting: (() => void) | undefined;
   let failure: Error | undefined;
@@ -124,7 +132,10 @@ export async function tokenizeStreamParallel(
         const r = results.get(written)!;
         results.delete(written);
         written++;
-        if ('error' in r) throw r.error.kind === 'utf8' ? new InvalidUtf8Error(r.error.line) : new LineError(r.error.line, r.error.message.replace(/^line \d+: /, ''));
+        if ('error' in r)
+          throw r.error.kind === 'utf8'
+            ? new InvalidUtf8Error(r.error.line)
+            : new LineError(r.error.line, r.error.message.replace(/^line \d+: /, ''));
         lines += r.lines;
         tokens += r.tokens;
         if (r.out.length > 0 && !output.write(r.out)) await once(output, 'drain');

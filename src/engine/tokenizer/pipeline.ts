@@ -84,7 +84,9 @@ export class Encoder {
     }
     // Only specials that start with an ASCII punctuation character ([CLS], [MASK]...) can be met by
     // the scanner at a word boundary; longest first so that overlapping names resolve like HF.
-    this.specials = specials.filter((s) => s.text.length > 0 && s.text.charCodeAt(0) < 128 && this.kinds[s.text.charCodeAt(0)] === PUNCT);
+    this.specials = specials.filter(
+      (s) => s.text.length > 0 && s.text.charCodeAt(0) < 128 && this.kinds[s.text.charCodeAt(0)] === PUNCT,
+    );
     this.specials.sort((a, b) => b.text.length - a.text.length);
     for (const s of this.specials) this.specialFirstChars[s.text.charCodeAt(0)] = 1;
   }
@@ -173,7 +175,8 @@ export class Encoder {
       const c = text.charCodeAt(i);
       if (c < 128) {
         const kind = kinds[c];
-        if (kind === WORD) this.append(this.lowercase && c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : text[i], i, i + 1);
+        if (kind === WORD)
+          this.append(this.lowercase && c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : text[i], i, i + 1);
         else if (kind === SPACE) {
           this.flush(out);
           return i + 1;

@@ -17,7 +17,12 @@ export function addedTokenCount(isPair: boolean, addSpecialTokens: boolean): num
  * special tokens), following the Rust implementation: longest_first shortens the longer sequence
  * first and, when both must shrink, splits the budget in halves (A gets the smaller half).
  */
-export function truncatedLengths(n1: number, n2: number | undefined, budget: number, strategy: TruncationStrategy): [number, number] {
+export function truncatedLengths(
+  n1: number,
+  n2: number | undefined,
+  budget: number,
+  strategy: TruncationStrategy,
+): [number, number] {
   const second = n2 ?? 0;
   if (budget <= 0) return [0, 0];
   const total = n1 + second;
@@ -36,10 +41,13 @@ export function truncatedLengths(n1: number, n2: number | undefined, budget: num
     }
     return swap ? [b, a] : [a, b];
   }
-  if (strategy === 'only_second' && n2 === undefined) throw new TruncationError("truncation 'only_second' needs a pair of texts");
+  if (strategy === 'only_second' && n2 === undefined)
+    throw new TruncationError("truncation 'only_second' needs a pair of texts");
   const targetLength = strategy === 'only_first' ? n1 : second;
   if (targetLength <= toRemove) {
-    throw new TruncationError(`the ${strategy === 'only_first' ? 'first' : 'second'} text is too short to truncate to max_length with '${strategy}'`);
+    throw new TruncationError(
+      `the ${strategy === 'only_first' ? 'first' : 'second'} text is too short to truncate to max_length with '${strategy}'`,
+    );
   }
   return strategy === 'only_first' ? [n1 - toRemove, second] : [n1, second - toRemove];
 }

@@ -16,7 +16,7 @@ export function preTokenize(normalized: string): PreToken[] {
     if (start >= 0) words.push({ text: normalized.slice(start, end), start, end });
     start = -1;
   };
-  for (let i = 0; i < normalized.length; ) {
+  for (let i = 0; i < normalized.length;) {
     const cp = normalized.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
     const cls = classify(cp);

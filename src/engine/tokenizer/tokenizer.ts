@@ -138,7 +138,8 @@ export class BertTokenizer {
     if (strategy !== false) {
       const maxLength = this.maxLengthFor(opts);
       const added = addedTokenCount(b !== undefined, special);
-      if (maxLength < added) throw new TruncationError(`max_length ${maxLength} leaves no room for the ${added} special tokens`);
+      if (maxLength < added)
+        throw new TruncationError(`max_length ${maxLength} leaves no room for the ${added} special tokens`);
       [lengthA, lengthB] = truncatedLengths(lengthA, b ? lengthB : undefined, maxLength - added, strategy);
     }
     const truncated = lengthA < a.length || (b !== undefined && lengthB < b.length);
@@ -153,7 +154,15 @@ export class BertTokenizer {
   }
 
   private toEncoding(l: Layout, padTo: number): Encoding {
-    const e: Encoding = { input_ids: [], token_type_ids: [], attention_mask: [], tokens: [], offsets: [], special_tokens_mask: [], truncated: l.truncated };
+    const e: Encoding = {
+      input_ids: [],
+      token_type_ids: [],
+      attention_mask: [],
+      tokens: [],
+      offsets: [],
+      special_tokens_mask: [],
+      truncated: l.truncated,
+    };
     const push = (id: number, type: number, start: number, end: number, special: number) => {
       e.input_ids.push(id);
       e.token_type_ids.push(type);

@@ -18,12 +18,16 @@ export interface TrainOptions {
 
 const PAIR = 2 ** 22; // pair key = left * PAIR + right; symbols < 2^22
 
-export async function trainWordPiece(lines: AsyncIterable<string> | Iterable<string>, opts: TrainOptions): Promise<string[]> {
+export async function trainWordPiece(
+  lines: AsyncIterable<string> | Iterable<string>,
+  opts: TrainOptions,
+): Promise<string[]> {
   const minFrequency = opts.minFrequency ?? 2;
   const normalizer = new BertNormalizer(opts.lowercase ?? true);
   const counts = new Map<string, number>();
   for await (const line of lines as AsyncIterable<string>) {
-    for (const w of preTokenize(normalizer.normalize(line).normalized)) counts.set(w.text, (counts.get(w.text) ?? 0) + 1);
+    for (const w of preTokenize(normalizer.normalize(line).normalized))
+      counts.set(w.text, (counts.get(w.text) ?? 0) + 1);
   }
 
   const symbols: string[] = [];

@@ -39,7 +39,8 @@ export function isBertWhitespace(cp: number): boolean {
 
 /** ASCII punctuation (which includes symbols such as $ + < = > ^ ` | ~) or any Unicode P* category. */
 export function isBertPunctuation(cp: number): boolean {
-  if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126)) return true;
+  if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126))
+    return true;
   return cp > 127 && PUNCT.test(String.fromCodePoint(cp));
 }
 
@@ -82,7 +83,13 @@ export function classify(cp: number): CodePointClass {
   const ex = exception(cp);
   if (ex) {
     const f = ex[1];
-    return { removed: (f & Flag.Removed) !== 0, space: (f & Flag.Space) !== 0, cjk: (f & Flag.Cjk) !== 0, punct: (f & Flag.Punct) !== 0, lowered: ex[2] };
+    return {
+      removed: (f & Flag.Removed) !== 0,
+      space: (f & Flag.Space) !== 0,
+      cjk: (f & Flag.Cjk) !== 0,
+      punct: (f & Flag.Punct) !== 0,
+      lowered: ex[2],
+    };
   }
   const removed = isRemovedByCleanText(cp);
   const space = !removed && isBertWhitespace(cp);

@@ -40,17 +40,25 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
 }
 
 /** Checks a token list: no duplicates or empty tokens, and the special tokens BERT needs. */
-export function validateTokens(tokens: readonly string[], file: string, lineOf: (id: number) => string = (id) => `:${id + 1}`): void {
+export function validateTokens(
+  tokens: readonly string[],
+  file: string,
+  lineOf: (id: number) => string = (id) => `:${id + 1}`,
+): void {
   if (tokens.length === 0) throw new VocabError(`${file}: the vocabulary is empty`);
   const seen = new Map<string, number>();
   tokens.forEach((token, id) => {
     if (token === '') throw new VocabError(`${file}${lineOf(id)}: empty token`);
     const first = seen.get(token);
-    if (first !== undefined) throw new VocabError(`${file}${lineOf(id)}: duplicate token '${token}' (first at${lineOf(first).replace(/^:/, ' line ')})`);
+    if (first !== undefined)
+      throw new VocabError(
+        `${file}${lineOf(id)}: duplicate token '${token}' (first at${lineOf(first).replace(/^:/, ' line ')})`,
+      );
     seen.set(token, id);
   });
   const missing = REQUIRED_SPECIALS.filter((s) => !seen.has(s));
-  if (missing.length > 0) throw new VocabError(`${file}: the vocabulary has no ${missing.join(', ')} token${missing.length > 1 ? 's' : ''}`);
+  if (missing.length > 0)
+    throw new VocabError(`${file}: the vocabulary has no ${missing.join(', ')} token${missing.length > 1 ? 's' : ''}`);
 }
 
 export function parseVocabTxt(text: string, file: string): string[] {
@@ -71,19 +79,27 @@ export function parseTokenizerJson(text: string, file: string): { tokens: string
     throw new VocabError(`${file}: not valid JSON (${(e as Error).message})`);
   }
   const model = json?.model;
-  if (!model || model.type !== 'WordPiece') throw new VocabError(`${file}: the model is ${model?.type ?? 'missing'}, expected a WordPiece model`);
+  if (!model || model.type !== 'WordPiece')
+    throw new VocabError(`${file}: the model is ${model?.type ?? 'missing'}, expected a WordPiece model`);
   if (model.continuing_subword_prefix !== undefined && model.continuing_subword_prefix !== '##') {
-    throw new VocabError(`${file}: continuing_subword_prefix '${model.continuing_subword_prefix}' is not supported (only '##')`);
+    throw new VocabError(
+      `${file}: continuing_subword_prefix '${model.continuing_subword_prefix}' is not supported (only '##')`,
+    );
   }
   const vocab = model.vocab;
   if (!vocab || typeof vocab !== 'object') throw new VocabError(`${file}: model.vocab is missing`);
   const tokens: string[] = [];
   for (const [token, id] of Object.entries(vocab)) {
-    if (!Number.isInteger(id) || (id as number) < 0) throw new VocabError(`${file}: model.vocab['${token}'] is not a valid id`);
-    if (tokens[id as number] !== undefined) throw new VocabError(`${file}: model.vocab has two tokens with id ${id}: '${tokens[id as number]}' and '${token}'`);
+    if (!Number.isInteger(id) || (id as number) < 0)
+      throw new VocabError(`${file}: model.vocab['${token}'] is not a valid id`);
+    if (tokens[id as number] !== undefined)
+      throw new VocabError(
+        `${file}: model.vocab has two tokens with id ${id}: '${tokens[id as number]}' and '${token}'`,
+      );
     tokens[id as number] = token;
   }
-  for (let id = 0; id < tokens.length; id++) if (tokens[id] === undefined) throw new VocabError(`${file}: model.vocab has no token with id ${id}`);
+  for (let id = 0; id < tokens.length; id++)
+    if (tokens[id] === undefined) throw new VocabError(`${file}: model.vocab has no token with id ${id}`);
   validateTokens(tokens, file, (id) => ` (id ${id})`);
   return { tokens, doLowerCase: lowercaseOf(json.normalizer) };
 }
@@ -92,7 +108,9 @@ function lowercaseOf(normalizer: any): boolean | undefined {
   if (!normalizer) return undefined;
   if (normalizer.type === 'BertNormalizer') return normalizer.lowercase !== false;
   if (normalizer.type === 'Sequence' && Array.isArray(normalizer.normalizers)) {
-    return normalizer.normalizers.some((n: any) => n?.type === 'Lowercase' || (n?.type === 'BertNormalizer' && n.lowercase !== false));
+    return normalizer.normalizers.some(
+      (n: any) => n?.type === 'Lowercase' || (n?.type === 'BertNormalizer' && n.lowercase !== false),
+    );
   }
   return undefined;
 }
@@ -103,7 +121,9 @@ async function readText(file: string): Promise<string> {
     bytes = await readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new VocabError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+    throw new VocabError(
+      `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`,
+    );
   }
   return decodeUtf8(bytes, file);
 }
@@ -145,7 +165,8 @@ export async function loadVocab(path: string): Promise<LoadedVocab> {
       return { tokens: loaded.tokens, doLowerCase: loaded.doLowerCase ?? configLower, source: json };
     }
     const txt = join(path, 'vocab.txt');
-    if (await exists(txt)) return { tokens: parseVocabTxt(await readText(txt), txt), doLowerCase: configLower, source: txt };
+    if (await exists(txt))
+      return { tokens: parseVocabTxt(await readText(txt), txt), doLowerCase: configLower, source: txt };
     throw new VocabError(`${path}: the folder has neither tokenizer.json nor vocab.txt`);
   }
   const text = await readText(path);
@@ -157,7 +178,12 @@ export async function loadVocab(path: string): Promise<LoadedVocab> {
 }
 
 /** Writes vocab.txt, tokenizer_config.json, special_tokens_map.json and tokenizer.json (HF formats). */
-export async function saveVocab(dir: string, tokens: readonly string[], doLowerCase: boolean, maskPresent: boolean): Promise<void> {
+export async function saveVocab(
+  dir: string,
+  tokens: readonly string[],
+  doLowerCase: boolean,
+  maskPresent: boolean,
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   const specials = SPECIALS.filter((s) => s !== '[MASK]' || maskPresent);
   const ids = new Map(tokens.map((t, i) => [t, i]));
@@ -168,12 +194,30 @@ export async function saveVocab(dir: string, tokens: readonly string[], doLowerC
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: specials.map((s) => ({ id: ids.get(s), content: s, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
-    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: doLowerCase },
+    added_tokens: specials.map((s) => ({
+      id: ids.get(s),
+      content: s,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    })),
+    normalizer: {
+      type: 'BertNormalizer',
+      clean_text: true,
+      handle_chinese_chars: true,
+      strip_accents: null,
+      lowercase: doLowerCase,
+    },
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+      single: [
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+      ],
       pair: [
         { SpecialToken: { id: '[CLS]', type_id: 0 } },
         { Sequence: { id: 'A', type_id: 0 } },
@@ -187,7 +231,13 @@ export async function saveVocab(dir: string, tokens: readonly string[], doLowerC
       },
     },
     decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab },
+    model: {
+      type: 'WordPiece',
+      unk_token: '[UNK]',
+      continuing_subword_prefix: '##',
+      max_input_chars_per_word: 100,
+      vocab,
+    },
   };
   const config = {
     tokenizer_class: 'BertTokenizer',

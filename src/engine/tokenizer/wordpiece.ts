@@ -140,7 +140,8 @@ export class WordPiece {
   tokenize(word: string): Pieces {
     const n = word.length;
     if (n === 0) return new Int32Array(0);
-    if (n > MAX_INPUT_CHARS_PER_WORD && codePointCount(word) > MAX_INPUT_CHARS_PER_WORD) return Int32Array.of(this.unkId, n);
+    if (n > MAX_INPUT_CHARS_PER_WORD && codePointCount(word) > MAX_INPUT_CHARS_PER_WORD)
+      return Int32Array.of(this.unkId, n);
     const count = this.tokenizeRange(word, 0, n, false);
     if (count === 0) return Int32Array.of(this.unkId, n);
     const out = new Int32Array(count * 2);

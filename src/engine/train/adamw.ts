@@ -53,7 +53,8 @@ export class AdamW {
     const noDecay = opts.noDecay ?? defaultNoDecay;
     this.size = vars.reduce((a, v) => a + v.variable.size, 0);
     this.decay = vars.map((v) => !noDecay(v.name));
-    const zeros = () => vars.map((v) => tf.tidy(() => tf.variable(tf.zeros(v.variable.shape), false, undefined, 'float32')));
+    const zeros = () =>
+      vars.map((v) => tf.tidy(() => tf.variable(tf.zeros(v.variable.shape), false, undefined, 'float32')));
     this.m = zeros();
     this.v = zeros();
   }
@@ -68,7 +69,8 @@ export class AdamW {
 
   /** Applies one update with gradients `grads` (variable order), scaled by `gradScale` (clipping). Does not dispose them. */
   apply(grads: tf.Tensor[], lr: number, gradScale?: tf.Scalar): void {
-    if (grads.length !== this.vars.length) throw new Error(`AdamW.apply: ${grads.length} gradients for ${this.vars.length} variables`);
+    if (grads.length !== this.vars.length)
+      throw new Error(`AdamW.apply: ${grads.length} gradients for ${this.vars.length} variables`);
     this.step += 1;
     const t = this.step;
     const bc1 = 1 - Math.pow(this.beta1, t);
@@ -95,8 +97,14 @@ export class AdamW {
   async getState(): Promise<AdamWState> {
     const tensors: AdamWState['tensors'] = {};
     for (const [i, nv] of this.vars.entries()) {
-      tensors[`exp_avg.${nv.name}`] = { shape: nv.variable.shape, data: Float32Array.from((await this.m[i].data()) as Float32Array) };
-      tensors[`exp_avg_sq.${nv.name}`] = { shape: nv.variable.shape, data: Float32Array.from((await this.v[i].data()) as Float32Array) };
+      tensors[`exp_avg.${nv.name}`] = {
+        shape: nv.variable.shape,
+        data: Float32Array.from((await this.m[i].data()) as Float32Array),
+      };
+      tensors[`exp_avg_sq.${nv.name}`] = {
+        shape: nv.variable.shape,
+        data: Float32Array.from((await this.v[i].data()) as Float32Array),
+      };
     }
     return { step: this.step, tensors };
   }
@@ -107,7 +115,9 @@ export class AdamW {
       const b = state.tensors[`exp_avg_sq.${nv.name}`];
       if (!a || !b) throw new Error(`optimizer state has no moments for '${nv.name}'`);
       if (a.data.length !== nv.variable.size || b.data.length !== nv.variable.size)
-        throw new Error(`optimizer state for '${nv.name}' has ${a.data.length} values, the model has ${nv.variable.size}`);
+        throw new Error(
+          `optimizer state for '${nv.name}' has ${a.data.length} values, the model has ${nv.variable.size}`,
+        );
     });
     tf.tidy(() =>
       this.vars.forEach((nv, i) => {

@@ -1,6 +1,17 @@
 // Crash-safe file system steps: write + fsync, fsync directories, build a folder under a temporary
 // name and rename it into place, delete by renaming away first.
-import { openSync, writeSync, fsyncSync, closeSync, renameSync, rmSync, mkdirSync, readdirSync, existsSync, statSync } from 'node:fs';
+import {
+  openSync,
+  writeSync,
+  fsyncSync,
+  closeSync,
+  renameSync,
+  rmSync,
+  mkdirSync,
+  readdirSync,
+  existsSync,
+  statSync,
+} from 'node:fs';
 import { join, dirname, basename } from 'node:path';
 
 export function writeFileSynced(file: string, data: string | Uint8Array): void {
@@ -79,7 +90,12 @@ export function removeDirAtomic(dir: string): void {
  * (.tmp-NAME-PID-MS), removeDirAtomic (.deleting-NAME-PID-MS), writeFileAtomic (.NAME.tmp-PID) and
  * the trainer's final-model staging folder (.tmp-final-PID-done).
  */
-const OWN_TEMPS = [/^\.tmp-.+-(\d+)-\d{13,}$/, /^\.deleting-.+-(\d+)-\d{13,}$/, /^\..+\.tmp-(\d+)$/, /^\.tmp-final-(\d+)-done$/];
+const OWN_TEMPS = [
+  /^\.tmp-.+-(\d+)-\d{13,}$/,
+  /^\.deleting-.+-(\d+)-\d{13,}$/,
+  /^\..+\.tmp-(\d+)$/,
+  /^\.tmp-final-(\d+)-done$/,
+];
 
 /** Another live process (this one's own leftovers are from an earlier run here: the run lock keeps two out). */
 function writerAlive(pid: number): boolean {

@@ -19,7 +19,11 @@ export type GradientSink = (index: number, grad: tf.Tensor) => void;
 
 export interface LossModel {
   readonly variables: ReadonlyArray<NamedVariable>;
-  loss(batch: unknown, labels: never, opts: { training: boolean; seed?: number; gradientCheckpointing?: boolean; exampleOffset?: number }): { loss: tf.Scalar; [output: string]: tf.Tensor };
+  loss(
+    batch: unknown,
+    labels: never,
+    opts: { training: boolean; seed?: number; gradientCheckpointing?: boolean; exampleOffset?: number },
+  ): { loss: tf.Scalar; [output: string]: tf.Tensor };
 }
 
 export interface MicroBatchSpec {
@@ -43,7 +47,12 @@ export interface MicroBatchSpec {
 }
 
 /** scale·loss of the micro-batch (a scalar tensor the caller reads and frees); gradients go to `sink`. */
-export function lossAndGradients(model: LossModel, host: ModelBatch['host'], spec: MicroBatchSpec, sink: GradientSink): tf.Scalar {
+export function lossAndGradients(
+  model: LossModel,
+  host: ModelBatch['host'],
+  spec: MicroBatchSpec,
+  sink: GradientSink,
+): tf.Scalar {
   const passes = rowPasses(host, spec);
   if (passes.length === 1) return onePass(model, host, spec, sink);
   let total = 0;
@@ -60,7 +69,10 @@ export function lossAndGradients(model: LossModel, host: ModelBatch['host'], spe
  * row's index (dropout is drawn per example) and its loss terms weighted by its part of the batch's
  * denominators (shares.ts), so the passes' gradients add up to the one-pass gradient.
  */
-function rowPasses(host: ModelBatch['host'], spec: MicroBatchSpec): Array<{ host: ModelBatch['host']; spec: MicroBatchSpec }> {
+function rowPasses(
+  host: ModelBatch['host'],
+  spec: MicroBatchSpec,
+): Array<{ host: ModelBatch['host']; spec: MicroBatchSpec }> {
   const B = host.batch.batchSize;
   const max = spec.rowsPerPass;
   if (!max || B <= max) return [{ host, spec }];
@@ -72,8 +84,18 @@ function rowPasses(host: ModelBatch['host'], spec: MicroBatchSpec): Array<{ host
     const rows = Math.floor(B / n) + (p < B % n ? 1 : 0);
     const part = sliceRows(host, start, start + rows);
     const counts = lossCounts(part, spec.kind);
-    const weighted = terms.map((t, i) => ({ output: t.output, weight: total[i] > 0 ? (t.weight * counts[i]) / total[i] : 0 }));
-    passes.push({ host: part, spec: { ...spec, rowsPerPass: undefined, share: { exampleOffset: (spec.share?.exampleOffset ?? 0) + start, terms: weighted } } });
+    const weighted = terms.map((t, i) => ({
+      output: t.output,
+      weight: total[i] > 0 ? (t.weight * counts[i]) / total[i] : 0,
+    }));
+    passes.push({
+      host: part,
+      spec: {
+        ...spec,
+        rowsPerPass: undefined,
+        share: { exampleOffset: (spec.share?.exampleOffset ?? 0) + start, terms: weighted },
+      },
+    });
     start += rows;
   }
   return passes;
@@ -90,8 +112,15 @@ function onePass(model: LossModel, host: ModelBatch['host'], spec: MicroBatchSpe
     };
     const t = toTensors(host, spec.kind);
     const loss = () => {
-      const out = model.loss(t.inputs, t.labels as never, { training: true, seed: spec.dropoutSeed, gradientCheckpointing: spec.gradientCheckpointing, exampleOffset: spec.share?.exampleOffset });
-      const total = spec.share ? tf.addN(spec.share.terms.map((term) => tf.mul(out[term.output], term.weight))) : out.loss;
+      const out = model.loss(t.inputs, t.labels as never, {
+        training: true,
+        seed: spec.dropoutSeed,
+        gradientCheckpointing: spec.gradientCheckpointing,
+        exampleOffset: spec.share?.exampleOffset,
+      });
+      const total = spec.share
+        ? tf.addN(spec.share.terms.map((term) => tf.mul(out[term.output], term.weight)))
+        : out.loss;
       return tf.mul(total, spec.scale) as tf.Scalar;
     };
     return withParamTaps({ read, anchor }, () => tf.valueAndGrads(loss)([anchor]).value) as tf.Scalar;

@@ -12,7 +12,9 @@ export function checkpointDir(outputDir: string, step: number): string {
 export function listCheckpoints(outputDir: string): Array<{ step: number; path: string }> {
   if (!existsSync(outputDir)) return [];
   return readdirSync(outputDir)
-    .filter((n) => new RegExp(`^${CHECKPOINT_PREFIX}\\d+$`).test(n) && existsSync(join(outputDir, n, 'trainer_state.json')))
+    .filter(
+      (n) => new RegExp(`^${CHECKPOINT_PREFIX}\\d+$`).test(n) && existsSync(join(outputDir, n, 'trainer_state.json')),
+    )
     .map((n) => ({ step: Number(n.slice(CHECKPOINT_PREFIX.length)), path: join(outputDir, n) }))
     .sort((a, b) => a.step - b.step);
 }

@@ -25,13 +25,24 @@ export async function saveCheckpoint(run: TrainingRun, shouldTrainingStop: boole
   const resume = resumeStateOf(s, run.plan, run.inp.train.length, run.args.seed);
   const optState = await run.opt.getState();
   const { schedule } = run;
-  const scheduler = { lr_scheduler_type: schedule.type, base_lr: schedule.baseLr, warmup_steps: schedule.warmup, total_steps: run.plan.maxSteps, last_epoch: s.step, last_lr: schedule.lr(s.step) };
+  const scheduler = {
+    lr_scheduler_type: schedule.type,
+    base_lr: schedule.baseLr,
+    warmup_steps: schedule.warmup,
+    total_steps: run.plan.maxSteps,
+    last_epoch: s.step,
+    last_lr: schedule.lr(s.step),
+  };
   await buildDirAtomic(dir, async (tmp) => {
     await run.inp.saveModel(run.model, tmp);
-    writeFileSynced(join(tmp, 'optimizer.safetensors'), encodeF32Safetensors(optState.tensors, { step: String(optState.step), format: 'bertnb-adamw' }));
+    writeFileSynced(
+      join(tmp, 'optimizer.safetensors'),
+      encodeF32Safetensors(optState.tensors, { step: String(optState.step), format: 'bertnb-adamw' }),
+    );
     writeFileSynced(join(tmp, 'scheduler.json'), JSON.stringify(scheduler, null, 2));
     writeFileSynced(join(tmp, 'bertnb_state.json'), JSON.stringify(resume, null, 2));
-    if (run.inp.runConfig !== undefined) writeFileSynced(join(tmp, 'run_config.json'), JSON.stringify(run.inp.runConfig, null, 2));
+    if (run.inp.runConfig !== undefined)
+      writeFileSynced(join(tmp, 'run_config.json'), JSON.stringify(run.inp.runConfig, null, 2));
     // trainer_state.json last: its presence marks a complete checkpoint even for readers that ignore the rename.
     writeFileSynced(join(tmp, 'trainer_state.json'), JSON.stringify(trainerState, null, 2));
   });
@@ -74,7 +85,9 @@ function trainerStateOf(run: TrainingRun, shouldTrainingStop: boolean): HfTraine
     numTrainEpochs: plan.numEpochs,
     saveSteps: plan.saveSteps,
     trainBatchSize: plan.batchSize,
-    earlyStopping: a.early_stopping_patience ? { patience: a.early_stopping_patience, threshold: a.early_stopping_threshold, counter: s.earlyStopping.counter } : undefined,
+    earlyStopping: a.early_stopping_patience
+      ? { patience: a.early_stopping_patience, threshold: a.early_stopping_threshold, counter: s.earlyStopping.counter }
+      : undefined,
     shouldTrainingStop,
   });
 }

@@ -54,7 +54,11 @@ function baseRow(ex: AnalysedExample, index: number, idToToken: (id: number) => 
   return row;
 }
 
-function singleLabel(examples: AnalysedExample[], logits: number[][], names: string[]): Omit<ErrorAnalysis, 'errors' | 'errorCount'> & { wrong: Wrong[] } {
+function singleLabel(
+  examples: AnalysedExample[],
+  logits: number[][],
+  names: string[],
+): Omit<ErrorAnalysis, 'errors' | 'errorCount'> & { wrong: Wrong[] } {
   const K = names.length || (logits[0]?.length ?? 0);
   const cm = Array.from({ length: K }, () => new Array<number>(K).fill(0));
   const wrong: Wrong[] = [];
@@ -63,15 +67,30 @@ function singleLabel(examples: AnalysedExample[], logits: number[][], names: str
     const p = argmax(probs);
     const t = examples[i].label as number;
     cm[t][p]++;
-    if (t !== p) wrong.push({ index: i, truth: names[t] ?? String(t), predicted: names[p] ?? String(p), confidence: probs[p], probs });
+    if (t !== p)
+      wrong.push({
+        index: i,
+        truth: names[t] ?? String(t),
+        predicted: names[p] ?? String(p),
+        confidence: probs[p],
+        probs,
+      });
   });
   return { report: classificationReport(cm, names), wrong };
 }
 
-function multiLabel(examples: AnalysedExample[], logits: number[][], names: string[]): Omit<ErrorAnalysis, 'errors' | 'errorCount'> & { wrong: Wrong[] } {
+function multiLabel(
+  examples: AnalysedExample[],
+  logits: number[][],
+  names: string[],
+): Omit<ErrorAnalysis, 'errors' | 'errorCount'> & { wrong: Wrong[] } {
   const truth = examples.map((e) => (e.label as number[]).map((y) => (y ? 1 : 0)));
   const preds = logits.map((l) => l.map((x) => (x > 0 ? 1 : 0)));
-  const set = (row: number[]): string => row.map((y, k) => (y ? names[k] ?? String(k) : '')).filter(Boolean).join(', ') || '(none)';
+  const set = (row: number[]): string =>
+    row
+      .map((y, k) => (y ? (names[k] ?? String(k)) : ''))
+      .filter(Boolean)
+      .join(', ') || '(none)';
   const wrong: Wrong[] = [];
   logits.forEach((l, i) => {
     const probs = l.map(sigmoid);
@@ -82,10 +101,19 @@ function multiLabel(examples: AnalysedExample[], logits: number[][], names: stri
   return { report: multiLabelReport(truth, preds, names), wrong };
 }
 
-function regression(examples: AnalysedExample[], logits: number[][]): Omit<ErrorAnalysis, 'errors' | 'errorCount'> & { wrong: Wrong[] } {
+function regression(
+  examples: AnalysedExample[],
+  logits: number[][],
+): Omit<ErrorAnalysis, 'errors' | 'errorCount'> & { wrong: Wrong[] } {
   const targets = examples.map((e) => e.label as number);
   const preds = logits.map((l) => l[0]);
-  const wrong = preds.map((p, i) => ({ index: i, truth: String(targets[i]), predicted: String(p), confidence: Math.abs(p - targets[i]), probs: [] }));
+  const wrong = preds.map((p, i) => ({
+    index: i,
+    truth: String(targets[i]),
+    predicted: String(p),
+    confidence: Math.abs(p - targets[i]),
+    probs: [],
+  }));
   return { report: regressionReport(targets, preds), wrong };
 }
 
@@ -98,7 +126,8 @@ export function analyseErrors(
   logits: number[][],
   opts: { problemType: string; names: string[]; idToToken: (id: number) => string; limit?: number },
 ): ErrorAnalysis {
-  if (logits.length !== examples.length) throw new Error(`error analysis: ${logits.length} predictions for ${examples.length} examples`);
+  if (logits.length !== examples.length)
+    throw new Error(`error analysis: ${logits.length} predictions for ${examples.length} examples`);
   const r =
     opts.problemType === 'regression'
       ? regression(examples, logits)
@@ -106,6 +135,8 @@ export function analyseErrors(
         ? multiLabel(examples, logits, opts.names)
         : singleLabel(examples, logits, opts.names);
   r.wrong.sort((a, b) => b.confidence - a.confidence || a.index - b.index);
-  const errors = r.wrong.slice(0, opts.limit ?? 200).map((w) => ({ ...baseRow(examples[w.index], w.index, opts.idToToken), ...w }));
+  const errors = r.wrong
+    .slice(0, opts.limit ?? 200)
+    .map((w) => ({ ...baseRow(examples[w.index], w.index, opts.idToToken), ...w }));
   return { report: r.report, errors, errorCount: r.wrong.length };
 }

@@ -7,7 +7,11 @@ import { collateHost, toTensors, type MaskingSpec, type ModelBatch, type TrainKi
 import { Rng } from './rng';
 
 export interface EvalModel {
-  loss(batch: unknown, labels: never, opts: { training: boolean; seed?: number }): { loss: tf.Scalar; [k: string]: tf.Tensor };
+  loss(
+    batch: unknown,
+    labels: never,
+    opts: { training: boolean; seed?: number },
+  ): { loss: tf.Scalar; [k: string]: tf.Tensor };
   forward(batch: unknown, opts: { training: boolean; seed?: number }): Record<string, tf.Tensor>;
 }
 
@@ -64,20 +68,38 @@ export interface EvalDetail {
  * Runs the model over `examples` in order (fixed MLM masks per seed, so evaluations compare).
  * `run` computes the batches elsewhere (the training threads); by default this thread does.
  */
-export async function evaluateModel(model: EvalModel, examples: ExampleSet, spec: EvalSpec, run?: EvalBatchRunner, detail?: EvalDetail): Promise<EvalMetrics> {
+export async function evaluateModel(
+  model: EvalModel,
+  examples: ExampleSet,
+  spec: EvalSpec,
+  run?: EvalBatchRunner,
+  detail?: EvalDetail,
+): Promise<EvalMetrics> {
   const rng = new Rng(spec.seed ^ 0xe7a1);
-  let lossSum = 0, mlmSum = 0, nspCorrect = 0, n = 0;
-  const yTrue: number[] = [], yPred: number[] = [];
-  const mlTrue: number[][] = [], mlPred: number[][] = [];
+  let lossSum = 0,
+    mlmSum = 0,
+    nspCorrect = 0,
+    n = 0;
+  const yTrue: number[] = [],
+    yPred: number[] = [];
+  const mlTrue: number[][] = [],
+    mlPred: number[][] = [];
   // Collated here, in order: the MLM masks come from one random stream.
   const batches: Array<{ rows: EncodedExample[]; host: ModelBatch['host'] }> = [];
   for (let i = 0; i < examples.length; i += spec.batchSize) {
     const rows: EncodedExample[] = [];
     for (let k = i; k < Math.min(examples.length, i + spec.batchSize); k++) rows.push(examples.at(k)!);
-    batches.push({ rows, host: collateHost(rows, spec.kind, spec.padId, spec.problemType, spec.numLabels, spec.mask, rng) });
+    batches.push({
+      rows,
+      host: collateHost(rows, spec.kind, spec.padId, spec.problemType, spec.numLabels, spec.mask, rng),
+    });
   }
   let outputs: EvalBatchOutput[] = [];
-  if (run) outputs = await run(batches.map((b) => b.host), spec.kind);
+  if (run)
+    outputs = await run(
+      batches.map((b) => b.host),
+      spec.kind,
+    );
   else for (const b of batches) outputs.push(await evalBatch(model, b.host, spec.kind));
   batches.forEach(({ rows, host }, j) => {
     const out = outputs[j];
@@ -107,7 +129,8 @@ export async function evaluateModel(model: EvalModel, examples: ExampleSet, spec
   const metrics: EvalMetrics = { loss: lossSum / Math.max(1, n) };
   if (spec.kind === 'classification') {
     if (spec.problemType === 'regression') Object.assign(metrics, regressionMetrics(yTrue, yPred));
-    else if (spec.problemType === 'multi_label_classification') Object.assign(metrics, multiLabelMetrics(mlTrue, mlPred));
+    else if (spec.problemType === 'multi_label_classification')
+      Object.assign(metrics, multiLabelMetrics(mlTrue, mlPred));
     else Object.assign(metrics, classificationMetrics(yTrue, yPred, spec.numLabels));
   } else {
     const mlm = spec.kind === 'mlm' ? (metrics.loss as number) : mlmSum / Math.max(1, n);

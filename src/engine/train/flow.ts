@@ -27,8 +27,13 @@ export interface TrainingPlan {
 export function planTraining(a: LoopArguments, trainExamples: number): TrainingPlan {
   const batchSize = a.per_device_train_batch_size;
   const accumulation = a.gradient_accumulation_steps;
-  const nBatches = a.dataloader_drop_last ? Math.floor(trainExamples / batchSize) : Math.ceil(trainExamples / batchSize);
-  if (nBatches < 1) throw new Error(`fewer training examples (${trainExamples}) than one batch (${batchSize}) with dataloader_drop_last`);
+  const nBatches = a.dataloader_drop_last
+    ? Math.floor(trainExamples / batchSize)
+    : Math.ceil(trainExamples / batchSize);
+  if (nBatches < 1)
+    throw new Error(
+      `fewer training examples (${trainExamples}) than one batch (${batchSize}) with dataloader_drop_last`,
+    );
   const updatesPerEpoch = Math.max(1, Math.ceil(nBatches / accumulation));
   const maxSteps = a.max_steps > 0 ? a.max_steps : Math.ceil(a.num_train_epochs * updatesPerEpoch);
   checkStepCount(maxSteps, a.num_train_epochs, updatesPerEpoch);
@@ -66,7 +71,8 @@ export function stepControl(a: LoopArguments, plan: TrainingPlan, step: number, 
     a.eval_strategy !== 'no' &&
     epochAt(plan, step) >= a.eval_delay &&
     ((a.eval_strategy === 'steps' && step % plan.evalSteps === 0) || (a.eval_strategy === 'epoch' && endOfEpoch));
-  const save = (a.save_strategy === 'steps' && step % plan.saveSteps === 0) || (a.save_strategy === 'epoch' && endOfEpoch);
+  const save =
+    (a.save_strategy === 'steps' && step % plan.saveSteps === 0) || (a.save_strategy === 'epoch' && endOfEpoch);
   return { log, evaluate, save };
 }
 
@@ -79,12 +85,20 @@ export interface EarlyStopping {
 /** The value of the ranking metric among evaluation scalars; a metric the evaluation lacks is an error. */
 export function bestMetricValue(plan: TrainingPlan, scalars: Record<string, number>): number {
   const v = scalars[plan.best.metric];
-  if (v === undefined) throw new Error(`metric_for_best_model '${plan.best.metric}' is not among the evaluation metrics (${Object.keys(scalars).join(', ')})`);
+  if (v === undefined)
+    throw new Error(
+      `metric_for_best_model '${plan.best.metric}' is not among the evaluation metrics (${Object.keys(scalars).join(', ')})`,
+    );
   return v;
 }
 
 /** Counts an evaluation for early stopping (only when it is on). */
-export function noteEvaluation(a: LoopArguments, plan: TrainingPlan, es: EarlyStopping, scalars: Record<string, number>): void {
+export function noteEvaluation(
+  a: LoopArguments,
+  plan: TrainingPlan,
+  es: EarlyStopping,
+  scalars: Record<string, number>,
+): void {
   if (!a.early_stopping_patience) return;
   const v = bestMetricValue(plan, scalars);
   if (isImprovement(v, es.reference, plan.best.greaterIsBetter, a.early_stopping_threshold)) {

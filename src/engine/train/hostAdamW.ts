@@ -116,7 +116,9 @@ export class HostAdamW {
       const b = state.tensors[`exp_avg_sq.${p.name}`];
       if (!a || !b) throw new Error(`optimizer state has no moments for '${p.name}'`);
       if (a.data.length !== this.m[i].length || b.data.length !== this.v[i].length)
-        throw new Error(`optimizer state for '${p.name}' has ${a.data.length} values, the model has ${this.m[i].length}`);
+        throw new Error(
+          `optimizer state for '${p.name}' has ${a.data.length} values, the model has ${this.m[i].length}`,
+        );
     });
     this.params.forEach((p, i) => {
       this.m[i].set(state.tensors[`exp_avg.${p.name}`].data);
@@ -157,11 +159,17 @@ export interface AdamWArrays extends OptimizerArrays {
  * values laid end to end (model order): threads split the optimizer's work by values, not by
  * weights (one embedding matrix can be most of a model).
  */
-function forSpan(sizes: ArrayLike<{ length: number }>, from: number, to: number, f: (k: number, lo: number, hi: number) => void): void {
+function forSpan(
+  sizes: ArrayLike<{ length: number }>,
+  from: number,
+  to: number,
+  f: (k: number, lo: number, hi: number) => void,
+): void {
   let base = 0;
   for (let k = 0; k < sizes.length && base < to; k++) {
     const n = sizes[k].length;
-    const lo = Math.max(from - base, 0), hi = Math.min(to - base, n);
+    const lo = Math.max(from - base, 0),
+      hi = Math.min(to - base, n);
     if (lo < hi) f(k, lo, hi);
     base += n;
   }
@@ -170,7 +178,8 @@ function forSpan(sizes: ArrayLike<{ length: number }>, from: number, to: number,
 /** Applies update `u` to values [from, to) of all weights laid end to end: the new weights go over the gradient sums. */
 export function adamwUpdate(u: AdamWUpdate, a: AdamWArrays, from: number, to: number): void {
   forSpan(a.grads, from, to, (k, lo, hi) => {
-    if (a.weights[k].length !== a.grads[k].length) throw new Error(`weight ${k} has ${a.weights[k].length} values, its gradient ${a.grads[k].length}`);
+    if (a.weights[k].length !== a.grads[k].length)
+      throw new Error(`weight ${k} has ${a.weights[k].length} values, its gradient ${a.grads[k].length}`);
     adamwRun(a.weights[k], a.grads[k], a.m[k], a.v[k], lo, hi, u.keep[k], u);
   });
 }
@@ -181,9 +190,19 @@ export function adamwUpdate(u: AdamWUpdate, a: AdamWArrays, from: number, to: nu
  * monomorphic function over plain locals: V8 keeps it a tight loop (the same loop in a closure ran
  * about 1.6× slower, measured by mem on 11M parameters).
  */
-function adamwRun(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, lo: number, hi: number, keep: number, u: AdamWUpdate): void {
+function adamwRun(
+  p: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  lo: number,
+  hi: number,
+  keep: number,
+  u: AdamWUpdate,
+): void {
   const { gradScale, beta1, beta2, eps, bc2sqrt, stepSize } = u;
-  const a1 = 1 - beta1, a2 = 1 - beta2;
+  const a1 = 1 - beta1,
+    a2 = 1 - beta2;
   for (let i = lo; i < hi; i++) {
     const gi = g[i] * gradScale;
     const mi = beta1 * m[i] + a1 * gi;

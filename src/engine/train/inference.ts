@@ -44,7 +44,8 @@ export async function loadClassifier(dir: string, backend = 'auto'): Promise<Loa
   await initBackend(backend);
   const r = await loadPretrained(dir, { task: 'sequence-classification' });
   const id2label = r.config.id2label;
-  const problemType = r.config.problem_type ?? (r.config.num_labels === 1 ? 'regression' : 'single_label_classification');
+  const problemType =
+    r.config.problem_type ?? (r.config.num_labels === 1 ? 'regression' : 'single_label_classification');
   const loaded = { model: r.model, tokenizer: r.tokenizer as unknown as BertTokenizer, id2label, problemType };
   cache.set(dir, { stamp, loaded });
   return loaded;
@@ -62,17 +63,43 @@ export interface EvaluateFileOptions extends Omit<DataOptions, 'train' | 'valida
 export type FileEvaluation = ErrorAnalysis & { examples: number; warnings: RunWarning[] } & Record<string, unknown>;
 
 /** Metrics of a saved classifier on a labelled file; labels must be among the model's id2label. */
-export async function evaluateFile(modelDir: string, dataFile: string, opts: EvaluateFileOptions = {}): Promise<FileEvaluation> {
+export async function evaluateFile(
+  modelDir: string,
+  dataFile: string,
+  opts: EvaluateFileOptions = {},
+): Promise<FileEvaluation> {
   const clf = await loadClassifier(modelDir, opts.backend);
-  const labelNames = Object.keys(clf.id2label).sort((a, b) => Number(a) - Number(b)).map((k) => clf.id2label[k]);
-  const data = await loadData({ ...opts, train: dataFile, labels: clf.problemType === 'regression' ? undefined : labelNames, problem_type: clf.problemType as never }, true);
+  const labelNames = Object.keys(clf.id2label)
+    .sort((a, b) => Number(a) - Number(b))
+    .map((k) => clf.id2label[k]);
+  const data = await loadData(
+    {
+      ...opts,
+      train: dataFile,
+      labels: clf.problemType === 'regression' ? undefined : labelNames,
+      problem_type: clf.problemType as never,
+    },
+    true,
+  );
   const enc = encodeExamples(data.train, clf.tokenizer, opts.maxLength ?? 128);
   const detail: EvalDetail = { logits: [] };
-  const spec = { kind: 'classification' as const, padId: clf.tokenizer.padId, problemType: clf.problemType, numLabels: labelNames.length, batchSize: opts.batchSize ?? 64, seed: 0 };
+  const spec = {
+    kind: 'classification' as const,
+    padId: clf.tokenizer.padId,
+    problemType: clf.problemType,
+    numLabels: labelNames.length,
+    batchSize: opts.batchSize ?? 64,
+    seed: 0,
+  };
   const m = await evaluateModel(clf.model as never, enc, spec, undefined, detail);
   const rows = data.train.map((ex, i) => ({ ...ex, input_ids: enc[i].input_ids, fullLength: enc[i].fullLength }));
   const idToToken = (id: number): string => clf.tokenizer.idToToken(id) ?? `[${id}]`;
-  const analysis = analyseErrors(rows, detail.logits, { problemType: clf.problemType, names: labelNames, idToToken, limit: opts.errorLimit });
+  const analysis = analyseErrors(rows, detail.logits, {
+    problemType: clf.problemType,
+    names: labelNames,
+    idToToken,
+    limit: opts.errorLimit,
+  });
   // The model folder may be a run's output_dir: its log history says more than the evaluation alone.
   const history = (await readRun(modelDir).catch(() => undefined))?.points ?? [];
   const warnings = runWarnings({ history, report: analysis.report });
@@ -86,11 +113,19 @@ export interface Prediction {
 }
 
 /** Classifies texts (or [text, pair] tuples). Regression models return the value as score. */
-export async function predictTexts(modelDir: string, inputs: Array<string | [string, string]>, opts: { maxLength?: number; batchSize?: number; backend?: string } = {}): Promise<Prediction[]> {
+export async function predictTexts(
+  modelDir: string,
+  inputs: Array<string | [string, string]>,
+  opts: { maxLength?: number; batchSize?: number; backend?: string } = {},
+): Promise<Prediction[]> {
   if (!Array.isArray(inputs) || inputs.some((x) => typeof x !== 'string' && !(Array.isArray(x) && x.length === 2)))
     throw new DataError('predict: inputs must be a list of texts or [text, pair] lists');
   const clf = await loadClassifier(modelDir, opts.backend);
-  const enc = encodeExamples(inputs.map((x) => (typeof x === 'string' ? { text: x, source: '' } : { text: x[0], text_pair: x[1], source: '' })), clf.tokenizer, opts.maxLength ?? 128);
+  const enc = encodeExamples(
+    inputs.map((x) => (typeof x === 'string' ? { text: x, source: '' } : { text: x[0], text_pair: x[1], source: '' })),
+    clf.tokenizer,
+    opts.maxLength ?? 128,
+  );
   const bs = opts.batchSize ?? 64;
   const out: Prediction[] = [];
   for (let i = 0; i < enc.length; i += bs) {
@@ -98,7 +133,11 @@ export async function predictTexts(modelDir: string, inputs: Array<string | [str
     const probs = tf.tidy(() => {
       const shape: [number, number] = [b.batchSize, b.seqLen];
       const { logits } = clf.model.forward(
-        { input_ids: tf.tensor2d(b.input_ids, shape, 'int32'), attention_mask: tf.tensor2d(b.attention_mask, shape, 'int32'), token_type_ids: tf.tensor2d(b.token_type_ids, shape, 'int32') },
+        {
+          input_ids: tf.tensor2d(b.input_ids, shape, 'int32'),
+          attention_mask: tf.tensor2d(b.attention_mask, shape, 'int32'),
+          token_type_ids: tf.tensor2d(b.token_type_ids, shape, 'int32'),
+        },
         { training: false },
       ) as { logits: tf.Tensor2D };
       if (clf.problemType === 'regression') return logits;

@@ -13,7 +13,13 @@ export class LocalGradientEngine implements GradientEngine {
   ) {}
 
   async accumulate(batch: MicroBatch, into: Float32Array[]): Promise<number> {
-    const spec = { kind: this.kind, scale: batch.scale, dropoutSeed: batch.dropoutSeed, gradientCheckpointing: this.gradientCheckpointing, rowsPerPass: batch.rowsPerPass };
+    const spec = {
+      kind: this.kind,
+      scale: batch.scale,
+      dropoutSeed: batch.dropoutSeed,
+      gradientCheckpointing: this.gradientCheckpointing,
+      rowsPerPass: batch.rowsPerPass,
+    };
     const value = lossAndGradients(this.model, batch.host, spec, (i, g) => addInto(into[i], g));
     const loss = (await value.data())[0];
     value.dispose();

@@ -2,7 +2,14 @@
 // exhausted 4 GiB heap as `Aborted()` (or `Aborted(OOM)`), a failed allocation that a kernel then
 // writes through as `memory access out of bounds`, and V8 a JS buffer it cannot allocate as
 // `Array buffer allocation failed` / `Invalid typed array length`.
-const PATTERNS = [/\bAborted\(/, /memory access out of bounds/i, /Array buffer allocation failed/i, /Invalid typed array length/i, /Cannot enlarge memory/i, /\bOOM\b/];
+const PATTERNS = [
+  /\bAborted\(/,
+  /memory access out of bounds/i,
+  /Array buffer allocation failed/i,
+  /Invalid typed array length/i,
+  /Cannot enlarge memory/i,
+  /\bOOM\b/,
+];
 
 /** The first line of the advice; also marks a message as already explained. */
 const HEADLINE = 'out of memory';
@@ -25,7 +32,9 @@ export function isMemoryFailure(e: unknown): boolean {
 export function explainMemoryFailure(e: unknown): unknown {
   if (!isMemoryFailure(e)) return e;
   const original = messageOf(e).split('\n')[0];
-  const err = new Error(`${HEADLINE}: training needed more memory than the backend has (the WebAssembly heap holds at most 4 GiB). To fit: ${MEMORY_ADVICE}. (${original})`);
+  const err = new Error(
+    `${HEADLINE}: training needed more memory than the backend has (the WebAssembly heap holds at most 4 GiB). To fit: ${MEMORY_ADVICE}. (${original})`,
+  );
   err.name = 'OutOfMemoryError';
   return err;
 }

@@ -49,7 +49,8 @@ export interface MemoryEstimate {
 }
 
 export function parameterCount(m: ModelShape): number {
-  const H = m.hidden_size, I = m.intermediate_size;
+  const H = m.hidden_size,
+    I = m.intermediate_size;
   const embeddings = (m.vocab_size + m.max_position_embeddings + m.type_vocab_size) * H + 2 * H;
   const layer = 4 * (H * H + H) + 2 * H * I + I + H + 4 * H;
   const heads = H * H + H + 2 * H + m.vocab_size; // pooler or MLM transform + decoder bias, whichever is larger in practice
@@ -58,7 +59,9 @@ export function parameterCount(m: ModelShape): number {
 
 /** Floats one encoder layer keeps for its backward pass (see bert.ts/ops.ts: what each op saves). */
 function layerFloats(m: ModelShape, s: StepShape): number {
-  const N = s.batch * s.seqLen, H = m.hidden_size, I = m.intermediate_size;
+  const N = s.batch * s.seqLen,
+    H = m.hidden_size,
+    I = m.intermediate_size;
   const attention = s.batch * m.num_attention_heads * s.seqLen * s.seqLen;
   // input, qkv (3H), context, 2 dropout masks, 2 LayerNorm x̂, LayerNorm output; GELU input and output;
   // softmax probabilities and attention dropout mask; the fused QKV weight.
@@ -68,7 +71,10 @@ function layerFloats(m: ModelShape, s: StepShape): number {
 export function estimateTrainingMemory(m: ModelShape, s: StepShape, hostOptimizer: boolean): MemoryEstimate {
   const f = 4;
   const P = parameterCount(m);
-  const N = s.batch * s.seqLen, H = m.hidden_size, I = m.intermediate_size, L = m.num_hidden_layers;
+  const N = s.batch * s.seqLen,
+    H = m.hidden_size,
+    I = m.intermediate_size,
+    L = m.num_hidden_layers;
   const layer = layerFloats(m, s);
   // Checkpointing keeps one input per layer; in the backward pass one layer is recomputed and the
   // gradients of its activations exist beside them (bert-base 16 × 128 peaked at 1.50 GB of heap).
@@ -115,7 +121,11 @@ export interface FitCheck {
  * peak RSS of 4.33 GB measured (with checkpointing: 4.09 GB estimated, 4.09 GB measured before the
  * threads stopped loading through a temporary copy of the weights, 0.27 GB less since).
  */
-function need(m: ModelShape, s: StepShape, c: FitCheck): { est: MemoryEstimate; ram: number; threads: number; rows: number } {
+function need(
+  m: ModelShape,
+  s: StepShape,
+  c: FitCheck,
+): { est: MemoryEstimate; ram: number; threads: number; rows: number } {
   const threads = Math.max(1, Math.min(c.threads ?? 1, s.batch));
   const share = Math.ceil(s.batch / threads);
   const rows = Math.min(share, s.rowsPerPass ?? share);
@@ -142,7 +152,12 @@ export function rowsPerPass(m: ModelShape, s: StepShape, threads: number): numbe
   const t = Math.max(1, Math.min(threads, s.batch));
   const share = Math.ceil(s.batch / t);
   if (t === 1) return share;
-  const ram = (rows: number, th: number, checkpointing: boolean) => need(m, { ...s, gradientCheckpointing: checkpointing, rowsPerPass: rows }, { backend: 'wasm', accumulation: 1, threads: th }).ram;
+  const ram = (rows: number, th: number, checkpointing: boolean) =>
+    need(
+      m,
+      { ...s, gradientCheckpointing: checkpointing, rowsPerPass: rows },
+      { backend: 'wasm', accumulation: 1, threads: th },
+    ).ram;
   const limit = ram(s.batch, 1, false);
   const whole = ram(share, t, s.gradientCheckpointing);
   if (whole <= limit) return share;
@@ -156,8 +171,13 @@ export function rowsPerPass(m: ModelShape, s: StepShape, threads: number): numbe
  * Throws MemoryPlanError when the step cannot fit: in the WASM heap (wasm backend) or in RAM
  * (wasm, cpu). Returns the estimate and, when RAM is tight but may do, a warning.
  */
-export function checkTrainingFits(m: ModelShape, step: StepShape, c: FitCheck): { estimate: MemoryEstimate; rowsPerPass: number; warning?: string } {
-  if (c.backend !== 'wasm' && c.backend !== 'cpu') return { estimate: estimateTrainingMemory(m, step, false), rowsPerPass: step.batch };
+export function checkTrainingFits(
+  m: ModelShape,
+  step: StepShape,
+  c: FitCheck,
+): { estimate: MemoryEstimate; rowsPerPass: number; warning?: string } {
+  if (c.backend !== 'wasm' && c.backend !== 'cpu')
+    return { estimate: estimateTrainingMemory(m, step, false), rowsPerPass: step.batch };
   // The training step takes each thread's share in passes of this many rows (trainStep.ts).
   const s = { ...step, rowsPerPass: step.rowsPerPass ?? rowsPerPass(m, step, c.threads ?? 1) };
   const { est, ram: needRam, threads, rows } = need(m, s, c);
@@ -173,7 +193,10 @@ export function checkTrainingFits(m: ModelShape, step: StepShape, c: FitCheck): 
     throw new MemoryPlanError(`${what} ${advice(m, s, c, ram)}`);
   }
   const free = os.freemem();
-  const warning = c.totalRam === undefined && needRam > free ? `training may need about ${gb(needRam)} of RAM and ${gb(free)} is free now: close other programs if it slows down or stops` : undefined;
+  const warning =
+    c.totalRam === undefined && needRam > free
+      ? `training may need about ${gb(needRam)} of RAM and ${gb(free)} is free now: close other programs if it slows down or stops`
+      : undefined;
   return { estimate: est, rowsPerPass: rows, warning };
 }
 
@@ -195,18 +218,29 @@ function advice(m: ModelShape, s: StepShape, c: FitCheck, ram: number): string {
   }
   for (let b = s.batch - 1; b >= 1; b--) {
     if (s.batch % b !== 0 || !fits(m, { ...s, batch: b }, c, ram)) continue;
-    ways.push(`per_device_train_batch_size: ${b} with gradient_accumulation_steps: ${c.accumulation * (s.batch / b)} (the same effective batch of ${s.batch * c.accumulation})`);
+    ways.push(
+      `per_device_train_batch_size: ${b} with gradient_accumulation_steps: ${c.accumulation * (s.batch / b)} (the same effective batch of ${s.batch * c.accumulation})`,
+    );
     break;
   }
-  if (!s.gradientCheckpointing && fits(m, { ...s, gradientCheckpointing: true }, c, ram)) ways.push(`gradient_checkpointing: true (about ${gb(estimateTrainingMemory(m, { ...s, gradientCheckpointing: true }, true).heap)})`);
+  if (!s.gradientCheckpointing && fits(m, { ...s, gradientCheckpointing: true }, c, ram))
+    ways.push(
+      `gradient_checkpointing: true (about ${gb(estimateTrainingMemory(m, { ...s, gradientCheckpointing: true }, true).heap)})`,
+    );
   if (!ways.length && !s.gradientCheckpointing) {
     for (let b = s.batch - 1; b >= 1; b--) {
       if (s.batch % b !== 0 || !fits(m, { ...s, batch: b, gradientCheckpointing: true }, c, ram)) continue;
-      ways.push(`gradient_checkpointing: true with per_device_train_batch_size: ${b} and gradient_accumulation_steps: ${c.accumulation * (s.batch / b)}`);
+      ways.push(
+        `gradient_checkpointing: true with per_device_train_batch_size: ${b} and gradient_accumulation_steps: ${c.accumulation * (s.batch / b)}`,
+      );
       break;
     }
   }
-  if (!ways.length) ways.push(`a smaller model (its weights alone are ${gb(estimateTrainingMemory(m, s, true).weights)}), or a shorter data.max_length`);
-  if (estimateTrainingMemory(m, s, true).weights < 20e9) ways.push('a GPU backend (training.backend), whose memory is not limited to 4 GiB');
+  if (!ways.length)
+    ways.push(
+      `a smaller model (its weights alone are ${gb(estimateTrainingMemory(m, s, true).weights)}), or a shorter data.max_length`,
+    );
+  if (estimateTrainingMemory(m, s, true).weights < 20e9)
+    ways.push('a GPU backend (training.backend), whose memory is not limited to 4 GiB');
   return `What would fit: ${ways.join('; or ')}.`;
 }

@@ -13,7 +13,8 @@ import { writeFileAtomic } from './atomic';
 
 export const MODEL_CARD = 'README.md';
 /** The first line of every card bertnb writes: how it knows a README.md is its own to rewrite. */
-export const CARD_MARKER = '<!-- This model card was written by bertnb. Edit the parts between the "fill in" markers: they are kept when bertnb rewrites the card. -->';
+export const CARD_MARKER =
+  '<!-- This model card was written by bertnb. Edit the parts between the "fill in" markers: they are kept when bertnb rewrites the card. -->';
 const FILL_START = '<!-- fill in: start -->';
 const FILL_END = '<!-- fill in: end -->';
 
@@ -51,19 +52,28 @@ const HUB_METRIC: Record<string, { type: string; name: string }> = {
 };
 
 const TASK: Record<string, { type: string; name: string; tags: string[] }> = {
-  'sequence-classification': { type: 'text-classification', name: 'Text Classification', tags: ['text-classification'] },
+  'sequence-classification': {
+    type: 'text-classification',
+    name: 'Text Classification',
+    tags: ['text-classification'],
+  },
   mlm: { type: 'fill-mask', name: 'Masked Language Modeling', tags: ['fill-mask'] },
   pretraining: { type: 'fill-mask', name: 'BERT pretraining (MLM + NSP)', tags: ['fill-mask'] },
 };
 
 /** A Hub id (owner/name) where the config names one; local files and built-in names are not. */
-const hubId = (s: unknown): string | undefined => (typeof s === 'string' && /^[\w.-]+\/[\w.-]+$/.test(s) && !existsSync(s) ? s : undefined);
+const hubId = (s: unknown): string | undefined =>
+  typeof s === 'string' && /^[\w.-]+\/[\w.-]+$/.test(s) && !existsSync(s) ? s : undefined;
 
 /** The card's YAML metadata: what the Hub indexes and renders in the model page's side bar. */
 export function cardMetadata(inp: ModelCardInputs): Record<string, unknown> {
   const c = inp.config;
   const task = TASK[c.task] ?? TASK['sequence-classification'];
-  const meta: Record<string, unknown> = { library_name: 'transformers', license: 'other', tags: ['bertnb', 'bert', ...task.tags, 'generated_from_trainer'] };
+  const meta: Record<string, unknown> = {
+    library_name: 'transformers',
+    license: 'other',
+    tags: ['bertnb', 'bert', ...task.tags, 'generated_from_trainer'],
+  };
   const base = hubId(c.model);
   if (base) meta.base_model = base;
   const datasets = [c.data.train, c.data.validation, c.data.test].map(hubId).filter((x): x is string => !!x);
@@ -89,7 +99,13 @@ export function cardMetadata(inp: ModelCardInputs): Record<string, unknown> {
 }
 
 function splitFile(c: RunConfig, split: string): string | null | undefined {
-  return split === 'validation' ? c.data.validation : split === 'test' ? c.data.test : split === 'train' ? c.data.train : split;
+  return split === 'validation'
+    ? c.data.validation
+    : split === 'test'
+      ? c.data.test
+      : split === 'train'
+        ? c.data.train
+        : split;
 }
 
 /** HF's run_name, or the output folder's name. */
@@ -100,29 +116,75 @@ export function runName(c: RunConfig): string {
 function dataSection(inp: ModelCardInputs): string[] {
   const s = inp.summary;
   const out = ['## Training and evaluation data', ''];
-  const files = (['train', 'validation', 'test'] as const).filter((k) => inp.config.data[k]).map((k) => `- ${k}: \`${inp.config.data[k]}\``);
+  const files = (['train', 'validation', 'test'] as const)
+    .filter((k) => inp.config.data[k])
+    .map((k) => `- ${k}: \`${inp.config.data[k]}\``);
   out.push(...(files.length ? files : ['- train: (not recorded)']));
   if (!s) return [...out, ''];
-  out.push('', `Texts were cut to ${s.maxLength} tokens.`, '', '| split | rows | labels | tokens p50 / p95 / max | truncated |', '|---|---|---|---|---|');
+  out.push(
+    '',
+    `Texts were cut to ${s.maxLength} tokens.`,
+    '',
+    '| split | rows | labels | tokens p50 / p95 / max | truncated |',
+    '|---|---|---|---|---|',
+  );
   for (const [name, sp] of Object.entries(s.splits)) {
-    const labels = sp.labelCounts ? Object.entries(sp.labelCounts).map(([l, n]) => `${l}: ${n}`).join(', ') : '–';
-    out.push(`| ${name} | ${sp.rows} | ${labels} | ${sp.tokens.p50} / ${sp.tokens.p95} / ${sp.tokens.max} | ${sp.truncated} |`);
+    const labels = sp.labelCounts
+      ? Object.entries(sp.labelCounts)
+          .map(([l, n]) => `${l}: ${n}`)
+          .join(', ')
+      : '–';
+    out.push(
+      `| ${name} | ${sp.rows} | ${labels} | ${sp.tokens.p50} / ${sp.tokens.p95} / ${sp.tokens.max} | ${sp.truncated} |`,
+    );
   }
   return [...out, ''];
 }
 
 const HYPERPARAMETERS = [
-  'learning_rate', 'per_device_train_batch_size', 'per_device_eval_batch_size', 'gradient_accumulation_steps', 'num_train_epochs', 'max_steps', 'seed',
-  'optim', 'adam_beta1', 'adam_beta2', 'adam_epsilon', 'weight_decay', 'lr_scheduler_type', 'warmup_ratio', 'warmup_steps', 'max_grad_norm', 'label_smoothing_factor',
+  'learning_rate',
+  'per_device_train_batch_size',
+  'per_device_eval_batch_size',
+  'gradient_accumulation_steps',
+  'num_train_epochs',
+  'max_steps',
+  'seed',
+  'optim',
+  'adam_beta1',
+  'adam_beta2',
+  'adam_epsilon',
+  'weight_decay',
+  'lr_scheduler_type',
+  'warmup_ratio',
+  'warmup_steps',
+  'max_grad_norm',
+  'label_smoothing_factor',
 ] as const;
 
 function hyperparameterSection(inp: ModelCardInputs): string[] {
   const t = inp.config.training as unknown as Record<string, unknown>;
   const rows = HYPERPARAMETERS.filter((k) => t[k] !== undefined && t[k] !== null).map((k) => `- ${k}: ${t[k]}`);
-  const out = ['## Training procedure', '', `Trained with bertnb (BERT in TensorFlow.js) from \`${inp.config.model}\`${inp.globalStep ? ` for ${inp.globalStep} steps` : ''}.`, '', '### Training hyperparameters', '', ...rows, `- max_length: ${inp.config.data.max_length}`, ''];
+  const out = [
+    '## Training procedure',
+    '',
+    `Trained with bertnb (BERT in TensorFlow.js) from \`${inp.config.model}\`${inp.globalStep ? ` for ${inp.globalStep} steps` : ''}.`,
+    '',
+    '### Training hyperparameters',
+    '',
+    ...rows,
+    `- max_length: ${inp.config.data.max_length}`,
+    '',
+  ];
   if (inp.best?.checkpoint) {
-    out.push(`The best checkpoint was chosen by \`${inp.best.metric}\` (${inp.best.value ?? 'n/a'}): \`${basename(inp.best.checkpoint)}\`; this folder holds ${inp.config.training.load_best_model_at_end ? 'that model' : 'the last model'}.`, '');
-  } else out.push(`No best checkpoint was chosen (load_best_model_at_end: ${inp.config.training.load_best_model_at_end}); this folder holds the last model.`, '');
+    out.push(
+      `The best checkpoint was chosen by \`${inp.best.metric}\` (${inp.best.value ?? 'n/a'}): \`${basename(inp.best.checkpoint)}\`; this folder holds ${inp.config.training.load_best_model_at_end ? 'that model' : 'the last model'}.`,
+      '',
+    );
+  } else
+    out.push(
+      `No best checkpoint was chosen (load_best_model_at_end: ${inp.config.training.load_best_model_at_end}); this folder holds the last model.`,
+      '',
+    );
   return out;
 }
 
@@ -130,11 +192,23 @@ function evaluationSection(inp: ModelCardInputs): string[] {
   const out = ['## Evaluation', ''];
   if (!inp.evaluations.length) return [...out, 'No labelled validation or test data was evaluated.', ''];
   for (const e of inp.evaluations) {
-    out.push(`### ${e.split}`, '', '| metric | value |', '|---|---|', ...Object.entries(e.metrics).map(([k, v]) => `| ${k} | ${Number.isInteger(v) ? v : v.toFixed(4)} |`), '');
+    out.push(
+      `### ${e.split}`,
+      '',
+      '| metric | value |',
+      '|---|---|',
+      ...Object.entries(e.metrics).map(([k, v]) => `| ${k} | ${Number.isInteger(v) ? v : v.toFixed(4)} |`),
+      '',
+    );
     if (e.report) out.push('Classification report:', '', '```', formatReport(e.report), '```', '');
     if (e.report?.kind === 'single_label') {
       const labels = e.report.classes.map((c) => c.label);
-      out.push('Confusion matrix (rows: true label, columns: predicted):', '', `| | ${labels.join(' | ')} |`, `|---|${labels.map(() => '---|').join('')}`);
+      out.push(
+        'Confusion matrix (rows: true label, columns: predicted):',
+        '',
+        `| | ${labels.join(' | ')} |`,
+        `|---|${labels.map(() => '---|').join('')}`,
+      );
       e.report.confusion.forEach((row, i) => out.push(`| **${labels[i]}** | ${row.join(' | ')} |`));
       out.push('');
     }
@@ -171,8 +245,14 @@ export function renderModelCard(inp: ModelCardInputs, kept?: string): string {
 
 /** The user's part of a card bertnb wrote earlier (undefined when there is none). */
 function keptPart(old: string): string | undefined {
-  const a = old.indexOf(FILL_START), b = old.indexOf(FILL_END);
-  return a >= 0 && b > a ? old.slice(a + FILL_START.length, b).replace(/^\n/, '').replace(/\n$/, '') : undefined;
+  const a = old.indexOf(FILL_START),
+    b = old.indexOf(FILL_END);
+  return a >= 0 && b > a
+    ? old
+        .slice(a + FILL_START.length, b)
+        .replace(/^\n/, '')
+        .replace(/\n$/, '')
+    : undefined;
 }
 
 /**
@@ -184,7 +264,8 @@ export function writeModelCard(dir: string, inp: ModelCardInputs): string | unde
   let kept: string | undefined;
   if (existsSync(file)) {
     const old = readFileSync(file, 'utf8');
-    if (!old.includes(CARD_MARKER)) return `notice: ${file} was not written by bertnb, so no model card was written over it`;
+    if (!old.includes(CARD_MARKER))
+      return `notice: ${file} was not written by bertnb, so no model card was written over it`;
     kept = keptPart(old);
   }
   writeFileAtomic(file, renderModelCard(inp, kept));
@@ -196,7 +277,8 @@ export function writeModelCard(dir: string, inp: ModelCardInputs): string | unde
  * and the destination has no README.md of the user's. Returns whether it was copied.
  */
 export function copyModelCard(fromDir: string, toDir: string): boolean {
-  const from = join(fromDir, MODEL_CARD), to = join(toDir, MODEL_CARD);
+  const from = join(fromDir, MODEL_CARD),
+    to = join(toDir, MODEL_CARD);
   if (!existsSync(from)) return false;
   const card = readFileSync(from, 'utf8');
   if (!card.includes(CARD_MARKER)) return false;

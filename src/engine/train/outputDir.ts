@@ -42,7 +42,9 @@ function formatBytes(n: number): string {
 export function checkFreeSpace(dir: string, needed: number, what: string): void {
   const free = freeBytes(dir);
   if (free === undefined || free >= needed) return;
-  throw new Error(`training.output_dir: not enough free space on ${dir}: ${formatBytes(free)} free, ${what} needs about ${formatBytes(needed)}`);
+  throw new Error(
+    `training.output_dir: not enough free space on ${dir}: ${formatBytes(free)} free, ${what} needs about ${formatBytes(needed)}`,
+  );
 }
 
 /** The error a full disk mid-run becomes: nothing half-written is left, and this is where to resume. */
@@ -51,7 +53,9 @@ export function fullDiskError(e: unknown, outputDir: string, lastCheckpoint: str
   const safe = lastCheckpoint
     ? `${lastCheckpoint} is the last complete checkpoint; free some space and run again with resume_from_checkpoint: true to continue from it`
     : 'no checkpoint had been written yet; free some space and run again';
-  return new Error(`training.output_dir: the disk holding ${outputDir} is full (${code}); the write in progress was removed, ${safe}`);
+  return new Error(
+    `training.output_dir: the disk holding ${outputDir} is full (${code}); the write in progress was removed, ${safe}`,
+  );
 }
 
 /** Fails early (before any training) when output_dir cannot be written. */
@@ -64,7 +68,9 @@ export function checkWritable(dir: string): void {
   } catch (e) {
     const code = firstMissingLevelError(dir) ?? (e as NodeJS.ErrnoException).code ?? '';
     const why = WRITE_ERRORS[code];
-    throw new Error(`training.output_dir: cannot write to ${dir} (${code || (e as Error).message}${why ? `: ${why}` : ''})`);
+    throw new Error(
+      `training.output_dir: cannot write to ${dir} (${code || (e as Error).message}${why ? `: ${why}` : ''})`,
+    );
   }
 }
 
@@ -102,7 +108,8 @@ const OWN_BOOKKEEPING = new Set([OWNER_MARKER, LOCK_FILE]);
 export type FolderUse = 'training.output_dir' | 'export-trainer --out' | '%export output_dir' | 'export folder';
 
 /** What bertnb may find in a folder it is about to write into. */
-export type Ownership = { kind: 'new' } | { kind: 'bertnb' } | { kind: 'hf-run' } | { kind: 'foreign'; entries: string[] };
+export type Ownership =
+  { kind: 'new' } | { kind: 'bertnb' } | { kind: 'hf-run' } | { kind: 'foreign'; entries: string[] };
 
 /** A folder holds a Hugging Face Trainer run: trainer_state.json at the top or in a checkpoint-N/. */
 function holdsHfRun(dir: string, names: string[]): boolean {
@@ -125,7 +132,10 @@ export function ownershipOf(dir: string): Ownership {
  * Hugging Face run) and `overwrite` is off; the message names the folder and the way out.
  * Returns a notice when `overwrite` lets a run into such a folder.
  */
-export function checkOwnership(dir: string, opts: { overwrite: boolean; use: FolderUse; wayOut: string; writes: string }): string | undefined {
+export function checkOwnership(
+  dir: string,
+  opts: { overwrite: boolean; use: FolderUse; wayOut: string; writes: string },
+): string | undefined {
   const o = ownershipOf(dir);
   if (o.kind !== 'foreign') return undefined;
   if (!o.entries.length && existsSync(dir)) throw new Error(`${opts.use}: ${dir} is a file, not a folder`);
@@ -157,7 +167,8 @@ export function writtenByBertnb(checkpointDir: string): boolean {
 }
 
 /** The files a training run writes at the top of output_dir (checkpoints are checkpoint-N/ folders). */
-export const RUN_WRITES = 'checkpoint-N/, runs/, metrics.jsonl, the final model (config.json, model.safetensors, vocab.txt, tokenizer files) and its model card README.md (only one bertnb wrote)';
+export const RUN_WRITES =
+  'checkpoint-N/, runs/, metrics.jsonl, the final model (config.json, model.safetensors, vocab.txt, tokenizer files) and its model card README.md (only one bertnb wrote)';
 
 /** The way out, for a config file and a notebook cell alike. */
 const RUN_WAY_OUT = 'set overwrite_output_dir: true (under training: in a config, or in the %train cell)';
@@ -169,12 +180,22 @@ const RUN_WAY_OUT = 'set overwrite_output_dir: true (under training: in a config
  */
 export function claimOutputDir(dir: string, opts: { overwrite: boolean; say?: (text: string) => void }): () => void {
   const say = opts.say ?? (() => {});
-  const notice = checkOwnership(dir, { overwrite: opts.overwrite, use: 'training.output_dir', wayOut: RUN_WAY_OUT, writes: RUN_WRITES });
+  const notice = checkOwnership(dir, {
+    overwrite: opts.overwrite,
+    use: 'training.output_dir',
+    wayOut: RUN_WAY_OUT,
+    writes: RUN_WRITES,
+  });
   checkWritable(dir);
   const lock = acquireRunLock(dir, say);
   try {
     // Checked again under the lock: a run that started meanwhile may have changed the folder.
-    checkOwnership(dir, { overwrite: opts.overwrite, use: 'training.output_dir', wayOut: RUN_WAY_OUT, writes: RUN_WRITES });
+    checkOwnership(dir, {
+      overwrite: opts.overwrite,
+      use: 'training.output_dir',
+      wayOut: RUN_WAY_OUT,
+      writes: RUN_WRITES,
+    });
     markOwned(dir, 'training run');
   } catch (e) {
     lock.release();
@@ -189,7 +210,10 @@ export function claimOutputDir(dir: string, opts: { overwrite: boolean; say?: (t
  * so exporting again into the same folder needs no flag. Returns a notice when `overwrite` let the
  * export into a folder of the user's.
  */
-export function claimExportDir(dir: string, opts: { overwrite: boolean; use: FolderUse; wayOut: string; writes: string; what: string }): string | undefined {
+export function claimExportDir(
+  dir: string,
+  opts: { overwrite: boolean; use: FolderUse; wayOut: string; writes: string; what: string },
+): string | undefined {
   const notice = checkOwnership(dir, opts);
   markOwned(dir, opts.what);
   return notice;

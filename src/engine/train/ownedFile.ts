@@ -23,8 +23,10 @@ export function refuseOverwrite(file: string): string | undefined {
   } catch {
     recorded = undefined;
   }
-  if (recorded === undefined) return `${file} already exists and bertnb did not write it, so it was left as it is; choose another output file or move that one away`;
-  if (recorded !== sha256(readFileSync(file))) return `${file} was written by bertnb but changed since, so it was left as it is; choose another output file or move that one away`;
+  if (recorded === undefined)
+    return `${file} already exists and bertnb did not write it, so it was left as it is; choose another output file or move that one away`;
+  if (recorded !== sha256(readFileSync(file)))
+    return `${file} was written by bertnb but changed since, so it was left as it is; choose another output file or move that one away`;
   return undefined;
 }
 
@@ -33,5 +35,8 @@ export function writeOwnedFile(file: string, data: string, what: string): void {
   const why = refuseOverwrite(file);
   if (why) throw new Error(why);
   writeFileAtomic(file, data);
-  writeFileAtomic(ownedRecordPath(file), JSON.stringify({ tool: 'bertnb', what, sha256: sha256(data), written: new Date().toISOString() }, null, 2) + '\n');
+  writeFileAtomic(
+    ownedRecordPath(file),
+    JSON.stringify({ tool: 'bertnb', what, sha256: sha256(data), written: new Date().toISOString() }, null, 2) + '\n',
+  );
 }

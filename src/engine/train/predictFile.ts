@@ -15,19 +15,37 @@ export interface PredictFileOptions extends Pick<DataOptions, 'text_column' | 't
   backend?: string;
 }
 
-
-export async function predictFile(modelDir: string, input: string, output: string, opts: PredictFileOptions = {}): Promise<PredictFileResult> {
-  if (resolve(input) === resolve(output)) throw new DataError(`predict: --output ${output} is the input file; choose another name`);
+export async function predictFile(
+  modelDir: string,
+  input: string,
+  output: string,
+  opts: PredictFileOptions = {},
+): Promise<PredictFileResult> {
+  if (resolve(input) === resolve(output))
+    throw new DataError(`predict: --output ${output} is the input file; choose another name`);
   // Refused before the model runs: a long prediction should not end in "cannot write".
   const why = refuseOverwrite(output);
   if (why) throw new DataError(`predict: ${why}`);
-  const data = await loadData({ train: input, text_column: opts.text_column, text_pair_column: opts.text_pair_column, format: opts.format }, false);
+  const data = await loadData(
+    { train: input, text_column: opts.text_column, text_pair_column: opts.text_pair_column, format: opts.format },
+    false,
+  );
   const rows = data.train;
   const pairs = rows.some((r) => r.text_pair !== undefined);
-  const preds = await predictTexts(modelDir, rows.map((r) => (pairs ? [r.text, r.text_pair ?? ''] : r.text)), opts);
+  const preds = await predictTexts(
+    modelDir,
+    rows.map((r) => (pairs ? [r.text, r.text_pair ?? ''] : r.text)),
+    opts,
+  );
   const labels = preds.length ? Object.keys(preds[0].scores) : [];
   const regression = labels.length === 1 && labels[0] === 'value';
-  const header = ['source', 'text', ...(pairs ? ['text_pair'] : []), regression ? 'prediction' : 'predicted_label', ...(regression ? [] : ['score', ...labels.map((l) => `p_${l}`)])];
+  const header = [
+    'source',
+    'text',
+    ...(pairs ? ['text_pair'] : []),
+    regression ? 'prediction' : 'predicted_label',
+    ...(regression ? [] : ['score', ...labels.map((l) => `p_${l}`)]),
+  ];
   const counts: Record<string, number> = {};
   let text = csvLine(header);
   preds.forEach((p, i) => {

@@ -3,9 +3,22 @@
 // single-label, the same per label for multi-label, and MAE / RMSE / R² (r2_score) for regression.
 // Pure functions over plain numbers, so the CLI, the notebook and the model card share one report.
 
-import type { ClassificationReport, EvaluationReport, MultiLabelReport, RegressionReport, ReportRow } from '../../protocol/evaluation';
+import type {
+  ClassificationReport,
+  EvaluationReport,
+  MultiLabelReport,
+  RegressionReport,
+  ReportRow,
+} from '../../protocol/evaluation';
 
-export type { ClassReportRow, ClassificationReport, EvaluationReport, MultiLabelReport, RegressionReport, ReportRow } from '../../protocol/evaluation';
+export type {
+  ClassReportRow,
+  ClassificationReport,
+  EvaluationReport,
+  MultiLabelReport,
+  RegressionReport,
+  ReportRow,
+} from '../../protocol/evaluation';
 
 /** scikit-learn's zero_division=0: a ratio with a zero denominator is 0. */
 const div = (a: number, b: number): number => (b === 0 ? 0 : a / b);
@@ -34,7 +47,10 @@ export function classificationReport(cm: number[][], names: readonly string[] = 
   const K = cm.length;
   const rowSum = cm.map((r) => sum(r));
   const colSum = Array.from({ length: K }, (_, j) => sum(cm.map((r) => r[j] ?? 0)));
-  const classes = cm.map((r, k) => ({ label: labelName(names, k), ...rowFromCounts(r[k], colSum[k] - r[k], rowSum[k] - r[k], rowSum[k]) }));
+  const classes = cm.map((r, k) => ({
+    label: labelName(names, k),
+    ...rowFromCounts(r[k], colSum[k] - r[k], rowSum[k] - r[k], rowSum[k]),
+  }));
   const n = sum(rowSum);
   return {
     kind: 'single_label',
@@ -48,14 +64,19 @@ export function classificationReport(cm: number[][], names: readonly string[] = 
 }
 
 /** The report of a multi-label classifier from 0/1 rows of truth and prediction. */
-export function multiLabelReport(truth: number[][], preds: number[][], names: readonly string[] = []): MultiLabelReport {
+export function multiLabelReport(
+  truth: number[][],
+  preds: number[][],
+  names: readonly string[] = [],
+): MultiLabelReport {
   const K = truth[0]?.length ?? names.length;
   const counts = Array.from({ length: K }, () => ({ tp: 0, fp: 0, fn: 0, support: 0 }));
   let exact = 0;
   truth.forEach((row, i) => {
     let same = true;
     for (let j = 0; j < K; j++) {
-      const y = row[j] ? 1 : 0, p = preds[i][j] ? 1 : 0;
+      const y = row[j] ? 1 : 0,
+        p = preds[i][j] ? 1 : 0;
       if (y !== p) same = false;
       counts[j].support += y;
       if (y && p) counts[j].tp++;
@@ -81,7 +102,9 @@ const MAX_RESIDUALS = 5000;
 /** MAE, RMSE and R² (r2_score: 1 when the targets are constant and predicted exactly, 0 when constant and not). */
 export function regressionReport(targets: ArrayLike<number>, preds: ArrayLike<number>): RegressionReport {
   const n = targets.length;
-  let ae = 0, se = 0, mean = 0;
+  let ae = 0,
+    se = 0,
+    mean = 0;
   const residuals: Array<[number, number]> = [];
   for (let i = 0; i < n; i++) {
     ae += Math.abs(targets[i] - preds[i]);
@@ -103,16 +126,22 @@ const fmt = (x: number): string => x.toFixed(2).padStart(9);
 
 /** The report as scikit-learn prints it (two decimals), for a terminal or a model card's code block. */
 export function formatReport(r: EvaluationReport): string {
-  if (r.kind === 'regression') return `MAE ${r.mae.toFixed(4)}  RMSE ${r.rmse.toFixed(4)}  R² ${r.r2.toFixed(4)}  (n = ${r.support})`;
+  if (r.kind === 'regression')
+    return `MAE ${r.mae.toFixed(4)}  RMSE ${r.rmse.toFixed(4)}  R² ${r.r2.toFixed(4)}  (n = ${r.support})`;
   const width = Math.max(12, ...r.classes.map((c) => c.label.length));
   const line = (name: string, row: ReportRow): string =>
     `${name.padStart(width)} ${fmt(row.precision)} ${fmt(row.recall)} ${fmt(row.f1)} ${String(row.support).padStart(9)}`;
-  const out = [`${''.padStart(width)} ${'precision'.padStart(9)} ${'recall'.padStart(9)} ${'f1-score'.padStart(9)} ${'support'.padStart(9)}`, ''];
+  const out = [
+    `${''.padStart(width)} ${'precision'.padStart(9)} ${'recall'.padStart(9)} ${'f1-score'.padStart(9)} ${'support'.padStart(9)}`,
+    '',
+  ];
   for (const c of r.classes) out.push(line(c.label, c));
   out.push('');
   if (r.kind === 'single_label') {
     const n = r.macro_avg.support;
-    out.push(`${'accuracy'.padStart(width)} ${''.padStart(9)} ${''.padStart(9)} ${fmt(r.accuracy)} ${String(n).padStart(9)}`);
+    out.push(
+      `${'accuracy'.padStart(width)} ${''.padStart(9)} ${''.padStart(9)} ${fmt(r.accuracy)} ${String(n).padStart(9)}`,
+    );
   } else out.push(line('micro avg', r.micro_avg));
   out.push(line('macro avg', r.macro_avg), line('weighted avg', r.weighted_avg));
   return out.join('\n');

@@ -45,8 +45,19 @@ function recordLog(run: TrainingRun, entry: LogEntry, tensorboardScalars: Record
 /** The mean loss since the last entry, with the step's learning rate and gradient norm (HF's training log line). */
 export function logTrainingLoss(run: TrainingRun, r: StepReport): void {
   const s = run.state;
-  const entry: LogEntry = { step: s.step, epoch: round4(epochAt(run.plan, s.step)), loss: round4(s.pendingLoss / s.pendingSteps), grad_norm: r.gradNorm, learning_rate: r.learningRate };
-  recordLog(run, entry, { 'train/loss': entry.loss, 'train/learning_rate': r.learningRate, 'train/grad_norm': r.gradNorm, 'train/epoch': entry.epoch });
+  const entry: LogEntry = {
+    step: s.step,
+    epoch: round4(epochAt(run.plan, s.step)),
+    loss: round4(s.pendingLoss / s.pendingSteps),
+    grad_norm: r.gradNorm,
+    learning_rate: r.learningRate,
+  };
+  recordLog(run, entry, {
+    'train/loss': entry.loss,
+    'train/learning_rate': r.learningRate,
+    'train/grad_norm': r.gradNorm,
+    'train/epoch': entry.epoch,
+  });
   s.pendingLoss = 0;
   s.pendingSteps = 0;
 }
@@ -73,7 +84,15 @@ export function reportProgress(run: TrainingRun, r: StepReport, speed: Speed): v
 
 export function evalSpecOf(run: TrainingRun): EvalSpec {
   const { inp, args: a } = run;
-  return { kind: inp.kind, padId: inp.padId, problemType: inp.problemType, numLabels: inp.numLabels, batchSize: a.per_device_eval_batch_size, mask: inp.mask, seed: a.seed };
+  return {
+    kind: inp.kind,
+    padId: inp.padId,
+    problemType: inp.problemType,
+    numLabels: inp.numLabels,
+    batchSize: a.per_device_eval_batch_size,
+    mask: inp.mask,
+    seed: a.seed,
+  };
 }
 
 /** An evaluation at the current step: logged with eval_ names, kept for the best-model bookkeeping, counted for early stopping. */
@@ -101,6 +120,7 @@ export async function finalEvaluation(run: TrainingRun): Promise<EvalMetrics | u
   run.timings.evaluation += now() - t0;
   const step = run.state.step;
   // An evaluation the loop already made at this step is not announced twice.
-  if (run.state.lastEval?.step !== step) run.hooks.onEvent?.(evalEvent(step, epochAt(run.plan, step), scalarMetrics(metrics)));
+  if (run.state.lastEval?.step !== step)
+    run.hooks.onEvent?.(evalEvent(step, epochAt(run.plan, step), scalarMetrics(metrics)));
   return metrics;
 }

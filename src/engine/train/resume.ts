@@ -42,7 +42,8 @@ export function resumeDirOf(a: LoopArguments, outputDir: string, say: (t: string
   }
   if (typeof r !== 'string' || !r) return undefined;
   const dir = resolve(r);
-  if (!existsSync(join(dir, 'trainer_state.json'))) throw new Error(`training.resume_from_checkpoint: ${dir} is not a complete checkpoint (no trainer_state.json)`);
+  if (!existsSync(join(dir, 'trainer_state.json')))
+    throw new Error(`training.resume_from_checkpoint: ${dir} is not a complete checkpoint (no trainer_state.json)`);
   return dir;
 }
 
@@ -69,7 +70,10 @@ export function resumeStateOf(s: LoopState, plan: TrainingPlan, trainExamples: n
 
 function readTrainerState(dir: string): HfTrainerState {
   // Python's json writes Infinity/NaN, which JSON.parse refuses: they read as null.
-  const text = readFileSync(join(dir, 'trainer_state.json'), 'utf8').replace(/(?<=[:\[,]\s*)(-?Infinity|NaN)(?=\s*[,}\]])/g, 'null');
+  const text = readFileSync(join(dir, 'trainer_state.json'), 'utf8').replace(
+    /(?<=[:\[,]\s*)(-?Infinity|NaN)(?=\s*[,}\]])/g,
+    'null',
+  );
   return JSON.parse(text) as HfTrainerState;
 }
 
@@ -77,18 +81,35 @@ function readTrainerState(dir: string): HfTrainerState {
  * The loop state saved in `dir`; the optimizer `opt` gets the saved moments (an HF checkpoint's are a
  * PyTorch pickle, so its optimizer starts fresh).
  */
-export function restoreLoopState(dir: string, opt: TrainStep, a: LoopArguments, plan: TrainingPlan, trainExamples: number, say: (t: string) => void): LoopState {
+export function restoreLoopState(
+  dir: string,
+  opt: TrainStep,
+  a: LoopArguments,
+  plan: TrainingPlan,
+  trainExamples: number,
+  say: (t: string) => void,
+): LoopState {
   const hfOnly = isHfTrainerCheckpoint(dir);
   const rs: ResumeState = hfOnly
-    ? bertnbResumeFromHf(dir, { seed: a.seed, updatesPerEpoch: plan.updatesPerEpoch, trainExamples, trainBatchSize: plan.batchSize })
+    ? bertnbResumeFromHf(dir, {
+        seed: a.seed,
+        updatesPerEpoch: plan.updatesPerEpoch,
+        trainExamples,
+        trainBatchSize: plan.batchSize,
+      })
     : (JSON.parse(readFileSync(join(dir, 'bertnb_state.json'), 'utf8')) as ResumeState);
   const hf = readTrainerState(dir);
-  if (hfOnly) say(`resuming a Hugging Face Trainer checkpoint: weights and step restored, optimizer moments start fresh`);
+  if (hfOnly)
+    say(`resuming a Hugging Face Trainer checkpoint: weights and step restored, optimizer moments start fresh`);
   else {
     const st = readF32Safetensors(join(dir, 'optimizer.safetensors'));
     opt.setState({ step: Number(st.metadata.step ?? rs.global_step), tensors: st.tensors });
   }
-  if (rs.train_examples !== trainExamples || rs.train_batch_size !== plan.batchSize || rs.updates_per_epoch !== plan.updatesPerEpoch)
+  if (
+    rs.train_examples !== trainExamples ||
+    rs.train_batch_size !== plan.batchSize ||
+    rs.updates_per_epoch !== plan.updatesPerEpoch
+  )
     say(
       `warning: the data or batch size changed since the checkpoint (${rs.train_examples} examples × batch ${rs.train_batch_size} then, ${trainExamples} × ${plan.batchSize} now); the data order will differ`,
     );

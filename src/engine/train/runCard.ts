@@ -29,8 +29,11 @@ function cardEvaluation(split: string, m: EvalMetrics, labels: string[] | undefi
 }
 
 /** The label counts of training and validation, for the "only in validation" warning. */
-function labelCounts(summary: DataSummary | undefined): { train: Record<string, number>; validation: Record<string, number> } | undefined {
-  const t = summary?.splits.train?.labelCounts, v = summary?.splits.validation?.labelCounts;
+function labelCounts(
+  summary: DataSummary | undefined,
+): { train: Record<string, number>; validation: Record<string, number> } | undefined {
+  const t = summary?.splits.train?.labelCounts,
+    v = summary?.splits.validation?.labelCounts;
   return t && v ? { train: t, validation: v } : undefined;
 }
 

@@ -34,7 +34,8 @@ export class LrSchedule {
     warmup_steps = 0,
     warmup_ratio = 0,
   ) {
-    if (!SCHEDULER_TYPES.includes(type)) throw new Error(`lr_scheduler_type '${type}' is not supported (supported: ${SCHEDULER_TYPES.join(', ')})`);
+    if (!SCHEDULER_TYPES.includes(type))
+      throw new Error(`lr_scheduler_type '${type}' is not supported (supported: ${SCHEDULER_TYPES.join(', ')})`);
     this.warmup = warmupStepsOf({ warmup_steps, warmup_ratio }, totalSteps);
   }
   /** Learning rate for the update that follows `step` completed updates. */

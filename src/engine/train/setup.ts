@@ -3,8 +3,35 @@
 import { readFileSync } from 'node:fs';
 import type { RunConfig } from '../../schema';
 import { BertTokenizer, bundledVocabPath } from '../tokenizer';
-import { builtinConfig, createModel, initBackend, isBuiltinName, loadPretrained, savePretrained, type AnyBertModel, type BackendReport, type BertConfig } from '../model';
-import { BadRows, prepareData, formatDataProgress, encodeExamples, summarizeSplit, readRecords, formatOf, checkReadable, cleanText, splitDocuments, nspPairs, DataError, type DataSummary, type DataOptions, type DataProgress, type ExampleSet } from '../data';
+import {
+  builtinConfig,
+  createModel,
+  initBackend,
+  isBuiltinName,
+  loadPretrained,
+  savePretrained,
+  type AnyBertModel,
+  type BackendReport,
+  type BertConfig,
+} from '../model';
+import {
+  BadRows,
+  prepareData,
+  formatDataProgress,
+  encodeExamples,
+  summarizeSplit,
+  readRecords,
+  formatOf,
+  checkReadable,
+  cleanText,
+  splitDocuments,
+  nspPairs,
+  DataError,
+  type DataSummary,
+  type DataOptions,
+  type DataProgress,
+  type ExampleSet,
+} from '../data';
 import { resolveModelDir } from '../checkpoint';
 import { Rng, mixSeed } from './rng';
 import type { TrainerInputs, TrainableModel } from './trainer';
@@ -51,7 +78,12 @@ async function dataTokenizer(c: RunConfig): Promise<BertTokenizer> {
 }
 
 /** Sentences of a pretraining corpus grouped in documents (text: blank lines; other formats: one row = one document). */
-async function readCorpus(file: string, opts: DataOptions, role: string, say: (t: string) => void): Promise<string[][]> {
+async function readCorpus(
+  file: string,
+  opts: DataOptions,
+  role: string,
+  say: (t: string) => void,
+): Promise<string[][]> {
   checkReadable(file, role);
   const format = opts.format ?? formatOf(file);
   const col = opts.text_column ?? 'text';
@@ -63,7 +95,8 @@ async function readCorpus(file: string, opts: DataOptions, role: string, say: (t
       lines.push(null);
       continue;
     }
-    if (!checked && !(col in rec.fields)) throw new DataError(`${file}: column '${col}' not found (available: ${Object.keys(rec.fields).join(', ')})`);
+    if (!checked && !(col in rec.fields))
+      throw new DataError(`${file}: column '${col}' not found (available: ${Object.keys(rec.fields).join(', ')})`);
     checked = true;
     const t = cleanText(String(rec.fields[col] ?? ''), { clean: opts.clean_text }).text;
     if (format === 'text') lines.push(t);
@@ -77,11 +110,29 @@ async function readCorpus(file: string, opts: DataOptions, role: string, say: (t
   return docs;
 }
 
-function encodePretraining(docs: string[][], tok: BertTokenizer, maxLength: number, nsp: boolean, seed: number): ExampleSet {
-  if (!nsp) return encodeExamples(docs.flat().map((text) => ({ text, source: '' })), tok, maxLength);
+function encodePretraining(
+  docs: string[][],
+  tok: BertTokenizer,
+  maxLength: number,
+  nsp: boolean,
+  seed: number,
+): ExampleSet {
+  if (!nsp)
+    return encodeExamples(
+      docs.flat().map((text) => ({ text, source: '' })),
+      tok,
+      maxLength,
+    );
   const pairs = nspPairs(docs, new Rng(mixSeed(seed, 0x45)));
-  if (!pairs.length) throw new DataError('pretraining with nsp needs documents of at least two sentences (one per line, documents separated by blank lines)');
-  return encodeExamples(pairs.map((p) => ({ text: p.a, text_pair: p.b, label: p.label, source: '' })), tok, maxLength);
+  if (!pairs.length)
+    throw new DataError(
+      'pretraining with nsp needs documents of at least two sentences (one per line, documents separated by blank lines)',
+    );
+  return encodeExamples(
+    pairs.map((p) => ({ text: p.a, text_pair: p.b, label: p.label, source: '' })),
+    tok,
+    maxLength,
+  );
 }
 
 /** Options of a run that are not TrainingArguments: BertConfig values set by a notebook's %model cell (dropout). */
@@ -92,19 +143,38 @@ export interface PrepareOptions {
 }
 
 /** The BertConfig values a run may override (functional only: the weights' shapes do not change). */
-export const MODEL_OVERRIDE_KEYS = ['hidden_dropout_prob', 'attention_probs_dropout_prob', 'classifier_dropout'] as const satisfies ReadonlyArray<keyof BertConfig>;
+export const MODEL_OVERRIDE_KEYS = [
+  'hidden_dropout_prob',
+  'attention_probs_dropout_prob',
+  'classifier_dropout',
+] as const satisfies ReadonlyArray<keyof BertConfig>;
 
 /** The data summary shown before training; warns when many training texts will be truncated. */
 function summarize(
   sets: { train: ExampleSet; validation?: ExampleSet; test?: ExampleSet },
-  s: { problemType: string; numLabels: number; maxLength: number; labelMap?: { id2label: Record<string, string> }; warnings: string[] },
+  s: {
+    problemType: string;
+    numLabels: number;
+    maxLength: number;
+    labelMap?: { id2label: Record<string, string> };
+    warnings: string[];
+  },
 ): DataSummary {
   const split = (set: ExampleSet) => summarizeSplit(set, s.maxLength, s.labelMap as never);
-  const summary: DataSummary = { problemType: s.problemType as never, numLabels: s.numLabels, maxLength: s.maxLength, splits: { train: split(sets.train) }, warnings: s.warnings };
+  const summary: DataSummary = {
+    problemType: s.problemType as never,
+    numLabels: s.numLabels,
+    maxLength: s.maxLength,
+    splits: { train: split(sets.train) },
+    warnings: s.warnings,
+  };
   if (sets.validation) summary.splits.validation = split(sets.validation);
   if (sets.test) summary.splits.test = split(sets.test);
   const trunc = summary.splits.train.truncated;
-  if (trunc > 0.1 * sets.train.length) s.warnings.push(`${trunc} of ${sets.train.length} training texts are longer than max_length ${s.maxLength} and will be truncated`);
+  if (trunc > 0.1 * sets.train.length)
+    s.warnings.push(
+      `${trunc} of ${sets.train.length} training texts are longer than max_length ${s.maxLength} and will be truncated`,
+    );
   return summary;
 }
 
@@ -119,7 +189,11 @@ function maskingOf(c: RunConfig, tok: BertTokenizer): MaskingSpec {
   };
 }
 
-export async function prepareRun(c: RunConfig, say: (t: string) => void = () => {}, prep: PrepareOptions = {}): Promise<PreparedRun> {
+export async function prepareRun(
+  c: RunConfig,
+  say: (t: string) => void = () => {},
+  prep: PrepareOptions = {},
+): Promise<PreparedRun> {
   const overrides = prep.modelOverrides ?? {};
   const t = c.training;
   const backend = await initBackend(t.backend);
@@ -138,8 +212,18 @@ export async function prepareRun(c: RunConfig, say: (t: string) => void = () => 
 
   // Refuses a configuration that cannot fit before its weights are allocated (memoryPlan.ts).
   const fitOrRefuse = (config: BertConfig, k: TrainKind): BertConfig => {
-    const step = { kind: k, batch: t.per_device_train_batch_size, seqLen: maxLength, gradientCheckpointing: t.gradient_checkpointing, mlmProbability: c.pretraining.mlm_probability };
-    checkTrainingFits(config, step, { backend: backend.tfBackend, accumulation: t.gradient_accumulation_steps, threads: trainingThreads(t.num_threads, t.per_device_train_batch_size) });
+    const step = {
+      kind: k,
+      batch: t.per_device_train_batch_size,
+      seqLen: maxLength,
+      gradientCheckpointing: t.gradient_checkpointing,
+      mlmProbability: c.pretraining.mlm_probability,
+    };
+    checkTrainingFits(config, step, {
+      backend: backend.tfBackend,
+      accumulation: t.gradient_accumulation_steps,
+      threads: trainingThreads(t.num_threads, t.per_device_train_batch_size),
+    });
     return config;
   };
 
@@ -158,36 +242,78 @@ export async function prepareRun(c: RunConfig, say: (t: string) => void = () => 
     }
     const task = kind === 'mlm' ? 'masked-lm' : 'pretraining';
     if (isBuiltinName(c.model)) {
-      model = createModel(task, fitOrRefuse(builtinConfig(c.model, { ...overrides, vocab_size: tokenizer!.vocabSize, max_position_embeddings: Math.max(512, maxLength) }), kind), { seed: t.seed });
+      model = createModel(
+        task,
+        fitOrRefuse(
+          builtinConfig(c.model, {
+            ...overrides,
+            vocab_size: tokenizer!.vocabSize,
+            max_position_embeddings: Math.max(512, maxLength),
+          }),
+          kind,
+        ),
+        { seed: t.seed },
+      );
     } else {
-      const r = await loadPretrained(c.model, { task, seed: t.seed, configOverrides: overrides, beforeAllocate: (cfg) => fitOrRefuse(cfg, kind) });
+      const r = await loadPretrained(c.model, {
+        task,
+        seed: t.seed,
+        configOverrides: overrides,
+        beforeAllocate: (cfg) => fitOrRefuse(cfg, kind),
+      });
       model = r.model;
       tokenizer ??= r.tokenizer as unknown as BertTokenizer;
       r.report.messages.forEach((m) => say(m));
     }
     train = encodePretraining(trainDocs, tokenizer!, maxLength, c.pretraining.nsp, seed);
     evalSet = valDocs && encodePretraining(valDocs, tokenizer!, maxLength, c.pretraining.nsp, seed + 1);
-    if (tokenizer!.maskId < 0) throw new DataError('the vocabulary has no [MASK] token: masked-language-model pretraining needs one');
+    if (tokenizer!.maskId < 0)
+      throw new DataError('the vocabulary has no [MASK] token: masked-language-model pretraining needs one');
   } else {
     kind = 'classification';
     tokenizer ??= await dataTokenizer(c);
-    const data = await prepareData(opts, tokenizer, maxLength, true, { onProgress: prep.onDataProgress ?? ((p) => say(formatDataProgress(p))) });
+    const data = await prepareData(opts, tokenizer, maxLength, true, {
+      onProgress: prep.onDataProgress ?? ((p) => say(formatDataProgress(p))),
+    });
     problemType = data.problemType;
     labelMap = data.labels;
     numLabels = problemType === 'regression' ? 1 : Object.keys(data.labels!.id2label).length;
-    if (problemType !== 'regression' && numLabels < 2) throw new DataError(`data.train: only one label value (${Object.values(data.labels!.id2label).join(', ')}) in the training data; a classifier needs at least two`);
+    if (problemType !== 'regression' && numLabels < 2)
+      throw new DataError(
+        `data.train: only one label value (${Object.values(data.labels!.id2label).join(', ')}) in the training data; a classifier needs at least two`,
+      );
     const labels = data.labels && { id2label: data.labels.id2label, label2id: data.labels.label2id };
     if (data.capped) warnings.push(`${data.capped} text(s) longer than 100000 characters were cut`);
     if (data.skippedEmpty) warnings.push(`${data.skippedEmpty} row(s) with empty text were skipped`);
-    if (data.skippedBad.count) warnings.push(`${data.skippedBad.count} bad row(s) skipped (data.skip_bad_rows): ${data.skippedBad.first.join(', ')}${data.skippedBad.count > data.skippedBad.first.length ? ', ...' : ''}`);
+    if (data.skippedBad.count)
+      warnings.push(
+        `${data.skippedBad.count} bad row(s) skipped (data.skip_bad_rows): ${data.skippedBad.first.join(', ')}${data.skippedBad.count > data.skippedBad.first.length ? ', ...' : ''}`,
+      );
     if (isBuiltinName(c.model)) {
       model = createModel(
         'sequence-classification',
-        fitOrRefuse(builtinConfig(c.model, { ...overrides, vocab_size: tokenizer!.vocabSize, num_labels: numLabels, ...(labels ?? {}), problem_type: problemType as never, max_position_embeddings: Math.max(512, maxLength) }), kind),
+        fitOrRefuse(
+          builtinConfig(c.model, {
+            ...overrides,
+            vocab_size: tokenizer!.vocabSize,
+            num_labels: numLabels,
+            ...(labels ?? {}),
+            problem_type: problemType as never,
+            max_position_embeddings: Math.max(512, maxLength),
+          }),
+          kind,
+        ),
         { seed: t.seed },
       );
     } else {
-      const r = await loadPretrained(c.model, { task: 'sequence-classification', numLabels, id2label: labels?.id2label, seed: t.seed, configOverrides: overrides, beforeAllocate: (cfg) => fitOrRefuse(cfg, kind) });
+      const r = await loadPretrained(c.model, {
+        task: 'sequence-classification',
+        numLabels,
+        id2label: labels?.id2label,
+        seed: t.seed,
+        configOverrides: overrides,
+        beforeAllocate: (cfg) => fitOrRefuse(cfg, kind),
+      });
       model = r.model;
       r.report.messages.forEach((m) => say(m));
       model.config.problem_type = problemType as never;
@@ -197,9 +323,14 @@ export async function prepareRun(c: RunConfig, say: (t: string) => void = () => 
     test = data.test;
   }
   if (maxLength > model.config.max_position_embeddings)
-    throw new DataError(`data.max_length ${maxLength} exceeds the model's max_position_embeddings (${model.config.max_position_embeddings})`);
+    throw new DataError(
+      `data.max_length ${maxLength} exceeds the model's max_position_embeddings (${model.config.max_position_embeddings})`,
+    );
 
-  const summary = summarize({ train, validation: evalSet, test }, { problemType: kind === 'classification' ? problemType : kind, numLabels, maxLength, labelMap, warnings });
+  const summary = summarize(
+    { train, validation: evalSet, test },
+    { problemType: kind === 'classification' ? problemType : kind, numLabels, maxLength, labelMap, warnings },
+  );
 
   const tok = tokenizer!;
   const taskName = kind === 'classification' ? 'sequence-classification' : kind === 'mlm' ? 'masked-lm' : 'pretraining';

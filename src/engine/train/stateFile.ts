@@ -2,7 +2,10 @@
 // readable by the same tools as its weights.
 import { readFileSync } from 'node:fs';
 
-export function encodeF32Safetensors(tensors: Record<string, { shape: number[]; data: Float32Array }>, metadata: Record<string, string> = {}): Buffer {
+export function encodeF32Safetensors(
+  tensors: Record<string, { shape: number[]; data: Float32Array }>,
+  metadata: Record<string, string> = {},
+): Buffer {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   const names = Object.keys(tensors);
@@ -26,11 +29,17 @@ export function encodeF32Safetensors(tensors: Record<string, { shape: number[]; 
   return out;
 }
 
-export function decodeF32Safetensors(buf: Buffer, source = 'safetensors'): { tensors: Record<string, { shape: number[]; data: Float32Array }>; metadata: Record<string, string> } {
+export function decodeF32Safetensors(
+  buf: Buffer,
+  source = 'safetensors',
+): { tensors: Record<string, { shape: number[]; data: Float32Array }>; metadata: Record<string, string> } {
   if (buf.length < 8) throw new Error(`${source}: truncated file`);
   const n = Number(buf.readBigUInt64LE(0));
   if (n > 100_000_000 || 8 + n > buf.length) throw new Error(`${source}: bad header length`);
-  const header = JSON.parse(buf.toString('utf8', 8, 8 + n)) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const header = JSON.parse(buf.toString('utf8', 8, 8 + n)) as Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: [number, number] }
+  >;
   const base = 8 + n;
   const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
   let metadata: Record<string, string> = {};
@@ -41,7 +50,8 @@ export function decodeF32Safetensors(buf: Buffer, source = 'safetensors'): { ten
     }
     if (e.dtype !== 'F32') throw new Error(`${source}: ${name} has dtype ${e.dtype}, expected F32`);
     const [b, end] = e.data_offsets;
-    if (base + end > buf.length || (end - b) !== 4 * e.shape.reduce((a, x) => a * x, 1)) throw new Error(`${source}: ${name} has bad offsets`);
+    if (base + end > buf.length || end - b !== 4 * e.shape.reduce((a, x) => a * x, 1))
+      throw new Error(`${source}: ${name} has bad offsets`);
     const copy = new Float32Array(new ArrayBuffer(end - b));
     new Uint8Array(copy.buffer).set(buf.subarray(base + b, base + end));
     tensors[name] = { shape: e.shape, data: copy };

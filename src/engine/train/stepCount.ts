@@ -5,5 +5,7 @@ import { INEXACT_INTEGER_MESSAGE } from '../../schema/spec';
 
 export function checkStepCount(maxSteps: number, epochs: number, updatesPerEpoch: number): void {
   if (Number.isSafeInteger(maxSteps)) return;
-  throw new Error(`training.num_train_epochs: ${epochs} epochs × ${updatesPerEpoch} steps per epoch = ${maxSteps} steps; the step count ${INEXACT_INTEGER_MESSAGE}`);
+  throw new Error(
+    `training.num_train_epochs: ${epochs} epochs × ${updatesPerEpoch} steps per epoch = ${maxSteps} steps; the step count ${INEXACT_INTEGER_MESSAGE}`,
+  );
 }

@@ -64,7 +64,12 @@ function float(field: number, v: number): Buffer {
 }
 
 /** Event{wall_time=1, step=2, file_version=3 | summary=5}; Summary{value=1}; Value{tag=1, simple_value=2}. */
-export function encodeEvent(e: { wallTime: number; step: number; fileVersion?: string; scalars?: Record<string, number> }): Buffer {
+export function encodeEvent(e: {
+  wallTime: number;
+  step: number;
+  fileVersion?: string;
+  scalars?: Record<string, number>;
+}): Buffer {
   const parts: Buffer[] = [double(1, e.wallTime), Buffer.from([...key(2, 0), ...varint(e.step)])];
   if (e.fileVersion !== undefined) parts.push(lengthDelimited(3, Buffer.from(e.fileVersion, 'utf8')));
   if (e.scalars) {
@@ -95,7 +100,9 @@ export class EventFileWriter {
   }
 
   scalars(step: number, values: Record<string, number>, wallTime = Date.now() / 1000): void {
-    const finite = Object.fromEntries(Object.entries(values).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)));
+    const finite = Object.fromEntries(
+      Object.entries(values).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)),
+    );
     if (Object.keys(finite).length) this.write(encodeEvent({ wallTime, step, scalars: finite }));
   }
 

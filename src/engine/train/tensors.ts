@@ -22,7 +22,15 @@ export interface ModelBatch {
 }
 
 /** Host-side collation (no tensors yet): padding, labels, MLM masks. */
-export function collateHost(rows: EncodedExample[], kind: TrainKind, padId: number, problemType: string, numLabels: number, mask?: MaskingSpec, rng?: Rng): ModelBatch['host'] {
+export function collateHost(
+  rows: EncodedExample[],
+  kind: TrainKind,
+  padId: number,
+  problemType: string,
+  numLabels: number,
+  mask?: MaskingSpec,
+  rng?: Rng,
+): ModelBatch['host'] {
   if (kind === 'classification') return { batch: collateClassification(rows, padId, problemType, numLabels) };
   const batch = padBatch(rows, padId);
   const m = maskTokens(batch, mask!, rng!);

@@ -48,7 +48,8 @@ export interface TrainStepOptions {
 export async function createTrainStep(model: LossModel, o: TrainStepOptions): Promise<TrainStep> {
   if ((o.place ?? (isHostBackend() ? 'host' : 'device')) === 'device') return new DeviceTrainStep(model, o);
   const threads = o.threads ?? 1;
-  const parallel = threads > 1 ? await parallelEngine(model, o.kind, threads, o.gradientCheckpointing, false) : undefined;
+  const parallel =
+    threads > 1 ? await parallelEngine(model, o.kind, threads, o.gradientCheckpointing, false) : undefined;
   const engine: GradientEngine = parallel ?? new LocalGradientEngine(model, o.kind, o.gradientCheckpointing);
   const step = new HostTrainStep(model, engine, o, parallel?.threadCount ?? 1);
   // This thread's copy of the weights is the model's variables. The other threads' copies load
@@ -95,7 +96,11 @@ class HostTrainStep implements TrainStep {
     const key = `${batchSize}x${seqLen}`;
     let rows = this.passes.get(key);
     if (rows === undefined) {
-      rows = rowsPerPass(config, { kind: this.o.kind, batch: batchSize, seqLen, gradientCheckpointing: this.o.gradientCheckpointing }, this.threads);
+      rows = rowsPerPass(
+        config,
+        { kind: this.o.kind, batch: batchSize, seqLen, gradientCheckpointing: this.o.gradientCheckpointing },
+        this.threads,
+      );
       this.passes.set(key, rows);
     }
     return rows;
@@ -133,14 +138,22 @@ class DeviceTrainStep implements TrainStep {
     private readonly model: LossModel,
     private readonly o: TrainStepOptions,
   ) {
-    this.opt = new AdamW(model.variables.map((v) => ({ name: v.name, variable: v.variable })), { lr: 0, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay });
+    this.opt = new AdamW(
+      model.variables.map((v) => ({ name: v.name, variable: v.variable })),
+      { lr: 0, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay },
+    );
     this.sum = model.variables.map(() => undefined);
   }
   get size(): number {
     return this.opt.size;
   }
   async accumulate(batch: MicroBatch): Promise<number> {
-    const spec = { kind: this.o.kind, scale: batch.scale, dropoutSeed: batch.dropoutSeed, gradientCheckpointing: this.o.gradientCheckpointing };
+    const spec = {
+      kind: this.o.kind,
+      scale: batch.scale,
+      dropoutSeed: batch.dropoutSeed,
+      gradientCheckpointing: this.o.gradientCheckpointing,
+    };
     const value = lossAndGradients(this.model, batch.host, spec, (i, g) => {
       const prev = this.sum[i];
       this.sum[i] = tf.keep(prev ? tf.add(prev, g) : tf.clone(g));

@@ -18,7 +18,16 @@ import { explainMemoryFailure } from './memoryErrors';
 import { checkTrainingFits } from './memoryPlan';
 import { checkFreeSpace, checkWritable, fullDiskError, isFullDiskError, saveBytes } from './outputDir';
 import { trainingThreads } from './parallel';
-import { evaluateDuringTraining, finalEvaluation, logTrainingLoss, reportProgress, samplesPerSecond, startSpeed, type Speed, type StepReport } from './reporting';
+import {
+  evaluateDuringTraining,
+  finalEvaluation,
+  logTrainingLoss,
+  reportProgress,
+  samplesPerSecond,
+  startSpeed,
+  type Speed,
+  type StepReport,
+} from './reporting';
 import { resumeDirOf, restoreLoopState } from './resume';
 import { Rng, mixSeed } from './rng';
 import { LrSchedule } from './schedule';
@@ -62,12 +71,22 @@ async function trainLoop(inp: TrainerInputs, onFailure: Array<() => Promise<void
   run.say(
     `training: ${inp.train.length} examples, ${plan.numEpochs} epoch(s), ${plan.maxSteps} steps (batch ${plan.batchSize} × accumulation ${plan.accumulation}), ${run.opt.size.toLocaleString('en-US')} parameters, ${run.opt.threads} thread${run.opt.threads === 1 ? '' : 's'}`,
   );
-  outer: for (let epoch = Math.floor(state.step / plan.updatesPerEpoch); epoch < plan.numEpochs && state.step < plan.maxSteps; epoch++) {
+  outer: for (
+    let epoch = Math.floor(state.step / plan.updatesPerEpoch);
+    epoch < plan.numEpochs && state.step < plan.maxSteps;
+    epoch++
+  ) {
     const batches = epochBatchesOf(run, epoch);
-    for (let g = state.step - epoch * plan.updatesPerEpoch; g < plan.updatesPerEpoch && state.step < plan.maxSteps; g++) {
+    for (
+      let g = state.step - epoch * plan.updatesPerEpoch;
+      g < plan.updatesPerEpoch && state.step < plan.maxSteps;
+      g++
+    ) {
       await hooks.waitWhilePaused?.();
       // No report: a stop arrived before the step or between its micro-batches.
-      const report = (await pollStop(hooks.shouldStop)) ? undefined : await optimizerStep(run, batches, epoch, g, speed);
+      const report = (await pollStop(hooks.shouldStop))
+        ? undefined
+        : await optimizerStep(run, batches, epoch, g, speed);
       const end = report ? await maybeLogSaveEvaluate(run, report, g === plan.updatesPerEpoch - 1, speed) : 'stopped';
       if (end) {
         status = end;
@@ -109,7 +128,16 @@ async function setUpRun(inp: TrainerInputs, onFailure: Array<() => Promise<void>
   const metricsFile = join(outputDir, 'metrics.jsonl');
   trimMetricsLog(metricsFile, resumeDir ? state.step : undefined, say);
   const schedule = new LrSchedule(a.lr_scheduler_type, a.learning_rate, plan.maxSteps, a.warmup_steps, a.warmup_ratio);
-  hooks.onEvent?.(startEvent({ outputDir, maxSteps: plan.maxSteps, numTrainEpochs: plan.numEpochs, resumedFrom: state.step, schedule, metricsFile }));
+  hooks.onEvent?.(
+    startEvent({
+      outputDir,
+      maxSteps: plan.maxSteps,
+      numTrainEpochs: plan.numEpochs,
+      resumedFrom: state.step,
+      schedule,
+      metricsFile,
+    }),
+  );
   const tensorboardOn = a.report_to.some((r) => r === 'all' || r === 'tensorboard');
   return {
     inp,
@@ -123,7 +151,9 @@ async function setUpRun(inp: TrainerInputs, onFailure: Array<() => Promise<void>
     timings: { data: 0, forwardBackward: 0, optimizer: 0, logging: 0, evaluation: 0, checkpoint: 0 },
     opt,
     metricsFile,
-    tensorboard: tensorboardOn ? new EventFileWriter(a.logging_dir ? resolve(a.logging_dir) : join(outputDir, 'runs')) : undefined,
+    tensorboard: tensorboardOn
+      ? new EventFileWriter(a.logging_dir ? resolve(a.logging_dir) : join(outputDir, 'runs'))
+      : undefined,
     model,
     state,
   };
@@ -135,20 +165,43 @@ function checkRun(inp: TrainerInputs, outputDir: string): void {
   checkWritable(outputDir);
   const parameters = inp.model.variables.reduce((n, v) => n + v.variable.size, 0);
   const checkpointing = a.save_strategy !== 'no';
-  checkFreeSpace(outputDir, saveBytes(parameters, checkpointing), checkpointing ? 'one checkpoint (weights + optimizer state)' : 'the final model');
+  checkFreeSpace(
+    outputDir,
+    saveBytes(parameters, checkpointing),
+    checkpointing ? 'one checkpoint (weights + optimizer state)' : 'the final model',
+  );
   cleanStaleTemps(outputDir);
   if (!inp.train.length) throw new Error('no training examples');
   if (a.eval_strategy !== 'no' && !inp.eval?.length)
-    throw new Error(`training.eval_strategy is '${a.eval_strategy}' but there is no validation data (set data.validation or data.split.validation)`);
-  if (a.load_best_model_at_end && a.eval_strategy === 'no') throw new Error("training.load_best_model_at_end needs eval_strategy 'steps' or 'epoch'");
+    throw new Error(
+      `training.eval_strategy is '${a.eval_strategy}' but there is no validation data (set data.validation or data.split.validation)`,
+    );
+  if (a.load_best_model_at_end && a.eval_strategy === 'no')
+    throw new Error("training.load_best_model_at_end needs eval_strategy 'steps' or 'epoch'");
 }
 
 /** Refuses a step that cannot fit in memory, and says when it barely fits (memoryPlan.ts). */
-function warnIfTight(inp: TrainerInputs, plan: TrainingPlan, lengths: Int32Array, threads: number, say: (t: string) => void): void {
+function warnIfTight(
+  inp: TrainerInputs,
+  plan: TrainingPlan,
+  lengths: Int32Array,
+  threads: number,
+  say: (t: string) => void,
+): void {
   if (!inp.model.config) return;
   const a = inp.args;
-  const shape = { kind: inp.kind, batch: plan.batchSize, seqLen: lengths.reduce((x, y) => Math.max(x, y), 0), gradientCheckpointing: !!a.gradient_checkpointing, mlmProbability: inp.mask?.mlmProbability };
-  const { warning } = checkTrainingFits(inp.model.config, shape, { backend: tf.getBackend(), accumulation: plan.accumulation, threads });
+  const shape = {
+    kind: inp.kind,
+    batch: plan.batchSize,
+    seqLen: lengths.reduce((x, y) => Math.max(x, y), 0),
+    gradientCheckpointing: !!a.gradient_checkpointing,
+    mlmProbability: inp.mask?.mlmProbability,
+  };
+  const { warning } = checkTrainingFits(inp.model.config, shape, {
+    backend: tf.getBackend(),
+    accumulation: plan.accumulation,
+    threads,
+  });
   if (warning) say(`warning: ${warning}`);
 }
 
@@ -160,7 +213,9 @@ function replaceModel(old: TrainableModel, next: TrainableModel): TrainableModel
 
 function epochBatchesOf(run: TrainingRun, epoch: number): number[][] {
   const { plan } = run;
-  const batches = epochBatches(run.lengths, plan.batchSize, plan.dataSeed, epoch, { groupByLength: run.inp.groupByLength });
+  const batches = epochBatches(run.lengths, plan.batchSize, plan.dataSeed, epoch, {
+    groupByLength: run.inp.groupByLength,
+  });
   return run.args.dataloader_drop_last ? batches.filter((b) => b.length === plan.batchSize) : batches;
 }
 
@@ -169,7 +224,13 @@ function epochBatchesOf(run: TrainingRun, epoch: number): number[][] {
  * Undefined when a stop arrives between micro-batches: the half-summed gradient is dropped with the
  * optimizer, and the checkpoint is the last complete step.
  */
-async function optimizerStep(run: TrainingRun, batches: number[][], epoch: number, g: number, speed: Speed): Promise<StepReport | undefined> {
+async function optimizerStep(
+  run: TrainingRun,
+  batches: number[][],
+  epoch: number,
+  g: number,
+  speed: Speed,
+): Promise<StepReport | undefined> {
   const { inp, plan, opt, timings, state } = run;
   const tStep = now();
   const group = batches.slice(g * plan.accumulation, (g + 1) * plan.accumulation);
@@ -192,7 +253,8 @@ async function optimizerStep(run: TrainingRun, batches: number[][], epoch: numbe
   const learningRate = run.schedule.lr(state.step);
   const gradNorm = await opt.update(learningRate);
   timings.optimizer += now() - t2;
-  if (!Number.isFinite(loss)) throw new Error(`loss became ${loss} at step ${state.step + 1}; try a lower learning_rate`);
+  if (!Number.isFinite(loss))
+    throw new Error(`loss became ${loss} at step ${state.step + 1}; try a lower learning_rate`);
   state.step++;
   state.samplesSeen += samples;
   state.pendingLoss += loss;
@@ -204,7 +266,12 @@ async function optimizerStep(run: TrainingRun, batches: number[][], epoch: numbe
 }
 
 /** HF's _maybe_log_save_evaluate and the stop decisions after a step; resolves to why the run ends, if it does. */
-async function maybeLogSaveEvaluate(run: TrainingRun, r: StepReport, endOfEpoch: boolean, speed: Speed): Promise<EndStatus | undefined> {
+async function maybeLogSaveEvaluate(
+  run: TrainingRun,
+  r: StepReport,
+  endOfEpoch: boolean,
+  speed: Speed,
+): Promise<EndStatus | undefined> {
   const { args: a, plan, state } = run;
   const control = stepControl(a, plan, state.step, endOfEpoch);
   if (control.log && state.pendingSteps > 0) logTrainingLoss(run, r);
@@ -212,9 +279,12 @@ async function maybeLogSaveEvaluate(run: TrainingRun, r: StepReport, endOfEpoch:
   if (control.evaluate) await evaluateDuringTraining(run);
   const earlyStop = shouldStopEarly(a, state.earlyStopping);
   const stopRequested = run.hooks.shouldStop?.() ?? false;
-  if (control.save || stopRequested || (earlyStop && a.save_strategy !== 'no')) await saveCheckpoint(run, stopRequested || earlyStop || state.step >= plan.maxSteps);
+  if (control.save || stopRequested || (earlyStop && a.save_strategy !== 'no'))
+    await saveCheckpoint(run, stopRequested || earlyStop || state.step >= plan.maxSteps);
   if (earlyStop) {
-    run.say(`early stopping at step ${state.step}: ${plan.best.metric} did not improve for ${state.earlyStopping.counter} evaluations`);
+    run.say(
+      `early stopping at step ${state.step}: ${plan.best.metric} did not improve for ${state.earlyStopping.counter} evaluations`,
+    );
     return 'early_stopped';
   }
   return stopRequested ? 'stopped' : undefined;

@@ -47,7 +47,13 @@ export function makeTrainerState(s: {
 }): HfTrainerState {
   const callbacks: HfTrainerState['stateful_callbacks'] = {
     TrainerControl: {
-      args: { should_epoch_stop: false, should_evaluate: false, should_log: false, should_save: true, should_training_stop: s.shouldTrainingStop },
+      args: {
+        should_epoch_stop: false,
+        should_evaluate: false,
+        should_log: false,
+        should_save: true,
+        should_training_stop: s.shouldTrainingStop,
+      },
       attributes: {},
     },
   };

@@ -73,7 +73,8 @@ function lossFlat(history: readonly HistoryEntry[], warmupSteps: number | undefi
   const after = loss.filter((p) => p.step > warm);
   if (after.length < 4 || !loss.length) return undefined;
   const third = Math.max(1, Math.floor(after.length / 3));
-  const early = mean(after.slice(0, third)), late = mean(after.slice(-third));
+  const early = mean(after.slice(0, third)),
+    late = mean(after.slice(-third));
   if (late < early * 0.97 || late < loss[0].value * 0.8) return undefined;
   return {
     code: 'loss-flat',
@@ -100,7 +101,10 @@ function labelOnlyInValidation(counts: WarningInputs['labelCounts']): RunWarning
 /** Every warning that applies, most fundamental first. */
 export function runWarnings(inputs: WarningInputs): RunWarning[] {
   const h = inputs.history ?? [];
-  return [labelOnlyInValidation(inputs.labelCounts), oneClass(inputs.report), lossFlat(h, inputs.warmupSteps), overfitting(h)].filter(
-    (w): w is RunWarning => w !== undefined,
-  );
+  return [
+    labelOnlyInValidation(inputs.labelCounts),
+    oneClass(inputs.report),
+    lossFlat(h, inputs.warmupSteps),
+    overfitting(h),
+  ].filter((w): w is RunWarning => w !== undefined);
 }

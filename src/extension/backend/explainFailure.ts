@@ -33,17 +33,35 @@ export interface FailureExplanation {
   /** What the person can do, most useful first. */
   fixes: string[];
   /** A stable tag for tests and telemetry-free logs. */
-  kind: 'no-network' | 'no-registry' | 'no-npm' | 'no-cuda' | 'no-cudnn' | 'unsupported-platform' | 'permission' | 'disk-full' | 'abi' | 'glibc' | 'not-found' | 'incomplete' | 'unknown';
+  kind:
+    | 'no-network'
+    | 'no-registry'
+    | 'no-npm'
+    | 'no-cuda'
+    | 'no-cudnn'
+    | 'unsupported-platform'
+    | 'permission'
+    | 'disk-full'
+    | 'abi'
+    | 'glibc'
+    | 'not-found'
+    | 'incomplete'
+    | 'unknown';
 }
 
-const WASM_FIX = 'Keep training on the WebAssembly backend (bertnb.backend: "wasm" or "auto"): it needs no install and is the fastest backend without native TensorFlow.';
+const WASM_FIX =
+  'Keep training on the WebAssembly backend (bertnb.backend: "wasm" or "auto"): it needs no install and is the fastest backend without native TensorFlow.';
 
 export function gpuSupported(platform: string, arch: string): boolean {
   return (platform === 'linux' || platform === 'win32') && arch === 'x64';
 }
 
 export function cpuSupported(platform: string, arch: string): boolean {
-  return (platform === 'linux' && (arch === 'x64' || arch === 'arm64')) || (platform === 'darwin') || (platform === 'win32' && arch === 'x64');
+  return (
+    (platform === 'linux' && (arch === 'x64' || arch === 'arm64')) ||
+    platform === 'darwin' ||
+    (platform === 'win32' && arch === 'x64')
+  );
 }
 
 /** Parses `ldconfig -p` output for the CUDA 11 runtime and cuDNN 8 libraries. */
@@ -53,7 +71,14 @@ export function parseLdconfig(text: string): Pick<CudaProbe, 'cudart11' | 'cudnn
 
 /** Why the GPU package cannot work here before anything is downloaded, or undefined when it may. */
 export function gpuPreflight(cuda: CudaProbe, platform: string, arch: string): FailureExplanation | undefined {
-  const input: FailureInput = { pkg: '@tensorflow/tfjs-node-gpu', stage: 'preflight', output: '', cuda, platform, arch };
+  const input: FailureInput = {
+    pkg: '@tensorflow/tfjs-node-gpu',
+    stage: 'preflight',
+    output: '',
+    cuda,
+    platform,
+    arch,
+  };
   if (!gpuSupported(platform, arch)) return explainFailure(input);
   if (!cuda.cudart11 || !cuda.cudnn8) return explainFailure(input);
   return undefined;
@@ -79,12 +104,24 @@ interface FailureContext {
 
 export function explainFailure(f: FailureInput): FailureExplanation {
   const gpu = f.pkg === '@tensorflow/tfjs-node-gpu';
-  const cpuFallback = gpu ? 'Install the CPU package instead ("BERT: Install Native Backend" → CPU): it needs no CUDA.' : undefined;
+  const cpuFallback = gpu
+    ? 'Install the CPU package instead ("BERT: Install Native Backend" → CPU): it needs no CUDA.'
+    : undefined;
   // The GPU without CUDA: WebGPU reaches it through the ordinary graphics driver (Vulkan, Metal, Direct3D 12).
-  const webgpuFallback = gpu ? 'Use the GPU through WebGPU instead ("BERT: Install GPU Backend"): it needs no CUDA, only the graphics driver (Vulkan, Metal or Direct3D 12).' : undefined;
-  const withFallbacks = (...fixes: (string | undefined)[]) => [...fixes, webgpuFallback, cpuFallback, WASM_FIX].filter((x): x is string => !!x);
+  const webgpuFallback = gpu
+    ? 'Use the GPU through WebGPU instead ("BERT: Install GPU Backend"): it needs no CUDA, only the graphics driver (Vulkan, Metal or Direct3D 12).'
+    : undefined;
+  const withFallbacks = (...fixes: (string | undefined)[]) =>
+    [...fixes, webgpuFallback, cpuFallback, WASM_FIX].filter((x): x is string => !!x);
   const ctx: FailureContext = { f, out: f.output, gpu, cpuFallback, withFallbacks };
-  return platformFailure(ctx) ?? cudaFailure(ctx) ?? npmMissing(ctx) ?? networkFailure(ctx) ?? installFailure(ctx) ?? unknownFailure(ctx);
+  return (
+    platformFailure(ctx) ??
+    cudaFailure(ctx) ??
+    npmMissing(ctx) ??
+    networkFailure(ctx) ??
+    installFailure(ctx) ??
+    unknownFailure(ctx)
+  );
 }
 
 /** No build of the package for this OS and CPU. */
@@ -111,14 +148,17 @@ function platformFailure({ f, gpu, withFallbacks }: FailureContext): FailureExpl
 
 /** The GPU package without the CUDA runtime or cuDNN it loads. */
 function cudaFailure({ f, out, gpu, withFallbacks }: FailureContext): FailureExplanation | undefined {
-  const cudaMissing = (probeSays: boolean | undefined, lib: RegExp) => lib.test(out) || (f.stage !== 'install' && probeSays === false);
+  const cudaMissing = (probeSays: boolean | undefined, lib: RegExp) =>
+    lib.test(out) || (f.stage !== 'install' && probeSays === false);
   if (gpu && cudaMissing(f.cuda?.cudart11, /libcudart\.so\.11|libcublas\.so\.11|CUDA driver version is insufficient/)) {
     return {
       kind: 'no-cuda',
       headline: 'The GPU backend needs the CUDA 11.2 runtime, which is not installed on this machine.',
       reasons: [
         `${f.pkg}@${NATIVE_VERSION} is built against TensorFlow 2.9.1, which loads libcudart.so.11.0 (CUDA 11.2) and libcudnn.so.8 (cuDNN 8.1) at start-up.`,
-        f.cuda?.nvidiaSmi === false ? 'No NVIDIA driver was found either (nvidia-smi is not on PATH): this machine may have no NVIDIA GPU.' : 'The dynamic loader does not know libcudart.so.11.0 (`ldconfig -p` does not list it).',
+        f.cuda?.nvidiaSmi === false
+          ? 'No NVIDIA driver was found either (nvidia-smi is not on PATH): this machine may have no NVIDIA GPU.'
+          : 'The dynamic loader does not know libcudart.so.11.0 (`ldconfig -p` does not list it).',
       ],
       fixes: withFallbacks(
         'Install CUDA 11.2 and cuDNN 8.1 (newer CUDA major versions do not work with TensorFlow 2.9), make sure `ldconfig -p | grep libcudart.so.11` lists them, then run this command again.',
@@ -129,8 +169,12 @@ function cudaFailure({ f, out, gpu, withFallbacks }: FailureContext): FailureExp
     return {
       kind: 'no-cudnn',
       headline: 'The GPU backend needs cuDNN 8.1, which is not installed on this machine.',
-      reasons: ['CUDA 11 was found, but the dynamic loader does not know libcudnn.so.8, which TensorFlow 2.9.1 loads for its GPU kernels.'],
-      fixes: withFallbacks('Install cuDNN 8.1 for CUDA 11.2 and check that `ldconfig -p | grep libcudnn.so.8` lists it.'),
+      reasons: [
+        'CUDA 11 was found, but the dynamic loader does not know libcudnn.so.8, which TensorFlow 2.9.1 loads for its GPU kernels.',
+      ],
+      fixes: withFallbacks(
+        'Install cuDNN 8.1 for CUDA 11.2 and check that `ldconfig -p | grep libcudnn.so.8` lists it.',
+      ),
     };
   }
 
@@ -142,8 +186,11 @@ function npmMissing({ out }: FailureContext): FailureExplanation | undefined {
     return {
       kind: 'no-npm',
       headline: 'npm was not found, so the native backend cannot be installed.',
-      reasons: ['The install uses npm from your PATH to fetch the package into the extension\'s storage folder.'],
-      fixes: ['Install Node.js 20 or newer (it includes npm), make sure `npm --version` works in a terminal, then restart the editor and run this command again.', WASM_FIX],
+      reasons: ["The install uses npm from your PATH to fetch the package into the extension's storage folder."],
+      fixes: [
+        'Install Node.js 20 or newer (it includes npm), make sure `npm --version` works in a terminal, then restart the editor and run this command again.',
+        WASM_FIX,
+      ],
     };
   }
 
@@ -152,14 +199,20 @@ function npmMissing({ out }: FailureContext): FailureExplanation | undefined {
 
 /** No network: to the registry, or to the server of the native library the install script downloads. */
 function networkFailure({ f, out, gpu, cpuFallback, withFallbacks }: FailureContext): FailureExplanation | undefined {
-  const net = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|socket hang up|network|CERT_|self[- ]signed certificate)\b/i;
-  const host = /hostname:\s*'([^']+)'|getaddrinfo \w+ ([\w.-]+)|connect \w+ ([\w.:-]+)|request to https?:\/\/([^/\s]+)/.exec(out);
+  const net =
+    /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|socket hang up|network|CERT_|self[- ]signed certificate)\b/i;
+  const host =
+    /hostname:\s*'([^']+)'|getaddrinfo \w+ ([\w.-]+)|connect \w+ ([\w.:-]+)|request to https?:\/\/([^/\s]+)/.exec(out);
   const hostname = host ? (host[1] ?? host[2] ?? host[3] ?? host[4]) : undefined;
   if (net.test(out)) {
-    const binaryDownload = /Downloading libtensorflow|libtensorflow-(cpu|gpu)-|storage\.googleapis\.com/.test(out) && (!hostname || !/registry/.test(hostname));
+    const binaryDownload =
+      /Downloading libtensorflow|libtensorflow-(cpu|gpu)-|storage\.googleapis\.com/.test(out) &&
+      (!hostname || !/registry/.test(hostname));
     if (binaryDownload) {
       const url = /https:\/\/\S*libtensorflow-\S+\.tar\.gz/.exec(out)?.[0];
-      const code = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH)\b/.exec(out)?.[0] ?? 'a network error';
+      const code =
+        /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH)\b/.exec(out)?.[0] ??
+        'a network error';
       return {
         kind: 'no-network',
         headline: `No network access to ${hostname ?? 'storage.googleapis.com'}: ${f.pkg} downloaded, but its native TensorFlow library could not be.`,
@@ -201,7 +254,10 @@ function installFailure({ f, out }: FailureContext): FailureExplanation | undefi
       kind: 'permission',
       headline: "The extension's storage folder is not writable, so the native backend could not be installed there.",
       reasons: lastLines(out, 2),
-      fixes: ["Check the permissions of VS Code's global storage folder (shown in the log) and run this command again.", WASM_FIX],
+      fixes: [
+        "Check the permissions of VS Code's global storage folder (shown in the log) and run this command again.",
+        WASM_FIX,
+      ],
     };
   }
   if (/\bENOSPC\b|no space left/i.test(out)) {
@@ -233,7 +289,10 @@ function installFailure({ f, out }: FailureContext): FailureExplanation | undefi
       kind: 'incomplete',
       headline: `${f.pkg} is installed but incomplete: its native library is missing.`,
       reasons: lastLines(out, 3),
-      fixes: ['Run this command again; if it keeps failing, delete the extension storage folder shown in the log first.', WASM_FIX],
+      fixes: [
+        'Run this command again; if it keeps failing, delete the extension storage folder shown in the log first.',
+        WASM_FIX,
+      ],
     };
   }
   return undefined;

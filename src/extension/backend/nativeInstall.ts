@@ -13,14 +13,33 @@ export interface RunResult {
 }
 
 /** Runs a program and collects its output; a program that cannot start resolves with its error text. */
-export function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; onLine?: (line: string) => void; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    onLine?: (line: string) => void;
+    signal?: AbortSignal;
+    timeoutMs?: number;
+  } = {},
+): Promise<RunResult> {
   return new Promise((resolve) => {
     let output = '';
     let child;
     try {
-      child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, signal: opts.signal, timeout: opts.timeoutMs, shell: process.platform === 'win32' });
+      child = spawn(cmd, args, {
+        cwd: opts.cwd,
+        env: opts.env ?? process.env,
+        signal: opts.signal,
+        timeout: opts.timeoutMs,
+        shell: process.platform === 'win32',
+      });
     } catch (e) {
-      resolve({ exitCode: null, output: `spawn ${cmd} ${(e as NodeJS.ErrnoException).code ?? ''} ${(e as Error).message}` });
+      resolve({
+        exitCode: null,
+        output: `spawn ${cmd} ${(e as NodeJS.ErrnoException).code ?? ''} ${(e as Error).message}`,
+      });
       return;
     }
     let partial = '';
@@ -47,7 +66,10 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; env?: Nod
 export async function probeCuda(): Promise<CudaProbe> {
   if (process.platform !== 'linux') return { cudart11: false, cudnn8: false, nvidiaSmi: false };
   const ld = existsSync('/sbin/ldconfig') ? '/sbin/ldconfig' : 'ldconfig';
-  const [libs, smi] = await Promise.all([run(ld, ['-p'], { timeoutMs: 10_000 }), run('nvidia-smi', ['-L'], { timeoutMs: 10_000 })]);
+  const [libs, smi] = await Promise.all([
+    run(ld, ['-p'], { timeoutMs: 10_000 }),
+    run('nvidia-smi', ['-L'], { timeoutMs: 10_000 }),
+  ]);
   return { ...parseLdconfig(libs.output), nvidiaSmi: smi.exitCode === 0 };
 }
 
@@ -56,21 +78,39 @@ export function nativeModulesDir(globalStorage: string): string {
   return join(globalStorage, 'native');
 }
 
-export async function installNative(dir: string, pkg: NativePackage, opts: { onLine?: (l: string) => void; signal?: AbortSignal } = {}): Promise<RunResult> {
+export async function installNative(
+  dir: string,
+  pkg: NativePackage,
+  opts: { onLine?: (l: string) => void; signal?: AbortSignal } = {},
+): Promise<RunResult> {
   await mkdir(dir, { recursive: true });
   // A package.json of its own keeps npm from walking up into some unrelated project. Kept when present:
   // it lists what the other install commands put here (the GPU backend), which npm would otherwise prune.
   if (!existsSync(join(dir, 'package.json')))
-    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'bertnb-native-backend', private: true, description: 'Native TensorFlow.js for bertnb' }, null, 2));
+    await writeFile(
+      join(dir, 'package.json'),
+      JSON.stringify(
+        { name: 'bertnb-native-backend', private: true, description: 'Native TensorFlow.js for bertnb' },
+        null,
+        2,
+      ),
+    );
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  return run(npm, ['install', '--no-audit', '--no-fund', '--no-package-lock', '--save-exact', `${pkg}@${NATIVE_VERSION}`], { cwd: dir, onLine: opts.onLine, signal: opts.signal });
+  return run(
+    npm,
+    ['install', '--no-audit', '--no-fund', '--no-package-lock', '--save-exact', `${pkg}@${NATIVE_VERSION}`],
+    { cwd: dir, onLine: opts.onLine, signal: opts.signal },
+  );
 }
 
 /**
  * Loads the package in a fresh Node process (a crash in native code must not take the extension host
  * down) and runs one tensor op on its backend.
  */
-export async function verifyNative(dir: string, pkg: NativePackage): Promise<RunResult & { ok: boolean; backend?: string }> {
+export async function verifyNative(
+  dir: string,
+  pkg: NativePackage,
+): Promise<RunResult & { ok: boolean; backend?: string }> {
   const script = `
     const { createRequire } = require('node:module');
     const req = createRequire(${JSON.stringify(join(dir, 'package.json'))});
@@ -79,7 +119,11 @@ export async function verifyNative(dir: string, pkg: NativePackage): Promise<Run
     if (s !== 14) throw new Error('native backend computed ' + s + ' instead of 14');
     console.log('BERTNB_NATIVE_OK ' + tf.getBackend());
   `;
-  const r = await run(process.execPath, ['-e', script], { cwd: dir, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TF_CPP_MIN_LOG_LEVEL: '2' }, timeoutMs: 120_000 });
+  const r = await run(process.execPath, ['-e', script], {
+    cwd: dir,
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TF_CPP_MIN_LOG_LEVEL: '2' },
+    timeoutMs: 120_000,
+  });
   const m = /BERTNB_NATIVE_OK (\S+)/.exec(r.output);
   return { ...r, ok: r.exitCode === 0 && !!m, backend: m?.[1] };
 }

@@ -17,13 +17,27 @@ export function webgpuInstalled(dir: string): boolean {
   return existsSync(join(dir, 'node_modules', WEBGPU_PACKAGE, 'package.json'));
 }
 
-export async function installWebGpu(dir: string, opts: { onLine?: (l: string) => void; signal?: AbortSignal } = {}): Promise<RunResult> {
+export async function installWebGpu(
+  dir: string,
+  opts: { onLine?: (l: string) => void; signal?: AbortSignal } = {},
+): Promise<RunResult> {
   await mkdir(dir, { recursive: true });
   // Kept when present: it lists what the other install commands put here, which npm would otherwise prune.
   if (!existsSync(join(dir, 'package.json')))
-    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'bertnb-native-backend', private: true, description: 'Native and GPU backends for bertnb' }, null, 2));
+    await writeFile(
+      join(dir, 'package.json'),
+      JSON.stringify(
+        { name: 'bertnb-native-backend', private: true, description: 'Native and GPU backends for bertnb' },
+        null,
+        2,
+      ),
+    );
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  return run(npm, ['install', '--no-audit', '--no-fund', '--no-package-lock', '--save-exact', `${WEBGPU_PACKAGE}@${WEBGPU_VERSION}`], { cwd: dir, onLine: opts.onLine, signal: opts.signal });
+  return run(
+    npm,
+    ['install', '--no-audit', '--no-fund', '--no-package-lock', '--save-exact', `${WEBGPU_PACKAGE}@${WEBGPU_VERSION}`],
+    { cwd: dir, onLine: opts.onLine, signal: opts.signal },
+  );
 }
 
 export interface WebGpuCheck extends RunResult {
@@ -58,7 +72,11 @@ export async function verifyWebGpu(dir: string, opts: { execPath?: string } = {}
   const r = await run(opts.execPath ?? process.execPath, ['-e', script], { cwd: dir, env, timeoutMs: 60_000 });
   const m = /BERTNB_WEBGPU_ADAPTER (.*)/.exec(r.output);
   const info = m ? (JSON.parse(m[1]) as Record<string, unknown> | null) : null;
-  return { ...r, loaded: r.output.includes('BERTNB_WEBGPU_LOADED'), adapter: info ? summarizeAdapter(info) : undefined };
+  return {
+    ...r,
+    loaded: r.output.includes('BERTNB_WEBGPU_LOADED'),
+    adapter: info ? summarizeAdapter(info) : undefined,
+  };
 }
 
 export interface WebGpuVerdict {
@@ -78,7 +96,13 @@ export function explainWebGpuCheck(c: WebGpuCheck, platform: NodeJS.Platform = p
       message: `Dawn (${WEBGPU_PACKAGE}@${WEBGPU_VERSION}) did not load.`,
       detail: `It ships prebuilt for Linux x64/arm64, macOS and Windows x64/arm64; this is ${platform}-${process.arch}. Output:\n${c.output.trim().slice(-1500)}`,
     };
-  if (!c.adapter) return { level: 'error', usable: false, message: 'Dawn loaded but found no GPU (no WebGPU adapter).', detail: `${noAdapterAdvice(platform)}. Training uses WebAssembly meanwhile.` };
+  if (!c.adapter)
+    return {
+      level: 'error',
+      usable: false,
+      message: 'Dawn loaded but found no GPU (no WebGPU adapter).',
+      detail: `${noAdapterAdvice(platform)}. Training uses WebAssembly meanwhile.`,
+    };
   if (c.adapter.software)
     return {
       level: 'warning',
@@ -86,5 +110,10 @@ export function explainWebGpuCheck(c: WebGpuCheck, platform: NodeJS.Platform = p
       message: `Only a software GPU was found: ${describeAdapter(c.adapter)}.`,
       detail: `It runs on the processor and is slower than WebAssembly, so "auto" will not use it ("backend: webgpu" forces it). For your real GPU: ${noAdapterAdvice(platform)}.`,
     };
-  return { level: 'info', usable: true, message: `WebGPU is ready on ${describeAdapter(c.adapter)}.`, detail: '"auto" now trains on this GPU unless native TensorFlow with CUDA is installed.' };
+  return {
+    level: 'info',
+    usable: true,
+    message: `WebGPU is ready on ${describeAdapter(c.adapter)}.`,
+    detail: '"auto" now trains on this GPU unless native TensorFlow with CUDA is installed.',
+  };
 }

@@ -2,9 +2,22 @@
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { explainFailure, formatExplanation, gpuPreflight, type FailureExplanation, type NativePackage } from '../backend/explainFailure';
+import {
+  explainFailure,
+  formatExplanation,
+  gpuPreflight,
+  type FailureExplanation,
+  type NativePackage,
+} from '../backend/explainFailure';
 import { installNative, nativeModulesDir, probeCuda, verifyNative } from '../backend/nativeInstall';
-import { explainWebGpuCheck, installWebGpu, verifyWebGpu, webgpuInstalled, WEBGPU_PACKAGE, WEBGPU_VERSION } from '../backend/webgpuInstall';
+import {
+  explainWebGpuCheck,
+  installWebGpu,
+  verifyWebGpu,
+  webgpuInstalled,
+  WEBGPU_PACKAGE,
+  WEBGPU_VERSION,
+} from '../backend/webgpuInstall';
 import { BACKEND_CHOICES, backendSetting, setBackend, type BackendSetting } from '../settings/settings';
 import { requireTrust } from '../trust/trust';
 
@@ -24,48 +37,94 @@ function installed(storage: string, pkg: NativePackage): boolean {
 export async function selectBackend(ctx: vscode.ExtensionContext): Promise<void> {
   const current = backendSetting();
   const storage = ctx.globalStorageUri.fsPath;
-  const needs: Partial<Record<BackendSetting, NativePackage>> = { 'tensorflow-gpu': '@tensorflow/tfjs-node-gpu', tensorflow: '@tensorflow/tfjs-node' };
+  const needs: Partial<Record<BackendSetting, NativePackage>> = {
+    'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+    tensorflow: '@tensorflow/tfjs-node',
+  };
   const items = BACKEND_CHOICES.map((b) => {
     const pkg = needs[b];
     const missing = pkg && !installed(storage, pkg);
-    return { label: `${b === current ? '$(check) ' : ''}${b}`, backend: b, description: DESCRIPTIONS[b], detail: missing ? `Not installed: run "BERT: Install Native Backend" first (${pkg}).` : undefined };
+    return {
+      label: `${b === current ? '$(check) ' : ''}${b}`,
+      backend: b,
+      description: DESCRIPTIONS[b],
+      detail: missing ? `Not installed: run "BERT: Install Native Backend" first (${pkg}).` : undefined,
+    };
   });
   const gpuDir = nativeModulesDir(storage);
   for (const item of items)
-    if (item.backend === 'webgpu' && !webgpuInstalled(gpuDir)) item.detail = 'Not installed: run "BERT: Install GPU Backend" first (Dawn, the WebGPU runtime).';
-  const pick = await vscode.window.showQuickPick(items, { title: 'Select Compute Backend', placeHolder: `Current: ${current}` });
+    if (item.backend === 'webgpu' && !webgpuInstalled(gpuDir))
+      item.detail = 'Not installed: run "BERT: Install GPU Backend" first (Dawn, the WebGPU runtime).';
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Select Compute Backend',
+    placeHolder: `Current: ${current}`,
+  });
   if (!pick) return;
   if (pick.backend === 'webgpu' && !webgpuInstalled(gpuDir)) {
-    const a = await vscode.window.showWarningMessage('webgpu needs Dawn (the WebGPU runtime), which is not installed.', 'Install GPU Backend', 'Use It Anyway');
+    const a = await vscode.window.showWarningMessage(
+      'webgpu needs Dawn (the WebGPU runtime), which is not installed.',
+      'Install GPU Backend',
+      'Use It Anyway',
+    );
     if (a === 'Install GPU Backend') return void vscode.commands.executeCommand('bertnb.installGpuBackend');
     if (a !== 'Use It Anyway') return;
   }
   const pkg = needs[pick.backend];
   if (pkg && !installed(storage, pkg)) {
-    const a = await vscode.window.showWarningMessage(`${pick.backend} needs ${pkg}, which is not installed.`, 'Install Native Backend', 'Use It Anyway');
-    if (a === 'Install Native Backend') return void vscode.commands.executeCommand('bertnb.installNativeBackend', pkg === '@tensorflow/tfjs-node-gpu' ? 'gpu' : 'cpu');
+    const a = await vscode.window.showWarningMessage(
+      `${pick.backend} needs ${pkg}, which is not installed.`,
+      'Install Native Backend',
+      'Use It Anyway',
+    );
+    if (a === 'Install Native Backend')
+      return void vscode.commands.executeCommand(
+        'bertnb.installNativeBackend',
+        pkg === '@tensorflow/tfjs-node-gpu' ? 'gpu' : 'cpu',
+      );
     if (a !== 'Use It Anyway') return;
   }
   await setBackend(pick.backend);
-  void vscode.window.showInformationMessage(`Compute backend: ${pick.backend}. New trainings use it; a running one keeps its backend.`);
+  void vscode.window.showInformationMessage(
+    `Compute backend: ${pick.backend}. New trainings use it; a running one keeps its backend.`,
+  );
 }
 
 async function showFailure(e: FailureExplanation, log: vscode.LogOutputChannel): Promise<void> {
   log.error(`native backend: ${e.headline}\n${formatExplanation(e)}`);
-  const a = await vscode.window.showErrorMessage(e.headline, { modal: true, detail: formatExplanation(e) }, 'Show Log', 'Use WebAssembly');
+  const a = await vscode.window.showErrorMessage(
+    e.headline,
+    { modal: true, detail: formatExplanation(e) },
+    'Show Log',
+    'Use WebAssembly',
+  );
   if (a === 'Show Log') log.show(true);
   if (a === 'Use WebAssembly') await setBackend('wasm');
 }
 
 /** `variant` lets tests and the walkthrough skip the question. */
-export async function installNativeBackend(ctx: vscode.ExtensionContext, log: vscode.LogOutputChannel, variant?: unknown): Promise<void> {
+export async function installNativeBackend(
+  ctx: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  variant?: unknown,
+): Promise<void> {
   if (!(await requireTrust('Installing the native backend'))) return;
-  let pkg: NativePackage | undefined = variant === 'gpu' ? '@tensorflow/tfjs-node-gpu' : variant === 'cpu' ? '@tensorflow/tfjs-node' : undefined;
+  let pkg: NativePackage | undefined =
+    variant === 'gpu' ? '@tensorflow/tfjs-node-gpu' : variant === 'cpu' ? '@tensorflow/tfjs-node' : undefined;
   if (!pkg) {
     const pick = await vscode.window.showQuickPick(
       [
-        { label: 'CPU', description: '@tensorflow/tfjs-node', detail: 'Native TensorFlow on the processor: Linux, macOS, Windows. About 100 MB.', pkg: '@tensorflow/tfjs-node' as const },
-        { label: 'NVIDIA GPU', description: '@tensorflow/tfjs-node-gpu', detail: 'Needs exactly CUDA 11.2 and cuDNN 8.1 (Linux/Windows x64). About 500 MB.', pkg: '@tensorflow/tfjs-node-gpu' as const },
+        {
+          label: 'CPU',
+          description: '@tensorflow/tfjs-node',
+          detail: 'Native TensorFlow on the processor: Linux, macOS, Windows. About 100 MB.',
+          pkg: '@tensorflow/tfjs-node' as const,
+        },
+        {
+          label: 'NVIDIA GPU',
+          description: '@tensorflow/tfjs-node-gpu',
+          detail: 'Needs exactly CUDA 11.2 and cuDNN 8.1 (Linux/Windows x64). About 500 MB.',
+          pkg: '@tensorflow/tfjs-node-gpu' as const,
+        },
       ],
       { title: 'Install Native Backend', placeHolder: 'Which native TensorFlow?' },
     );
@@ -96,11 +155,33 @@ export async function installNativeBackend(ctx: vscode.ExtensionContext, log: vs
         },
       });
       if (token.isCancellationRequested) return { cancelled: true as const };
-      if (install.exitCode !== 0) return { failure: explainFailure({ pkg, stage: 'install', exitCode: install.exitCode, output: install.output, cuda, platform, arch }) };
+      if (install.exitCode !== 0)
+        return {
+          failure: explainFailure({
+            pkg,
+            stage: 'install',
+            exitCode: install.exitCode,
+            output: install.output,
+            cuda,
+            platform,
+            arch,
+          }),
+        };
       progress.report({ message: 'checking that it loads…' });
       const v = await verifyNative(dir, pkg);
       log.info(`[verify] ${v.output.trim()}`);
-      if (!v.ok) return { failure: explainFailure({ pkg, stage: 'verify', exitCode: v.exitCode, output: v.output, cuda, platform, arch }) };
+      if (!v.ok)
+        return {
+          failure: explainFailure({
+            pkg,
+            stage: 'verify',
+            exitCode: v.exitCode,
+            output: v.output,
+            cuda,
+            platform,
+            arch,
+          }),
+        };
       return { backend: v.backend };
     },
   );
@@ -110,7 +191,11 @@ export async function installNativeBackend(ctx: vscode.ExtensionContext, log: vs
   }
   if ('failure' in result && result.failure) return showFailure(result.failure, log);
   const setting: BackendSetting = pkg === '@tensorflow/tfjs-node-gpu' ? 'tensorflow-gpu' : 'tensorflow';
-  const a = await vscode.window.showInformationMessage(`${pkg} is installed and loads (backend "${'backend' in result ? result.backend : setting}").`, `Use ${setting}`, 'Keep auto');
+  const a = await vscode.window.showInformationMessage(
+    `${pkg} is installed and loads (backend "${'backend' in result ? result.backend : setting}").`,
+    `Use ${setting}`,
+    'Keep auto',
+  );
   if (a === `Use ${setting}`) await setBackend(setting);
 }
 
@@ -120,7 +205,11 @@ export async function installGpuBackend(ctx: vscode.ExtensionContext, log: vscod
   const dir = nativeModulesDir(ctx.globalStorageUri.fsPath);
   log.info(`gpu backend: installing ${WEBGPU_PACKAGE}@${WEBGPU_VERSION} into ${dir}`);
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Installing the GPU backend (${WEBGPU_PACKAGE}@${WEBGPU_VERSION})`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Installing the GPU backend (${WEBGPU_PACKAGE}@${WEBGPU_VERSION})`,
+      cancellable: true,
+    },
     async (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
@@ -144,7 +233,11 @@ export async function installGpuBackend(ctx: vscode.ExtensionContext, log: vscod
   if (!result) return void vscode.window.showInformationMessage('GPU backend install cancelled.');
   if (result.installFailed !== undefined) {
     log.error(`gpu backend: npm install failed\n${result.installFailed}`);
-    const a = await vscode.window.showErrorMessage(`npm could not install ${WEBGPU_PACKAGE}@${WEBGPU_VERSION}.`, { modal: true, detail: result.installFailed.trim().slice(-1500) }, 'Show Log');
+    const a = await vscode.window.showErrorMessage(
+      `npm could not install ${WEBGPU_PACKAGE}@${WEBGPU_VERSION}.`,
+      { modal: true, detail: result.installFailed.trim().slice(-1500) },
+      'Show Log',
+    );
     if (a === 'Show Log') log.show(true);
     return;
   }

@@ -25,7 +25,9 @@ export async function editHyperparameters(ctx: PanelContext, arg?: vscode.Uri): 
     if (!uri) return;
     target = targetOf(await vscode.workspace.openTextDocument(uri));
     if (!target) {
-      void vscode.window.showWarningMessage('Edit Hyperparameters works on a YAML run config or a %train cell of a .bertnb notebook.');
+      void vscode.window.showWarningMessage(
+        'Edit Hyperparameters works on a YAML run config or a %train cell of a .bertnb notebook.',
+      );
       return;
     }
   }

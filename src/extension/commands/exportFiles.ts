@@ -9,7 +9,10 @@ export function exportableFiles(names: readonly string[]): string[] {
 }
 
 export function looksLikeModelFolder(names: readonly string[]): boolean {
-  return names.includes('config.json') && names.some((n) => /^(model\.safetensors|pytorch_model\.bin|model\.safetensors\.index\.json)$/.test(n));
+  return (
+    names.includes('config.json') &&
+    names.some((n) => /^(model\.safetensors|pytorch_model\.bin|model\.safetensors\.index\.json)$/.test(n))
+  );
 }
 
 /** Path segments bertnb names checkpoints with: an export never goes inside one. */
@@ -35,7 +38,9 @@ export function exportDestProblem(src: string, dest: string): string | undefined
   const s = resolve(src);
   const d = resolve(dest);
   if (d === s) return 'the export would overwrite the model it copies; choose a new folder';
-  if (!relative(s, d).startsWith('..')) return `${dest} is inside the model folder it copies; choose a folder outside it`;
-  if (CHECKPOINT_SEGMENT.test(d)) return `${dest} is inside a checkpoint folder, which resuming and save_total_limit manage; choose a folder outside the run's checkpoints`;
+  if (!relative(s, d).startsWith('..'))
+    return `${dest} is inside the model folder it copies; choose a folder outside it`;
+  if (CHECKPOINT_SEGMENT.test(d))
+    return `${dest} is inside a checkpoint folder, which resuming and save_total_limit manage; choose a folder outside the run's checkpoints`;
   return undefined;
 }

@@ -17,21 +17,39 @@ export async function exportModel(session: TrainingSession, log: vscode.LogOutpu
   const items: Item[] = [];
   const runs = await listPastRuns([...new Set([...defaultOutputRoots(), ...session.outputDirs])]).catch(() => []);
   for (const r of runs) {
-    if (r.info.hasFinalModel) items.push({ label: `$(package) ${r.view.label}`, description: 'final model', detail: r.info.dir, dir: r.info.dir });
-    for (const c of [...r.info.checkpoints].reverse()) items.push({ label: `$(history) ${r.view.label} / checkpoint-${c.step}`, detail: c.path, dir: c.path });
+    if (r.info.hasFinalModel)
+      items.push({
+        label: `$(package) ${r.view.label}`,
+        description: 'final model',
+        detail: r.info.dir,
+        dir: r.info.dir,
+      });
+    for (const c of [...r.info.checkpoints].reverse())
+      items.push({ label: `$(history) ${r.view.label} / checkpoint-${c.step}`, detail: c.path, dir: c.path });
   }
   items.push({ label: '$(folder-opened) Browse for a model folder…', alwaysShow: true });
-  const pick = await vscode.window.showQuickPick(items, { title: 'Export Model: which model?', placeHolder: runs.length ? 'A finished run or a checkpoint' : 'No runs found in the output folders; browse for a model folder' });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Export Model: which model?',
+    placeHolder: runs.length
+      ? 'A finished run or a checkpoint'
+      : 'No runs found in the output folders; browse for a model folder',
+  });
   if (!pick) return;
   let src = pick.dir;
   if (!src) {
-    const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Model folder (config.json + model.safetensors)' });
+    const chosen = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      title: 'Model folder (config.json + model.safetensors)',
+    });
     src = chosen?.[0]?.fsPath;
   }
   if (!src) return;
   const names = (await readdir(src)).filter(Boolean);
   if (!looksLikeModelFolder(names)) {
-    void vscode.window.showErrorMessage(`${src} is not a model folder: it needs config.json and model.safetensors (or pytorch_model.bin).`);
+    void vscode.window.showErrorMessage(
+      `${src} is not a model folder: it needs config.json and model.safetensors (or pytorch_model.bin).`,
+    );
     return;
   }
   const dest = await pickDestination(src);
@@ -41,7 +59,10 @@ export async function exportModel(session: TrainingSession, log: vscode.LogOutpu
   for (const f of files) if ((await stat(join(src, f))).isFile()) await copyFile(join(src, f), join(dest, f));
   markOwned(dest, 'model export');
   log.info(`exported ${src} → ${dest}: ${files.join(', ')}`);
-  const a = await vscode.window.showInformationMessage(`Exported a Hugging Face model folder to ${dest} (${files.join(', ')}).`, 'Reveal');
+  const a = await vscode.window.showInformationMessage(
+    `Exported a Hugging Face model folder to ${dest} (${files.join(', ')}).`,
+    'Reveal',
+  );
   if (a) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(dest));
 }
 

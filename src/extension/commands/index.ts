@@ -37,7 +37,10 @@ export function registerCommands(ctx: PanelContext, session: TrainingSession): v
       // The run the monitor and the status bar show, whether the palette or a notebook cell started it.
       const current = session.store.current();
       if (current && session.store.stop(current.id)) {
-        void vscode.window.setStatusBarMessage('$(debug-stop) Stopping: finishing the step and saving a checkpoint…', 5000);
+        void vscode.window.setStatusBarMessage(
+          '$(debug-stop) Stopping: finishing the step and saving a checkpoint…',
+          5000,
+        );
         return;
       }
       void vscode.window.showInformationMessage('No training is running.');

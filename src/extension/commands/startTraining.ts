@@ -11,10 +11,18 @@ import { requireTrust } from '../trust/trust';
 import type { TrainingSession } from '../monitor/trainingSession';
 import { pickConfigFile } from './pickConfig';
 
-export async function startTraining(session: TrainingSession, log: vscode.LogOutputChannel, arg?: vscode.Uri): Promise<void> {
+export async function startTraining(
+  session: TrainingSession,
+  log: vscode.LogOutputChannel,
+  arg?: vscode.Uri,
+): Promise<void> {
   if (!(await requireTrust('Starting a training'))) return;
   if (session.active) {
-    const a = await vscode.window.showWarningMessage('A training is already running; stop it before starting another.', 'Show Monitor', 'Stop It');
+    const a = await vscode.window.showWarningMessage(
+      'A training is already running; stop it before starting another.',
+      'Show Monitor',
+      'Stop It',
+    );
     if (a === 'Show Monitor') await vscode.commands.executeCommand('bertnb.showMonitor');
     if (a === 'Stop It') session.stop();
     return;
@@ -27,7 +35,10 @@ export async function startTraining(session: TrainingSession, log: vscode.LogOut
     const isTrain = (i: number) => ['train', 'pretrain'].includes(cellStep(cells[i]?.document.getText() ?? '') ?? '');
     const index = isTrain(selected) ? selected : cells.findIndex((_, i) => isTrain(i));
     if (index >= 0) {
-      await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: nb.notebook.uri });
+      await vscode.commands.executeCommand('notebook.cell.execute', {
+        ranges: [{ start: index, end: index + 1 }],
+        document: nb.notebook.uri,
+      });
       return;
     }
   }

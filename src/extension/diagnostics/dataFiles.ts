@@ -73,7 +73,12 @@ export async function detectColumns(file: string, format: FileFormat): Promise<s
 }
 
 /** Problems with the files and columns of the data section. `base`: the folder relative paths start from. */
-export async function dataFileProblems(text: string, target: DataTarget, base: string, pretraining = false): Promise<TextProblem[]> {
+export async function dataFileProblems(
+  text: string,
+  target: DataTarget,
+  base: string,
+  pretraining = false,
+): Promise<TextProblem[]> {
   const section = dataSection(text, target);
   if (!section) return [];
   const problems: TextProblem[] = [];
@@ -84,7 +89,14 @@ export async function dataFileProblems(text: string, target: DataTarget, base: s
     if (!v) continue;
     const path = isAbsolute(v.value) ? v.value : join(base, v.value);
     if (await isFile(path)) resolved.set(key, path);
-    else problems.push({ start: v.start, end: v.end, message: `${key}: file not found: ${path} (relative paths start at ${folder})`, severity: 'error', fixes: [] });
+    else
+      problems.push({
+        start: v.start,
+        end: v.end,
+        message: `${key}: file not found: ${path} (relative paths start at ${folder})`,
+        severity: 'error',
+        fixes: [],
+      });
   }
   const train = resolved.get('train');
   const formatKey = stringValue(pairOf(section, 'format'))?.value;
@@ -101,7 +113,9 @@ function columnProblems(text: string, section: YAMLMap, columns: string[]): Text
   const out: TextProblem[] = [];
   const trainValue = stringValue(pairOf(section, 'train'))!;
   const listed = columns.join(', ');
-  const chosen = new Map(COLUMN_KEYS.map(([key, fallback]) => [key, stringValue(pairOf(section, key))?.value ?? fallback]));
+  const chosen = new Map(
+    COLUMN_KEYS.map(([key, fallback]) => [key, stringValue(pairOf(section, key))?.value ?? fallback]),
+  );
   for (const [key] of COLUMN_KEYS) {
     const written = stringValue(pairOf(section, key));
     const column = chosen.get(key);
@@ -112,14 +126,38 @@ function columnProblems(text: string, section: YAMLMap, columns: string[]): Text
     const hint = near ? ` (did you mean '${near}'?)` : '';
     const ordered = near ? [near, ...free.filter((c) => c !== near)] : free;
     if (written) {
-      const fixes: TextFix[] = ordered.slice(0, MAX_COLUMN_FIXES).map((c, i) => ({ title: `Use column '${c}'`, start: written.start, end: written.end, newText: c, preferred: i === 0 && !!near }));
-      out.push({ start: written.start, end: written.end, message: `${key}: the training file has no column '${column}'${hint}; its columns: ${listed}`, severity: 'error', fixes });
+      const fixes: TextFix[] = ordered.slice(0, MAX_COLUMN_FIXES).map((c, i) => ({
+        title: `Use column '${c}'`,
+        start: written.start,
+        end: written.end,
+        newText: c,
+        preferred: i === 0 && !!near,
+      }));
+      out.push({
+        start: written.start,
+        end: written.end,
+        message: `${key}: the training file has no column '${column}'${hint}; its columns: ${listed}`,
+        severity: 'error',
+        fixes,
+      });
     } else {
       // Not written: the default is missing. Offer to add the key under `train:` with each column.
       const at = lineEnd(text, trainValue.end);
       const indent = indentAt(text, trainValue.start);
-      const fixes: TextFix[] = ordered.slice(0, MAX_COLUMN_FIXES).map((c, i) => ({ title: `Add ${key}: ${c}`, start: at, end: at, newText: `\n${indent}${key}: ${c}`, preferred: i === 0 && !!near }));
-      out.push({ start: trainValue.start, end: trainValue.end, message: `the training file has no column '${column}' (the default of ${key})${hint}; its columns: ${listed}. Name one in ${key}.`, severity: 'error', fixes });
+      const fixes: TextFix[] = ordered.slice(0, MAX_COLUMN_FIXES).map((c, i) => ({
+        title: `Add ${key}: ${c}`,
+        start: at,
+        end: at,
+        newText: `\n${indent}${key}: ${c}`,
+        preferred: i === 0 && !!near,
+      }));
+      out.push({
+        start: trainValue.start,
+        end: trainValue.end,
+        message: `the training file has no column '${column}' (the default of ${key})${hint}; its columns: ${listed}. Name one in ${key}.`,
+        severity: 'error',
+        fixes,
+      });
     }
   }
   return out;

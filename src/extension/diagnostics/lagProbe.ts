@@ -25,7 +25,12 @@ export function startLagProbe(env: NodeJS.ProcessEnv = process.env): { dispose()
   let elu = performance.eventLoopUtilization();
   const write = (): void => {
     const now = performance.eventLoopUtilization();
-    const line = { t: Date.now(), tickMs: TICK_MS, lagMs: lags, elu: +performance.eventLoopUtilization(now, elu).utilization.toFixed(3) };
+    const line = {
+      t: Date.now(),
+      tickMs: TICK_MS,
+      lagMs: lags,
+      elu: +performance.eventLoopUtilization(now, elu).utilization.toFixed(3),
+    };
     elu = now;
     lags = [];
     try {

@@ -26,7 +26,15 @@ export interface TextProblem {
 /** A did-you-mean becomes one fix: the underlined text replaced by the suggestion. */
 export function suggestionFix(text: string, start: number, end: number, suggestion: string | undefined): TextFix[] {
   if (!suggestion) return [];
-  return [{ title: `Change '${text.slice(start, end)}' to '${suggestion}'`, start, end, newText: suggestion, preferred: true }];
+  return [
+    {
+      title: `Change '${text.slice(start, end)}' to '${suggestion}'`,
+      start,
+      end,
+      newText: suggestion,
+      preferred: true,
+    },
+  ];
 }
 
 function lineOffsets(text: string): number[] {
@@ -44,7 +52,13 @@ export function cellProblems(text: string): TextProblem[] {
   return parseCell(text).diagnostics.map((d) => {
     const start = at(d.range.start);
     const end = at(d.range.end);
-    return { start, end, message: d.message, severity: d.severity, fixes: suggestionFix(text, start, end, d.suggestion) };
+    return {
+      start,
+      end,
+      message: d.message,
+      severity: d.severity,
+      fixes: suggestionFix(text, start, end, d.suggestion),
+    };
   });
 }
 
@@ -66,10 +80,12 @@ export function looksLikeRunConfig(text: string): boolean {
 /** The problems of a YAML run config, as `bertnb train` would report them, with did-you-mean fixes. */
 export function configProblems(text: string): TextProblem[] {
   const r = parseRunConfigText(text, 'yaml');
-  const one = (severity: 'error' | 'warning') => (i: (typeof r.errors)[number]): TextProblem => {
-    const [start, end] = i.range;
-    // The schema's wording (issueText), as the cells and the form show it.
-    return { start, end, message: issueText(i), severity, fixes: suggestionFix(text, start, end, i.suggestion) };
-  };
+  const one =
+    (severity: 'error' | 'warning') =>
+    (i: (typeof r.errors)[number]): TextProblem => {
+      const [start, end] = i.range;
+      // The schema's wording (issueText), as the cells and the form show it.
+      return { start, end, message: issueText(i), severity, fixes: suggestionFix(text, start, end, i.suggestion) };
+    };
   return [...r.errors.map(one('error')), ...r.warnings.map(one('warning'))];
 }

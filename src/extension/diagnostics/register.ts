@@ -13,7 +13,8 @@ type Target = 'cell' | 'file';
 
 function targetOf(doc: vscode.TextDocument): Target | undefined {
   if (doc.languageId === CELL_LANGUAGE) return 'cell';
-  if (doc.uri.scheme !== 'vscode-notebook-cell' && isConfigDocument(doc) && looksLikeRunConfig(doc.getText())) return 'file';
+  if (doc.uri.scheme !== 'vscode-notebook-cell' && isConfigDocument(doc) && looksLikeRunConfig(doc.getText()))
+    return 'file';
   return undefined;
 }
 
@@ -40,7 +41,10 @@ export function registerDiagnostics(context: vscode.ExtensionContext): void {
       return { diagnostic: d, fixes: p.fixes };
     });
     entries.set(doc.uri.toString(), list);
-    collection.set(doc.uri, list.map((e) => e.diagnostic));
+    collection.set(
+      doc.uri,
+      list.map((e) => e.diagnostic),
+    );
   };
 
   const refresh = (doc: vscode.TextDocument) => {
@@ -58,7 +62,15 @@ export function registerDiagnostics(context: vscode.ExtensionContext): void {
     try {
       problems = target === 'cell' ? cellProblems(doc.getText()) : configProblems(doc.getText());
     } catch (e) {
-      problems = [{ start: 0, end: doc.lineAt(0).text.length, message: `cannot read this ${target === 'cell' ? 'cell' : 'config'}: ${(e as Error)?.message ?? String(e)}`, severity: 'error', fixes: [] }];
+      problems = [
+        {
+          start: 0,
+          end: doc.lineAt(0).text.length,
+          message: `cannot read this ${target === 'cell' ? 'cell' : 'config'}: ${(e as Error)?.message ?? String(e)}`,
+          severity: 'error',
+          fixes: [],
+        },
+      ];
     }
     show(doc, problems);
     // Files are only looked at in a trusted workspace, a little after typing stops.
@@ -101,11 +113,17 @@ export function registerDiagnostics(context: vscode.ExtensionContext): void {
           const actions: vscode.CodeAction[] = [];
           for (const d of ctx.diagnostics) {
             // The context carries copies of our diagnostics: match them by range and message.
-            const entry = mine.find((e) => sameRange(e.diagnostic.range, d.range) && e.diagnostic.message === d.message);
+            const entry = mine.find(
+              (e) => sameRange(e.diagnostic.range, d.range) && e.diagnostic.message === d.message,
+            );
             for (const fix of entry?.fixes ?? []) {
               const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
               action.edit = new vscode.WorkspaceEdit();
-              action.edit.replace(doc.uri, new vscode.Range(doc.positionAt(fix.start), doc.positionAt(fix.end)), fix.newText);
+              action.edit.replace(
+                doc.uri,
+                new vscode.Range(doc.positionAt(fix.start), doc.positionAt(fix.end)),
+                fix.newText,
+              );
               action.diagnostics = [d];
               action.isPreferred = !!fix.preferred;
               actions.push(action);

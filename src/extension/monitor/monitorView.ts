@@ -26,7 +26,10 @@ export class MonitorViewProvider implements vscode.WebviewViewProvider, vscode.D
     private readonly session: TrainingSession,
   ) {
     const offStore = session.store.onChange((r) => this.changed(r));
-    this.subs.push({ dispose: offStore }, vscode.workspace.onDidGrantWorkspaceTrust(() => this.sendAll()));
+    this.subs.push(
+      { dispose: offStore },
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.sendAll()),
+    );
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -55,7 +58,8 @@ export class MonitorViewProvider implements vscode.WebviewViewProvider, vscode.D
     this.post({ type: 'live', run: liveView(r) });
     this.post({ type: 'points', runId: r.id, points: chartPoints(r), reset: true });
     // A run that just ended becomes a past run with its checkpoints.
-    if (r.status !== 'running' && r.status !== 'starting' && r.status !== 'paused' && r.status !== 'stopping') void this.refreshRuns();
+    if (r.status !== 'running' && r.status !== 'starting' && r.status !== 'paused' && r.status !== 'stopping')
+      void this.refreshRuns();
   }
 
   async refreshRuns(): Promise<void> {
@@ -70,7 +74,11 @@ export class MonitorViewProvider implements vscode.WebviewViewProvider, vscode.D
       this.ctx.log.warn(`monitor: listing runs failed: ${(e as Error).message}`);
       this.runs = [];
     }
-    this.post({ type: 'runs', runs: this.runs.map((r) => r.view), outputRoots: roots.map((r) => vscode.workspace.asRelativePath(r)) });
+    this.post({
+      type: 'runs',
+      runs: this.runs.map((r) => r.view),
+      outputRoots: roots.map((r) => vscode.workspace.asRelativePath(r)),
+    });
   }
 
   private find(id: string): PastRun | undefined {
@@ -122,15 +130,24 @@ export class MonitorViewProvider implements vscode.WebviewViewProvider, vscode.D
         if (!run?.logsDir) return;
         const uri = vscode.Uri.file(run.logsDir);
         await vscode.commands.executeCommand('revealInExplorer', uri);
-        void vscode.window.showInformationMessage(`TensorBoard logs: ${run.logsDir}. View them with: tensorboard --logdir "${run.logsDir}"`, 'Copy Command').then((a) => {
-          if (a) void vscode.env.clipboard.writeText(`tensorboard --logdir "${run.logsDir}"`);
-        });
+        void vscode.window
+          .showInformationMessage(
+            `TensorBoard logs: ${run.logsDir}. View them with: tensorboard --logdir "${run.logsDir}"`,
+            'Copy Command',
+          )
+          .then((a) => {
+            if (a) void vscode.env.clipboard.writeText(`tensorboard --logdir "${run.logsDir}"`);
+          });
         return;
       }
       case 'compare': {
         // The Compare Runs panel (src/extension/compare): an editor tab with every metric, settings and checkpoints.
         const picked = m.runs.map((id) => this.find(id)).filter((r): r is PastRun => !!r);
-        if (picked.length >= 2) await vscode.commands.executeCommand('bertnb.compareRuns', picked.map((r) => r.info.dir));
+        if (picked.length >= 2)
+          await vscode.commands.executeCommand(
+            'bertnb.compareRuns',
+            picked.map((r) => r.info.dir),
+          );
         return;
       }
     }

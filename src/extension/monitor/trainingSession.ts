@@ -42,7 +42,12 @@ export class TrainingSession implements vscode.Disposable {
 
   start(config: RunConfig, label: string, cwd?: string): string {
     if (this.active) throw new Error('a training is already running');
-    const id = this.store.begin({ label, source: 'palette', output_dir: config.training.output_dir, stop: () => this.stop() }).id;
+    const id = this.store.begin({
+      label,
+      source: 'palette',
+      output_dir: config.training.output_dir,
+      stop: () => this.stop(),
+    }).id;
     this.runId = id;
     this.outputDirs.add(config.training.output_dir);
     // Background priority and its own session, as notebook kernels: the editor stays responsive.
@@ -53,7 +58,11 @@ export class TrainingSession implements vscode.Disposable {
     proc.onExit((e: ExitInfo) => {
       if (this.stopTimer) clearTimeout(this.stopTimer);
       const why = `The training process ended unexpectedly (${e.signal ? `signal ${e.signal}` : `exit code ${e.code}`})${e.error ? `: ${e.error}` : ''}.`;
-      this.store.fail(id, `${why}${e.lastCheckpoint ? ` Last checkpoint: ${e.lastCheckpoint}` : ' No checkpoint was written.'}`, e.lastCheckpoint);
+      this.store.fail(
+        id,
+        `${why}${e.lastCheckpoint ? ` Last checkpoint: ${e.lastCheckpoint}` : ' No checkpoint was written.'}`,
+        e.lastCheckpoint,
+      );
       if (this.proc === proc) this.proc = undefined;
       void this.setRunningContext(false);
     });
@@ -91,7 +100,10 @@ export class TrainingSession implements vscode.Disposable {
     this.stopTimer = setTimeout(() => {
       this.log.warn(`the training process did not stop within ${STOP_GRACE_MS / 1000} s; killing it`);
       const last = this.store.get(id)?.last_checkpoint;
-      this.store.fail(id, `The training process did not stop within ${STOP_GRACE_MS / 1000} s and was killed.${last ? ` Last checkpoint: ${last}` : ' No checkpoint was written.'}`);
+      this.store.fail(
+        id,
+        `The training process did not stop within ${STOP_GRACE_MS / 1000} s and was killed.${last ? ` Last checkpoint: ${last}` : ' No checkpoint was written.'}`,
+      );
       proc.kill();
     }, STOP_GRACE_MS);
     return true;

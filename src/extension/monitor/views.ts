@@ -37,6 +37,10 @@ export function statusText(r: RunRecord): string {
   const look = statusLook(r.status);
   const steps = r.max_steps > 0 ? `${r.step}/${r.max_steps}` : `step ${r.step}`;
   const tail =
-    r.status === 'running' && r.eta_seconds !== null ? ` · ETA ${formatDuration(r.eta_seconds)}` : r.status === 'running' || r.status === 'starting' ? '' : ` · ${look.word}`;
+    r.status === 'running' && r.eta_seconds !== null
+      ? ` · ETA ${formatDuration(r.eta_seconds)}`
+      : r.status === 'running' || r.status === 'starting'
+        ? ''
+        : ` · ${look.word}`;
   return `$(${look.codicon}) BERT ${steps}${tail}`;
 }

@@ -5,7 +5,13 @@
 import * as vscode from 'vscode';
 import { cellErrorWords } from '../../engine/notebook/errorWords';
 import { basename, dirname, relative } from 'node:path';
-import { factsOfTraining, stoppedWords, trainingPayload, type EndFacts, type TrainingEnd } from '../../engine/notebook/outcome';
+import {
+  factsOfTraining,
+  stoppedWords,
+  trainingPayload,
+  type EndFacts,
+  type TrainingEnd,
+} from '../../engine/notebook/outcome';
 import { NotebookKernel } from '../../engine/notebook/execute';
 import { isJsonMime, type OutputItem } from '../../engine/notebook/format';
 import { KernelDiedError, type KernelBackend } from '../../engine/notebook/kernel';
@@ -31,7 +37,9 @@ interface Session {
 export function toVscodeItems(items: OutputItem[]): vscode.NotebookCellOutput {
   return new vscode.NotebookCellOutput(
     items.map((it) =>
-      isJsonMime(it.mime) ? vscode.NotebookCellOutputItem.json(it.data, it.mime) : vscode.NotebookCellOutputItem.text(String(it.data), it.mime),
+      isJsonMime(it.mime)
+        ? vscode.NotebookCellOutputItem.json(it.data, it.mime)
+        : vscode.NotebookCellOutputItem.text(String(it.data), it.mime),
     ),
   );
 }
@@ -65,7 +73,8 @@ export class BertnbController implements vscode.Disposable {
     this.controller.interruptHandler = (notebook) => this.interrupt(notebook);
     // Ours is the kernel for .bertnb: preselect it so Run All never asks.
     const prefer = (nb: vscode.NotebookDocument) => {
-      if (nb.notebookType === NOTEBOOK_TYPE) this.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
+      if (nb.notebookType === NOTEBOOK_TYPE)
+        this.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
     };
     vscode.workspace.notebookDocuments.forEach(prefer);
     this.subscriptions.push(vscode.workspace.onDidOpenNotebookDocument(prefer));
@@ -78,9 +87,19 @@ export class BertnbController implements vscode.Disposable {
     let s = this.sessions.get(key);
     if (!s) {
       const backend = this.createBackend(notebook);
-      const cwd = notebook.uri.scheme === 'file' ? dirname(notebook.uri.fsPath) : (vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd());
+      const cwd =
+        notebook.uri.scheme === 'file'
+          ? dirname(notebook.uri.fsPath)
+          : (vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd());
       const label = basename(notebook.uri.path);
-      s = { kernel: new NotebookKernel(backend, { cwd, liveRate: this.liveRate, store: this.store, label }), backend, cwd, order: 0, queue: Promise.resolve(), generation: 0 };
+      s = {
+        kernel: new NotebookKernel(backend, { cwd, liveRate: this.liveRate, store: this.store, label }),
+        backend,
+        cwd,
+        order: 0,
+        queue: Promise.resolve(),
+        generation: 0,
+      };
       this.sessions.set(key, s);
       this.log.info(`kernel started for ${notebook.uri.fsPath}`);
     }
@@ -112,7 +131,12 @@ export class BertnbController implements vscode.Disposable {
     });
   }
 
-  private async runCell(s: Session, cell: vscode.NotebookCell, exec: vscode.NotebookCellExecution, notebook: vscode.NotebookDocument): Promise<boolean> {
+  private async runCell(
+    s: Session,
+    cell: vscode.NotebookCell,
+    exec: vscode.NotebookCellExecution,
+    notebook: vscode.NotebookDocument,
+  ): Promise<boolean> {
     exec.executionOrder = ++s.order;
     exec.start(Date.now());
     s.running = exec;
@@ -136,7 +160,10 @@ export class BertnbController implements vscode.Disposable {
     try {
       const result = await s.kernel.run(cell.document.getText(), {
         // The document as it is now, unsaved edits included (%export format: trainer exports its run).
-        notebookCells: cell.notebook.getCells().map((c) => ({ kind: c.kind === vscode.NotebookCellKind.Code ? 'code' : 'markdown', source: c.document.getText() })),
+        notebookCells: cell.notebook.getCells().map((c) => ({
+          kind: c.kind === vscode.NotebookCellKind.Code ? 'code' : 'markdown',
+          source: c.document.getText(),
+        })),
         onLog: (m) => this.log.info(m),
         // The monitor's Stop does what the cell's does: stop the training and drop the queued cells.
         stop: () => this.interrupt(notebook),
@@ -162,7 +189,8 @@ export class BertnbController implements vscode.Disposable {
         // true/false/undefined, so it ends with no verdict (undefined) and the output says what happened.
         const facts = factsOfTraining(training);
         // The notebook's folder is where its paths start: a checkpoint inside it reads shorter from there.
-        if (facts.checkpoint && !relative(s.cwd, facts.checkpoint).startsWith('..')) facts.checkpoint = relative(s.cwd, facts.checkpoint);
+        if (facts.checkpoint && !relative(s.cwd, facts.checkpoint).startsWith('..'))
+          facts.checkpoint = relative(s.cwd, facts.checkpoint);
         await exec.replaceOutput([toVscodeItems(result.items), textOutput(stoppedWords(facts))]);
         exec.end(undefined, Date.now());
       }

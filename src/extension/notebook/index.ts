@@ -19,13 +19,21 @@ export interface NotebookOptions {
 /** The error table's "Export CSV": the user picks the file (the dialog asks before replacing one). */
 async function saveCsv(notebook: vscode.Uri, suggestedName: string, csv: string): Promise<void> {
   const near = notebook.scheme === 'file' ? vscode.Uri.joinPath(notebook, '..', suggestedName) : undefined;
-  const target = await vscode.window.showSaveDialog({ defaultUri: near, filters: { CSV: ['csv'] }, saveLabel: 'Export' });
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: near,
+    filters: { CSV: ['csv'] },
+    saveLabel: 'Export',
+  });
   if (!target) return;
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(csv));
   vscode.window.setStatusBarMessage(`bertnb: errors exported to ${vscode.workspace.asRelativePath(target)}`, 4000);
 }
 
-export function registerNotebook(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, opts: NotebookOptions = {}): void {
+export function registerNotebook(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  opts: NotebookOptions = {},
+): void {
   context.subscriptions.push(
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new BertnbSerializer(), { transientOutputs: false }),
   );

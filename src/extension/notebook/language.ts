@@ -46,7 +46,10 @@ export function registerCellLanguage(context: vscode.ExtensionContext): void {
       provideHover(doc, pos) {
         const h = hoverAt(doc.getText(), pos.line, pos.character);
         if (!h) return undefined;
-        return new vscode.Hover(new vscode.MarkdownString(h.markdown), new vscode.Range(pos.line, h.start, pos.line, h.end));
+        return new vscode.Hover(
+          new vscode.MarkdownString(h.markdown),
+          new vscode.Range(pos.line, h.start, pos.line, h.end),
+        );
       },
     }),
   );

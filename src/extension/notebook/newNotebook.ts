@@ -8,15 +8,25 @@ import { basename, dirname, extname, join } from 'node:path';
 import { cachedSnapshot } from '../../engine/checkpoint/hub';
 import { parseNotebook, serializeNotebook } from '../../engine/notebook/format';
 import {
-  DEMO_FILES, PRETRAINED, demoNotebookText, detectColumns, freeName, ownDataNotebookText, pretrainedSection, trainVocabulary,
+  DEMO_FILES,
+  PRETRAINED,
+  demoNotebookText,
+  detectColumns,
+  freeName,
+  ownDataNotebookText,
+  pretrainedSection,
+  trainVocabulary,
 } from '../../engine/notebook/newNotebook';
 
 async function targetFolder(): Promise<string | undefined> {
   const ws = vscode.workspace.workspaceFolders?.[0];
   if (ws?.uri.scheme === 'file') return ws.uri.fsPath;
   const picked = await vscode.window.showOpenDialog({
-    canSelectFolders: true, canSelectFiles: false, canSelectMany: false,
-    openLabel: 'Create the notebook here', title: 'New Training Notebook: where should the notebook and its data go?',
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    openLabel: 'Create the notebook here',
+    title: 'New Training Notebook: where should the notebook and its data go?',
   });
   return picked?.[0]?.fsPath;
 }
@@ -37,7 +47,10 @@ async function createDemo(context: vscode.ExtensionContext): Promise<vscode.Uri 
   await mkdir(folder, { recursive: false });
   const demo = vscode.Uri.joinPath(context.extensionUri, 'media', 'demo').fsPath;
   for (const f of DEMO_FILES) await copyFile(join(demo, f), join(folder, f), constants.COPYFILE_EXCL);
-  const template = await readFile(vscode.Uri.joinPath(context.extensionUri, 'media', 'notebook', 'demo.bertnb').fsPath, 'utf8');
+  const template = await readFile(
+    vscode.Uri.joinPath(context.extensionUri, 'media', 'notebook', 'demo.bertnb').fsPath,
+    'utf8',
+  );
   const target = join(folder, 'demo.bertnb');
   await writeFile(target, await withPretrained(demoNotebookText(template), ['negative', 'positive']), { flag: 'wx' });
   return vscode.Uri.file(target);
@@ -45,37 +58,58 @@ async function createDemo(context: vscode.ExtensionContext): Promise<vscode.Uri 
 
 async function createForOwnFile(context: vscode.ExtensionContext): Promise<vscode.Uri | undefined> {
   const picked = await vscode.window.showOpenDialog({
-    canSelectMany: false, openLabel: 'Use this file', title: 'New Training Notebook: a file of labelled texts',
+    canSelectMany: false,
+    openLabel: 'Use this file',
+    title: 'New Training Notebook: a file of labelled texts',
     filters: { 'Labelled texts': ['csv', 'tsv', 'jsonl', 'json'] },
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
   });
   const file = picked?.[0]?.fsPath;
   if (!file) return undefined;
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading ${basename(file)}` }, async (progress) => {
-    const columns = await detectColumns(file);
-    progress.report({ message: `text: ${columns.textColumn}, label: ${columns.labelColumn}; training a vocabulary…` });
-    const vocab = await trainVocabulary(file, columns.textColumn);
-    const dir = dirname(file);
-    const base = basename(file, extname(file));
-    const vocabName = freeName(dir, `${base}-vocab`, '.txt');
-    await writeFile(join(dir, vocabName), vocab.join('\n') + '\n', { flag: 'wx' });
-    const template = await readFile(vscode.Uri.joinPath(context.extensionUri, 'media', 'notebook', 'demo.bertnb').fsPath, 'utf8');
-    const target = join(dir, freeName(dir, base, '.bertnb'));
-    const text = ownDataNotebookText(template, { train: `./${basename(file)}`, columns, vocab: `./${vocabName}` });
-    await writeFile(target, await withPretrained(text), { flag: 'wx' });
-    return vscode.Uri.file(target);
-  });
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Reading ${basename(file)}` },
+    async (progress) => {
+      const columns = await detectColumns(file);
+      progress.report({
+        message: `text: ${columns.textColumn}, label: ${columns.labelColumn}; training a vocabulary…`,
+      });
+      const vocab = await trainVocabulary(file, columns.textColumn);
+      const dir = dirname(file);
+      const base = basename(file, extname(file));
+      const vocabName = freeName(dir, `${base}-vocab`, '.txt');
+      await writeFile(join(dir, vocabName), vocab.join('\n') + '\n', { flag: 'wx' });
+      const template = await readFile(
+        vscode.Uri.joinPath(context.extensionUri, 'media', 'notebook', 'demo.bertnb').fsPath,
+        'utf8',
+      );
+      const target = join(dir, freeName(dir, base, '.bertnb'));
+      const text = ownDataNotebookText(template, { train: `./${basename(file)}`, columns, vocab: `./${vocabName}` });
+      await writeFile(target, await withPretrained(text), { flag: 'wx' });
+      return vscode.Uri.file(target);
+    },
+  );
 }
 
 /** `data` skips the question (the walkthrough's and tests' way in). */
 export async function newTrainingNotebook(context: vscode.ExtensionContext, data?: 'demo' | 'own'): Promise<void> {
-  const choice = data ? { id: data } : await vscode.window.showQuickPick(
-    [
-      { id: 'demo', label: '$(beaker) Demo: product reviews', detail: 'Copies 2,000 labelled reviews and a vocabulary into a new folder of your workspace; trains in about two minutes' },
-      { id: 'own', label: '$(file) My own file…', detail: 'A CSV, TSV or JSONL file of labelled texts: its text and label columns are detected' },
-    ],
-    { title: 'New Training Notebook', placeHolder: 'Which data should the notebook train on?' },
-  );
+  const choice = data
+    ? { id: data }
+    : await vscode.window.showQuickPick(
+        [
+          {
+            id: 'demo',
+            label: '$(beaker) Demo: product reviews',
+            detail:
+              'Copies 2,000 labelled reviews and a vocabulary into a new folder of your workspace; trains in about two minutes',
+          },
+          {
+            id: 'own',
+            label: '$(file) My own file…',
+            detail: 'A CSV, TSV or JSONL file of labelled texts: its text and label columns are detected',
+          },
+        ],
+        { title: 'New Training Notebook', placeHolder: 'Which data should the notebook train on?' },
+      );
   if (!choice) return;
   const uri = choice.id === 'demo' ? await createDemo(context) : await createForOwnFile(context);
   if (!uri) return;

@@ -40,12 +40,18 @@ function itemFromVscode(it: vscode.NotebookCellOutputItem): OutputItem {
   return { mime: it.mime, data: Buffer.from(it.data).toString('base64') };
 }
 
-function splitExtra(meta: { [key: string]: unknown } | undefined): { metadata: Record<string, unknown>; extra?: Record<string, unknown> } {
+function splitExtra(meta: { [key: string]: unknown } | undefined): {
+  metadata: Record<string, unknown>;
+  extra?: Record<string, unknown>;
+} {
   const { [EXTRA]: extra, ...metadata } = meta ?? {};
   return { metadata, extra: extra && typeof extra === 'object' ? (extra as Record<string, unknown>) : undefined };
 }
 
-function withExtra(metadata: Record<string, unknown>, extra: Record<string, unknown> | undefined): Record<string, unknown> {
+function withExtra(
+  metadata: Record<string, unknown>,
+  extra: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   return extra ? { ...metadata, [EXTRA]: extra } : { ...metadata };
 }
 
@@ -54,7 +60,9 @@ export function toNotebookData(nb: Notebook): vscode.NotebookData {
     const kind = c.kind === 'code' ? vscode.NotebookCellKind.Code : vscode.NotebookCellKind.Markup;
     const cell = new vscode.NotebookCellData(kind, c.source, c.kind === 'code' ? CELL_LANGUAGE : 'markdown');
     cell.metadata = withExtra(c.metadata, c.extra);
-    cell.outputs = c.outputs.map((o) => new vscode.NotebookCellOutput(o.items.map(itemToVscode), withExtra(o.metadata ?? {}, o.extra)));
+    cell.outputs = c.outputs.map(
+      (o) => new vscode.NotebookCellOutput(o.items.map(itemToVscode), withExtra(o.metadata ?? {}, o.extra)),
+    );
     if (c.execution) cell.executionSummary = { executionOrder: c.execution.order, success: c.execution.success };
     return cell;
   });
@@ -80,7 +88,10 @@ export function fromNotebookData(data: vscode.NotebookData): Notebook {
       metadata: m.metadata,
       outputs,
     };
-    if (c.executionSummary && (c.executionSummary.executionOrder !== undefined || c.executionSummary.success !== undefined))
+    if (
+      c.executionSummary &&
+      (c.executionSummary.executionOrder !== undefined || c.executionSummary.success !== undefined)
+    )
       cell.execution = { order: c.executionSummary.executionOrder, success: c.executionSummary.success };
     if (m.extra) cell.extra = m.extra;
     return cell;

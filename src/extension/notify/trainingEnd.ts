@@ -6,7 +6,12 @@ import { trainingEndNotice, type EndFacts, type TrainingEnd } from '../../engine
 import { isEnded } from '../../protocol/runEvents';
 import type { RunStore } from '../../engine/runs/store';
 
-export function notifyTrainingEnd(end: TrainingEnd, where: string, facts: EndFacts, show?: { label: string; run: () => unknown }): void {
+export function notifyTrainingEnd(
+  end: TrainingEnd,
+  where: string,
+  facts: EndFacts,
+  show?: { label: string; run: () => unknown },
+): void {
   if (vscode.window.state.focused) return;
   const text = trainingEndNotice(end, where, facts);
   const actions = show ? [show.label] : [];
@@ -31,8 +36,17 @@ export function watchPaletteRunEnds(store: RunStore): vscode.Disposable {
     if (r.source !== 'palette' || !isEnded(r.status) || told.has(r.id)) return;
     told.add(r.id);
     const end: TrainingEnd = r.status === 'failed' ? 'failed' : r.status === 'stopped' ? 'stopped' : 'finished';
-    const facts: EndFacts = { step: r.step, totalSteps: r.max_steps, checkpoint: r.last_checkpoint ?? undefined, metrics: r.metrics, error: r.message ?? undefined };
-    notifyTrainingEnd(end, r.label, facts, { label: 'Show Monitor', run: () => vscode.commands.executeCommand('bertnb.showMonitor') });
+    const facts: EndFacts = {
+      step: r.step,
+      totalSteps: r.max_steps,
+      checkpoint: r.last_checkpoint ?? undefined,
+      metrics: r.metrics,
+      error: r.message ?? undefined,
+    };
+    notifyTrainingEnd(end, r.label, facts, {
+      label: 'Show Monitor',
+      run: () => vscode.commands.executeCommand('bertnb.showMonitor'),
+    });
   });
   return { dispose: off };
 }

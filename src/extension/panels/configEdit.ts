@@ -46,7 +46,10 @@ function parse(text: string): { doc: Document; base: number } {
 
 export function readConfigValues(text: string): ReadResult {
   const { doc, base } = parse(text);
-  const errors = doc.errors.map((e) => ({ line: lineOf(text, base + (e.pos?.[0] ?? 0)), message: e.message.split('\n')[0] }));
+  const errors = doc.errors.map((e) => ({
+    line: lineOf(text, base + (e.pos?.[0] ?? 0)),
+    message: e.message.split('\n')[0],
+  }));
   const parsed = errors.length ? undefined : yamlValue(doc);
   if (parsed && !parsed.ok) errors.push({ line: lineOf(text, base + parsed.range[0]), message: parsed.message });
   const js = parsed?.ok ? parsed.value : undefined;
@@ -77,13 +80,15 @@ function written(value: unknown, inFlow: boolean): string {
 export function setConfigValue(text: string, path: KeyPath, value: unknown): TextReplacement | undefined {
   if (path.length === 0) throw new Error('empty key path');
   const { doc, base } = parse(text);
-  if (doc.errors.length) throw new Error(`the YAML has errors, fix them first: ${doc.errors[0].message.split('\n')[0]}`);
+  if (doc.errors.length)
+    throw new Error(`the YAML has errors, fix them first: ${doc.errors[0].message.split('\n')[0]}`);
   if (doc.contents !== null && !isMap(doc.contents)) throw new Error('the YAML is not a mapping of keys to values');
   const body = text.slice(base);
   const r = value === undefined ? deletion(doc, body, path) : assignment(doc, body, path, value);
   if (!r) return undefined;
   // A header line without a newline (`%train` alone) needs one before the first key.
-  if (base === text.length && base > 0 && !text.endsWith('\n') && r.start === 0) return { start: base, end: base, text: '\n' + r.text };
+  if (base === text.length && base > 0 && !text.endsWith('\n') && r.start === 0)
+    return { start: base, end: base, text: '\n' + r.text };
   return offset(r, base);
 }
 
@@ -127,7 +132,13 @@ function appendBlock(body: string, at: number, indent: number, keys: KeyPath, va
     const key = flowKey(k);
     if (i < keys.length - 1) lines.push(`${pad}${key}:`);
     else if (isPlainScalarValue(value)) lines.push(`${pad}${key}: ${written(value, false)}`);
-    else lines.push(`${pad}${key}:`, ...yamlScalar(value).split('\n').map((l) => `${pad}  ${l}`));
+    else
+      lines.push(
+        `${pad}${key}:`,
+        ...yamlScalar(value)
+          .split('\n')
+          .map((l) => `${pad}  ${l}`),
+      );
   });
   const needsNl = at > 0 && body[at - 1] !== '\n';
   return { start: at, end: at, text: (needsNl ? '\n' : '') + lines.join('\n') + '\n' };
@@ -171,7 +182,8 @@ function ensureParents(doc: Document, path: KeyPath): void {
   for (let i = 1; i < path.length; i++) {
     const sub = path.slice(0, i);
     const node = doc.getIn(sub, true);
-    if (node === undefined || node === null || (isScalar(node) && node.value === null)) doc.setIn(sub, doc.createNode({}));
+    if (node === undefined || node === null || (isScalar(node) && node.value === null))
+      doc.setIn(sub, doc.createNode({}));
   }
 }
 

@@ -17,8 +17,35 @@ export function fieldsFor(kind: TargetKind, step: string | undefined): SchemaFie
 }
 
 export function toFormField(f: SchemaField): FormField {
-  const { path, key, section, kind, type, description, nullable, enum: en, minimum, exclusiveMinimum, maximum, exclusiveMaximum } = f;
-  return { path, key, section, kind, type, default: f.default, description, nullable, enum: en, minimum, exclusiveMinimum, maximum, exclusiveMaximum };
+  const {
+    path,
+    key,
+    section,
+    kind,
+    type,
+    description,
+    nullable,
+    enum: en,
+    minimum,
+    exclusiveMinimum,
+    maximum,
+    exclusiveMaximum,
+  } = f;
+  return {
+    path,
+    key,
+    section,
+    kind,
+    type,
+    default: f.default,
+    description,
+    nullable,
+    enum: en,
+    minimum,
+    exclusiveMinimum,
+    maximum,
+    exclusiveMaximum,
+  };
 }
 
 export function docPath(kind: TargetKind, schemaPath: string): KeyPath {
@@ -29,7 +56,8 @@ export function docPath(kind: TargetKind, schemaPath: string): KeyPath {
 function getIn(obj: unknown, path: KeyPath): unknown {
   let cur = obj;
   for (const k of path) {
-    if (!cur || typeof cur !== 'object' || Array.isArray(cur) || !Object.prototype.hasOwnProperty.call(cur, k)) return undefined;
+    if (!cur || typeof cur !== 'object' || Array.isArray(cur) || !Object.prototype.hasOwnProperty.call(cur, k))
+      return undefined;
     cur = (cur as Record<string, unknown>)[k];
   }
   return cur;
@@ -51,7 +79,8 @@ export function formState(kind: TargetKind, text: string, limits?: ModelLimits):
   const step = kind === 'cell' ? cellStep(text) : undefined;
   const fields = fieldsFor(kind, step);
   const read = readConfigValues(text);
-  if (read.errors.length) return { values: {}, errors: [], syntaxError: `line ${read.errors[0].line}: ${read.errors[0].message}` };
+  if (read.errors.length)
+    return { values: {}, errors: [], syntaxError: `line ${read.errors[0].line}: ${read.errors[0].message}` };
   const values: Record<string, unknown> = {};
   for (const f of fields) {
     const v = getIn(read.values, docPath(kind, f.path));
@@ -71,8 +100,13 @@ function formIssues(kind: TargetKind, text: string, fields: SchemaField[], limit
     const issues = r.errors.map((e) => ({ path: e.path, message: issueText(e) }));
     const maxLength = getIn(r.raw, ['data', 'max_length']);
     // Past the model's positions, say so (more useful than the schema's general 8192 bound).
-    const beyond = limits && typeof maxLength === 'number' && maxLength > limits.positions ? maxLengthIssue(maxLength, limits.positions, limits.model) : undefined;
-    return beyond ? [...issues.filter((i) => i.path !== 'data.max_length'), { path: 'data.max_length', message: beyond }] : issues;
+    const beyond =
+      limits && typeof maxLength === 'number' && maxLength > limits.positions
+        ? maxLengthIssue(maxLength, limits.positions, limits.model)
+        : undefined;
+    return beyond
+      ? [...issues.filter((i) => i.path !== 'data.max_length'), { path: 'data.max_length', message: beyond }]
+      : issues;
   }
   const byKey = new Map(fields.map((f) => [f.key, f.path]));
   return parseCell(text)
@@ -88,7 +122,13 @@ export interface FieldCheck {
 }
 
 /** Would typing `raw` into the field at `path` leave the text valid? Computed on the text with the edit applied. */
-export function checkFieldText(kind: TargetKind, text: string, path: string, raw: string, limits?: ModelLimits): FieldCheck {
+export function checkFieldText(
+  kind: TargetKind,
+  text: string,
+  path: string,
+  raw: string,
+  limits?: ModelLimits,
+): FieldCheck {
   const field = fieldsFor(kind, kind === 'cell' ? cellStep(text) : undefined).find((f) => f.path === path);
   if (!field) return { value: undefined, message: `${path} is not a field of this form` };
   const value = fieldInputValue(field, raw);

@@ -7,7 +7,17 @@ import type { HyperparamsToHost, HyperparamsToWebview } from '../../protocol/pan
 import { isTrusted, manageTrust } from '../trust/trust';
 import { cellStep, readConfigValues, setConfigValue } from './configEdit';
 import type { PanelContext } from './context';
-import { checkFieldText, docPath, fieldsFor, formState, keptValue, toFormField, valueFits, type ModelLimits, type TargetKind } from './formModel';
+import {
+  checkFieldText,
+  docPath,
+  fieldsFor,
+  formState,
+  keptValue,
+  toFormField,
+  valueFits,
+  type ModelLimits,
+  type TargetKind,
+} from './formModel';
 import { modelPositions } from './modelPositions';
 import { gate } from './messageGate';
 import { schedulePoints } from './schedulePreview';
@@ -52,7 +62,12 @@ export class HyperparamsPanel {
         open.retarget(target);
         open.panel.reveal(vscode.ViewColumn.Beside, true);
       },
-      () => new HyperparamsPanel(ctx, createBundlePanel(ctx.extensionUri, 'bertnb.hyperparams', 'hyperparams', 'Hyperparameters', true), target),
+      () =>
+        new HyperparamsPanel(
+          ctx,
+          createBundlePanel(ctx.extensionUri, 'bertnb.hyperparams', 'hyperparams', 'Hyperparameters', true),
+          target,
+        ),
     );
     return HyperparamsPanel.current;
   }
@@ -100,7 +115,12 @@ export class HyperparamsPanel {
 
   private sendInit(): void {
     const step = this.target.kind === 'cell' ? cellStep(this.target.document.getText()) : undefined;
-    this.post({ type: 'init', trusted: isTrusted(), fields: fieldsFor(this.target.kind, step).map(toFormField), target: { kind: this.target.kind, label: this.label() } });
+    this.post({
+      type: 'init',
+      trusted: isTrusted(),
+      fields: fieldsFor(this.target.kind, step).map(toFormField),
+      target: { kind: this.target.kind, label: this.label() },
+    });
     void this.refresh();
   }
 
@@ -115,7 +135,8 @@ export class HyperparamsPanel {
     this.post({ type: 'values', values: s.values, errors: s.errors, syntaxError: s.syntaxError });
     if (s.syntaxError) return;
     const training: Record<string, unknown> = {};
-    for (const [path, v] of Object.entries(s.values)) if (path.startsWith('training.')) training[path.slice('training.'.length)] = v;
+    for (const [path, v] of Object.entries(s.values))
+      if (path.startsWith('training.')) training[path.slice('training.'.length)] = v;
     const rows = await this.trainingRows(s.values);
     this.post({ type: 'schedule', ...schedulePoints(training, rows ?? DEFAULT_ROWS, rows !== undefined) });
   }
@@ -159,7 +180,10 @@ export class HyperparamsPanel {
       case 'showText':
         if (this.target.kind === 'cell' && this.target.notebook) {
           const index = this.target.notebook.getCells().findIndex((c) => c.document === this.target.document);
-          await vscode.window.showNotebookDocument(this.target.notebook, { viewColumn: vscode.ViewColumn.One, selections: [new vscode.NotebookRange(index, index + 1)] });
+          await vscode.window.showNotebookDocument(this.target.notebook, {
+            viewColumn: vscode.ViewColumn.One,
+            selections: [new vscode.NotebookRange(index, index + 1)],
+          });
         } else {
           await vscode.window.showTextDocument(this.target.document, { viewColumn: vscode.ViewColumn.One });
         }
@@ -176,7 +200,9 @@ export class HyperparamsPanel {
 
   /** Edits run one after another, each computed on the text the previous one left. */
   private edit(path: string, value: unknown): Promise<void> {
-    this.edits = this.edits.then(() => this.applyOne(path, value)).catch((e: unknown) => this.ctx.log.warn(`hyperparameters: editing ${path} failed: ${(e as Error).message}`));
+    this.edits = this.edits
+      .then(() => this.applyOne(path, value))
+      .catch((e: unknown) => this.ctx.log.warn(`hyperparameters: editing ${path} failed: ${(e as Error).message}`));
     return this.edits;
   }
 
@@ -189,7 +215,9 @@ export class HyperparamsPanel {
         const reply = { type: 'checked', seq: m.seq, path: m.path, text: m.text } as const;
         if (c.message) {
           // A rejected edit says so, and what the text still holds, so nobody believes it took.
-          const message = m.apply ? `${c.message}. Not applied: ${keptValue(kind, document.getText(), m.path)}.` : c.message;
+          const message = m.apply
+            ? `${c.message}. Not applied: ${keptValue(kind, document.getText(), m.path)}.`
+            : c.message;
           return this.post({ ...reply, message, applied: false });
         }
         if (m.apply) await this.applyOne(m.path, c.value);

@@ -8,7 +8,9 @@ import { builtinConfig, isBuiltinName } from '../../engine/model/config';
 /** max_position_embeddings of the model in `folder`, if it has a readable config.json. */
 async function folderPositions(folder: string): Promise<number | undefined> {
   try {
-    const json = JSON.parse(await readFile(join(folder, 'config.json'), 'utf8')) as { max_position_embeddings?: unknown };
+    const json = JSON.parse(await readFile(join(folder, 'config.json'), 'utf8')) as {
+      max_position_embeddings?: unknown;
+    };
     const n = json.max_position_embeddings;
     return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
   } catch {
@@ -17,7 +19,11 @@ async function folderPositions(folder: string): Promise<number | undefined> {
 }
 
 /** A run config's `model` (built-in name or folder, relative to `base`); a folder only when `mayRead` (Workspace Trust). */
-export async function modelPositions(model: unknown, base: string | undefined, mayRead: boolean): Promise<number | undefined> {
+export async function modelPositions(
+  model: unknown,
+  base: string | undefined,
+  mayRead: boolean,
+): Promise<number | undefined> {
   if (typeof model !== 'string' || model === '') return undefined;
   if (isBuiltinName(model)) return builtinConfig(model).max_position_embeddings;
   if (!mayRead || (!isAbsolute(model) && !base)) return undefined;

@@ -31,7 +31,12 @@ export class PreviewPanel {
         if (text !== undefined) open.pendingText = text;
         void open.sendInit();
       },
-      () => new PreviewPanel(ctx, createBundlePanel(ctx.extensionUri, 'bertnb.preview', 'preview', 'Tokenization Preview', false), text),
+      () =>
+        new PreviewPanel(
+          ctx,
+          createBundlePanel(ctx.extensionUri, 'bertnb.preview', 'preview', 'Tokenization Preview', false),
+          text,
+        ),
     );
     return PreviewPanel.current;
   }
@@ -73,12 +78,22 @@ export class PreviewPanel {
     await this.refreshVocabs();
     const text = this.pendingText ?? DEFAULT_TEXT;
     this.pendingText = undefined;
-    this.post({ type: 'init', trusted: isTrusted(), text, pair: '', maxLength: 128, vocabs: this.vocabs, vocab: this.vocab });
+    this.post({
+      type: 'init',
+      trusted: isTrusted(),
+      text,
+      pair: '',
+      maxLength: 128,
+      vocabs: this.vocabs,
+      vocab: this.vocab,
+    });
   }
 
   private async refreshVocabs(): Promise<void> {
     this.paths.set(BUNDLED, bundledVocabPath());
-    const list: VocabChoice[] = [{ id: BUNDLED, label: 'bert-base-uncased (bundled)', detail: 'WordPiece, 30,522 tokens, lower-cased' }];
+    const list: VocabChoice[] = [
+      { id: BUNDLED, label: 'bert-base-uncased (bundled)', detail: 'WordPiece, 30,522 tokens, lower-cased' },
+    ];
     // Files of an untrusted folder are not loaded: a crafted vocabulary is still input we parse.
     if (isTrusted()) {
       const found = await vscode.workspace.findFiles('**/{vocab.txt,tokenizer.json}', '**/{node_modules,.git}/**', 40);
@@ -88,17 +103,26 @@ export class PreviewPanel {
         list.push({ id, label: vscode.workspace.asRelativePath(uri), detail: uri.fsPath });
       }
     }
-    for (const [id, path] of this.paths) if (!list.some((v) => v.id === id)) list.push({ id, label: vscode.workspace.asRelativePath(path), detail: path });
+    for (const [id, path] of this.paths)
+      if (!list.some((v) => v.id === id)) list.push({ id, label: vscode.workspace.asRelativePath(path), detail: path });
     this.vocabs = list;
     if (!this.paths.has(this.vocab)) this.vocab = BUNDLED;
   }
 
   private async browse(): Promise<void> {
     if (!isTrusted()) {
-      void vscode.window.showWarningMessage('Loading a vocabulary from this folder needs Workspace Trust.', 'Manage Workspace Trust').then((a) => a && manageTrust());
+      void vscode.window
+        .showWarningMessage('Loading a vocabulary from this folder needs Workspace Trust.', 'Manage Workspace Trust')
+        .then((a) => a && manageTrust());
       return;
     }
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, canSelectFolders: true, canSelectFiles: true, openLabel: 'Use vocabulary', filters: { Vocabulary: ['txt', 'json'] } });
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      canSelectFolders: true,
+      canSelectFiles: true,
+      openLabel: 'Use vocabulary',
+      filters: { Vocabulary: ['txt', 'json'] },
+    });
     if (!picked?.[0]) return;
     const id = picked[0].toString();
     this.paths.set(id, picked[0].fsPath);
@@ -118,14 +142,25 @@ export class PreviewPanel {
     this.vocab = vocab;
     // max_length must fit the model this vocabulary belongs to (bert-base-uncased: 512 positions).
     const bundled = vocab === BUNDLED;
-    const issue = maxLengthIssue(maxLength, await vocabPositions(path, bundled), bundled ? 'bert-base-uncased' : `the model in ${vscode.workspace.asRelativePath(dirname(path))}`);
+    const issue = maxLengthIssue(
+      maxLength,
+      await vocabPositions(path, bundled),
+      bundled ? 'bert-base-uncased' : `the model in ${vscode.workspace.asRelativePath(dirname(path))}`,
+    );
     if (issue) {
       this.post({ type: 'error', seq, message: issue });
       return;
     }
     try {
       const tok = await tokenizerFor(path);
-      this.post({ type: 'result', seq, encoding: previewEncoding(tok, text, pair, maxLength), unkId: tok.unkId, maxLength, lowerCase: tok.doLowerCase });
+      this.post({
+        type: 'result',
+        seq,
+        encoding: previewEncoding(tok, text, pair, maxLength),
+        unkId: tok.unkId,
+        maxLength,
+        lowerCase: tok.doLowerCase,
+      });
     } catch (e) {
       this.post({ type: 'error', seq, message: (e as Error).message });
     }

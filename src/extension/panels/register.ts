@@ -21,7 +21,9 @@ export function registerPanels(context: vscode.ExtensionContext, log: vscode.Log
     monitor,
     { dispose: store.onChange(() => statusBar.show(store.current())) },
     watchPaletteRunEnds(store),
-    vscode.window.registerWebviewViewProvider(MONITOR_VIEW_ID, monitor, { webviewOptions: { retainContextWhenHidden: true } }),
+    vscode.window.registerWebviewViewProvider(MONITOR_VIEW_ID, monitor, {
+      webviewOptions: { retainContextWhenHidden: true },
+    }),
     ...registerCommands(ctx, session),
   );
 }

@@ -28,15 +28,24 @@ const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite
 export function totalSteps(t: ScheduleInput, rows: number): number {
   const maxSteps = num(t.max_steps, -1);
   if (maxSteps > 0) return Math.round(maxSteps);
-  const perStep = Math.max(1, num(t.per_device_train_batch_size, 8)) * Math.max(1, num(t.gradient_accumulation_steps, 1));
+  const perStep =
+    Math.max(1, num(t.per_device_train_batch_size, 8)) * Math.max(1, num(t.gradient_accumulation_steps, 1));
   const stepsPerEpoch = Math.max(1, Math.ceil(rows / perStep));
   return Math.max(1, Math.ceil(num(t.num_train_epochs, 3) * stepsPerEpoch));
 }
 
 export function schedulePoints(t: ScheduleInput, rows: number, rowsKnown: boolean, samples = 120): SchedulePoints {
-  const type = (SCHEDULER_TYPES as readonly unknown[]).includes(t.lr_scheduler_type) ? (t.lr_scheduler_type as SchedulerType) : 'linear';
+  const type = (SCHEDULER_TYPES as readonly unknown[]).includes(t.lr_scheduler_type)
+    ? (t.lr_scheduler_type as SchedulerType)
+    : 'linear';
   const total = totalSteps(t, rows);
-  const s = new LrSchedule(type, num(t.learning_rate, 5e-5), total, Math.max(0, num(t.warmup_steps, 0)), Math.min(1, Math.max(0, num(t.warmup_ratio, 0))));
+  const s = new LrSchedule(
+    type,
+    num(t.learning_rate, 5e-5),
+    total,
+    Math.max(0, num(t.warmup_steps, 0)),
+    Math.min(1, Math.max(0, num(t.warmup_ratio, 0))),
+  );
   const points: [number, number][] = [];
   const n = Math.min(samples, total);
   for (let i = 0; i <= n; i++) {
@@ -50,6 +59,11 @@ export function schedulePoints(t: ScheduleInput, rows: number, rowsKnown: boolea
     points.sort((a, b) => a[0] - b[0]);
   }
   const maxSteps = num(t.max_steps, -1);
-  const note = maxSteps > 0 ? `${total} steps (max_steps)` : rowsKnown ? `${total} steps for ${rows} training rows` : `${total} steps, assuming ${rows} training rows (the training file could not be counted)`;
+  const note =
+    maxSteps > 0
+      ? `${total} steps (max_steps)`
+      : rowsKnown
+        ? `${total} steps for ${rows} training rows`
+        : `${total} steps, assuming ${rows} training rows (the training file could not be counted)`;
   return { points, warmup: s.warmup, total, scheduler: type, note };
 }

@@ -17,7 +17,9 @@ export interface WebviewShell {
 }
 
 export function makeNonce(): string {
-  return randomBytes(16).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+  return randomBytes(16)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
 }
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
@@ -43,7 +45,8 @@ export function escapeHtml(s: string): string {
 export function webviewHtml(shell: WebviewShell): string {
   const csp = contentSecurityPolicy(shell.cspSource, shell.nonce);
   const styles = shell.styleUris.map((u) => `<link rel="stylesheet" href="${escapeHtml(u)}">`).join('\n    ');
-  const state = shell.initialState === undefined ? '' : ` data-initial-state="${escapeHtml(JSON.stringify(shell.initialState))}"`;
+  const state =
+    shell.initialState === undefined ? '' : ` data-initial-state="${escapeHtml(JSON.stringify(shell.initialState))}"`;
   return `<!DOCTYPE html>
 <html lang="en">
   <head>

@@ -7,14 +7,23 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   return {
     enableScripts: true,
     enableCommandUris: false,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, 'media'),
+      vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+    ],
   };
 }
 
 /** `name` is a folder under webview/ (bundled to dist/webview/<name>.js and, when it imports CSS, .css). */
-export function setWebviewContent(webview: vscode.Webview, extensionUri: vscode.Uri, name: string, title: string): void {
+export function setWebviewContent(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  name: string,
+  title: string,
+): void {
   webview.options = webviewOptions(extensionUri);
-  const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', file)).toString();
+  const asset = (file: string) =>
+    webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', file)).toString();
   webview.html = webviewHtml({
     cspSource: webview.cspSource,
     nonce: makeNonce(),
@@ -26,8 +35,19 @@ export function setWebviewContent(webview: vscode.Webview, extensionUri: vscode.
 }
 
 /** An editor-area panel beside the current editor with our icon and bundle `name` loaded; kept alive when hidden (its state is live). */
-export function createBundlePanel(extensionUri: vscode.Uri, viewType: string, name: string, title: string, preserveFocus: boolean): vscode.WebviewPanel {
-  const panel = vscode.window.createWebviewPanel(viewType, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, { retainContextWhenHidden: true });
+export function createBundlePanel(
+  extensionUri: vscode.Uri,
+  viewType: string,
+  name: string,
+  title: string,
+  preserveFocus: boolean,
+): vscode.WebviewPanel {
+  const panel = vscode.window.createWebviewPanel(
+    viewType,
+    title,
+    { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
+    { retainContextWhenHidden: true },
+  );
   panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icons', 'bertnb.svg');
   setWebviewContent(panel.webview, extensionUri, name, title);
   return panel;

@@ -4,7 +4,14 @@ import { isAbsolute, join } from 'node:path';
 import { nativeModulesDir } from '../backend/nativeInstall';
 
 export type BackendSetting = 'auto' | 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_CHOICES: readonly BackendSetting[] = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+export const BACKEND_CHOICES: readonly BackendSetting[] = [
+  'auto',
+  'tensorflow-gpu',
+  'webgpu',
+  'tensorflow',
+  'wasm',
+  'cpu',
+];
 
 function cfg(scope?: vscode.Uri): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('bertnb', scope);
@@ -42,7 +49,11 @@ export async function setBackend(value: BackendSetting): Promise<void> {
  * "Install Native Backend" put tfjs-node (read by the backend loader from BERTNB_NATIVE_MODULES).
  * The notebook kernel can spread these into its TrainingProcess.start options too.
  */
-export function workerSpawnSettings(globalStorage: vscode.Uri): { execArgv: string[]; env: Record<string, string>; backend: BackendSetting } {
+export function workerSpawnSettings(globalStorage: vscode.Uri): {
+  execArgv: string[];
+  env: Record<string, string>;
+  backend: BackendSetting;
+} {
   return {
     execArgv: [`--max-old-space-size=${workerMaxMemoryMB()}`],
     env: { BERTNB_NATIVE_MODULES: nativeModulesDir(globalStorage.fsPath) },

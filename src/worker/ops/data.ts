@@ -1,12 +1,23 @@
 // `data` op (notebook %data cell): read the files the way training will, tokenize with the current
 // tokenizer and summarise each split with a token-length histogram.
 import { isAbsolute, resolve } from 'node:path';
-import { prepareData, formatOf, summarizeSplit, rowFullLength, type DataOptions, type ExampleSet } from '../../engine/data';
+import {
+  prepareData,
+  formatOf,
+  summarizeSplit,
+  rowFullLength,
+  type DataOptions,
+  type ExampleSet,
+} from '../../engine/data';
 import type { DataOutput, SplitSummary } from '../../protocol/notebook-outputs';
 import { currentTokenizer, type OpHandler } from './context';
 
 /** Histogram of token lengths with about `bins` integer-width bins covering max(maxLength, longest). */
-export function lengthHistogram(lengths: number[], maxLength: number, bins = 24): { edges: number[]; counts: number[] } {
+export function lengthHistogram(
+  lengths: number[],
+  maxLength: number,
+  bins = 24,
+): { edges: number[]; counts: number[] } {
   const top = lengths.reduce((a, b) => Math.max(a, b), Math.max(maxLength, 1));
   const width = Math.max(1, Math.ceil(top / bins));
   const n = Math.ceil((top + 1) / width);
@@ -15,7 +26,13 @@ export function lengthHistogram(lengths: number[], maxLength: number, bins = 24)
   return { edges: Array.from({ length: n + 1 }, (_, i) => i * width), counts };
 }
 
-function summary(name: string, file: string, enc: ExampleSet, maxLength: number, labels: Parameters<typeof summarizeSplit>[2]): SplitSummary {
+function summary(
+  name: string,
+  file: string,
+  enc: ExampleSet,
+  maxLength: number,
+  labels: Parameters<typeof summarizeSplit>[2],
+): SplitSummary {
   const s = summarizeSplit(enc, maxLength, labels);
   const lengths = Array.from({ length: enc.length }, (_, i) => rowFullLength(enc, i));
   return {
@@ -23,7 +40,14 @@ function summary(name: string, file: string, enc: ExampleSet, maxLength: number,
     file,
     rows: s.rows,
     labelCounts: s.labelCounts ?? {},
-    lengths: { min: lengths.length ? lengths.reduce((a, b) => Math.min(a, b)) : 0, mean: s.tokens.mean, p50: s.tokens.p50, p90: s.tokens.p90, p99: s.tokens.p99, max: s.tokens.max },
+    lengths: {
+      min: lengths.length ? lengths.reduce((a, b) => Math.min(a, b)) : 0,
+      mean: s.tokens.mean,
+      p50: s.tokens.p50,
+      p90: s.tokens.p90,
+      p99: s.tokens.p99,
+      max: s.tokens.max,
+    },
     histogram: lengthHistogram(lengths, maxLength),
     truncated: s.truncated,
   };
@@ -54,11 +78,24 @@ export const dataOp: OpHandler<'data'> = async (a, { state }) => {
   const tok = await currentTokenizer(state);
   const data = await prepareData(opts, tok, maxLength, !pretraining);
   const splits: SplitSummary[] = [summary('train', a.train, data.train, maxLength, data.labels)];
-  if (data.validation) splits.push(summary('validation', a.validation ?? `${Math.round((opts.validation_split ?? 0) * 100)}% of ${a.train}`, data.validation, maxLength, data.labels));
+  if (data.validation)
+    splits.push(
+      summary(
+        'validation',
+        a.validation ?? `${Math.round((opts.validation_split ?? 0) * 100)}% of ${a.train}`,
+        data.validation,
+        maxLength,
+        data.labels,
+      ),
+    );
   if (data.test && a.test) splits.push(summary('test', a.test, data.test, maxLength, data.labels));
   const out: DataOutput = {
     maxLength,
-    labels: data.labels ? Object.keys(data.labels.id2label).sort((x, y) => Number(x) - Number(y)).map((k) => data.labels!.id2label[k]) : [],
+    labels: data.labels
+      ? Object.keys(data.labels.id2label)
+          .sort((x, y) => Number(x) - Number(y))
+          .map((k) => data.labels!.id2label[k])
+      : [],
     problemType: pretraining ? 'pretraining' : data.problemType,
     splits,
     ...(data.skippedBad.count ? { skippedBadRows: data.skippedBad } : {}),

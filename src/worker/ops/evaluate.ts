@@ -3,6 +3,7 @@ import { evaluateFile } from '../../engine/train/inference';
 import type { OpHandler } from './context';
 
 export const evaluateOp: OpHandler<'evaluate'> = async (a) => {
-  if (typeof a.model !== 'string' || typeof a.data !== 'string') throw new Error('evaluate: args must be { model: <folder>, data: <file>, ... }');
+  if (typeof a.model !== 'string' || typeof a.data !== 'string')
+    throw new Error('evaluate: args must be { model: <folder>, data: <file>, ... }');
   return evaluateFile(a.model, a.data, a);
 };

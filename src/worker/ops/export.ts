@@ -13,15 +13,21 @@ import type { ExportArgs } from '../../protocol/kernelOps';
 import type { OpHandler } from './context';
 
 /** The files that make a Hugging Face model folder (checkpoints, logs and optimizer state stay behind). */
-const MODEL_FILES = /^(config\.json|model\.safetensors|vocab\.txt|tokenizer\.json|tokenizer_config\.json|special_tokens_map\.json)$/;
-const MODEL_FILE_NAMES = 'config.json, model.safetensors, vocab.txt, tokenizer.json, tokenizer_config.json and special_tokens_map.json';
+const MODEL_FILES =
+  /^(config\.json|model\.safetensors|vocab\.txt|tokenizer\.json|tokenizer_config\.json|special_tokens_map\.json)$/;
+const MODEL_FILE_NAMES =
+  'config.json, model.safetensors, vocab.txt, tokenizer.json, tokenizer_config.json and special_tokens_map.json';
 
 /** How a refusal names the cell's folder and its way out. */
-const cellOwnership = (a: ExportArgs) => ({ overwrite: a.overwrite_output_dir === true, use: '%export output_dir' as const, wayOut: 'add overwrite_output_dir: true to the %export cell' });
+const cellOwnership = (a: ExportArgs) => ({
+  overwrite: a.overwrite_output_dir === true,
+  use: '%export output_dir' as const,
+  wayOut: 'add overwrite_output_dir: true to the %export cell',
+});
 
 /** format: trainer — the notebook's run as train.py + accelerate, what `bertnb export-trainer NOTEBOOK` writes. */
 async function exportTrainerRun(a: ExportArgs, cwd: string, out: string): Promise<ExportOutput> {
-  if (!a.cells) throw new Error('%export format: trainer needs the notebook\'s cells (run it from a notebook)');
+  if (!a.cells) throw new Error("%export format: trainer needs the notebook's cells (run it from a notebook)");
   const run = runConfigFromCells(a.cells);
   const r = await exportTrainer(run.config, out, {
     source: 'a .bertnb notebook (%export cell)',
@@ -53,7 +59,9 @@ export const exportOp: OpHandler<'export'> = async (a, { state }) => {
   const modelDir = a.modelDir && existsSync(join(a.modelDir, 'config.json')) ? a.modelDir : undefined;
   if (!modelDir && !state.model) throw new Error('nothing to export: run a %model (and %train) cell first');
   const intoModelDir = !!a.modelDir && resolve(a.modelDir) === resolve(out);
-  const notice = intoModelDir ? undefined : claimExportDir(out, { ...cellOwnership(a), writes: MODEL_FILE_NAMES, what: 'Hugging Face model export' });
+  const notice = intoModelDir
+    ? undefined
+    : claimExportDir(out, { ...cellOwnership(a), writes: MODEL_FILE_NAMES, what: 'Hugging Face model export' });
   const warnings = notice ? { warnings: [notice] } : {};
   if (modelDir) {
     if (!intoModelDir) {
@@ -64,5 +72,12 @@ export const exportOp: OpHandler<'export'> = async (a, { state }) => {
   } else {
     await savePretrained(state.model!.model, state.model!.tokenizer, out);
   }
-  return { path: out, files: fileSizes(out, readdirSync(out).filter((f) => MODEL_FILES.test(f) || f === MODEL_CARD)), ...warnings } satisfies ExportOutput;
+  return {
+    path: out,
+    files: fileSizes(
+      out,
+      readdirSync(out).filter((f) => MODEL_FILES.test(f) || f === MODEL_CARD),
+    ),
+    ...warnings,
+  } satisfies ExportOutput;
 };

@@ -23,7 +23,8 @@ function moduleOf(name: string): string {
 
 export function summarize(m: NotebookModel, source: string, report?: ModelOutput['report']): ModelOutput {
   const modules = new Map<string, number>();
-  for (const v of m.model.variables) modules.set(moduleOf(v.name), (modules.get(moduleOf(v.name)) ?? 0) + v.variable.size);
+  for (const v of m.model.variables)
+    modules.set(moduleOf(v.name), (modules.get(moduleOf(v.name)) ?? 0) + v.variable.size);
   const c: BertConfig = m.model.config;
   return {
     name: m.name,
@@ -41,7 +42,9 @@ export function summarize(m: NotebookModel, source: string, report?: ModelOutput
       { key: 'vocabulary', value: c.vocab_size },
       { key: 'max positions', value: c.max_position_embeddings },
       { key: 'dropout (hidden / attention)', value: `${c.hidden_dropout_prob} / ${c.attention_probs_dropout_prob}` },
-      ...(m.task === 'sequence-classification' ? [{ key: 'labels', value: Object.values(c.id2label ?? {}).join(', ') || String(c.num_labels) }] : []),
+      ...(m.task === 'sequence-classification'
+        ? [{ key: 'labels', value: Object.values(c.id2label ?? {}).join(', ') || String(c.num_labels) }]
+        : []),
     ],
     modules: [...modules].map(([name, parameters]) => ({ name, parameters })),
     report,
@@ -59,7 +62,8 @@ export const modelOp: OpHandler<'model'> = async (a, { state }) => {
   const tokenizer = a.tokenizer ? await BertTokenizer.load(resolveSource(cwd, a.tokenizer)) : undefined;
   const overrides: Partial<BertConfig> = {};
   if (a.hidden_dropout_prob !== undefined) overrides.hidden_dropout_prob = a.hidden_dropout_prob;
-  if (a.attention_probs_dropout_prob !== undefined) overrides.attention_probs_dropout_prob = a.attention_probs_dropout_prob;
+  if (a.attention_probs_dropout_prob !== undefined)
+    overrides.attention_probs_dropout_prob = a.attention_probs_dropout_prob;
   if (tokenizer && isBuiltinName(source)) overrides.vocab_size = tokenizer.vocabSize;
   const loaded = await loadPretrained(source, {
     task,
@@ -72,8 +76,16 @@ export const modelOp: OpHandler<'model'> = async (a, { state }) => {
   // Free the previous model's weights before keeping the new one.
   state.model?.model.dispose();
   state.model = { model: loaded.model, tokenizer: tokenizer ?? loaded.tokenizer, name: a.name, task, backend };
-  const from = loaded.dir ? loaded.dir : isBuiltinName(source) ? `random initialisation (${source}, seed ${a.seed ?? 42})` : source;
+  const from = loaded.dir
+    ? loaded.dir
+    : isBuiltinName(source)
+      ? `random initialisation (${source}, seed ${a.seed ?? 42})`
+      : source;
   const r = loaded.report;
   // A random built-in model is all "newly initialised": only a loaded checkpoint's report says something.
-  return summarize(state.model, from, loaded.dir ? { missing: r.missing, unexpected: r.unexpected, newlyInitialized: r.newlyInitialized } : undefined);
+  return summarize(
+    state.model,
+    from,
+    loaded.dir ? { missing: r.missing, unexpected: r.unexpected, newlyInitialized: r.newlyInitialized } : undefined,
+  );
 };

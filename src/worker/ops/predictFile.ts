@@ -4,6 +4,11 @@ import { predictFile } from '../../engine/train/predictFile';
 import type { OpHandler } from './context';
 
 export const predictFileOp: OpHandler<'predictFile'> = async (a) => {
-  if (typeof a.model !== 'string' || typeof a.input !== 'string' || typeof a.output !== 'string') throw new Error('predictFile: args must be { model, input, output } (paths)');
-  return predictFile(a.model, a.input, a.output, { text_column: a.text_column, text_pair_column: a.text_pair_column, maxLength: a.maxLength });
+  if (typeof a.model !== 'string' || typeof a.input !== 'string' || typeof a.output !== 'string')
+    throw new Error('predictFile: args must be { model, input, output } (paths)');
+  return predictFile(a.model, a.input, a.output, {
+    text_column: a.text_column,
+    text_pair_column: a.text_pair_column,
+    maxLength: a.maxLength,
+  });
 };

@@ -3,7 +3,8 @@ import type { TokenChip, TokensOutput } from '../../protocol/notebook-outputs';
 import { currentTokenizer, type OpHandler } from './context';
 
 export const tokenizeOp: OpHandler<'tokenize'> = async (a, { state }) => {
-  if (!Array.isArray(a.texts) || a.texts.length === 0) throw new Error('%tokenize needs text: a text or a list of texts');
+  if (!Array.isArray(a.texts) || a.texts.length === 0)
+    throw new Error('%tokenize needs text: a text or a list of texts');
   const tok = await currentTokenizer(state);
   const maxLength = a.max_length ?? 512;
   const truncation = (a.truncation ?? 'longest_first') as 'longest_first';

@@ -27,8 +27,10 @@ export function parseModelOverrides(v: unknown): PrepareOptions['modelOverrides'
   if (typeof v !== 'object' || Array.isArray(v)) throw new Error('modelOverrides must be an object');
   const out: Record<string, number> = {};
   for (const [k, x] of Object.entries(v)) {
-    if (!(MODEL_OVERRIDE_KEYS as readonly string[]).includes(k)) throw new Error(`modelOverrides: unknown key '${k}' (allowed: ${MODEL_OVERRIDE_KEYS.join(', ')})`);
-    if (typeof x !== 'number' || !(x >= 0 && x < 1)) throw new Error(`modelOverrides.${k}: must be a number in [0, 1), got ${JSON.stringify(x)}`);
+    if (!(MODEL_OVERRIDE_KEYS as readonly string[]).includes(k))
+      throw new Error(`modelOverrides: unknown key '${k}' (allowed: ${MODEL_OVERRIDE_KEYS.join(', ')})`);
+    if (typeof x !== 'number' || !(x >= 0 && x < 1))
+      throw new Error(`modelOverrides.${k}: must be a number in [0, 1), got ${JSON.stringify(x)}`);
     out[k] = x;
   }
   return out;
@@ -42,15 +44,25 @@ function labelledRows(set: ExampleSet): ExampleSet {
 }
 
 /** Validates the config (again: the host is trusted, its files are not), prepares data and trains. */
-export async function runTraining(rawConfig: unknown, ctx: OpContext, resumeFromCheckpoint?: string | boolean, prep: PrepareOptions = {}): Promise<RunOutcome> {
+export async function runTraining(
+  rawConfig: unknown,
+  ctx: OpContext,
+  resumeFromCheckpoint?: string | boolean,
+  prep: PrepareOptions = {},
+): Promise<RunOutcome> {
   const v = validateRunConfig(rawConfig);
-  if (!v.ok || !v.config) throw new Error(`invalid run config:\n${v.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
+  if (!v.ok || !v.config)
+    throw new Error(`invalid run config:\n${v.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
   const config: RunConfig = v.config;
   if (resumeFromCheckpoint !== undefined) config.training.resume_from_checkpoint = resumeFromCheckpoint;
   // Before the trainer starts (the folder, the data): the worker's own log lines.
-  const info = (message: string) => ctx.send(toHost('log', { level: message.startsWith('warning') ? 'warn' : 'info', message }));
+  const info = (message: string) =>
+    ctx.send(toHost('log', { level: message.startsWith('warning') ? 'warn' : 'info', message }));
   // The folder is checked and locked before the data is read: a refused run says so at once.
-  const release = claimOutputDir(resolve(config.training.output_dir), { overwrite: config.training.overwrite_output_dir, say: info });
+  const release = claimOutputDir(resolve(config.training.output_dir), {
+    overwrite: config.training.overwrite_output_dir,
+    say: info,
+  });
   try {
     return await trainClaimed(config, ctx, info, prep);
   } finally {
@@ -61,7 +73,12 @@ export async function runTraining(rawConfig: unknown, ctx: OpContext, resumeFrom
 /** The checkpoint a resume would continue from (as the trainer finds it), checked against this run. */
 function checkResume(config: RunConfig, prepared: Awaited<ReturnType<typeof prepareRun>>): void {
   const r = config.training.resume_from_checkpoint;
-  const dir = r === true || r === 'true' ? latestCheckpoint(resolve(config.training.output_dir)) : typeof r === 'string' && r ? resolve(r) : undefined;
+  const dir =
+    r === true || r === 'true'
+      ? latestCheckpoint(resolve(config.training.output_dir))
+      : typeof r === 'string' && r
+        ? resolve(r)
+        : undefined;
   if (!dir || !existsSync(dir)) return;
   const tok = prepared.tokenizer;
   const tokens = Array.from({ length: tok.vocabSize }, (_, i) => tok.idToToken(i) ?? '');
@@ -69,9 +86,22 @@ function checkResume(config: RunConfig, prepared: Awaited<ReturnType<typeof prep
   checkResumeIdentity(dir, currentIdentity(config, modelConfig, tokens));
 }
 
-async function trainClaimed(config: RunConfig, ctx: OpContext, info: (message: string) => void, prep: PrepareOptions): Promise<RunOutcome> {
+async function trainClaimed(
+  config: RunConfig,
+  ctx: OpContext,
+  info: (message: string) => void,
+  prep: PrepareOptions,
+): Promise<RunOutcome> {
   const onDataProgress = (p: DataProgress) =>
-    ctx.send(toHost('dataProgress', { role: p.role, bytes: p.bytes, totalBytes: p.totalBytes, rows: p.rows, etaSeconds: finite(p.etaSeconds) }));
+    ctx.send(
+      toHost('dataProgress', {
+        role: p.role,
+        bytes: p.bytes,
+        totalBytes: p.totalBytes,
+        rows: p.rows,
+        etaSeconds: finite(p.etaSeconds),
+      }),
+    );
   const prepared = await prepareRun(config, info, { onDataProgress, ...prep });
   for (const line of formatSummary(prepared.summary).split('\n')) info(line);
   try {
@@ -98,16 +128,41 @@ async function trainClaimed(config: RunConfig, ctx: OpContext, info: (message: s
   const test = prepared.test && labelledRows(prepared.test);
   if (result.status !== 'stopped' && test?.length) {
     const i = prepared.inputs;
-    const spec = { kind: i.kind, padId: i.padId, problemType: i.problemType, numLabels: i.numLabels, batchSize: config.training.per_device_eval_batch_size, mask: i.mask, seed: config.training.seed };
+    const spec = {
+      kind: i.kind,
+      padId: i.padId,
+      problemType: i.problemType,
+      numLabels: i.numLabels,
+      batchSize: config.training.per_device_eval_batch_size,
+      mask: i.mask,
+      seed: config.training.seed,
+    };
     testFull = await evaluateModel(result.model, test, spec);
     testMetrics = scalarMetrics(testFull);
-    info(`test: ${Object.entries(testMetrics).map(([k, x]) => `${k}=${x.toFixed(4)}`).join(' ')}`);
+    info(
+      `test: ${Object.entries(testMetrics)
+        .map(([k, x]) => `${k}=${x.toFixed(4)}`)
+        .join(' ')}`,
+    );
   }
   if (result.status !== 'stopped') {
     const id2label = (result.model as unknown as { config?: { id2label?: Record<string, string> } }).config?.id2label;
-    const labels = id2label && Object.keys(id2label).sort((a, b) => Number(a) - Number(b)).map((k) => id2label[k]);
+    const labels =
+      id2label &&
+      Object.keys(id2label)
+        .sort((a, b) => Number(a) - Number(b))
+        .map((k) => id2label[k]);
     const best = { checkpoint: result.bestModelCheckpoint ?? null, value: result.bestMetric ?? null };
-    const card = await writeRunCard({ config, outputDir: result.outputDir, summary: prepared.summary, labels, globalStep: result.globalStep, evaluation: result.metrics, test: testFull, best });
+    const card = await writeRunCard({
+      config,
+      outputDir: result.outputDir,
+      summary: prepared.summary,
+      labels,
+      globalStep: result.globalStep,
+      evaluation: result.metrics,
+      test: testFull,
+      best,
+    });
     if (card.notice) info(card.notice);
     for (const w of card.warnings) info(`warning: ${w.message}`);
   }
@@ -118,6 +173,14 @@ async function trainClaimed(config: RunConfig, ctx: OpContext, info: (message: s
 }
 
 export const trainOp: OpHandler<'train'> = async (a, ctx) => {
-  const { result, end } = await runTraining(a.config, ctx, a.resumeFromCheckpoint, { modelOverrides: parseModelOverrides(a.modelOverrides) });
-  return { status: result.status, outputDir: result.outputDir, metrics: end.metrics, bestCheckpoint: end.best_model_checkpoint, lastCheckpoint: end.last_checkpoint } satisfies TrainOpResult;
+  const { result, end } = await runTraining(a.config, ctx, a.resumeFromCheckpoint, {
+    modelOverrides: parseModelOverrides(a.modelOverrides),
+  });
+  return {
+    status: result.status,
+    outputDir: result.outputDir,
+    metrics: end.metrics,
+    bestCheckpoint: end.best_model_checkpoint,
+    lastCheckpoint: end.last_checkpoint,
+  } satisfies TrainOpResult;
 };

@@ -20,7 +20,9 @@ export interface ServerDirs {
 
 export function assertInstalled(): void {
   if (!existsSync(CODE_SERVER_ENTRY)) {
-    throw new Error(`code-server is not installed at ${CODE_SERVER_ENTRY}: run scripts/setup-e2e.sh (npm run test:e2e does)`);
+    throw new Error(
+      `code-server is not installed at ${CODE_SERVER_ENTRY}: run scripts/setup-e2e.sh (npm run test:e2e does)`,
+    );
   }
 }
 
@@ -53,7 +55,16 @@ function serverEnv(dirs: ServerDirs, extra: Record<string, string>): NodeJS.Proc
 export function installExtension(vsix: string, dirs: ServerDirs, timeoutMs = 60_000): void {
   const r = spawnSync(
     process.execPath,
-    [CODE_SERVER_ENTRY, '--user-data-dir', dirs.userDataDir, '--extensions-dir', dirs.extensionsDir, '--install-extension', vsix, '--force'],
+    [
+      CODE_SERVER_ENTRY,
+      '--user-data-dir',
+      dirs.userDataDir,
+      '--extensions-dir',
+      dirs.extensionsDir,
+      '--install-extension',
+      vsix,
+      '--force',
+    ],
     { env: serverEnv(dirs, {}), encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' },
   );
   if (r.status !== 0) {
@@ -137,10 +148,14 @@ export async function startServer(opts: {
     process.execPath,
     [
       CODE_SERVER_ENTRY,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--user-data-dir', opts.dirs.userDataDir,
-      '--extensions-dir', opts.dirs.extensionsDir,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--user-data-dir',
+      opts.dirs.userDataDir,
+      '--extensions-dir',
+      opts.dirs.extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-getting-started-override',
@@ -166,7 +181,9 @@ export async function startServer(opts: {
   while (!(await healthy(port))) {
     if (exited !== undefined || Date.now() > deadline) {
       await stop();
-      throw new Error(`code-server ${exited !== undefined ? `exited (${exited})` : 'did not answer /healthz in time'}; see ${opts.logFile}`);
+      throw new Error(
+        `code-server ${exited !== undefined ? `exited (${exited})` : 'did not answer /healthz in time'}; see ${opts.logFile}`,
+      );
     }
     await sleep(200);
   }

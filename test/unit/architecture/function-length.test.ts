@@ -9,7 +9,10 @@ const root = join(__dirname, '..', '..', '..');
 
 test('no function in src/ is over 120 lines', () => {
   const found = longFunctions(root, ['src'], 120);
-  assert.deepEqual(found.map((f) => `${f.file}:${f.line} ${f.name} (${f.lines} lines)`), []);
+  assert.deepEqual(
+    found.map((f) => `${f.file}:${f.line} ${f.name} (${f.lines} lines)`),
+    [],
+  );
 });
 
 test('the scan counts a function from its first to its last line, nested closures included', () => {

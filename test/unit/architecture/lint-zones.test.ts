@@ -33,7 +33,10 @@ const forbidden: Array<[file: string, code: string, rule: string]> = [
 for (const [file, code, rule] of forbidden) {
   test(`lint refuses in ${file}: ${code}`, async () => {
     const found = await problems(file, code);
-    assert.ok(found.some((p) => p.startsWith(`${rule}:`)), `expected ${rule}, got: ${found.join(' | ') || 'nothing'}`);
+    assert.ok(
+      found.some((p) => p.startsWith(`${rule}:`)),
+      `expected ${rule}, got: ${found.join(' | ') || 'nothing'}`,
+    );
   });
 }
 
@@ -45,13 +48,17 @@ test('lint refuses an import cycle', async () => {
     writeFileSync(join(dir, 'b.ts'), "import { a } from './a';\nexport const b = (): unknown => a;\n");
     const results = await new ESLint({ cwd: root }).lintFiles([join(dir, 'a.ts')]);
     const found = results.flatMap((r) => r.messages.map((m) => `${m.ruleId}: ${m.message}`));
-    assert.ok(found.some((p) => p.startsWith('import/no-cycle:')), `expected import/no-cycle, got: ${found.join(' | ') || 'nothing'}`);
+    assert.ok(
+      found.some((p) => p.startsWith('import/no-cycle:')),
+      `expected import/no-cycle, got: ${found.join(' | ') || 'nothing'}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test('the editor adapters may import vscode, the engine and the worker client', async () => {
-  const code = "import * as vscode from 'vscode';\nimport { createModel } from '../engine/model';\nimport { TrainingProcess } from '../worker/client';\n";
+  const code =
+    "import * as vscode from 'vscode';\nimport { createModel } from '../engine/model';\nimport { TrainingProcess } from '../worker/client';\n";
   assert.deepEqual(await problems('src/extension/probe.ts', code), []);
 });

@@ -14,10 +14,16 @@ test('auto skips missing native packages and a software WebGPU adapter, says why
   const r = await initBackend('auto');
   assert.equal(r.name, 'wasm');
   assert.equal(tf.getBackend(), 'wasm');
-  assert.deepEqual(r.tried.map((t) => t.name), ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm']);
+  assert.deepEqual(
+    r.tried.map((t) => t.name),
+    ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm'],
+  );
   assert.match(r.tried[0].error!, /@tensorflow\/tfjs-node-gpu is not installed/);
   // This machine (and CI, after scripts/setup-webgpu.sh) has only Mesa's llvmpipe: auto must not take it.
-  assert.match(r.tried[1].error!, /only a software adapter was found \(vendor mesa, architecture software: llvmpipe.*\), slower than WASM/);
+  assert.match(
+    r.tried[1].error!,
+    /only a software adapter was found \(vendor mesa, architecture software: llvmpipe.*\), slower than WASM/,
+  );
   assert.match(r.reason, /webgpu: only a software adapter/);
   assert.match(r.tried[2].error!, /@tensorflow\/tfjs-node is not installed/);
   assert.equal(r.tried[3].error, undefined);
@@ -29,7 +35,10 @@ test('a forced backend is used or fails with its reason (no silent fallback)', a
   const cpu = await initBackend('cpu');
   assert.equal(cpu.name, 'cpu');
   assert.match(cpu.reason, /forced/);
-  await assert.rejects(initBackend('tensorflow'), /backend 'tensorflow' is not available: tensorflow: @tensorflow\/tfjs-node is not installed/);
+  await assert.rejects(
+    initBackend('tensorflow'),
+    /backend 'tensorflow' is not available: tensorflow: @tensorflow\/tfjs-node is not installed/,
+  );
   await assert.rejects(initBackend('gpu'), /unknown backend 'gpu'/);
 });
 
@@ -37,9 +46,20 @@ test('the gradient of tf.gather works on wasm (UnsortedSegmentSum added) and equ
   const run = async (b: string) => {
     await initBackend(b);
     return tf.tidy(() => {
-      const table = tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]]);
+      const table = tf.tensor2d([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+        [7, 8],
+      ]);
       const idx = tf.tensor1d([2, 0, 2, 3, 2], 'int32');
-      const w = tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8], [9, 10]]);
+      const w = tf.tensor2d([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+        [7, 8],
+        [9, 10],
+      ]);
       const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, idx), w)))(table);
       return Array.from(g.dataSync());
     });
@@ -88,8 +108,24 @@ test('cpu-plain has the cpu kernels but none of ours, so the model takes its pla
   assert.equal(jsKernelsAvailable(), false);
   const names = tf.getKernelsForBackend(PLAIN_BACKEND).map((k) => k.kernelName);
   assert.ok(names.includes('BatchMatMul') && names.includes('UnsortedSegmentSum'));
-  assert.deepEqual(names.filter((n) => n.startsWith('Bertnb')), []);
-  assert.deepEqual(Array.from(await tf.matMul(tf.eye(2), tf.tensor2d([[1, 2], [3, 4]])).data()), [1, 2, 3, 4]);
+  assert.deepEqual(
+    names.filter((n) => n.startsWith('Bertnb')),
+    [],
+  );
+  assert.deepEqual(
+    Array.from(
+      await tf
+        .matMul(
+          tf.eye(2),
+          tf.tensor2d([
+            [1, 2],
+            [3, 4],
+          ]),
+        )
+        .data(),
+    ),
+    [1, 2, 3, 4],
+  );
 });
 
 test('forced webgpu names its adapter; AddN of more inputs than a shader can bind sums right; sync reads and GPU errors fail with the reason', async () => {
@@ -97,7 +133,9 @@ test('forced webgpu names its adapter; AddN of more inputs than a shader can bin
   try {
     r = await initBackend('webgpu');
   } catch (e) {
-    throw new Error(`${(e as Error).message}. Run scripts/setup-webgpu.sh (Mesa's Vulkan drivers from backports + the Vulkan loader)`);
+    throw new Error(
+      `${(e as Error).message}. Run scripts/setup-webgpu.sh (Mesa's Vulkan drivers from backports + the Vulkan loader)`,
+    );
   }
   assert.equal(r.name, 'webgpu');
   assert.equal(tf.getBackend(), 'webgpu');
@@ -112,10 +150,16 @@ test('forced webgpu names its adapter; AddN of more inputs than a shader can bin
   await onGpu.data();
   assert.throws(() => tf.matMul(xs[0], xs[2]).dataSync(), /synchronous read-back .* await tensor\.data\(\)/);
   // A GPU validation error (here: an invalid buffer usage) fails the next read with Dawn's message.
-  (tf.backend() as unknown as { device: { createBuffer(d: object): unknown } }).device.createBuffer({ size: 4, usage: 0xffff });
+  (tf.backend() as unknown as { device: { createBuffer(d: object): unknown } }).device.createBuffer({
+    size: 4,
+    usage: 0xffff,
+  });
   await new Promise((r) => setTimeout(r, 200));
   const after = tf.add(xs[0], 1);
-  await assert.rejects(after.data(), /the GPU reported an error, so results computed on it since are unreliable: .*WGPUBufferUsage/);
+  await assert.rejects(
+    after.data(),
+    /the GPU reported an error, so results computed on it since are unreliable: .*WGPUBufferUsage/,
+  );
   assert.equal((await tf.add(xs[0], 1).data())[0], 2, 'reported once, then reads work again');
   tf.dispose([...xs, sum, onGpu, after]);
   await initBackend('wasm');

@@ -16,7 +16,13 @@ const root = mkdtempSync(join(tmpdir(), 'bertnb-webgpu-cli-'));
 
 function demoSlice(file: string, rows: number): string {
   const path = join(root, file);
-  writeFileSync(path, readFileSync(join(DEMO, file), 'utf8').split('\n').slice(0, rows + 1).join('\n') + '\n');
+  writeFileSync(
+    path,
+    readFileSync(join(DEMO, file), 'utf8')
+      .split('\n')
+      .slice(0, rows + 1)
+      .join('\n') + '\n',
+  );
   return path;
 }
 
@@ -46,27 +52,41 @@ test('bertnb train --backend webgpu trains and names the adapter', { timeout: 32
   assert.ok(existsSync(join(root, 'out', 'model.safetensors')), 'the model was saved');
 });
 
-test('a notebook with %model backend: webgpu runs headless and its model cell names the adapter', { timeout: 320_000 }, () => {
-  const code = (s: string): NotebookCell => ({ kind: 'code', source: s, metadata: {}, outputs: [] });
-  const nb = join(root, 'gpu.bertnb');
-  writeFileSync(
-    nb,
-    serializeNotebook({
-      version: 1,
-      metadata: {},
-      cells: [
-        code(`%model\nname: bert-tiny\ntokenizer: ${join(DEMO, 'vocab.txt')}\nlabels: [negative, positive]\nbackend: webgpu`),
-        code(`%data\ntrain: ${demoSlice('train.csv', 48)}\nmax_length: 32`),
-        code(`%train\noutput_dir: ${join(root, 'nb-out')}\nmax_steps: 3\nper_device_train_batch_size: 8\nsave_strategy: 'no'\nlogging_steps: 1`),
-      ],
-    }),
-  );
-  const out = join(root, 'gpu-out.bertnb');
-  const r = cli(['run', nb, '--out', out]);
-  assert.equal(r.status, 0, r.all);
-  const cells = parseNotebook(readFileSync(out, 'utf8')).cells;
-  const modelOutput = JSON.stringify(cells[0].outputs);
-  assert.match(modelOutput, /WebGPU on vendor/, `the %model output names the adapter: ${modelOutput.slice(0, 400)}`);
-  const training = cells[2].outputs.flatMap((o) => o.items).find((i) => i.mime === 'application/vnd.bertnb.training+json');
-  assert.equal((training?.data as { status?: string } | undefined)?.status, 'done', JSON.stringify(cells[2].outputs).slice(0, 400));
-});
+test(
+  'a notebook with %model backend: webgpu runs headless and its model cell names the adapter',
+  { timeout: 320_000 },
+  () => {
+    const code = (s: string): NotebookCell => ({ kind: 'code', source: s, metadata: {}, outputs: [] });
+    const nb = join(root, 'gpu.bertnb');
+    writeFileSync(
+      nb,
+      serializeNotebook({
+        version: 1,
+        metadata: {},
+        cells: [
+          code(
+            `%model\nname: bert-tiny\ntokenizer: ${join(DEMO, 'vocab.txt')}\nlabels: [negative, positive]\nbackend: webgpu`,
+          ),
+          code(`%data\ntrain: ${demoSlice('train.csv', 48)}\nmax_length: 32`),
+          code(
+            `%train\noutput_dir: ${join(root, 'nb-out')}\nmax_steps: 3\nper_device_train_batch_size: 8\nsave_strategy: 'no'\nlogging_steps: 1`,
+          ),
+        ],
+      }),
+    );
+    const out = join(root, 'gpu-out.bertnb');
+    const r = cli(['run', nb, '--out', out]);
+    assert.equal(r.status, 0, r.all);
+    const cells = parseNotebook(readFileSync(out, 'utf8')).cells;
+    const modelOutput = JSON.stringify(cells[0].outputs);
+    assert.match(modelOutput, /WebGPU on vendor/, `the %model output names the adapter: ${modelOutput.slice(0, 400)}`);
+    const training = cells[2].outputs
+      .flatMap((o) => o.items)
+      .find((i) => i.mime === 'application/vnd.bertnb.training+json');
+    assert.equal(
+      (training?.data as { status?: string } | undefined)?.status,
+      'done',
+      JSON.stringify(cells[2].outputs).slice(0, 400),
+    );
+  },
+);

@@ -38,7 +38,10 @@ test('a folder without Dawn: not installed, and the check says it did not load',
 test('adapter rules: hardware vs software, and advice when none is found', () => {
   const nvidia = summarizeAdapter({ vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H200' });
   assert.equal(nvidia.software, false);
-  assert.equal(summarizeAdapter({ vendor: 'google', architecture: '', description: 'SwiftShader Device (Subzero)' }).software, true);
+  assert.equal(
+    summarizeAdapter({ vendor: 'google', architecture: '', description: 'SwiftShader Device (Subzero)' }).software,
+    true,
+  );
   assert.equal(summarizeAdapter({ vendor: 'microsoft', description: 'Microsoft Basic Render Driver' }).software, true);
   const ok = explainWebGpuCheck({ exitCode: 0, output: '', loaded: true, adapter: nvidia });
   assert.equal(ok.usable, true);

@@ -2,7 +2,19 @@
 // steps, which metrics share an axis, the evaluation placeholder, and marker label placement.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alignOnX, bestValue, evalPlaceholder, groupMetrics, labelRows, lastValue, nextEvalStep, progressRange, stepRange, stepTick, valueRange } from '../../../webview/shared/chartMath';
+import {
+  alignOnX,
+  bestValue,
+  evalPlaceholder,
+  groupMetrics,
+  labelRows,
+  lastValue,
+  nextEvalStep,
+  progressRange,
+  stepRange,
+  stepTick,
+  valueRange,
+} from '../../../webview/shared/chartMath';
 import { smooth } from '../../../webview/shared/smoothing';
 
 test('a step axis spans the planned run, or the data; one point is not stretched to 1.25', () => {
@@ -15,7 +27,11 @@ test('a step axis spans the planned run, or the data; one point is not stretched
 });
 
 test('charts of what happened span 0 to the step reached, not a long plan', () => {
-  assert.deepEqual(progressRange(50, [1, 2, 50], 100_000), [0, 50], 'early in a 100 000-step run the curve fills the chart');
+  assert.deepEqual(
+    progressRange(50, [1, 2, 50], 100_000),
+    [0, 50],
+    'early in a 100 000-step run the curve fills the chart',
+  );
   assert.deepEqual(progressRange(12, [10], 30), [0, 12], 'a lone evaluation at 10 while training is at 12');
   assert.deepEqual(progressRange(0, [], 30), [0, 30], 'before any step: the plan');
   assert.deepEqual(progressRange(0, [], undefined), [0, 1]);
@@ -44,7 +60,14 @@ test('alignOnX puts the planned schedule and the logged rate on one x array', ()
 });
 
 test('evaluation metrics: losses apart from scores, timings dropped, the rest one chart each', () => {
-  const groups = groupMetrics(['loss', 'accuracy', 'f1_macro', 'runtime', 'samples_per_second', 'matthews_correlation']);
+  const groups = groupMetrics([
+    'loss',
+    'accuracy',
+    'f1_macro',
+    'runtime',
+    'samples_per_second',
+    'matthews_correlation',
+  ]);
   assert.deepEqual(
     groups.map((g) => [g.title, g.metrics]),
     [
@@ -56,7 +79,10 @@ test('evaluation metrics: losses apart from scores, timings dropped, the rest on
   assert.equal(groups[0].unit, false);
   assert.equal(groups[1].unit, true);
   assert.match(groups[1].yLabel, /0–1/);
-  assert.deepEqual(groupMetrics(['eval_loss'.slice(5)]).map((g) => g.yLabel), ['loss']);
+  assert.deepEqual(
+    groupMetrics(['eval_loss'.slice(5)]).map((g) => g.yLabel),
+    ['loss'],
+  );
   assert.deepEqual(groupMetrics([]), []);
 });
 
@@ -64,8 +90,14 @@ test('the evaluation placeholder names the step of the first evaluation', () => 
   assert.equal(nextEvalStep({ strategy: 'steps', everySteps: 30 }, 0, 60), 30);
   assert.equal(nextEvalStep({ strategy: 'steps', everySteps: 30 }, 30, 60), 60);
   assert.equal(nextEvalStep({ strategy: 'steps', everySteps: 30 }, 60, 60), undefined);
-  assert.equal(evalPlaceholder({ strategy: 'steps', everySteps: 30 }, 12, 60, false), 'Waiting for the first evaluation at step 30.');
-  assert.equal(evalPlaceholder({ strategy: 'epoch', stepsPerEpoch: 12 }, 3, 60, false), 'Waiting for the first evaluation at the end of epoch 1 (step 12).');
+  assert.equal(
+    evalPlaceholder({ strategy: 'steps', everySteps: 30 }, 12, 60, false),
+    'Waiting for the first evaluation at step 30.',
+  );
+  assert.equal(
+    evalPlaceholder({ strategy: 'epoch', stepsPerEpoch: 12 }, 3, 60, false),
+    'Waiting for the first evaluation at the end of epoch 1 (step 12).',
+  );
   assert.match(evalPlaceholder({ strategy: 'no' }, 3, 60, false), /eval_strategy: no/);
   assert.equal(evalPlaceholder({ strategy: 'steps', everySteps: 30 }, 20, 20, true), 'No evaluation was made.');
   assert.equal(evalPlaceholder(undefined, 0, 0, false), 'Waiting for the first evaluation.');
@@ -79,9 +111,16 @@ test('marker labels never overlap: a label that would touch another goes to the 
     { x: 400, width: 60 },
     { x: 180, width: 40 },
   ]);
-  assert.deepEqual(rows, [0, 1, 0, 0], "the fourth label clears the first by 20 px: back in the first row");
-  const spans = [{ x: 100, width: 80 }, { x: 110, width: 80 }, { x: 400, width: 60 }, { x: 180, width: 40 }].map((l, i) => ({ a: l.x - l.width / 2, b: l.x + l.width / 2, r: rows[i] }));
-  for (const p of spans) for (const q of spans) if (p !== q && p.r === q.r) assert.ok(p.b <= q.a || q.b <= p.a, 'labels in one row do not overlap');
+  assert.deepEqual(rows, [0, 1, 0, 0], 'the fourth label clears the first by 20 px: back in the first row');
+  const spans = [
+    { x: 100, width: 80 },
+    { x: 110, width: 80 },
+    { x: 400, width: 60 },
+    { x: 180, width: 40 },
+  ].map((l, i) => ({ a: l.x - l.width / 2, b: l.x + l.width / 2, r: rows[i] }));
+  for (const p of spans)
+    for (const q of spans)
+      if (p !== q && p.r === q.r) assert.ok(p.b <= q.a || q.b <= p.a, 'labels in one row do not overlap');
 });
 
 test('last and best values skip gaps; smoothing keeps a resumed history continuous', () => {
@@ -98,5 +137,13 @@ test('last and best values skip gaps; smoothing keeps a resumed history continuo
 });
 
 test('step ticks stay short: the last tick of a million-step axis is not cut at the edge', () => {
-  assert.deepEqual([0, 950, 9999, 12000, 250000, 1_000_000, 1_500_000].map(stepTick), ['0', '950', '9999', '12k', '250k', '1M', '1.5M']);
+  assert.deepEqual([0, 950, 9999, 12000, 250000, 1_000_000, 1_500_000].map(stepTick), [
+    '0',
+    '950',
+    '9999',
+    '12k',
+    '250k',
+    '1M',
+    '1.5M',
+  ]);
 });

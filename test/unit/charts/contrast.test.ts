@@ -2,7 +2,19 @@
 // actually draw with VS Code's own chart and editor colours of the light, dark and high-contrast themes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FAINT_CONTRAST, LINE_CONTRAST, chartBackground, contrastRatio, ensureContrast, faintest, luminance, over, parseColor, readableColors, type Rgba } from '../../../webview/shared/contrast';
+import {
+  FAINT_CONTRAST,
+  LINE_CONTRAST,
+  chartBackground,
+  contrastRatio,
+  ensureContrast,
+  faintest,
+  luminance,
+  over,
+  parseColor,
+  readableColors,
+  type Rgba,
+} from '../../../webview/shared/contrast';
 
 const c = (css: string): Rgba => {
   const v = parseColor(css);
@@ -59,22 +71,44 @@ test('faintest is as faint as it can be while still reaching the ratio', () => {
 const THEMES: Record<string, { bg: string; charts: string[]; light: boolean }> = {
   light: { bg: '#ffffff', charts: ['#1a85ff', '#d18616', '#388a34', '#652d90', '#e51400', '#bf8803'], light: true },
   dark: { bg: '#1f1f1f', charts: ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'], light: false },
-  'high-contrast': { bg: '#000000', charts: ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'], light: false },
-  'high-contrast-light': { bg: '#ffffff', charts: ['#0f4a85', '#b5200d', '#374e06', '#652d90', '#b5200d', '#895503'], light: true },
+  'high-contrast': {
+    bg: '#000000',
+    charts: ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'],
+    light: false,
+  },
+  'high-contrast-light': {
+    bg: '#ffffff',
+    charts: ['#0f4a85', '#b5200d', '#374e06', '#652d90', '#b5200d', '#895503'],
+    light: true,
+  },
 };
 
 for (const [name, theme] of Object.entries(THEMES)) {
   test(`every chart line is readable in the ${name} theme`, () => {
     const bg = chartBackground(theme.bg, undefined, theme.light);
     const { solid, faint } = readableColors(theme.charts, bg);
-    solid.forEach((s, i) => assert.ok(contrastRatio(c(s), bg) >= LINE_CONTRAST, `${theme.charts[i]} → ${s}: ${contrastRatio(c(s), bg).toFixed(2)}`));
-    faint.forEach((s, i) => assert.ok(contrastRatio(c(s), bg) >= FAINT_CONTRAST, `faint ${theme.charts[i]} → ${s}: ${contrastRatio(c(s), bg).toFixed(2)}`));
+    solid.forEach((s, i) =>
+      assert.ok(
+        contrastRatio(c(s), bg) >= LINE_CONTRAST,
+        `${theme.charts[i]} → ${s}: ${contrastRatio(c(s), bg).toFixed(2)}`,
+      ),
+    );
+    faint.forEach((s, i) =>
+      assert.ok(
+        contrastRatio(c(s), bg) >= FAINT_CONTRAST,
+        `faint ${theme.charts[i]} → ${s}: ${contrastRatio(c(s), bg).toFixed(2)}`,
+      ),
+    );
   });
 }
 
 test('the chart background is the output layer over the editor background', () => {
   assert.deepEqual(chartBackground('#1e1e1e', undefined, false), c('#1e1e1e'));
-  assert.deepEqual(chartBackground('#1e1e1e', 'rgba(255,255,255,0)', false), c('#1e1e1e'), 'a transparent layer changes nothing');
+  assert.deepEqual(
+    chartBackground('#1e1e1e', 'rgba(255,255,255,0)', false),
+    c('#1e1e1e'),
+    'a transparent layer changes nothing',
+  );
   const layered = chartBackground('#000000', 'rgba(255,255,255,0.5)', false);
   assert.ok(Math.abs(layered.r - 127.5) < 1e-9);
   assert.deepEqual(chartBackground(undefined, undefined, true), c('#fff'), 'no variable: the theme kind decides');

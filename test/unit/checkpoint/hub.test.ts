@@ -5,7 +5,16 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, lstatSync, readlinkSync, existsSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+  mkdirSync,
+  lstatSync,
+  readlinkSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -36,7 +45,18 @@ const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
 before(async () => {
   await initBackend('cpu');
   const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...'abcdefghijklmnopqrstuvwxyz'.split('')];
-  const config = parseBertConfig({ vocab_size: vocab.length, hidden_size: 16, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 32, max_position_embeddings: 16, num_labels: 2 }, 'test');
+  const config = parseBertConfig(
+    {
+      vocab_size: vocab.length,
+      hidden_size: 16,
+      num_hidden_layers: 1,
+      num_attention_heads: 2,
+      intermediate_size: 32,
+      max_position_embeddings: 16,
+      num_labels: 2,
+    },
+    'test',
+  );
   const model = createModel('sequence-classification', config, { seed: 1 });
   await savePretrained(model, BertTokenizer.fromVocab(vocab, { doLowerCase: true }), folder);
   model.dispose();
@@ -49,7 +69,8 @@ before(async () => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (req.method === 'GET' && url.pathname === `/api/models/${REPO}/revision/main`) return json(200, { _id: 'x', id: REPO, sha: COMMIT, lastModified: '2024-01-01T00:00:00Z' });
+    if (req.method === 'GET' && url.pathname === `/api/models/${REPO}/revision/main`)
+      return json(200, { _id: 'x', id: REPO, sha: COMMIT, lastModified: '2024-01-01T00:00:00Z' });
     if (req.method === 'POST' && url.pathname === `/api/models/${REPO}/paths-info/${COMMIT}`) {
       let body = '';
       req.on('data', (c) => (body += c));
@@ -57,10 +78,18 @@ before(async () => {
         const { paths } = JSON.parse(body) as { paths: string[] };
         json(
           200,
-          paths.filter((p) => files.has(p)).map((p) => {
-            const b = files.get(p)!;
-            return { type: 'file', path: p, oid: sha1(b), size: b.length, ...(p.endsWith('.safetensors') ? { lfs: { oid: sha256(b), size: b.length } } : {}) };
-          }),
+          paths
+            .filter((p) => files.has(p))
+            .map((p) => {
+              const b = files.get(p)!;
+              return {
+                type: 'file',
+                path: p,
+                oid: sha1(b),
+                size: b.length,
+                ...(p.endsWith('.safetensors') ? { lfs: { oid: sha256(b), size: b.length } } : {}),
+              };
+            }),
         );
       });
       return;
@@ -78,8 +107,15 @@ before(async () => {
       if (m) {
         const start = Number(m[1]);
         const end = m[2] ? Math.min(Number(m[2]), b.length - 1) : b.length - 1;
-        res.writeHead(206, { 'content-range': `bytes ${start}-${end}/${b.length}`, 'content-length': end - start + 1, 'content-type': 'application/octet-stream', etag });
-        return stallAfter !== undefined && p === 'model.safetensors' && end > start ? res.write(b.subarray(start, Math.min(end + 1, start + stallAfter))) : res.end(b.subarray(start, end + 1));
+        res.writeHead(206, {
+          'content-range': `bytes ${start}-${end}/${b.length}`,
+          'content-length': end - start + 1,
+          'content-type': 'application/octet-stream',
+          etag,
+        });
+        return stallAfter !== undefined && p === 'model.safetensors' && end > start
+          ? res.write(b.subarray(start, Math.min(end + 1, start + stallAfter)))
+          : res.end(b.subarray(start, end + 1));
       }
       res.writeHead(200, { 'content-length': b.length, 'content-type': 'application/octet-stream', etag });
       return stallAfter !== undefined && p === 'model.safetensors' ? res.write(b.subarray(0, stallAfter)) : res.end(b);
@@ -113,7 +149,10 @@ test('downloads into the HF cache layout (blobs, snapshots/<commit> symlinks, re
     assert.match(readlinkSync(join(dir, name)), /^\.\.\/\.\.\/blobs\//);
     assert.ok(readFileSync(join(dir, name)).equals(bytes), `${name} content`);
   }
-  assert.ok(existsSync(join(storage, 'blobs', sha256(files.get('model.safetensors')!))), 'LFS files are stored under their sha256');
+  assert.ok(
+    existsSync(join(storage, 'blobs', sha256(files.get('model.safetensors')!))),
+    'LFS files are stored under their sha256',
+  );
   const st = events.filter((e) => e.file === 'model.safetensors');
   assert.equal(st.at(-1)!.state, 'done');
   assert.equal(st.at(-1)!.loaded, files.get('model.safetensors')!.length);
@@ -136,7 +175,10 @@ test('resumes a partial .incomplete blob with a Range request', async () => {
   requests.length = 0;
   const dir = await downloadSnapshot(REPO, { cacheDir, endpoint });
   assert.ok(readFileSync(join(dir, 'model.safetensors')).equals(bytes));
-  assert.ok(requests.some((r) => r.url.endsWith('/model.safetensors') && r.range === `bytes=${half}-${bytes.length - 1}`), 'asked only for the missing bytes');
+  assert.ok(
+    requests.some((r) => r.url.endsWith('/model.safetensors') && r.range === `bytes=${half}-${bytes.length - 1}`),
+    'asked only for the missing bytes',
+  );
 });
 
 test('offline: a cached snapshot is reused; without one the error says what to do', async () => {
@@ -147,11 +189,17 @@ test('offline: a cached snapshot is reused; without one the error says what to d
   process.env.HF_HUB_OFFLINE = '1';
   try {
     assert.equal(await downloadSnapshot(REPO, { cacheDir, endpoint }), dir);
-    await assert.rejects(downloadSnapshot(REPO, { cacheDir: join(root, 'empty'), endpoint }), /HF_HUB_OFFLINE is set and tiny-org\/tiny-bert .* is not in the Hugging Face cache/);
+    await assert.rejects(
+      downloadSnapshot(REPO, { cacheDir: join(root, 'empty'), endpoint }),
+      /HF_HUB_OFFLINE is set and tiny-org\/tiny-bert .* is not in the Hugging Face cache/,
+    );
   } finally {
     delete process.env.HF_HUB_OFFLINE;
   }
-  await assert.rejects(downloadSnapshot(REPO, { cacheDir: join(root, 'empty'), endpoint: dead }), /cannot reach http:\/\/127\.0\.0\.1:9 to download tiny-org\/tiny-bert .* not in the Hugging Face cache/);
+  await assert.rejects(
+    downloadSnapshot(REPO, { cacheDir: join(root, 'empty'), endpoint: dead }),
+    /cannot reach http:\/\/127\.0\.0\.1:9 to download tiny-org\/tiny-bert .* not in the Hugging Face cache/,
+  );
 });
 
 test('loadPretrained(hub id) honours HF_ENDPOINT and HF_HUB_CACHE', async () => {
@@ -173,48 +221,68 @@ test('loadPretrained(hub id) honours HF_ENDPOINT and HF_HUB_CACHE', async () => 
 });
 
 // The test's own timeout only bounds a regression (without timeouts the request waits minutes); what is asserted is the message.
-test('a hub that accepts the connection and never answers: a clear timeout error, or the cached copy', { timeout: 30_000 }, async () => {
-  const timeouts = { connectMs: 300, idleMs: 300 };
-  await assert.rejects(
-    downloadSnapshot(REPO, { cacheDir: join(root, 'empty-silent'), endpoint: silentEndpoint, timeouts }),
-    (e: Error) => {
-      assert.match(e.message, /cannot reach http:\/\/127\.0\.0\.1:\d+ to download tiny-org\/tiny-bert \(no answer from http:\/\/127\.0\.0\.1:\d+ within 0\.3 s \(set HF_HUB_ETAG_TIMEOUT/);
-      assert.match(e.message, /not in the Hugging Face cache/);
-      return true;
-    },
-  );
-  assert.ok(silentSockets.length >= 1, 'the request did reach the silent server');
-  const cacheDir = join(root, 'cache1');
-  assert.equal(await downloadSnapshot(REPO, { cacheDir, endpoint: silentEndpoint, timeouts }), join(repoCacheFolder(REPO, cacheDir), 'snapshots', COMMIT));
-  // The variables huggingface_hub reads set the defaults.
-  process.env.HF_HUB_ETAG_TIMEOUT = '0.2';
-  try {
-    await assert.rejects(downloadSnapshot(REPO, { cacheDir: join(root, 'empty-silent'), endpoint: silentEndpoint }), /within 0\.2 s/);
-  } finally {
-    delete process.env.HF_HUB_ETAG_TIMEOUT;
-  }
-});
-
-test('a download that stalls midway stops with an idle timeout, keeps its bytes, and the next run resumes', { timeout: 30_000 }, async () => {
-  const cacheDir = join(root, 'cache-stall');
-  const bytes = files.get('model.safetensors')!;
-  const part = Math.floor(bytes.length / 3);
-  stallAfter = part;
-  try {
+test(
+  'a hub that accepts the connection and never answers: a clear timeout error, or the cached copy',
+  { timeout: 30_000 },
+  async () => {
+    const timeouts = { connectMs: 300, idleMs: 300 };
     await assert.rejects(
-      downloadSnapshot(REPO, { cacheDir, endpoint, timeouts: { connectMs: 2000, idleMs: 300 } }),
-      /downloading model\.safetensors stopped at \d+ of \d+ bytes \(.*stopped sending for 0\.3 s.*\); run again to resume/,
+      downloadSnapshot(REPO, { cacheDir: join(root, 'empty-silent'), endpoint: silentEndpoint, timeouts }),
+      (e: Error) => {
+        assert.match(
+          e.message,
+          /cannot reach http:\/\/127\.0\.0\.1:\d+ to download tiny-org\/tiny-bert \(no answer from http:\/\/127\.0\.0\.1:\d+ within 0\.3 s \(set HF_HUB_ETAG_TIMEOUT/,
+        );
+        assert.match(e.message, /not in the Hugging Face cache/);
+        return true;
+      },
     );
-  } finally {
-    stallAfter = undefined;
-  }
-  const blobs = join(repoCacheFolder(REPO, cacheDir), 'blobs');
-  const partial = readdirSync(blobs).filter((f) => f.endsWith('.incomplete'));
-  assert.equal(partial.length, 1, 'one partial blob kept');
-  const kept = readFileSync(join(blobs, partial[0]));
-  assert.ok(kept.length > 0, 'the bytes received before the stall are kept');
-  requests.length = 0;
-  const dir = await downloadSnapshot(REPO, { cacheDir, endpoint });
-  for (const [name, b] of files) assert.ok(readFileSync(join(dir, name)).equals(b), `${name} content`);
-  assert.ok(requests.some((r) => r.range?.startsWith(`bytes=${kept.length}-`)), 'the second run asked only for the missing bytes');
-});
+    assert.ok(silentSockets.length >= 1, 'the request did reach the silent server');
+    const cacheDir = join(root, 'cache1');
+    assert.equal(
+      await downloadSnapshot(REPO, { cacheDir, endpoint: silentEndpoint, timeouts }),
+      join(repoCacheFolder(REPO, cacheDir), 'snapshots', COMMIT),
+    );
+    // The variables huggingface_hub reads set the defaults.
+    process.env.HF_HUB_ETAG_TIMEOUT = '0.2';
+    try {
+      await assert.rejects(
+        downloadSnapshot(REPO, { cacheDir: join(root, 'empty-silent'), endpoint: silentEndpoint }),
+        /within 0\.2 s/,
+      );
+    } finally {
+      delete process.env.HF_HUB_ETAG_TIMEOUT;
+    }
+  },
+);
+
+test(
+  'a download that stalls midway stops with an idle timeout, keeps its bytes, and the next run resumes',
+  { timeout: 30_000 },
+  async () => {
+    const cacheDir = join(root, 'cache-stall');
+    const bytes = files.get('model.safetensors')!;
+    const part = Math.floor(bytes.length / 3);
+    stallAfter = part;
+    try {
+      await assert.rejects(
+        downloadSnapshot(REPO, { cacheDir, endpoint, timeouts: { connectMs: 2000, idleMs: 300 } }),
+        /downloading model\.safetensors stopped at \d+ of \d+ bytes \(.*stopped sending for 0\.3 s.*\); run again to resume/,
+      );
+    } finally {
+      stallAfter = undefined;
+    }
+    const blobs = join(repoCacheFolder(REPO, cacheDir), 'blobs');
+    const partial = readdirSync(blobs).filter((f) => f.endsWith('.incomplete'));
+    assert.equal(partial.length, 1, 'one partial blob kept');
+    const kept = readFileSync(join(blobs, partial[0]));
+    assert.ok(kept.length > 0, 'the bytes received before the stall are kept');
+    requests.length = 0;
+    const dir = await downloadSnapshot(REPO, { cacheDir, endpoint });
+    for (const [name, b] of files) assert.ok(readFileSync(join(dir, name)).equals(b), `${name} content`);
+    assert.ok(
+      requests.some((r) => r.range?.startsWith(`bytes=${kept.length}-`)),
+      'the second run asked only for the missing bytes',
+    );
+  },
+);

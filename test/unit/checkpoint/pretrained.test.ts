@@ -14,18 +14,58 @@ import { loadPretrained, savePretrained, exportTensors } from '../../../src/engi
 import { SafetensorsFile, writeSafetensors } from '../../../src/engine/checkpoint/safetensors';
 
 const root = mkdtempSync(join(tmpdir(), 'bertnb-hf-'));
-const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...'abcdefghijklmnopqrstuvwxyz'.split(''), 'the', 'cat', 'sat', 'on', 'mat', '##s', '##ed', '.', ',', '!'];
+const VOCAB = [
+  '[PAD]',
+  '[UNK]',
+  '[CLS]',
+  '[SEP]',
+  '[MASK]',
+  ...'abcdefghijklmnopqrstuvwxyz'.split(''),
+  'the',
+  'cat',
+  'sat',
+  'on',
+  'mat',
+  '##s',
+  '##ed',
+  '.',
+  ',',
+  '!',
+];
 const tokenizer = BertTokenizer.fromVocab(VOCAB, { doLowerCase: true });
-const config: BertConfig = parseBertConfig({ vocab_size: VOCAB.length, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 48, max_position_embeddings: 32, num_labels: 3 }, 'test');
+const config: BertConfig = parseBertConfig(
+  {
+    vocab_size: VOCAB.length,
+    hidden_size: 32,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    intermediate_size: 48,
+    max_position_embeddings: 32,
+    num_labels: 3,
+  },
+  'test',
+);
 
 function logitsOf(model: ReturnType<typeof createModel>, texts: string[]): number[] {
   const enc = tokenizer.encodeBatch(texts, { padding: 'longest', maxLength: 16, truncation: 'longest_first' });
   return tf.tidy(() => {
     const out = model.forward(
       {
-        input_ids: tf.tensor2d(enc.map((e) => e.input_ids), undefined, 'int32'),
-        attention_mask: tf.tensor2d(enc.map((e) => e.attention_mask), undefined, 'int32'),
-        token_type_ids: tf.tensor2d(enc.map((e) => e.token_type_ids), undefined, 'int32'),
+        input_ids: tf.tensor2d(
+          enc.map((e) => e.input_ids),
+          undefined,
+          'int32',
+        ),
+        attention_mask: tf.tensor2d(
+          enc.map((e) => e.attention_mask),
+          undefined,
+          'int32',
+        ),
+        token_type_ids: tf.tensor2d(
+          enc.map((e) => e.token_type_ids),
+          undefined,
+          'int32',
+        ),
       },
       { training: false },
     ) as { logits: tf.Tensor };
@@ -41,7 +81,8 @@ test('save → load gives identical logits, and the folder is a valid Hugging Fa
   const dir = join(root, 'cls');
   const model = createModel('sequence-classification', config, { seed: 5 });
   await savePretrained(model, tokenizer, dir);
-  for (const f of ['config.json', 'model.safetensors', 'vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json']) assert.ok(existsSync(join(dir, f)), f);
+  for (const f of ['config.json', 'model.safetensors', 'vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json'])
+    assert.ok(existsSync(join(dir, f)), f);
 
   const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
   assert.deepEqual(cfg.architectures, ['BertForSequenceClassification']);
@@ -50,7 +91,8 @@ test('save → load gives identical logits, and the folder is a valid Hugging Fa
   assert.deepEqual(cfg.id2label, { 0: 'LABEL_0', 1: 'LABEL_1', 2: 'LABEL_2' });
 
   const st = await SafetensorsFile.open(join(dir, 'model.safetensors'));
-  const H = 32, I = 48;
+  const H = 32,
+    I = 48;
   const expected: Record<string, number[]> = {
     'bert.embeddings.word_embeddings.weight': [VOCAB.length, H],
     'bert.embeddings.position_embeddings.weight': [32, H],
@@ -69,7 +111,9 @@ test('save → load gives identical logits, and the folder is a valid Hugging Fa
   assert.deepEqual(st.header.metadata, { format: 'pt' });
   // PyTorch layout: the stored intermediate weight is the transpose of our [in, out] kernel.
   const stored = await st.readFloat32('bert.encoder.layer.0.intermediate.dense.weight');
-  const kernel = model.variables.find((v) => v.name === 'bert.encoder.layer.0.intermediate.dense.weight')!.variable.dataSync();
+  const kernel = model.variables
+    .find((v) => v.name === 'bert.encoder.layer.0.intermediate.dense.weight')!
+    .variable.dataSync();
   assert.equal(stored[1 * H + 0], kernel[0 * I + 1]);
   await st.close();
 
@@ -94,8 +138,18 @@ test('a new head is newly initialised and reported as HF does; unused tensors ar
     'cls.predictions.transform.dense.weight',
   ]);
   assert.deepEqual(report.unexpected.sort(), ['classifier.bias', 'classifier.weight']);
-  assert.ok(report.messages.some((m) => m.startsWith(`Some weights of BertForMaskedLM were not initialized from the model checkpoint at ${dir} and are newly initialized: [`)));
-  assert.ok(report.messages.some((m) => m.startsWith(`Some weights of the model checkpoint at ${dir} were not used when initializing BertForMaskedLM: [`)));
+  assert.ok(
+    report.messages.some((m) =>
+      m.startsWith(
+        `Some weights of BertForMaskedLM were not initialized from the model checkpoint at ${dir} and are newly initialized: [`,
+      ),
+    ),
+  );
+  assert.ok(
+    report.messages.some((m) =>
+      m.startsWith(`Some weights of the model checkpoint at ${dir} were not used when initializing BertForMaskedLM: [`),
+    ),
+  );
   model.dispose();
 
   const resized = await loadPretrained(dir, { task: 'sequence-classification', numLabels: 5 });
@@ -110,7 +164,10 @@ test('old checkpoints: gamma/beta names, no bert. prefix, position_ids buffer, t
   const src = createModel('pretraining', config, { seed: 9 });
   const tensors = (await exportTensors(src)).map((t) => ({
     ...t,
-    name: t.name.replace(/^bert\./, '').replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta'),
+    name: t.name
+      .replace(/^bert\./, '')
+      .replace(/LayerNorm\.weight$/, 'LayerNorm.gamma')
+      .replace(/LayerNorm\.bias$/, 'LayerNorm.beta'),
   }));
   tensors.push({ name: 'embeddings.position_ids', shape: [1, 32], data: new Float32Array(32) });
   const we = tensors.find((t) => t.name === 'embeddings.word_embeddings.weight')!;
@@ -143,7 +200,10 @@ test('bad folders fail with clear errors', async () => {
     rmSync(join(d, 'model.safetensors'));
     writeFileSync(join(d, 'pytorch_model.bin'), 'not really a pickle');
   });
-  await assert.rejects(loadPretrained(pt, { task: 'sequence-classification' }), /only pytorch_model\.bin.*save_pretrained\(dir, safe_serialization=True\)/);
+  await assert.rejects(
+    loadPretrained(pt, { task: 'sequence-classification' }),
+    /only pytorch_model\.bin.*save_pretrained\(dir, safe_serialization=True\)/,
+  );
 
   const cfgPath = (d: string) => join(d, 'config.json');
   const patch = (d: string, f: (c: Record<string, unknown>) => void) => {
@@ -152,16 +212,34 @@ test('bad folders fail with clear errors', async () => {
     writeFileSync(cfgPath(d), JSON.stringify(c));
   };
   const missing = variant('nohidden', (d) => patch(d, (c) => delete c.hidden_size));
-  await assert.rejects(loadPretrained(missing, { task: 'sequence-classification' }), /config\.json: missing required field 'hidden_size'/);
+  await assert.rejects(
+    loadPretrained(missing, { task: 'sequence-classification' }),
+    /config\.json: missing required field 'hidden_size'/,
+  );
   const absurd = variant('absurd', (d) => patch(d, (c) => (c.num_attention_heads = 5)));
-  await assert.rejects(loadPretrained(absurd, { task: 'sequence-classification' }), /hidden_size \(32\) must be a multiple of num_attention_heads \(5\)/);
+  await assert.rejects(
+    loadPretrained(absurd, { task: 'sequence-classification' }),
+    /hidden_size \(32\) must be a multiple of num_attention_heads \(5\)/,
+  );
   const negative = variant('negative', (d) => patch(d, (c) => (c.num_hidden_layers = -1)));
-  await assert.rejects(loadPretrained(negative, { task: 'sequence-classification' }), /num_hidden_layers must be an integer/);
+  await assert.rejects(
+    loadPretrained(negative, { task: 'sequence-classification' }),
+    /num_hidden_layers must be an integer/,
+  );
   const bigVocab = variant('bigvocab', (d) => patch(d, (c) => (c.vocab_size = 100)));
-  await assert.rejects(loadPretrained(bigVocab, { task: 'sequence-classification' }), /has 41 tokens but config\.json says vocab_size 100/);
+  await assert.rejects(
+    loadPretrained(bigVocab, { task: 'sequence-classification' }),
+    /has 41 tokens but config\.json says vocab_size 100/,
+  );
   const wrongShape = variant('wrongshape', (d) => patch(d, (c) => (c.intermediate_size = 64)));
-  await assert.rejects(loadPretrained(wrongShape, { task: 'sequence-classification' }), /intermediate\.dense\.(weight|bias)' has shape .* but BertForSequenceClassification expects/);
-  await assert.rejects(loadPretrained(join(root, 'nope'), { task: 'sequence-classification' }), /neither a folder nor a Hugging Face hub id|cannot/);
+  await assert.rejects(
+    loadPretrained(wrongShape, { task: 'sequence-classification' }),
+    /intermediate\.dense\.(weight|bias)' has shape .* but BertForSequenceClassification expects/,
+  );
+  await assert.rejects(
+    loadPretrained(join(root, 'nope'), { task: 'sequence-classification' }),
+    /neither a folder nor a Hugging Face hub id|cannot/,
+  );
 });
 
 test('a shard index may not name a file outside the folder, not even a sibling whose name starts with the folder name', async () => {
@@ -174,9 +252,16 @@ test('a shard index may not name a file outside the folder, not even a sibling w
   const names = st.names();
   await st.close();
   rmSync(join(d, 'model.safetensors'));
-  const index = (shard: string) => writeFileSync(join(d, 'model.safetensors.index.json'), JSON.stringify({ weight_map: Object.fromEntries(names.map((n) => [n, shard])) }));
+  const index = (shard: string) =>
+    writeFileSync(
+      join(d, 'model.safetensors.index.json'),
+      JSON.stringify({ weight_map: Object.fromEntries(names.map((n) => [n, shard])) }),
+    );
   index('../sharded-evil/model.safetensors');
-  await assert.rejects(loadPretrained(d, { task: 'sequence-classification' }), /shard '\.\.\/sharded-evil\/model\.safetensors' is outside the folder/);
+  await assert.rejects(
+    loadPretrained(d, { task: 'sequence-classification' }),
+    /shard '\.\.\/sharded-evil\/model\.safetensors' is outside the folder/,
+  );
   index('../sharded/../sharded-evil/model.safetensors');
   await assert.rejects(loadPretrained(d, { task: 'sequence-classification' }), /is outside the folder/);
   // The same file inside the folder loads.

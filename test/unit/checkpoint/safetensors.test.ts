@@ -72,29 +72,76 @@ test('reads F16 and BF16 (and F64) as float32', async () => {
 });
 
 const hostile: Array<[string, () => string, RegExp]> = [
-  ['a file shorter than 8 bytes', () => (writeFileSync(join(dir, 't0'), Buffer.alloc(5)), join(dir, 't0')), /too short/],
-  ['a header length beyond the file (truncated)', () => rawFile('t1', { a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 4, { headerLen: 10_000n }), /larger than the file/],
-  ['an oversized header length', () => rawFile('t2', {}, 0, { headerLen: 1n << 40n }), /exceeds the 100000000-byte limit/],
-  ['tensor data past the end (truncated)', () => rawFile('t3', { a: { dtype: 'F32', shape: [1000], data_offsets: [0, 4000] } }, 100), /beyond the end of the file/],
+  [
+    'a file shorter than 8 bytes',
+    () => (writeFileSync(join(dir, 't0'), Buffer.alloc(5)), join(dir, 't0')),
+    /too short/,
+  ],
+  [
+    'a header length beyond the file (truncated)',
+    () => rawFile('t1', { a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 4, { headerLen: 10_000n }),
+    /larger than the file/,
+  ],
+  [
+    'an oversized header length',
+    () => rawFile('t2', {}, 0, { headerLen: 1n << 40n }),
+    /exceeds the 100000000-byte limit/,
+  ],
+  [
+    'tensor data past the end (truncated)',
+    () => rawFile('t3', { a: { dtype: 'F32', shape: [1000], data_offsets: [0, 4000] } }, 100),
+    /beyond the end of the file/,
+  ],
   [
     'overlapping offsets',
     () =>
-      rawFile('t4', { a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, 12),
+      rawFile(
+        't4',
+        {
+          a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+          b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] },
+        },
+        12,
+      ),
     /overlaps/,
   ],
   ['a gap between tensors', () => rawFile('t5', { a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, 8), /gap/],
-  ['an unknown dtype', () => rawFile('t6', { a: { dtype: 'F31', shape: [1], data_offsets: [0, 4] } }, 4), /unknown dtype "F31"/],
-  ['shape × dtype ≠ byte length', () => rawFile('t7', { a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, 8), /is 12 bytes but data_offsets span 8/],
-  ['a huge shape with small offsets', () => rawFile('t8', { a: { dtype: 'F32', shape: [1e9, 1e9], data_offsets: [0, 4] } }, 4), /bytes but data_offsets span 4/],
-  ['trailing bytes after the last tensor', () => rawFile('t9', { a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 12), /ends at byte/],
-  ['a header that is not JSON', () => {
-    const p = join(dir, 't10');
-    const len = Buffer.alloc(8);
-    len.writeBigUInt64LE(5n);
-    writeFileSync(p, Buffer.concat([len, Buffer.from('{oops')]));
-    return p;
-  }, /not valid UTF-8 JSON/],
-  ['negative offsets', () => rawFile('t11', { a: { dtype: 'F32', shape: [1], data_offsets: [-4, 0] } }, 4), /invalid data_offsets/],
+  [
+    'an unknown dtype',
+    () => rawFile('t6', { a: { dtype: 'F31', shape: [1], data_offsets: [0, 4] } }, 4),
+    /unknown dtype "F31"/,
+  ],
+  [
+    'shape × dtype ≠ byte length',
+    () => rawFile('t7', { a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, 8),
+    /is 12 bytes but data_offsets span 8/,
+  ],
+  [
+    'a huge shape with small offsets',
+    () => rawFile('t8', { a: { dtype: 'F32', shape: [1e9, 1e9], data_offsets: [0, 4] } }, 4),
+    /bytes but data_offsets span 4/,
+  ],
+  [
+    'trailing bytes after the last tensor',
+    () => rawFile('t9', { a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 12),
+    /ends at byte/,
+  ],
+  [
+    'a header that is not JSON',
+    () => {
+      const p = join(dir, 't10');
+      const len = Buffer.alloc(8);
+      len.writeBigUInt64LE(5n);
+      writeFileSync(p, Buffer.concat([len, Buffer.from('{oops')]));
+      return p;
+    },
+    /not valid UTF-8 JSON/,
+  ],
+  [
+    'negative offsets',
+    () => rawFile('t11', { a: { dtype: 'F32', shape: [1], data_offsets: [-4, 0] } }, 4),
+    /invalid data_offsets/,
+  ],
 ];
 
 for (const [what, make, message] of hostile) {
@@ -109,7 +156,11 @@ for (const [what, make, message] of hostile) {
 }
 
 test('refuses to read an integer tensor as a weight', async () => {
-  const p = rawFile('int.safetensors', { 'bert.embeddings.position_ids': { dtype: 'I64', shape: [1, 2], data_offsets: [0, 16] } }, 16);
+  const p = rawFile(
+    'int.safetensors',
+    { 'bert.embeddings.position_ids': { dtype: 'I64', shape: [1, 2], data_offsets: [0, 16] } },
+    16,
+  );
   const st = await SafetensorsFile.open(p);
   await assert.rejects(st.readFloat32('bert.embeddings.position_ids'), /dtype I64; expected a floating-point weight/);
   await st.close();

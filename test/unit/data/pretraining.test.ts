@@ -6,11 +6,21 @@ import { Rng } from '../../../src/engine/train/rng';
 test('MLM masking: ~15% of real tokens, 80/10/10, never special or padding, labels -100 elsewhere', () => {
   const rows = Array.from({ length: 400 }, (_, r) => {
     const n = 20 + (r % 30);
-    return { input_ids: Int32Array.from([101, ...Array.from({ length: n }, (_, i) => 1000 + ((i * 31 + r) % 500)), 102]), token_type_ids: new Int32Array(n + 2) };
+    return {
+      input_ids: Int32Array.from([101, ...Array.from({ length: n }, (_, i) => 1000 + ((i * 31 + r) % 500)), 102]),
+      token_type_ids: new Int32Array(n + 2),
+    };
   });
   const batch = padBatch(rows, 0);
-  const { input_ids, labels } = maskTokens(batch, { maskTokenId: 103, vocabSize: 30000, specialIds: new Set([0, 101, 102, 103]) }, new Rng(1));
-  let real = 0, chosen = 0, masked = 0, kept = 0;
+  const { input_ids, labels } = maskTokens(
+    batch,
+    { maskTokenId: 103, vocabSize: 30000, specialIds: new Set([0, 101, 102, 103]) },
+    new Rng(1),
+  );
+  let real = 0,
+    chosen = 0,
+    masked = 0,
+    kept = 0;
   for (let i = 0; i < labels.length; i++) {
     const orig = batch.input_ids[i];
     const special = orig === 0 || orig === 101 || orig === 102;
@@ -30,23 +40,46 @@ test('MLM masking: ~15% of real tokens, 80/10/10, never special or padding, labe
   assert.ok(Math.abs(masked / chosen - 0.8) < 0.03, `mask share ${masked / chosen}`);
   assert.ok(kept / chosen > 0.07 && kept / chosen < 0.13, `kept share ${kept / chosen}`);
   // same seed, same masks
-  const again = maskTokens(batch, { maskTokenId: 103, vocabSize: 30000, specialIds: new Set([0, 101, 102, 103]) }, new Rng(1));
+  const again = maskTokens(
+    batch,
+    { maskTokenId: 103, vocabSize: 30000, specialIds: new Set([0, 101, 102, 103]) },
+    new Rng(1),
+  );
   assert.deepEqual(again.labels, labels);
 });
 
 test('whole-word masking masks all pieces of a word together', () => {
-  const vocab: Record<number, string> = { 101: '[CLS]', 102: '[SEP]', 5: 'un', 6: '##believ', 7: '##able', 8: 'cat', 9: 'dog', 10: '##s' };
+  const vocab: Record<number, string> = {
+    101: '[CLS]',
+    102: '[SEP]',
+    5: 'un',
+    6: '##believ',
+    7: '##able',
+    8: 'cat',
+    9: 'dog',
+    10: '##s',
+  };
   const ids = [101, 5, 6, 7, 8, 9, 10, 8, 5, 6, 7, 9, 102];
-  const rows = Array.from({ length: 200 }, () => ({ input_ids: Int32Array.from(ids), token_type_ids: new Int32Array(ids.length) }));
+  const rows = Array.from({ length: 200 }, () => ({
+    input_ids: Int32Array.from(ids),
+    token_type_ids: new Int32Array(ids.length),
+  }));
   const batch = padBatch(rows, 0);
-  const { labels } = maskTokens(batch, { maskTokenId: 103, vocabSize: 200, specialIds: new Set([0, 101, 102]), idToToken: (i) => vocab[i] ?? '[UNK]' }, new Rng(9));
+  const { labels } = maskTokens(
+    batch,
+    { maskTokenId: 103, vocabSize: 200, specialIds: new Set([0, 101, 102]), idToToken: (i) => vocab[i] ?? '[UNK]' },
+    new Rng(9),
+  );
   const T = batch.seqLen;
   const words = [[1, 2, 3], [4], [5, 6], [7], [8, 9, 10], [11]];
   let any = 0;
   for (let r = 0; r < 200; r++)
     for (const w of words) {
       const sel = w.map((t) => labels[r * T + t] !== -100);
-      assert.ok(sel.every((s) => s === sel[0]), `row ${r} word ${w} partially masked`);
+      assert.ok(
+        sel.every((s) => s === sel[0]),
+        `row ${r} word ${w} partially masked`,
+      );
       if (sel[0]) any++;
     }
   assert.ok(any > 100);

@@ -5,14 +5,24 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cellProblems, configProblems, looksLikeRunConfig, type TextFix } from '../../../src/extension/diagnostics/problems';
+import {
+  cellProblems,
+  configProblems,
+  looksLikeRunConfig,
+  type TextFix,
+} from '../../../src/extension/diagnostics/problems';
 import { dataFileProblems } from '../../../src/extension/diagnostics/dataFiles';
 import { completionsAt, hoverAt } from '../../../src/engine/notebook/assist';
 
 const apply = (text: string, f: TextFix) => text.slice(0, f.start) + f.newText + text.slice(f.end);
 
 test('every did-you-mean in a cell has a fix that makes the cell valid', () => {
-  for (const cell of ['%train\nlerning_rate: 3e-5\n', '%train\nlr_scheduler_type: cosin\n', '%data\ntrain: a.csv\ntext_colum: review\n', '%model\nname: bert-tiny\nbackend: wsm\n']) {
+  for (const cell of [
+    '%train\nlerning_rate: 3e-5\n',
+    '%train\nlr_scheduler_type: cosin\n',
+    '%data\ntrain: a.csv\ntext_colum: review\n',
+    '%model\nname: bert-tiny\nbackend: wsm\n',
+  ]) {
     const problems = cellProblems(cell);
     assert.equal(problems.length, 1, `${cell}: ${JSON.stringify(problems)}`);
     assert.match(problems[0].message, /did you mean/);
@@ -20,11 +30,15 @@ test('every did-you-mean in a cell has a fix that makes the cell valid', () => {
     const fixed = apply(cell, problems[0].fixes[0]);
     assert.deepEqual(cellProblems(fixed), [], fixed);
   }
-  assert.equal(apply('%train\nlerning_rate: 3e-5\n', cellProblems('%train\nlerning_rate: 3e-5\n')[0].fixes[0]), '%train\nlearning_rate: 3e-5\n');
+  assert.equal(
+    apply('%train\nlerning_rate: 3e-5\n', cellProblems('%train\nlerning_rate: 3e-5\n')[0].fixes[0]),
+    '%train\nlearning_rate: 3e-5\n',
+  );
 });
 
-test('every did-you-mean in a YAML run config has a fix, with the cells\' wording', () => {
-  const yaml = 'task: sequence-classification\nmodel: bert-tiny\ndata:\n  train: a.csv\ntraining:\n  lerning_rate: 3e-5\n  lr_scheduler_type: linar\n';
+test("every did-you-mean in a YAML run config has a fix, with the cells' wording", () => {
+  const yaml =
+    'task: sequence-classification\nmodel: bert-tiny\ndata:\n  train: a.csv\ntraining:\n  lerning_rate: 3e-5\n  lr_scheduler_type: linar\n';
   assert.ok(looksLikeRunConfig(yaml));
   assert.ok(!looksLikeRunConfig('on: push\njobs:\n  build: {}\n'), 'a CI file is not a run config');
   const problems = configProblems(yaml);
@@ -33,7 +47,10 @@ test('every did-you-mean in a YAML run config has a fix, with the cells\' wordin
   // Apply from the end so earlier offsets stay valid.
   for (const p of [...problems].sort((a, b) => b.start - a.start)) fixed = apply(fixed, p.fixes[0]);
   assert.deepEqual(configProblems(fixed), []);
-  assert.match(problems.find((p) => /linar/.test(p.message))!.message, /^lr_scheduler_type: 'linar' must be one of .*did you mean 'linear'/);
+  assert.match(
+    problems.find((p) => /linar/.test(p.message))!.message,
+    /^lr_scheduler_type: 'linar' must be one of .*did you mean 'linear'/,
+  );
 });
 
 test('a missing data file is underlined before running, resolved against the notebook folder', async () => {
@@ -54,7 +71,10 @@ test('a missing column offers the columns of the file: replace the written one, 
   const [p] = await dataFileProblems(written, 'cell', dir);
   assert.match(p.message, /no column 'reviw' \(did you mean 'review'\?\); its columns: review, sentiment, id/);
   // 'sentiment' is the label column: offering it as the text would put the answer in the input.
-  assert.deepEqual(p.fixes.map((f) => f.title), ["Use column 'review'", "Use column 'id'"]);
+  assert.deepEqual(
+    p.fixes.map((f) => f.title),
+    ["Use column 'review'", "Use column 'id'"],
+  );
   assert.ok(p.fixes[0].preferred);
   assert.deepEqual(await dataFileProblems(apply(written, p.fixes[0]), 'cell', dir), []);
 
@@ -65,7 +85,13 @@ test('a missing column offers the columns of the file: replace the written one, 
   const text = problems.find((x) => /text_column/.test(x.message))!;
   assert.equal(text.fixes[0].title, 'Add text_column: review');
   const label = problems.find((x) => /label_column/.test(x.message))!;
-  const fixed = apply(apply(unwritten, label.fixes.find((f) => f.newText.endsWith('sentiment'))!), text.fixes[0]);
+  const fixed = apply(
+    apply(
+      unwritten,
+      label.fixes.find((f) => f.newText.endsWith('sentiment'))!,
+    ),
+    text.fixes[0],
+  );
   assert.equal(fixed, '%data\ntrain: train.csv\ntext_column: review\nlabel_column: sentiment\n');
   assert.deepEqual(await dataFileProblems(fixed, 'cell', dir), []);
 
@@ -73,9 +99,15 @@ test('a missing column offers the columns of the file: replace the written one, 
   const yaml = 'task: sequence-classification\nmodel: bert-tiny\ndata:\n  train: train.csv\n  text_column: review\n';
   const [c] = await dataFileProblems(yaml, 'file', dir);
   assert.match(c.message, /no column 'label'/);
-  assert.deepEqual(c.fixes.map((f) => f.newText), ['\n  label_column: sentiment', '\n  label_column: id']);
+  assert.deepEqual(
+    c.fixes.map((f) => f.newText),
+    ['\n  label_column: sentiment', '\n  label_column: id'],
+  );
   assert.equal(apply(yaml, c.fixes[0]).split('\n')[4], '  label_column: sentiment');
-  assert.match((await dataFileProblems(yaml.replace('train.csv', 'nope.csv'), 'file', dir))[0].message, /config file's folder/);
+  assert.match(
+    (await dataFileProblems(yaml.replace('train.csv', 'nope.csv'), 'file', dir))[0].message,
+    /config file's folder/,
+  );
 });
 
 test('typing %data then Enter: nothing left to complete, so Enter starts a new line', () => {

@@ -15,7 +15,11 @@ const root = join(__dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'bertnb-export-owner-'));
 writeFileSync(join(dir, 'train.csv'), 'text,label\nnice phone,pos\nawful phone,neg\n');
 writeFileSync(join(dir, 'run.yaml'), 'model: bert-tiny\ndata: { train: train.csv }\n');
-const cli = (...a: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'export-trainer', ...a], { encoding: 'utf8', cwd: root });
+const cli = (...a: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'export-trainer', ...a], {
+    encoding: 'utf8',
+    cwd: root,
+  });
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A project folder of the user's, with its own README.md and train.py. */
@@ -28,13 +32,16 @@ function userProject(name: string): string {
   return p;
 }
 
-test('export-trainer --out into a user\'s folder is refused and changes nothing; --overwrite replaces only its files', () => {
+test("export-trainer --out into a user's folder is refused and changes nothing; --overwrite replaces only its files", () => {
   const out = userProject('project');
   const before = treeDigest(out);
   const refused = cli(join(dir, 'run.yaml'), '--out', out);
   assert.equal(refused.status, 2, refused.stderr);
-  assert.match(refused.stderr, new RegExp(`export-trainer --out: ${escape(out)} already holds files .*README\\.md.*pass --overwrite`));
-  assert.deepEqual(treeDigest(out), before, 'the user\'s files are byte-identical after the refused export');
+  assert.match(
+    refused.stderr,
+    new RegExp(`export-trainer --out: ${escape(out)} already holds files .*README\\.md.*pass --overwrite`),
+  );
+  assert.deepEqual(treeDigest(out), before, "the user's files are byte-identical after the refused export");
 
   const ok = cli(join(dir, 'run.yaml'), '--out', out, '--overwrite');
   assert.equal(ok.status, 0, ok.stderr);
@@ -48,16 +55,29 @@ test('export-trainer --out into a user\'s folder is refused and changes nothing;
   assert.equal(cli(join(dir, 'run.yaml'), '--out', join(dir, 'fresh')).status, 0);
 });
 
-test('%export into a user\'s folder is refused; overwrite_output_dir: true writes the model files only', async () => {
+test("%export into a user's folder is refused; overwrite_output_dir: true writes the model files only", async () => {
   const k = new NotebookKernel(new InProcessKernelBackend(), { cwd: dir });
   await k.run('%model\nname: bert-tiny\nlabels: [neg, pos]');
   const out = userProject('models');
   writeFileSync(join(out, 'config.json'), '{"mine": true}\n');
   const before = treeDigest(out);
-  await assert.rejects(k.run('%export\noutput_dir: models'), new RegExp(`%export output_dir: ${escape(out)} already holds files .*overwrite_output_dir: true to the %export cell`));
-  const cells = ['%model\nname: bert-tiny', '%data\ntrain: train.csv', '%train\nlearning_rate: 2e-5', '%export\nformat: trainer\noutput_dir: models'].map((source) => ({ kind: 'code' as const, source }));
-  await assert.rejects(k.run(cells[3].source, { notebookCells: cells }), new RegExp(`%export output_dir: ${escape(out)} already holds files`));
-  assert.deepEqual(treeDigest(out), before, 'the user\'s files are byte-identical after the refused exports');
+  await assert.rejects(
+    k.run('%export\noutput_dir: models'),
+    new RegExp(
+      `%export output_dir: ${escape(out)} already holds files .*overwrite_output_dir: true to the %export cell`,
+    ),
+  );
+  const cells = [
+    '%model\nname: bert-tiny',
+    '%data\ntrain: train.csv',
+    '%train\nlearning_rate: 2e-5',
+    '%export\nformat: trainer\noutput_dir: models',
+  ].map((source) => ({ kind: 'code' as const, source }));
+  await assert.rejects(
+    k.run(cells[3].source, { notebookCells: cells }),
+    new RegExp(`%export output_dir: ${escape(out)} already holds files`),
+  );
+  assert.deepEqual(treeDigest(out), before, "the user's files are byte-identical after the refused exports");
 
   await k.run('%export\noutput_dir: models\noverwrite_output_dir: true');
   assert.equal(readFileSync(join(out, 'notes.md'), 'utf8'), 'keep me\n');

@@ -55,9 +55,20 @@ test('a config with nothing but the training file exports, every TrainingArgumen
   assert.equal(constants.MODEL.config.hidden_size, 256);
   assert.equal(constants.EARLY_STOPPING, null);
   assert.equal(constants.TOKENIZER, 'tokenizer');
-  assert.equal(readFileSync(join(dir, 'out', 'tokenizer', 'vocab.txt'), 'utf8'), readFileSync(bundledVocabPath(), 'utf8'));
+  assert.equal(
+    readFileSync(join(dir, 'out', 'tokenizer', 'vocab.txt'), 'utf8'),
+    readFileSync(bundledVocabPath(), 'utf8'),
+  );
   assert.ok(!('fp16' in args) && !('bf16' in args));
-  for (const f of ['train.py', 'bertnb_data.py', 'requirements.txt', 'accelerate_config.yaml', 'slurm.sbatch', 'README.md']) assert.ok(r.files.includes(f), f);
+  for (const f of [
+    'train.py',
+    'bertnb_data.py',
+    'requirements.txt',
+    'accelerate_config.yaml',
+    'slurm.sbatch',
+    'README.md',
+  ])
+    assert.ok(r.files.includes(f), f);
   const acc = parseYaml(readFileSync(join(dir, 'out', 'accelerate_config.yaml'), 'utf8'), { version: '1.1' });
   assert.equal(acc.distributed_type, 'NO');
   assert.equal(acc.mixed_precision, 'no'); // a string for PyYAML too, not the boolean false
@@ -66,28 +77,77 @@ test('a config with nothing but the training file exports, every TrainingArgumen
 
 test('a config with every option set exports each value exactly, with callbacks, topology and warnings', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'bertnb-export-'));
-  for (const f of ['train.csv', 'dev.csv', 'test.csv']) writeFileSync(join(dir, f), 'sentence,sentence2,y\nhello,world,a\nbye,now,b\n');
+  for (const f of ['train.csv', 'dev.csv', 'test.csv'])
+    writeFileSync(join(dir, f), 'sentence,sentence2,y\nhello,world,a\nbye,now,b\n');
   copyFileSync(bundledVocabPath(), join(dir, 'vocab.txt'));
   const c = config({
     task: 'sequence-classification',
     model: 'bert-tiny',
     tokenizer: 'vocab.txt',
     data: {
-      train: 'train.csv', validation: 'dev.csv', test: 'test.csv', split: { validation: 0.2, seed: 5 }, format: 'csv',
-      text_column: 'sentence', text_pair_column: 'sentence2', label_column: 'y', label_list: ['a', 'b'],
-      problem_type: 'single_label_classification', max_length: 64, clean_text: false, bucket_by_length: true, skip_bad_rows: true,
+      train: 'train.csv',
+      validation: 'dev.csv',
+      test: 'test.csv',
+      split: { validation: 0.2, seed: 5 },
+      format: 'csv',
+      text_column: 'sentence',
+      text_pair_column: 'sentence2',
+      label_column: 'y',
+      label_list: ['a', 'b'],
+      problem_type: 'single_label_classification',
+      max_length: 64,
+      clean_text: false,
+      bucket_by_length: true,
+      skip_bad_rows: true,
     },
     pretraining: { mlm_probability: 0.2, whole_word_masking: true, nsp: false },
     training: {
-      output_dir: 'out/run1', overwrite_output_dir: true, do_train: true, do_eval: true, do_predict: true,
-      per_device_train_batch_size: 16, per_device_eval_batch_size: 64, gradient_accumulation_steps: 2, dataloader_drop_last: true, gradient_checkpointing: true,
-      learning_rate: 3e-5, weight_decay: 0.01, adam_beta1: 0.85, adam_beta2: 0.98, adam_epsilon: 1e-6, max_grad_norm: 0.5,
-      optim: 'adamw_torch', label_smoothing_factor: 0.1, num_train_epochs: 4.5, max_steps: 1000, lr_scheduler_type: 'cosine',
-      warmup_ratio: 0.06, warmup_steps: 100, eval_strategy: 'epoch', eval_steps: 50, eval_delay: 1, save_strategy: 'epoch',
-      save_steps: 100, save_total_limit: 2, save_only_model: true, load_best_model_at_end: true, metric_for_best_model: 'eval_f1_macro',
-      greater_is_better: true, resume_from_checkpoint: true, logging_dir: 'logs', logging_strategy: 'epoch', logging_steps: 25,
-      logging_first_step: true, report_to: ['tensorboard'], run_name: 'full', seed: 7, data_seed: 11,
-      early_stopping_patience: 3, early_stopping_threshold: 0.001, backend: 'wasm', num_threads: 2,
+      output_dir: 'out/run1',
+      overwrite_output_dir: true,
+      do_train: true,
+      do_eval: true,
+      do_predict: true,
+      per_device_train_batch_size: 16,
+      per_device_eval_batch_size: 64,
+      gradient_accumulation_steps: 2,
+      dataloader_drop_last: true,
+      gradient_checkpointing: true,
+      learning_rate: 3e-5,
+      weight_decay: 0.01,
+      adam_beta1: 0.85,
+      adam_beta2: 0.98,
+      adam_epsilon: 1e-6,
+      max_grad_norm: 0.5,
+      optim: 'adamw_torch',
+      label_smoothing_factor: 0.1,
+      num_train_epochs: 4.5,
+      max_steps: 1000,
+      lr_scheduler_type: 'cosine',
+      warmup_ratio: 0.06,
+      warmup_steps: 100,
+      eval_strategy: 'epoch',
+      eval_steps: 50,
+      eval_delay: 1,
+      save_strategy: 'epoch',
+      save_steps: 100,
+      save_total_limit: 2,
+      save_only_model: true,
+      load_best_model_at_end: true,
+      metric_for_best_model: 'eval_f1_macro',
+      greater_is_better: true,
+      resume_from_checkpoint: true,
+      logging_dir: 'logs',
+      logging_strategy: 'epoch',
+      logging_steps: 25,
+      logging_first_step: true,
+      report_to: ['tensorboard'],
+      run_name: 'full',
+      seed: 7,
+      data_seed: 11,
+      early_stopping_patience: 3,
+      early_stopping_threshold: 0.001,
+      backend: 'wasm',
+      num_threads: 2,
     },
   });
   // The fixture really sets every key to something other than its default.
@@ -95,7 +155,13 @@ test('a config with every option set exports each value exactly, with callbacks,
     if (k !== 'optim') assert.notDeepEqual((c.training as Record<string, unknown>)[k], spec.default, k);
   }
   const out = join(dir, 'out');
-  const r = await exportTrainer(c, out, { baseDir: dir, processesPerMachine: 4, machines: 2, mixedPrecision: 'bf16', copyData: true });
+  const r = await exportTrainer(c, out, {
+    baseDir: dir,
+    processesPerMachine: 4,
+    machines: 2,
+    mixedPrecision: 'bf16',
+    copyData: true,
+  });
   assertEveryKeyExported(c, out);
   const { args, constants } = pythonView(join(out, 'train.py'));
   assert.equal(args.bf16, true);
@@ -107,7 +173,10 @@ test('a config with every option set exports each value exactly, with callbacks,
   assert.deepEqual(constants.PRETRAINING, { mlm_probability: 0.2, whole_word_masking: true, nsp: false });
   assert.equal(constants.DATA.skip_bad_rows, true, 'bertnb_data.py reads data.skip_bad_rows');
   const acc = parseYaml(readFileSync(join(out, 'accelerate_config.yaml'), 'utf8'), { version: '1.1' });
-  assert.deepEqual([acc.distributed_type, acc.num_processes, acc.num_machines, acc.mixed_precision], ['MULTI_GPU', 8, 2, 'bf16']);
+  assert.deepEqual(
+    [acc.distributed_type, acc.num_processes, acc.num_machines, acc.mixed_precision],
+    ['MULTI_GPU', 8, 2, 'bf16'],
+  );
   const readme = readFileSync(join(out, 'README.md'), 'utf8');
   assert.match(readme, /torchrun --nnodes=2 --nproc_per_node=4/);
   assert.match(readFileSync(join(out, 'slurm.sbatch'), 'utf8'), /#SBATCH --nodes=2\n[\s\S]*--gpus-per-node=4/);
@@ -127,7 +196,12 @@ test('pretraining and local-folder models export and compile', async () => {
   const modelDir = join(dir, 'my-model');
   execFileSync('mkdir', ['-p', modelDir]);
   writeFileSync(join(modelDir, 'config.json'), '{"model_type": "bert"}');
-  const c = config({ task: 'pretraining', model: './my-model', data: { train: 'corpus.txt' }, pretraining: { whole_word_masking: true } });
+  const c = config({
+    task: 'pretraining',
+    model: './my-model',
+    data: { train: 'corpus.txt' },
+    pretraining: { whole_word_masking: true },
+  });
   const r = await exportTrainer(c, join(dir, 'out'), { baseDir: dir, pretrainedWeights: true });
   assertEveryKeyExported(c, join(dir, 'out'));
   const { constants } = pythonView(join(dir, 'out', 'train.py'));
@@ -135,18 +209,34 @@ test('pretraining and local-folder models export and compile', async () => {
   assert.equal(constants.TOKENIZER, null);
   assert.equal(constants.TASK, 'pretraining');
   assert.ok(r.warnings.some((w) => /whole_word_masking/.test(w)));
-  await assert.rejects(exportTrainer(config({ model: './nope', data: { train: 'corpus.txt' } }), join(dir, 'o2'), { baseDir: dir }), /not a Hugging Face model folder|ENOENT/);
+  await assert.rejects(
+    exportTrainer(config({ model: './nope', data: { train: 'corpus.txt' } }), join(dir, 'o2'), { baseDir: dir }),
+    /not a Hugging Face model folder|ENOENT/,
+  );
   // A built-in with --pretrained-weights starts from Google's compact BERT, and says so.
-  const hub = await exportTrainer(config({ model: 'bert-small', data: { train: 'corpus.txt' } }), join(dir, 'o3'), { baseDir: dir, pretrainedWeights: true });
-  assert.deepEqual(pythonView(join(dir, 'o3', 'train.py')).constants.MODEL, { kind: 'hub', path: 'google/bert_uncased_L-4_H-512_A-8' });
+  const hub = await exportTrainer(config({ model: 'bert-small', data: { train: 'corpus.txt' } }), join(dir, 'o3'), {
+    baseDir: dir,
+    pretrainedWeights: true,
+  });
+  assert.deepEqual(pythonView(join(dir, 'o3', 'train.py')).constants.MODEL, {
+    kind: 'hub',
+    path: 'google/bert_uncased_L-4_H-512_A-8',
+  });
   assert.ok(hub.warnings.some((w) => /pretrained weights/.test(w)));
 });
 
 test('CLI: export-trainer writes the folder, prints warnings on stderr, and refuses bad configs with located errors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bertnb-export-cli-'));
   writeFileSync(join(dir, 'train.csv'), 'text,label\na,x\nb,y\n');
-  writeFileSync(join(dir, 'run.yaml'), 'data: { train: train.csv }\ntraining:\n  output_dir: ./results\n  backend: cpu\n');
-  const cli = (...a: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'export-trainer', ...a], { encoding: 'utf8', cwd: root });
+  writeFileSync(
+    join(dir, 'run.yaml'),
+    'data: { train: train.csv }\ntraining:\n  output_dir: ./results\n  backend: cpu\n',
+  );
+  const cli = (...a: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'export-trainer', ...a], {
+      encoding: 'utf8',
+      cwd: root,
+    });
   const ok = cli(join(dir, 'run.yaml'), '--out', join(dir, 'out'), '--mixed-precision', 'fp16');
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stderr, /warning: backend: 'cpu'/);
@@ -156,7 +246,14 @@ test('CLI: export-trainer writes the folder, prints warnings on stderr, and refu
   const bad = cli(join(dir, 'bad.yaml'), '--out', join(dir, 'o2'));
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /bad\.yaml:3:18: training\.learning_rate: must be > 0/);
-  const nb = { bertnb: 1, metadata: {}, cells: [{ kind: 'code', source: '%data\ntrain: train.csv', metadata: {}, outputs: [] }, { kind: 'code', source: '%train\nlearning_rate: 2e-5', metadata: {}, outputs: [] }] };
+  const nb = {
+    bertnb: 1,
+    metadata: {},
+    cells: [
+      { kind: 'code', source: '%data\ntrain: train.csv', metadata: {}, outputs: [] },
+      { kind: 'code', source: '%train\nlearning_rate: 2e-5', metadata: {}, outputs: [] },
+    ],
+  };
   writeFileSync(join(dir, 'demo.bertnb'), JSON.stringify(nb));
   const fromNb = cli(join(dir, 'demo.bertnb'), '--out', join(dir, 'o4'));
   assert.equal(fromNb.status, 0, fromNb.stderr);

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { runConfigFromNotebook, NotebookRunError } from '../../../src/engine/export/notebook';
 
 const cell = (source: string) => ({ kind: 'code', source, metadata: {}, outputs: [] });
-const notebook = (...cells: unknown[]) => JSON.stringify({ bertnb: 1, metadata: {}, cells: [{ kind: 'markdown', source: '# demo', metadata: {} }, ...cells] });
+const notebook = (...cells: unknown[]) =>
+  JSON.stringify({ bertnb: 1, metadata: {}, cells: [{ kind: 'markdown', source: '# demo', metadata: {} }, ...cells] });
 
 // The last %train cell is the run: what the notebook trains last, as running its cells in order does
 // (test/unit/notebook/compose.test.ts holds execution and export to the same configuration).
@@ -27,7 +28,9 @@ test('a notebook becomes the run its %model, %data and last %train cells describ
 });
 
 test('%pretrain makes a pretraining run, its MLM keys going to the pretraining section', () => {
-  const r = runConfigFromNotebook(notebook(cell('%data\ntrain: corpus.txt'), cell('%pretrain\nmlm_probability: 0.2\nnsp: false\nmax_steps: 10')));
+  const r = runConfigFromNotebook(
+    notebook(cell('%data\ntrain: corpus.txt'), cell('%pretrain\nmlm_probability: 0.2\nnsp: false\nmax_steps: 10')),
+  );
   assert.equal(r.config.task, 'pretraining');
   assert.equal(r.config.pretraining.mlm_probability, 0.2);
   assert.equal(r.config.pretraining.nsp, false);
@@ -36,7 +39,10 @@ test('%pretrain makes a pretraining run, its MLM keys going to the pretraining s
 
 test('missing cells and bad keys are refused with the cell named', () => {
   assert.throws(() => runConfigFromNotebook(notebook(cell('%data\ntrain: a.csv'))), /no %train or %pretrain cell/);
-  assert.throws(() => runConfigFromNotebook(notebook(cell('%train\nlerning_rate: 1'))), (e: unknown) => e instanceof NotebookRunError && /cell 2 \(%train\)/.test(e.message));
+  assert.throws(
+    () => runConfigFromNotebook(notebook(cell('%train\nlerning_rate: 1'))),
+    (e: unknown) => e instanceof NotebookRunError && /cell 2 \(%train\)/.test(e.message),
+  );
   assert.throws(() => runConfigFromNotebook(notebook(cell('%train\nlearning_rate: 1e-4'))), /data\.train: is required/);
   assert.throws(() => runConfigFromNotebook('{"cells": []}'), /bertnb/);
 });

@@ -41,7 +41,8 @@ export function randomizeWeights(model: AnyBertModel, seed = 1): void {
 /** The weights in float64, read back with await (the only way on webgpu). */
 export async function weightsOf(model: AnyBertModel): Promise<Weights> {
   const m: Weights = new Map();
-  for (const { name, variable } of model.variables) m.set(name, { data: Float64Array.from(await variable.data()), shape: variable.shape });
+  for (const { name, variable } of model.variables)
+    m.set(name, { data: Float64Array.from(await variable.data()), shape: variable.shape });
   return m;
 }
 
@@ -77,7 +78,8 @@ export function toInputs(b: RefBatch) {
 /** max |a − b| / max(max |b|, tiny): one relative error for a whole tensor. */
 export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < a.length; i++) {
     num = Math.max(num, Math.abs(a[i] - b[i]));
     den = Math.max(den, Math.abs(b[i]));

@@ -10,8 +10,12 @@ import { sampleBatch, tinyConfig, toInputs } from './helpers';
 
 test('dropout masks: same seed → same, other seed → different, off at inference, rate respected', async () => {
   await initBackend('wasm');
-  const model = new BertForSequenceClassification(tinyConfig({ hidden_dropout_prob: 0.3, attention_probs_dropout_prob: 0.3 }), { seed: 1 });
-  const run = (training: boolean, seed?: number) => tf.tidy(() => Array.from(model.forward(toInputs(sampleBatch()), { training, seed }).logits.dataSync()));
+  const model = new BertForSequenceClassification(
+    tinyConfig({ hidden_dropout_prob: 0.3, attention_probs_dropout_prob: 0.3 }),
+    { seed: 1 },
+  );
+  const run = (training: boolean, seed?: number) =>
+    tf.tidy(() => Array.from(model.forward(toInputs(sampleBatch()), { training, seed }).logits.dataSync()));
   assert.deepEqual(run(true, 7), run(true, 7));
   assert.notDeepEqual(run(true, 7), run(true, 8));
   assert.deepEqual(run(false, 7), run(false, 8));
@@ -33,7 +37,14 @@ test('dropout masks: same seed → same, other seed → different, off at infere
 test('builtin configs have the compact-BERT sizes', () => {
   const sizes = ['bert-tiny', 'bert-mini', 'bert-small', 'bert-medium', 'bert-base'].map((n) => {
     const c = builtinConfig(n);
-    return [c.num_hidden_layers, c.hidden_size, c.num_attention_heads, c.intermediate_size / c.hidden_size, c.vocab_size, c.layer_norm_eps];
+    return [
+      c.num_hidden_layers,
+      c.hidden_size,
+      c.num_attention_heads,
+      c.intermediate_size / c.hidden_size,
+      c.vocab_size,
+      c.layer_norm_eps,
+    ];
   });
   assert.deepEqual(sizes, [
     [2, 128, 2, 4, 30522, 1e-12],
@@ -64,7 +75,10 @@ for (const backend of ['wasm', 'cpu']) {
       );
       value.dispose();
       tf.dispose(grads);
-      const g2 = tf.variableGrads(() => cls.loss(toInputs(batch), tf.tensor1d([0, 1, 2], 'int32'), { training: true, seed: step }).loss, cls.variables.map((v) => v.variable));
+      const g2 = tf.variableGrads(
+        () => cls.loss(toInputs(batch), tf.tensor1d([0, 1, 2], 'int32'), { training: true, seed: step }).loss,
+        cls.variables.map((v) => v.variable),
+      );
       g2.value.dispose();
       tf.dispose(g2.grads);
       counts.push(tf.memory().numTensors);
@@ -81,9 +95,18 @@ test('out-of-range ids and unsupported BERT variants fail clearly', async () => 
   await initBackend('cpu');
   const model = new BertForSequenceClassification(tinyConfig(), { seed: 1 });
   const bad = { input_ids: tf.tensor2d([[2, 40]], undefined, 'int32') };
-  assert.throws(() => model.forward(bad, { training: false }), /input_ids contains 40, outside \[0, 40\) \(vocab_size\)/);
-  const badType = { input_ids: tf.tensor2d([[2, 3]], undefined, 'int32'), token_type_ids: tf.tensor2d([[0, 2]], undefined, 'int32') };
+  assert.throws(
+    () => model.forward(bad, { training: false }),
+    /input_ids contains 40, outside \[0, 40\) \(vocab_size\)/,
+  );
+  const badType = {
+    input_ids: tf.tensor2d([[2, 3]], undefined, 'int32'),
+    token_type_ids: tf.tensor2d([[0, 2]], undefined, 'int32'),
+  };
   assert.throws(() => model.forward(badType, { training: false }), /token_type_ids contains 2/);
   model.dispose();
-  assert.throws(() => tinyConfig({ position_embedding_type: 'relative_key' }), /position_embedding_type 'relative_key' is not supported/);
+  assert.throws(
+    () => tinyConfig({ position_embedding_type: 'relative_key' }),
+    /position_embedding_type 'relative_key' is not supported/,
+  );
 });

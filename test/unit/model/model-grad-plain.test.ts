@@ -5,4 +5,3 @@ import { cpu, plain } from '../suites/backends';
 
 gradSuite(plain);
 sameAsCpuSuite(plain, cpu);
-

@@ -19,7 +19,10 @@ test('wasm and cpu give the same gradients, dropout included, for the same seed'
   const run = async (backend: string) => {
     await initBackend(backend);
     const model = new BertForSequenceClassification(config, { seed: 7 });
-    const g = await gradsOf(model.variables, () => model.loss(toInputs(batch), tf.tensor1d([1, 2, 0], 'int32'), { training: true, seed: 1234 }).loss);
+    const g = await gradsOf(
+      model.variables,
+      () => model.loss(toInputs(batch), tf.tensor1d([1, 2, 0], 'int32'), { training: true, seed: 1234 }).loss,
+    );
     model.dispose();
     return g;
   };
@@ -27,7 +30,8 @@ test('wasm and cpu give the same gradients, dropout included, for the same seed'
   const onWasm = await run('wasm');
   for (const [name, g] of onCpu) {
     const w = onWasm.get(name)!;
-    let diff = 0, scale = 1e-6;
+    let diff = 0,
+      scale = 1e-6;
     for (let i = 0; i < g.length; i++) {
       diff = Math.max(diff, Math.abs(g[i] - w[i]));
       scale = Math.max(scale, Math.abs(g[i]));

@@ -24,7 +24,8 @@ export interface RefBatch {
 export function erf(x: number): number {
   const ax = Math.abs(x);
   if (ax < 3) {
-    let term = x, sum = x;
+    let term = x,
+      sum = x;
     for (let n = 1; n < 100; n++) {
       term *= (-x * x) / n;
       const add = term / (2 * n + 1);
@@ -93,9 +94,18 @@ function add(a: Float64Array, b: Float64Array): Float64Array {
 }
 
 /** Hidden states (embeddings, then each layer) [B·T, H] and the pooled output [B, H]. */
-export function refEncoder(c: RefConfig, p: Weights, batch: RefBatch, prefix = 'bert.'): { hidden: Float64Array[]; pooled: Float64Array; B: number; T: number } {
-  const B = batch.ids.length, T = batch.ids[0].length, H = c.hidden_size, N = B * T;
-  const A = c.num_attention_heads, D = H / A;
+export function refEncoder(
+  c: RefConfig,
+  p: Weights,
+  batch: RefBatch,
+  prefix = 'bert.',
+): { hidden: Float64Array[]; pooled: Float64Array; B: number; T: number } {
+  const B = batch.ids.length,
+    T = batch.ids[0].length,
+    H = c.hidden_size,
+    N = B * T;
+  const A = c.num_attention_heads,
+    D = H / A;
   const we = w(p, `${prefix}embeddings.word_embeddings.weight`);
   const pe = w(p, `${prefix}embeddings.position_embeddings.weight`);
   const te = w(p, `${prefix}embeddings.token_type_embeddings.weight`);
@@ -104,7 +114,14 @@ export function refEncoder(c: RefConfig, p: Weights, batch: RefBatch, prefix = '
     for (let t = 0; t < T; t++)
       for (let h = 0; h < H; h++)
         x[(b * T + t) * H + h] = we[batch.ids[b][t] * H + h] + pe[t * H + h] + te[batch.types[b][t] * H + h];
-  x = layerNorm(x, N, H, w(p, `${prefix}embeddings.LayerNorm.weight`), w(p, `${prefix}embeddings.LayerNorm.bias`), c.layer_norm_eps);
+  x = layerNorm(
+    x,
+    N,
+    H,
+    w(p, `${prefix}embeddings.LayerNorm.weight`),
+    w(p, `${prefix}embeddings.LayerNorm.bias`),
+    c.layer_norm_eps,
+  );
   const hidden = [x];
   for (let l = 0; l < c.num_hidden_layers; l++) {
     const L = `${prefix}encoder.layer.${l}.`;
@@ -125,7 +142,7 @@ export function refEncoder(c: RefConfig, p: Weights, batch: RefBatch, prefix = '
             max = Math.max(max, s);
           }
           let z = 0;
-          for (let j = 0; j < T; j++) z += (scores[j] = Math.exp(scores[j] - max));
+          for (let j = 0; j < T; j++) z += scores[j] = Math.exp(scores[j] - max);
           for (let d = 0; d < D; d++) {
             let s = 0;
             for (let j = 0; j < T; j++) s += (scores[j] / z) * v[(b * T + j) * H + a * D + d];
@@ -133,17 +150,40 @@ export function refEncoder(c: RefConfig, p: Weights, batch: RefBatch, prefix = '
           }
         }
     const ao = linear(ctx, N, H, w(p, `${L}attention.output.dense.weight`), w(p, `${L}attention.output.dense.bias`), H);
-    const a1 = layerNorm(add(ao, x), N, H, w(p, `${L}attention.output.LayerNorm.weight`), w(p, `${L}attention.output.LayerNorm.bias`), c.layer_norm_eps);
-    const inter = linear(a1, N, H, w(p, `${L}intermediate.dense.weight`), w(p, `${L}intermediate.dense.bias`), c.intermediate_size).map((z) => act(c.hidden_act, z));
+    const a1 = layerNorm(
+      add(ao, x),
+      N,
+      H,
+      w(p, `${L}attention.output.LayerNorm.weight`),
+      w(p, `${L}attention.output.LayerNorm.bias`),
+      c.layer_norm_eps,
+    );
+    const inter = linear(
+      a1,
+      N,
+      H,
+      w(p, `${L}intermediate.dense.weight`),
+      w(p, `${L}intermediate.dense.bias`),
+      c.intermediate_size,
+    ).map((z) => act(c.hidden_act, z));
     const o = linear(inter, N, c.intermediate_size, w(p, `${L}output.dense.weight`), w(p, `${L}output.dense.bias`), H);
-    x = layerNorm(add(o, a1), N, H, w(p, `${L}output.LayerNorm.weight`), w(p, `${L}output.LayerNorm.bias`), c.layer_norm_eps);
+    x = layerNorm(
+      add(o, a1),
+      N,
+      H,
+      w(p, `${L}output.LayerNorm.weight`),
+      w(p, `${L}output.LayerNorm.bias`),
+      c.layer_norm_eps,
+    );
     hidden.push(x);
   }
   let pooled: Float64Array = new Float64Array(0);
   if (p.has(`${prefix}pooler.dense.weight`)) {
     const first = new Float64Array(B * H);
     for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) first[b * H + h] = x[b * T * H + h];
-    pooled = linear(first, B, H, w(p, `${prefix}pooler.dense.weight`), w(p, `${prefix}pooler.dense.bias`), H).map(Math.tanh);
+    pooled = linear(first, B, H, w(p, `${prefix}pooler.dense.weight`), w(p, `${prefix}pooler.dense.bias`), H).map(
+      Math.tanh,
+    );
   }
   return { hidden, pooled, B, T };
 }
@@ -160,7 +200,8 @@ function logSoftmaxRow(z: Float64Array, off: number, C: number): Float64Array {
 }
 
 export function refCrossEntropy(logits: Float64Array, C: number, labels: number[]): number {
-  let loss = 0, n = 0;
+  let loss = 0,
+    n = 0;
   labels.forEach((y, i) => {
     if (y < 0) return;
     loss -= logSoftmaxRow(logits, i * C, C)[y];
@@ -176,11 +217,26 @@ export function refClassifierLogits(c: RefConfig, p: Weights, pooled: Float64Arr
 
 /** MLM logits of the given flat rows: transform (dense, act, LayerNorm), tied decoder, bias. */
 export function refMlmLogits(c: RefConfig, p: Weights, seq: Float64Array, rows: number[]): Float64Array {
-  const H = c.hidden_size, V = c.vocab_size;
+  const H = c.hidden_size,
+    V = c.vocab_size;
   const x = new Float64Array(rows.length * H);
   rows.forEach((r, i) => x.set(seq.subarray(r * H, r * H + H), i * H));
-  const h = linear(x, rows.length, H, w(p, 'cls.predictions.transform.dense.weight'), w(p, 'cls.predictions.transform.dense.bias'), H).map((z) => act(c.hidden_act, z));
-  const t = layerNorm(h, rows.length, H, w(p, 'cls.predictions.transform.LayerNorm.weight'), w(p, 'cls.predictions.transform.LayerNorm.bias'), c.layer_norm_eps);
+  const h = linear(
+    x,
+    rows.length,
+    H,
+    w(p, 'cls.predictions.transform.dense.weight'),
+    w(p, 'cls.predictions.transform.dense.bias'),
+    H,
+  ).map((z) => act(c.hidden_act, z));
+  const t = layerNorm(
+    h,
+    rows.length,
+    H,
+    w(p, 'cls.predictions.transform.LayerNorm.weight'),
+    w(p, 'cls.predictions.transform.LayerNorm.bias'),
+    c.layer_norm_eps,
+  );
   const we = w(p, 'bert.embeddings.word_embeddings.weight');
   const bias = w(p, 'cls.predictions.bias');
   const out = new Float64Array(rows.length * V);
@@ -194,10 +250,17 @@ export function refMlmLogits(c: RefConfig, p: Weights, seq: Float64Array, rows: 
 }
 
 /** BertForPreTraining loss: MLM cross-entropy over labelled positions + NSP cross-entropy. */
-export function refPretrainingLoss(c: RefConfig, p: Weights, batch: RefBatch, mlmLabels: number[][], nspLabels: number[]): number {
+export function refPretrainingLoss(
+  c: RefConfig,
+  p: Weights,
+  batch: RefBatch,
+  mlmLabels: number[][],
+  nspLabels: number[],
+): number {
   const { hidden, pooled, B } = refEncoder(c, p, batch);
   const seq = hidden[hidden.length - 1];
-  const rows: number[] = [], targets: number[] = [];
+  const rows: number[] = [],
+    targets: number[] = [];
   mlmLabels.flat().forEach((y, i) => {
     if (y >= 0) {
       rows.push(i);
@@ -205,6 +268,13 @@ export function refPretrainingLoss(c: RefConfig, p: Weights, batch: RefBatch, ml
     }
   });
   const mlm = refCrossEntropy(refMlmLogits(c, p, seq, rows), c.vocab_size, targets);
-  const nspLogits = linear(pooled, B, c.hidden_size, w(p, 'cls.seq_relationship.weight'), w(p, 'cls.seq_relationship.bias'), 2);
+  const nspLogits = linear(
+    pooled,
+    B,
+    c.hidden_size,
+    w(p, 'cls.seq_relationship.weight'),
+    w(p, 'cls.seq_relationship.bias'),
+    2,
+  );
   return mlm + refCrossEntropy(nspLogits, 2, nspLabels);
 }

@@ -21,8 +21,14 @@ test('keys of the step are completed with their schema descriptions, without key
 
 test('values of enums and booleans are completed after the colon', () => {
   const s = completionsAt('%train\nlr_scheduler_type: ', 1, 19);
-  assert.deepEqual(s.map((x) => x.label), ['linear', 'cosine', 'constant', 'constant_with_warmup']);
-  assert.deepEqual(completionsAt('%train\nresume_from_checkpoint: ', 1, 24).map((x) => x.label), ['true', 'false']);
+  assert.deepEqual(
+    s.map((x) => x.label),
+    ['linear', 'cosine', 'constant', 'constant_with_warmup'],
+  );
+  assert.deepEqual(
+    completionsAt('%train\nresume_from_checkpoint: ', 1, 24).map((x) => x.label),
+    ['true', 'false'],
+  );
   assert.ok(completionsAt('%model\nname: ', 1, 6).some((x) => x.label === 'bert-tiny'));
 });
 

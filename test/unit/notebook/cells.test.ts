@@ -66,9 +66,15 @@ test('%pretrain takes training and pretraining keys; duplicate keys are errors',
 
 test('texts: a string, a block of lines, a list with pairs', () => {
   assert.deepEqual(textsOf('hello'), [['hello', undefined]]);
-  assert.deepEqual(textsOf('a\nb\n'), [['a', undefined], ['b', undefined]]);
+  assert.deepEqual(textsOf('a\nb\n'), [
+    ['a', undefined],
+    ['b', undefined],
+  ]);
   assert.deepEqual(textsOf('q', 'a'), [['q', 'a']]);
-  assert.deepEqual(textsOf(['x', ['q', 'a']]), [['x', undefined], ['q', 'a']]);
+  assert.deepEqual(textsOf(['x', ['q', 'a']]), [
+    ['x', undefined],
+    ['q', 'a'],
+  ]);
 });
 
 test('cross-field rules of the schema apply to %train cells', () => {
@@ -80,7 +86,10 @@ test('cross-field rules of the schema apply to %train cells', () => {
 });
 
 test('a YAML alias bomb in a cell is a diagnostic at the first alias, not an exception', () => {
-  const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`)].join('\n');
+  const bomb = [
+    'a: &a [x, x, x, x, x, x, x, x, x]',
+    ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`),
+  ].join('\n');
   const c = parseCell(`%train\n${bomb}\n`);
   assert.equal(c.ok, false);
   assert.equal(c.diagnostics.length, 1);

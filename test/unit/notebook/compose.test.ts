@@ -16,11 +16,20 @@ import { validateRunConfig, type RunConfig } from '../../../src/schema';
 import { resolveRunConfigPaths } from '../../../src/schema/load';
 
 const dir = mkdtempSync(join(tmpdir(), 'bertnb-compose-'));
-const rows = ['text,label', ...Array.from({ length: 16 }, (_, i) => `"${i % 2 ? 'great product' : 'broke on day one'} ${i}",${i % 2 ? 'pos' : 'neg'}`)];
+const rows = [
+  'text,label',
+  ...Array.from(
+    { length: 16 },
+    (_, i) => `"${i % 2 ? 'great product' : 'broke on day one'} ${i}",${i % 2 ? 'pos' : 'neg'}`,
+  ),
+];
 writeFileSync(join(dir, 'train.csv'), rows.join('\n') + '\n');
 writeFileSync(join(dir, 'dev.csv'), rows.slice(0, 5).join('\n') + '\n');
 const sentences = ['the battery lasts all day', 'the screen is bright', 'shipping was fast', 'the case feels cheap'];
-writeFileSync(join(dir, 'corpus.txt'), Array.from({ length: 4 }, (_, d) => sentences.map((s) => `${s} ${d}.`).join('\n')).join('\n\n') + '\n');
+writeFileSync(
+  join(dir, 'corpus.txt'),
+  Array.from({ length: 4 }, (_, d) => sentences.map((s) => `${s} ${d}.`).join('\n')).join('\n\n') + '\n',
+);
 
 const code = (source: string) => ({ kind: 'code' as const, source });
 
@@ -54,22 +63,26 @@ test('running a %train cell and exporting the notebook give the same run configu
   assert.deepEqual(executed.data.label_list, ['neg', 'pos']);
 });
 
-test('a %train after a %pretrain fine-tunes its output in both, and the export names the cells', { timeout: 300_000 }, async () => {
-  const cells = [
-    '%model\nname: bert-tiny\nbackend: wasm',
-    '%data\ntrain: corpus.txt\nmax_length: 16',
-    '%pretrain\noutput_dir: pre\nmax_steps: 1\nper_device_train_batch_size: 4\nsave_strategy: "no"\nmlm_probability: 0.2',
-    '%data\ntrain: train.csv\nmax_length: 16',
-    '%train\noutput_dir: ft\nmax_steps: 2',
-  ];
-  const { executed, exported } = await bothConfigs(cells);
-  assert.deepEqual(exported, executed);
-  assert.equal(executed.model, join(dir, 'pre'));
-  assert.equal(executed.tokenizer, null, "the vocabulary saved with the pretrained weights, not %model's");
-  assert.deepEqual(runConfigFromCells(cells.map(code)).cells, { model: 1, data: 4, pretrain: 3, train: 5 });
-  // The %pretrain cell itself composes a pretraining run with its MLM keys.
-  const pre = runConfigFromCells(cells.slice(0, 3).map(code)).config;
-  assert.equal(pre.task, 'pretraining');
-  assert.equal(pre.pretraining.mlm_probability, 0.2);
-  assert.equal(pre.model, 'bert-tiny');
-});
+test(
+  'a %train after a %pretrain fine-tunes its output in both, and the export names the cells',
+  { timeout: 300_000 },
+  async () => {
+    const cells = [
+      '%model\nname: bert-tiny\nbackend: wasm',
+      '%data\ntrain: corpus.txt\nmax_length: 16',
+      '%pretrain\noutput_dir: pre\nmax_steps: 1\nper_device_train_batch_size: 4\nsave_strategy: "no"\nmlm_probability: 0.2',
+      '%data\ntrain: train.csv\nmax_length: 16',
+      '%train\noutput_dir: ft\nmax_steps: 2',
+    ];
+    const { executed, exported } = await bothConfigs(cells);
+    assert.deepEqual(exported, executed);
+    assert.equal(executed.model, join(dir, 'pre'));
+    assert.equal(executed.tokenizer, null, "the vocabulary saved with the pretrained weights, not %model's");
+    assert.deepEqual(runConfigFromCells(cells.map(code)).cells, { model: 1, data: 4, pretrain: 3, train: 5 });
+    // The %pretrain cell itself composes a pretraining run with its MLM keys.
+    const pre = runConfigFromCells(cells.slice(0, 3).map(code)).config;
+    assert.equal(pre.task, 'pretraining');
+    assert.equal(pre.pretraining.mlm_probability, 0.2);
+    assert.equal(pre.model, 'bert-tiny');
+  },
+);

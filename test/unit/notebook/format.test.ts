@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseNotebook, serializeNotebook, NotebookFormatError, BERTNB_FORMAT_VERSION } from '../../../src/engine/notebook/format';
+import {
+  parseNotebook,
+  serializeNotebook,
+  NotebookFormatError,
+  BERTNB_FORMAT_VERSION,
+} from '../../../src/engine/notebook/format';
 
 const sample = {
   bertnb: 1,
@@ -11,7 +16,14 @@ const sample = {
       kind: 'code',
       source: '%model\nname: bert-tiny',
       metadata: { collapsed: true },
-      outputs: [{ items: [{ mime: 'text/plain', data: 'ok' }, { mime: 'application/vnd.bertnb.model+json', data: { params: 3 } }] }],
+      outputs: [
+        {
+          items: [
+            { mime: 'text/plain', data: 'ok' },
+            { mime: 'application/vnd.bertnb.model+json', data: { params: 3 } },
+          ],
+        },
+      ],
       execution: { order: 1, success: true },
     },
   ],
@@ -25,13 +37,20 @@ test('round trip keeps sources, outputs, execution and metadata', () => {
   assert.deepEqual(nb.cells[1].execution, { order: 1, success: true });
   const text = serializeNotebook(nb);
   assert.ok(text.endsWith('}\n'));
-  assert.deepEqual(JSON.parse(text), { ...sample, cells: [{ ...sample.cells[0] }, { ...sample.cells[1], source: ['%model', 'name: bert-tiny'] }] });
+  assert.deepEqual(JSON.parse(text), {
+    ...sample,
+    cells: [{ ...sample.cells[0] }, { ...sample.cells[1], source: ['%model', 'name: bert-tiny'] }],
+  });
   // Serializing what we parsed is byte-stable.
   assert.equal(serializeNotebook(parseNotebook(text)), text);
 });
 
 test('serializer writes a stable key order with 2-space indent and sorted metadata', () => {
-  const text = serializeNotebook({ version: 1, metadata: { b: 1, a: { z: 1, y: 2 } }, cells: [{ kind: 'code', source: 'x', metadata: {}, outputs: [] }] });
+  const text = serializeNotebook({
+    version: 1,
+    metadata: { b: 1, a: { z: 1, y: 2 } },
+    cells: [{ kind: 'code', source: 'x', metadata: {}, outputs: [] }],
+  });
   assert.equal(
     text,
     '{\n  "bertnb": 1,\n  "metadata": {\n    "a": {\n      "y": 2,\n      "z": 1\n    },\n    "b": 1\n  },\n  "cells": [\n    {\n      "kind": "code",\n      "source": "x",\n      "metadata": {},\n      "outputs": []\n    }\n  ]\n}\n',
@@ -65,9 +84,17 @@ test('malformed files throw clear NotebookFormatErrors', () => {
     ['{"bertnb": 1, "cells": {}}', /"cells" must be an array/],
     ['{"bertnb": 1, "cells": [{"kind": "raw"}]}', /cells\[0\].*"kind" must be/],
     ['{"bertnb": 1, "cells": [{"kind": "code", "source": 3}]}', /cells\[0\].*"source"/],
-    ['{"bertnb": 1, "cells": [{"kind": "code", "outputs": [{"items": [{"mime": "text/plain", "data": 1}]}]}]}', /items\[0\].*must be a string/],
+    [
+      '{"bertnb": 1, "cells": [{"kind": "code", "outputs": [{"items": [{"mime": "text/plain", "data": 1}]}]}]}',
+      /items\[0\].*must be a string/,
+    ],
   ];
-  for (const [text, re] of cases) assert.throws(() => parseNotebook(text), (e: unknown) => e instanceof NotebookFormatError && re.test(e.message), text);
+  for (const [text, re] of cases)
+    assert.throws(
+      () => parseNotebook(text),
+      (e: unknown) => e instanceof NotebookFormatError && re.test(e.message),
+      text,
+    );
 });
 
 test('a newer format version is refused with an explanation', () => {

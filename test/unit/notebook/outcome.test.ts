@@ -2,14 +2,29 @@
 // success) and in the notification shown when the window was in the background.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { factsOfTraining, headlineMetric, stoppedWords, trainingEndNotice, trainingPayload } from '../../../src/engine/notebook/outcome';
+import {
+  factsOfTraining,
+  headlineMetric,
+  stoppedWords,
+  trainingEndNotice,
+  trainingPayload,
+} from '../../../src/engine/notebook/outcome';
 import { outputItems } from '../../../src/engine/notebook/execute';
 import type { TrainingOutput } from '../../../src/protocol/notebook-outputs';
 
 function payload(over: Partial<TrainingOutput>): TrainingOutput {
   return {
-    task: 'sequence-classification', status: 'done', step: 0, totalSteps: 0, epoch: 0, totalEpochs: 1, elapsedSec: 0,
-    series: { step: [], loss: [], learningRate: [], samplesPerSec: [] }, evals: [], pointsReceived: 0, ...over,
+    task: 'sequence-classification',
+    status: 'done',
+    step: 0,
+    totalSteps: 0,
+    epoch: 0,
+    totalEpochs: 1,
+    elapsedSec: 0,
+    series: { step: [], loss: [], learningRate: [], samplesPerSec: [] },
+    evals: [],
+    pointsReceived: 0,
+    ...over,
   };
 }
 
@@ -34,14 +49,28 @@ test('cells without training have no training payload', () => {
 });
 
 test('the end-of-training notice names the notebook, the outcome and the last evaluation', () => {
-  const done = payload({ step: 200, totalSteps: 200, evals: [{ step: 100, epoch: 1, metrics: { loss: 0.3, accuracy: 0.9 } }, { step: 200, epoch: 2, metrics: { loss: 0.17, accuracy: 0.96 } }] });
-  assert.equal(trainingEndNotice('finished', 'demo.bertnb', factsOfTraining(done)), 'Training in demo.bertnb finished: step 200 of 200, accuracy 0.96.');
+  const done = payload({
+    step: 200,
+    totalSteps: 200,
+    evals: [
+      { step: 100, epoch: 1, metrics: { loss: 0.3, accuracy: 0.9 } },
+      { step: 200, epoch: 2, metrics: { loss: 0.17, accuracy: 0.96 } },
+    ],
+  });
+  assert.equal(
+    trainingEndNotice('finished', 'demo.bertnb', factsOfTraining(done)),
+    'Training in demo.bertnb finished: step 200 of 200, accuracy 0.96.',
+  );
   const stopped = payload({ status: 'stopped', step: 45, totalSteps: 200, checkpoint: '/w/out/checkpoint-45' });
   assert.equal(
     trainingEndNotice('stopped', 'demo.bertnb', factsOfTraining(stopped)),
     'Training in demo.bertnb stopped at step 45 of 200 — checkpoint /w/out/checkpoint-45. Resume from it to continue.',
   );
-  const failed = trainingEndNotice('failed', 'demo', { step: 7, totalSteps: 50, error: 'the file train.csv is missing\nmore detail' });
+  const failed = trainingEndNotice('failed', 'demo', {
+    step: 7,
+    totalSteps: 50,
+    error: 'the file train.csv is missing\nmore detail',
+  });
   assert.equal(failed, 'Training in demo failed at step 7 of 50: the file train.csv is missing');
 });
 

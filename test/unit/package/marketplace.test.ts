@@ -9,7 +9,10 @@ const repo = resolve(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
   icon?: string;
   scripts: Record<string, string>;
-  contributes: { commands: Array<{ command: string; icon?: string }>; menus: Record<string, Array<{ command: string; when?: string }>> };
+  contributes: {
+    commands: Array<{ command: string; icon?: string }>;
+    menus: Record<string, Array<{ command: string; when?: string }>>;
+  };
 };
 
 test('the icon is a 128×128 PNG', () => {
@@ -23,7 +26,11 @@ test('the package script ships the Marketplace page as the README, with its imag
   const m = /--readme-path\s+(\S+)/.exec(pkg.scripts.package);
   assert.ok(m, `the package script passes --readme-path: ${pkg.scripts.package}`);
   const page = readFileSync(join(repo, m[1]), 'utf8');
-  assert.doesNotMatch(page, /npm ci|code-server|Chromium/, 'the page is for users, not for people building from source');
+  assert.doesNotMatch(
+    page,
+    /npm ci|code-server|Chromium/,
+    'the page is for users, not for people building from source',
+  );
   assert.match(page, /## The first three steps/);
   const images = [...page.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((x) => x[1]);
   assert.ok(images.length >= 1, 'the page shows a screenshot');
@@ -32,7 +39,11 @@ test('the package script ships the Marketplace page as the README, with its imag
   for (const img of images) assert.ok(existsSync(join(repo, img)), `${img} exists (relative to the extension root)`);
   assert.ok(existsSync(join(repo, dirname(m[1]))));
   const readme = readFileSync(join(repo, 'README.md'), 'utf8');
-  assert.match(readme.split('\n').slice(0, 12).join('\n'), /npm ci && npm run demo[\s\S]*npm test/, 'the repository README keeps its two commands at the top');
+  assert.match(
+    readme.split('\n').slice(0, 12).join('\n'),
+    /npm ci && npm run demo[\s\S]*npm test/,
+    'the repository README keeps its two commands at the top',
+  );
 });
 
 test('buttons that share a toolbar have different icons', () => {
@@ -43,5 +54,8 @@ test('buttons that share a toolbar have different icons', () => {
   ].map((m) => icon.get(m.command));
   assert.equal(new Set(notebookButtons).size, notebookButtons.length, `distinct icons: ${notebookButtons.join(', ')}`);
   // VS Code's own notebook toolbar has a gear: ours must not look like it.
-  assert.ok(!notebookButtons.some((i) => /\$\((settings-)?gear\)/.test(i ?? '')), `no gear among ${notebookButtons.join(', ')}`);
+  assert.ok(
+    !notebookButtons.some((i) => /\$\((settings-)?gear\)/.test(i ?? '')),
+    `no gear among ${notebookButtons.join(', ')}`,
+  );
 });

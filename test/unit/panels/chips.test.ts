@@ -6,7 +6,16 @@ import { previewCounts, summary, tokenViews, wordColour } from '../../../webview
 const enc = {
   tokens: ['[CLS]', 'un', '##aff', '##able', '[UNK]', '[SEP]', 'ok', '[SEP]'],
   ids: [101, 4895, 10354, 3085, 100, 102, 7929, 102],
-  offsets: [[0, 0], [0, 2], [2, 5], [5, 9], [10, 15], [0, 0], [0, 2], [0, 0]] as [number, number][],
+  offsets: [
+    [0, 0],
+    [0, 2],
+    [2, 5],
+    [5, 9],
+    [10, 15],
+    [0, 0],
+    [0, 2],
+    [0, 0],
+  ] as [number, number][],
   segments: [0, 0, 0, 0, 0, 0, 1, 1],
   special: [1, 0, 0, 0, 0, 1, 0, 1],
   kept: [true, true, true, true, false, true, true, true],
@@ -14,7 +23,10 @@ const enc = {
 
 test('## pieces join the previous word; special tokens belong to no word', () => {
   const v = tokenViews(enc, 100);
-  assert.deepEqual(v.map((t) => t.word), [null, 0, 0, 0, 1, null, 2, null]);
+  assert.deepEqual(
+    v.map((t) => t.word),
+    [null, 0, 0, 0, 1, null, 2, null],
+  );
   assert.deepEqual(v.map(wordColour), ['special', 'w0', 'w0', 'w0', 'w1', 'special', 'w2', 'special']);
 });
 

@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { applyReplacement, cellStep, formatNumber, readConfigValues, setConfigValue } from '../../../src/extension/panels/configEdit';
+import {
+  applyReplacement,
+  cellStep,
+  formatNumber,
+  readConfigValues,
+  setConfigValue,
+} from '../../../src/extension/panels/configEdit';
 
 const set = (text: string, path: string[], value: unknown) => {
   const r = setConfigValue(text, path, value);
@@ -35,7 +41,13 @@ test('a new key is appended to its block with the block indentation, nothing els
 
 test('keys inside a flow mapping are edited in place', () => {
   const out = set(set(config, ['data', 'max_length'], 64), ['data', 'validation'], 'data/dev.csv');
-  assert.equal(out, config.replace('{ train: data/train.csv, max_length: 128 }', '{ train: data/train.csv, max_length: 64, validation: data/dev.csv }'));
+  assert.equal(
+    out,
+    config.replace(
+      '{ train: data/train.csv, max_length: 128 }',
+      '{ train: data/train.csv, max_length: 64, validation: data/dev.csv }',
+    ),
+  );
 });
 
 test('a missing section is created; deleting a key removes its whole line', () => {
@@ -46,7 +58,10 @@ test('a missing section is created; deleting a key removes its whole line', () =
 });
 
 test('a %train cell keeps its header line; an empty cell gets its first key', () => {
-  assert.equal(set('%train\nlearning_rate: 5e-5\n', ['num_train_epochs'], 2), '%train\nlearning_rate: 5e-5\nnum_train_epochs: 2\n');
+  assert.equal(
+    set('%train\nlearning_rate: 5e-5\n', ['num_train_epochs'], 2),
+    '%train\nlearning_rate: 5e-5\nnum_train_epochs: 2\n',
+  );
   assert.equal(set('%train', ['max_steps'], 10), '%train\nmax_steps: 10\n');
   assert.equal(cellStep('%train\nx: 1'), 'train');
   assert.equal(cellStep('task: x'), undefined);
@@ -75,7 +90,10 @@ test('small numbers are written the way HF users write them', () => {
 });
 
 test('readConfigValues reports a YAML alias bomb as an error on its line instead of throwing', () => {
-  const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`)].join('\n');
+  const bomb = [
+    'a: &a [x, x, x, x, x, x, x, x, x]',
+    ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`),
+  ].join('\n');
   const r = readConfigValues(`task: sequence-classification\n${bomb}\n`);
   assert.deepEqual(r.values, {});
   assert.equal(r.errors.length, 1);

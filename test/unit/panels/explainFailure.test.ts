@@ -2,14 +2,26 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { explainFailure, formatExplanation, gpuPreflight, parseLdconfig } from '../../../src/extension/backend/explainFailure';
+import {
+  explainFailure,
+  formatExplanation,
+  gpuPreflight,
+  parseLdconfig,
+} from '../../../src/extension/backend/explainFailure';
 
 // Recorded on this project's machines: npm reaches the registry, the postinstall cannot reach Google's storage.
 const offline = readFileSync(join(__dirname, 'fixtures/npm-tfjs-node-offline.txt'), 'utf8');
 const noCuda = { cudart11: false, cudnn8: false, nvidiaSmi: false };
 
 test('recorded offline install: names the host, the library, the error code and the way out', () => {
-  const e = explainFailure({ pkg: '@tensorflow/tfjs-node', stage: 'install', exitCode: 1, output: offline, platform: 'linux', arch: 'x64' });
+  const e = explainFailure({
+    pkg: '@tensorflow/tfjs-node',
+    stage: 'install',
+    exitCode: 1,
+    output: offline,
+    platform: 'linux',
+    arch: 'x64',
+  });
   assert.equal(e.kind, 'no-network');
   assert.match(e.headline, /storage\.googleapis\.com/);
   assert.match(e.headline, /tfjs-node downloaded/);
@@ -50,30 +62,58 @@ test('GPU package on macOS is unsupported whatever the probe says', () => {
 });
 
 test('a loader error while verifying the GPU package is read as missing CUDA', () => {
-  const out = "Error: libcudart.so.11.0: cannot open shared object file: No such file or directory\n    at Module._extensions..node (node:internal/modules/cjs/loader:1460:18)";
-  const e = explainFailure({ pkg: '@tensorflow/tfjs-node-gpu', stage: 'verify', exitCode: 1, output: out, platform: 'linux', arch: 'x64', cuda: { cudart11: true, cudnn8: true, nvidiaSmi: true } });
+  const out =
+    'Error: libcudart.so.11.0: cannot open shared object file: No such file or directory\n    at Module._extensions..node (node:internal/modules/cjs/loader:1460:18)';
+  const e = explainFailure({
+    pkg: '@tensorflow/tfjs-node-gpu',
+    stage: 'verify',
+    exitCode: 1,
+    output: out,
+    platform: 'linux',
+    arch: 'x64',
+    cuda: { cudart11: true, cudnn8: true, nvidiaSmi: true },
+  });
   assert.equal(e.kind, 'no-cuda');
 });
 
 test('registry unreachable, npm missing, disk full and permissions each get their own message', () => {
   const base = { pkg: '@tensorflow/tfjs-node' as const, stage: 'install' as const, platform: 'linux', arch: 'x64' };
-  const reg = explainFailure({ ...base, exitCode: 1, output: 'npm error code ENOTFOUND\nnpm error network request to https://registry.npmjs.org/@tensorflow%2ftfjs-node failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org' });
+  const reg = explainFailure({
+    ...base,
+    exitCode: 1,
+    output:
+      'npm error code ENOTFOUND\nnpm error network request to https://registry.npmjs.org/@tensorflow%2ftfjs-node failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org',
+  });
   assert.equal(reg.kind, 'no-registry');
   assert.match(reg.headline, /registry\.npmjs\.org/);
   assert.equal(explainFailure({ ...base, exitCode: null, output: 'spawn npm ENOENT' }).kind, 'no-npm');
-  assert.equal(explainFailure({ ...base, exitCode: 1, output: 'npm error code ENOSPC\nno space left on device' }).kind, 'disk-full');
-  assert.equal(explainFailure({ ...base, exitCode: 243, output: "npm error code EACCES\nnpm error syscall mkdir" }).kind, 'permission');
+  assert.equal(
+    explainFailure({ ...base, exitCode: 1, output: 'npm error code ENOSPC\nno space left on device' }).kind,
+    'disk-full',
+  );
+  assert.equal(
+    explainFailure({ ...base, exitCode: 243, output: 'npm error code EACCES\nnpm error syscall mkdir' }).kind,
+    'permission',
+  );
 });
 
 test('anything else keeps the exit code and the last meaningful lines', () => {
-  const e = explainFailure({ pkg: '@tensorflow/tfjs-node', stage: 'install', exitCode: 7, output: 'npm error something odd\nnpm error     at foo (x.js:1:1)\nnpm error really odd', platform: 'linux', arch: 'x64' });
+  const e = explainFailure({
+    pkg: '@tensorflow/tfjs-node',
+    stage: 'install',
+    exitCode: 7,
+    output: 'npm error something odd\nnpm error     at foo (x.js:1:1)\nnpm error really odd',
+    platform: 'linux',
+    arch: 'x64',
+  });
   assert.equal(e.kind, 'unknown');
   assert.match(e.headline, /exit code 7/);
   assert.deepEqual(e.reasons, ['something odd', 'really odd']);
 });
 
 test('ldconfig output is parsed for the CUDA 11 runtime and cuDNN 8', () => {
-  const ld = '\tlibcudnn.so.8 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libcudnn.so.8\n\tlibcudart.so.11.0 (libc6,x86-64) => /usr/local/cuda/lib64/libcudart.so.11.0\n';
+  const ld =
+    '\tlibcudnn.so.8 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libcudnn.so.8\n\tlibcudart.so.11.0 (libc6,x86-64) => /usr/local/cuda/lib64/libcudart.so.11.0\n';
   assert.deepEqual(parseLdconfig(ld), { cudart11: true, cudnn8: true });
   assert.deepEqual(parseLdconfig('\tlibcudart.so.12 (libc6,x86-64) => /x\n'), { cudart11: false, cudnn8: false });
 });

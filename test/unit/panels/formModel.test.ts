@@ -13,16 +13,22 @@ test('a %train cell shows the training fields only, at the top level of its YAML
   assert.deepEqual(docPath('file', 'data.split.validation'), ['data', 'split', 'validation']);
 });
 
-test('cell values come back by schema path, with the schema\'s messages for bad values and unknown keys', () => {
+test("cell values come back by schema path, with the schema's messages for bad values and unknown keys", () => {
   const s = formState('cell', '%train\nlearning_rate: -1\nnum_train_epochs: 2\nbogus_key: 3\n');
   assert.equal(s.values['training.num_train_epochs'], 2);
   assert.equal(s.values['training.learning_rate'], -1);
-  assert.ok(s.errors.some((e) => e.path === 'training.learning_rate' && /> 0/.test(e.message)), JSON.stringify(s.errors));
+  assert.ok(
+    s.errors.some((e) => e.path === 'training.learning_rate' && /> 0/.test(e.message)),
+    JSON.stringify(s.errors),
+  );
   assert.ok(s.errors.some((e) => e.path === 'bogus_key'));
 });
 
 test('a config file is validated as a whole run config; broken YAML gives a syntax error and no values', () => {
-  const ok = formState('file', 'task: sequence-classification\nmodel: bert-tiny\ndata: { train: a.csv }\ntraining:\n  learning_rate: 3e-5\n');
+  const ok = formState(
+    'file',
+    'task: sequence-classification\nmodel: bert-tiny\ndata: { train: a.csv }\ntraining:\n  learning_rate: 3e-5\n',
+  );
   assert.deepEqual(ok.errors, []);
   assert.equal(ok.values['training.learning_rate'], 3e-5);
   assert.equal(ok.values['data.train'], 'a.csv');

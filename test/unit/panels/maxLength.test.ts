@@ -10,7 +10,10 @@ import { checkFieldText, formState } from '../../../src/extension/panels/formMod
 
 test('0 is refused in words and 99999 does not fit a 512-position model', () => {
   assert.match(maxLengthIssue(0, 512, 'bert-base-uncased')!, /^max_length: 0 must be at least 1/);
-  assert.match(maxLengthIssue(99999, 512, 'bert-base-uncased')!, /^max_length: 99999 must be <= 512, the max_position_embeddings of bert-base-uncased/);
+  assert.match(
+    maxLengthIssue(99999, 512, 'bert-base-uncased')!,
+    /^max_length: 99999 must be <= 512, the max_position_embeddings of bert-base-uncased/,
+  );
   assert.equal(maxLengthIssue(512, 512, 'm'), undefined);
   assert.equal(maxLengthIssue(1, 512, 'm'), undefined);
 });
@@ -29,7 +32,10 @@ test('positions come from the built-in size, a model folder, or the folder besid
 test('the form flags data.max_length beyond the model, while typing and in the text', () => {
   const file = 'task: sequence-classification\nmodel: bert-tiny\ndata:\n  train: a.csv\n  max_length: 128\n';
   const limits = { positions: 512, model: 'bert-tiny' };
-  assert.match(checkFieldText('file', file, 'data.max_length', '99999', limits).message!, /must be <= 512, the max_position_embeddings of bert-tiny/);
+  assert.match(
+    checkFieldText('file', file, 'data.max_length', '99999', limits).message!,
+    /must be <= 512, the max_position_embeddings of bert-tiny/,
+  );
   assert.match(checkFieldText('file', file, 'data.max_length', '0', limits).message!, /max_length: 0 must be >= 2/);
   assert.equal(checkFieldText('file', file, 'data.max_length', '256', limits).message, undefined);
   assert.ok(formState('file', file.replace('128', '1000'), limits).errors.some((e) => e.path === 'data.max_length'));

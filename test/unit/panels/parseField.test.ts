@@ -12,10 +12,19 @@ const cell = '%train\nlearning_rate: 5e-5\n';
 test('numbers accept 5e-5, bounds and types get the schema wording, empty means unset', () => {
   assert.deepEqual(checkFieldText('cell', cell, 'training.learning_rate', '3e-5'), { value: 3e-5 });
   assert.equal(checkFieldText('cell', cell, 'training.learning_rate', '-1').message, 'learning_rate: -1 must be > 0');
-  assert.equal(checkFieldText('cell', cell, 'training.learning_rate', 'abc').message, "learning_rate: 'abc' must be a number");
+  assert.equal(
+    checkFieldText('cell', cell, 'training.learning_rate', 'abc').message,
+    "learning_rate: 'abc' must be a number",
+  );
   assert.deepEqual(checkFieldText('cell', cell, 'training.learning_rate', '  '), { value: undefined });
-  assert.equal(checkFieldText('cell', cell, 'training.per_device_train_batch_size', '2.5').message, 'per_device_train_batch_size: 2.5 must be an integer');
-  assert.equal(checkFieldText('cell', cell, 'training.per_device_train_batch_size', '0').message, 'per_device_train_batch_size: 0 must be >= 1');
+  assert.equal(
+    checkFieldText('cell', cell, 'training.per_device_train_batch_size', '2.5').message,
+    'per_device_train_batch_size: 2.5 must be an integer',
+  );
+  assert.equal(
+    checkFieldText('cell', cell, 'training.per_device_train_batch_size', '0').message,
+    'per_device_train_batch_size: 0 must be >= 1',
+  );
 });
 
 test('the form says exactly what the cell diagnostic says for the same text', () => {
@@ -27,9 +36,13 @@ test('the form says exactly what the cell diagnostic says for the same text', ()
 });
 
 test('a config file is checked in place, cross-field rules included', () => {
-  const file = 'task: sequence-classification\nmodel: bert-tiny\ndata:\n  train: a.csv\ntraining:\n  learning_rate: 3e-5\n';
+  const file =
+    'task: sequence-classification\nmodel: bert-tiny\ndata:\n  train: a.csv\ntraining:\n  learning_rate: 3e-5\n';
   assert.equal(checkFieldText('file', file, 'training.learning_rate', '0').message, 'learning_rate: 0 must be > 0');
-  assert.equal(checkFieldText('file', file, 'training.max_steps', '0').message, 'max_steps: 0 must be -1 (train for num_train_epochs) or > 0');
+  assert.equal(
+    checkFieldText('file', file, 'training.max_steps', '0').message,
+    'max_steps: 0 must be -1 (train for num_train_epochs) or > 0',
+  );
   assert.equal(keptValue('file', file, 'training.learning_rate'), 'the file keeps 3e-5');
   assert.equal(keptValue('cell', cell, 'training.num_train_epochs'), 'the cell keeps the default');
 });

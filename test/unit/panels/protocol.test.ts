@@ -19,8 +19,16 @@ test('unknown types, wrong panels, wrong shapes and extra fields are refused wit
     ['preview', { type: 'runShell', cmd: 'rm -rf /' }, /unknown type "runShell"/],
     ['preview', { type: 'stop' }, /unknown type "stop" for the preview panel/],
     ['preview', { type: 'encode', seq: 1, text: 'x', pair: '', vocab: 'b' }, /missing field "maxLength"/],
-    ['preview', { type: 'encode', seq: 1, text: 5, pair: '', vocab: 'b', maxLength: 8 }, /encode.text must be a string/],
-    ['preview', { type: 'encode', seq: 1, text: 'x', pair: '', vocab: 'b', maxLength: 1.5 }, /maxLength must be an integer/],
+    [
+      'preview',
+      { type: 'encode', seq: 1, text: 5, pair: '', vocab: 'b', maxLength: 8 },
+      /encode.text must be a string/,
+    ],
+    [
+      'preview',
+      { type: 'encode', seq: 1, text: 'x', pair: '', vocab: 'b', maxLength: 1.5 },
+      /maxLength must be an integer/,
+    ],
     ['preview', { type: 'ready', extra: 1 }, /unexpected field "extra"/],
     ['hyperparams', { type: 'set', path: '__proto__.polluted', value: 1 }, /path must be a dotted key path/],
     ['hyperparams', { type: 'set', path: 'training.x', value: { nested: true } }, /value must be/],

@@ -4,7 +4,10 @@ import { schedulePoints, totalSteps } from '../../../src/extension/panels/schedu
 
 test('total steps follow HF: ceil(rows / (batch × accumulation)) × epochs, or max_steps', () => {
   assert.equal(totalSteps({ per_device_train_batch_size: 16, num_train_epochs: 3 }, 1000), 3 * 63);
-  assert.equal(totalSteps({ per_device_train_batch_size: 16, gradient_accumulation_steps: 2, num_train_epochs: 1 }, 1000), 32);
+  assert.equal(
+    totalSteps({ per_device_train_batch_size: 16, gradient_accumulation_steps: 2, num_train_epochs: 1 }, 1000),
+    32,
+  );
   assert.equal(totalSteps({ max_steps: 50, num_train_epochs: 3 }, 1000), 50);
   assert.equal(totalSteps({}, 80), 30); // HF defaults: batch 8, 3 epochs
 });

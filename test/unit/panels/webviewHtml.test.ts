@@ -14,10 +14,21 @@ test('the CSP allows only the nonced script and the webview resource origin, not
 });
 
 test('the page has one script, carrying the nonce, and escapes the initial state', () => {
-  const html = webviewHtml({ cspSource: 'vscode-resource:', nonce: 'abc123', title: 'T <x>', scriptUri: 'vscode-resource:/dist/webview/preview.js', styleUris: ['vscode-resource:/a.css'], initialState: { text: '"><script>alert(1)</script>' } });
+  const html = webviewHtml({
+    cspSource: 'vscode-resource:',
+    nonce: 'abc123',
+    title: 'T <x>',
+    scriptUri: 'vscode-resource:/dist/webview/preview.js',
+    styleUris: ['vscode-resource:/a.css'],
+    initialState: { text: '"><script>alert(1)</script>' },
+  });
   assert.equal(html.match(/<script/g)?.length, 1);
   assert.match(html, /<meta property="csp-nonce" content="abc123">/);
   assert.match(html, /<script nonce="abc123" src="vscode-resource:\/dist\/webview\/preview.js"><\/script>/);
   assert.match(html, /<title>T &lt;x&gt;<\/title>/);
-  assert.ok(html.includes('data-initial-state="{&quot;text&quot;:&quot;\\&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot;}"'));
+  assert.ok(
+    html.includes(
+      'data-initial-state="{&quot;text&quot;:&quot;\\&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot;}"',
+    ),
+  );
 });

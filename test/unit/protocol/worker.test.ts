@@ -3,9 +3,17 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  PROTOCOL_VERSION, parseHostToWorker, parseWorkerToHost, toHost, toWorker, parseWebviewToHost, parseRendererToHost,
-  WORKER_TO_HOST_TYPES, HOST_TO_WORKER_TYPES,
-  type RunEvent, type RunProgressEvent,
+  PROTOCOL_VERSION,
+  parseHostToWorker,
+  parseWorkerToHost,
+  toHost,
+  toWorker,
+  parseWebviewToHost,
+  parseRendererToHost,
+  WORKER_TO_HOST_TYPES,
+  HOST_TO_WORKER_TYPES,
+  type RunEvent,
+  type RunProgressEvent,
 } from '../../../src/protocol';
 import { validateRunConfig } from '../../../src/schema';
 
@@ -14,20 +22,66 @@ const config = validateRunConfig({ data: { train: 'a.csv' } }).config!;
 const reasonOf = (r: { ok: boolean; reason?: string }) => (r.ok ? 'ok' : r.reason);
 
 const PROGRESS: RunProgressEvent = {
-  kind: 'progress', step: 10, max_steps: 100, epoch: 0.3, loss: 0.69, learning_rate: 5e-5, grad_norm: 1.2, samples_per_second: 31.5, steps_per_second: 1, eta_seconds: 12, elapsed_seconds: 9.5,
+  kind: 'progress',
+  step: 10,
+  max_steps: 100,
+  epoch: 0.3,
+  loss: 0.69,
+  learning_rate: 5e-5,
+  grad_norm: 1.2,
+  samples_per_second: 31.5,
+  steps_per_second: 1,
+  eta_seconds: 12,
+  elapsed_seconds: 9.5,
 };
 const RUN_EVENTS: RunEvent[] = [
   {
-    kind: 'start', output_dir: '/out', max_steps: 100, num_train_epochs: 3, resumed_from_step: 5,
-    schedule: { lr_scheduler_type: 'linear', learning_rate: 5e-5, warmup_steps: 10, max_steps: 100, points: [[0, 0], [10, 5e-5], [100, 0]] },
-    history: [{ ...PROGRESS, step: 5 }, { kind: 'eval', step: 5, epoch: 0.15, metrics: { eval_loss: 0.6 } }],
+    kind: 'start',
+    output_dir: '/out',
+    max_steps: 100,
+    num_train_epochs: 3,
+    resumed_from_step: 5,
+    schedule: {
+      lr_scheduler_type: 'linear',
+      learning_rate: 5e-5,
+      warmup_steps: 10,
+      max_steps: 100,
+      points: [
+        [0, 0],
+        [10, 5e-5],
+        [100, 0],
+      ],
+    },
+    history: [
+      { ...PROGRESS, step: 5 },
+      { kind: 'eval', step: 5, epoch: 0.15, metrics: { eval_loss: 0.6 } },
+    ],
   },
   PROGRESS,
   { kind: 'eval', step: 10, epoch: 1, metrics: { eval_loss: 0.5, eval_accuracy: 0.8 } },
   { kind: 'checkpoint', step: 10, path: '/out/checkpoint-10' },
   { kind: 'log', level: 'warn', message: 'x' },
-  { kind: 'end', reason: 'stopped', step: 10, epoch: 0.3, output_dir: '/out', metrics: { train_loss: 0.4 }, best_model_checkpoint: null, last_checkpoint: '/out/checkpoint-10' },
-  { kind: 'end', reason: 'failed', step: 0, epoch: 0, output_dir: '/out', metrics: {}, best_model_checkpoint: null, last_checkpoint: null, error: 'disk full' },
+  {
+    kind: 'end',
+    reason: 'stopped',
+    step: 10,
+    epoch: 0.3,
+    output_dir: '/out',
+    metrics: { train_loss: 0.4 },
+    best_model_checkpoint: null,
+    last_checkpoint: '/out/checkpoint-10',
+  },
+  {
+    kind: 'end',
+    reason: 'failed',
+    step: 0,
+    epoch: 0,
+    output_dir: '/out',
+    metrics: {},
+    best_model_checkpoint: null,
+    last_checkpoint: null,
+    error: 'disk full',
+  },
 ];
 
 test('every message built by toWorker/toHost parses back unchanged, through JSON', () => {
@@ -85,7 +139,10 @@ test('bad shapes are refused with a reason naming the problem', () => {
     [{ v: 1, type: 'start', config: {}, resumeFromCheckpoint: 3 }, /resumeFromCheckpoint must be a path or a boolean/],
     [{ v: 1, type: 'request', id: -1, op: 'x' }, /id must be >= 0/],
     [{ v: 1, type: 'request', id: 1.5, op: 'x' }, /id must be an integer/],
-    [{ v: 1, type: 'request', id: 1, op: 'rm', args: {} }, /op must be one of model, tokenize, data, train, evaluate, predict, predictFile, export/],
+    [
+      { v: 1, type: 'request', id: 1, op: 'rm', args: {} },
+      /op must be one of model, tokenize, data, train, evaluate, predict, predictFile, export/,
+    ],
   ];
   for (const [raw, reason] of cases) {
     const r = parseHostToWorker(raw);
@@ -96,14 +153,26 @@ test('bad shapes are refused with a reason naming the problem', () => {
     [{ v: 1, type: 'run', event: { ...PROGRESS, loss: '0.5' } }, /event \(progress\) loss must be a finite number/],
     [{ v: 1, type: 'run', event: { ...PROGRESS, learningRate: 1 } }, /unexpected field "learningRate"/],
     [{ v: 1, type: 'run', event: { kind: 'done' } }, /kind must be one of/],
-    [{ v: 1, type: 'run', event: { ...RUN_EVENTS[0], history: [{ kind: 'eval', step: 1 }] } }, /history \[0\] \(eval\) missing field "epoch"/],
+    [
+      { v: 1, type: 'run', event: { ...RUN_EVENTS[0], history: [{ kind: 'eval', step: 1 }] } },
+      /history \[0\] \(eval\) missing field "epoch"/,
+    ],
     [{ v: 1, type: 'progress', step: 1 }, /unknown type "progress"/],
     [{ v: 1, type: 'log', level: 'loud', message: 'x' }, /level must be one of debug, info, warn, error/],
-    [{ v: 1, type: 'run', event: { kind: 'eval', step: 1, epoch: 1, metrics: { acc: 'high' } } }, /metrics \.acc must be a number/],
+    [
+      { v: 1, type: 'run', event: { kind: 'eval', step: 1, epoch: 1, metrics: { acc: 'high' } } },
+      /metrics \.acc must be a number/,
+    ],
     [{ v: 1, type: 'response', id: 1, ok: false }, /failed response needs an error message/],
     [{ v: 1, type: 'ready', backend: { name: 'cpu' }, pid: 1 }, /backend missing field "reason"/],
-    [{ v: 1, type: 'run', event: { ...RUN_EVENTS[5], best_model_checkpoint: 3 } }, /best_model_checkpoint must be a string/],
-    [{ v: 1, type: 'run', event: { ...RUN_EVENTS[5], reason: 'finished' } }, /reason must be one of completed, early_stopped, stopped, failed/],
+    [
+      { v: 1, type: 'run', event: { ...RUN_EVENTS[5], best_model_checkpoint: 3 } },
+      /best_model_checkpoint must be a string/,
+    ],
+    [
+      { v: 1, type: 'run', event: { ...RUN_EVENTS[5], reason: 'finished' } },
+      /reason must be one of completed, early_stopped, stopped, failed/,
+    ],
   ];
   for (const [raw, reason] of fromWorker) {
     const r = parseWorkerToHost(raw);
@@ -115,7 +184,10 @@ test('bad shapes are refused with a reason naming the problem', () => {
 test('webview and renderer parsers share the result shape', () => {
   assert.deepEqual(parseWebviewToHost('monitor', { type: 'stop' }), { ok: true, message: { type: 'stop' } });
   assert.equal(parseWebviewToHost('monitor', { type: 'rm -rf' }).ok, false);
-  assert.deepEqual(parseRendererToHost({ type: 'stopTraining' }), { ok: true, message: { type: 'stopTraining', notebookUri: undefined } });
+  assert.deepEqual(parseRendererToHost({ type: 'stopTraining' }), {
+    ok: true,
+    message: { type: 'stopTraining', notebookUri: undefined },
+  });
   assert.equal(parseRendererToHost({ type: 'x' }).ok, false);
 });
 
@@ -124,6 +196,7 @@ test('protocol sources import no Node modules (webviews bundle them)', () => {
   for (const f of readdirSync(dir)) {
     const text = readFileSync(join(dir, f), 'utf8');
     assert.doesNotMatch(text, /from ['"]node:|require\(/, f);
-    for (const m of text.matchAll(/from '(\.\.\/[^']+)'/g)) assert.match(m[0], /^from '\.\.\/schema\/types'$/, `${f}: ${m[1]}`);
+    for (const m of text.matchAll(/from '(\.\.\/[^']+)'/g))
+      assert.match(m[0], /^from '\.\.\/schema\/types'$/, `${f}: ${m[1]}`);
   }
 });

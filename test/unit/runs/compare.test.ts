@@ -12,41 +12,67 @@ import { defaultRunName, differingSettings, readCompareRun } from '../../../src/
 
 const root = mkdtempSync(join(tmpdir(), 'bertnb-compare-'));
 
-test('two runs differing in learning_rate: that setting differs, checkpoints carry their eval metrics, best and last marked', { timeout: 300_000 }, async () => {
-  const files = await tinyRunFiles(root);
-  const dirs: string[] = [];
-  for (const lr of [1e-3, 5e-3]) {
-    const out = join(root, `lr-${lr}`);
-    const base = tinyRunConfig(files, {});
-    const v = validateRunConfig({
-      ...base,
-      data: { train: files.trainCsv, max_length: 16, split: { validation: 0.25 } },
-      training: { ...base.training, output_dir: out, learning_rate: lr, max_steps: 6, eval_strategy: 'steps', eval_steps: 2, save_steps: 2, load_best_model_at_end: true, metric_for_best_model: 'accuracy' },
-    });
-    assert.ok(v.ok, JSON.stringify(v.errors));
-    await runInProcess(v.config!);
-    dirs.push(out);
-  }
-  const runs = dirs.map(readCompareRun);
-  assert.deepEqual(differingSettings(runs), ['learning_rate']);
-  assert.deepEqual(runs.map((r) => r.hyperparameters.learning_rate), [1e-3, 5e-3]);
-  for (const r of runs) {
-    assert.match(r.name, /^lr-0\.00\d · \d{4}-\d\d-\d\d \d\d:\d\d$/, 'a readable default name with the date');
-    const state = JSON.parse(readFileSync(join(r.dir, 'checkpoint-6', 'trainer_state.json'), 'utf8')) as { best_model_checkpoint: string; log_history: Array<Record<string, number>> };
-    assert.deepEqual(r.checkpoints.map((c) => c.step), [2, 4, 6]);
-    for (const c of r.checkpoints) {
-      const logged = state.log_history.find((e) => e.step === c.step && e.eval_accuracy !== undefined)!;
-      assert.equal(c.metrics.eval_accuracy, logged.eval_accuracy);
-      assert.equal(c.metrics.eval_loss, logged.eval_loss);
-      assert.equal(c.best, c.path.endsWith(state.best_model_checkpoint.split(/[\\/]/).pop()!));
-      assert.equal(c.last, c.step === 6);
+test(
+  'two runs differing in learning_rate: that setting differs, checkpoints carry their eval metrics, best and last marked',
+  { timeout: 300_000 },
+  async () => {
+    const files = await tinyRunFiles(root);
+    const dirs: string[] = [];
+    for (const lr of [1e-3, 5e-3]) {
+      const out = join(root, `lr-${lr}`);
+      const base = tinyRunConfig(files, {});
+      const v = validateRunConfig({
+        ...base,
+        data: { train: files.trainCsv, max_length: 16, split: { validation: 0.25 } },
+        training: {
+          ...base.training,
+          output_dir: out,
+          learning_rate: lr,
+          max_steps: 6,
+          eval_strategy: 'steps',
+          eval_steps: 2,
+          save_steps: 2,
+          load_best_model_at_end: true,
+          metric_for_best_model: 'accuracy',
+        },
+      });
+      assert.ok(v.ok, JSON.stringify(v.errors));
+      await runInProcess(v.config!);
+      dirs.push(out);
     }
-    assert.equal(r.checkpoints.filter((c) => c.best).length, 1);
-    assert.equal(r.best?.metric, 'accuracy');
-    assert.ok(r.points.some((p) => p.eval_loss !== undefined) && r.points.some((p) => p.loss !== undefined), 'train and eval curves');
-    assert.ok(r.points.every((p) => p.time >= 0) && r.points[0].time === 0, 'wall time from the first log');
-  }
-});
+    const runs = dirs.map(readCompareRun);
+    assert.deepEqual(differingSettings(runs), ['learning_rate']);
+    assert.deepEqual(
+      runs.map((r) => r.hyperparameters.learning_rate),
+      [1e-3, 5e-3],
+    );
+    for (const r of runs) {
+      assert.match(r.name, /^lr-0\.00\d · \d{4}-\d\d-\d\d \d\d:\d\d$/, 'a readable default name with the date');
+      const state = JSON.parse(readFileSync(join(r.dir, 'checkpoint-6', 'trainer_state.json'), 'utf8')) as {
+        best_model_checkpoint: string;
+        log_history: Array<Record<string, number>>;
+      };
+      assert.deepEqual(
+        r.checkpoints.map((c) => c.step),
+        [2, 4, 6],
+      );
+      for (const c of r.checkpoints) {
+        const logged = state.log_history.find((e) => e.step === c.step && e.eval_accuracy !== undefined)!;
+        assert.equal(c.metrics.eval_accuracy, logged.eval_accuracy);
+        assert.equal(c.metrics.eval_loss, logged.eval_loss);
+        assert.equal(c.best, c.path.endsWith(state.best_model_checkpoint.split(/[\\/]/).pop()!));
+        assert.equal(c.last, c.step === 6);
+      }
+      assert.equal(r.checkpoints.filter((c) => c.best).length, 1);
+      assert.equal(r.best?.metric, 'accuracy');
+      assert.ok(
+        r.points.some((p) => p.eval_loss !== undefined) && r.points.some((p) => p.loss !== undefined),
+        'train and eval curves',
+      );
+      assert.ok(r.points.every((p) => p.time >= 0) && r.points[0].time === 0, 'wall time from the first log');
+    }
+  },
+);
 
 test('the default run name: the folder and the date the run started; without a date the folder alone', () => {
   assert.equal(defaultRunName('/x/results/exp1', undefined), 'exp1');

@@ -19,7 +19,18 @@ function inputs(out: string, args = {}, over: Partial<TrainerInputs> = {}): Trai
     padId: 0,
     problemType: 'single_label_classification',
     numLabels: 2,
-    args: loopArgs({ output_dir: out, max_steps: 8, per_device_train_batch_size: 8, logging_steps: 1, save_strategy: 'steps', save_steps: 4, eval_strategy: 'steps', eval_steps: 4, report_to: [], ...args }),
+    args: loopArgs({
+      output_dir: out,
+      max_steps: 8,
+      per_device_train_batch_size: 8,
+      logging_steps: 1,
+      save_strategy: 'steps',
+      save_steps: 4,
+      eval_strategy: 'steps',
+      eval_steps: 4,
+      report_to: [],
+      ...args,
+    }),
     saveModel: (m, d) => saveFolder(m as never, d),
     loadModel: (d) => loadFolder(d),
     ...over,
@@ -30,12 +41,16 @@ test('a Hugging Face Trainer checkpoint resumes: training continues from its ste
   await useWasm();
   const out = mkdtempSync(join(tmpdir(), 'bertnb-hf-resume-'));
   let steps = 0;
-  const first = await train(inputs(out, {}, { hooks: { onEvent: (e) => e.kind === 'progress' && steps++, shouldStop: () => steps >= 4 } }));
+  const first = await train(
+    inputs(out, {}, { hooks: { onEvent: (e) => e.kind === 'progress' && steps++, shouldStop: () => steps >= 4 } }),
+  );
   assert.equal(first.globalStep, 4);
   // Make checkpoint-4 look exactly like Trainer's: PyTorch state files instead of bertnb's.
   const ck = join(out, 'checkpoint-4');
-  for (const f of ['bertnb_state.json', 'optimizer.safetensors', 'run_config.json']) rmSync(join(ck, f), { force: true });
-  for (const f of ['optimizer.pt', 'scheduler.pt', 'rng_state.pth', 'training_args.bin']) writeFileSync(join(ck, f), 'pickle');
+  for (const f of ['bertnb_state.json', 'optimizer.safetensors', 'run_config.json'])
+    rmSync(join(ck, f), { force: true });
+  for (const f of ['optimizer.pt', 'scheduler.pt', 'rng_state.pth', 'training_args.bin'])
+    writeFileSync(join(ck, f), 'pickle');
   const state = JSON.parse(readFileSync(join(ck, 'trainer_state.json'), 'utf8'));
   state.log_history[0].grad_norm = 'NaN-placeholder';
   writeFileSync(join(ck, 'trainer_state.json'), JSON.stringify(state, null, 2).replace('"NaN-placeholder"', 'NaN'));
@@ -43,10 +58,19 @@ test('a Hugging Face Trainer checkpoint resumes: training continues from its ste
   assert.ok(isHfTrainerCheckpoint(ck));
 
   const messages: string[] = [];
-  const resumed = await train(inputs(out, { resume_from_checkpoint: ck }, { hooks: { onEvent: (e) => e.kind === 'log' && messages.push(e.message) } }));
+  const resumed = await train(
+    inputs(
+      out,
+      { resume_from_checkpoint: ck },
+      { hooks: { onEvent: (e) => e.kind === 'log' && messages.push(e.message) } },
+    ),
+  );
   assert.equal(resumed.status, 'completed');
   assert.equal(resumed.globalStep, 8);
-  assert.ok(messages.some((m) => /Hugging Face Trainer checkpoint/.test(m)), messages.join('\n'));
+  assert.ok(
+    messages.some((m) => /Hugging Face Trainer checkpoint/.test(m)),
+    messages.join('\n'),
+  );
   const [run] = await listRuns([out]);
   const lossSteps = run.points.filter((p) => p.loss !== undefined).map((p) => p.step);
   assert.deepEqual(lossSteps, [1, 2, 3, 4, 5, 6, 7, 8]);

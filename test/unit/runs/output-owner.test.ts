@@ -28,17 +28,20 @@ function userFolder(name: string): string {
   return dir;
 }
 
-test('a run into a folder of the user\'s is refused before anything is written', async () => {
+test("a run into a folder of the user's is refused before anything is written", async () => {
   const files = await tinyRunFiles(root);
   const dir = userFolder('mine');
   const before = treeDigest(dir);
   await assert.rejects(runInProcess(tinyRunConfig(files, { output_dir: dir })), (e: Error) => {
-    assert.match(e.message, new RegExp(`training\\.output_dir: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} already holds files`));
+    assert.match(
+      e.message,
+      new RegExp(`training\\.output_dir: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} already holds files`),
+    );
     assert.match(e.message, /overwrite_output_dir: true/);
     assert.match(e.message, /config\.json/);
     return true;
   });
-  assert.deepEqual(treeDigest(dir), before, 'the user\'s files are byte-identical after the refused run');
+  assert.deepEqual(treeDigest(dir), before, "the user's files are byte-identical after the refused run");
 });
 
 test('output_dir "." next to the config (the config, its data and vocabulary in it) is refused', async () => {
@@ -48,7 +51,10 @@ test('output_dir "." next to the config (the config, its data and vocabulary in 
   writeFileSync(join(dir, 'run.yaml'), 'task: sequence-classification\n');
   writeFileSync(join(dir, 'vocab.txt'), 'my\nwords\n');
   const before = treeDigest(dir);
-  await assert.rejects(runInProcess(tinyRunConfig(files, { output_dir: dir })), /already holds files that are not a bertnb or Hugging Face run/);
+  await assert.rejects(
+    runInProcess(tinyRunConfig(files, { output_dir: dir })),
+    /already holds files that are not a bertnb or Hugging Face run/,
+  );
   assert.deepEqual(treeDigest(dir), before);
 });
 
@@ -57,23 +63,33 @@ test('overwrite_output_dir: true writes the run and leaves every file bertnb doe
   const dir = userFolder('mine-overwrite');
   const before = treeDigest(dir);
   const messages: Array<{ type: string; message?: string }> = [];
-  const r = await runInProcess(tinyRunConfig(files, { output_dir: dir, overwrite_output_dir: true }), messages as never);
+  const r = await runInProcess(
+    tinyRunConfig(files, { output_dir: dir, overwrite_output_dir: true }),
+    messages as never,
+  );
   assert.equal(r.result.status, 'completed');
   const after = treeDigest(dir);
-  for (const kept of ['notes.md', '.tmp-drafts/', '.tmp-drafts/draft.txt']) assert.equal(after[kept], before[kept], `${kept} untouched`);
+  for (const kept of ['notes.md', '.tmp-drafts/', '.tmp-drafts/draft.txt'])
+    assert.equal(after[kept], before[kept], `${kept} untouched`);
   assert.notEqual(after['config.json'], before['config.json'], 'config.json is one of the files a run writes');
   assert.ok(existsSync(join(dir, OWNER_MARKER)) && existsSync(join(dir, 'checkpoint-4', 'trainer_state.json')));
-  assert.ok(messages.some((m) => m.type === 'log' && /holds files bertnb did not write/.test(m.message ?? '')), 'the run says it wrote into a foreign folder');
+  assert.ok(
+    messages.some((m) => m.type === 'log' && /holds files bertnb did not write/.test(m.message ?? '')),
+    'the run says it wrote into a foreign folder',
+  );
 });
 
-test('an empty folder, a new folder, bertnb\'s own run and a Hugging Face run are all writable', async () => {
+test("an empty folder, a new folder, bertnb's own run and a Hugging Face run are all writable", async () => {
   const files = await tinyRunFiles(root);
   const empty = join(root, 'empty');
   mkdirSync(empty);
   const fresh = join(root, 'new', 'deeper');
   const hf = join(root, 'hf-run');
   mkdirSync(join(hf, 'checkpoint-500'), { recursive: true });
-  writeFileSync(join(hf, 'checkpoint-500', 'trainer_state.json'), JSON.stringify({ global_step: 500, log_history: [] }));
+  writeFileSync(
+    join(hf, 'checkpoint-500', 'trainer_state.json'),
+    JSON.stringify({ global_step: 500, log_history: [] }),
+  );
   writeFileSync(join(hf, 'training_args.bin'), 'x');
   for (const dir of [empty, fresh, hf]) {
     const r = await runInProcess(tinyRunConfig(files, { output_dir: dir }));
@@ -82,7 +98,10 @@ test('an empty folder, a new folder, bertnb\'s own run and a Hugging Face run ar
   // save_total_limit rotates bertnb's own checkpoints only: the Trainer run's checkpoint-500 stays.
   const limited = await runInProcess(tinyRunConfig(files, { output_dir: hf, save_total_limit: 1, max_steps: 6 }));
   assert.equal(limited.result.status, 'completed');
-  assert.ok(existsSync(join(hf, 'checkpoint-500', 'trainer_state.json')), 'a checkpoint bertnb did not write is never deleted');
+  assert.ok(
+    existsSync(join(hf, 'checkpoint-500', 'trainer_state.json')),
+    'a checkpoint bertnb did not write is never deleted',
+  );
   assert.ok(existsSync(join(hf, 'checkpoint-6')) && !existsSync(join(hf, 'checkpoint-2')));
   // Again into bertnb's own (no longer empty) folder: allowed without overwrite_output_dir.
   const again = await runInProcess(tinyRunConfig(files, { output_dir: empty }));
@@ -90,11 +109,16 @@ test('an empty folder, a new folder, bertnb\'s own run and a Hugging Face run ar
   assert.equal(readFileSync(join(hf, 'training_args.bin'), 'utf8'), 'x');
 });
 
-test('stale temporaries: only bertnb\'s own names of dead writers are removed', () => {
+test("stale temporaries: only bertnb's own names of dead writers are removed", () => {
   const dir = join(root, 'temps');
   mkdirSync(dir);
   const dead = 2 ** 22 + 12345; // above Linux's default pid_max: no such process
-  const ours = [`.tmp-checkpoint-4-${dead}-1733333333333`, `.deleting-checkpoint-2-${dead}-1733333333333`, `.tmp-final-${dead}-done`, `.metrics.jsonl.tmp-${dead}`];
+  const ours = [
+    `.tmp-checkpoint-4-${dead}-1733333333333`,
+    `.deleting-checkpoint-2-${dead}-1733333333333`,
+    `.tmp-final-${dead}-done`,
+    `.metrics.jsonl.tmp-${dead}`,
+  ];
   const theirs = ['.tmp-drafts', '.tmp-', '.tmp-x-1-2', `.tmp-checkpoint-4-${process.ppid}-1733333333333`];
   for (const n of [...ours, ...theirs]) mkdirSync(join(dir, n));
   cleanStaleTemps(dir);
@@ -102,28 +126,55 @@ test('stale temporaries: only bertnb\'s own names of dead writers are removed', 
   for (const n of theirs) assert.ok(existsSync(join(dir, n)), `${n} kept`);
 });
 
-test('a notebook %train into a folder of the user\'s is refused the same way, naming the cell\'s way out', async () => {
+test("a notebook %train into a folder of the user's is refused the same way, naming the cell's way out", async () => {
   const nbDir = join(root, 'notebook');
   mkdirSync(nbDir);
-  writeFileSync(join(nbDir, 'train.csv'), 'text,label\nnice phone,pos\nawful phone,neg\ngreat screen,pos\nbad battery,neg\n');
+  writeFileSync(
+    join(nbDir, 'train.csv'),
+    'text,label\nnice phone,pos\nawful phone,neg\ngreat screen,pos\nbad battery,neg\n',
+  );
   const dir = userFolder(join('notebook', 'results'));
   const before = treeDigest(dir);
   const k = new NotebookKernel(new InProcessKernelBackend(), { cwd: nbDir });
   await k.run('%model\nname: bert-tiny\nlabels: [neg, pos]');
   await k.run('%data\ntrain: train.csv\nmax_length: 16');
-  await assert.rejects(k.run('%train\noutput_dir: results\nmax_steps: 1'), /training\.output_dir: .*results already holds files.*overwrite_output_dir: true \(under training: in a config, or in the %train cell\)/);
+  await assert.rejects(
+    k.run('%train\noutput_dir: results\nmax_steps: 1'),
+    /training\.output_dir: .*results already holds files.*overwrite_output_dir: true \(under training: in a config, or in the %train cell\)/,
+  );
   assert.deepEqual(treeDigest(dir), before);
 });
 
-test('CLI: `bertnb train` with output_dir "." next to its config exits non-zero, says why, and changes nothing', { timeout: 300_000 }, async () => {
-  const dir = join(root, 'cli-project');
-  mkdirSync(dir);
-  const files = await tinyRunFiles(dir);
-  writeFileSync(join(dir, 'run.yaml'), `model: ${files.modelDir}\ndata: { train: ${files.trainCsv}, max_length: 16, split: { validation: 0 } }\ntraining: { output_dir: ., max_steps: 1, backend: wasm, report_to: none }\n`);
-  const before = treeDigest(dir);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts'), 'train', join(dir, 'run.yaml'), '--plain'], { encoding: 'utf8', cwd: join(__dirname, '..', '..', '..') });
-  assert.notEqual(r.status, 0, r.stderr);
-  assert.match(r.stderr, /training\.output_dir: .*cli-project already holds files that are not a bertnb or Hugging Face run/);
-  assert.doesNotMatch(r.stderr, /done: model saved/);
-  assert.deepEqual(treeDigest(dir), before);
-});
+test(
+  'CLI: `bertnb train` with output_dir "." next to its config exits non-zero, says why, and changes nothing',
+  { timeout: 300_000 },
+  async () => {
+    const dir = join(root, 'cli-project');
+    mkdirSync(dir);
+    const files = await tinyRunFiles(dir);
+    writeFileSync(
+      join(dir, 'run.yaml'),
+      `model: ${files.modelDir}\ndata: { train: ${files.trainCsv}, max_length: 16, split: { validation: 0 } }\ntraining: { output_dir: ., max_steps: 1, backend: wasm, report_to: none }\n`,
+    );
+    const before = treeDigest(dir);
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts'),
+        'train',
+        join(dir, 'run.yaml'),
+        '--plain',
+      ],
+      { encoding: 'utf8', cwd: join(__dirname, '..', '..', '..') },
+    );
+    assert.notEqual(r.status, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /training\.output_dir: .*cli-project already holds files that are not a bertnb or Hugging Face run/,
+    );
+    assert.doesNotMatch(r.stderr, /done: model saved/);
+    assert.deepEqual(treeDigest(dir), before);
+  },
+);

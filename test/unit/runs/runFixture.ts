@@ -12,7 +12,11 @@ import { runTraining, type RunOutcome } from '../../../src/worker/ops/train';
 import type { WorkerToHost } from '../../../src/protocol';
 import { WORDS, tinyConfig, useWasm } from '../train/helpers';
 
-export async function tinyRunFiles(root: string, labels = ['pos', 'neg'], vocab = WORDS): Promise<{ modelDir: string; trainCsv: string }> {
+export async function tinyRunFiles(
+  root: string,
+  labels = ['pos', 'neg'],
+  vocab = WORDS,
+): Promise<{ modelDir: string; trainCsv: string }> {
   await useWasm();
   const tok = BertTokenizer.fromVocab(vocab, { doLowerCase: true });
   const modelDir = join(root, `tiny-model-${vocab.length}`);
@@ -32,14 +36,26 @@ export async function tinyRunFiles(root: string, labels = ['pos', 'neg'], vocab 
   return { modelDir, trainCsv };
 }
 
-export function tinyRunConfig(files: { modelDir: string; trainCsv: string }, training: Record<string, unknown>): RunConfig {
+export function tinyRunConfig(
+  files: { modelDir: string; trainCsv: string },
+  training: Record<string, unknown>,
+): RunConfig {
   const v = validateRunConfig({
     task: 'sequence-classification',
     model: files.modelDir,
     data: { train: files.trainCsv, max_length: 16, split: { validation: 0 } },
     training: {
-      max_steps: 4, per_device_train_batch_size: 8, learning_rate: 1e-3, save_strategy: 'steps', save_steps: 2,
-      logging_steps: 1, eval_strategy: 'no', seed: 7, backend: 'wasm', report_to: ['none'], ...training,
+      max_steps: 4,
+      per_device_train_batch_size: 8,
+      learning_rate: 1e-3,
+      save_strategy: 'steps',
+      save_steps: 2,
+      logging_steps: 1,
+      eval_strategy: 'no',
+      seed: 7,
+      backend: 'wasm',
+      report_to: ['none'],
+      ...training,
     },
   });
   assert.ok(v.ok, JSON.stringify(v.errors));
@@ -47,8 +63,17 @@ export function tinyRunConfig(files: { modelDir: string; trainCsv: string }, tra
 }
 
 /** runTraining in this process; `messages` collects what the worker would send to the host. */
-export async function runInProcess(config: RunConfig, messages: WorkerToHost[] = [], signal = new AbortController().signal): Promise<RunOutcome> {
-  const outcome = await runTraining(structuredClone(config), { send: (m) => messages.push(m), signal, waitWhilePaused: async () => {}, state: {} });
+export async function runInProcess(
+  config: RunConfig,
+  messages: WorkerToHost[] = [],
+  signal = new AbortController().signal,
+): Promise<RunOutcome> {
+  const outcome = await runTraining(structuredClone(config), {
+    send: (m) => messages.push(m),
+    signal,
+    waitWhilePaused: async () => {},
+    state: {},
+  });
   (outcome.result.model as { dispose?: () => void }).dispose?.();
   return outcome;
 }

@@ -4,7 +4,14 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, copyFileSync, utim
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import {
-  listRuns, readRun, readTrainerState, writeTrainerState, makeTrainerState, stateJson, TrainerStateError, parseTrainerState,
+  listRuns,
+  readRun,
+  readTrainerState,
+  writeTrainerState,
+  makeTrainerState,
+  stateJson,
+  TrainerStateError,
+  parseTrainerState,
 } from '../../../src/engine/runs';
 
 const fixture = join(__dirname, '../../fixtures/export/hf-checkpoint-40-trainer_state.json');
@@ -15,7 +22,15 @@ function hfOutputDir(root: string): string {
   for (const step of [20, 40]) {
     const ck = join(out, `checkpoint-${step}`);
     mkdirSync(ck, { recursive: true });
-    for (const f of ['config.json', 'model.safetensors', 'optimizer.pt', 'scheduler.pt', 'rng_state.pth', 'training_args.bin']) writeFileSync(join(ck, f), '{}');
+    for (const f of [
+      'config.json',
+      'model.safetensors',
+      'optimizer.pt',
+      'scheduler.pt',
+      'rng_state.pth',
+      'training_args.bin',
+    ])
+      writeFileSync(join(ck, f), '{}');
     const state = JSON.parse(readFileSync(fixture, 'utf8').replace('NaN', 'null'));
     if (step === 20) {
       state.global_step = 20;
@@ -50,13 +65,22 @@ test('an HF Trainer output folder is a run with its curves, best checkpoint and 
   assert.equal(r.kind, 'hf-trainer');
   assert.equal(r.globalStep, 40);
   assert.equal(r.maxSteps, 100);
-  assert.deepEqual(r.checkpoints.map((c) => c.step), [20, 40]);
+  assert.deepEqual(
+    r.checkpoints.map((c) => c.step),
+    [20, 40],
+  );
   assert.equal(r.bestCheckpoint, 'results/checkpoint-40');
   assert.equal(r.bestMetric, 0.8125);
   assert.equal(r.hasLogs, true);
   assert.equal(r.hasFinalModel, false);
-  assert.deepEqual(r.points.map((p) => p.step), [10, 20, 30, 40]);
-  assert.deepEqual(r.points.map((p) => p.loss), [0.6931, 0.6012, 0.48, 0.41]);
+  assert.deepEqual(
+    r.points.map((p) => p.step),
+    [10, 20, 30, 40],
+  );
+  assert.deepEqual(
+    r.points.map((p) => p.loss),
+    [0.6931, 0.6012, 0.48, 0.41],
+  );
   assert.equal(r.points[1].eval_accuracy, 0.75);
   assert.equal(r.points[1].learning_rate, 4e-5);
   assert.equal(r.finalMetrics.eval_accuracy, 0.8125);
@@ -85,8 +109,20 @@ test('bertnb runs: our writer output reads back; metrics.jsonl ahead of the last
   const a = join(root, 'a');
   mkdirSync(join(a, 'checkpoint-2'), { recursive: true });
   const state = makeTrainerState({
-    epoch: 0.5, evalSteps: 2, globalStep: 2, logHistory: [{ step: 1, epoch: 0.25, loss: 1 }, { step: 2, epoch: 0.5, loss: 0.9 }],
-    loggingSteps: 1, maxSteps: 8, tokensSeen: 0, numTrainEpochs: 2, saveSteps: 2, trainBatchSize: 4, shouldTrainingStop: false,
+    epoch: 0.5,
+    evalSteps: 2,
+    globalStep: 2,
+    logHistory: [
+      { step: 1, epoch: 0.25, loss: 1 },
+      { step: 2, epoch: 0.5, loss: 0.9 },
+    ],
+    loggingSteps: 1,
+    maxSteps: 8,
+    tokensSeen: 0,
+    numTrainEpochs: 2,
+    saveSteps: 2,
+    trainBatchSize: 4,
+    shouldTrainingStop: false,
   });
   writeTrainerState(join(a, 'checkpoint-2'), state);
   writeFileSync(join(a, 'checkpoint-2', 'bertnb_state.json'), '{}');
@@ -96,16 +132,34 @@ test('bertnb runs: our writer output reads back; metrics.jsonl ahead of the last
   const text = readFileSync(join(a, 'checkpoint-2', 'trainer_state.json'), 'utf8');
   assert.equal(text, stateJson(state));
   assert.ok(text.indexOf('"best_metric"') < text.indexOf('"epoch"') && text.endsWith('}\n'));
-  writeFileSync(join(a, 'metrics.jsonl'), ['{"step":1,"epoch":0.25,"loss":1,"time":1}', '{"step":2,"epoch":0.5,"loss":0.9,"time":2}', '{"step":3,"epoch":0.75,"loss":0.8,"time":3}', '{"step":4,"ep'].join('\n'));
+  writeFileSync(
+    join(a, 'metrics.jsonl'),
+    [
+      '{"step":1,"epoch":0.25,"loss":1,"time":1}',
+      '{"step":2,"epoch":0.5,"loss":0.9,"time":2}',
+      '{"step":3,"epoch":0.75,"loss":0.8,"time":3}',
+      '{"step":4,"ep',
+    ].join('\n'),
+  );
   const b = join(root, 'nested', 'b');
   mkdirSync(join(b, 'checkpoint-1'), { recursive: true });
-  writeTrainerState(join(b, 'checkpoint-1'), { ...state, global_step: 1, log_history: [{ step: 1, epoch: 0.1, loss: 2 }] });
+  writeTrainerState(join(b, 'checkpoint-1'), {
+    ...state,
+    global_step: 1,
+    log_history: [{ step: 1, epoch: 0.1, loss: 2 }],
+  });
   utimesSync(join(b, 'checkpoint-1', 'trainer_state.json'), new Date(2020, 1, 1), new Date(2020, 1, 1));
   const runs = await listRuns([root]);
-  assert.deepEqual(runs.map((r) => r.label), ['a', 'b']);
+  assert.deepEqual(
+    runs.map((r) => r.label),
+    ['a', 'b'],
+  );
   assert.equal(runs[0].kind, 'bertnb');
   assert.equal(runs[0].globalStep, 3);
-  assert.deepEqual(runs[0].points.map((p) => p.loss), [1, 0.9, 0.8]);
+  assert.deepEqual(
+    runs[0].points.map((p) => p.loss),
+    [1, 0.9, 0.8],
+  );
   assert.equal(runs[0].points[0].time, undefined);
 });
 

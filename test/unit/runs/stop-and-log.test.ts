@@ -37,16 +37,26 @@ function inputs(out: string, model: TrainableModel, over: Partial<TrainerInputs>
     padId: 0,
     problemType: 'single_label_classification',
     numLabels: 2,
-    args: loopArgs({ output_dir: out, max_steps: 4, per_device_train_batch_size: 4, gradient_accumulation_steps: ACCUM, logging_steps: 1, save_strategy: 'steps', save_steps: 100, ...args }),
+    args: loopArgs({
+      output_dir: out,
+      max_steps: 4,
+      per_device_train_batch_size: 4,
+      gradient_accumulation_steps: ACCUM,
+      logging_steps: 1,
+      save_strategy: 'steps',
+      save_steps: 100,
+      ...args,
+    }),
     saveModel: (m, d) => saveFolder(m as never, d),
     loadModel: (d) => loadFolder(d),
     ...over,
   };
 }
 
-const weights = async (m: TrainableModel) => Promise.all(m.variables.map(async (v) => [...((await v.variable.data()) as Float32Array)]));
+const weights = async (m: TrainableModel) =>
+  Promise.all(m.variables.map(async (v) => [...((await v.variable.data()) as Float32Array)]));
 
-test('a stop requested during a step\'s micro-batches stops before the rest; the checkpoint resumes exactly', async () => {
+test("a stop requested during a step's micro-batches stops before the rest; the checkpoint resumes exactly", async () => {
   await useWasm();
   const ref = await train(inputs(join(root, 'ref'), countingModel({ calls: 0 })));
   assert.equal(ref.globalStep, 4);
@@ -58,15 +68,20 @@ test('a stop requested during a step\'s micro-batches stops before the rest; the
   assert.equal(r.status, 'stopped');
   assert.equal(r.globalStep, 1, 'step 2 was not finished after the stop');
   assert.equal(counter.calls, ACCUM + 1, 'no micro-batch ran after the one in progress');
-  assert.deepEqual(listCheckpoints(dir).map((c) => c.step), [1]);
+  assert.deepEqual(
+    listCheckpoints(dir).map((c) => c.step),
+    [1],
+  );
 
   const resumed = await train(inputs(dir, countingModel({ calls: 0 }), {}, { resume_from_checkpoint: true }));
   assert.equal(resumed.globalStep, 4);
   const [wa, wb] = [await weights(ref.model), await weights(resumed.model)];
-  wa.forEach((arr, i) => arr.forEach((x, j) => assert.ok(Math.abs(x - wb[i][j]) < 1e-5, `var ${i}[${j}]: ${x} vs ${wb[i][j]}`)));
+  wa.forEach((arr, i) =>
+    arr.forEach((x, j) => assert.ok(Math.abs(x - wb[i][j]) < 1e-5, `var ${i}[${j}]: ${x} vs ${wb[i][j]}`)),
+  );
 });
 
-test('stop while paused (the editor\'s Pause, then Stop) runs no further step', { timeout: 600_000 }, async () => {
+test("stop while paused (the editor's Pause, then Stop) runs no further step", { timeout: 600_000 }, async () => {
   const files = await tinyRunFiles(root);
   const dir = join(root, 'paused');
   const proc = new TrainingProcess();
@@ -94,7 +109,10 @@ test('stop while paused (the editor\'s Pause, then Stop) runs no further step', 
   assert.ok(done?.type === 'run' && done.event.kind === 'end' && done.event.reason === 'stopped', JSON.stringify(done));
   assert.ok(steps.length <= 3, `the pause held (steps ${steps.join(', ')})`);
   assert.equal(steps.length, stepsWhenStopped, `no step after the stop (steps ${steps.join(', ')})`);
-  assert.deepEqual(listCheckpoints(dir).map((c) => c.step), [steps.at(-1)]);
+  assert.deepEqual(
+    listCheckpoints(dir).map((c) => c.step),
+    [steps.at(-1)],
+  );
   assert.ok(!existsSync(join(dir, LOCK_FILE)), 'a stopped run released its lock');
 });
 
@@ -104,10 +122,19 @@ test('a torn last line of metrics.jsonl: resume works and says it dropped the li
   await runInProcess(tinyRunConfig(files, { output_dir: dir, max_steps: 2 }));
   appendFileSync(join(dir, 'metrics.jsonl'), '{"step": 3, "epoch": 0.5, "lo');
   const messages: WorkerToHost[] = [];
-  const r = await runInProcess(tinyRunConfig(files, { output_dir: dir, max_steps: 4, resume_from_checkpoint: true }), messages);
+  const r = await runInProcess(
+    tinyRunConfig(files, { output_dir: dir, max_steps: 4, resume_from_checkpoint: true }),
+    messages,
+  );
   assert.equal(r.result.globalStep, 4);
-  assert.ok(messages.some((m) => /dropped a torn last line \(line \d+\) of .*metrics\.jsonl/.test(logMessage(m) ?? '')), 'the run says what it dropped');
-  const steps = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
+  assert.ok(
+    messages.some((m) => /dropped a torn last line \(line \d+\) of .*metrics\.jsonl/.test(logMessage(m) ?? '')),
+    'the run says what it dropped',
+  );
+  const steps = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l).step);
   assert.deepEqual(steps, [1, 2, 3, 4]);
   assert.ok(existsSync(join(dir, 'checkpoint-4')));
 });

@@ -67,13 +67,19 @@ test('loadRunConfig resolves paths against the config file and lists every error
   const dir = mkdtempSync(join(tmpdir(), 'bertnb-schema-'));
   mkdirSync(join(dir, 'conf'));
   mkdirSync(join(dir, 'conf', 'my-model'));
-  writeFileSync(join(dir, 'conf', 'run.yaml'), 'model: my-model\ndata: { train: ../data/train.csv }\ntraining: { output_dir: out, logging_dir: /abs/logs }\n');
+  writeFileSync(
+    join(dir, 'conf', 'run.yaml'),
+    'model: my-model\ndata: { train: ../data/train.csv }\ntraining: { output_dir: out, logging_dir: /abs/logs }\n',
+  );
   const c = await loadRunConfig(join(dir, 'conf', 'run.yaml'));
   assert.equal(c.data.train, join(dir, 'data', 'train.csv'));
   assert.equal(c.training.output_dir, join(dir, 'conf', 'out'));
   assert.equal(c.training.logging_dir, '/abs/logs');
   assert.equal(c.model, join(dir, 'conf', 'my-model'));
-  writeFileSync(join(dir, 'hub.json'), JSON.stringify({ model: 'google-bert/bert-base-uncased', data: { train: 'a.csv' } }));
+  writeFileSync(
+    join(dir, 'hub.json'),
+    JSON.stringify({ model: 'google-bert/bert-base-uncased', data: { train: 'a.csv' } }),
+  );
   assert.equal((await loadRunConfig(join(dir, 'hub.json'))).model, 'google-bert/bert-base-uncased');
   writeFileSync(join(dir, 'bad.yaml'), 'data: { train: a.csv }\ntraining:\n  learning_rate: -1\n  seed: -3\n');
   await assert.rejects(loadRunConfig(join(dir, 'bad.yaml')), (e: unknown) => {
@@ -99,17 +105,33 @@ training: { output_dir: ./results, num_train_epochs: 3, per_device_train_batch_s
 });
 
 /** Each level refers nine times to the one before: 9^7 values from a few lines (an "alias bomb"). */
-const aliasBomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`)].join('\n') + '\n';
+const aliasBomb =
+  [
+    'a: &a [x, x, x, x, x, x, x, x, x]',
+    ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`),
+  ].join('\n') + '\n';
 
 test('a YAML alias bomb is a located error, not an exception (text, and a config file with file:line)', async () => {
   const r = parseRunConfigText(`task: sequence-classification\n${aliasBomb}`);
   assert.equal(r.ok, false);
   assert.equal(r.errors.length, 1);
   assert.match(r.errors[0].message, /^YAML: aliases \(like \*a\) expand to too many values .*write the values out/);
-  assert.equal(lineColumnOf(`task: sequence-classification\n${aliasBomb}`, r.errors[0].range[0]).line, 3, 'points at the first alias');
+  assert.equal(
+    lineColumnOf(`task: sequence-classification\n${aliasBomb}`, r.errors[0].range[0]).line,
+    3,
+    'points at the first alias',
+  );
   const dir = mkdtempSync(join(tmpdir(), 'bertnb-bomb-'));
   writeFileSync(join(dir, 'bomb.yaml'), aliasBomb);
-  await assert.rejects(loadRunConfig(join(dir, 'bomb.yaml')), (e: Error) => e instanceof ConfigError && /bomb\.yaml:2:\d+: YAML: aliases/.test(e.message));
+  await assert.rejects(
+    loadRunConfig(join(dir, 'bomb.yaml')),
+    (e: Error) => e instanceof ConfigError && /bomb\.yaml:2:\d+: YAML: aliases/.test(e.message),
+  );
   // A few aliases are still fine.
-  assert.deepEqual(parseRunConfigText('task: sequence-classification\nmodel: bert-mini\nx: &n 3\n').errors.filter((e) => e.kind === 'syntax'), []);
+  assert.deepEqual(
+    parseRunConfigText('task: sequence-classification\nmodel: bert-mini\nx: &n 3\n').errors.filter(
+      (e) => e.kind === 'syntax',
+    ),
+    [],
+  );
 });

@@ -25,7 +25,9 @@ export const webgpu: SuiteBackend = {
       const r = await initBackend('webgpu');
       if (!webgpuReport) console.log(`# webgpu: ${(webgpuReport = r.reason)}`);
     } catch (e) {
-      throw new Error(`${(e as Error).message}. The webgpu tests need the npm package webgpu (a devDependency) and a Vulkan driver: run scripts/setup-webgpu.sh`);
+      throw new Error(
+        `${(e as Error).message}. The webgpu tests need the npm package webgpu (a devDependency) and a Vulkan driver: run scripts/setup-webgpu.sh`,
+      );
     }
   },
 };

@@ -6,7 +6,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { BertForMaskedLM, BertForSequenceClassification, BertModel, BertForPreTraining } from '../../../src/engine/model/models';
+import {
+  BertForMaskedLM,
+  BertForSequenceClassification,
+  BertModel,
+  BertForPreTraining,
+} from '../../../src/engine/model/models';
 import { loadPretrained, savePretrained } from '../../../src/engine/checkpoint/pretrained';
 import { BertTokenizer } from '../../../src/engine/tokenizer';
 import { refEncoder, refClassifierLogits, refMlmLogits, refCrossEntropy, refPretrainingLoss } from '../model/reference';
@@ -24,7 +29,12 @@ export function forwardSuite(backend: SuiteBackend): void {
       randomizeWeights(model, 5);
       const batch = sampleBatch();
       const ref = refEncoder(config, await weightsOf(model), batch, '');
-      const out = await takeAll(tf.tidy(() => model.forward(toInputs(batch), { training: false, outputHiddenStates: true }) as Record<string, tf.Tensor>));
+      const out = await takeAll(
+        tf.tidy(
+          () =>
+            model.forward(toInputs(batch), { training: false, outputHiddenStates: true }) as Record<string, tf.Tensor>,
+        ),
+      );
       for (let i = 0; i < ref.hidden.length; i++) {
         const e = relErr(out[`hidden_states_${i}`], ref.hidden[i]);
         assert.ok(e < 1e-4, `hidden_states_${i} rel err ${e}`);
@@ -46,15 +56,24 @@ export function forwardSuite(backend: SuiteBackend): void {
     const ref = refEncoder(config, w, batch);
     const refLogits = refClassifierLogits(config, w, ref.pooled, ref.B);
     const labels = [2, 0, 1];
-    const o = await takeAll(tf.tidy(() => model.loss(toInputs(batch), tf.tensor1d(labels, 'int32'), { training: false })));
-    const logits = o.logits, loss = o.loss[0];
+    const o = await takeAll(
+      tf.tidy(() => model.loss(toInputs(batch), tf.tensor1d(labels, 'int32'), { training: false })),
+    );
+    const logits = o.logits,
+      loss = o.loss[0];
     assert.ok(relErr(logits, refLogits) < 1e-4, `logits rel err ${relErr(logits, refLogits)}`);
     const refLoss = refCrossEntropy(refLogits, 3, labels);
     assert.ok(Math.abs(loss - refLoss) < 1e-4 * Math.max(1, Math.abs(refLoss)), `CE ${loss} vs ${refLoss}`);
 
     // multi-label (float targets → BCE) and regression (num_labels 1 → MSE), as HF infers them
-    const targets = [[1, 0, 1], [0, 0, 1], [1, 1, 0]];
-    const bce = (await take(tf.tidy(() => model.loss(toInputs(batch), tf.tensor2d(targets), { training: false }).loss)))[0];
+    const targets = [
+      [1, 0, 1],
+      [0, 0, 1],
+      [1, 1, 0],
+    ];
+    const bce = (
+      await take(tf.tidy(() => model.loss(toInputs(batch), tf.tensor2d(targets), { training: false }).loss))
+    )[0];
     let refBce = 0;
     targets.flat().forEach((y, i) => {
       const x = refLogits[i];
@@ -97,7 +116,14 @@ export function forwardSuite(backend: SuiteBackend): void {
     const refLoss = refPretrainingLoss(config, await weightsOf(pre), batch, mlmLabels, nsp);
     const loss = (
       await take(
-        tf.tidy(() => pre.loss(toInputs(batch), { labels: tf.tensor2d(mlmLabels, undefined, 'int32'), next_sentence_label: tf.tensor1d(nsp, 'int32') }, { training: false }).loss),
+        tf.tidy(
+          () =>
+            pre.loss(
+              toInputs(batch),
+              { labels: tf.tensor2d(mlmLabels, undefined, 'int32'), next_sentence_label: tf.tensor1d(nsp, 'int32') },
+              { training: false },
+            ).loss,
+        ),
       )
     )[0];
     assert.ok(Math.abs(loss - refLoss) < 1e-4 * Math.abs(refLoss), `pretraining loss ${loss} vs ${refLoss}`);
@@ -109,7 +135,14 @@ export function forwardSuite(backend: SuiteBackend): void {
     const config = tinyConfig({ num_labels: 3, layer_norm_eps: 1e-12 });
     const src = new BertForSequenceClassification(config, { seed: 12 });
     randomizeWeights(src, 13);
-    const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...Array.from({ length: config.vocab_size - 5 }, (_, i) => `w${i}`)];
+    const vocab = [
+      '[PAD]',
+      '[UNK]',
+      '[CLS]',
+      '[SEP]',
+      '[MASK]',
+      ...Array.from({ length: config.vocab_size - 5 }, (_, i) => `w${i}`),
+    ];
     const dir = join(mkdtempSync(join(tmpdir(), 'bertnb-hf-suite-')), 'model');
     // The export reads every weight back from the backend (awaited: the webgpu path).
     await savePretrained(src, BertTokenizer.fromVocab(vocab, { doLowerCase: true }), dir);
@@ -119,7 +152,9 @@ export function forwardSuite(backend: SuiteBackend): void {
     const batch = sampleBatch();
     const ref = refEncoder(config, w, batch);
     const refLogits = refClassifierLogits(config, w, ref.pooled, ref.B);
-    const logits = await take(tf.tidy(() => (model.forward(toInputs(batch), { training: false }) as { logits: tf.Tensor }).logits));
+    const logits = await take(
+      tf.tidy(() => (model.forward(toInputs(batch), { training: false }) as { logits: tf.Tensor }).logits),
+    );
     const e = relErr(logits, refLogits);
     assert.ok(e < 1e-4, `logits of the loaded folder: rel err ${e}`);
     model.dispose();

@@ -27,7 +27,14 @@ export function learnableSuite(backend: SuiteBackend): void {
       padId: 0,
       problemType: 'single_label_classification',
       numLabels: 2,
-      args: loopArgs({ output_dir: mkdtempSync(join(tmpdir(), 'bertnb-learn-suite-')), max_steps: 30, learning_rate: 2e-2, warmup_ratio: 0.1, per_device_train_batch_size: 32, logging_steps: 5 }),
+      args: loopArgs({
+        output_dir: mkdtempSync(join(tmpdir(), 'bertnb-learn-suite-')),
+        max_steps: 30,
+        learning_rate: 2e-2,
+        warmup_ratio: 0.1,
+        per_device_train_batch_size: 32,
+        logging_steps: 5,
+      }),
       saveModel: (m, d) => saveFolder(m as never, d),
       loadModel: (d) => loadFolder(d),
       hooks: {
@@ -42,7 +49,8 @@ export function learnableSuite(backend: SuiteBackend): void {
     assert.equal(r.globalStep, 30);
     // Mean of the first and last five steps: single steps are noisy.
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const first = mean(losses.slice(0, 5)), last = mean(losses.slice(-5));
+    const first = mean(losses.slice(0, 5)),
+      last = mean(losses.slice(-5));
     assert.ok(last < 0.5 * first, `loss ${first} → ${last} (${losses.map((l) => l.toFixed(3)).join(' ')})`);
     const acc = r.metrics!.accuracy as number;
     assert.ok(acc > 0.9, `accuracy ${acc}`);

@@ -14,7 +14,16 @@ const BUNDLE = join(ROOT, 'dist', '.test', `tokenize-cli-${process.pid}.js`);
 before(async () => {
   const { build } = await import('esbuild');
   mkdirSync(join(ROOT, 'dist', '.test'), { recursive: true });
-  await build({ entryPoints: [join(ROOT, 'src/cli/main.ts')], outfile: BUNDLE, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error', external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@anush008/tokenizers'] });
+  await build({
+    entryPoints: [join(ROOT, 'src/cli/main.ts')],
+    outfile: BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'error',
+    external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@anush008/tokenizers'],
+  });
 });
 after(() => rmSync(BUNDLE, { force: true }));
 
@@ -26,27 +35,49 @@ function cli(args: string[], stdin: string | Buffer): Promise<{ code: number; st
     child.stdout.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => err.push(d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code) =>
+      resolve({
+        code: code ?? -1,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
     child.stdin.on('error', () => {}); // the CLI may exit before reading everything
     child.stdin.end(stdin);
   });
 }
 
-const jsonl = (s: string) => s.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const jsonl = (s: string) =>
+  s
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 test('lines in, one JSON object per line out; an empty line is [CLS] [SEP]', async () => {
   const r = await cli([], "Hello, BERT! Let's fine-tune you.\n\nsecond line");
   assert.equal(r.code, 0, r.stderr);
   const rows = jsonl(r.stdout);
   assert.equal(rows.length, 3);
-  assert.deepEqual(rows[0].input_ids, [101, 7592, 1010, 14324, 999, 2292, 1005, 1055, 2986, 1011, 8694, 2017, 1012, 102]);
-  for (const key of ['input_ids', 'token_type_ids', 'attention_mask', 'tokens', 'offsets']) assert.ok(Array.isArray(rows[0][key]), key);
+  assert.deepEqual(
+    rows[0].input_ids,
+    [101, 7592, 1010, 14324, 999, 2292, 1005, 1055, 2986, 1011, 8694, 2017, 1012, 102],
+  );
+  for (const key of ['input_ids', 'token_type_ids', 'attention_mask', 'tokens', 'offsets'])
+    assert.ok(Array.isArray(rows[0][key]), key);
   assert.deepEqual(rows[1].tokens, ['[CLS]', '[SEP]']);
-  assert.deepEqual(rows[2].offsets, [[0, 0], [0, 6], [7, 11], [0, 0]]);
+  assert.deepEqual(rows[2].offsets, [
+    [0, 0],
+    [0, 6],
+    [7, 11],
+    [0, 0],
+  ]);
 });
 
 test('--pair, --max-length, --pad, --truncation and --cased', async () => {
-  const r = await cli(['--pair', '--max-length', '8', '--pad', '--truncation', 'only_second'], 'hello world\tone two three four five\n');
+  const r = await cli(
+    ['--pair', '--max-length', '8', '--pad', '--truncation', 'only_second'],
+    'hello world\tone two three four five\n',
+  );
   assert.equal(r.code, 0, r.stderr);
   const [row] = jsonl(r.stdout);
   assert.deepEqual(row.tokens, ['[CLS]', 'hello', 'world', '[SEP]', 'one', 'two', 'three', '[SEP]']);
@@ -60,8 +91,12 @@ test('--pair, --max-length, --pad, --truncation and --cased', async () => {
 test('--vocab takes a vocab.txt, a tokenizer.json or a model folder', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'bertnb-cli-'));
   writeFileSync(join(dir, 'vocab.txt'), ['[PAD]', '[UNK]', '[CLS]', '[SEP]', 'hi'].join('\n'));
-  for (const v of [join(dir, 'vocab.txt'), dir]) assert.deepEqual(jsonl((await cli(['--vocab', v], 'hi\n')).stdout)[0].input_ids, [2, 4, 3]);
-  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify({ model: { type: 'WordPiece', vocab: { '[PAD]': 0, '[UNK]': 1, '[CLS]': 2, '[SEP]': 3, yo: 4 } } }));
+  for (const v of [join(dir, 'vocab.txt'), dir])
+    assert.deepEqual(jsonl((await cli(['--vocab', v], 'hi\n')).stdout)[0].input_ids, [2, 4, 3]);
+  writeFileSync(
+    join(dir, 'tokenizer.json'),
+    JSON.stringify({ model: { type: 'WordPiece', vocab: { '[PAD]': 0, '[UNK]': 1, '[CLS]': 2, '[SEP]': 3, yo: 4 } } }),
+  );
   assert.deepEqual(jsonl((await cli(['--vocab', join(dir, 'tokenizer.json')], 'yo\n')).stdout)[0].input_ids, [2, 4, 3]);
 });
 
@@ -76,7 +111,11 @@ test('bad arguments, bad files and invalid UTF-8: non-zero exit and one line on 
     [['--vocab', join(dir, 'missing.txt')], '', /missing\.txt: no such file/],
     [['--vocab', join(dir, 'bad.txt')], '', /bad\.txt: the vocabulary has no \[UNK\]/],
     [['--pair'], 'no tab here\n', /line 1: --pair expects two texts separated by a TAB/],
-    [[], Buffer.concat([Buffer.from('fine\nalso fine\nbad '), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]), /stdin line 3: not valid UTF-8/],
+    [
+      [],
+      Buffer.concat([Buffer.from('fine\nalso fine\nbad '), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]),
+      /stdin line 3: not valid UTF-8/,
+    ],
   ];
   for (const [args, input, message] of cases) {
     const r = await cli(args, input);

@@ -21,6 +21,9 @@ test('lines across chunk boundaries, CRLF, empty lines and a last line without n
 });
 
 test('invalid UTF-8 names the line, even in a later chunk', async () => {
-  const chunks = [Buffer.from('a\nb\n'), Buffer.concat([Buffer.from('c\nd'), Buffer.from([0xc3, 0x28]), Buffer.from('\ne\n')])];
+  const chunks = [
+    Buffer.from('a\nb\n'),
+    Buffer.concat([Buffer.from('c\nd'), Buffer.from([0xc3, 0x28]), Buffer.from('\ne\n')]),
+  ];
   await assert.rejects(collect(chunks), (e: unknown) => e instanceof InvalidUtf8Error && e.line === 4);
 });

@@ -27,7 +27,9 @@ for (const lowercase of [true, false]) {
     const normalizer = new BertNormalizer(lowercase);
     const model = new WordPiece(tok.tokens, tok.unkId);
     // Special tokens in the text are matched by the fused encoder only, so leave them out here.
-    const lines = corpus(lowercase ? 11 : 12, 3000, corpusSources(tok.tokens)).map((l) => l.replace(/\[(MASK|CLS|SEP|PAD|UNK)\]/g, '[x]'));
+    const lines = corpus(lowercase ? 11 : 12, 3000, corpusSources(tok.tokens)).map((l) =>
+      l.replace(/\[(MASK|CLS|SEP|PAD|UNK)\]/g, '[x]'),
+    );
     for (const line of lines) {
       const e = tok.encode(line, undefined, { addSpecialTokens: false });
       const expected = staged(line, normalizer, model, tok.tokens);

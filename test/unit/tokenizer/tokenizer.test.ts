@@ -33,7 +33,17 @@ test('pairs get token_type_ids 1 for B and its [SEP]; an empty text is [CLS] [SE
 
 test('special tokens written in the text keep their ids', async () => {
   const tok = await BertTokenizer.load(bundledVocabPath());
-  assert.deepEqual(tok.encode('Paris is the [MASK] of France.').tokens, ['[CLS]', 'paris', 'is', 'the', '[MASK]', 'of', 'france', '.', '[SEP]']);
+  assert.deepEqual(tok.encode('Paris is the [MASK] of France.').tokens, [
+    '[CLS]',
+    'paris',
+    'is',
+    'the',
+    '[MASK]',
+    'of',
+    'france',
+    '.',
+    '[SEP]',
+  ]);
 });
 
 test('truncation and padding', async () => {
@@ -45,7 +55,10 @@ test('truncation and padding', async () => {
   assert.deepEqual(p.input_ids, [101, 2028, 102, 0, 0]);
   assert.deepEqual(p.attention_mask, [1, 1, 1, 0, 0]);
   const batch = tok.encodeBatch(['one', ['one two', 'three']], { padding: 'longest' });
-  assert.deepEqual(batch.map((b) => b.input_ids.length), [6, 6]);
+  assert.deepEqual(
+    batch.map((b) => b.input_ids.length),
+    [6, 6],
+  );
   assert.deepEqual(batch[0].attention_mask, [1, 1, 1, 0, 0, 0]);
   assert.throws(() => tok.encode('a b', 'c d', { maxLength: 2 }), TruncationError);
   assert.throws(() => tok.encode('a', undefined, { padding: 'max_length' }), TruncationError);
@@ -70,7 +83,8 @@ test('save writes HF files that load back to the same tokenizer', async () => {
   const tok = await BertTokenizer.load(bundledVocabPath());
   const dir = mkdtempSync(join(tmpdir(), 'bertnb-tok-'));
   await tok.save(dir);
-  for (const f of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json', 'tokenizer.json']) assert.ok(readFileSync(join(dir, f)).length > 0, f);
+  for (const f of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json', 'tokenizer.json'])
+    assert.ok(readFileSync(join(dir, f)).length > 0, f);
   assert.equal(readFileSync(join(dir, 'vocab.txt'), 'utf8'), readFileSync(bundledVocabPath(), 'utf8'));
   const back = await BertTokenizer.load(dir);
   assert.equal(back.doLowerCase, true);

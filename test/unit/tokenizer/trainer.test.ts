@@ -33,6 +33,10 @@ test('training is deterministic and accepts async iterables', async () => {
   const a = await trainWordPiece(lines.slice(0, 2000), { vocabSize: 800 });
   const b = await trainWordPiece(gen(), { vocabSize: 800 });
   assert.deepEqual(a, b);
-  const cased = await trainWordPiece(['Hello Hello World World'], { vocabSize: 100, lowercase: false, minFrequency: 1 });
+  const cased = await trainWordPiece(['Hello Hello World World'], {
+    vocabSize: 100,
+    lowercase: false,
+    minFrequency: 1,
+  });
   assert.ok(cased.includes('Hello') && !cased.includes('hello'));
 });

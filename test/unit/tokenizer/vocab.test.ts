@@ -41,7 +41,10 @@ test('duplicate tokens are reported with their line numbers', async () => {
 });
 
 test('invalid UTF-8 is reported with its line number', async () => {
-  const bytes = Buffer.concat([Buffer.from([...SPECIALS, 'ok'].join('\n') + '\n'), Buffer.from([0x61, 0xff, 0x62, 0x0a])]);
+  const bytes = Buffer.concat([
+    Buffer.from([...SPECIALS, 'ok'].join('\n') + '\n'),
+    Buffer.from([0x61, 0xff, 0x62, 0x0a]),
+  ]);
   assert.match(await loadError(file('bad-utf8.txt', bytes)), /bad-utf8\.txt:7: not valid UTF-8/);
 });
 
@@ -56,14 +59,21 @@ test('empty files, empty lines, missing paths and folders without a vocabulary',
 
 test('tokenizer.json: WordPiece vocab with do_lower_case from the normalizer; other models and bad JSON fail', async () => {
   const vocab = Object.fromEntries([...SPECIALS, 'Hello'].map((t, i) => [t, i]));
-  const json = (model: object, lowercase: boolean) => JSON.stringify({ normalizer: { type: 'BertNormalizer', lowercase }, model });
+  const json = (model: object, lowercase: boolean) =>
+    JSON.stringify({ normalizer: { type: 'BertNormalizer', lowercase }, model });
   const tok = await BertTokenizer.load(file('tokenizer.json', json({ type: 'WordPiece', vocab }, false)));
   assert.equal(tok.doLowerCase, false);
   assert.deepEqual(tok.encode('Hello').input_ids, [2, 5, 3]);
-  assert.match(await loadError(file('bpe.json', json({ type: 'BPE', vocab }, true))), /bpe\.json: the model is BPE, expected a WordPiece model/);
+  assert.match(
+    await loadError(file('bpe.json', json({ type: 'BPE', vocab }, true))),
+    /bpe\.json: the model is BPE, expected a WordPiece model/,
+  );
   assert.match(await loadError(file('broken.json', '{"model": ')), /broken\.json: not valid JSON/);
   const gap = Object.fromEntries([...SPECIALS].map((t, i) => [t, i === 4 ? 9 : i]));
-  assert.match(await loadError(file('gap.json', json({ type: 'WordPiece', vocab: gap }, true))), /gap\.json: model\.vocab has no token with id 4/);
+  assert.match(
+    await loadError(file('gap.json', json({ type: 'WordPiece', vocab: gap }, true))),
+    /gap\.json: model\.vocab has no token with id 4/,
+  );
 });
 
 test('a model folder: tokenizer_config.json decides the case for a vocab.txt', async () => {

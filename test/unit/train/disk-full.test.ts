@@ -16,7 +16,9 @@ import { useWasm, tinyConfig, sentimentExamples, loopArgs, saveFolder, loadFolde
 async function withTmpfs<T>(bytes: number, opts: string, fn: (dir: string) => Promise<T>): Promise<T | undefined> {
   const dir = mkdtempSync(join(tmpdir(), 'bertnb-tmpfs-'));
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}${opts ? `,${opts}` : ''}`, 'tmpfs', dir], { stdio: 'pipe' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}${opts ? `,${opts}` : ''}`, 'tmpfs', dir], {
+      stdio: 'pipe',
+    });
   } catch {
     rmSync(dir, { recursive: true, force: true });
     return undefined;
@@ -40,7 +42,15 @@ function inputs(out: string, args = {}, over: Partial<TrainerInputs> = {}): Trai
     padId: 0,
     problemType: 'single_label_classification',
     numLabels: 2,
-    args: loopArgs({ output_dir: out, max_steps: 400, per_device_train_batch_size: 8, logging_steps: 1, save_strategy: 'steps', save_steps: 1, ...args }),
+    args: loopArgs({
+      output_dir: out,
+      max_steps: 400,
+      per_device_train_batch_size: 8,
+      logging_steps: 1,
+      save_strategy: 'steps',
+      save_steps: 1,
+      ...args,
+    }),
     saveModel: (m, d) => saveFolder(m as never, d),
     loadModel: (d) => loadFolder(d),
     ...over,
@@ -68,7 +78,10 @@ test('an output_dir too small for one checkpoint fails before the first step', a
 test('a read-only output_dir fails before the first step', async (t) => {
   await useWasm();
   const ran = await withTmpfs(1 << 20, 'ro', async (dir) => {
-    await assert.rejects(train(inputs(join(dir, 'out'))), /training\.output_dir: cannot write to .*out \(EROFS: read-only file system\)/);
+    await assert.rejects(
+      train(inputs(join(dir, 'out'))),
+      /training\.output_dir: cannot write to .*out \(EROFS: read-only file system\)/,
+    );
     return true;
   });
   if (!ran) t.skip(cannotMount);
@@ -85,7 +98,10 @@ test('a disk that fills up mid-run: clear error, no half checkpoint, the last on
       () => assert.fail('training should have hit the full disk'),
       (e: Error) => e,
     );
-    assert.match(err.message, /the disk holding .*out is full \(ENOSPC\); the write in progress was removed, .*checkpoint-\d+ is the last complete checkpoint; free some space and run again with resume_from_checkpoint: true/);
+    assert.match(
+      err.message,
+      /the disk holding .*out is full \(ENOSPC\); the write in progress was removed, .*checkpoint-\d+ is the last complete checkpoint; free some space and run again with resume_from_checkpoint: true/,
+    );
     assert.ok(steps > 1 && steps < 400, `stopped by the full disk after ${steps} steps`);
     assert.deepEqual(leftovers(out), [], 'no temporary folder is left behind');
 
@@ -96,13 +112,15 @@ test('a disk that fills up mid-run: clear error, no half checkpoint, the last on
     for (const c of all) {
       const st = JSON.parse(readFileSync(join(c.path, 'trainer_state.json'), 'utf8'));
       assert.equal(st.global_step, c.step);
-      (await loadFolder(c.path) as unknown as { dispose(): void }).dispose();
+      ((await loadFolder(c.path)) as unknown as { dispose(): void }).dispose();
     }
 
     // Do what the message says: free space (drop older checkpoints), resume, finish.
     for (const c of all.slice(0, -1)) rmSync(c.path, { recursive: true });
     const last = all.at(-1)!.step;
-    const resumed = await train(inputs(out, { max_steps: last + 2, save_strategy: 'no', resume_from_checkpoint: true }));
+    const resumed = await train(
+      inputs(out, { max_steps: last + 2, save_strategy: 'no', resume_from_checkpoint: true }),
+    );
     assert.equal(resumed.status, 'completed');
     assert.equal(resumed.globalStep, last + 2);
     return true;

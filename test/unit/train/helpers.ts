@@ -13,9 +13,22 @@ export async function useWasm(): Promise<void> {
   await initBackend('wasm');
 }
 
-export const WORDS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...Array.from({ length: 45 }, (_, i) => `w${i}`), 'good', 'bad'];
-export const PAD = 0, CLS = 2, SEP = 3, MASK = 4;
-export const GOOD = WORDS.indexOf('good'), BAD = WORDS.indexOf('bad');
+export const WORDS = [
+  '[PAD]',
+  '[UNK]',
+  '[CLS]',
+  '[SEP]',
+  '[MASK]',
+  ...Array.from({ length: 45 }, (_, i) => `w${i}`),
+  'good',
+  'bad',
+];
+export const PAD = 0,
+  CLS = 2,
+  SEP = 3,
+  MASK = 4;
+export const GOOD = WORDS.indexOf('good'),
+  BAD = WORDS.indexOf('bad');
 
 export function tinyConfig(numLabels = 2): BertConfig {
   return builtinConfig('bert-tiny', {
@@ -93,15 +106,21 @@ export function loopArgs(over: Partial<LoopArguments>): LoopArguments {
 export async function saveFolder(model: TrainableModel & { config: BertConfig }, dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
-  for (const v of model.variables) tensors[v.name] = { shape: v.variable.shape, data: (await v.variable.data()) as Float32Array };
+  for (const v of model.variables)
+    tensors[v.name] = { shape: v.variable.shape, data: (await v.variable.data()) as Float32Array };
   writeFileSync(join(dir, 'config.json'), JSON.stringify(model.config));
   writeFileSync(join(dir, 'model.safetensors'), encodeF32Safetensors(tensors));
 }
 
-export async function loadFolder(dir: string, task = 'sequence-classification'): Promise<TrainableModel & { config: BertConfig }> {
+export async function loadFolder(
+  dir: string,
+  task = 'sequence-classification',
+): Promise<TrainableModel & { config: BertConfig }> {
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as BertConfig;
   const model = createModel(task, config);
   const { tensors } = readF32Safetensors(join(dir, 'model.safetensors'));
-  tf.tidy(() => model.variables.forEach((v) => v.variable.assign(tf.tensor(tensors[v.name].data, tensors[v.name].shape))));
+  tf.tidy(() =>
+    model.variables.forEach((v) => v.variable.assign(tf.tensor(tensors[v.name].data, tensors[v.name].shape))),
+  );
   return model as unknown as TrainableModel & { config: BertConfig };
 }

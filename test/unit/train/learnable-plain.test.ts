@@ -4,4 +4,3 @@ import { learnableSuite } from '../suites/learnable';
 import { plain } from '../suites/backends';
 
 learnableSuite(plain);
-

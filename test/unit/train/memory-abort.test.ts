@@ -19,9 +19,15 @@ test('a WASM allocation failure inside the training loop comes out as "out of me
   let raw = '';
   await assert.rejects(
     train({
-      kind: 'classification', model, train: sentimentExamples(32, 1), padId: PAD, problemType: 'single_label_classification', numLabels: 2,
+      kind: 'classification',
+      model,
+      train: sentimentExamples(32, 1),
+      padId: PAD,
+      problemType: 'single_label_classification',
+      numLabels: 2,
       args: loopArgs({ output_dir: out, max_steps: 3, per_device_train_batch_size: 8 }),
-      saveModel: async () => {}, loadModel: async () => model,
+      saveModel: async () => {},
+      loadModel: async () => model,
       hooks: {
         // A real WASM failure, as a too-big step causes: a 4.4 GB tensor in the 4 GiB heap.
         onEvent: (e) => {
@@ -36,7 +42,11 @@ test('a WASM allocation failure inside the training loop comes out as "out of me
       },
     }),
     (e: Error) => {
-      assert.match(raw, /memory access out of bounds|Aborted|allocation failed/, 'the failure really came from WebAssembly');
+      assert.match(
+        raw,
+        /memory access out of bounds|Aborted|allocation failed/,
+        'the failure really came from WebAssembly',
+      );
       assert.match(e.message, /^out of memory: /);
       assert.match(e.message, /4 GiB/);
       assert.match(e.message, /per_device_train_batch_size/);
@@ -53,5 +63,8 @@ test('other errors pass through unchanged; an explained one is not explained twi
   const once = explainMemoryFailure(new Error('Aborted(). Build with -sASSERTIONS for more info.')) as Error;
   assert.match(once.message, /^out of memory: .*\(Error: Aborted\(\)\. Build with -sASSERTIONS for more info\.\)$/);
   assert.equal(explainMemoryFailure(once), once);
-  assert.match((explainMemoryFailure(new RangeError('Array buffer allocation failed')) as Error).message, /^out of memory: /);
+  assert.match(
+    (explainMemoryFailure(new RangeError('Array buffer allocation failed')) as Error).message,
+    /^out of memory: /,
+  );
 });

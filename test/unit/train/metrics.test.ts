@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classificationMetrics, multiLabelMetrics, regressionMetrics, isImprovement } from '../../../src/engine/train/metrics';
+import {
+  classificationMetrics,
+  multiLabelMetrics,
+  regressionMetrics,
+  isImprovement,
+} from '../../../src/engine/train/metrics';
 
 const close = (a: number, b: number, msg?: string) => assert.ok(Math.abs(a - b) < 1e-9, `${msg ?? ''} ${a} vs ${b}`);
 
@@ -8,7 +13,11 @@ test('classification metrics equal values computed by hand (sklearn definitions)
   const y = [0, 0, 1, 1, 2, 2];
   const p = [0, 1, 1, 1, 2, 0];
   const m = classificationMetrics(y, p, 3);
-  assert.deepEqual(m.confusion_matrix, [[1, 1, 0], [0, 2, 0], [1, 0, 1]]);
+  assert.deepEqual(m.confusion_matrix, [
+    [1, 1, 0],
+    [0, 2, 0],
+    [1, 0, 1],
+  ]);
   close(m.accuracy, 4 / 6);
   // per class P: 1/2, 2/3, 1; R: 1/2, 1, 1/2
   close(m.precision_macro, (0.5 + 2 / 3 + 1) / 3);
@@ -21,7 +30,16 @@ test('classification metrics equal values computed by hand (sklearn definitions)
 });
 
 test('multi-label and regression metrics', () => {
-  const ml = multiLabelMetrics([[1, 0], [1, 1]], [[1, 0], [0, 1]]);
+  const ml = multiLabelMetrics(
+    [
+      [1, 0],
+      [1, 1],
+    ],
+    [
+      [1, 0],
+      [0, 1],
+    ],
+  );
   close(ml.accuracy, 0.5);
   close(ml.f1_micro, (2 * 2) / (2 * 2 + 0 + 1));
   const r = regressionMetrics([1, 2, 3], [1, 2, 4]);

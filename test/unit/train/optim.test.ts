@@ -40,7 +40,10 @@ test('AdamW matches a scalar torch.optim.AdamW reference, with no decay on bias/
   assert.deepEqual(st.tensors['exp_avg.dense.bias'].shape, [2]);
   const opt2 = new AdamW(vars, { lr: 0.1 });
   opt2.setState(st);
-  assert.deepEqual([...(await opt2.getState()).tensors['exp_avg_sq.dense.weight'].data], [...st.tensors['exp_avg_sq.dense.weight'].data]);
+  assert.deepEqual(
+    [...(await opt2.getState()).tensors['exp_avg_sq.dense.weight'].data],
+    [...st.tensors['exp_avg_sq.dense.weight'].data],
+  );
   // numTensors stays flat across updates
   const before = tf.memory().numTensors;
   for (let i = 0; i < 3; i++) {
@@ -89,7 +92,10 @@ test('RNG state saves and restores; epoch permutations depend only on seed and e
   assert.deepEqual([b.next(), b.next(), b.nextUint32()], seq);
   assert.deepEqual(epochPermutation(50, 7, 1), epochPermutation(50, 7, 1));
   assert.notDeepEqual(epochPermutation(50, 7, 1), epochPermutation(50, 7, 2));
-  assert.deepEqual([...epochPermutation(50, 7, 3)].sort((x, y) => x - y), [...Array(50).keys()]);
+  assert.deepEqual(
+    [...epochPermutation(50, 7, 3)].sort((x, y) => x - y),
+    [...Array(50).keys()],
+  );
 });
 
 test('HostAdamW (wasm/cpu: state in JS memory) matches the same torch.optim.AdamW reference, clipping as clip_grad_norm_', async () => {
@@ -97,7 +103,13 @@ test('HostAdamW (wasm/cpu: state in JS memory) matches the same torch.optim.Adam
   const w0 = [0.5, -1.2, 2.0, 0.1, 0.3, -0.7];
   const b0 = [0.2, -0.4];
   const weights = [Float32Array.from(w0), Float32Array.from(b0)];
-  const opt = new HostAdamW([{ name: 'dense.weight', shape: [3, 2] }, { name: 'dense.bias', shape: [2] }], { weightDecay: 0.01 });
+  const opt = new HostAdamW(
+    [
+      { name: 'dense.weight', shape: [3, 2] },
+      { name: 'dense.bias', shape: [2] },
+    ],
+    { weightDecay: 0.01 },
+  );
   const ref = { p: [...w0, ...b0], m: new Array(8).fill(0), v: new Array(8).fill(0) };
   const decay = [1, 1, 1, 1, 1, 1, 0, 0];
   for (let t = 1; t <= 5; t++) {
@@ -124,14 +136,33 @@ test('HostAdamW (wasm/cpu: state in JS memory) matches the same torch.optim.Adam
       ref.p[i] -= (lr / (1 - 0.9 ** t)) * (ref.m[i] / denom);
     }
   }
-  [...weights[0], ...weights[1]].forEach((x, i) => assert.ok(Math.abs(x - ref.p[i]) < 1e-5, `param ${i}: ${x} vs ${ref.p[i]}`));
-  assert.ok(opt.grads.every((g) => g.every((x) => x === 0)), 'zeroGrads');
+  [...weights[0], ...weights[1]].forEach((x, i) =>
+    assert.ok(Math.abs(x - ref.p[i]) < 1e-5, `param ${i}: ${x} vs ${ref.p[i]}`),
+  );
+  assert.ok(
+    opt.grads.every((g) => g.every((x) => x === 0)),
+    'zeroGrads',
+  );
   // State round trip, in the checkpoint's keys.
   const st = opt.getState();
   assert.equal(st.step, 5);
-  assert.deepEqual(Object.keys(st.tensors).sort(), ['exp_avg.dense.bias', 'exp_avg.dense.weight', 'exp_avg_sq.dense.bias', 'exp_avg_sq.dense.weight']);
-  const opt2 = new HostAdamW([{ name: 'dense.weight', shape: [3, 2] }, { name: 'dense.bias', shape: [2] }], {});
+  assert.deepEqual(Object.keys(st.tensors).sort(), [
+    'exp_avg.dense.bias',
+    'exp_avg.dense.weight',
+    'exp_avg_sq.dense.bias',
+    'exp_avg_sq.dense.weight',
+  ]);
+  const opt2 = new HostAdamW(
+    [
+      { name: 'dense.weight', shape: [3, 2] },
+      { name: 'dense.bias', shape: [2] },
+    ],
+    {},
+  );
   opt2.setState(st);
-  assert.deepEqual([...opt2.getState().tensors['exp_avg_sq.dense.weight'].data], [...st.tensors['exp_avg_sq.dense.weight'].data]);
+  assert.deepEqual(
+    [...opt2.getState().tensors['exp_avg_sq.dense.weight'].data],
+    [...st.tensors['exp_avg_sq.dense.weight'].data],
+  );
   assert.throws(() => opt2.setState({ step: 1, tensors: {} }), /no moments for 'dense.weight'/);
 });

@@ -3,7 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { classificationReport, multiLabelReport, regressionReport, formatReport, type ReportRow } from '../../../src/engine/train/report';
+import {
+  classificationReport,
+  multiLabelReport,
+  regressionReport,
+  formatReport,
+  type ReportRow,
+} from '../../../src/engine/train/report';
 
 // true \ predicted:  A  B  C
 const CM = [
@@ -25,16 +31,36 @@ function closeRow(actual: ReportRow, expected: ReportRow, what: string): void {
 
 test('per-class figures of a fixed confusion equal the ones worked out by hand', () => {
   const r = classificationReport(CM, ['A', 'B', 'C']);
-  assert.deepEqual(r.classes.map((c) => c.label), ['A', 'B', 'C']);
+  assert.deepEqual(
+    r.classes.map((c) => c.label),
+    ['A', 'B', 'C'],
+  );
   // A: tp 4, fp 2 (B predicted as A), fn 1.  B: tp 3, fp 1, fn 3.  C: tp 0, fp 1, fn 0.
   closeRow(r.classes[0], { precision: 4 / 6, recall: 4 / 5, f1: 8 / 11, support: 5 }, 'A');
   closeRow(r.classes[1], { precision: 3 / 4, recall: 3 / 6, f1: 6 / 10, support: 6 }, 'B');
   closeRow(r.classes[2], { precision: 0, recall: 0, f1: 0, support: 0 }, 'C');
   close(r.accuracy, 7 / 11, 'accuracy');
-  closeRow(r.macro_avg, { precision: (4 / 6 + 3 / 4) / 3, recall: (4 / 5 + 1 / 2) / 3, f1: (8 / 11 + 6 / 10) / 3, support: 11 }, 'macro');
-  closeRow(r.weighted_avg, { precision: (5 * (4 / 6) + 6 * (3 / 4)) / 11, recall: 7 / 11, f1: (5 * (8 / 11) + 6 * (6 / 10)) / 11, support: 11 }, 'weighted');
+  closeRow(
+    r.macro_avg,
+    { precision: (4 / 6 + 3 / 4) / 3, recall: (4 / 5 + 1 / 2) / 3, f1: (8 / 11 + 6 / 10) / 3, support: 11 },
+    'macro',
+  );
+  closeRow(
+    r.weighted_avg,
+    {
+      precision: (5 * (4 / 6) + 6 * (3 / 4)) / 11,
+      recall: 7 / 11,
+      f1: (5 * (8 / 11) + 6 * (6 / 10)) / 11,
+      support: 11,
+    },
+    'weighted',
+  );
   assert.deepEqual(r.confusion, CM);
-  const rates = [[4 / 5, 1 / 5, 0], [2 / 6, 3 / 6, 1 / 6], [0, 0, 0]];
+  const rates = [
+    [4 / 5, 1 / 5, 0],
+    [2 / 6, 3 / 6, 1 / 6],
+    [0, 0, 0],
+  ];
   r.confusion_rates.forEach((row, i) => row.forEach((x, j) => close(x, rates[i][j], `rate[${i}][${j}]`)));
 });
 
@@ -61,7 +87,8 @@ test('the report equals an independent Python computation on a larger random set
   // A fixed pseudo-random set of 4 classes (one never predicted, one rare).
   let s = 12345;
   const rand = (): number => ((s = (s * 1103515245 + 12345) % 2 ** 31), s / 2 ** 31);
-  const yt: number[] = [], yp: number[] = [];
+  const yt: number[] = [],
+    yp: number[] = [];
   for (let i = 0; i < 300; i++) {
     const t = rand() < 0.05 ? 3 : Math.floor(rand() * 3);
     yt.push(t);
@@ -78,20 +105,38 @@ test('the report equals an independent Python computation on a larger random set
   });
   assert.equal(r.classes[3].precision, 0, 'the never-predicted class has precision 0 (zero_division)');
   closeRow(r.macro_avg, { precision: py.macro[0], recall: py.macro[1], f1: py.macro[2], support: 300 }, 'macro');
-  closeRow(r.weighted_avg, { precision: py.weighted[0], recall: py.weighted[1], f1: py.weighted[2], support: 300 }, 'weighted');
+  closeRow(
+    r.weighted_avg,
+    { precision: py.weighted[0], recall: py.weighted[1], f1: py.weighted[2], support: 300 },
+    'weighted',
+  );
   close(r.accuracy, py.accuracy, 'accuracy');
 });
 
 test('multi-label: per-label figures, micro/macro/weighted averages and subset accuracy by hand', () => {
-  const truth = [[1, 0], [1, 1], [0, 1], [0, 0]];
-  const preds = [[1, 1], [0, 1], [0, 1], [0, 0]];
+  const truth = [
+    [1, 0],
+    [1, 1],
+    [0, 1],
+    [0, 0],
+  ];
+  const preds = [
+    [1, 1],
+    [0, 1],
+    [0, 1],
+    [0, 0],
+  ];
   const r = multiLabelReport(truth, preds, ['x', 'y']);
   // x: tp 1, fp 0, fn 1, support 2.  y: tp 2, fp 1, fn 0, support 2.
   closeRow(r.classes[0], { precision: 1, recall: 1 / 2, f1: 2 / 3, support: 2 }, 'x');
   closeRow(r.classes[1], { precision: 2 / 3, recall: 1, f1: 4 / 5, support: 2 }, 'y');
   closeRow(r.micro_avg, { precision: 3 / 4, recall: 3 / 4, f1: 6 / 8, support: 4 }, 'micro');
   closeRow(r.macro_avg, { precision: (1 + 2 / 3) / 2, recall: 3 / 4, f1: (2 / 3 + 4 / 5) / 2, support: 4 }, 'macro');
-  closeRow(r.weighted_avg, { precision: (1 + 2 / 3) / 2, recall: 3 / 4, f1: (2 / 3 + 4 / 5) / 2, support: 4 }, 'weighted (equal supports)');
+  closeRow(
+    r.weighted_avg,
+    { precision: (1 + 2 / 3) / 2, recall: 3 / 4, f1: (2 / 3 + 4 / 5) / 2, support: 4 },
+    'weighted (equal supports)',
+  );
   close(r.subset_accuracy, 2 / 4, 'subset accuracy');
 });
 
@@ -101,7 +146,12 @@ test('regression: MAE, RMSE, R² and residual pairs by hand, and r2_score on con
   close(r.mae, 2.5 / 4, 'mae');
   close(r.rmse, Math.sqrt(2.25 / 4), 'rmse');
   close(r.r2, 1 - 2.25 / 5, 'r2');
-  assert.deepEqual(r.residuals, [[1, 1.5], [2, 2], [3, 2], [4, 5]]);
+  assert.deepEqual(r.residuals, [
+    [1, 1.5],
+    [2, 2],
+    [3, 2],
+    [4, 5],
+  ]);
   assert.equal(regressionReport([2, 2], [2, 2]).r2, 1);
   assert.equal(regressionReport([2, 2], [1, 3]).r2, 0);
 });

@@ -16,16 +16,36 @@ function inputs(out: string, over: Partial<TrainerInputs> = {}, args = {}): Trai
     padId: 0,
     problemType: 'single_label_classification',
     numLabels: 2,
-    args: loopArgs({ output_dir: out, max_steps: 14, per_device_train_batch_size: 8, gradient_accumulation_steps: 2, logging_steps: 1, save_strategy: 'steps', save_steps: 4, eval_strategy: 'steps', eval_steps: 4, save_total_limit: 2, metric_for_best_model: 'accuracy', report_to: ['tensorboard'], ...args }),
+    args: loopArgs({
+      output_dir: out,
+      max_steps: 14,
+      per_device_train_batch_size: 8,
+      gradient_accumulation_steps: 2,
+      logging_steps: 1,
+      save_strategy: 'steps',
+      save_steps: 4,
+      eval_strategy: 'steps',
+      eval_steps: 4,
+      save_total_limit: 2,
+      metric_for_best_model: 'accuracy',
+      report_to: ['tensorboard'],
+      ...args,
+    }),
     saveModel: (m, d) => saveFolder(m as never, d),
     loadModel: (d) => loadFolder(d),
     ...over,
   };
 }
 
-const weights = async (m: TrainableModel) => Promise.all(m.variables.map(async (v) => [...((await v.variable.data()) as Float32Array)]));
+const weights = async (m: TrainableModel) =>
+  Promise.all(m.variables.map(async (v) => [...((await v.variable.data()) as Float32Array)]));
 const losses = (out: string) =>
-  readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => 'loss' in e).map((e) => [e.step, e.loss]);
+  readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .filter((e) => 'loss' in e)
+    .map((e) => [e.step, e.loss]);
 
 test('stop → checkpoint → resume gives the same losses and final weights as an uninterrupted run', async () => {
   await useWasm();
@@ -35,7 +55,9 @@ test('stop → checkpoint → resume gives the same losses and final weights as 
 
   const b = mkdtempSync(join(tmpdir(), 'bertnb-resume-b-'));
   let steps = 0;
-  const first = await train(inputs(b, { hooks: { onEvent: (e) => e.kind === 'progress' && steps++, shouldStop: () => steps >= 6 } }));
+  const first = await train(
+    inputs(b, { hooks: { onEvent: (e) => e.kind === 'progress' && steps++, shouldStop: () => steps >= 6 } }),
+  );
   assert.equal(first.status, 'stopped');
   assert.equal(first.globalStep, 6);
   assert.ok(existsSync(join(b, 'checkpoint-6', 'optimizer.safetensors')));
@@ -46,7 +68,9 @@ test('stop → checkpoint → resume gives the same losses and final weights as 
   assert.deepEqual(losses(b), losses(a));
   const wa = await weights(full.model);
   const wb = await weights(resumed.model);
-  wa.forEach((arr, i) => arr.forEach((x, j) => assert.ok(Math.abs(x - wb[i][j]) < 1e-5, `var ${i}[${j}]: ${x} vs ${wb[i][j]}`)));
+  wa.forEach((arr, i) =>
+    arr.forEach((x, j) => assert.ok(Math.abs(x - wb[i][j]) < 1e-5, `var ${i}[${j}]: ${x} vs ${wb[i][j]}`)),
+  );
   assert.deepEqual(resumed.metrics, full.metrics);
 
   // save_total_limit 2 keeps the newest and the best; trainer_state.json is HF-shaped.

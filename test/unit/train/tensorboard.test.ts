@@ -21,7 +21,8 @@ function parseProto(buf: Buffer): Field[] {
   const out: Field[] = [];
   let i = 0;
   const readVarint = (): bigint => {
-    let r = 0n, s = 0n;
+    let r = 0n,
+      s = 0n;
     for (;;) {
       const b = buf[i++];
       r |= BigInt(b & 0x7f) << s;
@@ -31,7 +32,8 @@ function parseProto(buf: Buffer): Field[] {
   };
   while (i < buf.length) {
     const k = Number(readVarint());
-    const no = k >> 3, wire = k & 7;
+    const no = k >> 3,
+      wire = k & 7;
     if (wire === 0) out.push({ no, wire, value: readVarint() });
     else if (wire === 1) (out.push({ no, wire, value: buf.subarray(i, i + 8) }), (i += 8));
     else if (wire === 5) (out.push({ no, wire, value: buf.subarray(i, i + 4) }), (i += 4));
@@ -75,7 +77,10 @@ test('event file parses back as TFRecords of Event protos with valid CRCs', () =
     const summary = parseProto(ev.find((f) => f.no === 5)!.value as Buffer);
     const values = summary.map((v) => {
       const fields = parseProto(v.value as Buffer);
-      return [(fields.find((f) => f.no === 1)!.value as Buffer).toString(), (fields.find((f) => f.no === 2)!.value as Buffer).readFloatLE(0)] as const;
+      return [
+        (fields.find((f) => f.no === 1)!.value as Buffer).toString(),
+        (fields.find((f) => f.no === 2)!.value as Buffer).readFloatLE(0),
+      ] as const;
     });
     return { step, values };
   });
@@ -83,5 +88,8 @@ test('event file parses back as TFRecords of Event protos with valid CRCs', () =
   assert.equal(scalars[0].values[0][0], 'train/loss');
   assert.ok(Math.abs(scalars[0].values[0][1] - 0.75) < 1e-7);
   assert.ok(Math.abs(scalars[0].values[1][1] - 5e-5) < 1e-10);
-  assert.deepEqual(scalars[1].values.map((v) => v[0]), ['eval/accuracy']); // NaN dropped
+  assert.deepEqual(
+    scalars[1].values.map((v) => v[0]),
+    ['eval/accuracy'],
+  ); // NaN dropped
 });

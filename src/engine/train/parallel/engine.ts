@@ -92,7 +92,15 @@ class Thread {
 }
 
 export class ParallelGradientEngine implements GradientEngine {
-  readonly profile: ParallelProfile = { ownShare: 0, workerShare: 0, wait: 0, sum: 0, upload: 0, optimizer: 0, microBatches: 0 };
+  readonly profile: ParallelProfile = {
+    ownShare: 0,
+    workerShare: 0,
+    wait: 0,
+    sum: 0,
+    upload: 0,
+    optimizer: 0,
+    microBatches: 0,
+  };
   private nextId = 0;
   /** The optimizer whose arrays the threads hold. */
   private sharedOptimizer?: HostAdamW;
@@ -117,20 +125,35 @@ export class ParallelGradientEngine implements GradientEngine {
     const threads: Thread[] = [];
     try {
       for (let i = 1; i < opts.threads; i++) {
-        const init: ThreadInit = { task: model.task, config: model.config, backend: tf.getBackend(), sizes, params: paramBuffer, index: i, threads: opts.threads, order };
+        const init: ThreadInit = {
+          task: model.task,
+          config: model.config,
+          backend: tf.getBackend(),
+          sizes,
+          params: paramBuffer,
+          index: i,
+          threads: opts.threads,
+          order,
+        };
         threads.push(new Thread(new Worker(script.code, { eval: script.eval, workerData: init })));
       }
       for (const t of threads) {
         const m = await t.next();
         if (m.type !== 'ready') throw new Error(`training thread sent ${m.type} before ready`);
-        if (m.backend !== tf.getBackend()) throw new Error(`training thread runs ${m.backend}, this thread ${tf.getBackend()}`);
+        if (m.backend !== tf.getBackend())
+          throw new Error(`training thread runs ${m.backend}, this thread ${tf.getBackend()}`);
         t.worker.unref();
       }
     } catch (e) {
       await Promise.all(threads.map((t) => t.worker.terminate()));
       throw e;
     }
-    const engine = new ParallelGradientEngine(opts, threads, views(paramBuffer, sizes), new SumOrder(order, opts.threads));
+    const engine = new ParallelGradientEngine(
+      opts,
+      threads,
+      views(paramBuffer, sizes),
+      new SumOrder(order, opts.threads),
+    );
     if (threads.length && opts.loadWeights !== false) await engine.loadParameters(readWeights(model.variables), false);
     return engine;
   }
@@ -147,16 +170,29 @@ export class ParallelGradientEngine implements GradientEngine {
     }
     const sum = shared ? into : this.staging!;
     const shares = splitBatch(batch.host, this.opts.kind, this.threadCount);
-    const job = (i: number) => ({ share: shares[i], kind: this.opts.kind, scale: batch.scale, dropoutSeed: batch.dropoutSeed, gradientCheckpointing: !!this.opts.gradientCheckpointing, rowsPerPass: batch.rowsPerPass });
+    const job = (i: number) => ({
+      share: shares[i],
+      kind: this.opts.kind,
+      scale: batch.scale,
+      dropoutSeed: batch.dropoutSeed,
+      gradientCheckpointing: !!this.opts.gradientCheckpointing,
+      rowsPerPass: batch.rowsPerPass,
+    });
     // Every thread adds into the one sum, in turn (sumOrder.ts); this thread goes first.
     this.order.reset();
-    const replies = shares.slice(1).map((_, i) => this.threads[i].request({ type: 'grad', id: this.nextId++, ...job(i + 1), into: sum }));
+    const replies = shares
+      .slice(1)
+      .map((_, i) => this.threads[i].request({ type: 'grad', id: this.nextId++, ...job(i + 1), into: sum }));
     // Collect failures now so that one thread's error does not go unhandled while this one computes.
     const settled = Promise.allSettled(replies);
     const t0 = performance.now();
     let loss: number;
     try {
-      loss = shareGradient(this.opts.model, job(0), this.order.sink(0, (i, g) => addInto(sum[i], g)));
+      loss = shareGradient(
+        this.opts.model,
+        job(0),
+        this.order.sink(0, (i, g) => addInto(sum[i], g)),
+      );
     } finally {
       this.order.finish(0);
     }
@@ -188,10 +224,13 @@ export class ParallelGradientEngine implements GradientEngine {
       // Arrays on shared memory (the host optimizer's) reach the threads without a copy.
       const shared = params.every((p) => p.buffer instanceof SharedArrayBuffer);
       if (!shared) this.params.forEach((dst, i) => dst.set(params[i]));
-      const loaded = Promise.all(this.threads.map((t) => t.request({ type: 'params', arrays: shared ? params : undefined })));
+      const loaded = Promise.all(
+        this.threads.map((t) => t.request({ type: 'params', arrays: shared ? params : undefined })),
+      );
       // This thread's copy loads while the workers load theirs.
       if (own) writeWeights(this.opts.model.variables, params);
-      for (const m of await loaded) if (m.type !== 'params-loaded') throw new Error(`training thread answered ${m.type} to new weights`);
+      for (const m of await loaded)
+        if (m.type !== 'params-loaded') throw new Error(`training thread answered ${m.type} to new weights`);
     } else if (own) writeWeights(this.opts.model.variables, params);
     this.profile.upload += (performance.now() - t0) / 1000;
   }
@@ -204,13 +243,17 @@ export class ParallelGradientEngine implements GradientEngine {
     const t0 = performance.now();
     if (this.sharedOptimizer !== opt) {
       const arrays = opt.state;
-      if (![...arrays.grads, ...arrays.m, ...arrays.v].every((a) => a.buffer instanceof SharedArrayBuffer)) throw new Error('the optimizer state must be on shared memory to be updated by several threads');
+      if (![...arrays.grads, ...arrays.m, ...arrays.v].every((a) => a.buffer instanceof SharedArrayBuffer))
+        throw new Error('the optimizer state must be on shared memory to be updated by several threads');
       for (const m of await Promise.all(this.threads.map((t) => t.request({ type: 'optimizer', arrays }))))
         if (m.type !== 'optimizer-ready') throw new Error(`training thread answered ${m.type} to the optimizer state`);
       this.sharedOptimizer = opt;
     }
     const n = opt.size;
-    const span = (i: number) => ({ from: Math.floor((n * i) / this.threadCount), to: Math.floor((n * (i + 1)) / this.threadCount) });
+    const span = (i: number) => ({
+      from: Math.floor((n * i) / this.threadCount),
+      to: Math.floor((n * (i + 1)) / this.threadCount),
+    });
     const squares = this.threads.map((t, i) => t.request({ type: 'sum-squares', ...span(i + 1) }));
     let sq = sumOfSquares(opt.grads, span(0).from, span(0).to);
     for (const m of await Promise.all(squares)) {
@@ -221,7 +264,8 @@ export class ParallelGradientEngine implements GradientEngine {
     const update = opt.nextUpdate(lr, scale);
     const updated = this.threads.map((t, i) => t.request({ type: 'adamw', update, ...span(i + 1) }));
     adamwUpdate(update, opt.arrays(weightViews(this.opts.model.variables)), span(0).from, span(0).to);
-    for (const m of await Promise.all(updated)) if (m.type !== 'adamw-done') throw new Error(`training thread answered ${m.type} to an update`);
+    for (const m of await Promise.all(updated))
+      if (m.type !== 'adamw-done') throw new Error(`training thread answered ${m.type} to an update`);
     this.profile.optimizer += (performance.now() - t0) / 1000;
     return norm;
   }

@@ -15,5 +15,7 @@ export function workerScript(): { code: string; eval: boolean } {
     const tsx = require.resolve('tsx/cjs');
     return { code: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, eval: true };
   }
-  throw new Error(`the training thread script ${WORKER_BUNDLE} is missing next to ${__dirname} (rebuild with npm run build)`);
+  throw new Error(
+    `the training thread script ${WORKER_BUNDLE} is missing next to ${__dirname} (rebuild with npm run build)`,
+  );
 }

@@ -20,7 +20,14 @@ export interface ShareJob {
 export function shareGradient(model: LossModel, job: ShareJob, sink: GradientSink): number {
   const { share, kind, scale, dropoutSeed, gradientCheckpointing, rowsPerPass } = job;
   const terms = lossTerms(kind).map((output, i) => ({ output, weight: share.weights[i] }));
-  const spec = { kind, scale, dropoutSeed, gradientCheckpointing, rowsPerPass, share: { exampleOffset: share.offset, terms } };
+  const spec = {
+    kind,
+    scale,
+    dropoutSeed,
+    gradientCheckpointing,
+    rowsPerPass,
+    share: { exampleOffset: share.offset, terms },
+  };
   const value = lossAndGradients(model, share.host, spec, sink);
   const loss = value.dataSync()[0];
   value.dispose();

@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   const port = parentPort!;
   const init = workerData as ThreadInit;
   const send = (m: FromThread) => port.postMessage(m);
-  const fail = (e: unknown) => send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  const fail = (e: unknown) =>
+    send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   try {
     await initBackend(init.backend);
     const model = createModel(init.task, init.config) as unknown as LossModel;
@@ -44,7 +45,11 @@ async function main(): Promise<void> {
           const t0 = performance.now();
           let loss: number;
           try {
-            loss = shareGradient(model, m, order.sink(init.index, (i, g) => addInto(m.into[i], g)));
+            loss = shareGradient(
+              model,
+              m,
+              order.sink(init.index, (i, g) => addInto(m.into[i], g)),
+            );
           } finally {
             order.finish(init.index);
           }

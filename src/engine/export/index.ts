@@ -118,21 +118,80 @@ export async function exportTrainer(
   const own = opts.ownership ?? { overwrite: false, use: 'export-trainer --out', wayOut: 'pass --overwrite' };
   const notice = claimExportDir(out, { ...own, writes: EXPORT_WRITES, what: 'Hugging Face Trainer export' });
   const files: string[] = [];
+  const warnings: string[] = [];
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+
+  // The order matters: files and warnings are listed in the README in the order they were added.
+  const data = placeData(config, out, abs, !!opts.copyData, files, warnings);
+  const builtin = (BUILTIN_MODELS as readonly string[]).includes(config.model)
+    ? (config.model as (typeof BUILTIN_MODELS)[number])
+    : undefined;
+  const model = startModel(config, builtin, !!opts.pretrainedWeights, baseDir, abs, warnings);
+  const tokenizerDir = exportTokenizer(config, builtin, abs, out, files);
+  warnings.push(...pytorchDifferences(config, mixedPrecision, processes * machines));
+
   const write = (name: string, text: string) => {
     mkdirSync(dirname(join(out, name)), { recursive: true });
     writeFileSync(join(out, name), text);
     files.push(name);
   };
-  const warnings: string[] = [];
-  const c = config;
-  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const dataSeed = config.data.split.seed ?? config.training.data_seed ?? config.training.seed;
+  const source = opts.source ?? 'a bertnb run configuration';
+  write(
+    'train.py',
+    trainPy({
+      config,
+      source,
+      model,
+      tokenizerDir,
+      data,
+      dataSeed,
+      modelOverrides: opts.modelOverrides ?? {},
+      mixedPrecision,
+    }),
+  );
+  write('bertnb_data.py', BERTNB_DATA_PY);
+  write('requirements.txt', REQUIREMENTS);
+  const plan = acceleratePlan({ processesPerMachine: processes, machines, mixedPrecision });
+  write('accelerate_config.yaml', accelerateConfigYaml(plan));
+  write('slurm.sbatch', slurmScript(plan, basename(out)));
+  write(
+    'run_config.yaml',
+    `# The bertnb run configuration this folder was exported from (for reference).\n${yamlStringify(config)}`,
+  );
+  write(
+    'README.md',
+    readme({
+      config,
+      plan,
+      warnings,
+      handledElsewhere: handledElsewhere(config),
+      source,
+      model,
+      files: [...files, 'README.md'],
+    }),
+  );
+  // The folder notice is for the person exporting, not part of the README's list of differences.
+  return { outDir: out, files, warnings: notice ? [notice, ...warnings] : warnings };
+}
 
-  // Data files: copied into data/ (portable) or referenced where they are.
+/**
+ * The data files train.py reads: copied into data/ (so the folder can move to another machine) or
+ * referenced by absolute path where they are. Returns the config's data section with those paths.
+ */
+function placeData(
+  c: RunConfig,
+  out: string,
+  abs: (p: string) => string,
+  copyData: boolean,
+  files: string[],
+  warnings: string[],
+): RunConfig['data'] {
   const data = structuredClone(c.data);
   for (const role of ['train', 'validation', 'test'] as const) {
     const p = data[role];
     if (p === null) continue;
-    if (opts.copyData) {
+    if (copyData) {
       const name = `data/${role}-${basename(p)}`;
       mkdirSync(join(out, 'data'), { recursive: true });
       copyFileSync(abs(p), join(out, name));
@@ -142,63 +201,88 @@ export async function exportTrainer(
       data[role] = abs(p);
     }
   }
-  if (!opts.copyData)
+  if (!copyData)
     warnings.push(
       'data files are referenced by absolute paths on this machine; pass --copy-data (or edit DATA in train.py) to run elsewhere',
     );
+  return data;
+}
 
-  // Model and tokenizer.
-  const builtin = (BUILTIN_MODELS as readonly string[]).includes(c.model)
-    ? (c.model as (typeof BUILTIN_MODELS)[number])
-    : undefined;
-  let model: Parameters<typeof trainPy>[0]['model'];
-  if (builtin && !opts.pretrainedWeights) {
+type ExportModel = Parameters<typeof trainPy>[0]['model'];
+
+/** The BertConfig keys a built-in size is rebuilt from in train.py (the rest are Hugging Face defaults). */
+const BUILTIN_CONFIG_KEYS = [
+  'hidden_size',
+  'num_hidden_layers',
+  'num_attention_heads',
+  'intermediate_size',
+  'hidden_act',
+  'hidden_dropout_prob',
+  'attention_probs_dropout_prob',
+  'type_vocab_size',
+  'initializer_range',
+  'layer_norm_eps',
+  'pad_token_id',
+];
+
+/** The start model decision described at the top of this file; warns where it differs from bertnb's run. */
+function startModel(
+  c: RunConfig,
+  builtin: (typeof BUILTIN_MODELS)[number] | undefined,
+  pretrainedWeights: boolean,
+  baseDir: string,
+  abs: (p: string) => string,
+  warnings: string[],
+): ExportModel {
+  if (builtin && !pretrainedWeights) {
     const full = builtinConfig(builtin) as unknown as Record<string, unknown>;
-    const keep = [
-      'hidden_size',
-      'num_hidden_layers',
-      'num_attention_heads',
-      'intermediate_size',
-      'hidden_act',
-      'hidden_dropout_prob',
-      'attention_probs_dropout_prob',
-      'type_vocab_size',
-      'initializer_range',
-      'layer_norm_eps',
-      'pad_token_id',
-    ];
-    const cfg = Object.fromEntries(keep.filter((k) => k in full).map((k) => [k, full[k]]));
-    model = { kind: 'builtin', name: builtin, config: cfg, hubEquivalent: HUB_EQUIVALENT[builtin] };
-  } else if (builtin) {
-    model = { kind: 'hub', path: HUB_EQUIVALENT[builtin] };
+    const cfg = Object.fromEntries(BUILTIN_CONFIG_KEYS.filter((k) => k in full).map((k) => [k, full[k]]));
+    return { kind: 'builtin', name: builtin, config: cfg, hubEquivalent: HUB_EQUIVALENT[builtin] };
+  }
+  if (builtin) {
     warnings.push(
       `model: starting from ${HUB_EQUIVALENT[builtin]} (pretrained weights), while bertnb's ${builtin} starts from random weights`,
     );
-  } else if (looksLocal(c.model, baseDir)) {
+    return { kind: 'hub', path: HUB_EQUIVALENT[builtin] };
+  }
+  if (looksLocal(c.model, baseDir)) {
     const p = abs(c.model);
     if (!existsSync(join(p, 'config.json')))
       throw new Error(`model: ${p} is not a Hugging Face model folder (no config.json)`);
-    model = { kind: 'folder', path: p };
     warnings.push(
       `model: the local folder ${p} is referenced by its absolute path; copy it along (and edit MODEL in train.py) to run elsewhere`,
     );
-  } else {
-    model = { kind: 'hub', path: c.model };
+    return { kind: 'folder', path: p };
   }
+  return { kind: 'hub', path: c.model };
+}
 
-  let tokenizerDir: string | null = null;
-  if (c.tokenizer) {
-    tokenizerDir = 'tokenizer';
-    files.push(...copyTokenizer(abs(c.tokenizer), join(out, 'tokenizer')).map((f) => `tokenizer/${f}`));
-  } else if (builtin) {
-    tokenizerDir = 'tokenizer';
-    files.push(...copyTokenizer(bundledVocabPath(), join(out, 'tokenizer')).map((f) => `tokenizer/${f}`));
-  }
+/**
+ * Copies the configured tokenizer (or, for a built-in size, bertnb's bundled vocabulary) into
+ * tokenizer/; returns that folder's name, or null when train.py should use the model's own.
+ */
+function exportTokenizer(
+  c: RunConfig,
+  builtin: string | undefined,
+  abs: (p: string) => string,
+  out: string,
+  files: string[],
+): string | null {
+  const src = c.tokenizer ? abs(c.tokenizer) : builtin ? bundledVocabPath() : null;
+  if (src === null) return null;
+  files.push(...copyTokenizer(src, join(out, 'tokenizer')).map((f) => `tokenizer/${f}`));
+  return 'tokenizer';
+}
 
-  // What cannot be the same on PyTorch.
-  warnings.push(
+/** What cannot be the same on PyTorch, for the README and the person exporting. */
+function pytorchDifferences(
+  c: RunConfig,
+  mixedPrecision: NonNullable<ExportOptions['mixedPrecision']>,
+  world: number,
+): string[] {
+  const warnings: string[] = [
     "seed: the same seed drives PyTorch's generators, so initial weights, dropout masks, shuffling and MLM masks differ from the bertnb run; losses agree in distribution, not step for step",
-  );
+  ];
   if (c.training.backend !== 'auto')
     warnings.push(
       `backend: '${c.training.backend}' has no PyTorch meaning and is ignored (PyTorch uses CUDA when present)`,
@@ -217,7 +301,6 @@ export async function exportTrainer(
     );
   if (mixedPrecision !== 'no')
     warnings.push(`mixed precision ${mixedPrecision}: bertnb trains in float32; numbers will differ slightly`);
-  const world = processes * machines;
   if (world > 1) {
     const perStep = c.training.per_device_train_batch_size * c.training.gradient_accumulation_steps;
     warnings.push(
@@ -238,45 +321,7 @@ export async function exportTrainer(
       `label_smoothing_factor: Trainer applies it as for single-label classification even with problem_type ${c.data.problem_type}`,
     );
   }
-
-  const dataSeed = c.data.split.seed ?? c.training.data_seed ?? c.training.seed;
-  const source = opts.source ?? 'a bertnb run configuration';
-  write(
-    'train.py',
-    trainPy({
-      config: c,
-      source,
-      model,
-      tokenizerDir,
-      data,
-      dataSeed,
-      modelOverrides: opts.modelOverrides ?? {},
-      mixedPrecision,
-    }),
-  );
-  write('bertnb_data.py', BERTNB_DATA_PY);
-  write('requirements.txt', REQUIREMENTS);
-  const plan = acceleratePlan({ processesPerMachine: processes, machines, mixedPrecision });
-  write('accelerate_config.yaml', accelerateConfigYaml(plan));
-  write('slurm.sbatch', slurmScript(plan, basename(out)));
-  write(
-    'run_config.yaml',
-    `# The bertnb run configuration this folder was exported from (for reference).\n${yamlStringify(c)}`,
-  );
-  write(
-    'README.md',
-    readme({
-      config: c,
-      plan,
-      warnings,
-      handledElsewhere: handledElsewhere(c),
-      source,
-      model,
-      files: [...files, 'README.md'],
-    }),
-  );
-  // The folder notice is for the person exporting, not part of the README's list of differences.
-  return { outDir: out, files, warnings: notice ? [notice, ...warnings] : warnings };
+  return warnings;
 }
 
 function looksLocal(model: string, baseDir: string): boolean {

@@ -189,33 +189,14 @@ function maskingOf(c: RunConfig, tok: BertTokenizer): MaskingSpec {
   };
 }
 
-export async function prepareRun(
-  c: RunConfig,
-  say: (t: string) => void = () => {},
-  prep: PrepareOptions = {},
-): Promise<PreparedRun> {
-  const overrides = prep.modelOverrides ?? {};
+/** Refuses a configuration that cannot fit before its weights are allocated (memoryPlan.ts). */
+function fitCheck(c: RunConfig, backend: BackendReport): (config: BertConfig, k: TrainKind) => BertConfig {
   const t = c.training;
-  const backend = await initBackend(t.backend);
-  say(`backend: ${backend.name} (${backend.reason})`);
-  const opts = dataOptions(c);
-  const maxLength = c.data.max_length;
-  const seed = opts.seed ?? t.seed;
-  let tokenizer = await loadTokenizer(c);
-  let model: AnyBertModel;
-  let kind: TrainKind;
-  let train: ExampleSet, evalSet: ExampleSet | undefined, test: ExampleSet | undefined;
-  let problemType: string = 'single_label_classification';
-  let numLabels = 0;
-  let labelMap: { id2label: Record<string, string> } | undefined;
-  const warnings: string[] = [];
-
-  // Refuses a configuration that cannot fit before its weights are allocated (memoryPlan.ts).
-  const fitOrRefuse = (config: BertConfig, k: TrainKind): BertConfig => {
+  return (config, k) => {
     const step = {
       kind: k,
       batch: t.per_device_train_batch_size,
-      seqLen: maxLength,
+      seqLen: c.data.max_length,
       gradientCheckpointing: t.gradient_checkpointing,
       mlmProbability: c.pretraining.mlm_probability,
     };
@@ -226,130 +207,228 @@ export async function prepareRun(
     });
     return config;
   };
+}
 
-  if (c.task === 'pretraining') {
-    kind = c.pretraining.nsp ? 'mlm+nsp' : 'mlm';
-    if (!opts.train) throw new DataError('data.train: no training file given');
-    const docs = await readCorpus(opts.train, opts, 'data.train', say);
-    let valDocs = opts.validation ? await readCorpus(opts.validation, opts, 'data.validation', say) : undefined;
-    let trainDocs = docs;
-    if (!valDocs && (opts.validation_split ?? 0) > 0 && docs.length > 1) {
-      const idx = new Rng(mixSeed(seed, 0x5711)).shuffle([...docs.keys()]);
-      const nVal = Math.max(1, Math.round(docs.length * opts.validation_split!));
-      const valSet = new Set(idx.slice(0, nVal));
-      valDocs = docs.filter((_, i) => valSet.has(i));
-      trainDocs = docs.filter((_, i) => !valSet.has(i));
-    }
-    const task = kind === 'mlm' ? 'masked-lm' : 'pretraining';
-    if (isBuiltinName(c.model)) {
-      model = createModel(
-        task,
-        fitOrRefuse(
-          builtinConfig(c.model, {
-            ...overrides,
-            vocab_size: tokenizer!.vocabSize,
-            max_position_embeddings: Math.max(512, maxLength),
-          }),
-          kind,
-        ),
-        { seed: t.seed },
-      );
-    } else {
-      const r = await loadPretrained(c.model, {
-        task,
-        seed: t.seed,
-        configOverrides: overrides,
-        beforeAllocate: (cfg) => fitOrRefuse(cfg, kind),
-      });
-      model = r.model;
-      tokenizer ??= r.tokenizer as unknown as BertTokenizer;
-      r.report.messages.forEach((m) => say(m));
-    }
-    train = encodePretraining(trainDocs, tokenizer!, maxLength, c.pretraining.nsp, seed);
-    evalSet = valDocs && encodePretraining(valDocs, tokenizer!, maxLength, c.pretraining.nsp, seed + 1);
-    if (tokenizer!.maskId < 0)
-      throw new DataError('the vocabulary has no [MASK] token: masked-language-model pretraining needs one');
-  } else {
-    kind = 'classification';
-    tokenizer ??= await dataTokenizer(c);
-    const data = await prepareData(opts, tokenizer, maxLength, true, {
-      onProgress: prep.onDataProgress ?? ((p) => say(formatDataProgress(p))),
-    });
-    problemType = data.problemType;
-    labelMap = data.labels;
-    numLabels = problemType === 'regression' ? 1 : Object.keys(data.labels!.id2label).length;
-    if (problemType !== 'regression' && numLabels < 2)
-      throw new DataError(
-        `data.train: only one label value (${Object.values(data.labels!.id2label).join(', ')}) in the training data; a classifier needs at least two`,
-      );
-    const labels = data.labels && { id2label: data.labels.id2label, label2id: data.labels.label2id };
-    if (data.capped) warnings.push(`${data.capped} text(s) longer than 100000 characters were cut`);
-    if (data.skippedEmpty) warnings.push(`${data.skippedEmpty} row(s) with empty text were skipped`);
-    if (data.skippedBad.count)
-      warnings.push(
-        `${data.skippedBad.count} bad row(s) skipped (data.skip_bad_rows): ${data.skippedBad.first.join(', ')}${data.skippedBad.count > data.skippedBad.first.length ? ', ...' : ''}`,
-      );
-    if (isBuiltinName(c.model)) {
-      model = createModel(
-        'sequence-classification',
-        fitOrRefuse(
-          builtinConfig(c.model, {
-            ...overrides,
-            vocab_size: tokenizer!.vocabSize,
-            num_labels: numLabels,
-            ...(labels ?? {}),
-            problem_type: problemType as never,
-            max_position_embeddings: Math.max(512, maxLength),
-          }),
-          kind,
-        ),
-        { seed: t.seed },
-      );
-    } else {
-      const r = await loadPretrained(c.model, {
-        task: 'sequence-classification',
-        numLabels,
-        id2label: labels?.id2label,
-        seed: t.seed,
-        configOverrides: overrides,
-        beforeAllocate: (cfg) => fitOrRefuse(cfg, kind),
-      });
-      model = r.model;
-      r.report.messages.forEach((m) => say(m));
-      model.config.problem_type = problemType as never;
-    }
-    train = data.train;
-    evalSet = data.validation;
-    test = data.test;
-  }
-  if (maxLength > model.config.max_position_embeddings)
-    throw new DataError(
-      `data.max_length ${maxLength} exceeds the model's max_position_embeddings (${model.config.max_position_embeddings})`,
+/** What the task-specific halves of prepareRun share. */
+interface PrepareContext {
+  c: RunConfig;
+  opts: DataOptions;
+  seed: number;
+  overrides: NonNullable<PrepareOptions['modelOverrides']>;
+  fitOrRefuse: (config: BertConfig, k: TrainKind) => BertConfig;
+  say: (t: string) => void;
+}
+
+/** The task-specific half of a prepared run: model, tokenizer, encoded data and what the summary needs. */
+interface TaskData {
+  kind: TrainKind;
+  model: AnyBertModel;
+  tokenizer: BertTokenizer;
+  train: ExampleSet;
+  evalSet?: ExampleSet;
+  test?: ExampleSet;
+  problemType: string;
+  numLabels: number;
+  labelMap?: { id2label: Record<string, string> };
+  warnings: string[];
+}
+
+/**
+ * Without a validation file, holds out whole documents (not sentences) for validation, so no
+ * document contributes sentence pairs to both sides.
+ */
+function splitDocs(docs: string[][], opts: DataOptions, seed: number, valDocs?: string[][]) {
+  if (valDocs || !((opts.validation_split ?? 0) > 0 && docs.length > 1)) return { trainDocs: docs, valDocs };
+  const idx = new Rng(mixSeed(seed, 0x5711)).shuffle([...docs.keys()]);
+  const nVal = Math.max(1, Math.round(docs.length * opts.validation_split!));
+  const valSet = new Set(idx.slice(0, nVal));
+  return { trainDocs: docs.filter((_, i) => !valSet.has(i)), valDocs: docs.filter((_, i) => valSet.has(i)) };
+}
+
+/** Pretraining (MLM, optionally NSP): reads the corpus, builds or loads the model, encodes the documents. */
+async function preparePretraining(x: PrepareContext, tokenizer: BertTokenizer | undefined): Promise<TaskData> {
+  const { c, opts, seed, overrides, fitOrRefuse, say } = x;
+  const t = c.training;
+  const maxLength = c.data.max_length;
+  const kind: TrainKind = c.pretraining.nsp ? 'mlm+nsp' : 'mlm';
+  if (!opts.train) throw new DataError('data.train: no training file given');
+  const docs = await readCorpus(opts.train, opts, 'data.train', say);
+  const readVal = opts.validation ? await readCorpus(opts.validation, opts, 'data.validation', say) : undefined;
+  const { trainDocs, valDocs } = splitDocs(docs, opts, seed, readVal);
+  const task = kind === 'mlm' ? 'masked-lm' : 'pretraining';
+  let model: AnyBertModel;
+  if (isBuiltinName(c.model)) {
+    model = createModel(
+      task,
+      fitOrRefuse(
+        builtinConfig(c.model, {
+          ...overrides,
+          vocab_size: tokenizer!.vocabSize,
+          max_position_embeddings: Math.max(512, maxLength),
+        }),
+        kind,
+      ),
+      { seed: t.seed },
     );
-
-  const summary = summarize(
-    { train, validation: evalSet, test },
-    { problemType: kind === 'classification' ? problemType : kind, numLabels, maxLength, labelMap, warnings },
-  );
-
-  const tok = tokenizer!;
-  const taskName = kind === 'classification' ? 'sequence-classification' : kind === 'mlm' ? 'masked-lm' : 'pretraining';
-  const inputs: TrainerInputs = {
+  } else {
+    const r = await loadPretrained(c.model, {
+      task,
+      seed: t.seed,
+      configOverrides: overrides,
+      beforeAllocate: (cfg) => fitOrRefuse(cfg, kind),
+    });
+    model = r.model;
+    tokenizer ??= r.tokenizer as unknown as BertTokenizer;
+    r.report.messages.forEach((m) => say(m));
+  }
+  const train = encodePretraining(trainDocs, tokenizer!, maxLength, c.pretraining.nsp, seed);
+  const evalSet = valDocs && encodePretraining(valDocs, tokenizer!, maxLength, c.pretraining.nsp, seed + 1);
+  if (tokenizer!.maskId < 0)
+    throw new DataError('the vocabulary has no [MASK] token: masked-language-model pretraining needs one');
+  return {
     kind,
-    model: model as unknown as TrainableModel,
+    model,
+    tokenizer: tokenizer!,
     train,
-    eval: evalSet,
-    padId: tok.padId,
+    evalSet,
+    problemType: 'single_label_classification',
+    numLabels: 0,
+    warnings: [],
+  };
+}
+
+/** Sequence classification: reads and tokenizes the labelled data first, then builds or loads a model with its labels. */
+async function prepareClassification(
+  x: PrepareContext,
+  tokenizer: BertTokenizer | undefined,
+  onDataProgress: PrepareOptions['onDataProgress'],
+): Promise<TaskData> {
+  const { c, opts, overrides, fitOrRefuse, say } = x;
+  const t = c.training;
+  const maxLength = c.data.max_length;
+  const kind: TrainKind = 'classification';
+  const warnings: string[] = [];
+  tokenizer ??= await dataTokenizer(c);
+  const data = await prepareData(opts, tokenizer, maxLength, true, {
+    onProgress: onDataProgress ?? ((p) => say(formatDataProgress(p))),
+  });
+  const problemType = data.problemType;
+  const numLabels = problemType === 'regression' ? 1 : Object.keys(data.labels!.id2label).length;
+  if (problemType !== 'regression' && numLabels < 2)
+    throw new DataError(
+      `data.train: only one label value (${Object.values(data.labels!.id2label).join(', ')}) in the training data; a classifier needs at least two`,
+    );
+  const labels = data.labels && { id2label: data.labels.id2label, label2id: data.labels.label2id };
+  if (data.capped) warnings.push(`${data.capped} text(s) longer than 100000 characters were cut`);
+  if (data.skippedEmpty) warnings.push(`${data.skippedEmpty} row(s) with empty text were skipped`);
+  if (data.skippedBad.count)
+    warnings.push(
+      `${data.skippedBad.count} bad row(s) skipped (data.skip_bad_rows): ${data.skippedBad.first.join(', ')}${data.skippedBad.count > data.skippedBad.first.length ? ', ...' : ''}`,
+    );
+  let model: AnyBertModel;
+  if (isBuiltinName(c.model)) {
+    model = createModel(
+      'sequence-classification',
+      fitOrRefuse(
+        builtinConfig(c.model, {
+          ...overrides,
+          vocab_size: tokenizer.vocabSize,
+          num_labels: numLabels,
+          ...(labels ?? {}),
+          problem_type: problemType as never,
+          max_position_embeddings: Math.max(512, maxLength),
+        }),
+        kind,
+      ),
+      { seed: t.seed },
+    );
+  } else {
+    const r = await loadPretrained(c.model, {
+      task: 'sequence-classification',
+      numLabels,
+      id2label: labels?.id2label,
+      seed: t.seed,
+      configOverrides: overrides,
+      beforeAllocate: (cfg) => fitOrRefuse(cfg, kind),
+    });
+    model = r.model;
+    r.report.messages.forEach((m) => say(m));
+    model.config.problem_type = problemType as never;
+  }
+  return {
+    kind,
+    model,
+    tokenizer,
+    train: data.train,
+    evalSet: data.validation,
+    test: data.test,
     problemType,
     numLabels,
+    labelMap: data.labels,
+    warnings,
+  };
+}
+
+/** What the training loop is given: the model and data, plus how to save and reload the model for checkpoints. */
+function trainerInputs(c: RunConfig, d: TaskData): TrainerInputs {
+  const tok = d.tokenizer;
+  const kind = d.kind;
+  const taskName = kind === 'classification' ? 'sequence-classification' : kind === 'mlm' ? 'masked-lm' : 'pretraining';
+  return {
+    kind,
+    model: d.model as unknown as TrainableModel,
+    train: d.train,
+    eval: d.evalSet,
+    padId: tok.padId,
+    problemType: d.problemType,
+    numLabels: d.numLabels,
     groupByLength: c.data.bucket_by_length,
     mask: kind === 'classification' ? undefined : maskingOf(c, tok),
-    args: t,
+    args: c.training,
     saveModel: (m, dir) => savePretrained(m as unknown as AnyBertModel, tok, dir),
     loadModel: async (dir) => (await loadPretrained(dir, { task: taskName })).model as unknown as TrainableModel,
     runConfig: c,
   };
-  return { inputs, summary, backend, tokenizer: tok, test };
+}
+
+export async function prepareRun(
+  c: RunConfig,
+  say: (t: string) => void = () => {},
+  prep: PrepareOptions = {},
+): Promise<PreparedRun> {
+  const backend = await initBackend(c.training.backend);
+  say(`backend: ${backend.name} (${backend.reason})`);
+  const opts = dataOptions(c);
+  const maxLength = c.data.max_length;
+  const x: PrepareContext = {
+    c,
+    opts,
+    seed: opts.seed ?? c.training.seed,
+    overrides: prep.modelOverrides ?? {},
+    fitOrRefuse: fitCheck(c, backend),
+    say,
+  };
+  const tokenizer = await loadTokenizer(c);
+  const d =
+    c.task === 'pretraining'
+      ? await preparePretraining(x, tokenizer)
+      : await prepareClassification(x, tokenizer, prep.onDataProgress);
+  if (maxLength > d.model.config.max_position_embeddings)
+    throw new DataError(
+      `data.max_length ${maxLength} exceeds the model's max_position_embeddings (${d.model.config.max_position_embeddings})`,
+    );
+
+  const summary = summarize(
+    { train: d.train, validation: d.evalSet, test: d.test },
+    {
+      problemType: d.kind === 'classification' ? d.problemType : d.kind,
+      numLabels: d.numLabels,
+      maxLength,
+      labelMap: d.labelMap,
+      warnings: d.warnings,
+    },
+  );
+  return { inputs: trainerInputs(c, d), summary, backend, tokenizer: d.tokenizer, test: d.test };
 }
 
 /** The run configuration stored in a checkpoint (for `resume` from the checkpoint alone). */

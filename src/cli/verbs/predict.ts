@@ -4,9 +4,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CliError } from '../errors';
 import { parseVerbFlags } from '../args';
 import { initBackend, BACKEND_PREFERENCES } from '../../engine/backend';
-import { loadPretrained } from '../../engine/checkpoint/pretrained';
+import { loadPretrained, type LoadResult } from '../../engine/checkpoint/pretrained';
 import type { BertForSequenceClassification } from '../../engine/model/models';
-import { lineBatches, InvalidUtf8Error } from '../../engine/tokenizer';
+import type { BertConfig } from '../../engine/model/config';
+import { lineBatches, InvalidUtf8Error, type BertTokenizer } from '../../engine/tokenizer';
 import { predictFile } from '../../engine/train/predictFile';
 import { DataError } from '../../engine/data';
 
@@ -90,6 +91,30 @@ export async function run(argv: string[]): Promise<number> {
   if (values.output) throw new CliError('predict: --output needs --input FILE (stdin predictions go to stdout)');
   const batchSize = positiveInt('batch-size', values['batch-size'], 32);
 
+  const loaded = await loadModel(values.model, backendPref);
+  const model = loaded.model as BertForSequenceClassification;
+  const pair = !!values.pair;
+  const maxLength = checkedMaxLength(values['max-length'], pair, loaded.config);
+  try {
+    await predictStdin(
+      (texts) => forwardLogits(model, loaded.tokenizer, texts, maxLength),
+      predictionOf(loaded.config, !!values.logits),
+      pair,
+      batchSize,
+    );
+  } catch (e) {
+    if (e instanceof InvalidUtf8Error) throw new CliError(`predict: stdin ${e.message}`);
+    throw e;
+  } finally {
+    model.dispose();
+  }
+  return 0;
+}
+
+type Texts = Array<string | [string, string]>;
+
+/** Starts the backend, then loads the model, reporting both (and any downloads) on stderr. */
+async function loadModel(source: string, backendPref: string): Promise<LoadResult> {
   let backend;
   try {
     backend = await initBackend(backendPref);
@@ -100,7 +125,7 @@ export async function run(argv: string[]): Promise<number> {
 
   let loaded;
   try {
-    loaded = await loadPretrained(values.model, {
+    loaded = await loadPretrained(source, {
       task: 'sequence-classification',
       onProgress: (p) => {
         if (p.state === 'done') process.stderr.write(`bertnb: downloaded ${p.file} (${p.total ?? p.loaded} bytes)\n`);
@@ -109,100 +134,106 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     throw new CliError(`predict: ${(e as Error).message}`);
   }
-  const { tokenizer, config } = loaded;
-  const model = loaded.model as BertForSequenceClassification;
   for (const m of loaded.report.messages) process.stderr.write(`bertnb: ${m}\n`);
-  const maxLength = positiveInt('max-length', values['max-length'], Math.min(512, config.max_position_embeddings));
+  return loaded;
+}
+
+/** --max-length, checked against what the model's position embeddings and the special tokens allow. */
+function checkedMaxLength(flag: string | undefined, pair: boolean, config: BertConfig): number {
+  const maxLength = positiveInt('max-length', flag, Math.min(512, config.max_position_embeddings));
   if (maxLength > config.max_position_embeddings)
     throw new CliError(
       `predict: --max-length ${maxLength} exceeds the model's max_position_embeddings ${config.max_position_embeddings}`,
     );
-  if (maxLength < (values.pair ? 3 : 2))
-    throw new CliError('predict: --max-length leaves no room for the special tokens');
+  if (maxLength < (pair ? 3 : 2)) throw new CliError('predict: --max-length leaves no room for the special tokens');
+  return maxLength;
+}
 
+/** One batch of texts through the model: its logits, one row per text. */
+async function forwardLogits(
+  model: BertForSequenceClassification,
+  tokenizer: BertTokenizer,
+  texts: Texts,
+  maxLength: number,
+): Promise<number[][]> {
+  const enc = tokenizer.encodeBatch(texts, { maxLength, truncation: 'longest_first', padding: 'longest' });
+  const ids = (key: 'input_ids' | 'attention_mask' | 'token_type_ids') =>
+    tf.tensor2d(
+      enc.map((e) => e[key]),
+      undefined,
+      'int32',
+    );
+  const logitsT = tf.tidy(
+    () =>
+      model.forward(
+        { input_ids: ids('input_ids'), attention_mask: ids('attention_mask'), token_type_ids: ids('token_type_ids') },
+        { training: false },
+      ).logits,
+  );
+  // Awaited: a GPU backend (webgpu) cannot read back synchronously.
+  const logits = (await logitsT.array()) as number[][];
+  logitsT.dispose();
+  return logits;
+}
+
+/** A row of logits → the JSON record printed for its text. */
+function predictionOf(config: BertConfig, withLogits: boolean): (row: number[]) => Record<string, unknown> {
   // The problem type decides how logits become probabilities (HF's pipeline does the same).
   const problem = config.problem_type ?? (config.num_labels === 1 ? 'regression' : 'single_label_classification');
   const labelOf = (i: number) => config.id2label[String(i)] ?? `LABEL_${i}`;
+  return (row) => {
+    const rec: Record<string, unknown> = {};
+    if (problem === 'regression') {
+      rec.label = config.num_labels === 1 ? labelOf(0) : null;
+      rec.score = config.num_labels === 1 ? row[0] : row;
+    } else if (problem === 'multi_label_classification') {
+      const probs = row.map((z) => 1 / (1 + Math.exp(-z)));
+      const best = probs.indexOf(Math.max(...probs));
+      Object.assign(rec, {
+        label: labelOf(best),
+        score: probs[best],
+        probs,
+        labels: probs.flatMap((p, i) => (p >= 0.5 ? [labelOf(i)] : [])),
+      });
+    } else {
+      const max = Math.max(...row);
+      const exps = row.map((z) => Math.exp(z - max));
+      const sum = exps.reduce((a, b) => a + b, 0);
+      const probs = exps.map((e) => e / sum);
+      const best = probs.indexOf(Math.max(...probs));
+      Object.assign(rec, { label: labelOf(best), score: probs[best], probs });
+    }
+    if (withLogits) rec.logits = row;
+    return rec;
+  };
+}
 
+/** stdin's lines in batches of batchSize through the model, one JSON line per text on stdout. */
+async function predictStdin(
+  logitsOf: (texts: Texts) => Promise<number[][]>,
+  recordOf: (row: number[]) => Record<string, unknown>,
+  pair: boolean,
+  batchSize: number,
+): Promise<void> {
   let lineNo = 0;
-  const pending: Array<string | [string, string]> = [];
+  const pending: Texts = [];
   const flush = async () => {
     if (!pending.length) return;
-    const enc = tokenizer.encodeBatch(pending, { maxLength, truncation: 'longest_first', padding: 'longest' });
-    const logitsT = tf.tidy(
-      () =>
-        model.forward(
-          {
-            input_ids: tf.tensor2d(
-              enc.map((e) => e.input_ids),
-              undefined,
-              'int32',
-            ),
-            attention_mask: tf.tensor2d(
-              enc.map((e) => e.attention_mask),
-              undefined,
-              'int32',
-            ),
-            token_type_ids: tf.tensor2d(
-              enc.map((e) => e.token_type_ids),
-              undefined,
-              'int32',
-            ),
-          },
-          { training: false },
-        ).logits,
-    );
-    // Awaited: a GPU backend (webgpu) cannot read back synchronously.
-    const logits = (await logitsT.array()) as number[][];
-    logitsT.dispose();
-    let text = '';
-    for (const row of logits) {
-      const rec: Record<string, unknown> = {};
-      if (problem === 'regression') {
-        rec.label = config.num_labels === 1 ? labelOf(0) : null;
-        rec.score = config.num_labels === 1 ? row[0] : row;
-      } else if (problem === 'multi_label_classification') {
-        const probs = row.map((z) => 1 / (1 + Math.exp(-z)));
-        const best = probs.indexOf(Math.max(...probs));
-        Object.assign(rec, {
-          label: labelOf(best),
-          score: probs[best],
-          probs,
-          labels: probs.flatMap((p, i) => (p >= 0.5 ? [labelOf(i)] : [])),
-        });
-      } else {
-        const max = Math.max(...row);
-        const exps = row.map((z) => Math.exp(z - max));
-        const sum = exps.reduce((a, b) => a + b, 0);
-        const probs = exps.map((e) => e / sum);
-        const best = probs.indexOf(Math.max(...probs));
-        Object.assign(rec, { label: labelOf(best), score: probs[best], probs });
-      }
-      if (values.logits) rec.logits = row;
-      text += JSON.stringify(rec) + '\n';
-    }
-    process.stdout.write(text);
+    const logits = await logitsOf(pending);
+    // One write per batch, not per line.
+    process.stdout.write(logits.map((row) => JSON.stringify(recordOf(row)) + '\n').join(''));
     pending.length = 0;
   };
-
-  try {
-    for await (const lines of lineBatches(process.stdin)) {
-      for (const line of lines) {
-        lineNo++;
-        if (values.pair) {
-          const tab = line.indexOf('\t');
-          if (tab < 0) throw new CliError(`predict: stdin line ${lineNo}: --pair expects two texts separated by a TAB`);
-          pending.push([line.slice(0, tab), line.slice(tab + 1)]);
-        } else pending.push(line);
-        if (pending.length >= batchSize) await flush();
-      }
+  for await (const lines of lineBatches(process.stdin)) {
+    for (const line of lines) {
+      lineNo++;
+      if (pair) {
+        const tab = line.indexOf('\t');
+        if (tab < 0) throw new CliError(`predict: stdin line ${lineNo}: --pair expects two texts separated by a TAB`);
+        pending.push([line.slice(0, tab), line.slice(tab + 1)]);
+      } else pending.push(line);
+      if (pending.length >= batchSize) await flush();
     }
-    await flush();
-  } catch (e) {
-    if (e instanceof InvalidUtf8Error) throw new CliError(`predict: stdin ${e.message}`);
-    throw e;
-  } finally {
-    model.dispose();
   }
-  return 0;
+  await flush();
 }

@@ -14,7 +14,7 @@ import { Rng } from '../src/engine/train/rng';
 import { wasmHeapBytes } from '../src/engine/train/hostTensors';
 import type { EncodedExample } from '../src/engine/data';
 import { loopArgs } from '../test/unit/train/helpers';
-import type { BenchRow } from './types';
+import { printRows, type BenchRow } from './types';
 
 const B = 32,
   T = 128,
@@ -188,16 +188,4 @@ export async function bench(): Promise<BenchRow[]> {
   ];
 }
 
-if (require.main === module)
-  bench().then((rows) =>
-    console.table(
-      rows.map((r) => ({
-        figure: r.figure,
-        value: +r.value.toFixed(2),
-        unit: r.unit,
-        peer: r.peer,
-        peerValue: +r.peerValue.toFixed(2),
-        ratio: +r.ratio.toFixed(3),
-      })),
-    ),
-  );
+if (require.main === module) bench().then((rows) => printRows(rows, 2, 3));

@@ -15,7 +15,7 @@ import { Rng } from '../src/engine/train/rng';
 import type { EncodedExample } from '../src/engine/data';
 import { loopArgs } from '../test/unit/train/helpers';
 import { forwardFlops } from './model';
-import type { BenchRow } from './types';
+import { printRows, type BenchRow } from './types';
 
 /** BERTNB_GPU_BENCH_SMALL=1: sizes a software adapter finishes in seconds (to test the script). */
 export function gpuSizes(small = process.env.BERTNB_GPU_BENCH_SMALL === '1') {
@@ -267,16 +267,4 @@ export async function bench(): Promise<BenchRow[]> {
 }
 
 // Not when bundled into the device bench (there require.main is the bundle).
-if (require.main === module && /bench[\\/]webgpu\.ts$/.test(__filename))
-  bench().then((rows) =>
-    console.table(
-      rows.map((r) => ({
-        figure: r.figure,
-        value: +r.value.toFixed(2),
-        unit: r.unit,
-        peer: r.peer,
-        peerValue: +r.peerValue.toFixed(2),
-        ratio: +r.ratio.toFixed(3),
-      })),
-    ),
-  );
+if (require.main === module && /bench[\\/]webgpu\.ts$/.test(__filename)) bench().then((rows) => printRows(rows, 2, 3));

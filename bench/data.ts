@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchRow } from './types';
+import { printRows, type BenchRow } from './types';
 import { BertTokenizer, bundledVocabPath } from '../src/engine/tokenizer';
 import { TokenBuffer } from '../src/engine/tokenizer/pipeline';
 import { lineBatches } from '../src/engine/tokenizer/lines';
@@ -184,14 +184,5 @@ if (process.argv[2] === '--job') {
     },
   );
 } else if (require.main === module) {
-  bench().then((rows) =>
-    console.table(
-      rows.map((r) => ({
-        ...r,
-        value: +r.value.toFixed(0),
-        peerValue: +r.peerValue.toFixed(0),
-        ratio: +r.ratio.toFixed(2),
-      })),
-    ),
-  );
+  bench().then((rows) => printRows(rows));
 }

@@ -19,7 +19,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { BenchRow } from './types';
+import { printRows, type BenchRow } from './types';
 import { BertTokenizer, bundledVocabPath, tokenizeStream } from '../src/engine/tokenizer';
 import { buildOracle } from '../test/parity/oracle';
 import { corpusLine, corpusSources, rng } from '../test/parity/corpus';
@@ -296,16 +296,7 @@ if (require.main === module) {
   const [flag, which, vocab, input] = process.argv.slice(2);
   const impl = { ours, rust, hfjs }[which as Impl];
   if (flag !== '--job' || !impl || !vocab || !input) {
-    bench().then((rows) =>
-      console.table(
-        rows.map((r) => ({
-          ...r,
-          value: +r.value.toFixed(0),
-          peerValue: +r.peerValue.toFixed(0),
-          ratio: +r.ratio.toFixed(2),
-        })),
-      ),
-    );
+    bench().then((rows) => printRows(rows));
   } else {
     impl(vocab, input, process.stdout).catch((e) => {
       console.error(e);

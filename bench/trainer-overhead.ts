@@ -13,7 +13,8 @@ import { train, type TrainableModel } from '../src/engine/train/trainer';
 import { Rng } from '../src/engine/train/rng';
 import { wasmHeapBytes } from '../src/engine/train/hostTensors';
 import type { EncodedExample } from '../src/engine/data';
-import type { BenchRow } from './types';
+import { loopArgs } from '../test/unit/train/helpers';
+import { printRows, type BenchRow } from './types';
 
 const B = 32,
   T = 128,
@@ -81,44 +82,16 @@ export async function bench(): Promise<BenchRow[]> {
     padId: 0,
     problemType: 'single_label_classification',
     numLabels: 2,
-    args: {
+    args: loopArgs({
       output_dir: out,
       per_device_train_batch_size: B,
-      per_device_eval_batch_size: 64,
-      gradient_accumulation_steps: 1,
-      dataloader_drop_last: false,
       learning_rate: 5e-5,
-      weight_decay: 0.01,
-      adam_beta1: 0.9,
-      adam_beta2: 0.999,
-      adam_epsilon: 1e-8,
-      max_grad_norm: 1,
       num_train_epochs: 1,
       max_steps: STEPS + 1,
-      lr_scheduler_type: 'linear',
-      warmup_ratio: 0,
-      warmup_steps: 0,
-      eval_strategy: 'no',
-      eval_steps: null,
-      eval_delay: 0,
-      save_strategy: 'no',
-      save_steps: 500,
-      save_total_limit: null,
-      load_best_model_at_end: false,
-      metric_for_best_model: null,
-      greater_is_better: null,
-      resume_from_checkpoint: null,
-      logging_dir: null,
-      logging_strategy: 'steps',
       logging_steps: 1,
-      logging_first_step: false,
       report_to: ['tensorboard'],
-      seed: 42,
-      data_seed: null,
-      early_stopping_patience: null,
-      early_stopping_threshold: 0,
       num_threads: 1,
-    },
+    }),
     saveModel: async () => {},
     loadModel: async () => model,
     hooks: {
@@ -215,16 +188,4 @@ export async function bench(): Promise<BenchRow[]> {
   ];
 }
 
-if (require.main === module)
-  bench().then((rows) =>
-    console.table(
-      rows.map((r) => ({
-        figure: r.figure,
-        value: +r.value.toFixed(2),
-        unit: r.unit,
-        peer: r.peer,
-        peerValue: +r.peerValue.toFixed(2),
-        ratio: +r.ratio.toFixed(3),
-      })),
-    ),
-  );
+if (require.main === module) bench().then((rows) => printRows(rows, 2, 3));

@@ -11,3 +11,15 @@ export interface BenchRow {
   /** The issue's target for the ratio, e.g. '>= 3'. */
   target?: string;
 }
+
+/** Prints `rows` as a console table, values and peer values to `digits` places, ratios to `ratioDigits`. */
+export function printRows(rows: BenchRow[], digits = 0, ratioDigits = 2): void {
+  console.table(
+    rows.map((r) => ({
+      ...r,
+      value: +r.value.toFixed(digits),
+      peerValue: +r.peerValue.toFixed(digits),
+      ratio: +r.ratio.toFixed(ratioDigits),
+    })),
+  );
+}

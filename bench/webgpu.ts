@@ -13,8 +13,9 @@ import { BertForSequenceClassification } from '../src/engine/model/models';
 import { train, type TrainableModel } from '../src/engine/train/trainer';
 import { Rng } from '../src/engine/train/rng';
 import type { EncodedExample } from '../src/engine/data';
+import { loopArgs } from '../test/unit/train/helpers';
 import { forwardFlops } from './model';
-import type { BenchRow } from './types';
+import { printRows, type BenchRow } from './types';
 
 /** BERTNB_GPU_BENCH_SMALL=1: sizes a software adapter finishes in seconds (to test the script). */
 export function gpuSizes(small = process.env.BERTNB_GPU_BENCH_SMALL === '1') {
@@ -185,43 +186,15 @@ export async function trainerSteps(
     padId: 0,
     problemType: 'single_label_classification',
     numLabels: 2,
-    args: {
+    args: loopArgs({
       output_dir: out,
       per_device_train_batch_size: batch,
       per_device_eval_batch_size: batch,
-      gradient_accumulation_steps: 1,
-      dataloader_drop_last: false,
       learning_rate: 5e-5,
-      weight_decay: 0.01,
-      adam_beta1: 0.9,
-      adam_beta2: 0.999,
-      adam_epsilon: 1e-8,
-      max_grad_norm: 1,
       num_train_epochs: 1,
       max_steps: steps + 1,
-      lr_scheduler_type: 'linear',
-      warmup_ratio: 0,
-      warmup_steps: 0,
-      eval_strategy: 'no',
-      eval_steps: null,
-      eval_delay: 0,
-      save_strategy: 'no',
-      save_steps: 500,
-      save_total_limit: null,
-      load_best_model_at_end: false,
-      metric_for_best_model: null,
-      greater_is_better: null,
-      resume_from_checkpoint: null,
-      logging_dir: null,
-      logging_strategy: 'steps',
       logging_steps: 1,
-      logging_first_step: false,
-      report_to: ['none'],
-      seed: 42,
-      data_seed: null,
-      early_stopping_patience: null,
-      early_stopping_threshold: 0,
-    },
+    }),
     saveModel: async () => {},
     loadModel: async () => model,
     hooks: {
@@ -294,16 +267,4 @@ export async function bench(): Promise<BenchRow[]> {
 }
 
 // Not when bundled into the device bench (there require.main is the bundle).
-if (require.main === module && /bench[\\/]webgpu\.ts$/.test(__filename))
-  bench().then((rows) =>
-    console.table(
-      rows.map((r) => ({
-        figure: r.figure,
-        value: +r.value.toFixed(2),
-        unit: r.unit,
-        peer: r.peer,
-        peerValue: +r.peerValue.toFixed(2),
-        ratio: +r.ratio.toFixed(3),
-      })),
-    ),
-  );
+if (require.main === module && /bench[\\/]webgpu\.ts$/.test(__filename)) bench().then((rows) => printRows(rows, 2, 3));

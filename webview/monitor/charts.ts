@@ -4,6 +4,7 @@
 // placeholder before data and its latest numbers underneath.
 import { el } from '../panelkit/dom';
 import { LineChart, type ChartMarker } from '../shared/lineChart';
+import { groupCharts, noGroupCharts, type GroupCharts } from '../shared/groupCharts';
 import { smooth } from '../shared/smoothing';
 import { formatNumber } from '../shared/format';
 import { alignOnX, bestValue, groupMetrics, lastValue, progressRange, stepRange } from '../shared/chartMath';
@@ -23,8 +24,7 @@ export interface MonitorChartContext {
 export class MonitorCharts {
   private loss: LineChart | undefined;
   private lr: LineChart | undefined;
-  private evals = new Map<string, LineChart>();
-  private evalKey = '';
+  private evals: GroupCharts = noGroupCharts();
   private readonly evalBox = el('div', { class: 'eval-charts' });
 
   constructor(private readonly box: HTMLElement) {}
@@ -109,25 +109,7 @@ export class MonitorCharts {
       ),
     ];
     const groups = groupMetrics(names);
-    const key = groups.map((g) => `${g.title}:${g.metrics.join(',')}`).join('|');
-    if (key !== this.evalKey) {
-      for (const c of this.evals.values()) c.destroy();
-      this.evalBox.replaceChildren();
-      this.evals = new Map(
-        groups.map((g) => [
-          g.title,
-          new LineChart(this.evalBox, {
-            title: g.title,
-            xLabel: 'step',
-            yLabel: g.yLabel,
-            height: 190,
-            yUnit: g.unit,
-            formatY: fmt3,
-          }),
-        ]),
-      );
-      this.evalKey = key;
-    }
+    this.evals = groupCharts(this.evals, groups, this.evalBox, 190, (box) => box);
     const x = withEval.map((p) => p.step);
     for (const g of groups) {
       const series = g.metrics.map((n, i) => ({
@@ -144,19 +126,18 @@ export class MonitorCharts {
       ]
         .filter(Boolean)
         .join(' · ');
-      this.evals.get(g.title)?.update(x, series, { xRange, markers, footer });
+      this.evals.charts.get(g.title)?.update(x, series, { xRange, markers, footer });
     }
   }
 
   retheme(): void {
-    for (const c of [this.loss, this.lr, ...this.evals.values()]) c?.retheme();
+    for (const c of [this.loss, this.lr, ...this.evals.charts.values()]) c?.retheme();
   }
 
   clear(): void {
-    for (const c of [this.loss, this.lr, ...this.evals.values()]) c?.destroy();
+    for (const c of [this.loss, this.lr, ...this.evals.charts.values()]) c?.destroy();
     this.loss = this.lr = undefined;
-    this.evals.clear();
-    this.evalKey = '';
+    this.evals = noGroupCharts();
     this.evalBox.replaceChildren();
     this.evalBox.remove();
   }

@@ -6,6 +6,7 @@
 // underneath.
 import { el } from '../panelkit/dom';
 import { LineChart, type ChartMarker } from '../shared/lineChart';
+import { groupCharts, noGroupCharts, type GroupCharts } from '../shared/groupCharts';
 import { smooth } from '../shared/smoothing';
 import { formatNumber } from '../shared/format';
 import {
@@ -63,8 +64,7 @@ export class TrainingCharts {
   private readonly lr: LineChart;
   private readonly speed: LineChart;
   private readonly evalBox = el('div', { class: 'eval-charts' });
-  private evals = new Map<string, LineChart>();
-  private evalKey = '';
+  private evals: GroupCharts = noGroupCharts();
   smoothing = 0.6;
 
   constructor(parent: HTMLElement) {
@@ -192,25 +192,7 @@ export class TrainingCharts {
 
   private drawEvals(t: TrainingOutput, xRange: [number, number], markers: ChartMarker[]): void {
     const groups = this.evalGroups(t);
-    const key = groups.map((g) => `${g.title}:${g.metrics.join(',')}`).join('|');
-    if (key !== this.evalKey) {
-      for (const c of this.evals.values()) c.destroy();
-      this.evalBox.replaceChildren();
-      this.evals = new Map(
-        groups.map((g) => [
-          g.title,
-          new LineChart(this.evalBox.appendChild(el('div', {})), {
-            title: g.title,
-            xLabel: 'step',
-            yLabel: g.yLabel,
-            height: SMALL_HEIGHT,
-            yUnit: g.unit,
-            formatY: fmt3,
-          }),
-        ]),
-      );
-      this.evalKey = key;
-    }
+    this.evals = groupCharts(this.evals, groups, this.evalBox, SMALL_HEIGHT, (box) => box.appendChild(el('div', {})));
     const x = t.evals.map((e) => e.step);
     const finished = !(t.status === 'running' || t.status === 'starting');
     const placeholder = evalPlaceholder(t.evalPlan, t.step, t.totalSteps, finished);
@@ -230,7 +212,7 @@ export class TrainingCharts {
             ...(best && t.evals.length > 1 ? [['best', fmt3(best.value), `at step ${x[best.index]}`] as Fact] : []),
           ])
         : '';
-      this.evals.get(g.title)?.update(x, series, { xRange, markers, placeholder, footer });
+      this.evals.charts.get(g.title)?.update(x, series, { xRange, markers, placeholder, footer });
     }
   }
 
@@ -243,6 +225,6 @@ export class TrainingCharts {
   }
 
   private all(): LineChart[] {
-    return [this.loss, this.lr, this.speed, ...this.evals.values()];
+    return [this.loss, this.lr, this.speed, ...this.evals.charts.values()];
   }
 }

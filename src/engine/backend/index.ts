@@ -9,18 +9,12 @@ import { localRequire, requireOptional } from './optional';
 import { registerWasmTrainingKernels } from './wasmKernels';
 import { startWebGpuBackend } from './webgpu';
 import type { AdapterSummary } from './adapter';
+import { BACKENDS } from '../../schema/fields';
 
 export { nativeModulePaths } from './optional';
 
-export type BackendPreference = 'auto' | 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_PREFERENCES: readonly BackendPreference[] = [
-  'auto',
-  'tensorflow-gpu',
-  'webgpu',
-  'tensorflow',
-  'wasm',
-  'cpu',
-];
+export type BackendPreference = (typeof BACKENDS)[number];
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = BACKENDS;
 
 export interface BackendReport {
   /** The preference that won: 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu'. */

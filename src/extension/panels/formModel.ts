@@ -16,36 +16,10 @@ export function fieldsFor(kind: TargetKind, step: string | undefined): SchemaFie
   return all.filter((f) => tables.includes(f.path.split('.')[0]) && f.path.split('.').length === 2);
 }
 
+/** A schema field as the form shows it: all of it but the aliases, the list's item kinds and the HF flag. */
 export function toFormField(f: SchemaField): FormField {
-  const {
-    path,
-    key,
-    section,
-    kind,
-    type,
-    description,
-    nullable,
-    enum: en,
-    minimum,
-    exclusiveMinimum,
-    maximum,
-    exclusiveMaximum,
-  } = f;
-  return {
-    path,
-    key,
-    section,
-    kind,
-    type,
-    default: f.default,
-    description,
-    nullable,
-    enum: en,
-    minimum,
-    exclusiveMinimum,
-    maximum,
-    exclusiveMaximum,
-  };
+  const { aliases, items, hfTrainingArgument, ...field } = f;
+  return field;
 }
 
 export function docPath(kind: TargetKind, schemaPath: string): KeyPath {

@@ -2,16 +2,11 @@
 import * as vscode from 'vscode';
 import { isAbsolute, join } from 'node:path';
 import { nativeModulesDir } from '../backend/nativeInstall';
+import { BACKENDS } from '../../schema/fields';
 
-export type BackendSetting = 'auto' | 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_CHOICES: readonly BackendSetting[] = [
-  'auto',
-  'tensorflow-gpu',
-  'webgpu',
-  'tensorflow',
-  'wasm',
-  'cpu',
-];
+/** The bertnb.backend choices: the schema's own list (src/schema/fields.ts), as the engine reads it. */
+export type BackendSetting = (typeof BACKENDS)[number];
+export const BACKEND_CHOICES: readonly BackendSetting[] = BACKENDS;
 
 function cfg(scope?: vscode.Uri): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('bertnb', scope);

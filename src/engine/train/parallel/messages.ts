@@ -2,7 +2,7 @@
 // threads of one process, not the host ↔ child protocol).
 import type { BertConfig } from '../../model';
 import type { TrainKind } from '../tensors';
-import type { Share } from './shares';
+import type { ShareJob } from './shareGradient';
 import type { OptimizerArrays, AdamWUpdate } from '../hostAdamW';
 import type { EvalBatchOutput } from '../evaluate';
 import type { ModelBatch } from '../tensors';
@@ -26,17 +26,7 @@ export type ToThread =
   /** New weights: `arrays` when they are on shared memory (no copy), else the init's `params`. */
   | { type: 'params'; arrays?: Float32Array[] }
   /** A share's gradient, added in turn into `into` (the shared sum, one array per variable). */
-  | {
-      type: 'grad';
-      id: number;
-      share: Share;
-      kind: TrainKind;
-      scale: number;
-      dropoutSeed: number;
-      gradientCheckpointing: boolean;
-      rowsPerPass?: number;
-      into: Float32Array[];
-    }
+  | ({ type: 'grad'; id: number; into: Float32Array[] } & ShareJob)
   /** The optimizer's arrays (shared memory), sent once; then Σ g² and AdamW over weights [from, to). */
   | { type: 'optimizer'; arrays: OptimizerArrays }
   | { type: 'sum-squares'; from: number; to: number }

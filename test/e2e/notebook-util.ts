@@ -77,6 +77,8 @@ export interface TrainingViewState {
   firstStep: number;
   /** The checkpoint step a resumed run continued from; 0 for a fresh run. */
   resumedFrom: number;
+  /** The point counts the view drew as live updates arrived, oldest first. */
+  drawnPoints: number[];
 }
 
 /** Status, point count, first logged step and resume step of each training view in the output webview(s). */
@@ -97,6 +99,7 @@ export async function trainingViews(vs: VSCode): Promise<TrainingViewState[]> {
         points: Number((await get('data-points')) ?? -1),
         firstStep: Number((await get('data-first-step')) || 0),
         resumedFrom: Number((await get('data-resumed-from')) || 0),
+        drawnPoints: ((await get('data-drawn-points')) ?? '').split(' ').filter(Boolean).map(Number),
       });
     }
   }

@@ -17,6 +17,8 @@ export class TrainingView {
   private readonly stop: HTMLButtonElement;
   private readonly charts: TrainingCharts;
   private last: TrainingOutput | undefined;
+  /** The point counts this view has drawn, in order: the live updates it received (the e2e suite reads them). */
+  private readonly drawn: number[] = [];
 
   constructor(onStop: (() => void) | undefined) {
     const charts = el('div', { class: 'chart-area' });
@@ -79,6 +81,8 @@ export class TrainingView {
     if (t.status === 'running' || t.status === 'starting') stat('ETA', formatDuration(t.etaSec));
     this.root.dataset.status = t.status;
     this.root.dataset.points = String(t.pointsReceived);
+    if (this.drawn.at(-1) !== t.pointsReceived) this.drawn.push(t.pointsReceived);
+    this.root.dataset.drawnPoints = this.drawn.slice(-50).join(' ');
     this.root.dataset.firstStep = String(t.series.step[0] ?? '');
     this.root.dataset.resumedFrom = String(t.resumedFromStep ?? '');
     this.stop.hidden = !(t.status === 'running' || t.status === 'starting');

@@ -56,7 +56,9 @@ if (file && isMainThread && typeof process.send === 'function') {
   };
   const send = process.send.bind(process);
   process.send = (msg, ...rest) => {
-    if (msg && (msg.type === 'progress' || msg.type === 'error')) record(msg.type);
+    // A step's progress travels as a run event (src/protocol/runEvents.ts).
+    const progress = msg && msg.type === 'run' && msg.event && msg.event.kind === 'progress';
+    if (progress || (msg && msg.type === 'error')) record(progress ? 'progress' : msg.type);
     return send(msg, ...rest);
   };
   process.on('exit', () => record('exit'));

@@ -39,8 +39,12 @@ export interface MonitorToHostMap {
   openCheckpoint: { run: string };
   openLogs: { run: string };
   compare: { runs: string[] };
+  /** A past run's model: evaluate it on a file, try it on a typed text, or predict a file into a CSV. */
+  runAction: { run: string; action: RunAction };
   manageTrust: Record<string, never>;
 }
+
+export type RunAction = 'evaluate' | 'try' | 'predict';
 
 type Messages<M> = { [K in keyof M]: { type: K } & M[K] }[keyof M];
 export type PreviewToHost = Messages<PreviewToHostMap>;
@@ -227,6 +231,11 @@ const SHAPES: { [P in PanelName]: Record<string, Shape> } = {
     openCheckpoint: { run: str(4096) },
     openLogs: { run: str(4096) },
     compare: { runs: runList },
+    runAction: {
+      run: str(4096),
+      action: (v) =>
+        v === 'evaluate' || v === 'try' || v === 'predict' ? undefined : 'must be evaluate, try or predict',
+    },
     manageTrust: {},
   },
 };

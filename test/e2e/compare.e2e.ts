@@ -36,7 +36,14 @@ async function twoRuns(workspace: string): Promise<void> {
 
 test('Compare Runs: eval curves overlaid, learning_rate highlighted, checkpoints with metrics; Try it on a run', async () => {
   await withVSCode(
-    { label: 'compare', theme: 'light', files: { 'data/.keep': '' }, viewport: { width: 1400, height: 1000 } },
+    {
+      label: 'compare',
+      theme: 'light',
+      files: { 'data/.keep': '' },
+      viewport: { width: 1400, height: 1000 },
+      // The monitor lists past runs from here: the two trained runs are in results/.
+      settings: { 'bertnb.defaultOutputDir': 'results' },
+    },
     async (vs) => {
       await twoRuns(vs.workspace);
       await vs.runCommand('BERT: Compare Runs');
@@ -86,11 +93,11 @@ test('Compare Runs: eval curves overlaid, learning_rate highlighted, checkpoints
       await sleep(800);
       await vs.screenshot('compare-dark');
 
-      // Try it: pick a trained model, type a text; a notebook opens and shows the prediction and its chips.
-      await vs.runCommand('BERT: Try a Trained Model…');
-      const models = vs.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-      await vs.waitFor('the trained models in the pick list', async () => (await models.count()) === 2, 30_000);
-      await models.nth(0).click();
+      // Try it from the monitor's past runs: the run's own model, then a typed text; a notebook opens
+      // and shows the prediction and its chips.
+      await vs.runCommand('BERT: Show Training Monitor');
+      const monitor = await vs.frameWith('[data-testid="run-try"]', 60_000);
+      await monitor.locator('[data-testid="run-try"]').first().click();
       await vs.page.locator('.quick-input-widget input').first().waitFor({ timeout: 20_000 });
       await sleep(300);
       await vs.page.keyboard.press('Enter');

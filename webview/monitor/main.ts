@@ -158,6 +158,14 @@ function drawRuns(runs: PastRunView[], roots: string[]): void {
             : '',
           r.hasLogs ? button('Open logs', 'open-logs', () => post({ type: 'openLogs', run: r.id })) : '',
         ),
+        // What a person does next with a trained model (src/extension/compare/runActions.ts).
+        el(
+          'div',
+          { class: 'row' },
+          button('Evaluate…', 'run-evaluate', () => post({ type: 'runAction', run: r.id, action: 'evaluate' })),
+          button('Try it…', 'run-try', () => post({ type: 'runAction', run: r.id, action: 'try' })),
+          button('Predict a file…', 'run-predict', () => post({ type: 'runAction', run: r.id, action: 'predict' })),
+        ),
       ),
     );
   }

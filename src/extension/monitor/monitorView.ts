@@ -140,6 +140,15 @@ export class MonitorViewProvider implements vscode.WebviewViewProvider, vscode.D
           });
         return;
       }
+      case 'runAction': {
+        // The run folder holds its final model; a run without one (stopped) makes the command ask for a model.
+        const run = this.find(m.run);
+        const command = { evaluate: 'bertnb.evaluateRun', try: 'bertnb.tryModel', predict: 'bertnb.predictFile' }[
+          m.action
+        ];
+        await vscode.commands.executeCommand(command, run?.view.dir);
+        return;
+      }
       case 'compare': {
         // The Compare Runs panel (src/extension/compare): an editor tab with every metric, settings and checkpoints.
         const picked = m.runs.map((id) => this.find(id)).filter((r): r is PastRun => !!r);

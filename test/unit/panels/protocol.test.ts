@@ -9,6 +9,7 @@ test('well-formed messages of each panel pass unchanged', () => {
   assert.equal(parsePanelMessage('hyperparams', { type: 'set', path: 'training.report_to', value: ['none'] }).ok, true);
   assert.equal(parsePanelMessage('monitor', { type: 'compare', runs: ['a', 'b'] }).ok, true);
   assert.equal(parsePanelMessage('monitor', { type: 'stop' }).ok, true);
+  assert.equal(parsePanelMessage('monitor', { type: 'runAction', run: 'r1', action: 'try' }).ok, true);
 });
 
 test('unknown types, wrong panels, wrong shapes and extra fields are refused with a reason', () => {
@@ -35,6 +36,7 @@ test('unknown types, wrong panels, wrong shapes and extra fields are refused wit
     ['hyperparams', { type: 'set', path: 'training.x', value: Number.NaN }, /finite/],
     ['monitor', { type: 'compare', runs: ['only-one'] }, /two run ids/],
     ['monitor', { type: 'openLogs', run: 42 }, /must be a string/],
+    ['monitor', { type: 'runAction', run: 'r1', action: 'delete' }, /must be evaluate, try or predict/],
   ];
   for (const [panel, raw, reason] of cases) {
     const r = parsePanelMessage(panel, raw);

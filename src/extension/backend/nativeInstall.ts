@@ -83,24 +83,35 @@ export async function installNative(
   pkg: NativePackage,
   opts: { onLine?: (l: string) => void; signal?: AbortSignal } = {},
 ): Promise<RunResult> {
+  return npmInstallInto(dir, `${pkg}@${NATIVE_VERSION}`, opts);
+}
+
+/**
+ * `npm install spec` into bertnb's own backend folder (the native and the GPU backends share it). A
+ * package.json of its own keeps npm from walking up into some unrelated project. Kept when present: it
+ * lists what the other install commands put here, which npm would otherwise prune.
+ */
+export async function npmInstallInto(
+  dir: string,
+  spec: string,
+  opts: { onLine?: (l: string) => void; signal?: AbortSignal } = {},
+): Promise<RunResult> {
   await mkdir(dir, { recursive: true });
-  // A package.json of its own keeps npm from walking up into some unrelated project. Kept when present:
-  // it lists what the other install commands put here (the GPU backend), which npm would otherwise prune.
   if (!existsSync(join(dir, 'package.json')))
     await writeFile(
       join(dir, 'package.json'),
       JSON.stringify(
-        { name: 'bertnb-native-backend', private: true, description: 'Native TensorFlow.js for bertnb' },
+        { name: 'bertnb-native-backend', private: true, description: 'Native and GPU backends for bertnb' },
         null,
         2,
       ),
     );
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  return run(
-    npm,
-    ['install', '--no-audit', '--no-fund', '--no-package-lock', '--save-exact', `${pkg}@${NATIVE_VERSION}`],
-    { cwd: dir, onLine: opts.onLine, signal: opts.signal },
-  );
+  return run(npm, ['install', '--no-audit', '--no-fund', '--no-package-lock', '--save-exact', spec], {
+    cwd: dir,
+    onLine: opts.onLine,
+    signal: opts.signal,
+  });
 }
 
 /**

@@ -4,11 +4,11 @@
 // only Dawn (132 MB, every platform) is installed on demand, never shipped in the .vsix.
 // No `vscode` here: the command wraps this in a progress notification.
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeAdapter, noAdapterAdvice, summarizeAdapter, type AdapterSummary } from '../../engine/backend/adapter';
-import { run, type RunResult } from './nativeInstall';
+import { npmInstallInto, run, type RunResult } from './nativeInstall';
 
 export const WEBGPU_PACKAGE = 'webgpu';
 export const WEBGPU_VERSION = '0.6.2';
@@ -21,23 +21,7 @@ export async function installWebGpu(
   dir: string,
   opts: { onLine?: (l: string) => void; signal?: AbortSignal } = {},
 ): Promise<RunResult> {
-  await mkdir(dir, { recursive: true });
-  // Kept when present: it lists what the other install commands put here, which npm would otherwise prune.
-  if (!existsSync(join(dir, 'package.json')))
-    await writeFile(
-      join(dir, 'package.json'),
-      JSON.stringify(
-        { name: 'bertnb-native-backend', private: true, description: 'Native and GPU backends for bertnb' },
-        null,
-        2,
-      ),
-    );
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  return run(
-    npm,
-    ['install', '--no-audit', '--no-fund', '--no-package-lock', '--save-exact', `${WEBGPU_PACKAGE}@${WEBGPU_VERSION}`],
-    { cwd: dir, onLine: opts.onLine, signal: opts.signal },
-  );
+  return npmInstallInto(dir, `${WEBGPU_PACKAGE}@${WEBGPU_VERSION}`, opts);
 }
 
 export interface WebGpuCheck extends RunResult {

@@ -49,12 +49,20 @@ test('a notebook training shows in the monitor and the status bar, stops from th
       const f = await vs.frameWith('[data-testid="live-label"]', 300_000);
       const label = f.locator('[data-testid="live-label"]');
       const status = f.locator('[data-testid="live-status"]');
+      // Once it runs, the run is called by its run_name (unset in the cell: folder · model · start time),
+      // and the monitor says where it came from.
       await until(
         'the notebook training in the monitor',
         async () =>
-          /watch\.bertnb %train/.test((await label.textContent()) ?? '') &&
+          /watch\.bertnb %train/.test((await f.locator('[data-testid="live-origin"]').textContent()) ?? '') &&
           (await status.getAttribute('data-status')) === 'running',
         300_000,
+      );
+      assert.match((await label.textContent()) ?? '', /^watched · bert-tiny · \d{4}-\d\d-\d\d \d\d:\d\d$/);
+      assert.match(
+        (await f.locator('[data-testid="charts"]').textContent()) ?? '',
+        /linear, 1000000 steps planned/,
+        'the learning-rate chart draws the planned schedule',
       );
       const points = async () =>
         Number(
@@ -84,6 +92,11 @@ test('a notebook training shows in the monitor and the status bar, stops from th
         300_000,
       );
       assert.equal((await status.textContent())?.trim(), 'stopped');
+      assert.equal(
+        await f.locator('[data-testid="live"] [data-testid="start"]').count(),
+        0,
+        'a notebook run is started again from its notebook: no "Start Training…" under it',
+      );
       assert.match((await status.getAttribute('class')) ?? '', /tone-stopped/);
       assert.match(
         (await f.locator('[data-testid="live-message"]').textContent()) ?? '',

@@ -74,6 +74,7 @@ function drawCharts(box: HTMLElement): void {
       title: metric,
       xLabel: state.x === 'time' ? 'seconds since start' : state.x,
       height: 240,
+      formatY: (v) => formatNumber(v, 4),
     });
     chart.update(
       x,

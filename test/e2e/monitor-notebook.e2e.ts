@@ -59,11 +59,7 @@ test('a notebook training shows in the monitor and the status bar, stops from th
         300_000,
       );
       assert.match((await label.textContent()) ?? '', /^watched · bert-tiny · \d{4}-\d\d-\d\d \d\d:\d\d$/);
-      assert.match(
-        (await f.locator('[data-testid="charts"]').textContent()) ?? '',
-        /linear, 1000000 steps planned/,
-        'the learning-rate chart draws the planned schedule',
-      );
+
       const points = async () =>
         Number(
           (await f.locator('[data-testid="charts"] .chart').first().getAttribute('data-points', { timeout: 2_000 })) ??
@@ -78,6 +74,11 @@ test('a notebook training shows in the monitor and the status bar, stops from th
         300_000,
       );
       await until("the monitor's chart to grow", async () => (await points()) > first, 120_000);
+      assert.match(
+        (await f.locator('[data-testid="charts"]').textContent()) ?? '',
+        /linear, 1000000 steps planned/,
+        'the learning-rate chart draws the planned schedule',
+      );
       assert.match((await f.locator('[data-testid="live-facts"]').textContent()) ?? '', /step \d+\/1000000 · epoch/);
       const bar = vs.page.locator('.statusbar-item', { hasText: /BERT \d+\/1000000/ }).first();
       await until('the status bar to follow the notebook training', async () => bar.isVisible(), 30_000);

@@ -4,9 +4,8 @@
 // view shows; the user's own files in the folder are never touched.
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import { listRuns } from '../../engine/runs';
+import { listRuns, readRun } from '../../engine/runs';
 import { describeRunFolder, editRunInfo } from '../../engine/runs/runInfo';
-import { newestRunConfig } from '../../engine/runs/checkpointList';
 import type { RunStore } from '../../engine/runs/store';
 import { defaultOutputRoots } from '../settings/settings';
 import { isTrusted } from '../trust/trust';
@@ -40,7 +39,11 @@ export async function editRun(store: RunStore, arg?: unknown): Promise<boolean> 
   }
   const dir = typeof arg === 'string' && existsSync(arg) ? arg : await pickRunFolder();
   if (!dir) return false;
-  const now = describeRunFolder(dir, newestRunConfig(dir), undefined);
+  // The name every view shows now (a folder without bertnb_run.json: its default name with the date).
+  const found = await readRun(dir).catch(() => undefined);
+  const now = found
+    ? { run_name: found.runName, tags: found.tags, note: found.note }
+    : describeRunFolder(dir, undefined, undefined);
   const name = await vscode.window.showInputBox({
     title: `${TITLE} (1/3): name`,
     prompt: 'The run_name every view shows (the monitor, Compare Runs, the status bar).',

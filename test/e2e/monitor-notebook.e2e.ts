@@ -103,6 +103,11 @@ test('a notebook training shows in the monitor and the status bar, stops from th
         (await f.locator('[data-testid="live-message"]').textContent()) ?? '',
         /Stopped at step \d+; checkpoint .*checkpoint-\d+/,
       );
+      // The run that just ended is a past run too, under its name, with its checkpoint marked last.
+      const past = f.locator('[data-testid="run"][data-run$="watched"]');
+      await until('the stopped run among the past runs', async () => (await past.count()) === 1, 60_000);
+      assert.equal(await past.locator('[data-testid="run-label"]').textContent(), await label.textContent());
+      assert.equal(await past.locator('[data-testid="ck-last"]').count(), 1);
       const ckptDir = join(vs.workspace, 'results', 'watched');
       assert.ok(
         existsSync(ckptDir) && readdirSync(ckptDir).some((n) => /^checkpoint-\d+$/.test(n)),

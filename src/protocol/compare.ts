@@ -13,8 +13,11 @@ export interface CheckpointInfo {
 export interface CompareRun {
   /** The run folder (absolute): the run's id. */
   dir: string;
-  /** training.run_name, or the folder's name with the date the run started. */
+  /** training.run_name as the run folder keeps it (bertnb_run.json), or the default name. */
   name: string;
+  /** The run's tags and note (bertnb_run.json). */
+  tags: string[];
+  note: string | null;
   /** One point per logged step: loss, learning_rate, grad_norm, eval_*, epoch; `time` = seconds since the run's first log (bertnb runs). */
   points: Array<Record<string, number>>;
   /** The run's settings, flattened (`learning_rate`, `per_device_train_batch_size`, `model`, `max_length`, …). */

@@ -41,6 +41,8 @@ export interface MonitorToHostMap {
   compare: { runs: string[] };
   /** A past run's model: evaluate it on a file, try it on a typed text, or predict a file into a CSV. */
   runAction: { run: string; action: RunAction };
+  /** "Rename / Tag / Note…" of a run: the live one (its id) or a past one (its folder's id). */
+  editRun: { run: string };
   manageTrust: Record<string, never>;
 }
 
@@ -119,11 +121,19 @@ export type HyperparamsToWebview =
   | { type: 'checked'; seq: number; path: string; text: string; message?: string; applied: boolean };
 
 import type { PlannedSchedule, RunPoint, RunStatus } from './runEvents';
+import type { CheckpointInfo } from './compare';
 export type { RunPoint } from './runEvents';
 /** The monitor's running (or last) run: a view of its record in the run store. */
 export interface LiveRunView {
   id: string;
+  /** The run's name (run_name once the run started). */
   label: string;
+  /** Where it came from ("watch.bertnb %train"), when the name says something else. */
+  origin?: string;
+  tags: string[];
+  note?: string;
+  /** The run folder, once known: what "Rename / Tag / Note…" edits. */
+  outputDir?: string;
   status: RunStatus;
   /** notebook runs say so (their Stop stops the notebook's cell). */
   source?: string;
@@ -141,11 +151,16 @@ export interface LiveRunView {
 }
 export interface PastRunView {
   id: string;
+  /** The run's name (run_name). */
   label: string;
+  tags: string[];
+  note?: string;
   dir: string;
   when?: string;
   finalMetrics: Record<string, number>;
   checkpoints: string[];
+  /** Each checkpoint with the evaluation at its step, best and last marked (src/engine/runs/checkpointList.ts). */
+  checkpointMetrics: CheckpointInfo[];
   hasLogs: boolean;
 }
 export type MonitorToWebview =
@@ -236,6 +251,7 @@ const SHAPES: { [P in PanelName]: Record<string, Shape> } = {
       action: (v) =>
         v === 'evaluate' || v === 'try' || v === 'predict' ? undefined : 'must be evaluate, try or predict',
     },
+    editRun: { run: str(4096) },
     manageTrust: {},
   },
 };

@@ -41,6 +41,9 @@ const SHAPES: { [K in RunEventKind]: ShapeOf<K> } = {
     num_train_epochs: num,
     resumed_from_step: nonNegInt,
     schedule,
+    run_name: opt(str),
+    tags: opt(arrayOf(str)),
+    note: opt(nullable(str)),
     history: opt((v) => arrayOf(runEventCheck)(v)),
   },
   progress: {

@@ -30,6 +30,10 @@ export interface RunStartEvent {
   /** 0 for a fresh run; the checkpoint's step when resumed. */
   resumed_from_step: number;
   schedule: PlannedSchedule;
+  /** training.run_name as resolved at start (the config's, the resumed run's, or the default); with the run's tags and note. */
+  run_name?: string;
+  tags?: string[];
+  note?: string | null;
   /** A resumed run's earlier progress and evaluations (read from the run folder), oldest first. */
   history?: Array<RunProgressEvent | RunEvalEvent>;
 }
@@ -104,7 +108,13 @@ export type RunSource = 'palette' | 'notebook' | 'cli' | 'disk';
 /** One run as the run store keeps it (src/engine/runs/store.ts). Plain data: it crosses to webviews as it is. */
 export interface RunRecord {
   id: string;
+  /** Where the run came from ("watch.bertnb %train", a config file's name, a run folder's name). Views show runTitle(). */
   label: string;
+  /** training.run_name as the run resolved it (null until the run starts, or for a folder without bertnb_run.json). */
+  run_name: string | null;
+  /** The run's tags and note (bertnb_run.json), editable after the fact. */
+  tags: string[];
+  note: string | null;
   source: RunSource;
   /** disk runs: whose folder it is. */
   format?: 'bertnb' | 'hf-trainer';
@@ -137,6 +147,11 @@ export interface RunRecord {
   message: string | null;
   /** Milliseconds since 1970 of the last change. */
   updated_at: number;
+}
+
+/** The name every view shows: run_name once the run started (or its folder says it), else where it came from. */
+export function runTitle(r: Pick<RunRecord, 'run_name' | 'label'>): string {
+  return r.run_name ?? r.label;
 }
 
 /** Statuses of a run that has ended. */

@@ -475,7 +475,19 @@ export const trainingFields = {
     default: null,
     nullable: true,
     section: 'Logging',
-    description: 'Display name of the run in the monitor and trackers. Unset: the output_dir name.',
+    description:
+      'Name of the run in the monitor, Compare Runs, the status bar, the model card and trackers. ' +
+      'Unset: "<output folder> · <model> · <date and time the run started>". Renaming a run later keeps it in the run folder.',
+  },
+  // HF TrainingArguments has no tags (Trainer takes model-card tags in create_model_card()), so this is
+  // bertnb's own key: labels to find and filter runs by, kept with the run (bertnb_run.json).
+  tags: {
+    kind: 'string[]',
+    default: [],
+    hf: false,
+    section: 'Logging',
+    description:
+      'bertnb extension (no TrainingArguments field): labels of the run, shown in the monitor and Compare Runs and editable there later.',
   },
   // Reproducibility
   seed: {

@@ -48,4 +48,4 @@ export {
   REGRESSION_METRICS,
   metricNames,
 } from './metrics';
-export { bestMetricOf, evalStepsOf, stepInterval, warmupStepsOf } from './derived';
+export { bestMetricOf, defaultRunName, evalStepsOf, stepInterval, warmupStepsOf } from './derived';

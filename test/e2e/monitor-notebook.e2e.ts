@@ -49,13 +49,17 @@ test('a notebook training shows in the monitor and the status bar, stops from th
       const f = await vs.frameWith('[data-testid="live-label"]', 300_000);
       const label = f.locator('[data-testid="live-label"]');
       const status = f.locator('[data-testid="live-status"]');
+      // Once it runs, the run is called by its run_name (unset in the cell: folder · model · start time),
+      // and the monitor says where it came from.
       await until(
         'the notebook training in the monitor',
         async () =>
-          /watch\.bertnb %train/.test((await label.textContent()) ?? '') &&
+          /watch\.bertnb %train/.test((await f.locator('[data-testid="live-origin"]').textContent()) ?? '') &&
           (await status.getAttribute('data-status')) === 'running',
         300_000,
       );
+      assert.match((await label.textContent()) ?? '', /^watched · bert-tiny · \d{4}-\d\d-\d\d \d\d:\d\d$/);
+
       const points = async () =>
         Number(
           (await f.locator('[data-testid="charts"] .chart').first().getAttribute('data-points', { timeout: 2_000 })) ??
@@ -70,6 +74,11 @@ test('a notebook training shows in the monitor and the status bar, stops from th
         300_000,
       );
       await until("the monitor's chart to grow", async () => (await points()) > first, 120_000);
+      assert.match(
+        (await f.locator('[data-testid="charts"]').textContent()) ?? '',
+        /linear, 1000000 steps planned/,
+        'the learning-rate chart draws the planned schedule',
+      );
       assert.match((await f.locator('[data-testid="live-facts"]').textContent()) ?? '', /step \d+\/1000000 · epoch/);
       const bar = vs.page.locator('.statusbar-item', { hasText: /BERT \d+\/1000000/ }).first();
       await until('the status bar to follow the notebook training', async () => bar.isVisible(), 30_000);
@@ -84,11 +93,21 @@ test('a notebook training shows in the monitor and the status bar, stops from th
         300_000,
       );
       assert.equal((await status.textContent())?.trim(), 'stopped');
+      assert.equal(
+        await f.locator('[data-testid="live"] [data-testid="start"]').count(),
+        0,
+        'a notebook run is started again from its notebook: no "Start Training…" under it',
+      );
       assert.match((await status.getAttribute('class')) ?? '', /tone-stopped/);
       assert.match(
         (await f.locator('[data-testid="live-message"]').textContent()) ?? '',
         /Stopped at step \d+; checkpoint .*checkpoint-\d+/,
       );
+      // The run that just ended is a past run too, under its name, with its checkpoint marked last.
+      const past = f.locator('[data-testid="run"][data-run$="watched"]');
+      await until('the stopped run among the past runs', async () => (await past.count()) === 1, 60_000);
+      assert.equal(await past.locator('[data-testid="run-label"]').textContent(), await label.textContent());
+      assert.equal(await past.locator('[data-testid="ck-last"]').count(), 1);
       const ckptDir = join(vs.workspace, 'results', 'watched');
       assert.ok(
         existsSync(ckptDir) && readdirSync(ckptDir).some((n) => /^checkpoint-\d+$/.test(n)),

@@ -10,7 +10,18 @@ import { onMessage, post } from '../panelkit/host';
 import { LineChart } from '../shared/lineChart';
 import { formatDuration, formatNumber } from '../shared/format';
 import { onThemeChange } from '../shared/theme';
-import { alignSeries, hasTime, metricNames, sortRows, type Cell, type XAxis } from './model';
+import {
+  alignSeries,
+  formatRunLength,
+  hasTime,
+  longestRunSeconds,
+  metricNames,
+  runsWithTag,
+  sortRows,
+  tagsOf,
+  type Cell,
+  type XAxis,
+} from './model';
 
 const app = document.getElementById('app')!;
 const state = {
@@ -20,7 +31,13 @@ const state = {
   metrics: ['loss', 'eval_loss'],
   sort: { key: 'name', desc: false },
   allSettings: false,
+  /** Only the runs with this tag ('' = every run). */
+  tag: '',
 };
+
+/** The runs shown (the tag filter applied); each keeps its colour, its place among all runs. */
+const shown = (): CompareRun[] => runsWithTag(state.runs, state.tag);
+const colorOf = (r: CompareRun): number => state.runs.indexOf(r);
 let charts: LineChart[] = [];
 
 function select(
@@ -51,15 +68,17 @@ function drawCharts(box: HTMLElement): void {
     );
     cell.append(el('div', { class: 'row' }, el('label', {}, 'metric ', pick)));
     box.append(cell);
-    const { x, values } = alignSeries(state.runs, metric, state.x);
+    const runs = shown();
+    const { x, values } = alignSeries(runs, metric, state.x);
     const chart = new LineChart(cell, {
       title: metric,
       xLabel: state.x === 'time' ? 'seconds since start' : state.x,
       height: 240,
+      formatY: (v) => formatNumber(v, 4),
     });
     chart.update(
       x,
-      state.runs.map((r, i) => ({ label: r.name, values: values[i], color: i, points: metric.startsWith('eval_') })),
+      runs.map((r, i) => ({ label: r.name, values: values[i], color: colorOf(r), points: metric.startsWith('eval_') })),
     );
     charts.push(chart);
   });
@@ -89,17 +108,21 @@ function drawTable(box: HTMLElement): void {
   const finals = metricNames(state.runs).filter(
     (k) => (state.allSettings ? k === 'loss' || k.startsWith('eval_') : headline.has(k)) && k !== 'eval_runtime',
   );
-  const rows: Row[] = state.runs.map((run) => ({
+  const rows: Row[] = shown().map((run) => ({
     run,
     cells: {
       name: run.name,
+      tags: run.tags.join(', ') || null,
+      note: run.note,
       ...Object.fromEntries(settings.map((k) => [`hp:${k}`, run.hyperparameters[k] ?? null])),
       ...Object.fromEntries(finals.map((k) => [`m:${k}`, run.final[k]])),
       best: run.best?.value ?? null,
     },
   }));
   const cols: Array<{ key: string; label: string; cls: string }> = [
-    { key: 'name', label: 'run', cls: '' },
+    { key: 'name', label: 'run', cls: 'name' },
+    { key: 'tags', label: 'tags', cls: 'tags' },
+    { key: 'note', label: 'note', cls: 'note' },
     ...settings.map((k) => ({ key: `hp:${k}`, label: k, cls: state.differing.includes(k) ? 'hp differs' : 'hp' })),
     ...finals.map((k) => ({ key: `m:${k}`, label: k === 'loss' ? 'final loss' : k, cls: 'num' })),
     { key: 'best', label: `best (${state.runs[0]?.best?.metric ?? 'metric_for_best_model'})`, cls: 'num' },
@@ -121,7 +144,13 @@ function drawTable(box: HTMLElement): void {
   const table = el('table', { class: 'runs-table', 'data-testid': 'runs-table' }, head);
   for (const r of sortRows(rows, (x) => x.cells[state.sort.key], state.sort.desc)) {
     table.append(
-      el('tr', { 'data-run': r.run.dir }, ...cols.map((c) => el('td', { class: c.cls }, fmt(r.cells[c.key])))),
+      el(
+        'tr',
+        { 'data-run': r.run.dir },
+        ...cols.map((c) =>
+          el('td', { class: c.cls, title: c.key === 'note' ? fmt(r.cells.note) : '' }, fmt(r.cells[c.key])),
+        ),
+      ),
     );
   }
   const toggle = el(
@@ -144,7 +173,7 @@ function drawTable(box: HTMLElement): void {
 
 function drawCheckpoints(box: HTMLElement): void {
   clear(box);
-  for (const r of state.runs) {
+  for (const r of shown()) {
     const list = el('ul', { class: 'checkpoints' });
     for (const c of r.checkpoints) {
       const metrics = Object.entries(c.metrics)
@@ -179,9 +208,16 @@ function draw(): void {
     ['epoch', 'epoch'],
     ...(hasTime(state.runs) ? ([['time', 'wall time']] as Array<[string, string]>) : []),
   ];
-  const longest = Math.max(...state.runs.map((r) => r.points.at(-1)?.time ?? 0));
+  const longest = longestRunSeconds(shown());
+  const tags = tagsOf(state.runs);
   app.append(
-    el('h1', {}, `Compare ${state.runs.length} runs`),
+    el(
+      'h1',
+      {},
+      state.tag
+        ? `Compare ${shown().length} of ${state.runs.length} runs (tag ${state.tag})`
+        : `Compare ${state.runs.length} runs`,
+    ),
     el(
       'div',
       { class: 'row' },
@@ -191,7 +227,26 @@ function draw(): void {
         'x axis ',
         select('x-axis', axes, state.x, (v) => ((state.x = v as XAxis), draw())),
       ),
-      longest ? el('span', { class: 'muted' }, `longest run ${formatDuration(longest)}`) : '',
+      tags.length
+        ? el(
+            'label',
+            {},
+            'tag ',
+            select(
+              'tag-filter',
+              [['', 'every run'], ...tags.map((t): [string, string] => [t, t])],
+              state.tag,
+              (v) => ((state.tag = v), draw()),
+            ),
+          )
+        : '',
+      longest
+        ? el(
+            'span',
+            { class: 'muted', 'data-testid': 'longest' },
+            `longest run ${formatRunLength(longest, formatDuration)}`,
+          )
+        : '',
     ),
   );
   const chartsBox = el('div', { class: 'chart-grid' });

@@ -46,3 +46,23 @@ export function sortRows<T>(rows: readonly T[], value: (row: T) => Cell, descend
   };
   return [...rows].sort((p, q) => cmp(value(p), value(q)));
 }
+
+/** The longest run's wall time in seconds (the last logged time of each run; 0 when none has one). */
+export function longestRunSeconds(runs: readonly CompareRun[]): number {
+  return runs.reduce((m, r) => Math.max(m, ...r.points.map((p) => p.time ?? 0)), 0);
+}
+
+/** A run's length in words: tenths of a second below ten seconds (a tiny run is not "0s"), else the usual format. */
+export function formatRunLength(sec: number, formatDuration: (s: number) => string): string {
+  return sec < 10 ? `${sec.toFixed(1)}s` : formatDuration(sec);
+}
+
+/** Every tag of any run, sorted: the tag filter's choices. */
+export function tagsOf(runs: readonly CompareRun[]): string[] {
+  return [...new Set(runs.flatMap((r) => r.tags))].sort((a, b) => a.localeCompare(b));
+}
+
+/** The runs carrying `tag` (all of them when no tag is chosen). */
+export function runsWithTag(runs: readonly CompareRun[], tag: string): CompareRun[] {
+  return tag ? runs.filter((r) => r.tags.includes(tag)) : [...runs];
+}

@@ -73,6 +73,8 @@ function drawLive(): void {
   );
   liveBox.append(
     el('div', { class: 'row spread' }, el('strong', { 'data-testid': 'live-label' }, v.label), status),
+    v.origin ? el('p', { class: 'muted origin', 'data-testid': 'live-origin' }, `from ${v.origin}`) : '',
+    runInfo(v.tags, v.note, 'live'),
     progress,
     el('p', { class: 'facts', 'data-testid': 'live-facts' }, facts.join(' · ')),
     v.message
@@ -85,12 +87,68 @@ function drawLive(): void {
       active ? button('Stop', 'stop', () => post({ type: 'stop' }), 'primary') : '',
       v.status === 'running' && v.source !== 'notebook' ? button('Pause', 'pause', () => post({ type: 'pause' })) : '',
       v.status === 'paused' ? button('Resume', 'resume', () => post({ type: 'resume' })) : '',
-      !active && trusted ? button('Start Training…', 'start', () => post({ type: 'start' })) : '',
+      // A notebook's run is started again from its notebook, not from a config file.
+      !active && trusted && v.source !== 'notebook'
+        ? button('Start Training…', 'start', () => post({ type: 'start' }))
+        : '',
+      v.outputDir && trusted
+        ? button('Rename / Tag / Note…', 'live-edit', () => post({ type: 'editRun', run: v.id }))
+        : '',
     ),
     v.lastCheckpoint
       ? el('p', { class: 'muted', 'data-testid': 'live-checkpoint' }, `Last checkpoint: ${v.lastCheckpoint}`)
       : '',
   );
+}
+
+/** A run's tags as chips and its note, under its name. */
+function runInfo(tags: string[], note: string | undefined, where: string): HTMLElement | string {
+  if (!tags.length && !note) return '';
+  return el(
+    'div',
+    { class: 'run-info', 'data-testid': `${where}-info` },
+    tags.length
+      ? el(
+          'div',
+          { class: 'chips', 'data-testid': `${where}-tags` },
+          ...tags.map((t) => el('span', { class: 'chip' }, t)),
+        )
+      : '',
+    note ? el('p', { class: 'note', 'data-testid': `${where}-note` }, note) : '',
+  );
+}
+
+/** Eval metrics worth a place in a narrow list: not the timings. */
+const NOT_SHOWN = /_(runtime|samples_per_second|steps_per_second)$/;
+
+/** A run's checkpoints, each with its step and eval metrics; the best (metric_for_best_model) and the last marked. */
+function checkpointList(r: PastRunView): HTMLElement {
+  if (!r.checkpointMetrics.length)
+    return el('div', { class: 'muted', 'data-testid': 'run-checkpoints' }, 'no checkpoints');
+  const list = el('ul', { class: 'checkpoints', 'data-testid': 'run-checkpoints' });
+  for (const c of r.checkpointMetrics) {
+    const metrics = Object.entries(c.metrics)
+      .filter(([k]) => !NOT_SHOWN.test(k))
+      .slice(0, 4)
+      .map(([k, v]) => `${k.replace(/^eval_/, '')} ${formatNumber(v, 3)}`)
+      .join(' · ');
+    list.append(
+      el(
+        'li',
+        {
+          class: `checkpoint${c.best ? ' best' : ''}${c.last ? ' last' : ''}`,
+          'data-testid': 'checkpoint',
+          'data-step': String(c.step),
+          title: c.path,
+        },
+        el('span', { class: 'ck-name' }, `checkpoint-${c.step}`),
+        c.best ? el('span', { class: 'tag best', 'data-testid': 'ck-best' }, 'best') : '',
+        c.last ? el('span', { class: 'tag last', 'data-testid': 'ck-last' }, 'last') : '',
+        el('div', { class: 'muted ck-metrics' }, `step ${c.step}${metrics ? ` · ${metrics}` : ' · not evaluated'}`),
+      ),
+    );
+  }
+  return list;
 }
 
 function metricsTable(m: Record<string, number>): HTMLElement {
@@ -100,7 +158,7 @@ function metricsTable(m: Record<string, number>): HTMLElement {
 }
 
 function drawCharts(): void {
-  liveCharts.update(points, { maxSteps: live?.maxSteps });
+  liveCharts.update(points, { maxSteps: live?.maxSteps, schedule: live?.schedule });
 }
 
 function drawRuns(runs: PastRunView[], roots: string[]): void {
@@ -135,7 +193,7 @@ function drawRuns(runs: PastRunView[], roots: string[]): void {
         el(
           'div',
           { class: 'row spread' },
-          el('span', {}, check, el('strong', {}, r.label)),
+          el('span', {}, check, el('strong', { 'data-testid': 'run-label' }, r.label)),
           el('span', { class: 'muted' }, r.when ?? ''),
         ),
         el(
@@ -143,13 +201,8 @@ function drawRuns(runs: PastRunView[], roots: string[]): void {
           { class: 'muted' },
           top.length ? top.map(([k, v]) => `${k} ${formatNumber(v)}`).join(' · ') : 'no final metrics',
         ),
-        el(
-          'div',
-          { class: 'muted', 'data-testid': 'run-checkpoints' },
-          r.checkpoints.length
-            ? `${r.checkpoints.length} checkpoint${r.checkpoints.length > 1 ? 's' : ''}: ${r.checkpoints.map((c) => c.split(/[\\/]/).pop()).join(', ')}`
-            : 'no checkpoints',
-        ),
+        runInfo(r.tags, r.note, 'run'),
+        checkpointList(r),
         el(
           'div',
           { class: 'row' },
@@ -157,6 +210,7 @@ function drawRuns(runs: PastRunView[], roots: string[]): void {
             ? button('Open checkpoint', 'open-checkpoint', () => post({ type: 'openCheckpoint', run: r.id }))
             : '',
           r.hasLogs ? button('Open logs', 'open-logs', () => post({ type: 'openLogs', run: r.id })) : '',
+          trusted ? button('Rename / Tag / Note…', 'run-edit', () => post({ type: 'editRun', run: r.id })) : '',
         ),
         // What a person does next with a trained model (src/extension/compare/runActions.ts).
         el(

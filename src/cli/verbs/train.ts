@@ -11,11 +11,12 @@ import { formatDataProgress } from '../../engine/data/progress';
 import { RunStore } from '../../engine/runs/store';
 import { feedStore } from '../../engine/runs/feed';
 
-const HELP = `usage: bertnb train CONFIG [--resume [CHECKPOINT]] [--backend auto|webgpu|wasm|cpu|tensorflow|tensorflow-gpu]
+const HELP = `usage: bertnb train CONFIG [--resume [CHECKPOINT]] [--backend auto|webgpu|wasm|cpu|tensorflow|tensorflow-gpu] [--run-name NAME]
 
 Trains as the YAML/JSON run config says (task, model, data, training: Hugging Face TrainingArguments).
   --resume           continue from the latest checkpoint in output_dir (or the given checkpoint folder)
   --backend NAME     override training.backend
+  --run-name NAME    override training.run_name (unset: output folder · model · start time)
   --plain            plain log lines even on a terminal`;
 
 const fmt = (x: number | null | undefined, digits = 4) =>
@@ -39,6 +40,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, file } = parsed;
   const config = await loadConfig(file);
   if (values.backend) config.training.backend = values.backend as never;
+  if (values['run-name']) config.training.run_name = values['run-name'];
   const resume = values.resume === undefined ? undefined : values.resume === 'true' ? true : values.resume;
 
   const tty = !!process.stderr.isTTY && !values.plain;
@@ -53,7 +55,15 @@ export async function run(argv: string[]): Promise<number> {
     output_dir: config.training.output_dir,
     stop: () => void proc.stop(),
   }).id;
-  store.onChange((r) => view.show(r));
+  let named = false;
+  store.onChange((r) => {
+    // The name the run resolved at start (the config's, the resumed run's or the default), said once.
+    if (!named && r.run_name) {
+      named = true;
+      view.log(`run_name: ${r.run_name}${r.tags.length ? ` (tags: ${r.tags.join(', ')})` : ''}`);
+    }
+    view.show(r);
+  });
   proc.onMessage((m) => {
     if (m.type === 'error') error = m.message;
     else logChildMessage(m, view.log);
@@ -87,7 +97,7 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-type TrainFlags = { resume?: string; backend?: string; plain?: boolean };
+type TrainFlags = { resume?: string; backend?: string; plain?: boolean; 'run-name'?: string };
 type EndEvent = Extract<RunEvent, { kind: 'end' }>;
 
 /** The verb's flags and CONFIG file; undefined when --help was answered. */
@@ -102,6 +112,7 @@ function parseTrainArgs(argv: string[]): { values: TrainFlags; file: string } | 
     {
       resume: { type: 'string' },
       backend: { type: 'string' },
+      'run-name': { type: 'string' },
       plain: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

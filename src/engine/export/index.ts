@@ -84,6 +84,11 @@ export function handledElsewhere(c: RunConfig): Array<{ key: string; where: stri
       where:
         "not applicable: bertnb's CPU training threads; PyTorch sizes its own thread pool (torch.set_num_threads), accelerate/torchrun place processes",
     },
+    {
+      key: 'training.tags',
+      where:
+        "not applicable: bertnb's own labels of the run (kept in its bertnb_run.json); TrainingArguments has no tags",
+    },
     { key: 'task', where: 'TASK in train.py (BertForSequenceClassification, or BertForPreTraining / BertForMaskedLM)' },
     { key: 'model', where: 'MODEL in train.py' },
     { key: 'tokenizer', where: "TOKENIZER in train.py (tokenizer/ folder of the export, or the model's own)" },

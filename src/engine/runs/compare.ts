@@ -1,21 +1,12 @@
 // Runs side by side (the Compare Runs panel): each run's curves from metrics.jsonl (with wall time)
 // or trainer_state.json's log_history, its settings from run_config.json, its checkpoints with the
 // evaluation logged at their step (best and last marked), and which settings differ between runs.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import type { CheckpointInfo, CompareRun } from '../../protocol/compare';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { CompareRun } from '../../protocol/compare';
+import { bestRuleOf, checkpointDirs, checkpointsWithMetrics, newestRunConfig } from './checkpointList';
+import { describeRunFolder } from './runInfo';
 import { readTrainerStateSync, type TrainerStateRead } from './trainerState';
-
-const CHECKPOINT_RE = /^checkpoint-(\d+)$/;
-
-function checkpointDirs(dir: string): Array<{ step: number; path: string }> {
-  const names = existsSync(dir) ? readdirSync(dir) : [];
-  return names
-    .map((n) => ({ m: CHECKPOINT_RE.exec(n), path: join(dir, n) }))
-    .filter((x) => x.m && statSync(x.path).isDirectory())
-    .map((x) => ({ step: Number(x.m![1]), path: x.path }))
-    .sort((a, b) => a.step - b.step);
-}
 
 function tryState(dir: string): TrainerStateRead | undefined {
   try {
@@ -59,28 +50,6 @@ export function mergePoints(entries: ReadonlyArray<Record<string, number>>): Arr
   return [...byStep.values()].sort((a, b) => a.step - b.step);
 }
 
-/** Each checkpoint's step and the eval_* metrics logged at that step; best = trainer_state's best_model_checkpoint. */
-export function checkpointsWithMetrics(
-  dir: string,
-  history: ReadonlyArray<Record<string, number>>,
-  bestCheckpoint: string | null | undefined,
-): CheckpointInfo[] {
-  const cks = checkpointDirs(dir);
-  const last = cks.at(-1)?.step;
-  return cks.map(({ step, path }) => {
-    const metrics: Record<string, number> = {};
-    for (const e of history)
-      if (e.step === step) for (const [k, v] of Object.entries(e)) if (k.startsWith('eval_')) metrics[k] = v;
-    return {
-      step,
-      path,
-      metrics,
-      best: !!bestCheckpoint && basename(bestCheckpoint) === basename(path),
-      last: step === last,
-    };
-  });
-}
-
 /** HF TrainingArguments (and the data and model fields that shape a run), flattened for the table. */
 function settingsOf(config: Record<string, unknown> | undefined): CompareRun['hyperparameters'] {
   if (!config) return {};
@@ -90,27 +59,9 @@ function settingsOf(config: Record<string, unknown> | undefined): CompareRun['hy
   const data = (config.data ?? {}) as Record<string, unknown>;
   for (const k of ['train', 'max_length']) if (scalar(data[k])) out[k] = data[k] as string;
   for (const [k, v] of Object.entries((config.training ?? {}) as Record<string, unknown>))
-    if (scalar(v) && k !== 'output_dir') out[k] = v as string;
+    // The folder and the name say which run it is (its own column), not how it was trained.
+    if (scalar(v) && k !== 'output_dir' && k !== 'run_name') out[k] = v as string;
   return out;
-}
-
-/** The run's config: the newest checkpoint's run_config.json (bertnb writes it with every checkpoint). */
-function runConfig(dir: string): Record<string, unknown> | undefined {
-  for (const c of checkpointDirs(dir).reverse()) {
-    try {
-      return JSON.parse(readFileSync(join(c.path, 'run_config.json'), 'utf8')) as Record<string, unknown>;
-    } catch {
-      // an HF checkpoint, or one being written
-    }
-  }
-  return undefined;
-}
-
-/** HF's run_name when set; otherwise the folder's name and the day and time the run started (a readable default). */
-export function defaultRunName(dir: string, startedAt: Date | undefined): string {
-  if (!startedAt) return basename(dir);
-  const iso = startedAt.toISOString();
-  return `${basename(dir)} · ${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
 export function readCompareRun(dirIn: string): CompareRun {
@@ -123,13 +74,10 @@ export function readCompareRun(dirIn: string): CompareRun {
       ? jsonl
       : ((state?.log_history ?? []) as Array<Record<string, number>>);
   const points = mergePoints(history);
-  const config = runConfig(dir);
+  const config = newestRunConfig(dir);
   const training = (config?.training ?? {}) as Record<string, unknown>;
   const firstTime = jsonl.find((e) => e.time)?.time;
-  const name =
-    typeof training.run_name === 'string' && training.run_name
-      ? training.run_name
-      : defaultRunName(dir, firstTime ? new Date(firstTime * 1000) : undefined);
+  const described = describeRunFolder(dir, config, firstTime ? new Date(firstTime * 1000) : undefined);
   const final: Record<string, number> = {};
   for (const p of points) for (const [k, v] of Object.entries(p)) if (k !== 'step' && k !== 'time') final[k] = v;
   const metric = typeof training.metric_for_best_model === 'string' ? training.metric_for_best_model : 'loss';
@@ -138,12 +86,19 @@ export function readCompareRun(dirIn: string): CompareRun {
     : null;
   return {
     dir,
-    name,
+    name: described.run_name,
+    tags: described.tags,
+    note: described.note,
     points,
     hyperparameters: settingsOf(config),
     final,
     best,
-    checkpoints: checkpointsWithMetrics(dir, history, state?.best_model_checkpoint),
+    checkpoints: checkpointsWithMetrics(
+      checkpointDirs(dir),
+      history,
+      bestRuleOf(training),
+      state?.best_model_checkpoint,
+    ),
   };
 }
 

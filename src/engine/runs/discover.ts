@@ -6,7 +6,10 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { LogEntry } from '../train/trainerState';
 import type { RunPoint } from '../../protocol/runEvents';
-import { readMetricsLog } from './metricsLog';
+import type { CheckpointInfo } from '../../protocol/compare';
+import { bestRuleOf, checkpointsWithMetrics, newestRunConfig } from './checkpointList';
+import { firstLogTime, readMetricsLog } from './metricsLog';
+import { describeRunFolder } from './runInfo';
 import { readTrainerState, TRAINER_STATE_FILE, type TrainerStateRead } from './trainerState';
 
 const CHECKPOINT_RE = /^checkpoint-(\d+)$/;
@@ -28,6 +31,12 @@ export interface RunInfo {
   epoch: number | null;
   numTrainEpochs: number | null;
   checkpoints: Array<{ step: number; path: string }>;
+  /** The same checkpoints with the evaluation at their step, best (metric_for_best_model) and last marked. */
+  checkpointMetrics: CheckpointInfo[];
+  /** training.run_name as the folder keeps it (bertnb_run.json), or the default; with the run's tags and note. */
+  runName: string;
+  tags: string[];
+  note: string | null;
   bestCheckpoint: string | null;
   bestMetric: number | null;
   /** A loadable model in the run folder itself (config.json + weights): the final model. */
@@ -109,6 +118,13 @@ export async function readRun(dir: string): Promise<RunInfo | undefined> {
   const history = useJsonl ? jsonl! : stateHistory;
   const statFile = useJsonl ? metricsFile : join(stateDir, TRAINER_STATE_FILE);
   const updatedAt = (await stat(statFile)).mtime.toISOString();
+  const config = newestRunConfig(abs);
+  const firstTime = jsonl ? firstLogTime(metricsFile) : undefined;
+  const described = describeRunFolder(
+    abs,
+    config,
+    typeof firstTime === 'number' ? new Date(firstTime * 1000) : new Date(updatedAt),
+  );
 
   return {
     id: abs,
@@ -124,6 +140,15 @@ export async function readRun(dir: string): Promise<RunInfo | undefined> {
     epoch: useJsonl ? (history[history.length - 1]?.epoch ?? null) : (state?.epoch ?? null),
     numTrainEpochs: state?.num_train_epochs ?? null,
     checkpoints,
+    checkpointMetrics: checkpointsWithMetrics(
+      checkpoints,
+      history,
+      bestRuleOf(config?.training as Record<string, unknown> | undefined),
+      state?.best_model_checkpoint,
+    ),
+    runName: described.run_name,
+    tags: described.tags,
+    note: described.note,
     bestCheckpoint: state?.best_model_checkpoint ?? null,
     bestMetric: state?.best_metric ?? null,
     hasFinalModel:

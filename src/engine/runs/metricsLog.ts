@@ -59,3 +59,16 @@ export function readMetricsLog(file: string, upTo?: number): LogEntry[] {
   }
   return out;
 }
+
+/** The wall time (seconds since 1970) of metrics.jsonl's first entry: when the run started logging. */
+export function firstLogTime(file: string): number | undefined {
+  if (!existsSync(file)) return undefined;
+  const text = readFileSync(file, 'utf8');
+  const line = text.slice(0, text.indexOf('\n') >>> 0);
+  try {
+    const t = (JSON.parse(line) as { time?: unknown }).time;
+    return typeof t === 'number' && Number.isFinite(t) ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}

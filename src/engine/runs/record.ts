@@ -28,6 +28,9 @@ export function applyStart(r: RunRecord, e: RunStartEvent, compact: (p: RunPoint
   r.resumed_from_step = e.resumed_from_step;
   r.step = Math.max(r.step, e.resumed_from_step);
   r.schedule = e.schedule;
+  if (e.run_name) r.run_name = e.run_name;
+  if (e.tags) r.tags = [...e.tags];
+  if (e.note !== undefined) r.note = e.note;
   const history = e.history ?? [];
   const train = history.filter((h): h is RunProgressEvent => h.kind === 'progress');
   r.points = compact([...train.map(pointOf), ...r.points]);

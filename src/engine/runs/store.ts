@@ -41,6 +41,7 @@ let counter = 0;
 export class RunStore {
   private readonly runs = new Map<string, Entry>();
   private readonly listeners = new Set<Listener>();
+  private readonly infoListeners = new Set<(outputDir: string) => void>();
   readonly maxPoints: number;
   private readonly intervalMs: number;
 
@@ -122,6 +123,9 @@ export class RunStore {
   addFromDisk(info: RunInfo): RunRecord {
     const id = `disk:${info.dir}`;
     const r = emptyRecord(id, info.label, 'disk');
+    r.run_name = info.runName;
+    r.tags = [...info.tags];
+    r.note = info.note;
     r.format = info.kind;
     r.status = diskStatus(info);
     r.step = info.globalStep;
@@ -150,6 +154,19 @@ export class RunStore {
     if (old) old.record = r;
     else this.add(r);
     return r;
+  }
+
+  /** A run was renamed, tagged or annotated (bertnb_run.json rewritten): every run of that folder shows it. */
+  setInfo(outputDir: string, info: { run_name: string; tags: string[]; note: string | null }): void {
+    for (const l of this.infoListeners) l(outputDir);
+    for (const entry of this.runs.values()) {
+      const r = entry.record;
+      if (r.output_dir !== outputDir) continue;
+      r.run_name = info.run_name;
+      r.tags = [...info.tags];
+      r.note = info.note;
+      this.changed(entry, true);
+    }
   }
 
   get(id: string): RunRecord | undefined {
@@ -182,6 +199,12 @@ export class RunStore {
     return true;
   }
 
+  /** Listens to renames, tags and notes (setInfo), with the run folder; the past-runs list re-reads it. */
+  onInfo(l: (outputDir: string) => void): () => void {
+    this.infoListeners.add(l);
+    return () => this.infoListeners.delete(l);
+  }
+
   /** Listens to every change of every run (rate-limited per run). */
   onChange(l: Listener): () => void {
     this.listeners.add(l);
@@ -196,6 +219,7 @@ export class RunStore {
   dispose(): void {
     for (const e of this.runs.values()) e.limiter.dispose();
     this.listeners.clear();
+    this.infoListeners.clear();
   }
 
   /** The store's one compaction of a curve (keeps each stretch's lowest and highest loss). */
@@ -225,6 +249,9 @@ function emptyRecord(id: string, label: string, source: RunSource): RunRecord {
   return {
     id,
     label,
+    run_name: null,
+    tags: [],
+    note: null,
     source,
     status: 'starting',
     step: 0,

@@ -168,7 +168,7 @@ export function writtenByBertnb(checkpointDir: string): boolean {
 
 /** The files a training run writes at the top of output_dir (checkpoints are checkpoint-N/ folders). */
 export const RUN_WRITES =
-  'checkpoint-N/, runs/, metrics.jsonl, the final model (config.json, model.safetensors, vocab.txt, tokenizer files) and its model card README.md (only one bertnb wrote)';
+  'checkpoint-N/, runs/, metrics.jsonl, bertnb_run.json (name, tags and note of the run), the final model (config.json, model.safetensors, vocab.txt, tokenizer files) and its model card README.md (only one bertnb wrote)';
 
 /** The way out, for a config file and a notebook cell alike. */
 const RUN_WAY_OUT = 'set overwrite_output_dir: true (under training: in a config, or in the %train cell)';

@@ -82,6 +82,8 @@ export function startEvent(o: {
   resumedFrom: number;
   schedule: LrSchedule;
   metricsFile: string;
+  /** The run's name, tags and note (bertnb_run.json), when they were saved. */
+  named?: { run_name: string; tags: string[]; note: string | null };
 }): RunStartEvent {
   const history = o.resumedFrom > 0 ? historyOf(o.metricsFile, o.resumedFrom, o.maxSteps) : [];
   return {
@@ -91,6 +93,7 @@ export function startEvent(o: {
     num_train_epochs: o.numTrainEpochs,
     resumed_from_step: o.resumedFrom,
     schedule: plannedSchedule(o.schedule),
+    ...(o.named ? { run_name: o.named.run_name, tags: o.named.tags, note: o.named.note } : {}),
     ...(history.length ? { history } : {}),
   };
 }

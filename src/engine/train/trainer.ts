@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { epochBatches, exampleLengths } from '../data';
 import { trimMetricsLog } from '../runs/metricsLog';
+import { nameRunAtStart } from '../runs/runInfo';
 import { cleanStaleTemps } from './atomic';
 import { latestCheckpoint } from './checkpointDirs';
 import { saveCheckpoint, saveCheckpointIfNew, saveFinalModel } from './checkpointing';
@@ -128,8 +129,10 @@ async function setUpRun(inp: TrainerInputs, onFailure: Array<() => Promise<void>
   const metricsFile = join(outputDir, 'metrics.jsonl');
   trimMetricsLog(metricsFile, resumeDir ? state.step : undefined, say);
   const schedule = new LrSchedule(a.lr_scheduler_type, a.learning_rate, plan.maxSteps, a.warmup_steps, a.warmup_ratio);
+  const named = nameRunAtStart(outputDir, inp.runConfig, !!resumeDir, say);
   hooks.onEvent?.(
     startEvent({
+      named,
       outputDir,
       maxSteps: plan.maxSteps,
       numTrainEpochs: plan.numEpochs,

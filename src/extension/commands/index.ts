@@ -12,6 +12,7 @@ import { exportForTrainer } from './exportTrainer';
 import { startTraining } from './startTraining';
 import { compareRuns } from '../compare/comparePanel';
 import { evaluateRun, predictFileCommand, tryModel } from '../compare/runActions';
+import { editRun } from '../monitor/editRun';
 
 export function registerCommands(ctx: PanelContext, session: TrainingSession): vscode.Disposable[] {
   const { log, extensionContext } = ctx;
@@ -61,5 +62,6 @@ export function registerCommands(ctx: PanelContext, session: TrainingSession): v
     reg('bertnb.evaluateRun', (dir) => evaluateRun(dir)),
     reg('bertnb.tryModel', (dir) => tryModel(dir)),
     reg('bertnb.predictFile', (dir) => predictFileCommand(extensionContext, log, dir)),
+    reg('bertnb.editRun', (dir) => editRun(session.store, dir)),
   ];
 }

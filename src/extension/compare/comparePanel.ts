@@ -27,8 +27,8 @@ async function pickRuns(): Promise<string[] | undefined> {
     return undefined;
   }
   const items = runs.map((r) => ({
-    label: r.label,
-    description: vscode.workspace.asRelativePath(r.dir),
+    label: r.runName,
+    description: [vscode.workspace.asRelativePath(r.dir), ...r.tags.map((t) => `#${t}`)].join('  '),
     detail: `step ${r.globalStep}${r.bestMetric !== null ? ` · best ${Number(r.bestMetric.toPrecision(4))}` : ''}`,
     dir: r.dir,
     picked: false,

@@ -23,7 +23,7 @@ async function modelFolder(arg: unknown, action: string): Promise<string | undef
       `${action}: no trained model folder (config.json + weights) was found in this workspace.`,
     );
   const pick = await vscode.window.showQuickPick(
-    runs.map((r) => ({ label: r.label, description: vscode.workspace.asRelativePath(r.dir), dir: r.dir })),
+    runs.map((r) => ({ label: r.runName, description: vscode.workspace.asRelativePath(r.dir), dir: r.dir })),
     { title: `${action}: which model?` },
   );
   return pick?.dir;

@@ -26,8 +26,10 @@ export class MonitorViewProvider implements vscode.WebviewViewProvider, vscode.D
     private readonly session: TrainingSession,
   ) {
     const offStore = session.store.onChange((r) => this.changed(r));
+    const offInfo = session.store.onInfo(() => void this.refreshRuns());
     this.subs.push(
       { dispose: offStore },
+      { dispose: offInfo },
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.sendAll()),
     );
   }
@@ -147,6 +149,12 @@ export class MonitorViewProvider implements vscode.WebviewViewProvider, vscode.D
           m.action
         ];
         await vscode.commands.executeCommand(command, run?.view.dir);
+        return;
+      }
+      case 'editRun': {
+        // A past run by its id, or the live run shown (its folder once the run started).
+        const dir = this.find(m.run)?.info.dir ?? this.session.store.get(m.run)?.output_dir ?? undefined;
+        if (dir) await vscode.commands.executeCommand('bertnb.editRun', dir);
         return;
       }
       case 'compare': {

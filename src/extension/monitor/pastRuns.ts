@@ -24,11 +24,14 @@ export async function listPastRuns(roots: readonly string[], store?: RunStore): 
     logsDir: info.hasLogs ? (existsSync(join(info.dir, 'runs')) ? join(info.dir, 'runs') : info.dir) : undefined,
     view: {
       id: info.id,
-      label: info.label,
+      label: info.runName,
+      tags: info.tags,
+      ...(info.note ? { note: info.note } : {}),
       dir: info.dir,
       when: info.updatedAt.replace('T', ' ').slice(0, 16),
       finalMetrics: info.finalMetrics,
       checkpoints: info.checkpoints.map((c) => c.path),
+      checkpointMetrics: info.checkpointMetrics,
       hasLogs: info.hasLogs,
     },
   }));

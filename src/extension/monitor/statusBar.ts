@@ -2,7 +2,7 @@
 // record. Step and ETA while it runs; how it ended afterwards, with its own icon, word and colour (a
 // stopped run is not a success). A click opens the monitor.
 import * as vscode from 'vscode';
-import { isEnded, statusLook, type RunRecord } from '../../protocol';
+import { isEnded, runTitle, statusLook, type RunRecord } from '../../protocol';
 import { statusText } from './views';
 
 const BACKGROUND: Partial<Record<ReturnType<typeof statusLook>['tone'], string>> = {
@@ -27,7 +27,8 @@ export class TrainingStatusBar implements vscode.Disposable {
     }
     const look = statusLook(r.status);
     this.item.text = statusText(r);
-    this.item.tooltip = `${r.label}: ${look.word}${r.message ? ` — ${r.message}` : ''}\nClick to open the training monitor.`;
+    const tags = r.tags.length ? ` [${r.tags.join(', ')}]` : '';
+    this.item.tooltip = `${runTitle(r)}${tags}: ${look.word}${r.message ? ` — ${r.message}` : ''}\nClick to open the training monitor.`;
     const bg = BACKGROUND[look.tone];
     this.item.backgroundColor = bg ? new vscode.ThemeColor(bg) : undefined;
     this.item.show();

@@ -1,12 +1,16 @@
 // What the monitor webview and the status bar show of a run record (src/engine/runs/store.ts). Pure, so
 // it is tested without the editor.
-import { formatDuration, statusLook, type LiveRunView, type RunPoint, type RunRecord } from '../../protocol';
+import { formatDuration, runTitle, statusLook, type LiveRunView, type RunPoint, type RunRecord } from '../../protocol';
 
 /** The monitor's live panel of run `r`. */
 export function liveView(r: RunRecord): LiveRunView {
   return {
     id: r.id,
-    label: r.label,
+    label: runTitle(r),
+    ...(r.run_name && r.run_name !== r.label ? { origin: r.label } : {}),
+    tags: [...r.tags],
+    ...(r.note ? { note: r.note } : {}),
+    ...(r.output_dir ? { outputDir: r.output_dir } : {}),
     status: r.status,
     source: r.source,
     step: r.step,

@@ -3,7 +3,7 @@
 // front the cell, monitor and status bar already show it, so nothing pops up then.
 import * as vscode from 'vscode';
 import { trainingEndNotice, type EndFacts, type TrainingEnd } from '../../engine/notebook/outcome';
-import { isEnded } from '../../protocol/runEvents';
+import { isEnded, runTitle } from '../../protocol/runEvents';
 import type { RunStore } from '../../engine/runs/store';
 
 export function notifyTrainingEnd(
@@ -43,7 +43,7 @@ export function watchPaletteRunEnds(store: RunStore): vscode.Disposable {
       metrics: r.metrics,
       error: r.message ?? undefined,
     };
-    notifyTrainingEnd(end, r.label, facts, {
+    notifyTrainingEnd(end, runTitle(r), facts, {
       label: 'Show Monitor',
       run: () => vscode.commands.executeCommand('bertnb.showMonitor'),
     });

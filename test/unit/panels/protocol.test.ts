@@ -10,6 +10,7 @@ test('well-formed messages of each panel pass unchanged', () => {
   assert.equal(parsePanelMessage('monitor', { type: 'compare', runs: ['a', 'b'] }).ok, true);
   assert.equal(parsePanelMessage('monitor', { type: 'stop' }).ok, true);
   assert.equal(parsePanelMessage('monitor', { type: 'runAction', run: 'r1', action: 'try' }).ok, true);
+  assert.equal(parsePanelMessage('monitor', { type: 'editRun', run: '/w/results/lr-0.005' }).ok, true);
 });
 
 test('unknown types, wrong panels, wrong shapes and extra fields are refused with a reason', () => {
@@ -37,6 +38,7 @@ test('unknown types, wrong panels, wrong shapes and extra fields are refused wit
     ['monitor', { type: 'compare', runs: ['only-one'] }, /two run ids/],
     ['monitor', { type: 'openLogs', run: 42 }, /must be a string/],
     ['monitor', { type: 'runAction', run: 'r1', action: 'delete' }, /must be evaluate, try or predict/],
+    ['monitor', { type: 'editRun', run: 'r1', name: 'x' }, /unexpected field "name"/],
   ];
   for (const [panel, raw, reason] of cases) {
     const r = parsePanelMessage(panel, raw);

@@ -1,12 +1,24 @@
 // Compare Runs' view model: metric order, curves aligned on a shared axis, sorting with empty cells last.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alignSeries, hasTime, metricNames, sortRows } from '../../../webview/compare/model';
+import {
+  alignSeries,
+  formatRunLength,
+  hasTime,
+  longestRunSeconds,
+  metricNames,
+  runsWithTag,
+  sortRows,
+  tagsOf,
+} from '../../../webview/compare/model';
+import { formatDuration } from '../../../src/protocol';
 import type { CompareRun } from '../../../src/protocol/compare';
 
 const run = (name: string, points: Array<Record<string, number>>): CompareRun => ({
   dir: `/r/${name}`,
   name,
+  tags: [],
+  note: null,
   points,
   hyperparameters: {},
   final: {},
@@ -66,5 +78,33 @@ test('sorting: numbers by value in either direction, empty cells last', () => {
   assert.deepEqual(
     sortRows([{ v: 'b' }, { v: 'a' }], (r) => r.v, false).map((r) => r.v),
     ['a', 'b'],
+  );
+});
+
+test('the longest run: a run under ten seconds in tenths (not "0s"), longer ones in the usual format', () => {
+  const short = run('a', [
+    { step: 1, time: 0 },
+    { step: 8, time: 0.43 },
+  ]);
+  const long = run('b', [{ step: 1, time: 0 }, { step: 2, time: 125 }, { step: 3 }]);
+  assert.equal(longestRunSeconds([short]), 0.43);
+  assert.equal(formatRunLength(longestRunSeconds([short]), formatDuration), '0.4s');
+  assert.equal(longestRunSeconds([short, long]), 125, 'the last logged time, whatever the last point holds');
+  assert.equal(formatRunLength(125, formatDuration), '2m 05s');
+  assert.equal(longestRunSeconds([run('c', [{ step: 1 }])]), 0, 'no wall time: nothing to say');
+});
+
+test('tags: the filter offers every tag once, sorted; filtering keeps the runs that carry it', () => {
+  const a = { ...run('a', []), tags: ['sweep', 'baseline'] };
+  const b = { ...run('b', []), tags: ['sweep'] };
+  const c = run('c', []);
+  assert.deepEqual(tagsOf([a, b, c]), ['baseline', 'sweep']);
+  assert.deepEqual(
+    runsWithTag([a, b, c], 'sweep').map((r) => r.name),
+    ['a', 'b'],
+  );
+  assert.deepEqual(
+    runsWithTag([a, b, c], '').map((r) => r.name),
+    ['a', 'b', 'c'],
   );
 });

@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInProcess, tinyRunConfig, tinyRunFiles } from './runFixture';
 import { validateRunConfig } from '../../../src/schema';
-import { defaultRunName, differingSettings, readCompareRun } from '../../../src/engine/runs/compare';
+import { differingSettings, readCompareRun } from '../../../src/engine/runs/compare';
+import { readRunInfo } from '../../../src/engine/runs/runInfo';
+import { runEventCheck } from '../../../src/protocol/runEventCheck';
+import type { WorkerToHost } from '../../../src/protocol/worker';
 
 const root = mkdtempSync(join(tmpdir(), 'bertnb-compare-'));
 
@@ -37,7 +40,12 @@ test(
         },
       });
       assert.ok(v.ok, JSON.stringify(v.errors));
-      await runInProcess(v.config!);
+      const messages: WorkerToHost[] = [];
+      await runInProcess(v.config!, messages);
+      const started = messages.flatMap((m) => (m.type === 'run' && m.event.kind === 'start' ? [m.event] : []));
+      assert.equal(started.length, 1);
+      assert.equal(runEventCheck(started[0]), undefined, 'the start event with its run_name passes the protocol check');
+      assert.equal(started[0].run_name, readRunInfo(out)?.run_name, 'the start event names the run as its folder does');
       dirs.push(out);
     }
     const runs = dirs.map(readCompareRun);
@@ -47,7 +55,16 @@ test(
       [1e-3, 5e-3],
     );
     for (const r of runs) {
-      assert.match(r.name, /^lr-0\.00\d · \d{4}-\d\d-\d\d \d\d:\d\d$/, 'a readable default name with the date');
+      assert.match(
+        r.name,
+        /^lr-0\.00\d · [\w.-]+ · \d{4}-\d\d-\d\d \d\d:\d\d$/,
+        'a readable default name: folder, model, the date and time it started',
+      );
+      assert.equal(r.name, readRunInfo(r.dir)?.run_name, 'the name the run saved in its folder (bertnb_run.json)');
+      const config = JSON.parse(readFileSync(join(r.dir, 'checkpoint-6', 'run_config.json'), 'utf8')) as {
+        training: { run_name: string };
+      };
+      assert.equal(config.training.run_name, r.name, "every checkpoint's run_config.json carries the resolved name");
       const state = JSON.parse(readFileSync(join(r.dir, 'checkpoint-6', 'trainer_state.json'), 'utf8')) as {
         best_model_checkpoint: string;
         log_history: Array<Record<string, number>>;
@@ -73,8 +90,3 @@ test(
     }
   },
 );
-
-test('the default run name: the folder and the date the run started; without a date the folder alone', () => {
-  assert.equal(defaultRunName('/x/results/exp1', undefined), 'exp1');
-  assert.equal(defaultRunName('/x/results/exp1', new Date('2026-12-04T19:31:00Z')), 'exp1 · 2026-12-04 19:31');
-});

@@ -237,6 +237,10 @@ test('a run found on disk (bertnb or HF Trainer) is a record too: curve, evaluat
     numTrainEpochs: 2,
     bestCheckpoint: null,
     bestMetric: null,
+    checkpointMetrics: [],
+    runName: 'a run',
+    tags: ['baseline'],
+    note: null,
     hasLogs: false,
     source: 'x',
     finalMetrics: { eval_accuracy: 0.9 },
@@ -265,6 +269,8 @@ test('a run found on disk (bertnb or HF Trainer) is a record too: curve, evaluat
     hasFinalModel: false,
   });
   assert.equal(done.status, 'completed');
+  assert.equal(done.run_name, 'a run', "the run's name from its folder");
+  assert.deepEqual(done.tags, ['baseline']);
   assert.equal(stopped.status, 'stopped');
   assert.equal(done.format, 'hf-trainer');
   assert.deepEqual(
@@ -298,5 +304,29 @@ test('a run found on disk (bertnb or HF Trainer) is a record too: curve, evaluat
     done.id,
   );
   assert.equal(store.list('disk').length, 2, 'found again: refreshed, not added twice');
+  store.dispose();
+});
+
+test("the start event names the run: the record and the monitor's live view show run_name, tags and note, and where it came from", () => {
+  const store = new RunStore();
+  const r = store.begin({ label: 'watch.bertnb %train', source: 'notebook' });
+  assert.equal(liveView(r).label, 'watch.bertnb %train', 'before the start: where it came from');
+  store.apply(r.id, {
+    ...start,
+    run_name: 'out · bert-mini · 2026-12-04 22:41',
+    tags: ['sweep'],
+    note: 'try',
+  } as RunEvent);
+  assert.equal(r.run_name, 'out · bert-mini · 2026-12-04 22:41');
+  const v = liveView(r);
+  assert.equal(v.label, 'out · bert-mini · 2026-12-04 22:41');
+  assert.equal(v.origin, 'watch.bertnb %train');
+  assert.deepEqual(v.tags, ['sweep']);
+  assert.equal(v.note, 'try');
+  assert.equal(v.outputDir, '/out', 'the folder "Rename / Tag / Note…" edits');
+  assert.deepEqual(v.schedule, schedule, 'the planned schedule reaches the learning-rate chart');
+  store.setInfo('/out', { run_name: 'renamed', tags: [], note: null });
+  assert.equal(liveView(r).label, 'renamed');
+  assert.equal(liveView(r).note, undefined);
   store.dispose();
 });

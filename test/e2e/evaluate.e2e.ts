@@ -181,3 +181,90 @@ test('notebook %evaluate: report, confusion matrix, error table filtered by a ce
     570_000,
   );
 });
+
+// Run actions in the %train cell's own output: disabled while it trains, then, on the run's final
+// model, Try it asks for a text and opens a notebook with the prediction and its token chips (the
+// same command the monitor's Try it runs). Pictures of the actions and the result in light and dark.
+const TRAIN = 2;
+const actionFiles = {
+  'data/train.csv': demoSlice('train.csv', 96),
+  'actions.bertnb': serializeNotebook({
+    version: 1,
+    metadata: {},
+    cells: [
+      code('%model\nname: bert-tiny\nlabels: [negative, positive]\nbackend: wasm'),
+      code('%data\ntrain: data/train.csv\nmax_length: 24'),
+      code(
+        '%train\noutput_dir: results/actions\nmax_steps: 16\nper_device_train_batch_size: 8\nlearning_rate: 1.0e-3\nlogging_steps: 2\nseed: 3\nsave_strategy: "no"',
+      ),
+    ],
+  }),
+};
+
+test("the %train output's run actions: disabled while training, then Try it on the run's model", async () => {
+  await withVSCode(
+    {
+      label: 'run-actions',
+      theme: 'light',
+      files: actionFiles,
+      settings: { 'remote.autoForwardPorts': false },
+      viewport: { width: 1400, height: 1000 },
+    },
+    async (vs) => {
+      await vs.openFile('actions.bertnb');
+      await vs.page.locator('.notebook-editor .monaco-list-row.code-cell-row').first().waitFor({ timeout: 60_000 });
+      await vs.runCommand('Notebook: Run All');
+      const ready = '[data-testid="train-actions"][data-state="ready"]';
+      const frame = await cellOutput(vs, TRAIN, ready, 420_000);
+      const bar = frame.locator(ready).first();
+      assert.equal(
+        (await bar.getAttribute('data-states'))?.split(' ')[0],
+        'training',
+        'the actions were shown disabled while the run trained',
+      );
+      const buttons = bar.locator('button');
+      assert.deepEqual(
+        (await buttons.allTextContents()).map((t) => t.trim()),
+        ['Evaluate…', 'Try it…', 'Predict a file…', 'Export…', 'Open in Compare'],
+      );
+      for (let i = 0; i < (await buttons.count()); i++) assert.equal(await buttons.nth(i).isDisabled(), false);
+      const model = join(vs.workspace, 'results', 'actions');
+      assert.match((await bar.locator('.note').textContent()) ?? '', /final model in .*results[\\/]actions/);
+      await scrollCellToTop(vs, TRAIN);
+      await sleep(500);
+      await vs.screenshot('run-actions-light');
+
+      // Try it: the input box, then a notebook on the run's own model with the prediction and chips.
+      const text = 'the screen is bright and the battery lasts';
+      await bar.locator('[data-testid="train-action-try"]').dispatchEvent('click');
+      const input = vs.page.locator('.quick-input-widget input').first();
+      await input.waitFor({ timeout: 20_000 });
+      await input.fill(text);
+      await vs.page.keyboard.press('Enter');
+      const tried = await vs.frameWith('.bn.predictions .hbar', 240_000);
+      const pred = tried.locator('.bn.predictions .pred');
+      assert.equal(await pred.count(), 1);
+      assert.match((await pred.first().textContent()) ?? '', /^(negative|positive)\s+the screen is bright/);
+      await vs.frameWith('.bn.tokens .chip.special', 30_000);
+      assert.match(
+        (await tried.locator('.bn.model').first().textContent()) ?? '',
+        new RegExp(model.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')),
+        "the notebook runs the training run's own model folder",
+      );
+      await sleep(500);
+      await vs.screenshot('run-actions-try-light');
+      await vs.setTheme('dark');
+      await sleep(800);
+      await vs.screenshot('run-actions-try-dark');
+
+      // Back to the training notebook: the same actions in dark.
+      await vs.openFile('actions.bertnb');
+      await cellOutput(vs, TRAIN, ready, 30_000);
+      await scrollCellToTop(vs, TRAIN);
+      await sleep(500);
+      await vs.screenshot('run-actions-dark');
+      assert.deepEqual(await vs.errorNotifications(), []);
+    },
+    570_000,
+  );
+});

@@ -9,7 +9,7 @@ export type PostRunAction = (action: RunOutputAction, model: SavedModel) => void
 
 /** The action bar of one training output; `update` follows the run. Absent where outputs cannot post to the host. */
 export class RunActionsBar {
-  readonly root = el('div', { class: 'run-actions', 'data-testid': 'run-actions' });
+  readonly root = el('div', { class: 'run-actions', 'data-testid': 'train-actions' });
   private key = '';
 
   constructor(private readonly post: PostRunAction) {}
@@ -20,12 +20,20 @@ export class RunActionsBar {
     if (key === this.key) return;
     this.key = key;
     this.root.dataset.state = s.state;
+    // The states this bar has shown, in order (the e2e suite reads them: disabled while training, then ready).
+    if (this.root.dataset.states?.split(' ').at(-1) !== s.state)
+      this.root.dataset.states = [this.root.dataset.states, s.state].filter(Boolean).join(' ');
     clear(this.root);
     if (s.state !== 'none')
       for (const b of RUN_ACTION_BUTTONS) {
         const button = el(
           'button',
-          { class: 'secondary', title: b.title, 'data-testid': `run-${b.action}`, disabled: s.state !== 'ready' },
+          {
+            class: 'secondary',
+            title: b.title,
+            'data-testid': `train-action-${b.action}`,
+            disabled: s.state !== 'ready',
+          },
           b.label,
         ) as HTMLButtonElement;
         const model = s.model;

@@ -325,6 +325,12 @@ export function writeModelCard(dir: string, inp: ModelCardInputs): string | unde
   return undefined;
 }
 
+/** Whether `dir` holds a README.md that bertnb did not write (one no card or export may replace). */
+export function hasUsersReadme(dir: string): boolean {
+  const file = join(dir, MODEL_CARD);
+  return existsSync(file) && !readFileSync(file, 'utf8').includes(CARD_MARKER);
+}
+
 /**
  * An export of a trained folder takes its model card along: copied when the source card is bertnb's
  * and the destination has no README.md of the user's. Returns whether it was copied.
@@ -335,7 +341,7 @@ export function copyModelCard(fromDir: string, toDir: string): boolean {
   if (!existsSync(from)) return false;
   const card = readFileSync(from, 'utf8');
   if (!card.includes(CARD_MARKER)) return false;
-  if (existsSync(to) && !readFileSync(to, 'utf8').includes(CARD_MARKER)) return false;
+  if (hasUsersReadme(toDir)) return false;
   writeFileAtomic(to, card);
   return true;
 }

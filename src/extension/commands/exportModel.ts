@@ -10,6 +10,7 @@ import type { TrainingSession } from '../monitor/trainingSession';
 import { defaultExportFolder, exportableFiles, exportDestProblem, looksLikeModelFolder } from './exportFiles';
 import { freeName } from '../../engine/notebook/newNotebook';
 import { markOwned, ownershipOf } from '../../engine/train/outputDir';
+import { hasUsersReadme, MODEL_CARD } from '../../engine/train/modelCard';
 
 /** `given`: the model folder to export (a notebook output's run action passes its run's); else one is picked. */
 export async function exportModel(
@@ -69,7 +70,8 @@ async function exportFolder(src: string, log: vscode.LogOutputChannel): Promise<
   }
   const dest = await pickDestination(src);
   if (!dest) return;
-  const files = exportableFiles(names);
+  // The model card goes along, but never over a README.md of the person's own in the destination.
+  const files = exportableFiles(names).filter((f) => f !== MODEL_CARD || !hasUsersReadme(dest));
   await mkdir(dest, { recursive: true });
   for (const f of files) if ((await stat(join(src, f))).isFile()) await copyFile(join(src, f), join(dest, f));
   markOwned(dest, 'model export');

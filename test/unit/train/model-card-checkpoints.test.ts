@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { runInProcess, tinyRunConfig, tinyRunFiles } from '../runs/runFixture';
-import { CARD_MARKER } from '../../../src/engine/train/modelCard';
+import { CARD_MARKER, hasUsersReadme } from '../../../src/engine/train/modelCard';
 import { writeRunCard } from '../../../src/engine/train/runCard';
 import type { RunEvalEvent, WorkerToHost } from '../../../src/protocol';
 import { validateRunConfig, type RunConfig } from '../../../src/schema';
@@ -157,4 +157,16 @@ test("a stopped run's card is never written over a README.md bertnb did not writ
   });
   assert.match(r.notice ?? '', /was not written by bertnb/);
   assert.equal(readFileSync(join(dir, 'README.md'), 'utf8'), '# notes of mine\n');
+});
+
+test("a README.md is the person's unless it is a card bertnb wrote (what an export of a model leaves alone)", () => {
+  const none = join(root, 'readme-none'),
+    ours = join(root, 'readme-ours'),
+    theirs = join(root, 'readme-theirs');
+  for (const d of [none, ours, theirs]) mkdirSync(d, { recursive: true });
+  writeFileSync(join(ours, 'README.md'), `---\nlibrary_name: transformers\n---\n${CARD_MARKER}\n# run\n`);
+  writeFileSync(join(theirs, 'README.md'), '# my project\n');
+  assert.equal(hasUsersReadme(none), false);
+  assert.equal(hasUsersReadme(ours), false);
+  assert.equal(hasUsersReadme(theirs), true);
 });

@@ -183,8 +183,9 @@ test('notebook %evaluate: report, confusion matrix, error table filtered by a ce
 });
 
 // Run actions in the %train cell's own output: disabled while it trains, then, on the run's final
-// model, Try it asks for a text and opens a notebook with the prediction and its token chips (the
-// same command the monitor's Try it runs). Pictures of the actions and the result in light and dark.
+// model, Export writes a Hugging Face folder with its card, and Try it asks for a text and opens a
+// notebook with the prediction and its token chips (the commands the monitor and the palette run).
+// Pictures of the actions and the result in light and dark.
 const TRAIN = 2;
 const actionFiles = {
   'data/train.csv': demoSlice('train.csv', 96),
@@ -233,6 +234,22 @@ test("the %train output's run actions: disabled while training, then Try it on t
       await scrollCellToTop(vs, TRAIN);
       await sleep(500);
       await vs.screenshot('run-actions-light');
+
+      // Export: VS Code's save dialog proposes a folder next to the run; accepted, it holds the model and its card.
+      await bar.locator('[data-testid="train-action-export"]').dispatchEvent('click');
+      await vs.page.locator('.quick-input-widget input').first().waitFor({ timeout: 20_000 });
+      await sleep(300);
+      await vs.page.keyboard.press('Enter');
+      const exported = join(vs.workspace, 'results', 'actions-model');
+      await vs.waitFor('the exported model folder', () => existsSync(join(exported, 'model.safetensors')), 30_000);
+      assert.ok(existsSync(join(exported, 'config.json')));
+      assert.match(readFileSync(join(exported, 'README.md'), 'utf8'), /model card was written by bertnb/);
+      await vs.waitFor(
+        'the export to be announced',
+        async () => (await vs.notifications()).some((n) => /Exported a Hugging Face model folder/.test(n.message)),
+        10_000,
+      );
+      await vs.runCommand('Notifications: Clear All Notifications');
 
       // Try it: the input box, then a notebook on the run's own model with the prediction and chips.
       const text = 'the screen is bright and the battery lasts';

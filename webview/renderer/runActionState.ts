@@ -33,7 +33,7 @@ export function runActionState(t: TrainingOutput): RunActionState {
   if (t.status === 'starting' || t.status === 'running')
     return {
       state: 'training',
-      note: 'Evaluate, Try it, Predict and Export become available when the run has saved a model.',
+      note: 'These actions become available when the run has saved a model.',
     };
   const m = t.model;
   if (m && m.kind === 'final') return { state: 'ready', model: m, note: `On the final model in ${m.dir}` };

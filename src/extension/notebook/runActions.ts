@@ -3,6 +3,8 @@
 // is one implementation of each. A folder is acted on only when one of this notebook's training
 // outputs names it: an output cannot point the commands at any other path.
 import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { NOTEBOOK_MIME, type RunOutputAction, type TrainingOutput } from '../../protocol/notebook-outputs';
 
 const COMMAND: Record<RunOutputAction, string> = {
@@ -42,6 +44,11 @@ export async function runOutputAction(
     log.warn(`run action ${action}: ${model} is not a model this notebook's training outputs saved`);
     return;
   }
+  // A notebook reopened later may name a folder since moved or deleted: say so rather than ask for another.
+  if (!existsSync(join(model, 'config.json')))
+    return void vscode.window.showErrorMessage(
+      `${model} no longer holds the run's model (no config.json): it was moved or deleted.`,
+    );
   // Compare reads the whole run (curves, settings, checkpoints) from its output_dir.
   const arg = action === 'compare' ? [runDir] : model;
   log.info(`run action ${action} on ${action === 'compare' ? runDir : model}`);

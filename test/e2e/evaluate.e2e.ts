@@ -280,6 +280,18 @@ test("the %train output's run actions: disabled while training, then Try it on t
       await scrollCellToTop(vs, TRAIN);
       await sleep(500);
       await vs.screenshot('run-actions-dark');
+      // Open in Compare: the Compare Runs tab, on this run.
+      await (
+        await cellOutput(vs, TRAIN, ready, 10_000)
+      )
+        .locator('[data-testid="train-action-compare"]')
+        .first()
+        .dispatchEvent('click');
+      const compare = await vs.frameWith('[data-testid="runs-table"] tr[data-run]', 60_000);
+      assert.match(
+        (await compare.locator('.runs-table tr[data-run]').first().getAttribute('data-run')) ?? '',
+        /actions$/,
+      );
       assert.deepEqual(await vs.errorNotifications(), []);
     },
     570_000,

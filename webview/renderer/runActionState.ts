@@ -7,7 +7,7 @@ export const RUN_ACTION_BUTTONS: ReadonlyArray<{ action: RunOutputAction; label:
   {
     action: 'evaluate',
     label: 'Evaluate…',
-    title: 'Evaluate this model on a labelled file (its test or validation file is proposed)',
+    title: 'Evaluate this model on a labelled file',
   },
   { action: 'try', label: 'Try it…', title: 'Type a text and see the prediction and its tokens' },
   { action: 'predict', label: 'Predict a file…', title: 'Predict every row of a file into a CSV' },

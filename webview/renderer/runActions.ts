@@ -21,9 +21,6 @@ export class RunActionsBar {
     this.key = key;
     this.root.dataset.state = s.state;
     this.root.dataset.model = s.model?.dir ?? '';
-    // The states this bar has shown, in order (the e2e suite reads them: disabled while training, then ready).
-    if (this.root.dataset.states?.split(' ').at(-1) !== s.state)
-      this.root.dataset.states = [this.root.dataset.states, s.state].filter(Boolean).join(' ');
     clear(this.root);
     if (s.state !== 'none')
       for (const b of RUN_ACTION_BUTTONS) {

@@ -125,7 +125,24 @@ export interface TrainingOutput {
   /** A resumed run whose schedule differs from the one the checkpoint was trained with: in words. */
   scheduleNote?: string;
   evalPlan?: TrainingEvalPlan;
+  /** The model the run saved, for the output's run actions; absent while training or when none was saved. */
+  model?: SavedModel;
 }
+
+/** A model folder a run saved (config.json + weights), as the training output's run actions use it. */
+export interface SavedModel {
+  /** The folder holding the model: output_dir for a finished run, else the run's last checkpoint. */
+  dir: string;
+  kind: 'final' | 'checkpoint';
+  /** The step the model was saved at. */
+  step: number;
+  /** The run's output_dir (Compare reads the run from it). */
+  runDir: string;
+}
+
+/** What the training output's run actions do; the host runs the editor's command of the same name. */
+export const RUN_OUTPUT_ACTIONS = ['evaluate', 'try', 'predict', 'export', 'compare'] as const;
+export type RunOutputAction = (typeof RUN_OUTPUT_ACTIONS)[number];
 
 export interface MetricsOutput {
   split: string;
@@ -170,7 +187,9 @@ export interface NotebookOutputPayloads {
 
 /** Renderer → host messages (postMessage from an output). */
 export type RendererToHostMessage =
-  { type: 'stopTraining'; notebookUri?: string } | { type: 'saveCsv'; suggestedName: string; csv: string };
+  | { type: 'stopTraining'; notebookUri?: string }
+  | { type: 'saveCsv'; suggestedName: string; csv: string }
+  | { type: 'runAction'; action: RunOutputAction; model: string; runDir: string };
 
 export function parseRendererToHostMessage(v: unknown): RendererToHostMessage | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
@@ -179,5 +198,12 @@ export function parseRendererToHostMessage(v: unknown): RendererToHostMessage | 
     return { type: 'stopTraining', notebookUri: m.notebookUri as string | undefined };
   if (m.type === 'saveCsv' && typeof m.suggestedName === 'string' && typeof m.csv === 'string')
     return { type: 'saveCsv', suggestedName: m.suggestedName, csv: m.csv };
+  if (
+    m.type === 'runAction' &&
+    (RUN_OUTPUT_ACTIONS as readonly unknown[]).includes(m.action) &&
+    typeof m.model === 'string' &&
+    typeof m.runDir === 'string'
+  )
+    return { type: 'runAction', action: m.action as RunOutputAction, model: m.model, runDir: m.runDir };
   return undefined;
 }

@@ -181,3 +181,121 @@ test('notebook %evaluate: report, confusion matrix, error table filtered by a ce
     570_000,
   );
 });
+
+// Run actions in the %train cell's own output: disabled while it trains, then, on the run's final
+// model, Export writes a Hugging Face folder with its card, and Try it asks for a text and opens a
+// notebook with the prediction and its token chips (the commands the monitor and the palette run).
+// Pictures of the actions and the result in light and dark.
+const TRAIN = 2;
+const actionFiles = {
+  'data/train.csv': demoSlice('train.csv', 96),
+  'actions.bertnb': serializeNotebook({
+    version: 1,
+    metadata: {},
+    cells: [
+      code('%model\nname: bert-tiny\nlabels: [negative, positive]\nbackend: wasm'),
+      code('%data\ntrain: data/train.csv\nmax_length: 24'),
+      code(
+        '%train\noutput_dir: results/actions\nmax_steps: 48\nper_device_train_batch_size: 8\nlearning_rate: 1.0e-3\nlogging_steps: 4\nseed: 3\nsave_strategy: "no"',
+      ),
+    ],
+  }),
+};
+
+test("the %train output's run actions: disabled while training, then Try it on the run's model", async () => {
+  await withVSCode(
+    {
+      label: 'run-actions',
+      theme: 'light',
+      files: actionFiles,
+      settings: { 'remote.autoForwardPorts': false },
+      viewport: { width: 1400, height: 1000 },
+    },
+    async (vs) => {
+      await vs.openFile('actions.bertnb');
+      await vs.page.locator('.notebook-editor .monaco-list-row.code-cell-row').first().waitFor({ timeout: 60_000 });
+      await vs.runCommand('Notebook: Run All');
+      // While it trains (48 steps: several seconds to look), the actions are there but disabled.
+      const training = '[data-testid="train-actions"][data-state="training"]';
+      const during = (await cellOutput(vs, TRAIN, training, 300_000)).locator(training).first();
+      const shown = during.locator('button');
+      const disabled: boolean[] = [];
+      for (let i = 0; i < (await shown.count()); i++) disabled.push(await shown.nth(i).isDisabled());
+      assert.deepEqual(disabled, [true, true, true, true, true], 'every action is disabled while the run trains');
+      const ready = '[data-testid="train-actions"][data-state="ready"]';
+      const frame = await cellOutput(vs, TRAIN, ready, 300_000);
+      const bar = frame.locator(ready).first();
+      const buttons = bar.locator('button');
+      assert.deepEqual(
+        (await buttons.allTextContents()).map((t) => t.trim()),
+        ['Evaluate…', 'Try it…', 'Predict a file…', 'Export…', 'Open in Compare'],
+      );
+      for (let i = 0; i < (await buttons.count()); i++) assert.equal(await buttons.nth(i).isDisabled(), false);
+      const model = join(vs.workspace, 'results', 'actions');
+      assert.match((await bar.locator('.note').textContent()) ?? '', /final model in .*results[\\/]actions/);
+      await scrollCellToTop(vs, TRAIN);
+      await sleep(500);
+      await vs.screenshot('run-actions-light');
+
+      // Export: VS Code's save dialog proposes a folder next to the run; accepted, it holds the model and its card.
+      await bar.locator('[data-testid="train-action-export"]').dispatchEvent('click');
+      await vs.page.locator('.quick-input-widget input').first().waitFor({ timeout: 20_000 });
+      await sleep(300);
+      await vs.page.keyboard.press('Enter');
+      const exported = join(vs.workspace, 'results', 'actions-model');
+      await vs.waitFor('the exported model folder', () => existsSync(join(exported, 'model.safetensors')), 30_000);
+      assert.ok(existsSync(join(exported, 'config.json')));
+      assert.match(readFileSync(join(exported, 'README.md'), 'utf8'), /model card was written by bertnb/);
+      await vs.waitFor(
+        'the export to be announced',
+        async () => (await vs.notifications()).some((n) => /Exported a Hugging Face model folder/.test(n.message)),
+        10_000,
+      );
+      await vs.runCommand('Notifications: Clear All Notifications');
+
+      // Try it: the input box, then a notebook on the run's own model with the prediction and chips.
+      const text = 'the screen is bright and the battery lasts';
+      await bar.locator('[data-testid="train-action-try"]').dispatchEvent('click');
+      const input = vs.page.locator('.quick-input-widget input').first();
+      await input.waitFor({ timeout: 20_000 });
+      await input.fill(text);
+      await vs.page.keyboard.press('Enter');
+      const tried = await vs.frameWith('.bn.predictions .hbar', 240_000);
+      const pred = tried.locator('.bn.predictions .pred');
+      assert.equal(await pred.count(), 1);
+      assert.match((await pred.first().textContent()) ?? '', /^(negative|positive)\s+the screen is bright/);
+      await vs.frameWith('.bn.tokens .chip.special', 30_000);
+      assert.match(
+        (await tried.locator('.bn.model').first().textContent()) ?? '',
+        new RegExp(model.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')),
+        "the notebook runs the training run's own model folder",
+      );
+      await sleep(500);
+      await vs.screenshot('run-actions-try-light');
+      await vs.setTheme('dark');
+      await sleep(800);
+      await vs.screenshot('run-actions-try-dark');
+
+      // Back to the training notebook: the same actions in dark.
+      await vs.openFile('actions.bertnb');
+      await cellOutput(vs, TRAIN, ready, 30_000);
+      await scrollCellToTop(vs, TRAIN);
+      await sleep(500);
+      await vs.screenshot('run-actions-dark');
+      // Open in Compare: the Compare Runs tab, on this run.
+      await (
+        await cellOutput(vs, TRAIN, ready, 10_000)
+      )
+        .locator('[data-testid="train-action-compare"]')
+        .first()
+        .dispatchEvent('click');
+      const compare = await vs.frameWith('[data-testid="runs-table"] tr[data-run]', 60_000);
+      assert.match(
+        (await compare.locator('.runs-table tr[data-run]').first().getAttribute('data-run')) ?? '',
+        /actions$/,
+      );
+      assert.deepEqual(await vs.errorNotifications(), []);
+    },
+    570_000,
+  );
+});

@@ -218,6 +218,18 @@ test('first hour: New Training Notebook → Run All learns (accuracy ≥ 0.9, fa
       );
       assert.ok(words, 'the stopped cell says where it stopped and the checkpoint');
       assert.equal(await cellVerdict(vs, train), 'none', 'a stopped training is neither ✓ nor ✗');
+      // Its run actions act on the checkpoint it stopped at, whose model card says it was stopped.
+      const ready = '[data-testid="train-actions"][data-state="ready"]';
+      const bar = (await cellOutput(vs, train, ready, 30_000)).locator(ready).first();
+      const note = (await bar.locator('.note').textContent()) ?? '';
+      const at = /^On checkpoint-(\d+) \(step \d+\): the run stopped at step (\d+) of (\d+)/.exec(note);
+      assert.ok(at, `the actions say which checkpoint they use: ${note}`);
+      const checkpoint = (await bar.getAttribute('data-model')) ?? '';
+      assert.match(checkpoint, new RegExp(`checkpoint-${at[1]}$`));
+      assert.match(
+        readFileSync(join(checkpoint, 'README.md'), 'utf8'),
+        new RegExp(`\\*\\*Stopped:\\*\\* training was stopped at step ${at[2]} of ${at[3]}`),
+      );
       // The end of the stopped output, where its words are: the next cell at the top, then back up a little.
       await revealCell(vs, train + 1);
       const box = await vs.page.locator('.notebook-editor .monaco-list').first().boundingBox();
@@ -228,6 +240,18 @@ test('first hour: New Training Notebook → Run All learns (accuracy ≥ 0.9, fa
       await sleep(500);
       await vs.screenshot('first-hour-stopped');
       await editorShot(vs, 'first-hour-stopped-editor');
+      // The top of the stopped output: its run actions, on the checkpoint (the cell's source scrolled away).
+      await revealCell(vs, train);
+      const source = await vs.page
+        .locator(`.notebook-editor .monaco-list-row[data-index="${train}"] .cell-editor-part`)
+        .first()
+        .boundingBox();
+      if (box && source) {
+        await vs.page.mouse.move(box.x + box.width / 2, box.y + 200);
+        await vs.page.mouse.wheel(0, source.height + 20);
+      }
+      await sleep(500);
+      await vs.screenshot('first-hour-stopped-actions');
       const notices = (await vs.notifications()).map((n) => n.message);
       console.log(`window focused while stopping: ${focused}; notifications: ${JSON.stringify(notices)}`);
       assert.equal(focused, false, 'the window was in the background');

@@ -11,6 +11,8 @@ import {
   NOTEBOOK_MIME,
   type MetricsOutput,
   type RendererToHostMessage,
+  type RunOutputAction,
+  type SavedModel,
   type TrainingOutput,
 } from '../../src/protocol/notebook-outputs';
 
@@ -78,6 +80,16 @@ export function activate(ctx: RendererContext) {
   const stop = ctx.postMessage
     ? () => ctx.postMessage!({ type: 'stopTraining' } satisfies RendererToHostMessage)
     : undefined;
+  // Run actions on the run's saved model: the host checks the folder against this notebook's outputs.
+  const runAction = ctx.postMessage
+    ? (action: RunOutputAction, model: SavedModel) =>
+        ctx.postMessage!({
+          type: 'runAction',
+          action,
+          model: model.dir,
+          runDir: model.runDir,
+        } satisfies RendererToHostMessage)
+    : undefined;
   saveCsv = ctx.postMessage
     ? (suggestedName, csv) => ctx.postMessage!({ type: 'saveCsv', suggestedName, csv } satisfies RendererToHostMessage)
     : undefined;
@@ -112,7 +124,7 @@ export function activate(ctx: RendererContext) {
       const previous = mounted.get(item.id);
       if (previous && previous !== existing) previous.dispose();
       if (item.mime === NOTEBOOK_MIME.training) {
-        const view = new TrainingView(stop);
+        const view = new TrainingView(stop, runAction);
         trainingViews.add(view);
         root.replaceChildren(view.root);
         try {

@@ -29,6 +29,9 @@ button { font: inherit; color: var(--vscode-button-foreground); background: var(
 button:hover { background: var(--vscode-button-hoverBackground); }
 button:focus-visible, input:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
 .message { margin: 4px 0; }
+.run-actions { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin: 4px 0 8px; }
+.run-actions .note { font-size: 0.9em; }
+button:disabled { opacity: 0.5; cursor: default; }
 /* token chips */
 .texts { display: flex; flex-direction: column; gap: 10px; }
 .chips { display: flex; flex-wrap: wrap; gap: 4px; align-items: flex-start; }

@@ -3,6 +3,7 @@
 // several updates a second stay cheap.
 import { el, clear } from '../panelkit/dom';
 import { TrainingCharts } from './trainingCharts';
+import { RunActionsBar, type PostRunAction } from './runActions';
 import { formatDuration, formatNumber } from '../shared/format';
 import type { TrainingOutput } from '../../src/protocol/notebook-outputs';
 
@@ -16,11 +17,13 @@ export class TrainingView {
   private readonly slider: HTMLInputElement;
   private readonly stop: HTMLButtonElement;
   private readonly charts: TrainingCharts;
+  private readonly actions: RunActionsBar | undefined;
   private last: TrainingOutput | undefined;
   /** The point counts this view has drawn, in order: the live updates it received (the e2e suite reads them). */
   private readonly drawn: number[] = [];
 
-  constructor(onStop: (() => void) | undefined) {
+  /** `onAction` is undefined where outputs cannot post to the host: then no run actions are shown. */
+  constructor(onStop: (() => void) | undefined, onAction?: PostRunAction) {
     const charts = el('div', { class: 'chart-area' });
     this.charts = new TrainingCharts(charts);
     this.slider = el('input', {
@@ -49,6 +52,7 @@ export class TrainingView {
     });
     this.controls.append(el('label', { class: 'muted' }, 'smoothing '), this.slider, sliderValue);
     if (onStop) this.controls.append(this.stop);
+    this.actions = onAction && new RunActionsBar(onAction);
     this.root = el(
       'div',
       { class: 'bn training' },
@@ -56,6 +60,7 @@ export class TrainingView {
       this.stats,
       el('div', { class: 'progress-wrap' }, this.bar),
       this.controls,
+      this.actions?.root,
       charts,
       this.message,
     );
@@ -88,6 +93,7 @@ export class TrainingView {
     this.stop.hidden = !(t.status === 'running' || t.status === 'starting');
     const checkpoint = t.checkpoint && !t.message?.includes(t.checkpoint) ? `checkpoint: ${t.checkpoint}` : '';
     this.message.textContent = [t.message, checkpoint].filter(Boolean).join(' — ');
+    this.actions?.update(t);
 
     this.charts.update(t);
   }

@@ -9,6 +9,7 @@ import { CellConfigError, parseCell, textsOf } from './cells';
 import type { NotebookCell, OutputItem } from './format';
 import { KernelOpError, type KernelBackend, type KernelEvent } from './kernel';
 import { trainingOutputOf } from './series';
+import { savedModelOf } from './savedModel';
 import { RunStore } from '../runs/store';
 import { ChartExtras } from './chartData';
 import type { KernelOp, OpArgs, RunRecord } from '../../protocol';
@@ -198,8 +199,14 @@ export class NotebookKernel {
       stop: run.stop ?? (() => this.backend.interrupt()),
     });
     const extras = await ChartExtras.start(config);
-    const output = (r: RunRecord) =>
-      outputItems('training', extras.apply(trainingOutputOf(r, this.store.maxPoints), r));
+    // Once the run has ended, the model it saved (if any) is what the output's run actions act on.
+    const output = (r: RunRecord) => {
+      const model = savedModelOf(r);
+      return outputItems('training', {
+        ...extras.apply(trainingOutputOf(r, this.store.maxPoints), r),
+        ...(model ? { model } : {}),
+      });
+    };
     const live = (r: RunRecord) => r.id === record.id && run.onLiveOutput?.(output(r));
     const offLive = this.store.onChange(live);
     const onEvent = (e: KernelEvent) => {

@@ -21,6 +21,8 @@ const FILL_END = '<!-- fill in: end -->';
 export interface CardEvaluation {
   /** 'validation', 'test' or a file name. */
   split: string;
+  /** The step it was evaluated at, where that is not the folder's own step (a stopped run's last evaluation). */
+  step?: number;
   /** Scalar metrics without a prefix (accuracy, f1_macro, loss, …). */
   metrics: Record<string, number>;
   report?: EvaluationReport;
@@ -34,6 +36,18 @@ export interface ModelCardInputs {
   best?: { metric: string; value: number | null; checkpoint: string | null };
   globalStep?: number;
   warnings?: RunWarning[];
+  /**
+   * A model saved before the run's end: a checkpoint written during training, or the last checkpoint
+   * of a run that was stopped (step N of maxSteps). Absent for the final model in output_dir.
+   */
+  progress?: CardProgress;
+}
+
+export interface CardProgress {
+  state: 'checkpoint' | 'stopped';
+  step: number;
+  /** The steps the run was planned for (0 when unknown). */
+  maxSteps: number;
 }
 
 /** Hub metric ids for our metric names (HF `evaluate`'s names); the rest keep their own. */
@@ -161,13 +175,19 @@ const HYPERPARAMETERS = [
   'label_smoothing_factor',
 ] as const;
 
+function trainedFor(inp: ModelCardInputs): string {
+  const p = inp.progress;
+  if (p) return ` for ${p.step}${p.maxSteps ? ` of ${p.maxSteps} planned` : ''} steps`;
+  return inp.globalStep ? ` for ${inp.globalStep} steps` : '';
+}
+
 function hyperparameterSection(inp: ModelCardInputs): string[] {
   const t = inp.config.training as unknown as Record<string, unknown>;
   const rows = HYPERPARAMETERS.filter((k) => t[k] !== undefined && t[k] !== null).map((k) => `- ${k}: ${t[k]}`);
   const out = [
     '## Training procedure',
     '',
-    `Trained with bertnb (BERT in TensorFlow.js) from \`${inp.config.model}\`${inp.globalStep ? ` for ${inp.globalStep} steps` : ''}.`,
+    `Trained with bertnb (BERT in TensorFlow.js) from \`${inp.config.model}\`${trainedFor(inp)}.`,
     '',
     '### Training hyperparameters',
     '',
@@ -175,7 +195,12 @@ function hyperparameterSection(inp: ModelCardInputs): string[] {
     `- max_length: ${inp.config.data.max_length}`,
     '',
   ];
-  if (inp.best?.checkpoint) {
+  if (inp.progress) {
+    const best = inp.best?.checkpoint
+      ? ` The best checkpoint so far by \`${inp.best.metric}\` (${inp.best.value ?? 'n/a'}) is \`${basename(inp.best.checkpoint)}\`.`
+      : '';
+    out.push(`This folder holds the model as it was at step ${inp.progress.step}.${best}`, '');
+  } else if (inp.best?.checkpoint) {
     out.push(
       `The best checkpoint was chosen by \`${inp.best.metric}\` (${inp.best.value ?? 'n/a'}): \`${basename(inp.best.checkpoint)}\`; this folder holds ${inp.config.training.load_best_model_at_end ? 'that model' : 'the last model'}.`,
       '',
@@ -190,11 +215,21 @@ function hyperparameterSection(inp: ModelCardInputs): string[] {
 
 function evaluationSection(inp: ModelCardInputs): string[] {
   const out = ['## Evaluation', ''];
-  if (!inp.evaluations.length) return [...out, 'No labelled validation or test data was evaluated.', ''];
+  if (!inp.evaluations.length)
+    return [
+      ...out,
+      inp.progress
+        ? `No evaluation had run by step ${inp.progress.step}.`
+        : 'No labelled validation or test data was evaluated.',
+      '',
+    ];
   for (const e of inp.evaluations) {
     out.push(
       `### ${e.split}`,
       '',
+      ...(e.step !== undefined
+        ? [`Evaluated at step ${e.step}, the last evaluation before this folder was saved.`, '']
+        : []),
       '| metric | value |',
       '|---|---|',
       ...Object.entries(e.metrics).map(([k, v]) => `| ${k} | ${Number.isInteger(v) ? v : v.toFixed(4)} |`),
@@ -224,6 +259,23 @@ const FILL_DEFAULT = [
   '',
 ].join('\n');
 
+const stepOf = (p: CardProgress) => `step ${p.step}${p.maxSteps ? ` of ${p.maxSteps}` : ''}`;
+
+/** What this folder is, said first, when it is not a finished run's final model. */
+function progressNote(p: CardProgress | undefined): string[] {
+  if (!p) return [];
+  const pct = p.maxSteps ? ` (${Math.round((100 * p.step) / p.maxSteps)}% of the planned training)` : '';
+  return p.state === 'stopped'
+    ? [
+        `> **Stopped:** training was stopped at ${stepOf(p)}${pct}. This folder is the checkpoint saved then: a model that has not finished training. Resume the run from it (\`resume_from_checkpoint\`) to continue.`,
+        '',
+      ]
+    : [
+        `> **Checkpoint:** saved at ${stepOf(p)} during training${pct}. If the run went on to finish, its final model is in the run's output folder.`,
+        '',
+      ];
+}
+
 /** The card's Markdown (front matter first); `kept` replaces the section left for the user. */
 export function renderModelCard(inp: ModelCardInputs, kept?: string): string {
   const name = runName(inp.config);
@@ -232,6 +284,7 @@ export function renderModelCard(inp: ModelCardInputs, kept?: string): string {
     '',
     `A BERT ${inp.config.task === 'sequence-classification' ? 'text classifier' : 'language model'} trained with bertnb.`,
     '',
+    ...progressNote(inp.progress),
     FILL_START,
     kept ?? FILL_DEFAULT,
     FILL_END,
@@ -272,6 +325,12 @@ export function writeModelCard(dir: string, inp: ModelCardInputs): string | unde
   return undefined;
 }
 
+/** Whether `dir` holds a README.md that bertnb did not write (one no card or export may replace). */
+export function hasUsersReadme(dir: string): boolean {
+  const file = join(dir, MODEL_CARD);
+  return existsSync(file) && !readFileSync(file, 'utf8').includes(CARD_MARKER);
+}
+
 /**
  * An export of a trained folder takes its model card along: copied when the source card is bertnb's
  * and the destination has no README.md of the user's. Returns whether it was copied.
@@ -282,7 +341,7 @@ export function copyModelCard(fromDir: string, toDir: string): boolean {
   if (!existsSync(from)) return false;
   const card = readFileSync(from, 'utf8');
   if (!card.includes(CARD_MARKER)) return false;
-  if (existsSync(to) && !readFileSync(to, 'utf8').includes(CARD_MARKER)) return false;
+  if (hasUsersReadme(toDir)) return false;
   writeFileAtomic(to, card);
   return true;
 }

@@ -10,9 +10,22 @@ import type { TrainingSession } from '../monitor/trainingSession';
 import { defaultExportFolder, exportableFiles, exportDestProblem, looksLikeModelFolder } from './exportFiles';
 import { freeName } from '../../engine/notebook/newNotebook';
 import { markOwned, ownershipOf } from '../../engine/train/outputDir';
+import { hasUsersReadme, MODEL_CARD } from '../../engine/train/modelCard';
 
-export async function exportModel(session: TrainingSession, log: vscode.LogOutputChannel): Promise<void> {
+/** `given`: the model folder to export (a notebook output's run action passes its run's); else one is picked. */
+export async function exportModel(
+  session: TrainingSession,
+  log: vscode.LogOutputChannel,
+  given?: unknown,
+): Promise<void> {
   if (!(await requireTrust('Exporting a model'))) return;
+  const src = typeof given === 'string' && given ? given : await pickSource(session);
+  if (!src) return;
+  await exportFolder(src, log);
+}
+
+/** The model to export: a run's final model or a checkpoint, or a folder browsed for. */
+async function pickSource(session: TrainingSession): Promise<string | undefined> {
   type Item = vscode.QuickPickItem & { dir?: string };
   const items: Item[] = [];
   const runs = await listPastRuns([...new Set([...defaultOutputRoots(), ...session.outputDirs])]).catch(() => []);
@@ -34,7 +47,7 @@ export async function exportModel(session: TrainingSession, log: vscode.LogOutpu
       ? 'A finished run or a checkpoint'
       : 'No runs found in the output folders; browse for a model folder',
   });
-  if (!pick) return;
+  if (!pick) return undefined;
   let src = pick.dir;
   if (!src) {
     const chosen = await vscode.window.showOpenDialog({
@@ -44,7 +57,10 @@ export async function exportModel(session: TrainingSession, log: vscode.LogOutpu
     });
     src = chosen?.[0]?.fsPath;
   }
-  if (!src) return;
+  return src;
+}
+
+async function exportFolder(src: string, log: vscode.LogOutputChannel): Promise<void> {
   const names = (await readdir(src)).filter(Boolean);
   if (!looksLikeModelFolder(names)) {
     void vscode.window.showErrorMessage(
@@ -54,7 +70,8 @@ export async function exportModel(session: TrainingSession, log: vscode.LogOutpu
   }
   const dest = await pickDestination(src);
   if (!dest) return;
-  const files = exportableFiles(names);
+  // The model card goes along, but never over a README.md of the person's own in the destination.
+  const files = exportableFiles(names).filter((f) => f !== MODEL_CARD || !hasUsersReadme(dest));
   await mkdir(dest, { recursive: true });
   for (const f of files) if ((await stat(join(src, f))).isFile()) await copyFile(join(src, f), join(dest, f));
   markOwned(dest, 'model export');

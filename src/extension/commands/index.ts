@@ -53,7 +53,7 @@ export function registerCommands(ctx: PanelContext, session: TrainingSession): v
     reg('bertnb.showMonitor', async () => {
       await vscode.commands.executeCommand(`${MONITOR_VIEW_ID}.focus`);
     }),
-    reg('bertnb.exportModel', () => exportModel(session, log)),
+    reg('bertnb.exportModel', (dir) => exportModel(session, log, dir)),
     reg('bertnb.exportTrainer', (a) => exportForTrainer(log, uriArg(a))),
     reg('bertnb.selectBackend', () => selectBackend(extensionContext)),
     reg('bertnb.installNativeBackend', (variant) => installNativeBackend(extensionContext, log, variant)),

@@ -7,6 +7,7 @@ import { newTrainingNotebook } from './newNotebook';
 import { registerCellLanguage } from './language';
 import { BertnbController, type BackendFactory } from './controller';
 import { processBackendFactory } from './backend';
+import { runOutputAction } from './runActions';
 import type { RunStore } from '../../engine/runs/store';
 
 export interface NotebookOptions {
@@ -52,6 +53,10 @@ export function registerNotebook(
       const msg = parseRendererToHostMessage(message);
       if (msg?.type === 'stopTraining') controller.interrupt(editor.notebook);
       if (msg?.type === 'saveCsv') void saveCsv(editor.notebook.uri, msg.suggestedName, msg.csv);
+      if (msg?.type === 'runAction')
+        void runOutputAction(editor.notebook, msg.action, msg.model, msg.runDir, log).catch((e: Error) =>
+          log.error(`run action ${msg.action}: ${e.message}`),
+        );
     }),
     vscode.workspace.onDidCloseNotebookDocument((nb) => {
       if (nb.notebookType === NOTEBOOK_TYPE) void controller.close(nb);

@@ -11,7 +11,7 @@ import { claimOutputDir } from '../../engine/train/outputDir';
 import { checkResumeIdentity, currentIdentity } from '../../engine/runs/identity';
 import { formatSummary, rowLabel, ExampleSubset, type DataProgress, type ExampleSet } from '../../engine/data';
 import { evaluateModel, scalarMetrics, type EvalMetrics } from '../../engine/train/evaluate';
-import { writeRunCard } from '../../engine/train/runCard';
+import { CheckpointCards, writeRunCard, type RunCardInputs } from '../../engine/train/runCard';
 import { finite } from '../../engine/train/runEvents';
 import type { OpContext, OpHandler } from './context';
 
@@ -111,7 +111,10 @@ async function trainClaimed(
     throw e;
   }
   let end: RunEndEvent | undefined;
+  // Every checkpoint is a loadable model folder: it gets its model card as it is saved.
+  const cards = new CheckpointCards({ config, summary: prepared.summary }, info);
   const onEvent = (event: RunEvent): void => {
+    cards.observe(event);
     if (event.kind === 'end' && event.reason !== 'failed') end = event;
     else ctx.send(toHost('run', { event }));
   };
@@ -145,31 +148,55 @@ async function trainClaimed(
         .join(' ')}`,
     );
   }
-  if (result.status !== 'stopped') {
-    const id2label = (result.model as unknown as { config?: { id2label?: Record<string, string> } }).config?.id2label;
-    const labels =
-      id2label &&
-      Object.keys(id2label)
-        .sort((a, b) => Number(a) - Number(b))
-        .map((k) => id2label[k]);
-    const best = { checkpoint: result.bestModelCheckpoint ?? null, value: result.bestMetric ?? null };
-    const card = await writeRunCard({
-      config,
-      outputDir: result.outputDir,
-      summary: prepared.summary,
-      labels,
-      globalStep: result.globalStep,
-      evaluation: result.metrics,
-      test: testFull,
-      best,
-    });
-    if (card.notice) info(card.notice);
-    for (const w of card.warnings) info(`warning: ${w.message}`);
-  }
+  const card = await writeEndCard(config, result, cards, { summary: prepared.summary, test: testFull });
+  if (card?.notice) info(card.notice);
+  for (const w of card?.warnings ?? []) info(`warning: ${w.message}`);
   if (!end) throw new Error('the trainer returned without its end event');
   for (const [k, v] of Object.entries(testMetrics ?? {})) end.metrics[`test_${k}`] = finite(v);
   ctx.send(toHost('run', { event: end }));
   return { result, end };
+}
+
+/** Label names in id order, from the trained model's config (classifiers). */
+function labelsOf(model: unknown): string[] | undefined {
+  const id2label = (model as { config?: { id2label?: Record<string, string> } }).config?.id2label;
+  return (
+    id2label &&
+    Object.keys(id2label)
+      .sort((a, b) => Number(a) - Number(b))
+      .map((k) => id2label[k])
+  );
+}
+
+/**
+ * The card of the model the run ends with: the final model in output_dir, or, for a stopped run, its
+ * last checkpoint, saying it was stopped at step N of M, with the last evaluation it had.
+ */
+async function writeEndCard(
+  config: RunConfig,
+  result: TrainResult,
+  cards: CheckpointCards,
+  extra: Pick<RunCardInputs, 'summary' | 'test'>,
+): Promise<Awaited<ReturnType<typeof writeRunCard>> | undefined> {
+  const stopped = result.status === 'stopped';
+  if (stopped && !result.lastCheckpoint) return undefined;
+  const best = { checkpoint: result.bestModelCheckpoint ?? null, value: result.bestMetric ?? null };
+  return writeRunCard({
+    config,
+    outputDir: result.outputDir,
+    ...extra,
+    labels: labelsOf(result.model),
+    globalStep: result.globalStep,
+    evaluation: result.metrics,
+    best,
+    ...(stopped
+      ? {
+          dir: result.lastCheckpoint,
+          lastEval: cards.last,
+          progress: { state: 'stopped' as const, step: result.globalStep, maxSteps: cards.plannedSteps },
+        }
+      : {}),
+  });
 }
 
 export const trainOp: OpHandler<'train'> = async (a, ctx) => {

@@ -97,13 +97,21 @@ test(
         pal.points.map((p) => p.loss),
       );
       assert.deepEqual(nb.schedule, pal.schedule);
-      // The cell's output is a view of the record (plus the chart's own extras: eval plan, markers).
-      const { evalPlan, markers, scheduleNote, ...out } = cell.items.find((i) => i.mime === NOTEBOOK_MIME.training)!
-        .data as TrainingOutput;
+      // The cell's output is a view of the record (plus the chart's own extras: eval plan, markers, and
+      // the saved model its run actions use).
+      const { evalPlan, markers, scheduleNote, model, ...out } = cell.items.find(
+        (i) => i.mime === NOTEBOOK_MIME.training,
+      )!.data as TrainingOutput;
       assert.deepEqual(out, trainingOutputOf(store.get(nb.id)!, store.maxPoints));
+      const final = join(root, 'notebook');
       assert.deepEqual(
-        { evalPlan, markers, scheduleNote },
-        { evalPlan: { strategy: 'no' }, markers: undefined, scheduleNote: undefined },
+        { evalPlan, markers, scheduleNote, model },
+        {
+          evalPlan: { strategy: 'no' },
+          markers: undefined,
+          scheduleNote: undefined,
+          model: { dir: final, kind: 'final', step: 6, runDir: final },
+        },
       );
 
       // The monitor's Stop on a notebook training: the store asks the cell's run to stop.

@@ -229,6 +229,10 @@ export class NotebookKernel {
         this.modelDir = r.outputDir;
         if (step === 'pretrain') this.choices = afterCell(this.choices, 'pretrain', cell, this.path);
       }
+      // A stopped run's last checkpoint is the model its output's actions use: %evaluate and %predict
+      // use the same one rather than refusing.
+      const saved = stopped ? savedModelOf(record) : undefined;
+      if (saved) this.modelDir = saved.dir;
       if (stopped)
         this.store.note(
           record.id,

@@ -20,7 +20,9 @@ async function main(): Promise<void> {
     y.dispose();
     if (i >= 2) best = Math.min(best, s);
   }
-  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify({ gflops: (2 * m * k * n) / best / 1e9, seconds: best, backend: backend.name })}\n`);
+  process.stdout.write(
+    `${RESULT_PREFIX}${JSON.stringify({ gflops: (2 * m * k * n) / best / 1e9, seconds: best, backend: backend.name })}\n`,
+  );
 }
 
 void main();

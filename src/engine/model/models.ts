@@ -4,7 +4,7 @@ import { hostValues } from '../backend/hostValues';
 import type { BertConfig, ProblemType } from './config';
 import { BertMain, Ctx, ForwardOptions, ModelInputs, makeCtx } from './bert';
 import { selectRows, type RowSelection } from './rowAttention';
-import { activation, gatherRows, layerNorm, matmul2d } from './ops';
+import { activation, gatherRows, layerNorm, matmulTransposedB } from './ops';
 import { LayerNorm, Linear, NamedVariable, ParamStore } from './params';
 import { param } from './paramReader';
 
@@ -192,9 +192,9 @@ export class BertLMPredictionHead {
       param<tf.Tensor1D>(this.LayerNorm.bias),
       this.LayerNorm.eps,
     );
-    // Explicit transpose + plain matmul: on wasm a transposed matmul takes the slow scalar path, and
-    // its fused bias with transposeB is wrong (4.22).
-    return tf.add(matmul2d(t, tf.transpose(param(this.wordEmbeddings)) as tf.Tensor2D), param(this.bias));
+    // Not tf.matMul with transposeB: on wasm a transposed matmul takes the slow scalar path, and its
+    // fused bias with transposeB is wrong (4.22).
+    return tf.add(matmulTransposedB(t, param<tf.Tensor2D>(this.wordEmbeddings)), param(this.bias));
   }
 }
 

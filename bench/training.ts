@@ -6,7 +6,8 @@
 //   peak RSS        bertnb vs PyTorch, ratio bertnb / PyTorch
 //   peak WASM heap  bertnb vs the 4 GiB cap of 32-bit WebAssembly, ratio heap / cap
 // A run that fails says why in the row (e.g. bert-base aborting on the WASM heap); when PyTorch is
-// missing the peer column says so. `npm run bench -- training` runs only these rows.
+// missing the peer column says so. `npm run bench -- training` runs only these rows. First row: one
+// matmul of a bert-base shape on one thread, ours against torch.mm (sideBySide/gemm.ts).
 //   BENCH_TRAIN_MODELS=bert-mini,bert-base   a subset of the shapes
 //   BENCH_TRAIN_STEPS=N                      timed steps per run (default 3; 2 for bert-base)
 //   BENCH_THREADS=N                          bertnb's thread setting, when the schema has one
@@ -19,6 +20,7 @@ import { BertTokenizer, bundledVocabPath } from '../src/engine/tokenizer';
 import { shortReason } from './sideBySide/child';
 import { runBertnb, workerScript, type BertnbRunResult } from './sideBySide/bertnbRun';
 import { runTorchStep, torchMissing, type TorchStepResult } from './sideBySide/torchStep';
+import { gemmRows } from './sideBySide/gemm';
 import { hasGradientCheckpointing, resolveThreads, threadField } from './sideBySide/threads';
 import type { BenchRow } from './types';
 
@@ -181,6 +183,9 @@ export async function bench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const details: unknown[] = [];
   log(load());
+  // The GEMM on one thread, ours against PyTorch's: how much of the step ratios is the matmul itself.
+  rows.push(...(await gemmRows()));
+  log(`${rows[0].figure}: ${rows[0].value.toFixed(1)} GFLOP/s; ${rows[0].peer}: ${rows[0].peerValue.toFixed(1)}`);
   const torchDone = new Map<string, TorchOutcome>();
   for (const shape of shapes()) {
     const name = `${shape.model} ${shape.batch}×${shape.seq}${shape.variant ? ` ${shape.variant}` : ''}`;

@@ -12,10 +12,12 @@ import {
   embeddingSum,
   layerNorm,
   linear,
+  masked,
   pickRows,
   residualAdd,
 } from './ops';
 import { multiHeadAttention } from './attention';
+import { probabilityRows, probabilitySequences, selectedRowsAttention, type RowSelection } from './rowAttention';
 import { LayerNorm, Linear, ParamStore } from './params';
 import { param } from './paramReader';
 import { recomputedInBackward } from './recompute';
@@ -41,6 +43,12 @@ export interface ForwardOptions {
   exampleOffset?: number;
   /** Keep only each layer's input and recompute the layer in the backward pass (training only). */
   gradientCheckpointing?: boolean;
+  /**
+   * Compute every position of the last layer even where the task reads only some of them (the
+   * first token for a sequence classifier, the masked positions for a masked-LM loss). Off by
+   * default: the shortcut gives the same outputs and gradients to float tolerance.
+   */
+  everyPosition?: boolean;
 }
 
 /** Per-forward state: batch geometry and the dropout stream. */
@@ -50,6 +58,8 @@ export interface Ctx {
   drop: DropoutContext;
   /** Gradient checkpointing of the encoder layers. */
   checkpoint: boolean;
+  /** ForwardOptions.everyPosition */
+  everyPosition: boolean;
 }
 
 export function makeCtx(batch: ModelInputs, opts: ForwardOptions): Ctx {
@@ -60,6 +70,7 @@ export function makeCtx(batch: ModelInputs, opts: ForwardOptions): Ctx {
     T,
     drop: new DropoutContext(opts.training, seed, B, opts.exampleOffset ?? 0),
     checkpoint: opts.training && !!opts.gradientCheckpointing,
+    everyPosition: !!opts.everyPosition,
   };
 }
 
@@ -169,20 +180,42 @@ export class BertSelfAttention {
       D = this.headSize;
     // One [H, 3H] matmul instead of three; the 1/√D score scale is folded into the query weights
     // (H² multiplies instead of B·T·H).
-    const scale = 1 / Math.sqrt(D);
-    const w = concatColumns([
-      tf.mul(param(this.query.weight), scale) as tf.Tensor2D,
-      param<tf.Tensor2D>(this.key.weight),
-      param<tf.Tensor2D>(this.value.weight),
-    ]);
-    const b = concat1d([
-      tf.mul(param(this.query.bias), scale) as tf.Tensor1D,
-      param<tf.Tensor1D>(this.key.bias),
-      param<tf.Tensor1D>(this.value.bias),
-    ]);
+    const [wq, bq] = this.scaledQuery();
+    const w = concatColumns([wq, param<tf.Tensor2D>(this.key.weight), param<tf.Tensor2D>(this.value.weight)]);
+    const b = concat1d([bq, param<tf.Tensor1D>(this.key.bias), param<tf.Tensor1D>(this.value.bias)]);
     const qkv = linear(x, w, b);
     const dropMask = ctx.drop.mask([B * A * T, T], this.config.attention_probs_dropout_prob);
     return multiHeadAttention(qkv, maskBias, dropMask, { B, T, heads: A, headSize: D });
+  }
+
+  /**
+   * The context of the selected rows only, [M, H]: keys and values of every position of x [B·T, H],
+   * queries of xSel [M, H] (the selected rows of x). The dropout mask is drawn for the full layout
+   * and cut, so the rows get exactly the masks of apply().
+   */
+  applyRows(x: tf.Tensor2D, xSel: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx, sel: RowSelection): tf.Tensor2D {
+    const { B, T } = ctx;
+    const A = this.heads,
+      D = this.headSize;
+    const [wq, bq] = this.scaledQuery();
+    const q = linear(xSel, wq, bq);
+    const kv = linear(
+      x,
+      concatColumns([param<tf.Tensor2D>(this.key.weight), param<tf.Tensor2D>(this.value.weight)]),
+      concat1d([param<tf.Tensor1D>(this.key.bias), param<tf.Tensor1D>(this.value.bias)]),
+    );
+    const full = ctx.drop.mask([B * A * T, T], this.config.attention_probs_dropout_prob);
+    const dropMask = full && (tf.gather(full, probabilityRows(sel, B, T, A)) as tf.Tensor2D);
+    const maskRows = tf.gather(tf.reshape(maskBias, [B, T]), probabilitySequences(sel, B, A)) as tf.Tensor2D;
+    return selectedRowsAttention(q, kv, maskRows, dropMask, { B, T, heads: A, headSize: D }, sel);
+  }
+
+  private scaledQuery(): [tf.Tensor2D, tf.Tensor1D] {
+    const scale = 1 / Math.sqrt(this.headSize);
+    return [
+      tf.mul(param(this.query.weight), scale) as tf.Tensor2D,
+      tf.mul(param(this.query.bias), scale) as tf.Tensor1D,
+    ];
   }
 }
 
@@ -199,8 +232,9 @@ class DenseResidualNorm {
     this.dense = new Linear(store, `${prefix}.dense`, inSize, config.hidden_size);
     this.LayerNorm = new LayerNorm(store, `${prefix}.LayerNorm`, config.hidden_size, config.layer_norm_eps);
   }
-  apply(h: tf.Tensor2D, residual: tf.Tensor2D, ctx: Ctx): tf.Tensor2D {
-    const y = ctx.drop.apply(this.dense.apply(h), this.config.hidden_dropout_prob);
+  /** With `sel`, h and residual hold only the selected rows of the batch (see rowDropout). */
+  apply(h: tf.Tensor2D, residual: tf.Tensor2D, ctx: Ctx, sel?: RowSelection): tf.Tensor2D {
+    const y = rowDropout(ctx, this.dense.apply(h), this.config.hidden_dropout_prob, sel);
     return layerNorm(
       residualAdd(y, residual),
       param<tf.Tensor1D>(this.LayerNorm.weight),
@@ -229,8 +263,11 @@ export class BertAttention {
     this.self = new BertSelfAttention(store, `${prefix}.self`, config);
     this.output = new BertSelfOutput(store, `${prefix}.output`, config);
   }
-  apply(x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx): tf.Tensor2D {
-    return this.output.apply(this.self.apply(x, maskBias, ctx), x, ctx);
+  /** With `sel`: [M, H], the selected rows only (queries, output dense and norm; keys and values of all). */
+  apply(x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx, sel?: RowSelection): tf.Tensor2D {
+    if (!sel) return this.output.apply(this.self.apply(x, maskBias, ctx), x, ctx);
+    const xSel = pickRows(x, tf.tensor1d(sel.rows, 'int32'));
+    return this.output.apply(this.self.applyRows(x, xSel, maskBias, ctx, sel), xSel, ctx, sel);
   }
 }
 
@@ -257,9 +294,10 @@ export class BertLayer {
     this.intermediate = new BertIntermediate(store, `${prefix}.intermediate`, config);
     this.output = new BertOutput(store, `${prefix}.output`, config);
   }
-  apply(x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx): tf.Tensor2D {
-    const a = this.attention.apply(x, maskBias, ctx);
-    return this.output.apply(this.intermediate.apply(a), a, ctx);
+  /** x [B·T, H] → [B·T, H], or with `sel` only the selected rows, [M, H]. */
+  apply(x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx, sel?: RowSelection): tf.Tensor2D {
+    const a = this.attention.apply(x, maskBias, ctx, sel);
+    return this.output.apply(this.intermediate.apply(a), a, ctx, sel);
   }
 }
 
@@ -269,24 +307,37 @@ export class BertEncoder {
     for (let i = 0; i < config.num_hidden_layers; i++)
       this.layer.push(new BertLayer(store, `${prefix}.layer.${i}`, config));
   }
-  /** Returns the last hidden state and, when asked, every layer's output (embeddings first, as HF). */
-  apply(x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx, collect?: tf.Tensor2D[]): tf.Tensor2D {
+  /**
+   * Returns the last hidden state and, when asked, every layer's output (embeddings first, as HF).
+   * With `sel` the last layer computes only the selected rows: the result is then [M, H].
+   */
+  apply(x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx, collect?: tf.Tensor2D[], sel?: RowSelection): tf.Tensor2D {
     collect?.push(x);
-    for (const l of this.layer) {
+    const last = this.layer.length - 1;
+    this.layer.forEach((l, i) => {
       // A tidy per layer frees what its backward pass does not need as soon as the layer is done,
       // not at the end of the whole forward pass (tensors saved for the gradient are kept).
       const input = x;
-      x = tf.tidy(() => (ctx.checkpoint ? checkpointedLayer(l, input, maskBias, ctx) : l.apply(input, maskBias, ctx)));
+      const rows = i === last ? sel : undefined;
+      x = tf.tidy(() =>
+        ctx.checkpoint ? checkpointedLayer(l, input, maskBias, ctx, rows) : l.apply(input, maskBias, ctx, rows),
+      );
       collect?.push(x);
-    }
+    });
     return x;
   }
 }
 
-function checkpointedLayer(l: BertLayer, x: tf.Tensor2D, maskBias: tf.Tensor, ctx: Ctx): tf.Tensor2D {
+function checkpointedLayer(
+  l: BertLayer,
+  x: tf.Tensor2D,
+  maskBias: tf.Tensor,
+  ctx: Ctx,
+  sel: RowSelection | undefined,
+): tf.Tensor2D {
   const start = ctx.drop.position;
   return recomputedInBackward(
-    (h, [bias]) => l.apply(h, bias, ctx),
+    (h, [bias]) => l.apply(h, bias, ctx, sel),
     x,
     [maskBias],
     () => ctx.drop.seek(start),
@@ -298,9 +349,9 @@ export class BertPooler {
   constructor(store: ParamStore, prefix: string, config: BertConfig) {
     this.dense = new Linear(store, `${prefix}.dense`, config.hidden_size, config.hidden_size);
   }
-  /** First token of each sequence → dense → tanh. */
-  apply(x: tf.Tensor2D, ctx: Ctx): tf.Tensor2D {
-    const first = pickRows(x, tf.range(0, ctx.B * ctx.T, ctx.T, 'int32') as tf.Tensor1D);
+  /** First token of each sequence (rows `firstRows` of x) → dense → tanh. */
+  apply(x: tf.Tensor2D, firstRows: number[]): tf.Tensor2D {
+    const first = pickRows(x, tf.tensor1d(firstRows, 'int32'));
     return tf.tanh(this.dense.apply(first));
   }
 }
@@ -322,10 +373,30 @@ export class BertMain {
     this.encoder = new BertEncoder(store, `${p}encoder`, config);
     if (addPoolingLayer) this.pooler = new BertPooler(store, `${p}pooler`, config);
   }
-  /** → sequence [B·T, H] and pooled [B, H] (when there is a pooler). */
-  apply(batch: ModelInputs, ctx: Ctx, collect?: tf.Tensor2D[]): { sequence: tf.Tensor2D; pooled?: tf.Tensor2D } {
+  /**
+   * → sequence [B·T, H] and pooled [B, H] (when there is a pooler). With `sel` (and no `collect`),
+   * the last layer computes only the selected rows and `sequence` is [M, H], row i = sel.rows[i].
+   */
+  apply(
+    batch: ModelInputs,
+    ctx: Ctx,
+    collect?: tf.Tensor2D[],
+    sel?: RowSelection,
+  ): { sequence: tf.Tensor2D; pooled?: tf.Tensor2D } {
+    const rows = collect || ctx.everyPosition ? undefined : sel;
     const maskBias = attentionMaskBias(batch, ctx);
-    const sequence = this.encoder.apply(this.embeddings.apply(batch, ctx), maskBias, ctx, collect);
-    return { sequence, pooled: this.pooler?.apply(sequence, ctx) };
+    const sequence = this.encoder.apply(this.embeddings.apply(batch, ctx), maskBias, ctx, collect, rows);
+    const first = rows ? rows.start : Array.from({ length: ctx.B }, (_, b) => b * ctx.T);
+    return { sequence, pooled: this.pooler?.apply(sequence, first) };
   }
+}
+
+/**
+ * Dropout of a [B·T, ·] activation, or with `sel` of its selected rows [M, ·]: the mask is drawn
+ * for the whole batch and cut, so each row gets the mask it has in the full computation.
+ */
+function rowDropout(ctx: Ctx, x: tf.Tensor2D, rate: number, sel: RowSelection | undefined): tf.Tensor2D {
+  if (!sel) return ctx.drop.apply(x, rate);
+  const full = ctx.drop.mask([ctx.B * ctx.T, x.shape[1]], rate);
+  return full ? (masked(x, tf.gather(full, sel.rows)) as tf.Tensor2D) : x;
 }

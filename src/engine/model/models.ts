@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { hostValues } from '../backend/hostValues';
 import type { BertConfig, ProblemType } from './config';
 import { BertMain, Ctx, ForwardOptions, ModelInputs, makeCtx } from './bert';
-import { activation, gatherRows, layerNorm, matmul2d } from './ops';
+import { selectRows, type RowSelection } from './rowAttention';
+import { activation, gatherRows, layerNorm, matmulTransposedB } from './ops';
 import { LayerNorm, Linear, NamedVariable, ParamStore } from './params';
 import { param } from './paramReader';
 
@@ -142,7 +143,8 @@ export class BertForSequenceClassification extends BertPreTrainedModel<tf.Tensor
   }
   forward(batch: ModelInputs, opts: ForwardOptions): { logits: tf.Tensor2D } {
     const ctx = makeCtx(batch, opts);
-    const { pooled } = this.bert.apply(batch, ctx);
+    // Only the pooled first tokens are read: the last layer computes those rows alone.
+    const { pooled } = this.bert.apply(batch, ctx, undefined, selectRows(ctx.B, ctx.T));
     const rate = this.config.classifier_dropout ?? this.config.hidden_dropout_prob;
     return { logits: this.classifier.apply(ctx.drop.apply(pooled!, rate)) };
   }
@@ -190,21 +192,14 @@ export class BertLMPredictionHead {
       param<tf.Tensor1D>(this.LayerNorm.bias),
       this.LayerNorm.eps,
     );
-    // Explicit transpose + plain matmul: on wasm a transposed matmul takes the slow scalar path, and
-    // its fused bias with transposeB is wrong (4.22).
-    return tf.add(matmul2d(t, tf.transpose(param(this.wordEmbeddings)) as tf.Tensor2D), param(this.bias));
+    // Not tf.matMul with transposeB: on wasm a transposed matmul takes the slow scalar path, and its
+    // fused bias with transposeB is wrong (4.22).
+    return tf.add(matmulTransposedB(t, param<tf.Tensor2D>(this.wordEmbeddings)), param(this.bias));
   }
 }
 
-/**
- * Masked-LM loss on the labelled positions only: the rows are selected before the head, so the
- * decoder costs 2·H·V per masked token instead of per token. labels int32 [B, T], -100 = ignore.
- */
-function maskedLmLoss(
-  head: BertLMPredictionHead,
-  sequence: tf.Tensor2D,
-  labels: tf.Tensor,
-): { loss: tf.Scalar; logits: tf.Tensor2D; positions: tf.Tensor1D } {
+/** The labelled positions of masked-LM labels int32 [B, T] (-100 = ignore): flat indices and targets. */
+function labelledPositions(labels: tf.Tensor): { rows: number[]; targets: number[] } {
   const flat = hostValues(labels, 'masked-LM labels');
   const rows: number[] = [];
   const targets: number[] = [];
@@ -214,11 +209,50 @@ function maskedLmLoss(
       targets.push(flat[i]);
     }
   }
+  return { rows, targets };
+}
+
+/**
+ * Masked-LM loss on the labelled positions only: the rows are selected before the head, so the
+ * decoder costs 2·H·V per masked token instead of per token. `sequence` holds the rows of `sel`
+ * (the encoder's last layer computed only those), which include every labelled position.
+ */
+function maskedLmLoss(
+  head: BertLMPredictionHead,
+  sequence: tf.Tensor2D,
+  sel: RowSelection,
+  labelled: { rows: number[]; targets: number[] },
+): { loss: tf.Scalar; logits: tf.Tensor2D; positions: tf.Tensor1D } {
+  const { rows, targets } = labelled;
   const positions = tf.tensor1d(rows, 'int32');
   if (rows.length === 0)
     return { loss: tf.scalar(0), logits: tf.zeros([0, head.bias.shape[0]]) as tf.Tensor2D, positions };
-  const logits = head.apply(gatherRows(sequence, positions));
+  const where = new Map(sel.rows.map((r, i) => [r, i] as const));
+  const picked = gatherRows(
+    sequence,
+    tf.tensor1d(
+      rows.map((r) => where.get(r)!),
+      'int32',
+    ),
+  );
+  const logits = head.apply(picked);
   return { loss: crossEntropy(logits, tf.tensor1d(targets, 'int32')), logits, positions };
+}
+
+/** The encoder's rows a masked-LM loss reads: every labelled position (and each first token). */
+function lossRows(bert: BertMain, batch: ModelInputs, ctx: Ctx, labels: tf.Tensor) {
+  const labelled = labelledPositions(labels);
+  const B = ctx.B,
+    T = ctx.T;
+  // everyPosition: the whole last layer is computed, and sel then names every row.
+  const sel = ctx.everyPosition
+    ? selectRows(
+        B,
+        T,
+        Array.from({ length: B * T }, (_, i) => i),
+      )
+    : selectRows(B, T, labelled.rows);
+  return { labelled, sel, ...bert.apply(batch, ctx, undefined, sel) };
 }
 
 export class BertForMaskedLM extends BertPreTrainedModel<tf.Tensor> {
@@ -248,9 +282,8 @@ export class BertForMaskedLM extends BertPreTrainedModel<tf.Tensor> {
   }
   /** → loss, logits [M, V] of the M labelled positions, positions [M] (flat indices b·T + t). */
   loss(batch: ModelInputs, labels: tf.Tensor, opts: ForwardOptions): LossOutput {
-    const ctx = makeCtx(batch, opts);
-    const { sequence } = this.bert.apply(batch, ctx);
-    return maskedLmLoss(this.predictions, sequence, labels);
+    const { labelled, sel, sequence } = lossRows(this.bert, batch, makeCtx(batch, opts), labels);
+    return maskedLmLoss(this.predictions, sequence, sel, labelled);
   }
 }
 
@@ -267,7 +300,8 @@ export class BertForNextSentencePrediction extends BertPreTrainedModel<tf.Tensor
   }
   forward(batch: ModelInputs, opts: ForwardOptions): { logits: tf.Tensor2D } {
     const ctx = makeCtx(batch, opts);
-    return { logits: nspLogits(this.seq_relationship, this.bert.apply(batch, ctx).pooled!) };
+    const { pooled } = this.bert.apply(batch, ctx, undefined, selectRows(ctx.B, ctx.T));
+    return { logits: nspLogits(this.seq_relationship, pooled!) };
   }
   /** labels int32 [B]: 0 = B follows A, 1 = B is random (HF convention). */
   loss(batch: ModelInputs, labels: tf.Tensor, opts: ForwardOptions): LossOutput {
@@ -316,9 +350,8 @@ export class BertForPreTraining extends BertPreTrainedModel<PreTrainingLabels> {
   }
   /** loss = masked-LM loss + next-sentence loss (as HF). */
   loss(batch: ModelInputs, labels: PreTrainingLabels, opts: ForwardOptions): LossOutput {
-    const ctx: Ctx = makeCtx(batch, opts);
-    const { sequence, pooled } = this.bert.apply(batch, ctx);
-    const mlm = maskedLmLoss(this.predictions, sequence, labels.labels);
+    const { labelled, sel, sequence, pooled } = lossRows(this.bert, batch, makeCtx(batch, opts), labels.labels);
+    const mlm = maskedLmLoss(this.predictions, sequence, sel, labelled);
     const nspLogit = nspLogits(this.seq_relationship, pooled!);
     const nsp = crossEntropy(nspLogit, tf.reshape(labels.next_sentence_label, [-1]) as tf.Tensor1D);
     return {

@@ -198,16 +198,18 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tenso
   }) as tf.Tensor2D;
 }
 
-/** a [N, K] · b [K, M] with the same plain-matmul backward as linear(). */
-export function matmul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+/**
+ * a [N, K] · bᵀ for b [M, K] → [N, M] (the MLM decoder against the tied [V, H] word embeddings).
+ * Why not tf.transpose and a plain matmul: on WASM tf.transpose is the slow Transpose kernel, run on
+ * the whole vocabulary table forward and again (as its gradient) backward; here b is transposed once by the
+ * block copy, and the backward pass needs no transpose of b at all (da = dy · b, db = dyᵀ · a).
+ */
+export function matmulTransposedB(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return withGrad([a, b], ([aIn, bIn], save) => {
     save([aIn, bIn]);
     return {
-      value: tf.matMul(aIn, bIn),
-      gradFunc: (dy, [as, bs]) => [
-        tf.matMul(dy, transpose2d(bs as tf.Tensor2D)),
-        weightGrad(as as tf.Tensor2D, dy as tf.Tensor2D, false)[0],
-      ],
+      value: tf.matMul(aIn, transpose2d(bIn as tf.Tensor2D)),
+      gradFunc: (dy, [as, bs]) => [tf.matMul(dy, rhs(bs)), weightGrad(dy as tf.Tensor2D, as as tf.Tensor2D, false)[0]],
     };
   }) as tf.Tensor2D;
 }

@@ -107,6 +107,16 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const [t] = extractBlocks(x, [{ row: 3, col: 2, rows: 66, cols: 40, transpose: true, ones: true }]);
       const want = tf.concat([tf.transpose(tf.slice(x, [3, 2], [66, 40])), tf.ones([1, 66])], 0);
       assert.equal(maxDiff(t, want), 0);
+      // Sizes that are no multiple of the 4×4 register blocks or of the tile, on both sides.
+      for (const [rows, cols] of [
+        [67, 43],
+        [3, 41],
+        [1, 1],
+        [17, 2],
+      ]) {
+        const [u] = extractBlocks(x, [{ row: 1, col: 1, rows, cols, transpose: true }]);
+        assert.equal(maxDiff(u, tf.transpose(tf.slice(x, [1, 1], [rows, cols]))), 0, `${rows}×${cols}`);
+      }
     });
   });
 

@@ -232,7 +232,10 @@ export class NotebookKernel {
       // A stopped run's last checkpoint is the model its output's actions use: %evaluate and %predict
       // use the same one rather than refusing.
       const saved = stopped ? savedModelOf(record) : undefined;
-      if (saved) this.modelDir = saved.dir;
+      if (saved) {
+        this.modelDir = saved.dir;
+        run.onLog?.(`%evaluate and %predict now use the stopped run's ${saved.dir}`);
+      }
       if (stopped)
         this.store.note(
           record.id,

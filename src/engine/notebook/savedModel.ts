@@ -2,13 +2,10 @@
 // file, Export, Compare): the final model in output_dir when the run finished, else its last
 // checkpoint (a stopped run, or a failed one that saved one before it failed). Only a folder that
 // holds a loadable model (config.json) counts, so an output never offers actions on nothing.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { isEnded, type RunRecord } from '../../protocol/runEvents';
 import type { SavedModel } from '../../protocol/notebook-outputs';
 import { checkpointStep } from './chartData';
-
-const isModelFolder = (dir: string | null | undefined): dir is string => !!dir && existsSync(join(dir, 'config.json'));
+import { isModelFolder } from '../runs/modelFolder';
 
 /** The model run `r` saved; undefined while it trains, or when it ended without one. */
 export function savedModelOf(r: RunRecord): SavedModel | undefined {

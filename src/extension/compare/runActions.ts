@@ -3,17 +3,19 @@
 // cells that do it (so the report, error table and chips of %evaluate / %predict show); Predict a
 // File writes a CSV in a background training process (the extension host never computes).
 import * as vscode from 'vscode';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { listRuns } from '../../engine/runs';
+import { modelIn, runDataFile } from '../../engine/runs/modelFolder';
 import { BackgroundTrainingProcess } from '../backend/backgroundProcess';
 import { defaultOutputRoots, workerSpawnSettings } from '../settings/settings';
 import { isTrusted } from '../trust/trust';
 
 /** The folder given, or one picked among the workspace's runs that hold a saved model. */
 async function modelFolder(arg: unknown, action: string): Promise<string | undefined> {
-  if (typeof arg === 'string' && existsSync(join(arg, 'config.json'))) return arg;
-  if (arg instanceof vscode.Uri && existsSync(join(arg.fsPath, 'config.json'))) return arg.fsPath;
+  const given = typeof arg === 'string' ? arg : arg instanceof vscode.Uri ? arg.fsPath : undefined;
+  const model = given ? modelIn(given) : undefined;
+  if (model) return model;
   const roots = [...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), ...defaultOutputRoots()].filter(
     (r) => existsSync(r),
   );
@@ -27,17 +29,6 @@ async function modelFolder(arg: unknown, action: string): Promise<string | undef
     { title: `${action}: which model?` },
   );
   return pick?.dir;
-}
-
-/** The run's own validation or test file, when its config names one (a good default for Evaluate). */
-function runDataFile(dir: string): string | undefined {
-  const ck = join(dir, 'run_config.json');
-  try {
-    const c = JSON.parse(readFileSync(ck, 'utf8')) as { data?: { test?: string; validation?: string } };
-    return c.data?.test ?? c.data?.validation ?? undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function openCells(cells: string[]): Promise<void> {

@@ -87,6 +87,13 @@ test(
         'the stop saved the step it stopped at',
       );
       assert.match(stopped.message ?? '', /resume_from_checkpoint: true/);
+      // The stopped run's checkpoint is the model the next cells use, as the output's actions do.
+      assert.ok(
+        logs.includes(`%evaluate and %predict now use the stopped run's ${stopped.checkpoint}`),
+        `the cell says which model later cells use: ${logs.slice(-3).join(' | ')}`,
+      );
+      const predicted = await kernel.run('%predict\ntext: w3 good w7');
+      assert.equal(predicted.completed, true, 'a %predict cell after the stop runs on the checkpoint');
 
       const resumedLogs: string[] = [];
       const end = stopped.step + 2;

@@ -194,6 +194,9 @@ test('Compare Runs: eval curves overlaid, learning_rate highlighted, checkpoints
       await vs.frameWith('.bn.tokens .chip.special', 30_000);
       await sleep(500);
       await vs.screenshot('try-it-dark');
+      await vs.setTheme('light');
+      await sleep(800);
+      await vs.screenshot('try-it-light');
       assert.deepEqual(await vs.errorNotifications(), []);
     },
     570_000,

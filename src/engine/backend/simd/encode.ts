@@ -31,6 +31,7 @@ export function sleb(n: number): number[] {
 }
 
 export const I32 = 0x7f;
+export const F32 = 0x7d;
 export const F64 = 0x7c;
 export const V128 = 0x7b;
 
@@ -44,8 +45,22 @@ export const op = {
   set: (i: number) => [0x21, ...uleb(i)],
   tee: (i: number) => [0x22, ...uleb(i)],
   i32: (n: number) => [0x41, ...sleb(n)],
+  f32: (x: number) => [0x43, ...f32Bytes(x)],
   i32Add: [0x6a],
+  i32Mul: [0x6c],
   i32GeU: [0x4f],
+  f32Add: [0x92],
+  f32Sub: [0x93],
+  f32Mul: [0x94],
+  f32Div: [0x95],
+  f32Sqrt: [0x91],
+  f64Add: [0xa0],
+  f64Mul: [0xa2],
+  f64Div: [0xa3],
+  f32DemoteF64: [0xb6],
+  /** f32.load / f32.store at the address on the stack plus `offset` bytes. */
+  f32Load: (offset = 0) => [0x2a, 2, ...uleb(offset)],
+  f32Store: (offset = 0) => [0x38, 2, ...uleb(offset)],
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
   br: (depth: number) => [0x0c, ...uleb(depth)],
@@ -58,6 +73,15 @@ export const op = {
   f32x4: (x: number) => [...simd(0x0c), ...f32Bytes(x), ...f32Bytes(x), ...f32Bytes(x), ...f32Bytes(x)],
   /** Four equal int32 lanes. */
   i32x4: (n: number) => [...simd(0x0c), ...i32Bytes(n), ...i32Bytes(n), ...i32Bytes(n), ...i32Bytes(n)],
+  f32x4Splat: simd(0x13),
+  f64x2Splat: simd(0x14),
+  f32x4Lane: (lane: number) => [...simd(0x1f), lane],
+  f64x2Lane: (lane: number) => [...simd(0x21), lane],
+  /** The upper two float32 lanes moved into the lower two (for f64x2.promote_low_f32x4). */
+  highToLow: [...simd(0x0d), ...[8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]],
+  f64x2PromoteLow: simd(0x5f),
+  f64x2Add: simd(0xf0),
+  f64x2Mul: simd(0xf2),
   f32x4Ge: simd(0x46),
   and: simd(0x4e),
   f32x4Nearest: simd(0x6a),
@@ -77,10 +101,10 @@ export const op = {
 
 export interface WasmFunction {
   name: string;
-  /** Number of i32 parameters (addresses and counts). */
-  params: number;
-  /** Extra locals, by type, declared after the parameters in this order: i32s, then v128s. */
-  locals: { i32?: number; v128?: number };
+  /** i32 parameters (addresses and counts), or their types when some are not i32. */
+  params: number | number[];
+  /** Extra locals, by type, declared after the parameters in this order: i32s, f64s, then v128s. */
+  locals: { i32?: number; f64?: number; v128?: number };
   body: number[][];
 }
 
@@ -88,13 +112,16 @@ const section = (id: number, content: number[]) => [id, ...uleb(content.length),
 const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 const name = (s: string) => vec([...Buffer.from(s, 'utf8')].map((b) => [b]));
 
-/** A module importing env.memory (at least one page) and exporting `fns` (i32 parameters, no results). */
+const paramTypes = (f: WasmFunction) => (typeof f.params === 'number' ? Array<number>(f.params).fill(I32) : f.params);
+
+/** A module importing env.memory (at least one page) and exporting `fns` (no results). */
 export function moduleBytes(fns: WasmFunction[]): Uint8Array {
-  const types = fns.map((f) => [0x60, ...uleb(f.params), ...Array(f.params).fill(I32), 0]);
+  const types = fns.map((f) => [0x60, ...vec(paramTypes(f).map((t) => [t])), 0]);
   const imports = vec([[...name('env'), ...name('memory'), 0x02, 0x00, 1]]);
   const code = fns.map((f) => {
     const locals: number[][] = [];
     if (f.locals.i32) locals.push([...uleb(f.locals.i32), I32]);
+    if (f.locals.f64) locals.push([...uleb(f.locals.f64), F64]);
     if (f.locals.v128) locals.push([...uleb(f.locals.v128), V128]);
     const body = [...vec(locals), ...f.body.flat(), ...op.end];
     return [...uleb(body.length), ...body];

@@ -3,6 +3,7 @@
 // for the tail Φ(−|v|), whose exponential also gives φ), evaluated in float32 instead of float64:
 // the JS loops cost 6–7 ns a value, these under 1.
 import { op, type WasmFunction } from './encode';
+import { Constants } from './program';
 
 const LOG2E = Math.LOG2E;
 // ln 2 in two parts (Cody–Waite): k·LN2_HI is exact in float32 for the k that occur here.
@@ -19,27 +20,6 @@ const AS = [1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592];
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 const { get, set } = op;
-
-/**
- * Float32x4 constants held in locals, set once before the loop: a v128.const inside the loop is
- * rebuilt on every pass (several instructions each on x64), a local is a register or one load.
- */
-class Constants {
-  private readonly slots = new Map<number, number>();
-  constructor(private next: number) {}
-  c(x: number): number[] {
-    let slot = this.slots.get(x);
-    if (slot === undefined) this.slots.set(x, (slot = this.next++));
-    return get(slot);
-  }
-  get count(): number {
-    return this.slots.size;
-  }
-  /** The code that fills the locals. */
-  prologue(): number[][] {
-    return [...this.slots].flatMap(([x, slot]) => [op.f32x4(x), set(slot)]);
-  }
-}
 
 /** Horner: stack ← ((c0·x + c1)·x + …)·x + c_last, with x in local `x`. */
 function horner(K: Constants, coeffs: number[], x: number): number[][] {

@@ -79,6 +79,12 @@ export const op = {
   f64x2Lane: (lane: number) => [...simd(0x21), lane],
   /** The upper two float32 lanes moved into the lower two (for f64x2.promote_low_f32x4). */
   highToLow: [...simd(0x0d), ...[8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]],
+  /** The lower halves of two vectors side by side (two f32x4.demote_f64x2_zero results into one f32x4). */
+  lowHalves: [...simd(0x0d), ...[0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]],
+  f32x4DemoteF64x2Zero: simd(0x5e),
+  f64x2Sub: simd(0xf1),
+  f64x2Div: simd(0xf3),
+  f64x2Sqrt: simd(0xef),
   f64x2PromoteLow: simd(0x5f),
   f64x2Add: simd(0xf0),
   f64x2Mul: simd(0xf2),
@@ -114,10 +120,14 @@ const name = (s: string) => vec([...Buffer.from(s, 'utf8')].map((b) => [b]));
 
 const paramTypes = (f: WasmFunction) => (typeof f.params === 'number' ? Array<number>(f.params).fill(I32) : f.params);
 
-/** A module importing env.memory (at least one page) and exporting `fns` (no results). */
-export function moduleBytes(fns: WasmFunction[]): Uint8Array {
+/**
+ * A module importing env.memory (at least one page; `shared`: a shared memory of any size) and
+ * exporting `fns` (no results).
+ */
+export function moduleBytes(fns: WasmFunction[], shared = false): Uint8Array {
   const types = fns.map((f) => [0x60, ...vec(paramTypes(f).map((t) => [t])), 0]);
-  const imports = vec([[...name('env'), ...name('memory'), 0x02, 0x00, 1]]);
+  const limits = shared ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
+  const imports = vec([[...name('env'), ...name('memory'), 0x02, ...limits]]);
   const code = fns.map((f) => {
     const locals: number[][] = [];
     if (f.locals.i32) locals.push([...uleb(f.locals.i32), I32]);

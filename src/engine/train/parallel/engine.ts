@@ -263,7 +263,7 @@ export class ParallelGradientEngine implements GradientEngine {
     const { norm, scale } = clipFromSquares(sq, maxGradNorm);
     const update = opt.nextUpdate(lr, scale);
     const updated = this.threads.map((t, i) => t.request({ type: 'adamw', update, ...span(i + 1) }));
-    adamwUpdate(update, opt.arrays(weightViews(this.opts.model.variables)), span(0).from, span(0).to);
+    adamwUpdate(update, opt.arrays(weightViews(this.opts.model.variables)), span(0).from, span(0).to, 0);
     for (const m of await Promise.all(updated))
       if (m.type !== 'adamw-done') throw new Error(`training thread answered ${m.type} to an update`);
     this.profile.optimizer += (performance.now() - t0) / 1000;

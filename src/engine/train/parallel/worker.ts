@@ -32,7 +32,7 @@ async function main(): Promise<void> {
           send({ type: 'sum-squares-done', sq: sumOfSquares(opt!.grads, m.from, m.to) });
         } else if (m.type === 'adamw') {
           // The old weights from this thread's own copy, equal to every other.
-          adamwUpdate(m.update, { ...opt!, weights: weightViews(model.variables) }, m.from, m.to);
+          adamwUpdate(m.update, { ...opt!, weights: weightViews(model.variables) }, m.from, m.to, init.index);
           send({ type: 'adamw-done' });
         } else if (m.type === 'eval') {
           const outputs = [];

@@ -1,0 +1,102 @@
+// Where the host optimizer's arrays live: shared WebAssembly memories, so that the AdamW update runs
+// as a SIMD loop (backend/simd/adamw.ts) in every training thread, or plain shared arrays when this
+// engine cannot run it. Either way the arrays are Float32Array views on shared memory that the
+// threads read and write in place; the numbers are the same bit for bit.
+import { moduleBytes } from '../backend/simd/encode';
+import { adamwFunctions } from '../backend/simd/adamw';
+import { sharedFloats } from './hostTensors';
+
+// The WebAssembly JS API members used here (the project's TypeScript lib has no WebAssembly types).
+interface WasmMemory {
+  readonly buffer: SharedArrayBuffer;
+}
+interface WasmApi {
+  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  validate(bytes: Uint8Array): boolean;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** Values a thread copies its old weights in by, before the loop runs over them (a multiple of 4). */
+export const CHUNK = 8192;
+/** Threads with a scratch row in every memory; others update with the JS loop. */
+export const MAX_THREADS = 64;
+/** Bytes per memory at most (several memories for larger models: each is capped at 4 GiB). */
+const MEMORY_BYTES = 1 << 30;
+const PAGE = 65536;
+
+export interface OptimizerWasm {
+  memories: WasmMemory[];
+  /** Per weight: its memory and the byte offsets of its gradient sum and moments there. */
+  at: Array<{ mem: number; g: number; m: number; v: number }>;
+  /** Byte offset, in every memory, of the threads' scratch rows (CHUNK values each). */
+  scratch: number;
+}
+
+export interface OptimizerStorage {
+  grads: Float32Array[];
+  m: Float32Array[];
+  v: Float32Array[];
+  wasm?: OptimizerWasm;
+}
+
+let compiled: object | null | undefined;
+function compile(): object | null {
+  if (compiled === undefined) {
+    const bytes = moduleBytes(adamwFunctions(), true);
+    compiled = wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
+  }
+  return compiled;
+}
+
+/** Zeroed gradient sums and moments for weights of `sizes` values. */
+export function allocateOptimizer(sizes: number[]): OptimizerStorage {
+  if (!compile() || sizes.some((n) => 12 * n + MAX_THREADS * CHUNK * 4 > MEMORY_BYTES))
+    return { grads: sizes.map(sharedFloats), m: sizes.map(sharedFloats), v: sizes.map(sharedFloats) };
+  const scratch = 0;
+  const first = MAX_THREADS * CHUNK * 4;
+  // Weights in model order, a new memory whenever the next one does not fit.
+  const groups: number[][] = [];
+  let used = MEMORY_BYTES;
+  sizes.forEach((n, k) => {
+    if (used + 12 * n > MEMORY_BYTES) (groups.push([]), (used = first));
+    groups[groups.length - 1].push(k);
+    used += 12 * n;
+  });
+  const wasm: OptimizerWasm = { memories: [], at: [], scratch };
+  const out: OptimizerStorage = { grads: [], m: [], v: [], wasm };
+  for (const group of groups) {
+    const bytes = first + group.reduce((a, k) => a + 12 * sizes[k], 0);
+    const pages = Math.ceil(bytes / PAGE);
+    const memory = new wasmApi.Memory({ initial: pages, maximum: pages, shared: true });
+    const mem = wasm.memories.push(memory) - 1;
+    let offset = first;
+    for (const k of group) {
+      const n = sizes[k];
+      const at = { mem, g: offset, m: offset + 4 * n, v: offset + 8 * n };
+      wasm.at[k] = at;
+      out.grads[k] = new Float32Array(memory.buffer, at.g, n);
+      out.m[k] = new Float32Array(memory.buffer, at.m, n);
+      out.v[k] = new Float32Array(memory.buffer, at.v, n);
+      offset += 12 * n;
+    }
+  }
+  return out;
+}
+
+type AdamWExport = (p: number, g: number, m: number, v: number, pEnd: number, ...coeffs: number[]) => void;
+
+// One instance per memory in each thread (a thread receives the memories once, with the arrays).
+const instances = new WeakMap<WasmMemory, AdamWExport>();
+
+/** The SIMD AdamW loop over `memory`, instantiated in this thread on first use. */
+export function adamwKernel(memory: WasmMemory): AdamWExport {
+  let f = instances.get(memory);
+  if (!f) {
+    const instance = new wasmApi.Instance(compile()!, { env: { memory } });
+    f = instance.exports.adamw as AdamWExport;
+    instances.set(memory, f);
+  }
+  return f;
+}

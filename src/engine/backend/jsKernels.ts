@@ -286,7 +286,33 @@ export function fillDropoutMask(mask: Float32Array, rate: number, seed: number, 
   const per = mask.length / blocks;
   if (!Number.isInteger(per))
     throw new Error(`dropout mask of ${mask.length} values does not split into ${blocks} examples`);
-  for (let b = 0; b < blocks; b++) fillBlock(mask, b * per, (b + 1) * per, keep16, scale, mix32(seed, firstBlock + b));
+  const simdBlocks = fillBlocksSimd(mask, per, blocks, keep16, scale, seed, firstBlock);
+  for (let b = simdBlocks; b < blocks; b++)
+    fillBlock(mask, b * per, (b + 1) * per, keep16, scale, mix32(seed, firstBlock + b));
+}
+
+/**
+ * Blocks filled four at a time by the SIMD loop (simd/dropout.ts, the same streams), when the mask is
+ * on the WASM heap and blocks have an even length; returns how many (the rest go through fillBlock).
+ */
+function fillBlocksSimd(
+  mask: Float32Array,
+  per: number,
+  blocks: number,
+  keep16: number,
+  scale: number,
+  seed: number,
+  firstBlock: number,
+): number {
+  const simd = per % 2 === 0 && blocks >= 4 ? simdKernelsFor(mask.buffer) : undefined;
+  if (!simd) return 0;
+  const scaleBits = new Int32Array(Float32Array.of(scale).buffer)[0];
+  let b = 0;
+  for (; b + 4 <= blocks; b += 4) {
+    const s = [0, 1, 2, 3].map((j) => (mix32(seed, firstBlock + b + j) || 0x9e3779b9) | 0);
+    simd.dropout4(mask.byteOffset + 4 * b * per, 4 * per, per / 2, s[0], s[1], s[2], s[3], keep16, scaleBits);
+  }
+  return b;
 }
 
 function fillBlock(mask: Float32Array, start: number, end: number, keep16: number, scale: number, seed: number): void {

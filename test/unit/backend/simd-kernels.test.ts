@@ -4,7 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/engine/backend';
-import { layerNormGradKernel, layerNormKernel } from '../../../src/engine/backend/jsKernels';
+import {
+  dropoutMaskTensor,
+  fillDropoutMask,
+  layerNormGradKernel,
+  layerNormKernel,
+} from '../../../src/engine/backend/jsKernels';
 import { simdKernelsActive } from '../../../src/engine/backend/simd';
 import { rng } from '../model/helpers';
 
@@ -79,5 +84,34 @@ for (const M of [768, 64, 30]) {
     assertClose('dgamma', dg.dataSync(), want.dg, 2e-6);
     assertClose('dbeta', db.dataSync(), want.db, 2e-6);
     tf.dispose([xt, dyt, gt, bt, y, xhat, inv, dx, dg, db]);
+  });
+}
+
+// Examples in groups of four take the SIMD loop, the rest (and odd lengths) the JS loop: on the heap
+// or in a plain array (other backends), the same seed must give the same mask bit for bit.
+for (const [examples, shape] of [
+  [4, [4, 3, 10]],
+  [9, [9, 2, 64, 64]],
+  [6, [6, 7]],
+] as const) {
+  test(`dropout masks on the wasm heap equal the plain-array masks bit for bit (${examples} examples of ${shape.slice(1).join('×')})`, async () => {
+    await initBackend('wasm');
+    const n = shape.reduce((a, b) => a * b, 1);
+    for (const [rate, seed, first] of [
+      [0.1, 12345, 0],
+      [0.5, -7, 3],
+    ]) {
+      const plain = new Float32Array(n);
+      fillDropoutMask(plain, rate, seed, examples, first);
+      const t = dropoutMaskTensor([...shape], rate, seed, examples, first);
+      const heap = t.dataSync() as Float32Array;
+      t.dispose();
+      const kept = plain.filter((v) => v !== 0).length / n;
+      assert.ok(Math.abs(kept - (1 - rate)) < 0.1, `kept ${kept} of the values at rate ${rate}`);
+      const a = new Uint32Array(heap.buffer, heap.byteOffset, n),
+        b = new Uint32Array(plain.buffer);
+      const i = a.findIndex((bits, j) => bits !== b[j]);
+      assert.equal(i, -1, `value ${i}: ${heap[i]} on the heap, ${plain[i]} in a plain array`);
+    }
   });
 }

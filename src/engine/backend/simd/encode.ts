@@ -92,6 +92,16 @@ export const op = {
   and: simd(0x4e),
   f32x4Nearest: simd(0x6a),
   i32x4Shl: simd(0xab),
+  i32x4ShrU: simd(0xad),
+  i32x4LtS: simd(0x39),
+  xor: simd(0x51),
+  /** Stores 8 bytes: lane `lane` (0 or 1) of the i64x2 view of the vector on the stack. */
+  store64Lane: (lane: number, offset = 0) => [...simd(0x5b), 0, ...uleb(offset), lane],
+  /** Interleaves float32 lanes of two vectors a, b: [a0, b0, a1, b1] and [a2, b2, a3, b3]. */
+  zipLow: [...simd(0x0d), ...[0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23]],
+  zipHigh: [...simd(0x0d), ...[8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31]],
+  i32x4Replace: (lane: number) => [...simd(0x1c), lane],
+  i32x4Splat: simd(0x11),
   i32x4Add: simd(0xae),
   f32x4Abs: simd(0xe0),
   f32x4Neg: simd(0xe1),

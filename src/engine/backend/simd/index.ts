@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { moduleBytes } from './encode';
 import { geluFunctions } from './gelu';
 import { layerNormFunctions } from './layerNorm';
+import { dropoutFunctions } from './dropout';
 
 // The few WebAssembly JS API members used here (the project's TypeScript lib has no WebAssembly types).
 interface WasmMemory {
@@ -44,6 +45,17 @@ export interface SimdExports {
     rowBytes: number,
     M: number,
   ): void;
+  dropout4(
+    p: number,
+    stride: number,
+    steps: number,
+    s0: number,
+    s1: number,
+    s2: number,
+    s3: number,
+    keep16: number,
+    scaleBits: number,
+  ): void;
 }
 
 export interface SimdKernels extends SimdExports {
@@ -64,7 +76,7 @@ let current: SimdKernels | undefined;
 
 function compile(): object | null {
   if (compiled === undefined) {
-    const bytes = moduleBytes([...geluFunctions(), ...layerNormFunctions()]);
+    const bytes = moduleBytes([...geluFunctions(), ...layerNormFunctions(), ...dropoutFunctions()]);
     // An engine without WebAssembly SIMD keeps the JS loops.
     compiled = wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
   }
@@ -94,6 +106,7 @@ export function simdKernelsFor(buffer: ArrayBufferLike): SimdKernels | undefined
     gelu_bwd: exports.gelu_bwd,
     ln_fwd: exports.ln_fwd,
     ln_bwd: exports.ln_bwd,
+    dropout4: exports.dropout4,
     malloc: (bytes) => wasm._malloc(bytes) >>> 0,
     free: (address) => wasm._free(address),
   };

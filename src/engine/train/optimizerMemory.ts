@@ -4,7 +4,9 @@
 // threads read and write in place; the numbers are the same bit for bit.
 import { moduleBytes } from '../backend/simd/encode';
 import { adamwFunctions } from '../backend/simd/adamw';
-import { sharedFloats } from './hostTensors';
+import type * as tf from '@tensorflow/tfjs-core';
+import { touchedRows } from '../backend/sparseRows';
+import { addInto, floatsInPlace, sharedFloats } from './hostTensors';
 
 // The WebAssembly JS API members used here (the project's TypeScript lib has no WebAssembly types).
 interface WasmMemory {
@@ -86,17 +88,53 @@ export function allocateOptimizer(sizes: number[]): OptimizerStorage {
 }
 
 type AdamWExport = (p: number, g: number, m: number, v: number, pEnd: number, ...coeffs: number[]) => void;
+type AddExport = (dst: number, src: number, dstEnd: number) => void;
+interface OptimizerExports {
+  adamw: AdamWExport;
+  add: AddExport;
+}
 
-// One instance per memory in each thread (a thread receives the memories once, with the arrays).
-const instances = new WeakMap<WasmMemory, AdamWExport>();
+// One instance per memory object in each thread.
+const instances = new WeakMap<WasmMemory, OptimizerExports>();
 
-/** The SIMD AdamW loop over `memory`, instantiated in this thread on first use. */
-export function adamwKernel(memory: WasmMemory): AdamWExport {
+function kernels(memory: WasmMemory): OptimizerExports {
   let f = instances.get(memory);
   if (!f) {
-    const instance = new wasmApi.Instance(compile()!, { env: { memory } });
-    f = instance.exports.adamw as AdamWExport;
+    f = new wasmApi.Instance(compile()!, { env: { memory } }).exports as unknown as OptimizerExports;
     instances.set(memory, f);
   }
   return f;
+}
+
+/** The SIMD AdamW loop over `memory`, instantiated in this thread on first use. */
+export function adamwKernel(memory: WasmMemory): AdamWExport {
+  return kernels(memory).adamw;
+}
+
+/**
+ * The sink that adds this thread's gradient of weight i into sums[i]: by the SIMD loop when the sums
+ * are the optimizer's (`layout` given) and the gradient is dense, copying it CHUNK values at a time
+ * into the thread's scratch row first (it lives in another memory, the tfjs heap); else addInto.
+ * float32 addition either way, so the sums are the same bit for bit.
+ */
+export function sumAdder(sums: Float32Array[], layout: OptimizerWasm | undefined, thread: number) {
+  if (!layout || thread >= MAX_THREADS) return (i: number, g: tf.Tensor) => addInto(sums[i], g);
+  return (i: number, g: tf.Tensor) => {
+    if (touchedRows(g)) return addInto(sums[i], g);
+    const src = floatsInPlace(g);
+    if (src.length !== sums[i].length)
+      throw new Error(`gradient of ${src.length} values for a weight of ${sums[i].length}`);
+    const at = layout.at[i];
+    const memory = layout.memories[at.mem];
+    const add = kernels(memory).add;
+    const row = layout.scratch + thread * CHUNK * 4;
+    const scratch = new Float32Array(memory.buffer, row, CHUNK);
+    for (let c = 0; c < src.length; c += CHUNK) {
+      const end = Math.min(c + CHUNK, src.length);
+      const n4 = (end - c) & ~3;
+      scratch.set(src.subarray(c, c + n4));
+      add(at.g + 4 * c, row, at.g + 4 * (c + n4));
+      for (let j = c + n4; j < end; j++) sums[i][j] += src[j];
+    }
+  };
 }

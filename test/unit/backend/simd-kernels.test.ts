@@ -115,3 +115,34 @@ for (const [examples, shape] of [
     }
   });
 }
+
+test('gradients added into the optimizer sums by the SIMD loop equal addInto bit for bit', async () => {
+  await initBackend('wasm');
+  const { allocateOptimizer, sumAdder, CHUNK } = await import('../../../src/engine/train/optimizerMemory');
+  const { addInto } = await import('../../../src/engine/train/hostTensors');
+  // Longer than one copy chunk and not a multiple of 4; a small weight after it in the same memory.
+  const sizes = [2 * CHUNK + 7, 6];
+  const opt = allocateOptimizer(sizes);
+  assert.ok(opt.wasm, 'the sums are not in WebAssembly memory: the SIMD adds do not run');
+  const plain = sizes.map((n) => new Float32Array(n));
+  for (const [k, n] of sizes.entries()) {
+    const start = values(n, 10 + k, 1e3);
+    opt.grads[k].set(start);
+    plain[k].set(start);
+  }
+  for (const thread of [0, 3]) {
+    const add = sumAdder(opt.grads, opt.wasm, thread);
+    for (const [k, n] of sizes.entries()) {
+      const g = tf.tensor1d(values(n, 20 + k + thread, 1e-3));
+      add(k, g);
+      addInto(plain[k], g);
+      g.dispose();
+    }
+  }
+  sizes.forEach((_, k) => {
+    const a = new Uint32Array(opt.grads[k].slice().buffer),
+      b = new Uint32Array(plain[k].buffer);
+    const i = a.findIndex((bits, j) => bits !== b[j]);
+    assert.equal(i, -1, `weight ${k}, value ${i}: ${opt.grads[k][i]} (SIMD) vs ${plain[k][i]} (addInto)`);
+  });
+});

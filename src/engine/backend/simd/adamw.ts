@@ -1,7 +1,8 @@
 // The AdamW update as a WebAssembly SIMD loop, two values at a time in float64: the same operations
 // in the same order as hostAdamW.ts's JS loop (IEEE float64 arithmetic and correctly rounded sqrt and
 // division in both, one rounding to float32 at each store), so the results are equal bit for bit.
-// It runs over a shared memory that holds the optimizer's arrays (hostAdamW.ts), in every thread.
+// It runs over a shared memory that holds the optimizer's arrays (hostAdamW.ts), in every thread,
+// as does the loop that adds a thread's gradients into the sums there.
 import { F64, I32, op, type WasmFunction } from './encode';
 
 const { get, set } = op;
@@ -54,6 +55,19 @@ function adamw(): WasmFunction {
   };
 }
 
+/** add(dst, src, dstEnd): dst += src, four float32 values a step (float32 addition, as JS's `+=` on float32 arrays). */
+function add(): WasmFunction {
+  const [dst, src, end] = [0, 1, 2];
+  // prettier-ignore
+  const body = [
+    op.block, op.loop, get(dst), get(end), op.i32GeU, op.brIf(1),
+    get(dst), get(dst), op.load(), get(src), op.load(), op.f32x4Add, op.store(),
+    ...[dst, src].flatMap((x) => [get(x), op.i32(16), op.i32Add, set(x)]),
+    op.br(0), op.end, op.end,
+  ];
+  return { name: 'add', params: 3, locals: {}, body };
+}
+
 export function adamwFunctions(): WasmFunction[] {
-  return [adamw()];
+  return [adamw(), add()];
 }

@@ -29,7 +29,7 @@ export class HostAdamW {
   private readonly m: Float32Array[];
   private readonly v: Float32Array[];
   /** Where the arrays lie in shared WebAssembly memories, when the SIMD update runs here. */
-  private readonly wasm?: OptimizerWasm;
+  private wasm?: OptimizerWasm;
   private readonly decay: boolean[];
 
   constructor(
@@ -53,6 +53,8 @@ export class HostAdamW {
   /** Lets go of every array (gradients, moments): the optimizer is unusable afterwards. */
   release(): void {
     for (const list of [this.grads, this.m, this.v]) list.length = 0;
+    // The memories too: the views above were not all that held them.
+    this.wasm = undefined;
   }
 
   zeroGrads(): void {

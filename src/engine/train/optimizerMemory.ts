@@ -54,8 +54,18 @@ function compile(): object | null {
 
 /** Zeroed gradient sums and moments for weights of `sizes` values. */
 export function allocateOptimizer(sizes: number[]): OptimizerStorage {
-  if (!compile() || sizes.some((n) => 12 * n + MAX_THREADS * CHUNK * 4 > MEMORY_BYTES))
-    return { grads: sizes.map(sharedFloats), m: sizes.map(sharedFloats), v: sizes.map(sharedFloats) };
+  const plain = () => ({ grads: sizes.map(sharedFloats), m: sizes.map(sharedFloats), v: sizes.map(sharedFloats) });
+  if (!compile() || sizes.some((n) => 12 * n + MAX_THREADS * CHUNK * 4 > MEMORY_BYTES)) return plain();
+  try {
+    return inMemories(sizes);
+  } catch (e) {
+    // A runtime that validates the module but will not reserve a shared memory: the JS loops.
+    if (e instanceof RangeError) return plain();
+    throw e;
+  }
+}
+
+function inMemories(sizes: number[]): OptimizerStorage {
   const scratch = 0;
   const first = MAX_THREADS * CHUNK * 4;
   // Weights in model order, a new memory whenever the next one does not fit.

@@ -1,6 +1,7 @@
-// AdamW and gradient clipping over gradients and moments held in JS memory (shared Float32Arrays),
-// outside the 4 GiB WASM heap: the formulas of torch.optim.AdamW and torch.nn.utils.clip_grad_norm_,
-// as adamw.ts applies them to tensors on GPU backends.
+// AdamW and gradient clipping over gradients and moments held outside the 4 GiB tfjs WASM heap, in
+// shared memory (optimizerMemory.ts: WebAssembly memories of their own, so that the update runs as a
+// SIMD loop, else plain shared arrays): the formulas of torch.optim.AdamW and
+// torch.nn.utils.clip_grad_norm_, as adamw.ts applies them to tensors on GPU backends.
 //
 // There is no host master copy of the weights: every training thread's heap already holds one, and
 // those copies are equal bit for bit. An update reads the old weights from the calling thread's

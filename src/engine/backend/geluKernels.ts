@@ -5,6 +5,7 @@
 // exp itself is a range reduction plus a polynomial (V8's Math.exp is a call it does not inline).
 import * as tf from '@tensorflow/tfjs-core';
 import { register, type JsKernel } from './jsKernels';
+import { simdKernelsFor } from './simd';
 
 /** 2^(−k/64) for k = 0 … 64·160 (beyond 2^−160 float32 is 0 anyway). */
 const STEPS = 64;
@@ -60,13 +61,30 @@ function geluGradRows(x: Float32Array, dy: Float32Array, dx: Float32Array): void
 
 const GELU_FWD = 'BertnbGeluErf';
 const GELU_BWD = 'BertnbGeluErfGrad';
+// On the WASM heap, the SIMD loops (simd/gelu.ts) take the values in runs of four and the JS loops
+// the few left over; elsewhere (the cpu backend) the JS loops take all.
+function gelu(x: Float32Array, y: Float32Array): void {
+  const simd = simdKernelsFor(x.buffer);
+  const n4 = simd ? x.length & ~3 : 0;
+  if (simd && n4) simd.gelu_fwd(x.byteOffset, y.byteOffset, x.byteOffset + 4 * n4);
+  geluRows(n4 ? x.subarray(n4) : x, n4 ? y.subarray(n4) : y);
+}
+
+function geluGrad(x: Float32Array, dy: Float32Array, dx: Float32Array): void {
+  const simd = simdKernelsFor(x.buffer);
+  const n4 = simd ? x.length & ~3 : 0;
+  if (simd && n4) simd.gelu_bwd(x.byteOffset, dy.byteOffset, dx.byteOffset, x.byteOffset + 4 * n4);
+  if (n4) geluGradRows(x.subarray(n4), dy.subarray(n4), dx.subarray(n4));
+  else geluGradRows(x, dy, dx);
+}
+
 const forward: JsKernel = {
   outputs: ([x]) => [x.shape],
-  run: (ins, outs) => geluRows(ins[0] as Float32Array, outs[0]),
+  run: (ins, outs) => gelu(ins[0] as Float32Array, outs[0]),
 };
 const backward: JsKernel = {
   outputs: ([x]) => [x.shape],
-  run: (ins, outs) => geluGradRows(ins[0] as Float32Array, ins[1] as Float32Array, outs[0]),
+  run: (ins, outs) => geluGrad(ins[0] as Float32Array, ins[1] as Float32Array, outs[0]),
 };
 
 let registered = false;

@@ -4,6 +4,7 @@
 // pass in JS replaces them. Other backends (tfjs-node) keep the tf-op formulations in model/ops.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import type { CpuBackendInternals, KernelArgs, WasmBackendInternals } from './internals';
+import { simdKernelsFor } from './simd';
 
 type Info = tf.TensorInfo;
 type Arr = Float32Array | Int32Array;
@@ -136,6 +137,7 @@ function layerNormRows(
 const layerNormFwd: JsKernel = {
   outputs: ([x]) => [x.shape, x.shape, [x.shape[0], 1]],
   run: (ins, outs, [xi], attrs) =>
+    layerNormSimd(ins as Float32Array[], outs, xi.shape[0], xi.shape[1], attrs.eps as number) ||
     layerNormRows(
       ins[0] as Float32Array,
       ins[1] as Float32Array,
@@ -148,6 +150,25 @@ const layerNormFwd: JsKernel = {
       attrs.eps as number,
     ),
 };
+
+/** The forward pass by the SIMD loops (simd/layerNorm.ts) when they run here; false when not. */
+function layerNormSimd([x, g, b]: Float32Array[], [y, xhat, inv]: Float32Array[], N: number, M: number, eps: number) {
+  const simd = M % 4 === 0 ? simdKernelsFor(x.buffer) : undefined;
+  if (!simd) return false;
+  simd.ln_fwd(
+    x.byteOffset,
+    g.byteOffset,
+    b.byteOffset,
+    y.byteOffset,
+    xhat.byteOffset,
+    inv.byteOffset,
+    x.byteOffset + 4 * N * M,
+    4 * M,
+    eps,
+    M,
+  );
+  return true;
+}
 
 /** → [y, xhat, inv] for x [N, M], gamma and beta [M]. */
 export function layerNormKernel(
@@ -201,6 +222,7 @@ function layerNormGradRows(
 const layerNormBwd: JsKernel = {
   outputs: ([dy, , , g]) => [dy.shape, g.shape, g.shape],
   run: (ins, outs, [dyi]) =>
+    layerNormGradSimd(ins as Float32Array[], outs, dyi.shape[0], dyi.shape[1]) ||
     layerNormGradRows(
       ins[0] as Float32Array,
       ins[1] as Float32Array,
@@ -213,6 +235,29 @@ const layerNormBwd: JsKernel = {
       dyi.shape[1],
     ),
 };
+
+/**
+ * The backward pass by the SIMD loops when they run here (false when not), with their float64 column
+ * sums in scratch heap memory. Allocating it may grow the heap, which detaches the views passed in:
+ * only their offsets are used after it.
+ */
+function layerNormGradSimd([dy, xhat, inv, g]: Float32Array[], [dx, dg, db]: Float32Array[], N: number, M: number) {
+  const simd = M % 4 === 0 ? simdKernelsFor(dy.buffer) : undefined;
+  if (!simd) return false;
+  const at = { dy: dy.byteOffset, xhat: xhat.byteOffset, inv: inv.byteOffset, g: g.byteOffset, dx: dx.byteOffset };
+  const [dgAt, dbAt] = [dg.byteOffset, db.byteOffset];
+  const acc = simd.malloc(16 * M);
+  try {
+    new Float64Array(simd.memory.buffer, acc, 2 * M).fill(0);
+    simd.ln_bwd(at.dy, at.xhat, at.inv, at.g, at.dx, acc, at.dy + 4 * N * M, 4 * M, M);
+    const sums = new Float64Array(simd.memory.buffer, acc, 2 * M);
+    new Float32Array(simd.memory.buffer, dgAt, M).set(sums.subarray(0, M));
+    new Float32Array(simd.memory.buffer, dbAt, M).set(sums.subarray(M));
+  } finally {
+    simd.free(acc);
+  }
+  return true;
+}
 
 /** → [dx, dgamma, dbeta] from the saved xhat [N, M] and inv [N, 1]. */
 export function layerNormGradKernel(
@@ -241,7 +286,33 @@ export function fillDropoutMask(mask: Float32Array, rate: number, seed: number, 
   const per = mask.length / blocks;
   if (!Number.isInteger(per))
     throw new Error(`dropout mask of ${mask.length} values does not split into ${blocks} examples`);
-  for (let b = 0; b < blocks; b++) fillBlock(mask, b * per, (b + 1) * per, keep16, scale, mix32(seed, firstBlock + b));
+  const simdBlocks = fillBlocksSimd(mask, per, blocks, keep16, scale, seed, firstBlock);
+  for (let b = simdBlocks; b < blocks; b++)
+    fillBlock(mask, b * per, (b + 1) * per, keep16, scale, mix32(seed, firstBlock + b));
+}
+
+/**
+ * Blocks filled four at a time by the SIMD loop (simd/dropout.ts, the same streams), when the mask is
+ * on the WASM heap and blocks have an even length; returns how many (the rest go through fillBlock).
+ */
+function fillBlocksSimd(
+  mask: Float32Array,
+  per: number,
+  blocks: number,
+  keep16: number,
+  scale: number,
+  seed: number,
+  firstBlock: number,
+): number {
+  const simd = per % 2 === 0 && blocks >= 4 ? simdKernelsFor(mask.buffer) : undefined;
+  if (!simd) return 0;
+  const scaleBits = new Int32Array(Float32Array.of(scale).buffer)[0];
+  let b = 0;
+  for (; b + 4 <= blocks; b += 4) {
+    const s = [0, 1, 2, 3].map((j) => (mix32(seed, firstBlock + b + j) || 0x9e3779b9) | 0);
+    simd.dropout4(mask.byteOffset + 4 * b * per, 4 * per, per / 2, s[0], s[1], s[2], s[3], keep16, scaleBits);
+  }
+  return b;
 }
 
 function fillBlock(mask: Float32Array, start: number, end: number, keep16: number, scale: number, seed: number): void {

@@ -15,6 +15,7 @@ import {
   layerNormKernel,
 } from '../backend/jsKernels';
 import { geluErfGradKernel, geluErfKernel } from '../backend/geluKernels';
+import { simdKernelsActive } from '../backend/simd';
 import { scatterRowsKernel } from '../backend/sparseRows';
 
 type Grad = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
@@ -223,7 +224,8 @@ export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
 export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor2D {
   // Measured on wasm (4096 × 128…512): its own ops do the forward pass 2× faster than one JS pass,
   // the one-pass JS backward beats ~10 ops plus two column sums by ~30%. On cpu JS wins both ways.
-  const jsForward = tf.getBackend() === 'cpu';
+  // Our SIMD loops (backend/simd/layerNorm.ts) beat both on wasm.
+  const jsForward = tf.getBackend() === 'cpu' || simdKernelsActive();
   const jsBackward = jsKernelsAvailable();
   return withGrad([x, gamma, beta], ([xIn, g, b], save) => {
     let y: tf.Tensor, xhat: tf.Tensor, inv: tf.Tensor;

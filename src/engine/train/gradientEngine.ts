@@ -17,6 +17,7 @@
 //   parameter taps hand it over the moment the backward pass produces it (no heap copy of all of them).
 import type { ModelBatch } from './tensors';
 import type { HostAdamW } from './hostAdamW';
+import type { OptimizerWasm } from './optimizerMemory';
 import type { EvalBatchRunner } from './evaluate';
 
 export interface MicroBatch {
@@ -33,9 +34,10 @@ export interface MicroBatch {
 export interface GradientEngine {
   /**
    * Adds d(scale·loss)/dθ of the micro-batch into `into` (one Float32Array per model variable, in
-   * model.variables order) and resolves to scale·loss.
+   * model.variables order) and resolves to scale·loss. `layout`: where `into` lies in the optimizer's
+   * WebAssembly memories (optimizerMemory.ts), so the adds can run as a SIMD loop.
    */
-  accumulate(batch: MicroBatch, into: Float32Array[]): Promise<number>;
+  accumulate(batch: MicroBatch, into: Float32Array[], layout?: OptimizerWasm): Promise<number>;
   /** Makes every compute copy of the weights equal `params` (model.variables order). */
   loadParameters(params: Float32Array[]): Promise<void>;
   /**

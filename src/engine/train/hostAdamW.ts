@@ -1,13 +1,14 @@
-// AdamW and gradient clipping over gradients and moments held in JS memory (shared Float32Arrays),
-// outside the 4 GiB WASM heap: the formulas of torch.optim.AdamW and torch.nn.utils.clip_grad_norm_,
-// as adamw.ts applies them to tensors on GPU backends.
+// AdamW and gradient clipping over gradients and moments held outside the 4 GiB tfjs WASM heap, in
+// shared memory (optimizerMemory.ts: WebAssembly memories of their own, so that the update runs as a
+// SIMD loop, else plain shared arrays): the formulas of torch.optim.AdamW and
+// torch.nn.utils.clip_grad_norm_, as adamw.ts applies them to tensors on GPU backends.
 //
 // There is no host master copy of the weights: every training thread's heap already holds one, and
 // those copies are equal bit for bit. An update reads the old weights from the calling thread's
 // heap and writes the new ones over the gradient sums it has just consumed; the loop then loads them
 // into every copy and zeroes the sums (bert-base: 440 MB less than a separate master copy).
 import { defaultNoDecay, type AdamWOptions, type AdamWState } from './adamw';
-import { sharedFloats } from './hostTensors';
+import { adamwKernel, allocateOptimizer, CHUNK, MAX_THREADS, type OptimizerWasm } from './optimizerMemory';
 
 export interface HostParam {
   name: string;
@@ -28,6 +29,8 @@ export class HostAdamW {
   readonly grads: Float32Array[];
   private readonly m: Float32Array[];
   private readonly v: Float32Array[];
+  /** Where the arrays lie in shared WebAssembly memories, when the SIMD update runs here. */
+  private wasm?: OptimizerWasm;
   private readonly decay: boolean[];
 
   constructor(
@@ -41,9 +44,7 @@ export class HostAdamW {
     const noDecay = opts.noDecay ?? defaultNoDecay;
     this.decay = params.map((p) => !noDecay(p.name));
     const sizes = params.map((p) => p.shape.reduce((a, b) => a * b, 1));
-    this.grads = sizes.map(sharedFloats);
-    this.m = sizes.map(sharedFloats);
-    this.v = sizes.map(sharedFloats);
+    ({ grads: this.grads, m: this.m, v: this.v, wasm: this.wasm } = allocateOptimizer(sizes));
   }
 
   get size(): number {
@@ -53,6 +54,8 @@ export class HostAdamW {
   /** Lets go of every array (gradients, moments): the optimizer is unusable afterwards. */
   release(): void {
     for (const list of [this.grads, this.m, this.v]) list.length = 0;
+    // The memories too: the views above were not all that held them.
+    this.wasm = undefined;
   }
 
   zeroGrads(): void {
@@ -69,7 +72,7 @@ export class HostAdamW {
    * `weights` (read only: views of a heap's copy); the new weights replace the sums in `grads`.
    */
   apply(lr: number, gradScale: number, weights: Float32Array[]): void {
-    adamwUpdate(this.nextUpdate(lr, gradScale), this.arrays(weights), 0, this.size);
+    adamwUpdate(this.nextUpdate(lr, gradScale), this.arrays(weights), 0, this.size, 0);
   }
 
   /**
@@ -92,12 +95,12 @@ export class HostAdamW {
 
   /** The live arrays, with `weights` the current weights this thread reads (threads that share the update pass their own). */
   arrays(weights: Float32Array[]): AdamWArrays {
-    return { weights, grads: this.grads, m: this.m, v: this.v };
+    return { ...this.state, weights };
   }
 
   /** The arrays the optimizer owns (all on shared memory), for threads that share the update. */
   get state(): OptimizerArrays {
-    return { grads: this.grads, m: this.m, v: this.v };
+    return { grads: this.grads, m: this.m, v: this.v, wasm: this.wasm };
   }
 
   /** The moments, keyed like torch's state (exp_avg.<name>, exp_avg_sq.<name>); the arrays are live, not copies. */
@@ -147,6 +150,8 @@ export interface OptimizerArrays {
   grads: Float32Array[];
   m: Float32Array[];
   v: Float32Array[];
+  /** Their place in shared WebAssembly memories, when the SIMD update runs (optimizerMemory.ts). */
+  wasm?: OptimizerWasm;
 }
 
 export interface AdamWArrays extends OptimizerArrays {
@@ -175,13 +180,63 @@ function forSpan(
   }
 }
 
-/** Applies update `u` to values [from, to) of all weights laid end to end: the new weights go over the gradient sums. */
-export function adamwUpdate(u: AdamWUpdate, a: AdamWArrays, from: number, to: number): void {
+/**
+ * Applies update `u` to values [from, to) of all weights laid end to end: the new weights go over the
+ * gradient sums. `thread` (0 = the calling thread) picks the thread's scratch row for the SIMD loop.
+ */
+export function adamwUpdate(u: AdamWUpdate, a: AdamWArrays, from: number, to: number, thread: number): void {
+  const simd = a.wasm && thread < MAX_THREADS ? a.wasm : undefined;
   forSpan(a.grads, from, to, (k, lo, hi) => {
     if (a.weights[k].length !== a.grads[k].length)
       throw new Error(`weight ${k} has ${a.weights[k].length} values, its gradient ${a.grads[k].length}`);
-    adamwRun(a.weights[k], a.grads[k], a.m[k], a.v[k], lo, hi, u.keep[k], u);
+    if (simd) adamwSimd(u, a, simd, k, lo, hi, thread);
+    else adamwRun(a.weights[k], a.grads[k], a.m[k], a.v[k], lo, hi, u.keep[k], u);
   });
+}
+
+/**
+ * adamwRun's update of weight k over [lo, hi) by the SIMD loop, CHUNK values at a time: the old
+ * weights (in this thread's heap, another memory) are first copied into the thread's scratch row of
+ * the optimizer's memory; values short of a multiple of 4 go through adamwRun.
+ */
+function adamwSimd(
+  u: AdamWUpdate,
+  a: AdamWArrays,
+  simd: OptimizerWasm,
+  k: number,
+  lo: number,
+  hi: number,
+  thread: number,
+) {
+  const at = simd.at[k];
+  const memory = simd.memories[at.mem];
+  const run = adamwKernel(memory);
+  const row = simd.scratch + thread * CHUNK * 4;
+  const scratch = new Float32Array(memory.buffer, row, CHUNK);
+  const p = a.weights[k];
+  const { gradScale, beta1, beta2, eps, bc2sqrt, stepSize } = u;
+  for (let c = lo; c < hi; c += CHUNK) {
+    const n4 = Math.min(CHUNK, hi - c) & ~3;
+    scratch.set(p.subarray(c, c + n4));
+    run(
+      row,
+      at.g + 4 * c,
+      at.m + 4 * c,
+      at.v + 4 * c,
+      row + 4 * n4,
+      gradScale,
+      beta1,
+      1 - beta1,
+      beta2,
+      1 - beta2,
+      eps,
+      bc2sqrt,
+      stepSize,
+      u.keep[k],
+    );
+    if (c + n4 < Math.min(c + CHUNK, hi))
+      adamwRun(p, a.grads[k], a.m[k], a.v[k], c + n4, Math.min(c + CHUNK, hi), u.keep[k], u);
+  }
 }
 
 /**

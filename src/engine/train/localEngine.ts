@@ -2,7 +2,8 @@
 // each weight's gradient added into the host arrays as soon as the backward pass produces it.
 import type { GradientEngine, MicroBatch } from './gradientEngine';
 import { lossAndGradients, type LossModel } from './backward';
-import { addInto, writeWeights } from './hostTensors';
+import { writeWeights } from './hostTensors';
+import { sumAdder, type OptimizerWasm } from './optimizerMemory';
 import type { TrainKind } from './tensors';
 
 export class LocalGradientEngine implements GradientEngine {
@@ -12,7 +13,7 @@ export class LocalGradientEngine implements GradientEngine {
     private readonly gradientCheckpointing: boolean,
   ) {}
 
-  async accumulate(batch: MicroBatch, into: Float32Array[]): Promise<number> {
+  async accumulate(batch: MicroBatch, into: Float32Array[], layout?: OptimizerWasm): Promise<number> {
     const spec = {
       kind: this.kind,
       scale: batch.scale,
@@ -20,7 +21,7 @@ export class LocalGradientEngine implements GradientEngine {
       gradientCheckpointing: this.gradientCheckpointing,
       rowsPerPass: batch.rowsPerPass,
     };
-    const value = lossAndGradients(this.model, batch.host, spec, (i, g) => addInto(into[i], g));
+    const value = lossAndGradients(this.model, batch.host, spec, sumAdder(into, layout, 0));
     const loss = (await value.data())[0];
     value.dispose();
     return loss;

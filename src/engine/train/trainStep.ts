@@ -85,7 +85,8 @@ class HostTrainStep implements TrainStep {
     return e.evaluateBatches ? (hosts, kind) => e.evaluateBatches!(hosts, kind) : undefined;
   }
   accumulate(batch: MicroBatch): Promise<number> {
-    return this.engine.accumulate({ ...batch, rowsPerPass: batch.rowsPerPass ?? this.passRows(batch) }, this.opt.grads);
+    const rowsPerPass = batch.rowsPerPass ?? this.passRows(batch);
+    return this.engine.accumulate({ ...batch, rowsPerPass }, this.opt.grads, this.opt.state.wasm);
   }
 
   /** The memory plan's rows per pass for this batch's shape (undefined for a model without a config). */

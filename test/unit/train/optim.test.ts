@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { AdamW, clipByGlobalNorm } from '../../../src/engine/train/adamw';
 import { LrSchedule, lrMultiplier } from '../../../src/engine/train/schedule';
 import { Rng, epochPermutation } from '../../../src/engine/train/rng';
+import { rng } from '../model/helpers';
 
 test('AdamW matches a scalar torch.optim.AdamW reference, with no decay on bias/LayerNorm', async () => {
   await tf.setBackend('cpu');
@@ -165,4 +166,54 @@ test('HostAdamW (wasm/cpu: state in JS memory) matches the same torch.optim.Adam
     [...st.tensors['exp_avg_sq.dense.weight'].data],
   );
   assert.throws(() => opt2.setState({ step: 1, tensors: {} }), /no moments for 'dense.weight'/);
+});
+
+test('the SIMD AdamW update (shared WebAssembly memory) equals the JS loop bit for bit, split among threads', async () => {
+  const { HostAdamW, adamwUpdate } = await import('../../../src/engine/train/hostAdamW');
+  // Sizes that are not multiples of 4 or of the copy chunk, a weight with no decay, and values of every scale.
+  const params = [
+    { name: 'a.weight', shape: [5] },
+    { name: 'b.weight', shape: [20003] },
+    { name: 'c.bias', shape: [8192 * 2 + 3] },
+  ];
+  const opt = new HostAdamW(params, { weightDecay: 0.01 });
+  assert.ok(opt.state.wasm, 'the optimizer arrays are not in WebAssembly memory: the SIMD update does not run');
+  const sizes = params.map((p) => p.shape[0]);
+  const r = rng(5);
+  const random = (n: number, scale: number) =>
+    Float32Array.from({ length: n }, () => scale * (r() - 0.5) * 10 ** (4 * r() - 2));
+  const weights = sizes.map((n) => random(n, 2));
+  // The same update by the JS loop: plain arrays, no WebAssembly memory.
+  const js = {
+    grads: sizes.map((n) => new Float32Array(n)),
+    m: sizes.map((n) => new Float32Array(n)),
+    v: sizes.map((n) => new Float32Array(n)),
+  };
+  const total = sizes.reduce((a, b) => a + b, 0);
+  for (let t = 1; t <= 3; t++) {
+    sizes.forEach((n, k) => {
+      const g = random(n, 1);
+      opt.grads[k].set(g);
+      js.grads[k].set(g);
+    });
+    const u = opt.nextUpdate(0.01 / t, 0.7);
+    // Three threads' parts, cut inside weights.
+    const cuts = [0, 3, 12345, total];
+    for (let i = 0; i < 3; i++) {
+      adamwUpdate(u, opt.arrays(weights), cuts[i], cuts[i + 1], i);
+      adamwUpdate(u, { ...js, weights }, cuts[i], cuts[i + 1], i);
+    }
+    for (const [name, a, b] of [
+      ['weights', opt.grads, js.grads],
+      ['m', opt.state.m, js.m],
+      ['v', opt.state.v, js.v],
+    ] as const)
+      a.forEach((arr, k) => {
+        const x = new Uint32Array(arr.slice().buffer),
+          y = new Uint32Array(b[k].slice().buffer);
+        const i = x.findIndex((bits, j) => bits !== y[j]);
+        assert.equal(i, -1, `step ${t}, ${name} of weight ${k}, value ${i}: ${arr[i]} (SIMD) vs ${b[k][i]} (JS)`);
+      });
+    weights.forEach((w, k) => w.set(opt.grads[k]));
+  }
 });

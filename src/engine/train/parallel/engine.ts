@@ -11,7 +11,8 @@ import type { GradientEngine, MicroBatch } from '../gradientEngine';
 import type { BertConfig } from '../../model';
 import type { TrainKind } from '../tensors';
 import type { LossModel } from '../backward';
-import { addInto, readWeights, sharedFloats, weightViews, writeWeights } from '../hostTensors';
+import { readWeights, sharedFloats, weightViews, writeWeights } from '../hostTensors';
+import { sumAdder, type OptimizerWasm } from '../optimizerMemory';
 import { SumOrder, sumOrderBuffer } from './sumOrder';
 import { adamwUpdate, clipFromSquares, sumOfSquares, type HostAdamW } from '../hostAdamW';
 import { splitBatch } from './shares';
@@ -162,13 +163,14 @@ export class ParallelGradientEngine implements GradientEngine {
     return this.threads.length + 1;
   }
 
-  async accumulate(batch: MicroBatch, into: Float32Array[]): Promise<number> {
+  async accumulate(batch: MicroBatch, into: Float32Array[], intoLayout?: OptimizerWasm): Promise<number> {
     const shared = into.every((a) => a.buffer instanceof SharedArrayBuffer);
     if (!shared) {
       this.staging ??= into.map((a) => sharedFloats(a.length));
       for (const s of this.staging) s.fill(0);
     }
     const sum = shared ? into : this.staging!;
+    const layout = shared ? intoLayout : undefined;
     const shares = splitBatch(batch.host, this.opts.kind, this.threadCount);
     const job = (i: number) => ({
       share: shares[i],
@@ -182,17 +184,13 @@ export class ParallelGradientEngine implements GradientEngine {
     this.order.reset();
     const replies = shares
       .slice(1)
-      .map((_, i) => this.threads[i].request({ type: 'grad', id: this.nextId++, ...job(i + 1), into: sum }));
+      .map((_, i) => this.threads[i].request({ type: 'grad', id: this.nextId++, ...job(i + 1), into: sum, layout }));
     // Collect failures now so that one thread's error does not go unhandled while this one computes.
     const settled = Promise.allSettled(replies);
     const t0 = performance.now();
     let loss: number;
     try {
-      loss = shareGradient(
-        this.opts.model,
-        job(0),
-        this.order.sink(0, (i, g) => addInto(sum[i], g)),
-      );
+      loss = shareGradient(this.opts.model, job(0), this.order.sink(0, sumAdder(sum, layout, 0)));
     } finally {
       this.order.finish(0);
     }
@@ -263,7 +261,7 @@ export class ParallelGradientEngine implements GradientEngine {
     const { norm, scale } = clipFromSquares(sq, maxGradNorm);
     const update = opt.nextUpdate(lr, scale);
     const updated = this.threads.map((t, i) => t.request({ type: 'adamw', update, ...span(i + 1) }));
-    adamwUpdate(update, opt.arrays(weightViews(this.opts.model.variables)), span(0).from, span(0).to);
+    adamwUpdate(update, opt.arrays(weightViews(this.opts.model.variables)), span(0).from, span(0).to, 0);
     for (const m of await Promise.all(updated))
       if (m.type !== 'adamw-done') throw new Error(`training thread answered ${m.type} to an update`);
     this.profile.optimizer += (performance.now() - t0) / 1000;

@@ -5,6 +5,7 @@ import type { TrainKind } from '../tensors';
 import type { ShareJob } from './shareGradient';
 import type { OptimizerArrays, AdamWUpdate } from '../hostAdamW';
 import type { EvalBatchOutput } from '../evaluate';
+import type { OptimizerWasm } from '../optimizerMemory';
 import type { ModelBatch } from '../tensors';
 
 export interface ThreadInit {
@@ -25,8 +26,8 @@ export interface ThreadInit {
 export type ToThread =
   /** New weights: `arrays` when they are on shared memory (no copy), else the init's `params`. */
   | { type: 'params'; arrays?: Float32Array[] }
-  /** A share's gradient, added in turn into `into` (the shared sum, one array per variable). */
-  | ({ type: 'grad'; id: number; into: Float32Array[] } & ShareJob)
+  /** A share's gradient, added in turn into `into` (the shared sum, one array per variable; `layout`: its place in WebAssembly memories). */
+  | ({ type: 'grad'; id: number; into: Float32Array[]; layout?: OptimizerWasm } & ShareJob)
   /** The optimizer's arrays (shared memory), sent once; then Σ g² and AdamW over weights [from, to). */
   | { type: 'optimizer'; arrays: OptimizerArrays }
   | { type: 'sum-squares'; from: number; to: number }

@@ -4,7 +4,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { createModel, initBackend } from '../../model';
 import type { LossModel } from '../backward';
-import { addInto, weightViews, writeWeights } from '../hostTensors';
+import { weightViews, writeWeights } from '../hostTensors';
+import { sumAdder } from '../optimizerMemory';
 import { adamwUpdate, sumOfSquares, type OptimizerArrays } from '../hostAdamW';
 import { shareGradient } from './shareGradient';
 import { SumOrder } from './sumOrder';
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
           send({ type: 'sum-squares-done', sq: sumOfSquares(opt!.grads, m.from, m.to) });
         } else if (m.type === 'adamw') {
           // The old weights from this thread's own copy, equal to every other.
-          adamwUpdate(m.update, { ...opt!, weights: weightViews(model.variables) }, m.from, m.to);
+          adamwUpdate(m.update, { ...opt!, weights: weightViews(model.variables) }, m.from, m.to, init.index);
           send({ type: 'adamw-done' });
         } else if (m.type === 'eval') {
           const outputs = [];
@@ -45,11 +46,7 @@ async function main(): Promise<void> {
           const t0 = performance.now();
           let loss: number;
           try {
-            loss = shareGradient(
-              model,
-              m,
-              order.sink(init.index, (i, g) => addInto(m.into[i], g)),
-            );
+            loss = shareGradient(model, m, order.sink(init.index, sumAdder(m.into, m.layout, init.index)));
           } finally {
             order.finish(init.index);
           }

@@ -63,13 +63,13 @@ function run(s: Shape, reps: number): void {
   const tAll = best(reps, () => {
     packA(heap(), A, s.M, s.K, pa / 4);
     packB(heap(), B, s.K, s.N, pb / 4);
-    gemmPacked(g, pa, pb, c / 4, s.M, s.K, s.N);
+    gemmPacked(g, pa, pb, c, s.M, s.K, s.N);
   });
   const tPackedB = best(reps, () => {
     packA(heap(), A, s.M, s.K, pa / 4);
-    gemmPacked(g, pa, pb, c / 4, s.M, s.K, s.N);
+    gemmPacked(g, pa, pb, c, s.M, s.K, s.N);
   });
-  const tKernel = best(reps, () => gemmPacked(g, pa, pb, c / 4, s.M, s.K, s.N));
+  const tKernel = best(reps, () => gemmPacked(g, pa, pb, c, s.M, s.K, s.N));
   const want = ref.dataSync();
   const got = heap().subarray(c / 4, c / 4 + s.M * s.N);
   let diff = 0;

@@ -70,7 +70,7 @@ export interface Operand {
   transposed: boolean;
 }
 
-const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
+export const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 
 /** Size in floats of packed B for K×N. */
 export function packedBSize(K: number, N: number): number {
@@ -144,10 +144,19 @@ export function packA(heap: Float32Array, a: Operand, M: number, K: number, out:
 }
 
 /**
- * C (M×N row-major at float offset `c`, N a multiple of 8) = packed A · packed B (byte addresses
- * `pa`, `pb`, laid out by packA / packB for the same M, K, N).
+ * C (M×N row-major at byte address `c`, N a multiple of 8) = packed A · packed B (byte addresses
+ * `pa`, `pb`, laid out by packA / packB for the same M, K, N), or C += that when `accumulate`.
  */
-export function gemmPacked(g: Gemm, pa: number, pb: number, c: number, M: number, K: number, N: number): void {
+export function gemmPacked(
+  g: Gemm,
+  pa: number,
+  pb: number,
+  c: number,
+  M: number,
+  K: number,
+  N: number,
+  accumulate = false,
+): void {
   const ldc = N * 4;
   const full = Math.floor(M / MR);
   const rem = M - full * MR;
@@ -155,11 +164,11 @@ export function gemmPacked(g: Gemm, pa: number, pb: number, c: number, M: number
   let bBlock = pb;
   for (let p = 0; p < K; p += KC) {
     const kcp = roundUp(Math.min(KC, K - p), KU);
+    const load = accumulate || p > 0 ? 1 : 0;
     for (let j = 0; j < N; j += NC) {
       const panels = Math.min(NC, N - j) / NR;
       const b = bBlock + j * kcp * 4;
-      const cj = c * 4 + j * 4;
-      const load = p > 0 ? 1 : 0;
+      const cj = c + j * 4;
       if (full > 0) g.kernels[MR](aBlock, b, cj, ldc, kcp, panels, full, load);
       if (rem > 0) g.kernels[rem](aBlock + full * MR * kcp * 4, b, cj + full * MR * ldc, ldc, kcp, panels, 1, load);
     }

@@ -16,6 +16,7 @@ import {
 } from '../backend/jsKernels';
 import { geluErfGradKernel, geluErfKernel } from '../backend/geluKernels';
 import { simdKernelsActive } from '../backend/simd';
+import { gemm, gemmRunsSimd } from '../backend/simd/gemmOp';
 import { scatterRowsKernel } from '../backend/sparseRows';
 
 type Grad = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
@@ -187,6 +188,7 @@ export function weightGrad(x: tf.Tensor2D, dy: tf.Tensor2D, withBias: boolean): 
  * loop ~10× slower.
  */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  if (gemmRunsSimd(x.shape[0], x.shape[1], w.shape[1])) return simdLinear(x, w, b);
   return withGrad([x, w, b], ([xIn, wIn, bIn], save) => {
     save([xIn, wIn]);
     return {
@@ -194,6 +196,28 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tenso
       gradFunc: (dy, [xs, ws]) => {
         const [dW, db] = weightGrad(xs as tf.Tensor2D, dy as tf.Tensor2D, true);
         return [tf.matMul(dy, transpose2d(ws as tf.Tensor2D)), dW, db!];
+      },
+    };
+  }) as tf.Tensor2D;
+}
+
+/**
+ * linear() through our SIMD GEMM (wasm): it takes transposed operands at full speed, so the
+ * backward pass multiplies by wᵀ and xᵀ in place, with no transposed copies and no chunking.
+ */
+function simdLinear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  return withGrad([x, w, b], ([xIn, wIn, bIn], save) => {
+    save([xIn, wIn]);
+    return {
+      value: gemm(xIn as tf.Tensor2D, wIn as tf.Tensor2D, { bias: bIn as tf.Tensor1D }),
+      gradFunc: (dy, [xs, ws]) => {
+        const d = dy as tf.Tensor2D;
+        const ones = tf.ones([1, d.shape[0]]) as tf.Tensor2D;
+        return [
+          gemm(d, ws as tf.Tensor2D, { transposeB: true }),
+          gemm(xs as tf.Tensor2D, d, { transposeA: true }),
+          tf.reshape(gemm(ones, d), [-1]),
+        ];
       },
     };
   }) as tf.Tensor2D;

@@ -14,7 +14,16 @@ const values = (n: number, seed: number) => {
 };
 
 /** op(a)·op(b) + bias in float64 from the stored (row-major) values. */
-function reference(a: Float32Array, b: Float32Array, bias: Float32Array | undefined, M: number, K: number, N: number, tA: boolean, tB: boolean) {
+function reference(
+  a: Float32Array,
+  b: Float32Array,
+  bias: Float32Array | undefined,
+  M: number,
+  K: number,
+  N: number,
+  tA: boolean,
+  tB: boolean,
+) {
   const out = new Float64Array(M * N);
   for (let i = 0; i < M; i++)
     for (let j = 0; j < N; j++) {
@@ -52,7 +61,10 @@ test('gemm on wasm runs our SIMD kernel and matches a float64 product (transpose
           let worst = 0;
           for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(g[i] - want[i]));
           // float32 sums of K products of values under 0.5: rounding grows like √K·2⁻²⁴
-          assert.ok(worst < 1e-5 * Math.sqrt(K), `${M}×${K}·${K}×${N} tA=${tA} tB=${tB} bias=${withBias}: |Δ| ${worst}`);
+          assert.ok(
+            worst < 1e-5 * Math.sqrt(K),
+            `${M}×${K}·${K}×${N} tA=${tA} tB=${tB} bias=${withBias}: |Δ| ${worst}`,
+          );
           tf.dispose([a, b, got, ...(bias ? [bias] : [])]);
         }
   }

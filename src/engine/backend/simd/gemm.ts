@@ -52,14 +52,7 @@ export function gemmFunction(mr: number): WasmFunction {
   initAcc.push(op.end);
 
   const kStep = (u: number): number[][] => {
-    const out: number[][] = [
-      get(bp),
-      op.load(u * NR * 4),
-      set(b0),
-      get(bp),
-      op.load(u * NR * 4 + 16),
-      set(b1),
-    ];
+    const out: number[][] = [get(bp), op.load(u * NR * 4), set(b0), get(bp), op.load(u * NR * 4 + 16), set(b1)];
     for (let r = 0; r < mr; r++) {
       out.push(get(ap), load32Splat((u * mr + r) * 4), set(av));
       out.push(get(acc(r, 0)), get(av), get(b0), op.f32x4Mul, op.f32x4Add, set(acc(r, 0)));

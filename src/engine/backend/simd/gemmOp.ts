@@ -66,7 +66,11 @@ export function gemmRunsSimd(M: number, K: number, N: number): boolean {
   if (!registered) {
     registered = true;
     if (!tf.getKernel(GEMM_KERNEL, 'wasm'))
-      tf.registerKernel({ kernelName: GEMM_KERNEL, backendName: 'wasm', kernelFunc: wasmKernel as unknown as tf.KernelFunc });
+      tf.registerKernel({
+        kernelName: GEMM_KERNEL,
+        backendName: 'wasm',
+        kernelFunc: wasmKernel as unknown as tf.KernelFunc,
+      });
   }
   return true;
 }

@@ -26,7 +26,16 @@ interface TfjsWasm {
   _free(address: number): void;
 }
 
-type Kernel = (a: number, b: number, c: number, ldc: number, kc: number, nPanels: number, mBlocks: number, load: number) => void;
+type Kernel = (
+  a: number,
+  b: number,
+  c: number,
+  ldc: number,
+  kc: number,
+  nPanels: number,
+  mBlocks: number,
+  load: number,
+) => void;
 
 export interface Gemm {
   memory: WasmMemory;

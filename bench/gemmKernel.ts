@@ -61,12 +61,12 @@ function run(s: Shape, reps: number): void {
   const A = { offset: off(a), transposed: s.transA };
   const B = { offset: off(b), transposed: s.transB };
   const tAll = best(reps, () => {
-    packA(heap(), A, s.M, s.K, pa / 4);
-    packB(heap(), B, s.K, s.N, pb / 4);
+    packA(g, heap(), A, s.M, s.K, pa / 4);
+    packB(g, heap(), B, s.K, s.N, pb / 4);
     gemmPacked(g, pa, pb, c, s.M, s.K, s.N);
   });
   const tPackedB = best(reps, () => {
-    packA(heap(), A, s.M, s.K, pa / 4);
+    packA(g, heap(), A, s.M, s.K, pa / 4);
     gemmPacked(g, pa, pb, c, s.M, s.K, s.N);
   });
   const tKernel = best(reps, () => gemmPacked(g, pa, pb, c, s.M, s.K, s.N));

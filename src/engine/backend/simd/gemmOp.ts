@@ -40,8 +40,8 @@ function wasmKernel(args: KernelArgs): tf.TensorInfo {
   const heap = backend.wasm.HEAPF32;
   const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset / 4;
   const c = scratch ? scratch / 4 : at(out);
-  packA(heap, { offset: at(a), transposed: transposeA }, M, K, pa / 4);
-  packB(heap, { offset: at(b), transposed: transposeB }, K, N, pb / 4);
+  packA(g, heap, { offset: at(a), transposed: transposeA }, M, K, pa / 4);
+  packB(g, heap, { offset: at(b), transposed: transposeB }, K, N, pb / 4);
   if (bias) {
     // C starts as the bias in every row and the kernel adds the product to it.
     const b0 = at(bias);

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { moduleBytes } from './encode';
 import { gemmFunctions, KU, MR, NR } from './gemm';
+import { packFunctions } from './gemmPack';
 
 const KC = 256;
 const NC = 512;
@@ -26,6 +27,7 @@ interface TfjsWasm {
   _free(address: number): void;
 }
 
+type Pack = (src: number, srcStride: number, dst: number, dstStride: number, count: number) => void;
 type Kernel = (
   a: number,
   b: number,
@@ -40,6 +42,10 @@ type Kernel = (
 export interface Gemm {
   memory: WasmMemory;
   kernels: Kernel[];
+  /** Packing moves (gemmPack.ts), byte addresses and strides. */
+  copy1: Pack;
+  copy2: Pack;
+  t4: Pack;
   malloc(bytes: number): number;
   free(address: number): void;
 }
@@ -59,7 +65,7 @@ export function gemmKernels(): Gemm | undefined {
   if (!wasm) return undefined;
   if (current && current.memory === wasm.memory) return current;
   if (compiled === undefined) {
-    const bytes = moduleBytes(gemmFunctions());
+    const bytes = moduleBytes([...gemmFunctions(), ...packFunctions()]);
     compiled = wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
   }
   if (!compiled) return undefined;
@@ -69,6 +75,9 @@ export function gemmKernels(): Gemm | undefined {
     kernels: Array.from({ length: MR + 1 }, (_, r) => exports[`gemm${r}`] as Kernel),
     malloc: (bytes) => wasm._malloc(bytes) >>> 0,
     free: (address) => wasm._free(address),
+    copy1: exports.pack_copy1 as Pack,
+    copy2: exports.pack_copy2 as Pack,
+    t4: exports.pack_t4 as Pack,
   };
   return current;
 }
@@ -92,7 +101,7 @@ export function packedBSize(K: number, N: number): number {
  * B (K×N as used; stored K×N, or N×K when transposed) into panels: for each KC block of K, for each
  * 8 columns, [kc][8], zero-padded to a multiple of KU in k and of 8 in n.
  */
-export function packB(heap: Float32Array, b: Operand, K: number, N: number, out: number): void {
+export function packB(g: Gemm, heap: Float32Array, b: Operand, K: number, N: number, out: number): void {
   const Np = roundUp(N, NR);
   let o = out;
   for (let p = 0; p < K; p += KC) {
@@ -100,21 +109,34 @@ export function packB(heap: Float32Array, b: Operand, K: number, N: number, out:
     const kcp = roundUp(kc, KU);
     for (let j = 0; j < Np; j += NR) {
       const w = Math.min(NR, N - j);
-      for (let k = 0; k < kcp; k++) {
-        if (k >= kc) {
-          heap.fill(0, o, o + NR);
-        } else if (!b.transposed) {
-          const src = b.offset + (p + k) * N + j;
-          for (let c = 0; c < w; c++) heap[o + c] = heap[src + c];
-          for (let c = w; c < NR; c++) heap[o + c] = 0;
-        } else {
-          const src = b.offset + j * K + p + k;
-          for (let c = 0; c < w; c++) heap[o + c] = heap[src + c * K];
-          for (let c = w; c < NR; c++) heap[o + c] = 0;
-        }
-        o += NR;
-      }
+      if (w === NR && !b.transposed) g.copy2((b.offset + p * N + j) * 4, N * 4, o * 4, NR * 4, kc);
+      else if (w === NR && kc % 4 === 0) {
+        const src = (b.offset + j * K + p) * 4;
+        g.t4(src, K * 4, o * 4, NR * 4, kc);
+        g.t4(src + 4 * K * 4, K * 4, o * 4 + 16, NR * 4, kc);
+      } else packPanelJs(heap, b, K, N, p, j, kc, o);
+      heap.fill(0, o + kc * NR, o + kcp * NR);
+      o += kcp * NR;
     }
+  }
+}
+
+/** One panel of packB, a float at a time (a last panel narrower than 8, or a transposed B's K tail). */
+function packPanelJs(
+  heap: Float32Array,
+  b: Operand,
+  K: number,
+  N: number,
+  p: number,
+  j: number,
+  kc: number,
+  o: number,
+) {
+  const w = Math.min(NR, N - j);
+  for (let k = 0; k < kc; k++, o += NR) {
+    for (let c = 0; c < w; c++)
+      heap[o + c] = b.transposed ? heap[b.offset + (j + c) * K + p + k] : heap[b.offset + (p + k) * N + j + c];
+    for (let c = w; c < NR; c++) heap[o + c] = 0;
   }
 }
 
@@ -129,25 +151,24 @@ export function packedASize(M: number, K: number): number {
  * A (M×K as used; stored M×K, or K×M when transposed): for each KC block of K, for each MR rows
  * (fewer in the last block), [kc][rows], zero-padded in k to a multiple of KU.
  */
-export function packA(heap: Float32Array, a: Operand, M: number, K: number, out: number): void {
+export function packA(g: Gemm, heap: Float32Array, a: Operand, M: number, K: number, out: number): void {
   let o = out;
   for (let p = 0; p < K; p += KC) {
     const kc = Math.min(KC, K - p);
     const kcp = roundUp(kc, KU);
     for (let i = 0; i < M; i += MR) {
       const rows = Math.min(MR, M - i);
-      for (let k = 0; k < kcp; k++) {
-        if (k >= kc) {
-          heap.fill(0, o, o + rows);
-        } else if (!a.transposed) {
-          const src = a.offset + i * K + p + k;
-          for (let r = 0; r < rows; r++) heap[o + r] = heap[src + r * K];
-        } else {
-          const src = a.offset + (p + k) * M + i;
-          for (let r = 0; r < rows; r++) heap[o + r] = heap[src + r];
-        }
-        o += rows;
+      if (rows === 4 && a.transposed) g.copy1((a.offset + p * M + i) * 4, M * 4, o * 4, 16, kc);
+      else if (rows === 4 && kc % 4 === 0) g.t4((a.offset + i * K + p) * 4, K * 4, o * 4, 16, kc);
+      else {
+        for (let k = 0; k < kc; k++)
+          for (let r = 0; r < rows; r++)
+            heap[o + k * rows + r] = a.transposed
+              ? heap[a.offset + (p + k) * M + i + r]
+              : heap[a.offset + (i + r) * K + p + k];
       }
+      heap.fill(0, o + kc * rows, o + kcp * rows);
+      o += kcp * rows;
     }
   }
 }

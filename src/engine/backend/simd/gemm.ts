@@ -1,9 +1,13 @@
 // A register-blocked float32 GEMM microkernel as WebAssembly SIMD, generated at load time like the
 // element-wise kernels (encode.ts). C (row-major, `ldc` bytes a row) = or += packed A · packed B:
-// A packed as blocks of MR rows, each [k][MR] (so one f32 broadcast per row and k with an immediate
+// A packed as blocks of MR rows, each [k][MR] (one f32 broadcast per row and k, at an immediate
 // offset), B packed as panels of 8 columns, each [k][8] (two v128 loads per k). The MR×8 block of C
-// lives in 2·MR v128 locals for the whole K loop: with MR = 6 that is 12 accumulators, 2 B vectors
-// and 1 broadcast A, 15 of the 16 xmm registers V8 allocates on x64.
+// lives in 2·MR v128 locals for the whole K loop.
+// Why 4×8 and no unrolling of K (measured, bench/gemmKernel.ts, V8 11.3 on x64): TurboFan issues every
+// load of the loop body first, so all the broadcasts are live at once. 4 rows: 8 accumulators, 2 B
+// vectors, 4 broadcasts and a product fit the 16 xmm registers (55-59 GFLOP/s on one Zen 4 core);
+// 6 rows, or K unrolled, spill on every pass (30-38). Relaxed SIMD's fused multiply-add (behind a V8
+// flag) was no faster: 128-bit FMAs use 2 of the core's 4 float pipes, a mul and an add use all 4.
 import { op, uleb, type WasmFunction } from './encode';
 
 const { get, set, tee } = op;
@@ -16,7 +20,7 @@ const elseOp = [0x05];
 const i32Sub = [0x6b];
 const i32Eq = [0x46];
 
-/** Rows of C a kernel call computes at once (the last block of A may have fewer: gemm1…gemm5). */
+/** Rows of C a kernel call computes at once (the last block of A may have fewer: gemm1…gemm3). */
 export const MR = 4;
 /** Columns of C in one panel of packed B. */
 export const NR = 8;

@@ -5,7 +5,7 @@
 // lives in 2·MR v128 locals for the whole K loop.
 // Why 4×8 and no unrolling of K (measured, bench/gemmKernel.ts, V8 11.3 on x64): TurboFan issues every
 // load of the loop body first, so all the broadcasts are live at once. 4 rows: 8 accumulators, 2 B
-// vectors, 4 broadcasts and a product fit the 16 xmm registers (55-59 GFLOP/s on one Zen 4 core);
+// vectors, 4 broadcasts and a product fit the 16 xmm registers (55-59 GFLOP/s on one core of an AMD EPYC);
 // 6 rows, or K unrolled, spill on every pass (30-38). Relaxed SIMD's fused multiply-add (behind a V8
 // flag) was no faster: 128-bit FMAs use 2 of the core's 4 float pipes, a mul and an add use all 4.
 import { op, uleb, type WasmFunction } from './encode';

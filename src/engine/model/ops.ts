@@ -230,6 +230,19 @@ function simdLinear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D
  * block copy, and the backward pass needs no transpose of b at all (da = dy · b, db = dyᵀ · a).
  */
 export function matmulTransposedB(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  if (gemmRunsSimd(a.shape[0], a.shape[1], b.shape[0])) {
+    // Our SIMD GEMM reads bᵀ and dyᵀ in place: no transposed copy of the table either way.
+    return withGrad([a, b], ([aIn, bIn], save) => {
+      save([aIn, bIn]);
+      return {
+        value: gemm(aIn as tf.Tensor2D, bIn as tf.Tensor2D, { transposeB: true }),
+        gradFunc: (dy, [as, bs]) => [
+          gemm(dy as tf.Tensor2D, bs as tf.Tensor2D),
+          gemm(dy as tf.Tensor2D, as as tf.Tensor2D, { transposeA: true }),
+        ],
+      };
+    }) as tf.Tensor2D;
+  }
   return withGrad([a, b], ([aIn, bIn], save) => {
     save([aIn, bIn]);
     return {

@@ -5,7 +5,7 @@
 // made the model copy transposes of weights and activations around every backward matmul.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelArgs, WasmBackendInternals } from '../internals';
-import { gemmKernels, gemmPacked, packA, packB, packedASize, packedBSize, roundUp } from './gemmRun';
+import { gemmKernels, gemmPacked, type Gemm, packA, packB, packedASize, packedBSize, roundUp } from './gemmRun';
 import { NR } from './gemm';
 
 export const GEMM_KERNEL = 'BertnbGemm';
@@ -32,14 +32,17 @@ function wasmKernel(args: KernelArgs): tf.TensorInfo {
   const Np = roundUp(N, NR);
   const g = gemmKernels()!;
   const out = backend.makeOutput([M, N], 'float32');
-  const pa = g.malloc(packedASize(M, K) * 4);
-  const pb = g.malloc(packedBSize(K, N) * 4);
-  // The kernel writes whole panels of 8 columns: a width not a multiple of 8 goes through scratch.
-  const scratch = Np === N ? 0 : g.malloc(M * Np * 4);
+  // Packed A, packed B and, when the width is not a multiple of 8 (the kernel writes whole panels of
+  // 8 columns), C with padded rows.
+  const aBytes = packedASize(M, K) * 4;
+  const bBytes = packedBSize(K, N) * 4;
+  const pa = scratch(g, aBytes + bBytes + (Np === N ? 0 : M * Np * 4));
+  const pb = pa + aBytes;
+  const padded = Np === N ? 0 : pb + bBytes;
   // Offsets only after every allocation: growing the heap moves nothing but replaces the views.
   const heap = backend.wasm.HEAPF32;
   const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset / 4;
-  const c = scratch ? scratch / 4 : at(out);
+  const c = padded ? padded / 4 : at(out);
   packA(g, heap, { offset: at(a), transposed: transposeA }, M, K, pa / 4);
   packB(g, heap, { offset: at(b), transposed: transposeB }, K, N, pb / 4);
   if (bias) {
@@ -48,14 +51,31 @@ function wasmKernel(args: KernelArgs): tf.TensorInfo {
     for (let i = 0; i < M; i++) heap.copyWithin(c + i * Np, b0, b0 + N);
   }
   gemmPacked(g, pa, pb, c * 4, M, K, Np, !!bias);
-  if (scratch) {
+  if (padded) {
     const o = at(out);
     for (let i = 0; i < M; i++) heap.copyWithin(o + i * N, c + i * Np, c + i * Np + N);
-    g.free(scratch);
   }
-  g.free(pa);
-  g.free(pb);
   return out;
+}
+
+let held: { gemm: Gemm; address: number; bytes: number } | undefined;
+
+/** The smallest scratch block: it holds the packs of every product of a small model. */
+const MIN_SCRATCH = 4 << 20;
+
+/**
+ * `bytes` of scratch memory in the heap, kept from call to call. Why not malloc and free per call,
+ * or a block of exactly the size asked for: each left holes between tensors that a later weight-sized
+ * block did not fit, and the heap grew by a weight table more than with tfjs's matmul in a training
+ * step (test/unit/train/memory.test.ts). At least MIN_SCRATCH, and doubled when too small, it is
+ * placed once or a few times, early.
+ */
+function scratch(g: Gemm, bytes: number): number {
+  if (held && held.gemm === g && held.bytes >= bytes) return held.address;
+  const size = Math.max(bytes, MIN_SCRATCH, held && held.gemm === g ? 2 * held.bytes : 0);
+  if (held && held.gemm === g) g.free(held.address);
+  held = { gemm: g, address: g.malloc(size), bytes: size };
+  return held.address;
 }
 
 let registered = false;

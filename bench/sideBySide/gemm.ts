@@ -1,6 +1,6 @@
 // The physical limit beside the training rows (issue 14): one matmul of a bert-base shape (the FFN's
 // [B·T, H]·[H, 4H] for 8 sequences of 128 tokens, one data-parallel thread's share of 16 × 128) on ONE
-// thread, our WASM backend (XNNPACK, 128-bit WASM SIMD) against PyTorch's torch.mm (its BLAS, AVX-512
+// thread, our WASM backend (our SIMD GEMM, 128-bit WASM SIMD) against PyTorch's torch.mm (its BLAS, AVX-512
 // where the CPU has it), measured in the same bench run. The training steps are mostly such matmuls,
 // so this ratio says how much of the bert-base step ratio is the GEMM itself.
 import { join } from 'node:path';

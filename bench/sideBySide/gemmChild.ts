@@ -1,9 +1,10 @@
-// bertnb's side of the single-thread matmul row (gemm.ts): tf.matMul of an [m, k] by a [k, n]
-// float32 matrix on the WASM backend in this thread (XNNPACK, one thread: what each of the
-// training's data-parallel threads runs), the fastest of several calls, as GFLOP/s.
+// bertnb's side of the single-thread matmul row (gemm.ts): an [m, k] by a [k, n] float32 matrix
+// through gemm(), the product the model's linear layers use (on the WASM backend our SIMD GEMM, one
+// thread: what each of the training's data-parallel threads runs), the fastest of several calls, as GFLOP/s.
 // `node --import tsx bench/sideBySide/gemmChild.ts m k n` → "BENCH_RESULT {gflops, seconds}".
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/engine/backend';
+import { gemm } from '../../src/engine/backend/simd/gemmOp';
 import { RESULT_PREFIX } from './child';
 
 async function main(): Promise<void> {
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   let best = Infinity;
   for (let i = 0; i < reps + 2; i++) {
     const t0 = performance.now();
-    const y = tf.matMul(x, w); // synchronous on wasm: the product is done when this returns
+    const y = gemm(x, w); // synchronous on wasm: the product is done when this returns
     const s = (performance.now() - t0) / 1000;
     y.dispose();
     if (i >= 2) best = Math.min(best, s);

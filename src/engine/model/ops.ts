@@ -16,6 +16,7 @@ import {
 } from '../backend/jsKernels';
 import { geluErfGradKernel, geluErfKernel } from '../backend/geluKernels';
 import { simdKernelsActive } from '../backend/simd';
+import { gemm, gemmRunsSimd } from '../backend/simd/gemmOp';
 import { scatterRowsKernel } from '../backend/sparseRows';
 
 type Grad = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
@@ -187,6 +188,7 @@ export function weightGrad(x: tf.Tensor2D, dy: tf.Tensor2D, withBias: boolean): 
  * loop ~10× slower.
  */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  if (gemmRunsSimd(x.shape[0], x.shape[1], w.shape[1])) return simdLinear(x, w, b);
   return withGrad([x, w, b], ([xIn, wIn, bIn], save) => {
     save([xIn, wIn]);
     return {
@@ -200,12 +202,47 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tenso
 }
 
 /**
+ * linear() through our SIMD GEMM (wasm): it takes transposed operands at full speed, so the
+ * backward pass multiplies by wᵀ and xᵀ in place, with no transposed copies and no chunking.
+ */
+function simdLinear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  return withGrad([x, w, b], ([xIn, wIn, bIn], save) => {
+    save([xIn, wIn]);
+    return {
+      value: gemm(xIn as tf.Tensor2D, wIn as tf.Tensor2D, { bias: bIn as tf.Tensor1D }),
+      gradFunc: (dy, [xs, ws]) => {
+        const d = dy as tf.Tensor2D;
+        const ones = tf.ones([1, d.shape[0]]) as tf.Tensor2D;
+        return [
+          gemm(d, ws as tf.Tensor2D, { transposeB: true }),
+          gemm(xs as tf.Tensor2D, d, { transposeA: true }),
+          tf.reshape(gemm(ones, d), [-1]),
+        ];
+      },
+    };
+  }) as tf.Tensor2D;
+}
+
+/**
  * a [N, K] · bᵀ for b [M, K] → [N, M] (the MLM decoder against the tied [V, H] word embeddings).
  * Why not tf.transpose and a plain matmul: on WASM tf.transpose is the slow Transpose kernel, run on
  * the whole vocabulary table forward and again (as its gradient) backward; here b is transposed once by the
  * block copy, and the backward pass needs no transpose of b at all (da = dy · b, db = dyᵀ · a).
  */
 export function matmulTransposedB(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  if (gemmRunsSimd(a.shape[0], a.shape[1], b.shape[0])) {
+    // Our SIMD GEMM reads bᵀ and dyᵀ in place: no transposed copy of the table either way.
+    return withGrad([a, b], ([aIn, bIn], save) => {
+      save([aIn, bIn]);
+      return {
+        value: gemm(aIn as tf.Tensor2D, bIn as tf.Tensor2D, { transposeB: true }),
+        gradFunc: (dy, [as, bs]) => [
+          gemm(dy as tf.Tensor2D, bs as tf.Tensor2D),
+          gemm(dy as tf.Tensor2D, as as tf.Tensor2D, { transposeA: true }),
+        ],
+      };
+    }) as tf.Tensor2D;
+  }
   return withGrad([a, b], ([aIn, bIn], save) => {
     save([aIn, bIn]);
     return {

@@ -3,7 +3,7 @@
 // A packed as blocks of MR rows, each [k][MR] (one f32 broadcast per row and k, at an immediate
 // offset), B packed as panels of 8 columns, each [k][8] (two v128 loads per k). The MR×8 block of C
 // lives in 2·MR v128 locals for the whole K loop.
-// Why 4×8 and no unrolling of K (measured, bench/gemmKernel.ts, V8 11.3 on x64): TurboFan issues every
+// Why 4×8 and no unrolling of K (measured, bench/profile/gemmKernel.ts, V8 11.3 on x64): TurboFan issues every
 // load of the loop body first, so all the broadcasts are live at once. 4 rows: 8 accumulators, 2 B
 // vectors, 4 broadcasts and a product fit the 16 xmm registers (55-59 GFLOP/s on one core of an AMD EPYC);
 // 6 rows, or K unrolled, spill on every pass (30-38). Relaxed SIMD's fused multiply-add (behind a V8

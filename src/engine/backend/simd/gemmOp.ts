@@ -1,7 +1,7 @@
 // gemm(a, b, {transposeA, transposeB, bias}): a float32 matrix product through our SIMD GEMM
 // (gemm.ts) on the wasm backend, tf.matMul elsewhere. Why not tfjs's wasm matmul: one thread of
 // it (XNNPACK) ran the bert-base shapes at 40-44 GFLOP/s where ours runs 53-58 (packing included,
-// bench/gemmKernel.ts), and with a transposed operand it falls to a scalar loop (1-3 GFLOP/s), which
+// bench/profile/gemmKernel.ts), and with a transposed operand it falls to a scalar loop (1-3 GFLOP/s), which
 // made the model copy transposes of weights and activations around every backward matmul.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelArgs, WasmBackendInternals } from '../internals';

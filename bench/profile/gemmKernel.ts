@@ -3,10 +3,10 @@
 // process and minute. For each shape: the best of `reps` calls, as GFLOP/s, for tf.matMul, ours with
 // both operands packed per call, ours with B already packed (a weight packed once per step), and the
 // kernel alone; and the largest difference from tf.matMul's product.
-// `node --import tsx bench/gemmKernel.ts [reps]`
+// `node --import tsx bench/profile/gemmKernel.ts [reps]`
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../src/engine/backend';
-import { gemmKernels, gemmPacked, packA, packB, packedASize, packedBSize } from '../src/engine/backend/simd/gemmRun';
+import { initBackend } from '../../src/engine/backend';
+import { gemmKernels, gemmPacked, packA, packB, packedASize, packedBSize } from '../../src/engine/backend/simd/gemmRun';
 
 interface Shape {
   name: string;

@@ -46,7 +46,9 @@ export interface MonitorToHostMap {
   manageTrust: Record<string, never>;
 }
 
-export type RunAction = 'evaluate' | 'try' | 'predict';
+/** What the monitor's past runs offer on a run's model (src/extension/compare/runActions.ts and Export). */
+export const RUN_ACTIONS = ['evaluate', 'try', 'predict', 'export', 'notebook'] as const;
+export type RunAction = (typeof RUN_ACTIONS)[number];
 
 type Messages<M> = { [K in keyof M]: { type: K } & M[K] }[keyof M];
 export type PreviewToHost = Messages<PreviewToHostMap>;
@@ -249,7 +251,7 @@ const SHAPES: { [P in PanelName]: Record<string, Shape> } = {
     runAction: {
       run: str(4096),
       action: (v) =>
-        v === 'evaluate' || v === 'try' || v === 'predict' ? undefined : 'must be evaluate, try or predict',
+        (RUN_ACTIONS as readonly unknown[]).includes(v) ? undefined : `must be one of ${RUN_ACTIONS.join(', ')}`,
     },
     editRun: { run: str(4096) },
     manageTrust: {},

@@ -197,6 +197,22 @@ test('Compare Runs: eval curves overlaid, learning_rate highlighted, checkpoints
       await vs.setTheme('light');
       await sleep(800);
       await vs.screenshot('try-it-light');
+
+      // Open in a notebook: the same run's model in a new notebook, cells ready and not yet run.
+      const tabs = () => vs.page.locator('.tab[data-resource-name$=".bertnb"]').count();
+      const before = await tabs();
+      await vs.runCommand('BERT: Show Training Monitor');
+      const again = await vs.frameWith('[data-testid="run-notebook"]', 60_000);
+      await again.locator('[data-testid="run"][data-run$="lr-0.005"] [data-testid="run-notebook"]').click();
+      await vs.waitFor('a new notebook tab', async () => (await tabs()) === before + 1, 30_000);
+      await vs.waitFor(
+        "the new notebook's %model cell names the run's model",
+        async () =>
+          (await vs.page.locator('.notebook-editor .view-lines').allTextContents()).some((t) => /lr-0\.005/.test(t)),
+        30_000,
+      );
+      await sleep(500);
+      await vs.screenshot('open-in-notebook-light');
       assert.deepEqual(await vs.errorNotifications(), []);
     },
     570_000,

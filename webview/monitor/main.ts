@@ -219,6 +219,10 @@ function drawRuns(runs: PastRunView[], roots: string[]): void {
           button('Evaluate…', 'run-evaluate', () => post({ type: 'runAction', run: r.id, action: 'evaluate' })),
           button('Try it…', 'run-try', () => post({ type: 'runAction', run: r.id, action: 'try' })),
           button('Predict a file…', 'run-predict', () => post({ type: 'runAction', run: r.id, action: 'predict' })),
+          button('Export…', 'run-export', () => post({ type: 'runAction', run: r.id, action: 'export' })),
+          button('Open in a notebook', 'run-notebook', () =>
+            post({ type: 'runAction', run: r.id, action: 'notebook' }),
+          ),
         ),
       ),
     );

@@ -1,6 +1,7 @@
 // "BERT: Export Model": copies a finished model or a checkpoint as a clean Hugging Face folder
 // (config.json, model.safetensors, vocab/tokenizer files) to a new folder the person names.
 import * as vscode from 'vscode';
+import { modelIn } from '../../engine/runs/modelFolder';
 import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultOutputRoots } from '../settings/settings';
@@ -19,7 +20,8 @@ export async function exportModel(
   given?: unknown,
 ): Promise<void> {
   if (!(await requireTrust('Exporting a model'))) return;
-  const src = typeof given === 'string' && given ? given : await pickSource(session);
+  // A run folder given without a final model (a stopped run) exports its last checkpoint.
+  const src = typeof given === 'string' && given ? (modelIn(given) ?? given) : await pickSource(session);
   if (!src) return;
   await exportFolder(src, log);
 }

@@ -11,7 +11,7 @@ import { exportModel } from './exportModel';
 import { exportForTrainer } from './exportTrainer';
 import { startTraining } from './startTraining';
 import { compareRuns } from '../compare/comparePanel';
-import { evaluateRun, predictFileCommand, tryModel } from '../compare/runActions';
+import { evaluateRun, openRunNotebook, predictFileCommand, tryModel } from '../compare/runActions';
 import { editRun } from '../monitor/editRun';
 
 export function registerCommands(ctx: PanelContext, session: TrainingSession): vscode.Disposable[] {
@@ -60,6 +60,7 @@ export function registerCommands(ctx: PanelContext, session: TrainingSession): v
     reg('bertnb.installGpuBackend', () => installGpuBackend(extensionContext, log)),
     reg('bertnb.compareRuns', (dirs) => compareRuns(ctx.extensionUri, dirs)),
     reg('bertnb.evaluateRun', (dir) => evaluateRun(dir)),
+    reg('bertnb.openRunNotebook', (dir) => openRunNotebook(dir)),
     reg('bertnb.tryModel', (dir) => tryModel(dir)),
     reg('bertnb.predictFile', (dir) => predictFileCommand(extensionContext, log, dir)),
     reg('bertnb.editRun', (dir) => editRun(session.store, dir)),

@@ -60,6 +60,18 @@ export async function evaluateRun(arg?: unknown): Promise<void> {
   await vscode.commands.executeCommand('notebook.execute');
 }
 
+/** A notebook on the run's model, ready to evaluate on its own data and to predict; nothing runs until asked. */
+export async function openRunNotebook(arg?: unknown): Promise<void> {
+  const dir = await modelFolder(arg, 'Open in a notebook');
+  if (!dir) return;
+  const data = runDataFile(dir);
+  await openCells([
+    `%model\nname: ${quote(dir)}`,
+    ...(data ? [`%evaluate\nfile: ${quote(data)}`] : []),
+    `%predict\ntext: ${quote('Absolutely love it')}`,
+  ]);
+}
+
 export async function tryModel(arg?: unknown): Promise<void> {
   if (!isTrusted())
     return void vscode.window.showInformationMessage('Trying a model runs it: trust this workspace first.');

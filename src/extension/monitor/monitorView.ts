@@ -143,11 +143,15 @@ export class MonitorViewProvider implements vscode.WebviewViewProvider, vscode.D
         return;
       }
       case 'runAction': {
-        // The run folder holds its final model; a run without one (stopped) makes the command ask for a model.
+        // The run folder: each command acts on its final model, or a stopped run's last checkpoint.
         const run = this.find(m.run);
-        const command = { evaluate: 'bertnb.evaluateRun', try: 'bertnb.tryModel', predict: 'bertnb.predictFile' }[
-          m.action
-        ];
+        const command = {
+          evaluate: 'bertnb.evaluateRun',
+          try: 'bertnb.tryModel',
+          predict: 'bertnb.predictFile',
+          export: 'bertnb.exportModel',
+          notebook: 'bertnb.openRunNotebook',
+        }[m.action];
         await vscode.commands.executeCommand(command, run?.view.dir);
         return;
       }

@@ -37,7 +37,11 @@ test('unknown types, wrong panels, wrong shapes and extra fields are refused wit
     ['hyperparams', { type: 'set', path: 'training.x', value: Number.NaN }, /finite/],
     ['monitor', { type: 'compare', runs: ['only-one'] }, /two run ids/],
     ['monitor', { type: 'openLogs', run: 42 }, /must be a string/],
-    ['monitor', { type: 'runAction', run: 'r1', action: 'delete' }, /must be evaluate, try or predict/],
+    [
+      'monitor',
+      { type: 'runAction', run: 'r1', action: 'delete' },
+      /must be one of evaluate, try, predict, export, notebook/,
+    ],
     ['monitor', { type: 'editRun', run: 'r1', name: 'x' }, /unexpected field "name"/],
   ];
   for (const [panel, raw, reason] of cases) {

@@ -198,6 +198,10 @@ const actionFiles = {
       code(
         '%train\noutput_dir: results/actions\nmax_steps: 48\nper_device_train_batch_size: 8\nlearning_rate: 1.0e-3\nlogging_steps: 4\nseed: 3\nsave_strategy: "no"',
       ),
+      // Trains until the test stops it, so "while training" lasts as long as the test looks, on any machine.
+      code(
+        '%train\noutput_dir: results/until-stopped\nmax_steps: 1000000\nper_device_train_batch_size: 8\nlogging_steps: 4\nseed: 3\nsave_strategy: "no"',
+      ),
     ],
   }),
 };
@@ -215,15 +219,28 @@ test("the %train output's run actions: disabled while training, then Try it on t
       await vs.openFile('actions.bertnb');
       await vs.page.locator('.notebook-editor .monaco-list-row.code-cell-row').first().waitFor({ timeout: 60_000 });
       await vs.runCommand('Notebook: Run All');
-      // While it trains (48 steps: several seconds to look), the actions are there but disabled.
+      // The first training's actions, once it has saved its model; then the second training (cell 3,
+      // until stopped) shows them disabled while it trains, and enabled on its checkpoint once stopped.
+      // Every output sits in one webview: each run's actions are told apart by the model they act on.
+      const ready = '[data-testid="train-actions"][data-state="ready"][data-model$="actions"]';
+      await cellOutput(vs, TRAIN, ready, 300_000);
       const training = '[data-testid="train-actions"][data-state="training"]';
-      const during = (await cellOutput(vs, TRAIN, training, 300_000)).locator(training).first();
-      const shown = during.locator('button');
+      const long = await cellOutput(vs, TRAIN + 1, training, 300_000);
+      const shown = long.locator(training).first().locator('button');
       const disabled: boolean[] = [];
       for (let i = 0; i < (await shown.count()); i++) disabled.push(await shown.nth(i).isDisabled());
       assert.deepEqual(disabled, [true, true, true, true, true], 'every action is disabled while the run trains');
-      const ready = '[data-testid="train-actions"][data-state="ready"]';
-      const frame = await cellOutput(vs, TRAIN, ready, 300_000);
+      await long.locator('.bn.training button', { hasText: 'Stop' }).first().dispatchEvent('click');
+      // A stop always saves a checkpoint (to resume from): the stopped run's actions act on it.
+      const stoppedReady = '[data-testid="train-actions"][data-state="ready"][data-model*="until-stopped"]';
+      const stopped = (await cellOutput(vs, TRAIN + 1, stoppedReady, 120_000)).locator(stoppedReady).first();
+      assert.match(
+        (await stopped.locator('.note').textContent()) ?? '',
+        /On checkpoint-(\d+) \(step \1\): the run stopped at step \1 of 1000000/,
+        "a stopped run's actions use its last checkpoint, and say so",
+      );
+      assert.match((await stopped.getAttribute('data-model')) ?? '', /until-stopped[\\/]checkpoint-\d+$/);
+      const frame = await cellOutput(vs, TRAIN, ready, 30_000);
       const bar = frame.locator(ready).first();
       const buttons = bar.locator('button');
       assert.deepEqual(

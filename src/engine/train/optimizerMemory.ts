@@ -2,23 +2,11 @@
 // as a SIMD loop (backend/simd/adamw.ts) in every training thread, or plain shared arrays when this
 // engine cannot run it. Either way the arrays are Float32Array views on shared memory that the
 // threads read and write in place; the numbers are the same bit for bit.
-import { moduleBytes } from '../backend/simd/encode';
+import { compiledOnce, instantiate, wasmApi, type WasmMemory } from '../backend/simd/host';
 import { adamwFunctions } from '../backend/simd/adamw';
 import type * as tf from '@tensorflow/tfjs-core';
 import { touchedRows } from '../backend/sparseRows';
 import { addInto, floatsInPlace, sharedFloats } from './hostTensors';
-
-// The WebAssembly JS API members used here (the project's TypeScript lib has no WebAssembly types).
-interface WasmMemory {
-  readonly buffer: SharedArrayBuffer;
-}
-interface WasmApi {
-  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  validate(bytes: Uint8Array): boolean;
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /** Values a thread copies its old weights in by, before the loop runs over them (a multiple of 4). */
 export const CHUNK = 8192;
@@ -43,14 +31,7 @@ export interface OptimizerStorage {
   wasm?: OptimizerWasm;
 }
 
-let compiled: object | null | undefined;
-function compile(): object | null {
-  if (compiled === undefined) {
-    const bytes = moduleBytes(adamwFunctions(), true);
-    compiled = wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
-  }
-  return compiled;
-}
+const compile = compiledOnce(adamwFunctions, true);
 
 /** Zeroed gradient sums and moments for weights of `sizes` values. */
 export function allocateOptimizer(sizes: number[]): OptimizerStorage {
@@ -110,7 +91,7 @@ const instances = new WeakMap<WasmMemory, OptimizerExports>();
 function kernels(memory: WasmMemory): OptimizerExports {
   let f = instances.get(memory);
   if (!f) {
-    f = new wasmApi.Instance(compile()!, { env: { memory } }).exports as unknown as OptimizerExports;
+    f = instantiate(compile()!, memory) as unknown as OptimizerExports;
     instances.set(memory, f);
   }
   return f;

@@ -2,30 +2,12 @@
 // kernels' layouts in scratch memory of that heap, then walks C in blocks sized for the caches
 // (KC rows of packed B by NC columns, about half the 1 MiB L2 of one core, is reused by every
 // block of MR rows of A; one MR×KC block of A stays in L1 across those NC/8 panels).
-import * as tf from '@tensorflow/tfjs-core';
-import { moduleBytes } from './encode';
+import { compiledOnce, instantiate, tfjsWasm, type WasmMemory } from './host';
 import { gemmFunctions, KU, MR, NR } from './gemm';
 import { packFunctions } from './gemmPack';
 
 const KC = 256;
 const NC = 512;
-
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmApi {
-  Memory: abstract new (...args: never[]) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  validate(bytes: Uint8Array): boolean;
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-interface TfjsWasm {
-  asm?: { memory?: unknown };
-  _malloc(bytes: number): number;
-  _free(address: number): void;
-}
 
 type Pack = (src: number, srcStride: number, dst: number, dstStride: number, count: number) => void;
 type Kernel = (
@@ -50,26 +32,17 @@ export interface Gemm {
   free(address: number): void;
 }
 
-let compiled: object | null | undefined;
 let current: Gemm | undefined;
-
-function tfjsWasm(): (TfjsWasm & { memory: WasmMemory }) | undefined {
-  const backend = tf.engine().registry.wasm as unknown as { wasm?: TfjsWasm } | undefined;
-  const memory = backend?.wasm?.asm?.memory;
-  return memory instanceof wasmApi.Memory ? Object.assign(backend!.wasm!, { memory }) : undefined;
-}
+const compile = compiledOnce(() => [...gemmFunctions(), ...packFunctions()]);
 
 /** The GEMM kernels over the running tfjs wasm backend's heap, or undefined (no wasm backend, no SIMD). */
 export function gemmKernels(): Gemm | undefined {
   const wasm = tfjsWasm();
   if (!wasm) return undefined;
   if (current && current.memory === wasm.memory) return current;
-  if (compiled === undefined) {
-    const bytes = moduleBytes([...gemmFunctions(), ...packFunctions()]);
-    compiled = wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
-  }
-  if (!compiled) return undefined;
-  const exports = new wasmApi.Instance(compiled, { env: { memory: wasm.memory } }).exports;
+  const module = compile();
+  if (!module) return undefined;
+  const exports = instantiate(module, wasm.memory);
   current = {
     memory: wasm.memory,
     kernels: Array.from({ length: MR + 1 }, (_, r) => exports[`gemm${r}`] as Kernel),

@@ -1,22 +1,10 @@
 // Our WebAssembly SIMD kernels, instantiated over the tfjs WASM backend's own memory so that they
 // read and write tensors in place. Each thread has its own tfjs instance and so its own instance here.
 import * as tf from '@tensorflow/tfjs-core';
-import { moduleBytes } from './encode';
+import { compiledOnce, instantiate, tfjsWasm, type WasmMemory } from './host';
 import { geluFunctions } from './gelu';
 import { layerNormFunctions } from './layerNorm';
 import { dropoutFunctions } from './dropout';
-
-// The few WebAssembly JS API members used here (the project's TypeScript lib has no WebAssembly types).
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmApi {
-  Memory: abstract new (...args: never[]) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  validate(bytes: Uint8Array): boolean;
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /** Byte addresses in the tfjs heap; counts of values are multiples of 4 (callers do the rest). */
 export interface SimdExports {
@@ -65,31 +53,8 @@ export interface SimdKernels extends SimdExports {
   free(address: number): void;
 }
 
-interface TfjsWasm {
-  asm?: { memory?: unknown };
-  _malloc(bytes: number): number;
-  _free(address: number): void;
-}
-
-let compiled: object | null | undefined;
 let current: SimdKernels | undefined;
-
-function compile(): object | null {
-  if (compiled === undefined) {
-    const bytes = moduleBytes([...geluFunctions(), ...layerNormFunctions(), ...dropoutFunctions()]);
-    // An engine without WebAssembly SIMD keeps the JS loops.
-    compiled = wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
-  }
-  return compiled;
-}
-
-/** The tfjs wasm backend's module, when that backend is running in this thread. */
-function tfjsWasm(): (TfjsWasm & { memory: WasmMemory }) | undefined {
-  // The registry holds only backends already started: never start one from here.
-  const backend = tf.engine().registry.wasm as unknown as { wasm?: TfjsWasm } | undefined;
-  const memory = backend?.wasm?.asm?.memory;
-  return memory instanceof wasmApi.Memory ? Object.assign(backend!.wasm!, { memory }) : undefined;
-}
+const compile = compiledOnce(() => [...geluFunctions(), ...layerNormFunctions(), ...dropoutFunctions()]);
 
 /** The SIMD kernels over the memory behind `buffer` (a tfjs WASM heap view's buffer), or undefined. */
 export function simdKernelsFor(buffer: ArrayBufferLike): SimdKernels | undefined {
@@ -99,7 +64,7 @@ export function simdKernelsFor(buffer: ArrayBufferLike): SimdKernels | undefined
   const module = compile();
   if (!module) return undefined;
   const memory = wasm.memory;
-  const exports = new wasmApi.Instance(module, { env: { memory } }).exports as unknown as SimdExports;
+  const exports = instantiate(module, memory) as unknown as SimdExports;
   current = {
     memory,
     gelu_fwd: exports.gelu_fwd,
